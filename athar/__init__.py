@@ -1,0 +1,3 @@
+"""Athar (أثر, "trace"): help find Syria's missing."""
+
+__version__ = "0.1.0"
