@@ -1,0 +1,234 @@
+"""The store's tables.
+
+Raw rows are never changed: a record row holds the values exactly as read (`raw`, a JSON object of the
+file's own column names) beside the canonical values derived from them. A changed row for an existing
+record id becomes a new version; the previous version stays, marked not current.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite only auto-increments INTEGER PRIMARY KEY, PostgreSQL wants BIGINT for large tables.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+# The canonical record columns (DESIGN.md); `age` (age at the event, in years) extends them for logs
+# that give ages instead of birth dates.
+CANONICAL_COLUMNS: tuple[str, ...] = (
+    "record_id",
+    "full_name",
+    "given_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "mother_name",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "national_id",
+    "event_date",
+    "event_place",
+    "age",
+)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Source(Base):
+    """One list: a family-report collection, a detention register, a morgue log."""
+
+    __tablename__ = "sources"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    sharing: Mapped[str] = mapped_column(String(20), default="private")
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Import(Base):
+    """One reading of one file into one source, with the counts that must add up."""
+
+    __tablename__ = "imports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    file_name: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    file_format: Mapped[str] = mapped_column(String(20))
+    encoding: Mapped[str | None] = mapped_column(String(40))
+    mapping: Mapped[dict | None] = mapped_column(JSON)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    imported_by: Mapped[str | None] = mapped_column(String(200))
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    rows_stored: Mapped[int] = mapped_column(Integer, default=0)
+    rows_quarantined: Mapped[int] = mapped_column(Integer, default=0)
+    records_new: Mapped[int] = mapped_column(Integer, default=0)
+    records_new_version: Mapped[int] = mapped_column(Integer, default=0)
+    records_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Record(Base):
+    """One version of one row of one source."""
+
+    __tablename__ = "records"
+    __table_args__ = (
+        UniqueConstraint("source_id", "record_id", "version", name="uq_records_source_record_version"),
+        Index("ix_records_current", "source_id", "is_current"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"), index=True)
+    row_number: Mapped[int] = mapped_column(Integer)
+    record_id: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    content_hash: Mapped[str] = mapped_column(String(32))
+    raw: Mapped[dict] = mapped_column(JSON)
+    full_name: Mapped[str | None] = mapped_column(Text)
+    given_name: Mapped[str | None] = mapped_column(Text)
+    father_name: Mapped[str | None] = mapped_column(Text)
+    grandfather_name: Mapped[str | None] = mapped_column(Text)
+    family_name: Mapped[str | None] = mapped_column(Text)
+    mother_name: Mapped[str | None] = mapped_column(Text)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    birth_date: Mapped[str | None] = mapped_column(String(10))
+    birth_place: Mapped[str | None] = mapped_column(Text)
+    national_id: Mapped[str | None] = mapped_column(String(11))
+    event_date: Mapped[str | None] = mapped_column(String(10))
+    event_place: Mapped[str | None] = mapped_column(Text)
+    age: Mapped[int | None] = mapped_column(Integer)
+
+
+class Quarantine(Base):
+    """A row that could not be stored, kept as read with the field and reason that stopped it."""
+
+    __tablename__ = "quarantine"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"), index=True)
+    row_number: Mapped[int] = mapped_column(Integer)
+    raw: Mapped[dict] = mapped_column(JSON)
+    raw_hash: Mapped[str] = mapped_column(String(32), index=True)
+    field: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class Judgement(Base):
+    """A reviewer's decision on a pair of records.
+
+    Append-only: a later judgement on the same pair supersedes an earlier one.
+    """
+
+    __tablename__ = "judgements"
+    __table_args__ = (
+        Index("ix_judgements_pair", "left_source", "left_record_id", "right_source", "right_record_id"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    left_source: Mapped[str] = mapped_column(String(200))
+    left_record_id: Mapped[str] = mapped_column(String(200))
+    right_source: Mapped[str] = mapped_column(String(200))
+    right_record_id: Mapped[str] = mapped_column(String(200))
+    decision: Mapped[str] = mapped_column(String(10))  # same | different | unsure
+    user_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Person(Base):
+    """A resolved human being: the cluster of records that linkage (and reviewers) say are one person."""
+
+    __tablename__ = "persons"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(40), default="missing")
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    merged_into: Mapped[str | None] = mapped_column(String(40))
+
+
+class Membership(Base):
+    """Which person a source's record belongs to (one row per source record id)."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("source_id", "record_id", name="uq_memberships_source_record"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    record_id: Mapped[str] = mapped_column(String(200))
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), index=True)
+    run_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class CaseEvent(Base):
+    """Something that happened in a person's case: a status change, a sighting, an inquiry. Append-only."""
+
+    __tablename__ = "case_events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str | None] = mapped_column(String(40))
+    event_date: Mapped[str | None] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict | None] = mapped_column(JSON)
+    user_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(40))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    """Who did or saw what, when, from where. The database refuses updates and deletes (see migrations)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    user_name: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(60))
+    target_type: Mapped[str | None] = mapped_column(String(40))
+    target_id: Mapped[str | None] = mapped_column(String(200))
+    client: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[dict | None] = mapped_column(JSON)

@@ -1,0 +1,74 @@
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import insert, inspect, select, text, update
+from sqlalchemy.exc import DBAPIError
+
+from athar.store import migrate, open_store
+from athar.store.tables import AuditEntry, Judgement
+
+
+def test_migrations_create_every_table(store):
+    names = set(inspect(store).get_table_names())
+    assert {
+        "sources",
+        "imports",
+        "records",
+        "quarantine",
+        "judgements",
+        "persons",
+        "memberships",
+        "case_events",
+        "users",
+        "audit_log",
+        "organisations",
+    } <= names
+
+
+def test_migrating_twice_changes_nothing(store):
+    migrate(store)
+    with store.connect() as conn:
+        assert conn.execute(text("select version_num from alembic_version")).scalar_one() == "0001"
+
+
+def test_audit_log_refuses_updates_and_deletes(store):
+    with store.begin() as conn:
+        conn.execute(insert(AuditEntry).values(at=datetime.now(UTC), user_name="amal", action="view_person"))
+    with pytest.raises(DBAPIError, match="append-only"), store.begin() as conn:
+        conn.execute(update(AuditEntry).values(user_name="someone else"))
+    with pytest.raises(DBAPIError, match="append-only"), store.begin() as conn:
+        conn.execute(AuditEntry.__table__.delete())
+    with store.connect() as conn:
+        assert conn.execute(select(AuditEntry.user_name)).scalars().all() == ["amal"]
+
+
+def test_judgements_are_append_only(store):
+    with store.begin() as conn:
+        conn.execute(
+            insert(Judgement).values(
+                left_source="families",
+                left_record_id="1",
+                right_source="detention",
+                right_record_id="9",
+                decision="same",
+                user_name="reviewer",
+                created_at=datetime.now(UTC),
+            )
+        )
+    with pytest.raises(DBAPIError, match="append-only"), store.begin() as conn:
+        conn.execute(update(Judgement).values(decision="different"))
+
+
+def test_arabic_text_round_trips(store):
+    with store.begin() as conn:
+        conn.execute(insert(AuditEntry).values(at=datetime.now(UTC), user_name="عبد الرحمن", action="x"))
+    with store.connect() as conn:
+        assert conn.execute(select(AuditEntry.user_name)).scalar_one() == "عبد الرحمن"
+
+
+def test_bare_file_path_opens_a_sqlite_store(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    engine = open_store("lists.db")
+    assert engine.dialect.name == "sqlite"
+    assert (tmp_path / "lists.db").exists()
+    engine.dispose()
