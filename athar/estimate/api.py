@@ -1,0 +1,176 @@
+"""One call per method, one result type: what the CLI, the report and the bench use."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .diagnostics import table_warnings
+from .histories import CaptureHistories
+from .intervals import bca_interval, profile_interval, wald_log_interval
+from .loglinear import fit
+from .models import Model, all_hierarchical_models
+from .selection import Selection, criterion_value, select_model
+
+
+@dataclass
+class Estimate:
+    """A population estimate with its interval, in plain numbers."""
+
+    method: str
+    lists: list[str]
+    n_observed: int
+    estimate: float
+    ci_low: float
+    ci_high: float
+    ci_level: float
+    interval: str
+    model: str
+    warnings: list[str] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def unobserved(self) -> float:
+        return self.estimate - self.n_observed
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        for key in ("estimate", "ci_low", "ci_high"):
+            v = out[key]
+            out[key] = None if v is None or not math.isfinite(v) else round(v, 2)
+        return out
+
+
+def loglinear_estimate(
+    hist: CaptureHistories,
+    search: str = "auto",
+    criterion: str = "bic",
+    max_order: int = 2,
+    p_threshold: float = 0.02,
+    interval: str = "profile",
+    level: float = 0.95,
+    n_boot: int = 1000,
+    n_top: int = 20,
+    seed: int = 1234,
+) -> Estimate:
+    """Choose a log-linear model, estimate N and give an interval.
+
+    ``interval``: ``profile`` (model fixed), ``wald-log`` (model fixed, SparseMSE's default),
+    or ``bca`` (model search repeated in each of ``n_boot`` resamples; for the exhaustive
+    search the resamples choose among the ``n_top`` best models on the data, as SCV 2024 do).
+    """
+    hist = hist.drop_empty_lists()
+    warnings = table_warnings(hist)
+    if hist.k < 2:
+        raise ValueError("need at least two lists holding someone")
+    sel = select_model(hist, search, criterion, max_order, p_threshold)
+    best = sel.best
+    details: dict[str, Any] = {
+        "search": sel.search,
+        "criterion": sel.criterion,
+        "models_fitted": len(sel.fitted),
+        "models_rejected": sel.n_rejected,
+        "minus_infinity_terms": [":".join(hist.lists[j] for j in t) for t in best.infinite_terms],
+        "terms": best.term_estimates(),
+    }
+    if sel.criterion in ("aic", "bic"):
+        ranked = sel.ranked()[:5]
+        details["top_models"] = [
+            {
+                "model": f.name,
+                "estimate": round(f.estimate, 2),
+                sel.criterion: round(criterion_value(f, sel.criterion), 3),
+            }
+            for f in ranked
+        ]
+        spread = [f.estimate for f in sel.ranked()[:3]]
+        if len(spread) > 1 and max(spread) > 1.25 * min(spread):
+            warnings.append(
+                f"models almost as good as the chosen one give estimates from {min(spread):,.0f} to "
+                f"{max(spread):,.0f}: the choice of model matters (a bootstrap interval shows it)"
+            )
+    if sel.n_rejected:
+        warnings.append(
+            f"{sel.n_rejected} models were dropped: their estimate does not exist or is not identifiable "
+            "on this sparse table"
+        )
+    if interval == "profile":
+        ci = profile_interval(best, level)
+    elif interval == "wald-log":
+        ci = wald_log_interval(best, level)
+    elif interval == "bca":
+        candidates = _top_models(sel, n_top) if sel.search == "exhaustive" else None
+        boot = bca_interval(
+            hist, _bootstrap_estimator(sel, candidates, max_order, p_threshold), n_boot, level, seed
+        )
+        ci = boot.interval
+        details.update(
+            {
+                "n_boot": n_boot,
+                "bootstrap_failed": boot.n_failed,
+                "bias_z0": boot.bias_z0,
+                "acceleration": boot.acceleration,
+            }
+        )
+    else:
+        raise ValueError(f"unknown interval {interval!r}")
+    if best.estimate > 5 * best.n_observed:
+        warnings.append(
+            f"the estimate is {best.estimate / best.n_observed:.1f} times the number observed: "
+            "most of it is extrapolation"
+        )
+    return Estimate(
+        method=f"log-linear ({sel.search}, {sel.criterion})",
+        lists=list(hist.lists),
+        n_observed=hist.n_observed,
+        estimate=best.estimate,
+        ci_low=ci.low,
+        ci_high=ci.high,
+        ci_level=level,
+        interval=ci.kind,
+        model=best.name,
+        warnings=warnings,
+        details=details,
+    )
+
+
+def _top_models(sel: Selection, n_top: int) -> list[Model]:
+    return [f.model for f in sel.ranked()[:n_top]]
+
+
+def _bootstrap_estimator(sel: Selection, candidates: list[Model] | None, max_order: int, p_threshold: float):
+    search, criterion = sel.search, sel.criterion
+
+    def estimator(h: CaptureHistories) -> float:
+        if candidates is not None:
+            fits = [f for f in (fit(h, m) for m in candidates) if f.ok]
+            if not fits:
+                raise ValueError("no candidate model fits this resample")
+            return min(fits, key=lambda f: criterion_value(f, criterion)).estimate
+        return select_model(h, search, criterion, max_order, p_threshold).best.estimate
+
+    return estimator
+
+
+def fixed_model_estimate(hist: CaptureHistories, model: Model, level: float = 0.95) -> Estimate:
+    """One given model, profile-likelihood interval."""
+    f = fit(hist, model)
+    if not f.ok:
+        raise ValueError(f"model {f.name}: {f.status.name.lower().replace('_', ' ')}")
+    ci = profile_interval(f, level)
+    return Estimate(
+        "log-linear (fixed model)",
+        list(hist.lists),
+        hist.n_observed,
+        f.estimate,
+        ci.low,
+        ci.high,
+        level,
+        ci.kind,
+        f.name,
+        table_warnings(hist),
+    )
+
+
+__all__ = ["Estimate", "all_hierarchical_models", "fixed_model_estimate", "loglinear_estimate"]
