@@ -1,0 +1,38 @@
+"""Arabic and Latin personal names: normalization, cross-script keys, the name chain, comparison.
+
+Knows nothing of the store or of Splink: every function here is a pure function of strings, so
+linkage can precompute per-part columns in bulk and compare them with Splink's standard SQL.
+"""
+
+from athar.names.arabic import is_arabic, normalize_arabic
+from athar.names.chain import NameChain, parse_name_chain
+from athar.names.compare import (
+    CLOSE_KEY_JW,
+    SIMILAR_KEY_JW,
+    Level,
+    compare_part,
+    name_similarity,
+    part_similarity,
+)
+from athar.names.keys import arabize, fold_latin, name_key, name_skeleton, normalize_name, romanize
+from athar.names.latin import normalize_latin
+
+__all__ = [
+    "CLOSE_KEY_JW",
+    "SIMILAR_KEY_JW",
+    "Level",
+    "NameChain",
+    "arabize",
+    "compare_part",
+    "fold_latin",
+    "is_arabic",
+    "name_key",
+    "name_similarity",
+    "name_skeleton",
+    "normalize_arabic",
+    "normalize_latin",
+    "normalize_name",
+    "parse_name_chain",
+    "part_similarity",
+    "romanize",
+]

@@ -1,0 +1,126 @@
+"""Normalization of names written in Arabic script.
+
+The aim is that two clerks who wrote the same name differently (with or without hamza, ta marbuta
+or dots on the final ya, with vowel marks, in Persian letter forms, with the compound split or
+joined) get the same string back. Folding is deliberately lossy: أحمد and احمد are one name in
+every register we have seen, so we never need to keep them apart.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Code points removed outright: harakat and Quranic marks, tatweel, zero-width and bidi controls.
+_REMOVE = (
+    [*range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE), 0x0640, 0x0610, 0x0611, 0x0612]
+    + [*range(0x0613, 0x061B)]
+    + [0x061C, 0x00AD, 0x034F, 0x180E, 0xFEFF, *range(0x200B, 0x2010), *range(0x202A, 0x202F)]
+    + [*range(0x2060, 0x2070)]
+)
+
+_FOLD = {
+    # hamza and alef forms
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ٲ": "ا",
+    "ٳ": "ا",
+    "ٵ": "ا",
+    "ؤ": "و",
+    "ئ": "ي",
+    "ٸ": "ي",
+    "ى": "ي",
+    "ة": "ه",
+    # Persian, Urdu and Kurdish letter forms
+    "ک": "ك",
+    "ڪ": "ك",
+    "گ": "ك",
+    "ی": "ي",
+    "ې": "ي",
+    "ێ": "ي",
+    "ے": "ي",
+    "ە": "ه",
+    "ھ": "ه",
+    "ۀ": "ه",
+    "ہ": "ه",
+    "ۃ": "ه",
+    "پ": "ب",
+    "چ": "ج",
+    "ژ": "ز",
+    "ڤ": "ف",
+    "ۆ": "و",
+    "ۇ": "و",
+    "ڕ": "ر",
+    "ڵ": "ل",
+    # Arabic punctuation that separates words
+    "،": " ",
+    "؛": " ",
+    "؟": " ",
+    "٫": " ",
+    "٬": " ",
+    "۔": " ",
+}
+_TABLE: dict[int, str | None] = {cp: None for cp in _REMOVE}
+_TABLE.update({ord(k): v for k, v in _FOLD.items()})
+for _i in range(10):
+    _TABLE[0x0660 + _i] = str(_i)  # Arabic-Indic digits
+    _TABLE[0x06F0 + _i] = str(_i)  # Extended (Persian) digits
+
+_NOT_NAME = re.compile(r"[^\w]+|_")
+_PRESENTATION = re.compile(r"[\uFB50-\uFDFF\uFE70-\uFEFF]")
+
+# Words that open a compound name with the word after them (عبد الرحمن, ابو بكر, ام كلثوم)
+# and words that close one with the word before them (نور الدين, فتح الله).
+PREFIXES = frozenset({"عبد", "ابو", "ام", "ال"})
+SUFFIXES = frozenset({"الدين", "الله"})
+CONNECTORS = frozenset({"بن", "ابن", "بنت"})
+
+
+def is_arabic(s: str) -> bool:
+    """True when the string holds at least one Arabic-script letter."""
+    return any(
+        "\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufefc" or "\u0750" <= ch <= "\u077f" for ch in s
+    )
+
+
+def join_compounds(tokens: list[str]) -> list[str]:
+    """Join عبد X, ابو X, ام X, ال X and X الدين, X الله into one token each.
+
+    Joining (rather than splitting) is the canonical choice because clerks write عبدالرحمن as
+    often as عبد الرحمن, and a name chain must count it as one name either way.
+    """
+    out: list[str] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        # a run of prefixes: ابو عبد الله -> ابوعبدالله
+        while tok in PREFIXES and i + 1 < n and tokens[i + 1] not in CONNECTORS:
+            i += 1
+            tok = tok + tokens[i]
+        if tok in SUFFIXES and out and out[-1] not in CONNECTORS:
+            out[-1] = out[-1] + tok
+        else:
+            out.append(tok)
+        i += 1
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def normalize_arabic(s: str) -> str:
+    """Fold an Arabic-script name to its canonical spelling (space-separated tokens).
+
+    Strips tashkeel and tatweel, folds hamza/alef forms, ة→ه, ى→ي, ؤ→و, ئ→ي, Persian/Urdu letter forms,
+    drops zero-width and bidi controls, turns Arabic-Indic digits into ASCII, and joins compounds
+    (عبد الرحمن → عبدالرحمن, أبو بكر → ابوبكر). Never raises; idempotent.
+    """
+    if _PRESENTATION.search(s):
+        s = unicodedata.normalize("NFKC", s)
+    s = s.translate(_TABLE)
+    tokens = _NOT_NAME.sub(" ", s).split()
+    if not tokens:
+        return ""
+    return " ".join(join_compounds(tokens))

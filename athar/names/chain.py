@@ -1,0 +1,142 @@
+"""Parse a full name into the Arabic name chain: given, father, grandfather and family name.
+
+Syrian registers write ``given father [grandfather] family``; returnee offices and passports often
+write ``FAMILY, Given Father`` or put the family name first in capitals; older or religious styles
+use ``given bin father bin grandfather``. Compounds (عبد الرحمن, نور الدين, Abu Bakr) are one name
+because normalization joins them before parsing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from athar.names.arabic import is_arabic
+from athar.names.keys import normalize_name
+
+GIVEN_FIRST = "given_first"
+FAMILY_FIRST = "family_first"
+CONNECTOR_TOKENS = frozenset({"bin", "bint", "بن", "ابن", "بنت"})
+_COMMA = re.compile(r"[,،;؛]")
+
+
+@dataclass(frozen=True)
+class NameChain:
+    """The parts of one full name, each normalized (compounds joined), or None when absent.
+
+    ``unplaced`` holds tokens the parser could not put in a part (a fifth name, say);
+    ``order_detected`` is ``"given_first"`` or ``"family_first"``; ``connectors`` is True when
+    the name used bin/ibn/بن, which means it may have no family name at all.
+    """
+
+    given: str | None = None
+    father: str | None = None
+    grandfather: str | None = None
+    family: str | None = None
+    unplaced: list[str] = field(default_factory=list)
+    order_detected: str = GIVEN_FIRST
+    connectors: bool = False
+
+    def parts(self) -> tuple[str | None, str | None, str | None, str | None]:
+        return (self.given, self.father, self.grandfather, self.family)
+
+
+def _caps_family_prefix(raw: str) -> tuple[str, str] | None:
+    """Split 'ALHAMOUD Mhd Abd al-Rahman' into ('ALHAMOUD', 'Mhd Abd al-Rahman')."""
+    if is_arabic(raw):
+        return None
+    words = raw.split()
+    if len(words) < 2:
+        return None
+
+    def caps(w: str) -> bool:
+        letters = [c for c in w if c.isalpha()]
+        return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+    flags = [caps(w) for w in words]
+    if all(flags) or not flags[0]:
+        return None
+    k = 0
+    while k < len(words) and flags[k]:
+        k += 1
+    if any(flags[k:]):
+        return None
+    return " ".join(words[:k]), " ".join(words[k:])
+
+
+def _given_first(tokens: list[str]) -> tuple[list[str | None], list[str], bool]:
+    parts: list[str | None] = [None, None, None, None]
+    unplaced: list[str] = []
+    if any(t in CONNECTOR_TOKENS for t in tokens):
+        # given bin father bin grandfather [family...]
+        chain: list[str] = []
+        rest: list[str] = []
+        expecting = True
+        for t in tokens:
+            if t in CONNECTOR_TOKENS:
+                expecting = True
+                continue
+            if expecting and not rest:
+                chain.append(t)
+                expecting = False
+            else:
+                rest.append(t)
+        if len(rest) > 0:
+            if len(chain) == 1 and rest:  # "Ahmad Ali bin Hasan" style is rare; keep order
+                chain.append(rest.pop(0))
+        for i, t in enumerate(chain[:3]):
+            parts[i] = t
+        unplaced.extend(chain[3:])
+        if rest:
+            parts[3] = rest[-1]
+            unplaced.extend(rest[:-1])
+        return parts, unplaced, True
+    n = len(tokens)
+    if n == 0:
+        return parts, unplaced, False
+    parts[0] = tokens[0]
+    if n == 2:
+        parts[3] = tokens[1]
+    elif n == 3:
+        parts[1], parts[3] = tokens[1], tokens[2]
+    elif n >= 4:
+        parts[1], parts[2], parts[3] = tokens[1], tokens[2], tokens[-1]
+        unplaced.extend(tokens[3:-1])
+    return parts, unplaced, False
+
+
+@lru_cache(maxsize=200_000)
+def parse_name_chain(full: str) -> NameChain:
+    """Parse a full name in either script and either order into a :class:`NameChain`.
+
+    Recognised orders: ``Given Father [Grandfather] Family`` (the default),
+    ``FAMILY, Given Father [Grandfather]`` (comma), ``FAMILY Given Father`` (a leading run of
+    capitals in a mixed-case Latin name) and ``Given bin Father bin Grandfather [Family]``.
+    """
+    full = full or ""
+    family_raw: str | None = None
+    rest_raw = full
+    order = GIVEN_FIRST
+    m = _COMMA.search(full)
+    if m:
+        head, tail = full[: m.start()], full[m.end() :]
+        if normalize_name(head) and normalize_name(tail):
+            family_raw, rest_raw, order = head, tail, FAMILY_FIRST
+        else:
+            rest_raw = head + " " + tail
+    else:
+        split = _caps_family_prefix(full)
+        if split:
+            family_raw, rest_raw = split
+            order = FAMILY_FIRST
+    tokens = normalize_name(rest_raw).split()
+    if family_raw is None:
+        parts, unplaced, conn = _given_first(tokens)
+        return NameChain(*parts, unplaced=unplaced, order_detected=order, connectors=conn)
+    family = normalize_name(family_raw).replace(" ", "") or None
+    tokens = [t for t in tokens if t not in CONNECTOR_TOKENS]
+    given = tokens[0] if tokens else None
+    father = tokens[1] if len(tokens) > 1 else None
+    grandfather = tokens[2] if len(tokens) > 2 else None
+    return NameChain(given, father, grandfather, family, unplaced=tokens[3:], order_detected=order)

@@ -1,0 +1,123 @@
+"""The name dictionary: usual Latin spellings of Arabic name tokens, and the way back.
+
+Sources, in order of trust (see ``data/README.md``):
+
+1. ``syrian_names.tsv`` — common Syrian given and family names with their usual Latin spellings,
+   compiled by the Athar project. The first spelling is the display form.
+2. ``tfp_levantine_dict_ar_latin.tsv`` — TechForPalestine's Levantine name-segment dictionary
+   (Unlicense), one spelling per Arabic token.
+3. ``tfp_levantine_name_token_freq.tsv`` — token frequencies from the same project, used to pick
+   the likelier Arabic name when a Latin spelling fits several, and as term frequencies.
+
+Everything is keyed by the *normalized* Arabic spelling and by the *fold* of a Latin spelling,
+so lookups are exact dictionary hits after the same normalization every caller uses.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from importlib import resources
+
+from athar.names.arabic import normalize_arabic
+from athar.names.latin import normalize_latin
+
+_DATA = resources.files("athar.names") / "data"
+
+
+def _rows(name: str) -> list[list[str]]:
+    with (_DATA / name).open(encoding="utf-8") as fh:
+        reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        next(reader, None)
+        return [row for row in reader if row]
+
+
+@dataclass
+class NameDictionary:
+    """Normalized Arabic token → usual Latin spelling, and folded Latin spelling → Arabic token."""
+
+    latin: dict[str, str] = field(default_factory=dict)  # normalized Arabic -> normalized Latin
+    display: dict[str, str] = field(default_factory=dict)  # normalized Arabic -> display spelling
+    by_fold: dict[str, str] = field(default_factory=dict)  # fold of a Latin spelling -> normalized Arabic
+    frequency: dict[str, int] = field(default_factory=dict)  # normalized Arabic -> count in name lists
+    kind: dict[str, str] = field(default_factory=dict)  # normalized Arabic -> given/family/connector
+
+    def romanize_token(self, arabic: str) -> str | None:
+        return self.latin.get(arabic)
+
+    def display_token(self, arabic: str) -> str | None:
+        return self.display.get(arabic)
+
+    def arabic_for_fold(self, folded: str) -> str | None:
+        return self.by_fold.get(folded)
+
+    def frequency_of(self, arabic: str) -> int:
+        return self.frequency.get(arabic, 0)
+
+
+def _compound_ok(arabic: str, latin: str) -> bool:
+    """TFP maps some compounds to their first half only (عبدالرحمن → abdel): skip those."""
+    if arabic.startswith(("عبد", "ابو")) and len(arabic) > 4:
+        return len(latin.replace(" ", "")) > 5
+    return True
+
+
+def load() -> NameDictionary:
+    from athar.names.keys import fold_latin  # the fold lives with the keys; imported late
+
+    d = NameDictionary()
+    for ar, count, *_ in _rows("tfp_levantine_name_token_freq.tsv"):
+        key = normalize_arabic(ar)
+        d.frequency[key] = d.frequency.get(key, 0) + int(count)
+
+    claims: dict[str, tuple[int, int, str]] = {}  # fold -> (tier, frequency, arabic)
+
+    def claim(fold: str, tier: int, arabic: str) -> None:
+        if not fold:
+            return
+        rank = (tier, -d.frequency.get(arabic, 0))
+        old = claims.get(fold)
+        if old is None or rank < old[:2]:
+            claims[fold] = (*rank, arabic)
+
+    for ar, kind, spellings in _rows("syrian_names.tsv"):
+        key = normalize_arabic(ar)
+        variants = [v.strip() for v in spellings.split(",") if v.strip()]
+        if kind == "connector":
+            continue
+        if key not in d.latin:
+            d.latin[key] = normalize_latin(variants[0])
+            d.display[key] = variants[0]
+            d.kind[key] = kind
+        for v in variants:
+            for tok in [normalize_latin(v).replace(" ", "")]:
+                claim(fold_latin(tok), 0, key)
+
+    for ar, lat in _rows("tfp_levantine_dict_ar_latin.tsv"):
+        key = normalize_arabic(ar)
+        if " " in key:
+            continue
+        norm = normalize_latin(lat).replace(" ", "")
+        if not _compound_ok(key, norm):
+            continue
+        if key not in d.latin:
+            d.latin[key] = norm
+            d.display[key] = "-".join(p.capitalize() for p in lat.split("-")).replace("Al-", "Al-")
+        claim(fold_latin(norm), 1, key)
+
+    d.by_fold = {fold: arabic for fold, (_, _, arabic) in claims.items()}
+    return d
+
+
+class _Lazy:
+    """Load the dictionary on first use, so importing athar.names stays cheap."""
+
+    _d: NameDictionary | None = None
+
+    def __getattr__(self, name: str):
+        if _Lazy._d is None:
+            _Lazy._d = load()
+        return getattr(_Lazy._d, name)
+
+
+DICTIONARY: NameDictionary = _Lazy()  # type: ignore[assignment]

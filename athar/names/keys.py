@@ -1,0 +1,268 @@
+"""Cross-script keys, display romanization and arabization of single name tokens.
+
+Two keys, both deterministic pure-string functions of one name (so linkage can precompute them
+column-wise and Splink can compare them with plain exact or Jaro-Winkler SQL):
+
+* :func:`name_key` — the *comparison* key. A folded Latin spelling: Arabic tokens go through the
+  dictionary's usual romanization (or the letter rules below when the name is not in it), Latin
+  tokens are looked up in the same dictionary by their fold so that Mhd, Mohamed and محمد all
+  land on the fold of "Mohammad". Consonant pairs that transliterations merge share one letter
+  (ح/ه → h, ق/ك → k, ث/س/ص → s, ذ/ز/ظ → z, ط/ت → t, خ → x, ش → c, غ → g), ع and ء are silent, vowels
+  fold to a/i/u, doubled letters collapse, and a leading article (ال, al-, el-) is dropped because
+  renderings keep or drop it at will.
+* :func:`name_skeleton` — the *blocking* key: the comparison key with its vowels (and w/y that act
+  as vowels) removed, e.g. محمد, Muhammad, Mohammed, Mhd → ``mhmd``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from athar.names.arabic import is_arabic, normalize_arabic
+from athar.names.dictionary import DICTIONARY
+from athar.names.latin import normalize_latin
+
+# --- Arabic letters to a plain Latin spelling (before the fold) -----------------------------------
+_AR_CONSONANT = {
+    "ب": "b",
+    "ت": "t",
+    "ث": "th",
+    "ج": "j",
+    "ح": "h",
+    "خ": "kh",
+    "د": "d",
+    "ذ": "dh",
+    "ر": "r",
+    "ز": "z",
+    "س": "s",
+    "ش": "sh",
+    "ص": "s",
+    "ض": "d",
+    "ط": "t",
+    "ظ": "z",
+    "غ": "gh",
+    "ف": "f",
+    "ق": "q",
+    "ك": "k",
+    "ل": "l",
+    "م": "m",
+    "ن": "n",
+    "ه": "h",
+}
+_AR_SILENT = {"ع", "ء"}
+
+
+def romanize_rules(tok: str) -> str:
+    """Letter rules for one normalized Arabic token: consonants, long vowels from ا و ي, and a
+    short ``a`` guessed between consonants (Arabic does not write short vowels)."""
+    if tok == "الله":
+        return "allah"
+    out: list[str] = []
+    n = len(tok)
+    prev_consonant = False  # the last thing written was a consonant with no vowel after it
+    i = 0
+    if tok.startswith("ال") and n > 3:
+        out.append("al")
+        i = 2
+    while i < n:
+        ch = tok[i]
+        nxt = tok[i + 1] if i + 1 < n else ""
+        last = i == n - 1
+        if ch == "ا":
+            out.append("a")
+            prev_consonant = False
+        elif ch in "وي":
+            cons, vow = ("w", "u") if ch == "و" else ("y", "i")
+            if i == 0 or (nxt == "ا" and not last) or (not prev_consonant and i > 0 and tok[i - 1] == "ا"):
+                if prev_consonant:
+                    out.append("a")
+                out.append(cons)
+                prev_consonant = True
+            else:
+                out.append(vow)
+                prev_consonant = False
+        elif ch in _AR_SILENT:
+            if prev_consonant and not last:
+                out.append("a")
+            prev_consonant = False
+            if i == 0 and nxt not in "اوي":
+                out.append("a")
+        elif ch in _AR_CONSONANT:
+            if ch == "ه" and last and i > 0:
+                out.append("a" if tok[i - 1] != "ا" else "h")
+                prev_consonant = False
+            else:
+                if prev_consonant:
+                    out.append("a")
+                out.append(_AR_CONSONANT[ch])
+                prev_consonant = True
+        else:
+            out.append(ch if ch.isascii() else "")
+            prev_consonant = False
+        i += 1
+    return "".join(out)
+
+
+# --- the fold: Latin spelling -> comparison key ---------------------------------------------------
+_DIGRAPHS = re.compile(r"dsch|tsch|sch|tch|dzh|dj|dh|th|kh|gh|sh|ch|ph|ck|zh|[qcxvp]")
+_DIGRAPH_MAP = {
+    "dsch": "j",
+    "tsch": "c",
+    "sch": "c",
+    "tch": "c",
+    "dzh": "j",
+    "dj": "j",
+    "dh": "z",
+    "th": "s",
+    "kh": "x",
+    "gh": "g",
+    "sh": "c",
+    "ch": "c",
+    "ph": "f",
+    "ck": "k",
+    "zh": "j",
+    "q": "k",
+    "c": "k",
+    "x": "ks",
+    "v": "f",
+    "p": "b",
+}
+_ENDINGS = re.compile(r"(?<=[^aeiou])(?:ine|yne)$|(?<=[^aeiou])(?:ane)$|(?:eh|ah|e)$")
+_DIPH_Y = re.compile(r"[aei][iy](?=[^aeiouy]|$)")
+_DIPH_W = re.compile(r"(?:[ao][wu]|ow|aou)(?=[^aeiouw]|$)")
+_VOWELS = str.maketrans({"o": "u", "e": "i", "y": "i"})
+_SEMI = re.compile(r"(?<=[aiu])y(?=[aiu])|^y(?=[aiu])|(?<=[aiu])w(?=[aiu])|^w(?=[aiu])")
+_REPEAT = re.compile(r"(.)\1+")
+_FINAL_H = re.compile(r"(?<=[aiu])h$")
+_SKELETON_DROP = re.compile(r"(?<!^)[aiuwy]|^[aiu]")
+
+
+def _ending(m: re.Match[str]) -> str:
+    s = m.group(0)
+    if s in ("ine", "yne"):
+        return "in"
+    if s == "ane":
+        return "an"
+    return "a"
+
+
+@lru_cache(maxsize=200_000)
+def fold_latin(tok: str) -> str:
+    """Fold one normalized Latin token to the comparison alphabet (see module docstring)."""
+    s = tok.replace("'", "")
+    if len(s) > 3:
+        s = _ENDINGS.sub(_ending, s)
+    s = _DIGRAPHS.sub(lambda m: _DIGRAPH_MAP[m.group(0)], s)
+    s = _DIPH_Y.sub("i", s)
+    s = _DIPH_W.sub("u", s)
+    # y and w stay consonants only before a vowel; elsewhere they are the vowels i and u
+    s = _SEMI.sub(lambda m: m.group(0).upper(), s)
+    s = s.replace("y", "i").replace("w", "u").translate(_VOWELS).lower()
+    s = _REPEAT.sub(r"\1", s)
+    s = _FINAL_H.sub("", s)
+    return s
+
+
+def _strip_article_key(key: str, arabic: str | None) -> str:
+    if arabic is not None:
+        if arabic.startswith("ال") and len(arabic) > 3 and key.startswith("al"):
+            return key[2:]
+        return key
+    if key.startswith("al") and len(key) > 4 and key[2] not in "aiu":
+        return key[2:]
+    return key
+
+
+@lru_cache(maxsize=400_000)
+def _token_key(tok: str) -> str:
+    if not tok:
+        return ""
+    if is_arabic(tok):
+        latin = DICTIONARY.romanize_token(tok) or normalize_latin(romanize_rules(tok))
+        return _strip_article_key(fold_latin(latin), tok)
+    folded = fold_latin(tok)
+    arabic = DICTIONARY.arabic_for_fold(folded)
+    if arabic is None and folded.startswith("il") and len(folded) > 5 and folded[2] not in "aiu":
+        folded = "al" + folded[2:]
+        arabic = DICTIONARY.arabic_for_fold(folded)
+    if arabic is not None:
+        latin = DICTIONARY.romanize_token(arabic)
+        if latin is not None:
+            return _strip_article_key(fold_latin(latin), arabic)
+    return _strip_article_key(folded, None)
+
+
+def normalize_name(s: str) -> str:
+    """Normalize a name in either (or mixed) script: each run is folded by its script's rules."""
+    if not s:
+        return ""
+    if is_arabic(s):
+        ar = normalize_arabic(s)
+        if ar.isascii() or not any(ch.isascii() and ch.isalpha() for ch in ar):
+            return ar
+        return " ".join(t if is_arabic(t) else normalize_latin(t) for t in ar.split())
+    return normalize_latin(s)
+
+
+@lru_cache(maxsize=400_000)
+def name_key(s: str) -> str:
+    """Cross-script comparison key of a name or name part, any script.
+
+    ``name_key("محمد") == name_key("Mohammed") == name_key("Mhd")``. Several tokens give keys
+    joined by a space.
+    """
+    return " ".join(_token_key(t) for t in normalize_name(s).split())
+
+
+@lru_cache(maxsize=400_000)
+def name_skeleton(s: str) -> str:
+    """Consonant skeleton of :func:`name_key`, for blocking (``mhmd`` for all spellings of Muhammad)."""
+    return " ".join(_REPEAT.sub(r"\1", _SKELETON_DROP.sub("", k)) or k for k in name_key(s).split())
+
+
+@lru_cache(maxsize=200_000)
+def romanize(s: str) -> str:
+    """Latin display form of a name in any script (Arabic via the dictionary, else letter rules).
+
+    Latin input is returned tidied (title case) rather than respelled.
+    """
+    out = []
+    for tok in normalize_name(s).split():
+        if is_arabic(tok):
+            disp = DICTIONARY.display_token(tok) or _title(normalize_latin(romanize_rules(tok)))
+        else:
+            disp = _title(tok)
+        out.append(disp)
+    return " ".join(out)
+
+
+def _title(tok: str) -> str:
+    if tok.startswith("al") and len(tok) > 4 and tok[2] not in "aeiouy":
+        return "Al-" + tok[2:].capitalize()
+    return tok.capitalize()
+
+
+@lru_cache(maxsize=200_000)
+def arabize(s: str) -> str | None:
+    """Arabic spelling of a Latin-script name when the dictionary knows every token, else None.
+
+    Arabic input comes back normalized.
+    """
+    norm = normalize_name(s)
+    if not norm:
+        return None
+    out = []
+    for tok in norm.split():
+        if is_arabic(tok):
+            out.append(tok)
+            continue
+        if tok in ("bin", "bint"):
+            out.append("بن" if tok == "bin" else "بنت")
+            continue
+        folded = fold_latin(tok)
+        arabic = DICTIONARY.arabic_for_fold(folded)
+        if arabic is None:
+            return None
+        out.append(arabic)
+    return " ".join(out)

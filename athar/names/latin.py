@@ -1,0 +1,195 @@
+"""Normalization of names written in Latin script (romanized Arabic names).
+
+Output is lower-case ASCII, one token per name, with the article attached (``al-Hamoud``,
+``Al Hamoud``, ``el-Hamoud`` → ``alhamoud``; ``ash-Shami`` → ``alshami``), compounds joined
+(``Abd al-Rahman``, ``Abdul Rahman``, ``Abdurrahman`` → ``abdalrahman``; ``Nour Eddine`` →
+``nouraldin``; ``Abu Bakr`` → ``abubakr``), connectors canonical (``ibn``/``ben``/``bin`` → ``bin``)
+and the usual abbreviations expanded (``Mhd``, ``Md``, ``Moh'd`` → ``muhammad``). Vowel spelling
+(ou/u, ee/i) and French or German consonant spellings are left alone here; the cross-script key
+(:mod:`athar.names.keys`) folds them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Letters that NFKD does not decompose, and the ayn/hamza marks dropped without a space.
+_SPECIAL = {
+    "ı": "i",
+    "ł": "l",
+    "ø": "o",
+    "đ": "d",
+    "ð": "d",
+    "þ": "th",
+    "ß": "ss",
+    "æ": "ae",
+    "œ": "oe",
+    "ħ": "h",
+    "ŧ": "t",
+    "ʿ": "",
+    "ʾ": "",
+    "ʻ": "",
+    "ʼ": "",
+    "'": "",
+    "`": "",
+    "´": "",
+    "’": "",
+    "‘": "",
+    "ʹ": "",
+    "ʽ": "",
+    "′": "",
+}
+_SPECIAL_TABLE = {ord(k): v for k, v in _SPECIAL.items()}
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+ABBREVIATIONS = {
+    "mhd": "muhammad",
+    "md": "muhammad",
+    "mohd": "muhammad",
+    "muhd": "muhammad",
+    "mohmd": "muhammad",
+    "mhmd": "muhammad",
+    "mohamd": "muhammad",
+    "mhmmd": "muhammad",
+    "moh": "muhammad",
+    "mu": "muhammad",
+    "abd": "abd",
+}
+CONNECTORS = {
+    "bin": "bin",
+    "ibn": "bin",
+    "ben": "bin",
+    "bn": "bin",
+    "b": "bin",
+    "ibni": "bin",
+    "bint": "bint",
+    "bent": "bint",
+    "binti": "bint",
+    "walad": "bin",
+    "ould": "bin",
+    "wuld": "bin",
+}
+# Articles written as their own word: plain forms and forms assimilated to a sun letter.
+PLAIN_ARTICLES = frozenset({"al", "el", "ul", "il", "ol", "l", "alle"})
+_SUN = ("sh", "th", "dh", "ts", "t", "d", "r", "z", "s", "n", "l")
+SUN_ARTICLES = {v + c: c for v in "aeu" for c in _SUN}
+# Words that open a compound with the next word.
+ABD_FORMS = frozenset({"abd", "abdu", "abdo", "abde", "abdi", "abdou", "abed", "abid"})
+ABD_AL_FORMS = frozenset({"abdul", "abdel", "abdal", "abdol", "abdil", "abdoul", "abdull", "abdell"})
+ABU_FORMS = frozenset({"abu", "abou", "abo", "aboo", "bou", "abi", "umm", "um", "oum", "om"})
+_DIN = re.compile(r"^(?:[aeiou]?[ld]-?)?d(?:i|ee|ea|ie|y)ne?$")
+_ALLAH = re.compile(r"^(?:[aeiou]?l)?l[ae]h?$|^allah$|^ullah$|^ollah$")
+_GLUED_DIN = re.compile(r"(?<=[a-z]{2})(?:[aeiou]l-?|[aeiou]{1,2}d-?|-)d(?:i|ee|ea|ie|y)ne?$")
+_GLUED_ABD = re.compile(r"^ab[de]d?(?:([aeiou]{1,2})(sh|th|dh|[tdrzsnl])(?:\2|(?<=l)))?([a-z]{3,})$")
+
+
+def _strip_marks(s: str) -> str:
+    s = s.translate(_SPECIAL_TABLE)
+    if s.isascii():
+        return s.lower()
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return s.translate(_SPECIAL_TABLE).lower()
+
+
+def _glued_abd(tok: str) -> str:
+    """abdurrahman, abdulrahman, abdelaziz, abdullah → abd + al + name."""
+    m = _GLUED_ABD.match(tok)
+    if not m or not tok.startswith("abd"):
+        return tok
+    vowel, consonant, rest = m.groups()
+    if consonant is None:
+        # abdrahman, or abdul/abdel spelled without a break: look for a plain l-article
+        m2 = re.match(r"^abd[aeiou]{1,2}l(?!l?ah?$)([a-z]{3,})$", tok)
+        if m2 and not tok.startswith(("abdullah", "abdallah")):
+            return "abdal" + m2.group(1)
+        if re.match(r"^abd[aeiou]{1,2}ll?ah?$", tok):
+            return "abdallah"
+        return tok
+    if consonant == "l":
+        return "abdal" + rest
+    return "abdal" + consonant + rest
+
+
+def _glued_din(tok: str) -> str:
+    """nureddin, noureddine, nuruddin, saif-eddine, alaaldin → <name>aldin."""
+    m = _GLUED_DIN.search(tok)
+    if m and m.start() >= 2:
+        return tok[: m.start()] + "aldin"
+    return tok
+
+
+def _merge(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < n else None
+        if tok in CONNECTORS and out:
+            out.append(CONNECTORS[tok])
+            i += 1
+            continue
+        if nxt is not None and nxt not in CONNECTORS:
+            if tok in PLAIN_ARTICLES and not (tok == "l" and not out):
+                tokens[i + 1] = "al" + _strip_article(nxt)
+                i += 1
+                continue
+            if tok in SUN_ARTICLES and nxt.startswith(SUN_ARTICLES[tok]) and len(nxt) > 2:
+                tokens[i + 1] = "al" + nxt
+                i += 1
+                continue
+            if tok in ABD_FORMS or tok in ABD_AL_FORMS:
+                if _ALLAH.match(nxt) or nxt in {"allah", "alla", "ullah", "illah", "ellah", "lah", "llah"}:
+                    tokens[i + 1] = "abdallah"
+                elif tok in ABD_AL_FORMS and not nxt.startswith("al"):
+                    tokens[i + 1] = "abdal" + nxt
+                else:
+                    tokens[i + 1] = "abd" + nxt
+                i += 1
+                continue
+            if tok in ABU_FORMS and len(nxt) > 1:
+                prefix = "abu" if tok.startswith(("a", "b")) else "umm"
+                tokens[i + 1] = prefix + nxt
+                i += 1
+                continue
+        if out and out[-1] not in CONNECTORS.values() and tok not in CONNECTORS:
+            if _DIN.match(tok):
+                out[-1] = out[-1] + "aldin"
+                i += 1
+                continue
+            if tok in {"allah", "ullah", "ollah", "illah", "ellah"}:
+                out[-1] = out[-1] + "allah"
+                i += 1
+                continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+def _strip_article(tok: str) -> str:
+    return tok
+
+
+def _canonical_token(tok: str) -> str:
+    tok = ABBREVIATIONS.get(tok, tok)
+    if tok.startswith("abd") and len(tok) > 5:
+        tok = _glued_abd(tok)
+    if len(tok) > 6:
+        tok = _glued_din(tok)
+    return tok
+
+
+@lru_cache(maxsize=200_000)
+def normalize_latin(s: str) -> str:
+    """Fold a Latin-script name to lower-case ASCII tokens with articles and compounds joined.
+
+    Never raises; idempotent. Non-name characters (digits kept) become separators.
+    """
+    s = _strip_marks(s)
+    tokens = _NON_ALNUM.sub(" ", s).split()
+    if not tokens:
+        return ""
+    tokens = _merge(tokens)
+    return " ".join(_canonical_token(t) for t in tokens)
