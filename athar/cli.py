@@ -1,11 +1,218 @@
-import typer
+"""The `athar` command. Every verb is a thin call into the module that does the work."""
 
-app = typer.Typer(no_args_is_help=True)
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Athar (أثر): find Syria's missing. Lossless ingest, Arabic-aware linkage, estimation.",
+)
+export_app = typer.Typer(no_args_is_help=True, help="Write the store's records out.")
+app.add_typer(export_app, name="export")
+
+console = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", envvar="ATHAR_DB", help="Store URL or SQLite file (default: athar.db here)."),
+]
+UserOption = Annotated[str | None, typer.Option("--user", help="Acting user for the audit log.")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[bold red]athar: error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def _store(db: str | None):
+    from sqlalchemy.exc import OperationalError
+
+    from athar.store import open_store
+
+    try:
+        engine = open_store(db)
+    except OperationalError as e:
+        raise fail(f"cannot open the store: {str(e.orig).strip().splitlines()[0]}") from None
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _progress(transient: bool = True) -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=transient,
+        disable=not err.is_terminal,
+    )
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="CSV, TSV, XLSX, JSON, JSON Lines or PFIF 1.4 XML file.")],
+    source: Annotated[str, typer.Option("--source", "-s", help="Name of the list this file belongs to.")],
+    mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help="TOML column mapping.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Text encoding; detected when not given.")] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first).")] = None,
+    json_out: JsonFlag = False,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Import one file into a source: every row stored or quarantined with its reason."""
+    from athar.audit import current_user
+    from athar.ingest import UnreadableFile, import_file
+
+    with _store(db) as engine, _progress() as progress:
+        task = progress.add_task(f"importing {file.name}", total=None)
+        try:
+            result = import_file(
+                engine,
+                file,
+                source,
+                mapping_path=mapping,
+                encoding=encoding,
+                sheet=sheet,
+                user=current_user(user),
+                progress=lambda n: progress.update(task, completed=n),
+            )
+        except UnreadableFile as e:
+            raise fail(str(e)) from None
+        except ValueError as e:
+            raise fail(f"{file}: {e}") from None
+    if json_out:
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+        return
+    console.print(
+        f"[bold]{file.name}[/] → source [bold]{source}[/]: read {result.read:,}, stored {result.stored:,} "
+        f"({result.new:,} new, {result.new_versions:,} new versions, {result.unchanged:,} unchanged), "
+        f"quarantined {result.quarantined:,}",
+        highlight=False,
+    )
+    if result.same_file_imported_before:
+        console.print("This exact file was imported into this source before; nothing new was added.")
+    if result.unmapped_columns:
+        console.print(
+            f"Columns kept in the raw row only: {', '.join(result.unmapped_columns)}", highlight=False
+        )
+    if result.quarantined:
+        console.print(f"See the reasons with: athar quarantine --source {source}", highlight=False)
 
 
 @app.command()
-def version() -> None:
-    """Print the version."""
-    from athar import __version__
+def sources(db: DbOption = None, json_out: JsonFlag = False) -> None:
+    """List sources with their record, import and quarantine counts."""
+    from athar.store.summary import source_summaries
 
-    print(__version__)
+    with _store(db) as engine:
+        rows = source_summaries(engine)
+    if json_out:
+        print(json.dumps(rows, ensure_ascii=False, default=str))
+        return
+    table = Table("source", "records", "versions", "quarantined", "imports", "last import")
+    for r in rows:
+        table.add_row(
+            r["source"],
+            f"{r['records']:,}",
+            f"{r['versions']:,}",
+            f"{r['quarantined']:,}",
+            str(r["imports"]),
+            str(r["last_import"] or ""),
+        )
+    console.print(table)
+
+
+@app.command()
+def quarantine(
+    source: Annotated[str | None, typer.Option("--source", "-s")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 50,
+    db: DbOption = None,
+    user: UserOption = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """List quarantined rows with the field and reason that stopped each."""
+    from athar.audit import current_user, record_event
+    from athar.store.summary import quarantined_rows
+
+    with _store(db) as engine:
+        rows = quarantined_rows(engine, source, limit or None)
+        record_event(
+            engine, current_user(user), "view_quarantine", "source", source, detail={"rows": len(rows)}
+        )
+    if json_out:
+        print(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table("source", "file", "row", "field", "reason", "raw values")
+    for r in rows:
+        raw = "; ".join(f"{k}={v}" for k, v in r["raw"].items() if v)
+        table.add_row(r["source"], r["file"], str(r["row_number"]), r["field"] or "", r["reason"], raw[:80])
+    console.print(table)
+
+
+@export_app.command("records")
+def export_records(
+    out: Annotated[Path, typer.Option("--out", "-o", help="CSV file to write.")],
+    source: Annotated[str | None, typer.Option("--source", "-s")] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Canonical columns of every current record, with source and person_id."""
+    from athar.audit import current_user, record_event
+    from athar.exports import export_records_csv
+
+    with _store(db) as engine:
+        count = export_records_csv(engine, out, source)
+        record_event(
+            engine, current_user(user), "export_records", "source", source, detail={"records": count}
+        )
+    err.print(f"wrote {count:,} records to {out}", highlight=False)
+
+
+@export_app.command("pfif")
+def export_pfif(
+    out: Annotated[Path, typer.Option("--out", "-o", help="XML file to write.")],
+    source: Annotated[str | None, typer.Option("--source", "-s")] = None,
+    include_national_id: Annotated[bool, typer.Option(help="Also write national numbers.")] = False,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Current records as PFIF 1.4 persons, for other tracing systems."""
+    from athar.audit import current_user, record_event
+    from athar.exports import export_pfif as write
+
+    with _store(db) as engine:
+        count = write(engine, out, source, include_national_id)
+        record_event(engine, current_user(user), "export_pfif", "source", source, detail={"records": count})
+    err.print(f"wrote {count:,} PFIF persons to {out}", highlight=False)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

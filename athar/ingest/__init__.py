@@ -1,0 +1,6 @@
+"""Lossless ingest: read any list, map its columns, validate each row, store it or quarantine it."""
+
+from athar.ingest.errors import MappingError, UnreadableFile
+from athar.ingest.importer import ImportResult, import_file
+
+__all__ = ["ImportResult", "MappingError", "UnreadableFile", "import_file"]

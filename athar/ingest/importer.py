@@ -1,0 +1,267 @@
+"""Importing one file into one source, in one transaction, losing no row.
+
+Every row read is either stored (as a new record, a new version of a changed record, or recognised
+as unchanged) or quarantined with the field and reason that stopped it, so read = stored + quarantined.
+Nothing is written until the whole file has been read: a killed import leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from athar.ingest.errors import UnreadableFile
+from athar.ingest.mapping import Mapping, load_mapping_file, resolve
+from athar.ingest.readers import read_table
+from athar.ingest.validate import Problem, RowValidator
+from athar.store.tables import CANONICAL_COLUMNS, Import, Quarantine, Record, Source
+
+log = logging.getLogger(__name__)
+BATCH = 5_000
+
+
+@dataclass
+class ImportResult:
+    file: str
+    source: str
+    import_id: int
+    file_format: str
+    encoding: str | None
+    sha256: str
+    read: int = 0
+    stored: int = 0
+    quarantined: int = 0
+    new: int = 0
+    new_versions: int = 0
+    unchanged: int = 0
+    quarantine_new: int = 0
+    same_file_imported_before: bool = False
+    columns: dict[str, str] = field(default_factory=dict)
+    unmapped_columns: list[str] = field(default_factory=list)
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+def _digest(payload: str) -> str:
+    return hashlib.blake2b(payload.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _ensure_source(conn: Connection, name: str, now: dt.datetime) -> int:
+    source_id = conn.execute(select(Source.id).where(Source.name == name)).scalar_one_or_none()
+    if source_id is None:
+        source_id = conn.execute(insert(Source).values(name=name, created_at=now)).inserted_primary_key[0]
+    return source_id
+
+
+def import_file(
+    engine: Engine,
+    path: Path,
+    source: str,
+    mapping_path: Path | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    user: str | None = None,
+    today: dt.date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Read `path` into `source`; raise UnreadableFile (naming the file and cause) if it is not a table."""
+    if not source.strip():
+        raise UnreadableFile(path, "the source name is empty")
+    mapping_file = load_mapping_file(mapping_path) if mapping_path else None
+    if mapping_file:
+        encoding = encoding or mapping_file.options.get("encoding")
+        sheet = sheet or mapping_file.options.get("sheet")
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""  # read_table names the cause
+    table = read_table(path, encoding=encoding, sheet=sheet)
+    mapping: Mapping = resolve(table.columns, mapping_file, str(path))
+    validator = RowValidator(mapping, today=today)
+    now = dt.datetime.now(dt.UTC)
+    sha256 = hashlib.sha256(data).hexdigest()
+
+    with engine.begin() as conn:
+        source_id = _ensure_source(conn, source, now)
+        seen_before = conn.execute(
+            select(Import.id).where(Import.source_id == source_id, Import.sha256 == sha256).limit(1)
+        ).first()
+        import_id = conn.execute(
+            insert(Import).values(
+                source_id=source_id,
+                file_name=path.name,
+                sha256=sha256,
+                file_format=table.file_format,
+                encoding=table.encoding,
+                mapping=mapping.as_json(),
+                imported_at=now,
+                imported_by=user or getpass.getuser(),
+            )
+        ).inserted_primary_key[0]
+        result = ImportResult(
+            file=str(path),
+            source=source,
+            import_id=import_id,
+            file_format=table.file_format,
+            encoding=table.encoding,
+            sha256=sha256,
+            same_file_imported_before=seen_before is not None,
+            columns=mapping.columns,
+            unmapped_columns=mapping.unmapped,
+        )
+        writer = _Writer(conn, source_id, import_id, result)
+        first_row_of: dict[str, int] = {}
+        for raw_row in table.rows:
+            result.read += 1
+            if raw_row.problem is not None:
+                writer.quarantine(raw_row.row_number, raw_row.values, Problem(*raw_row.problem))
+            else:
+                canonical = validator.canonical(raw_row.values)
+                if isinstance(canonical, Problem):
+                    writer.quarantine(raw_row.row_number, raw_row.values, canonical)
+                else:
+                    record_id = canonical["record_id"]
+                    first = first_row_of.setdefault(record_id, raw_row.row_number)  # type: ignore[arg-type]
+                    if first != raw_row.row_number:
+                        problem = Problem(
+                            "record_id", f"duplicate record_id {record_id!r} (first at row {first})"
+                        )
+                        writer.quarantine(raw_row.row_number, raw_row.values, problem)
+                    else:
+                        writer.store(raw_row.row_number, raw_row.values, canonical)
+            if progress and result.read % 10_000 == 0:
+                progress(result.read)
+        writer.flush()
+        conn.execute(
+            update(Import)
+            .where(Import.id == import_id)
+            .values(
+                rows_read=result.read,
+                rows_stored=result.stored,
+                rows_quarantined=result.quarantined,
+                records_new=result.new,
+                records_new_version=result.new_versions,
+                records_unchanged=result.unchanged,
+            )
+        )
+    if progress:
+        progress(result.read)
+    assert result.read == result.stored + result.quarantined
+    log.info(
+        "import %s into %s: read %d, stored %d, quarantined %d",
+        path.name,
+        source,
+        result.read,
+        result.stored,
+        result.quarantined,
+    )
+    return result
+
+
+class _Writer:
+    """Batches rows for insertion and decides new / new version / unchanged against the store."""
+
+    def __init__(self, conn: Connection, source_id: int, import_id: int, result: ImportResult) -> None:
+        self.conn = conn
+        self.source_id = source_id
+        self.import_id = import_id
+        self.result = result
+        rows = conn.execute(
+            select(Record.record_id, Record.content_hash, Record.version).where(
+                Record.source_id == source_id, Record.is_current.is_(True)
+            )
+        )
+        self.current: dict[str, tuple[str, int]] = {r: (h, v) for r, h, v in rows}
+        self.quarantined_before: set[tuple[str, str | None, str]] = {
+            (h, f, r)
+            for h, f, r in conn.execute(
+                select(Quarantine.raw_hash, Quarantine.field, Quarantine.reason).where(
+                    Quarantine.source_id == source_id
+                )
+            )
+        }
+        self.records: list[dict] = []
+        self.superseded: list[str] = []
+        self.held: list[dict] = []
+
+    def store(self, row_number: int, raw: dict[str, str], canonical: dict[str, object]) -> None:
+        raw_json = json.dumps(raw, ensure_ascii=False, sort_keys=True)
+        content_hash = _digest(raw_json + json.dumps(canonical, ensure_ascii=False, sort_keys=True))
+        record_id: str = canonical["record_id"]  # type: ignore[assignment]
+        self.result.stored += 1
+        previous = self.current.get(record_id)
+        if previous is not None and previous[0] == content_hash:
+            self.result.unchanged += 1
+            return
+        version = 1
+        if previous is not None:
+            version = previous[1] + 1
+            self.superseded.append(record_id)
+            self.result.new_versions += 1
+        else:
+            self.result.new += 1
+        self.current[record_id] = (content_hash, version)
+        row = {c: canonical.get(c) for c in CANONICAL_COLUMNS}
+        row.update(
+            source_id=self.source_id,
+            import_id=self.import_id,
+            row_number=row_number,
+            version=version,
+            is_current=True,
+            content_hash=content_hash,
+            raw=raw,
+        )
+        self.records.append(row)
+        if len(self.records) >= BATCH:
+            self.flush()
+
+    def quarantine(self, row_number: int, raw: dict[str, str], problem: Problem) -> None:
+        self.result.quarantined += 1
+        for name in (problem.field or "row").split(", "):
+            self.result.reasons[name] = self.result.reasons.get(name, 0) + 1
+        raw_hash = _digest(json.dumps(raw, ensure_ascii=False, sort_keys=True))
+        key = (raw_hash, problem.field, problem.reason)
+        if key in self.quarantined_before:
+            return
+        self.quarantined_before.add(key)
+        self.result.quarantine_new += 1
+        self.held.append(
+            dict(
+                source_id=self.source_id,
+                import_id=self.import_id,
+                row_number=row_number,
+                raw=raw,
+                raw_hash=raw_hash,
+                field=problem.field,
+                reason=problem.reason,
+            )
+        )
+        if len(self.held) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.superseded:
+            for start in range(0, len(self.superseded), 500):
+                chunk = self.superseded[start : start + 500]
+                self.conn.execute(
+                    update(Record)
+                    .where(Record.source_id == self.source_id, Record.record_id.in_(chunk), Record.is_current)
+                    .values(is_current=False)
+                )
+            self.superseded.clear()
+        if self.records:
+            self.conn.execute(insert(Record), self.records)
+            self.records.clear()
+        if self.held:
+            self.conn.execute(insert(Quarantine), self.held)
+            self.held.clear()

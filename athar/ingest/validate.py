@@ -1,0 +1,89 @@
+"""Turning one raw row into canonical values, or naming the first field that stops it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from athar.ingest.mapping import Mapping
+from athar.ingest.values import (
+    BadValue,
+    clean_text,
+    parse_age,
+    parse_date,
+    parse_national_id,
+    parse_record_id,
+    parse_sex,
+)
+
+# Longest value accepted per canonical column; longer is almost always two cells run together.
+MAX_LENGTH = {
+    "record_id": 100,
+    "full_name": 300,
+    "given_name": 100,
+    "father_name": 100,
+    "grandfather_name": 100,
+    "family_name": 100,
+    "mother_name": 200,
+    "birth_place": 200,
+    "event_place": 300,
+}
+MAX_RAW_CELL = 10_000
+
+
+@dataclass(slots=True)
+class Problem:
+    field: str | None
+    reason: str
+
+
+class RowValidator:
+    """Validates rows of one file against one mapping; `today` bounds dates for reproducible tests."""
+
+    def __init__(self, mapping: Mapping, today: dt.date | None = None) -> None:
+        self.mapping = mapping
+        self.today = today or dt.date.today()
+        self._parsers: list[tuple[str, str, Callable[[str], object]]] = []
+        for canonical, column in mapping.columns.items():
+            self._parsers.append((canonical, column, self._parser_for(canonical)))
+
+    def _parser_for(self, canonical: str) -> Callable[[str], object]:
+        if canonical in ("birth_date", "event_date"):
+            return lambda text: parse_date(text, self.today)
+        return {
+            "sex": parse_sex,
+            "national_id": parse_national_id,
+            "age": parse_age,
+            "record_id": parse_record_id,
+        }.get(canonical, clean_text)
+
+    def canonical(self, raw: dict[str, str]) -> dict[str, object] | Problem:
+        """Canonical values of a row, or one Problem naming every field that is wrong and why."""
+        problems: list[tuple[str, str]] = []
+        for column, value in raw.items():
+            if len(value) > MAX_RAW_CELL:
+                problems.append((column, f"over-long field: {len(value)} characters (limit {MAX_RAW_CELL})"))
+        out: dict[str, object] = {}
+        value_maps = self.mapping.value_maps
+        for canonical, column, parse in self._parsers:
+            text = raw.get(column, "")
+            if canonical in value_maps:
+                text = value_maps[canonical].get(text.strip(), text)
+            try:
+                value = parse(text)
+            except BadValue as e:
+                problems.append((canonical, str(e)))
+                continue
+            limit = MAX_LENGTH.get(canonical)
+            if limit and isinstance(value, str) and len(value) > limit:
+                problems.append((canonical, f"over-long field: {len(value)} characters (limit {limit})"))
+                continue
+            out[canonical] = value
+        if not out.get("record_id") and not any(f == "record_id" for f, _ in problems):
+            problems.insert(0, ("record_id", "missing record_id"))
+        if not problems:
+            return out
+        if len(problems) == 1:
+            return Problem(*problems[0])
+        return Problem(", ".join(f for f, _ in problems), "; ".join(f"{f}: {r}" for f, r in problems))

@@ -1,0 +1,70 @@
+"""Read-only summaries of what the store holds, for the command line and the dashboard."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, func, select
+
+from athar.store.tables import Import, Quarantine, Record, Source
+
+
+def source_summaries(engine: Engine) -> list[dict]:
+    records = (
+        select(
+            Record.source_id,
+            func.count().filter(Record.is_current.is_(True)).label("records"),
+            func.count().label("versions"),
+        )
+        .group_by(Record.source_id)
+        .subquery()
+    )
+    quarantined = (
+        select(Quarantine.source_id, func.count().label("n")).group_by(Quarantine.source_id).subquery()
+    )
+    imports = (
+        select(Import.source_id, func.count().label("n"), func.max(Import.imported_at).label("last"))
+        .group_by(Import.source_id)
+        .subquery()
+    )
+    query = (
+        select(
+            Source.name,
+            func.coalesce(records.c.records, 0),
+            func.coalesce(records.c.versions, 0),
+            func.coalesce(quarantined.c.n, 0),
+            func.coalesce(imports.c.n, 0),
+            imports.c.last,
+        )
+        .outerjoin(records, records.c.source_id == Source.id)
+        .outerjoin(quarantined, quarantined.c.source_id == Source.id)
+        .outerjoin(imports, imports.c.source_id == Source.id)
+        .order_by(Source.name)
+    )
+    with engine.connect() as conn:
+        return [
+            dict(source=n, records=r, versions=v, quarantined=q, imports=i, last_import=last)
+            for n, r, v, q, i, last in conn.execute(query)
+        ]
+
+
+def quarantined_rows(engine: Engine, source: str | None = None, limit: int | None = 50) -> list[dict]:
+    query = (
+        select(
+            Source.name,
+            Import.file_name,
+            Quarantine.row_number,
+            Quarantine.field,
+            Quarantine.reason,
+            Quarantine.raw,
+        )
+        .join(Source, Source.id == Quarantine.source_id)
+        .join(Import, Import.id == Quarantine.import_id)
+        .order_by(Quarantine.id)
+        .limit(limit)
+    )
+    if source is not None:
+        query = query.where(Source.name == source)
+    with engine.connect() as conn:
+        return [
+            dict(source=s, file=f, row_number=n, field=fld, reason=reason, raw=raw)
+            for s, f, n, fld, reason, raw in conn.execute(query)
+        ]

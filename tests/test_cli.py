@@ -1,0 +1,136 @@
+"""The `athar` command as a person uses it: one-line errors, JSON counts, exports, audit entries."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from athar.cli import app
+from athar.store import open_store
+from athar.store.tables import AuditEntry
+
+runner = CliRunner()
+
+
+def athar(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def db(tmp_path):
+    return str(tmp_path / "athar.db")
+
+
+@pytest.fixture
+def reports(tmp_path):
+    f = tmp_path / "reports.csv"
+    f.write_text(
+        "record_id,full_name,sex,birth_date\n1,Mohammad Al-Hamoud,M,1985\n2,Sara Khatib,F,1990-13-01\n",
+        "utf-8",
+    )
+    return f
+
+
+def test_import_json_counts_add_up(db, reports):
+    result = athar("import", str(reports), "--source", "families", "--json", "--db", db)
+    assert result.exit_code == 0
+    counts = json.loads(result.stdout)
+    assert (counts["read"], counts["stored"], counts["quarantined"]) == (2, 1, 1)
+    assert counts["read"] == counts["stored"] + counts["quarantined"]
+
+
+def test_store_is_chosen_by_environment_variable(tmp_path, reports, monkeypatch):
+    monkeypatch.setenv("ATHAR_DB", str(tmp_path / "from-env.db"))
+    assert athar("import", str(reports), "--source", "families").exit_code == 0
+    assert (tmp_path / "from-env.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "cause"),
+    [(None, "no such file"), (b"\x00\x01\x02\xff" * 300, "binary"), (b"", "empty")],
+)
+def test_unreadable_file_gets_one_line_error_and_nonzero_exit(tmp_path, db, content, cause):
+    f = tmp_path / "list.csv"
+    if content is not None:
+        f.write_bytes(content)
+    proc = subprocess.run(
+        [sys.executable, "-m", "athar", "import", str(f), "--source", "s", "--db", db],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert str(f) in lines[0] and cause in lines[0]
+
+
+def test_bad_mapping_file_gets_a_clear_error(tmp_path, db, reports):
+    m = tmp_path / "map.toml"
+    m.write_text("[columns\n", "utf-8")
+    result = athar("import", str(reports), "--source", "s", "--mapping", str(m), "--db", db)
+    assert result.exit_code == 2
+    assert "map.toml" in result.stderr and "not a valid TOML mapping" in result.stderr
+
+
+def test_export_records_has_source_record_id_and_blank_person_id_before_linkage(tmp_path, db, reports):
+    athar("import", str(reports), "--source", "families", "--db", db)
+    out = tmp_path / "records.csv"
+    assert athar("export", "records", "--out", str(out), "--db", db).exit_code == 0
+    with out.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 1
+    assert rows[0]["source"] == "families" and rows[0]["record_id"] == "1"
+    assert rows[0]["full_name"] == "Mohammad Al-Hamoud" and rows[0]["person_id"] == ""
+
+
+def test_exported_pfif_imports_back_into_another_store(tmp_path, db, reports):
+    athar("import", str(reports), "--source", "families", "--db", db)
+    out = tmp_path / "records.xml"
+    assert athar("export", "pfif", "--out", str(out), "--db", db).exit_code == 0
+    other = str(tmp_path / "other.db")
+    result = athar("import", str(out), "--source", "partner", "--json", "--db", other)
+    counts = json.loads(result.stdout)
+    assert (counts["file_format"], counts["stored"], counts["quarantined"]) == ("pfif", 1, 0)
+    with open_store(other).connect() as conn:
+        from athar.store.tables import Record
+
+        record = conn.execute(select(Record)).one()
+    assert record.full_name == "Mohammad Al-Hamoud"
+    assert record.record_id.endswith("/families.1")
+    assert (record.sex, record.birth_date) == ("M", "1985")
+
+
+def test_exports_and_quarantine_views_are_audited(tmp_path, db, reports):
+    athar("import", str(reports), "--source", "families", "--db", db)
+    athar("export", "records", "--out", str(tmp_path / "r.csv"), "--db", db, "--user", "amal")
+    athar("quarantine", "--db", db, "--user", "omar")
+    with open_store(db).connect() as conn:
+        entries = conn.execute(select(AuditEntry.user_name, AuditEntry.action)).all()
+    assert ("amal", "export_records") in entries
+    assert ("omar", "view_quarantine") in entries
+
+
+def test_quarantine_lists_row_field_and_reason(db, reports):
+    athar("import", str(reports), "--source", "families", "--db", db)
+    result = athar("quarantine", "--json", "--db", db)
+    [row] = json.loads(result.stdout)
+    assert (row["source"], row["file"], row["row_number"], row["field"]) == (
+        "families",
+        "reports.csv",
+        3,
+        "birth_date",
+    )
+    assert "month 13" in row["reason"]
+
+
+def test_sources_lists_counts(db, reports):
+    athar("import", str(reports), "--source", "families", "--db", db)
+    result = athar("sources", "--json", "--db", db)
+    [row] = json.loads(result.stdout)
+    assert (row["source"], row["records"], row["quarantined"], row["imports"]) == ("families", 1, 1, 1)
