@@ -1,0 +1,143 @@
+"""Name and place lexicon with precomputed spelling pools.
+
+Everything a record needs to write a name is prepared here once: for each name, tuples of
+spellings repeated by weight (English-style Latin, French-style Latin, clean Arabic, scanned Arabic).
+Writing a record then costs one ``pool[int(random() * len(pool))]`` per name part, which is what
+keeps a million persons within the time budget.
+"""
+
+import random
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from athar.synth import tables
+from athar.synth.arabic import arabic_pools
+from athar.synth.latin import article_forms, expand, french, french_article_forms, rule_variants
+
+KNOWN_WEIGHT = 4  # each listed real spelling; rule-made spellings weigh 1
+FIRST_BONUS = 4  # the first listed spelling is the commonest
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """One name (given or family) with its spelling pools."""
+
+    ar: str
+    latin: str  # the commonest Latin spelling, used in persons.csv
+    canonical: str
+    weight: float
+    en: tuple[str, ...]
+    fr: tuple[str, ...]
+    ar_clean: tuple[str, ...]
+    ar_scan: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A town: Arabic name, Latin spellings (first canonical), governorate index."""
+
+    ar: str
+    latin: tuple[str, ...]
+    gov: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """All names and places, with sampling weights as numpy arrays."""
+
+    given: tuple[Name, ...]  # male first, then female
+    n_male: int
+    family: tuple[Name, ...]
+    male_p: np.ndarray  # probabilities over given[:n_male]
+    female_p: np.ndarray  # probabilities over given[n_male:]
+    family_p: np.ndarray
+    gov_keys: tuple[str, ...]
+    gov_ar: tuple[str, ...]
+    gov_latin: tuple[tuple[str, ...], ...]
+    gov_p: np.ndarray
+    towns: tuple[Place, ...]
+    town_p_by_gov: tuple[np.ndarray, ...]  # per governorate: probabilities over its towns
+    towns_by_gov: tuple[np.ndarray, ...]  # per governorate: indices into towns
+    branches: tuple[str, ...]  # expanded by weight
+    hospitals: tuple[str, ...]
+    return_points: tuple[str, ...]
+
+
+def _given_name(row: list[str], rng: random.Random) -> Name:
+    ar, canonical, weight, known_s = row
+    known = [k.strip() for k in known_s.split(",") if k.strip()]
+    weighted = [(known[0], FIRST_BONUS)] + [(k, KNOWN_WEIGHT) for k in known]
+    weighted += [(v, 1) for v in rule_variants(canonical, ar.endswith("ة")) if v not in known]
+    en = expand(weighted)
+    fr = expand([(french(s), 3 * w) for s, w in weighted if w > 1] + [(k, 2) for k in known[:2]])
+    clean, scan = arabic_pools(ar, rng)
+    return Name(ar, known[0], canonical, float(weight), en, fr, clean, scan)
+
+
+def _family_name(row: list[str], rng: random.Random) -> Name:
+    ar, canonical, weight, article, known_s = row
+    known = [k.strip() for k in known_s.split(",") if k.strip()]
+    stems = [(known[0], FIRST_BONUS)] + [(k, KNOWN_WEIGHT) for k in known]
+    stems += [(v, 1) for v in rule_variants(canonical, ar.endswith("ة"))[:4] if v not in known]
+    clean, scan = arabic_pools(ar, rng)
+    if article == "1":
+        en = expand([(f, w * sw) for s, sw in stems for f, w in article_forms(s, canonical)])
+        fr = expand([(f, w * sw) for s, sw in stems[:3] for f, w in french_article_forms(s)])
+        latin = f"Al-{known[0]}"
+        bare = ar[2:] if ar.startswith("ال") else ar
+        clean = clean + (bare,) * max(1, len(clean) // 12)  # some lists drop the article
+        scan = scan + (bare,) * max(1, len(scan) // 12)
+    else:
+        en = expand(stems)
+        fr = expand([(french(s), 3 * w) for s, w in stems] + [(known[0], 2)])
+        latin = known[0]
+    return Name(ar, latin, canonical, float(weight), en, fr, clean, scan)
+
+
+def _probs(weights: list[float]) -> np.ndarray:
+    w = np.asarray(weights, dtype=float)
+    return w / w.sum()
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Build the lexicon (once per process; deterministic)."""
+    rng = random.Random(20240601)  # fixed: pools must not depend on the caller's seed
+    male = [_given_name(r, rng) for r in tables.parse(tables.MALE_GIVEN)]
+    female = [_given_name(r, rng) for r in tables.parse(tables.FEMALE_GIVEN)]
+    family = [_family_name(r, rng) for r in tables.parse(tables.FAMILY)]
+    govs = tables.parse(tables.GOVERNORATES)
+    gov_index = {g[0]: i for i, g in enumerate(govs)}
+    towns = [
+        Place(ar, tuple(s.strip() for s in latin.split(",")), gov_index[key], float(w))
+        for key, ar, latin, w in tables.parse(tables.TOWNS)
+    ]
+    towns_by_gov = tuple(
+        np.array([i for i, t in enumerate(towns) if t.gov == g], dtype=np.int64) for g in range(len(govs))
+    )
+    town_p = tuple(_probs([towns[i].weight for i in idx]) for idx in towns_by_gov)
+
+    def weighted(table: str) -> tuple[str, ...]:
+        return expand((r[0], int(r[1])) for r in tables.parse(table))
+
+    return Lexicon(
+        given=tuple(male + female),
+        n_male=len(male),
+        family=tuple(family),
+        male_p=_probs([n.weight for n in male]),
+        female_p=_probs([n.weight for n in female]),
+        family_p=_probs([n.weight for n in family]),
+        gov_keys=tuple(g[0] for g in govs),
+        gov_ar=tuple(g[1] for g in govs),
+        gov_latin=tuple(tuple(s.strip() for s in g[2].split(",")) for g in govs),
+        gov_p=_probs([float(g[3]) for g in govs]),
+        towns=tuple(towns),
+        town_p_by_gov=town_p,
+        towns_by_gov=towns_by_gov,
+        branches=weighted(tables.BRANCHES),
+        hospitals=weighted(tables.HOSPITALS),
+        return_points=weighted(tables.RETURN_POINTS),
+    )
