@@ -13,12 +13,21 @@ import unicodedata
 from functools import lru_cache
 
 # Code points removed outright: harakat and Quranic marks, tatweel, zero-width and bidi controls.
-_REMOVE = (
-    [*range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE), 0x0640, 0x0610, 0x0611, 0x0612]
-    + [*range(0x0613, 0x061B)]
-    + [0x061C, 0x00AD, 0x034F, 0x180E, 0xFEFF, *range(0x200B, 0x2010), *range(0x202A, 0x202F)]
-    + [*range(0x2060, 0x2070)]
-)
+_REMOVE = [
+    *range(0x064B, 0x0660),  # harakat, shadda, sukun, hamza above/below
+    0x0670,  # superscript alef
+    *range(0x06D6, 0x06EE),  # Quranic annotation marks
+    *range(0x0610, 0x061B),  # honorific and small marks
+    0x0640,  # tatweel
+    0x061C,  # Arabic letter mark
+    0x00AD,  # soft hyphen
+    0x034F,  # combining grapheme joiner
+    0x180E,
+    0xFEFF,
+    *range(0x200B, 0x2010),  # zero-width space/joiners, LRM, RLM
+    *range(0x202A, 0x202F),  # bidi embeddings and overrides
+    *range(0x2060, 0x2070),  # word joiner, bidi isolates
+]
 
 _FOLD = {
     # hamza and alef forms

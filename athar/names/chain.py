@@ -82,9 +82,8 @@ def _given_first(tokens: list[str]) -> tuple[list[str | None], list[str], bool]:
                 expecting = False
             else:
                 rest.append(t)
-        if len(rest) > 0:
-            if len(chain) == 1 and rest:  # "Ahmad Ali bin Hasan" style is rare; keep order
-                chain.append(rest.pop(0))
+        if len(chain) == 1 and rest:  # "Ahmad Ali bin Hasan": the name after the given one is the father
+            chain.append(rest.pop(0))
         for i, t in enumerate(chain[:3]):
             parts[i] = t
         unplaced.extend(chain[3:])

@@ -123,7 +123,7 @@ _SPAN = 0.12
 def _evidence(s: float, agree: float, disagree: float) -> float:
     t = (s - _PIVOT) / _SPAN
     if t >= 0:
-        return agree * min(t, 1.0)
+        return agree * t
     return disagree * max(t, -1.0)
 
 

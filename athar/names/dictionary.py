@@ -38,7 +38,8 @@ class NameDictionary:
 
     latin: dict[str, str] = field(default_factory=dict)  # normalized Arabic -> normalized Latin
     display: dict[str, str] = field(default_factory=dict)  # normalized Arabic -> display spelling
-    by_fold: dict[str, str] = field(default_factory=dict)  # fold of a Latin spelling -> normalized Arabic
+    by_spelling: dict[str, str] = field(default_factory=dict)  # normalized Latin -> normalized Arabic
+    by_fold: dict[str, str] = field(default_factory=dict)  # coarse fold of a Latin spelling -> Arabic
     frequency: dict[str, int] = field(default_factory=dict)  # normalized Arabic -> count in name lists
     kind: dict[str, str] = field(default_factory=dict)  # normalized Arabic -> given/family/connector
 
@@ -48,8 +49,14 @@ class NameDictionary:
     def display_token(self, arabic: str) -> str | None:
         return self.display.get(arabic)
 
-    def arabic_for_fold(self, folded: str) -> str | None:
-        return self.by_fold.get(folded)
+    def arabic_for_latin(self, tok: str, folded: str) -> str | None:
+        """The Arabic name a normalized Latin token spells: by exact spelling, else by coarse fold."""
+        from athar.names.keys import coarse
+
+        hit = self.by_spelling.get(tok)
+        if hit is None:
+            hit = self.by_fold.get(coarse(folded))
+        return hit
 
     def frequency_of(self, arabic: str) -> int:
         return self.frequency.get(arabic, 0)
@@ -63,22 +70,24 @@ def _compound_ok(arabic: str, latin: str) -> bool:
 
 
 def load() -> NameDictionary:
-    from athar.names.keys import fold_latin  # the fold lives with the keys; imported late
+    from athar.names.keys import coarse, fold_latin  # the fold lives with the keys; imported late
 
     d = NameDictionary()
     for ar, count, *_ in _rows("tfp_levantine_name_token_freq.tsv"):
         key = normalize_arabic(ar)
         d.frequency[key] = d.frequency.get(key, 0) + int(count)
 
-    claims: dict[str, tuple[int, int, str]] = {}  # fold -> (tier, frequency, arabic)
+    claims: dict[str, tuple[int, int, str]] = {}  # coarse fold -> (tier, -frequency, arabic)
+    spelled: dict[str, tuple[int, int, str]] = {}  # normalized spelling -> (tier, -frequency, arabic)
 
-    def claim(fold: str, tier: int, arabic: str) -> None:
-        if not fold:
+    def claim(tok: str, tier: int, arabic: str) -> None:
+        if not tok:
             return
         rank = (tier, -d.frequency.get(arabic, 0))
-        old = claims.get(fold)
-        if old is None or rank < old[:2]:
-            claims[fold] = (*rank, arabic)
+        for table, k in ((spelled, tok), (claims, coarse(fold_latin(tok)))):
+            old = table.get(k)
+            if old is None or rank < old[:2]:
+                table[k] = (*rank, arabic)
 
     for ar, kind, spellings in _rows("syrian_names.tsv"):
         key = normalize_arabic(ar)
@@ -91,7 +100,7 @@ def load() -> NameDictionary:
             d.kind[key] = kind
         for v in variants:
             for tok in [normalize_latin(v).replace(" ", "")]:
-                claim(fold_latin(tok), 0, key)
+                claim(tok, 0, key)
 
     for ar, lat in _rows("tfp_levantine_dict_ar_latin.tsv"):
         key = normalize_arabic(ar)
@@ -103,9 +112,10 @@ def load() -> NameDictionary:
         if key not in d.latin:
             d.latin[key] = norm
             d.display[key] = "-".join(p.capitalize() for p in lat.split("-")).replace("Al-", "Al-")
-        claim(fold_latin(norm), 1, key)
+        claim(norm, 1, key)
 
     d.by_fold = {fold: arabic for fold, (_, _, arabic) in claims.items()}
+    d.by_spelling = {tok: arabic for tok, (_, _, arabic) in spelled.items()}
     return d
 
 

@@ -131,11 +131,11 @@ _DIGRAPH_MAP = {
 _ENDINGS = re.compile(r"(?<=[^aeiou])(?:ine|yne)$|(?<=[^aeiou])(?:ane)$|(?:eh|ah|e)$")
 _DIPH_Y = re.compile(r"[aei][iy](?=[^aeiouy]|$)")
 _DIPH_W = re.compile(r"(?:[ao][wu]|ow|aou)(?=[^aeiouw]|$)")
-_VOWELS = str.maketrans({"o": "u", "e": "i", "y": "i"})
-_SEMI = re.compile(r"(?<=[aiu])y(?=[aiu])|^y(?=[aiu])|(?<=[aiu])w(?=[aiu])|^w(?=[aiu])")
+_VOWELS = str.maketrans({"o": "u", "y": "i"})
+_SEMI = re.compile(r"(?<=[aeiu])y(?=[aeiu])|^y(?=[aeiu])|(?<=[aeiu])w(?=[aeiu])|^w(?=[aeiu])")
 _REPEAT = re.compile(r"(.)\1+")
-_FINAL_H = re.compile(r"(?<=[aiu])h$")
-_SKELETON_DROP = re.compile(r"(?<!^)[aiuwy]|^[aiu]")
+_FINAL_H = re.compile(r"(?<=[aeiu])h$")
+_SKELETON_DROP = re.compile(r"(?<!^)[aeiuwy]|^[aeiu]")
 
 
 def _ending(m: re.Match[str]) -> str:
@@ -147,13 +147,23 @@ def _ending(m: re.Match[str]) -> str:
     return "a"
 
 
+def coarse(folded: str) -> str:
+    """A coarser fold for dictionary look-ups: e and i merge (Hamed/Hamid, Yousef/Yusif)."""
+    return _REPEAT.sub(r"\1", folded.replace("e", "i"))
+
+
 @lru_cache(maxsize=200_000)
 def fold_latin(tok: str) -> str:
-    """Fold one normalized Latin token to the comparison alphabet (see module docstring)."""
+    """Fold one normalized Latin token to the comparison alphabet (see module docstring).
+
+    ``e`` stays apart from ``i``: in Levantine romanization it marks a short vowel (Salem سالم,
+    Samer سامر) where ``i`` is often long (Salim سليم, Samir سمير).
+    """
     s = tok.replace("'", "")
     if len(s) > 3:
         s = _ENDINGS.sub(_ending, s)
     s = _DIGRAPHS.sub(lambda m: _DIGRAPH_MAP[m.group(0)], s)
+    s = s.replace("ee", "i")
     s = _DIPH_Y.sub("i", s)
     s = _DIPH_W.sub("u", s)
     # y and w stay consonants only before a vowel; elsewhere they are the vowels i and u
@@ -169,7 +179,7 @@ def _strip_article_key(key: str, arabic: str | None) -> str:
         if arabic.startswith("ال") and len(arabic) > 3 and key.startswith("al"):
             return key[2:]
         return key
-    if key.startswith("al") and len(key) > 4 and key[2] not in "aiu":
+    if key.startswith("al") and len(key) > 4 and key[2] not in "aeiu":
         return key[2:]
     return key
 
@@ -182,10 +192,10 @@ def _token_key(tok: str) -> str:
         latin = DICTIONARY.romanize_token(tok) or normalize_latin(romanize_rules(tok))
         return _strip_article_key(fold_latin(latin), tok)
     folded = fold_latin(tok)
-    arabic = DICTIONARY.arabic_for_fold(folded)
-    if arabic is None and folded.startswith("il") and len(folded) > 5 and folded[2] not in "aiu":
+    arabic = DICTIONARY.arabic_for_latin(tok, folded)
+    if arabic is None and folded.startswith("el") and len(folded) > 5 and folded[2] not in "aeiu":
         folded = "al" + folded[2:]
-        arabic = DICTIONARY.arabic_for_fold(folded)
+        arabic = DICTIONARY.arabic_for_latin("al" + tok[2:], folded)
     if arabic is not None:
         latin = DICTIONARY.romanize_token(arabic)
         if latin is not None:
@@ -260,8 +270,7 @@ def arabize(s: str) -> str | None:
         if tok in ("bin", "bint"):
             out.append("بن" if tok == "bin" else "بنت")
             continue
-        folded = fold_latin(tok)
-        arabic = DICTIONARY.arabic_for_fold(folded)
+        arabic = DICTIONARY.arabic_for_latin(tok, fold_latin(tok))
         if arabic is None:
             return None
         out.append(arabic)

@@ -99,7 +99,7 @@ def _glued_abd(tok: str) -> str:
     m = _GLUED_ABD.match(tok)
     if not m or not tok.startswith("abd"):
         return tok
-    vowel, consonant, rest = m.groups()
+    _vowel, consonant, rest = m.groups()
     if consonant is None:
         # abdrahman, or abdul/abdel spelled without a break: look for a plain l-article
         m2 = re.match(r"^abd[aeiou]{1,2}l(?!l?ah?$)([a-z]{3,})$", tok)
