@@ -164,21 +164,18 @@ def generate(
     if progress is not None:
         progress(0, total)
     pids = person_ids(persons)
-    frame = sources.Frame.of(pop)
     files = []
-    truth: list[tuple[str, str, str]] = []
-    for i, name in enumerate(SOURCES):
-        writer, filename = WRITERS[name]
-        rnd = random.Random(seed * 1_000_003 + i).random  # one stream per list: lists stay independent
-        who = inc.persons[name]
-        ids = writer(outdir / filename, who, frame, lex, rnd, tick)
-        truth.extend(zip([name] * len(ids), ids, [pids[p] for p in who.tolist()], strict=True))
-        files.append(outdir / filename)
-    with (outdir / "truth.csv").open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["source", "record_id", "person_id"])
-        w.writerows(truth)
-    tick(len(truth))
+    with (outdir / "truth.csv").open("w", encoding="utf-8", newline="") as truth_fh:
+        truth = csv.writer(truth_fh, lineterminator="\n")
+        truth.writerow(["source", "record_id", "person_id"])
+        for i, name in enumerate(SOURCES):
+            writer, filename = WRITERS[name]
+            rnd = random.Random(seed * 1_000_003 + i).random  # one stream per list: lists stay independent
+            who = inc.persons[name]
+            ids = writer(outdir / filename, who, sources.Frame.of(pop, who), lex, rnd, tick)
+            truth.writerows(zip([name] * len(ids), ids, [pids[p] for p in who.tolist()], strict=True))
+            tick(len(ids))
+            files.append(outdir / filename)
     _write_persons(outdir / "persons.csv", pop, lex, pids, tick)
     files += [outdir / "truth.csv", outdir / "persons.csv"]
 

@@ -104,10 +104,11 @@ class Frame:
     hh_size: list[int]
 
     @classmethod
-    def of(cls, pop: Population) -> "Frame":
+    def of(cls, pop: Population, who: np.ndarray) -> "Frame":
+        """The columns of the persons ``who`` (one entry per record, in file order)."""
         return cls(
             **{
-                f: getattr(pop, f).tolist()
+                f: getattr(pop, f)[who].tolist()
                 for f in (
                     "given",
                     "father",
@@ -156,7 +157,8 @@ def write_families(
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(FAMILIES_HEADER)
         rows = []
-        for k, p in enumerate(persons.tolist()):
+        for k in range(persons.size):
+            p = k  # the frame holds this list's records in file order
             arabic = rnd() < 0.15
             if arabic:
                 gp, fp = g_ar, f_ar
@@ -289,7 +291,8 @@ def write_detention(
         w = csv.writer(fh, lineterminator="\r\n")
         w.writerow(DETENTION_HEADER)
         rows = []
-        for k, p in enumerate(persons.tolist()):
+        for k in range(persons.size):
+            p = k  # the frame holds this list's records in file order
             pool = g_ar[fr.given[p]]
             g = pool[int(rnd() * len(pool))]
             pool = g_ar[fr.father[p]]
@@ -339,7 +342,8 @@ def write_returnees(
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(RETURNEES_HEADER)
         rows = []
-        for k, p in enumerate(persons.tolist()):
+        for k in range(persons.size):
+            p = k  # the frame holds this list's records in file order
             pool = g_en[fr.given[p]]
             g = pool[int(rnd() * len(pool))]
             pool = g_en[fr.father[p]]
@@ -405,7 +409,8 @@ def write_morgue(
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(MORGUE_HEADER)
         rows = []
-        for k, p in enumerate(persons.tolist()):
+        for k in range(persons.size):
+            p = k  # the frame holds this list's records in file order
             from_detention = fr.fate[p] == detained_died
             u = rnd()
             full = ""
