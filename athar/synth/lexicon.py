@@ -97,6 +97,30 @@ def _family_name(row: list[str], rng: random.Random) -> Name:
     return Name(ar, latin, canonical, float(weight), en, fr, clean, scan)
 
 
+# Family names derived from men's given names, the commonest way Syrian family names arise:
+# al-X (الخالد), bare X (خالد) and Abu X (أبو خالد).  Weights per derived name; they make the long tail.
+DERIVED_WEIGHTS = {"article": 0.4, "bare": 0.25, "abu": 0.15}
+
+
+def _derived_family_rows(male_rows: list[list[str]], existing: set[str]) -> list[list[str]]:
+    """Rows in the FAMILY table format for family names derived from given names."""
+    rows = []
+    for ar, canonical, _weight, known in male_rows:
+        if " " in ar:
+            continue
+        stems = known
+        abu = ",".join(f"{p} {k}" for p in ("Abu", "Abou", "Abo") for k in known.split(",")[:2])
+        for kind, name, article, latin, spellings in (
+            ("article", "ال" + ar, "1", canonical, stems),
+            ("bare", ar, "0", canonical, stems),
+            ("abu", "أبو " + ar, "0", f"Abu {canonical}", abu),
+        ):
+            if name not in existing:
+                rows.append([name, latin, str(DERIVED_WEIGHTS[kind]), article, spellings])
+                existing.add(name)
+    return rows
+
+
 def _probs(weights: list[float]) -> np.ndarray:
     w = np.asarray(weights, dtype=float)
     return w / w.sum()
@@ -108,7 +132,9 @@ def lexicon() -> Lexicon:
     rng = random.Random(20240601)  # fixed: pools must not depend on the caller's seed
     male = [_given_name(r, rng) for r in tables.parse(tables.MALE_GIVEN)]
     female = [_given_name(r, rng) for r in tables.parse(tables.FEMALE_GIVEN)]
-    family = [_family_name(r, rng) for r in tables.parse(tables.FAMILY)]
+    family_rows = tables.parse(tables.FAMILY)
+    family_rows += _derived_family_rows(tables.parse(tables.MALE_GIVEN), {r[0] for r in family_rows})
+    family = [_family_name(r, rng) for r in family_rows]
     govs = tables.parse(tables.GOVERNORATES)
     gov_index = {g[0]: i for i, g in enumerate(govs)}
     towns = [

@@ -16,7 +16,7 @@ Line formats (``|``-separated, one entry per line):
 """
 
 MALE_GIVEN = """
-محمد|Muhammad|120|Mohammad,Mohammed,Muhammad,Mohamad,Mohamed,Muhammed,Mohammed,Mohamad,Mouhamad,Mhd,Mohd
+محمد|Muhammad|90|Mohammad,Mohammed,Muhammad,Mohamad,Mohamed,Muhammed,Mohammed,Mohamad,Mouhamad,Mhd,Mohd
 أحمد|Ahmad|45|Ahmad,Ahmed,Ahmad,Ahmed
 محمود|Mahmud|20|Mahmoud,Mahmood,Mahmud,Mahmod
 عبد الله|Abd Allah|16|Abdullah,Abdallah,Abdulla,Abd Allah,Abdellah,Abdalla,Abdullah
