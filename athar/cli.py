@@ -211,6 +211,47 @@ def export_pfif(
     err.print(f"wrote {count:,} PFIF persons to {out}", highlight=False)
 
 
+@app.command()
+def synth(
+    outdir: Annotated[
+        Path, typer.Argument(help="Folder to write the lists, truth.csv and persons.csv into.")
+    ],
+    persons: Annotated[int, typer.Option(help="How many synthetic people.")] = 2000,
+    seed: Annotated[int, typer.Option(help="Same seed, same files.")] = 0,
+) -> None:
+    """Generate synthetic Syrian people and the lists that write them, with the truth."""
+    from athar.synth import generate
+
+    with _progress() as progress:
+        task = progress.add_task("generating", total=None)
+        summary = generate(
+            outdir,
+            persons=persons,
+            seed=seed,
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+    for name, n in summary.records_by_source.items():
+        console.print(f"{name}: {n:,} records", highlight=False)
+    console.print(
+        f"{summary.persons:,} persons, {summary.persons_in_no_source:,} in no list; files in {outdir}",
+        highlight=False,
+    )
+
+
+@app.command()
+def demo(
+    workdir: Annotated[Path, typer.Option(help="Folder for the synthetic lists and the demo store.")] = Path(
+        "demo-data"
+    ),
+    persons: Annotated[int, typer.Option(help="How many synthetic people.")] = 2000,
+    seed: Annotated[int, typer.Option()] = 0,
+) -> None:
+    """The whole flow on synthetic people: generate lists, import them, summarise the store."""
+    from athar.demo import run_demo
+
+    run_demo(workdir, persons=persons, seed=seed, console=console, progress=_progress)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     try:
         app()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from athar.ingest.mapping import Mapping
 from athar.ingest.values import (
@@ -44,40 +45,50 @@ class RowValidator:
     def __init__(self, mapping: Mapping, today: dt.date | None = None) -> None:
         self.mapping = mapping
         self.today = today or dt.date.today()
-        self._parsers: list[tuple[str, str, Callable[[str], object]]] = []
-        for canonical, column in mapping.columns.items():
-            self._parsers.append((canonical, column, self._parser_for(canonical)))
+        # (canonical column, file column, parser, length limit, this file's own value codes)
+        self._fields = [
+            (
+                canonical,
+                column,
+                self._parser_for(canonical),
+                MAX_LENGTH.get(canonical),
+                mapping.value_maps.get(canonical),
+            )
+            for canonical, column in mapping.columns.items()
+        ]
 
     def _parser_for(self, canonical: str) -> Callable[[str], object]:
         if canonical in ("birth_date", "event_date"):
-            return lambda text: parse_date(text, self.today)
-        return {
+            return _memoised(partial(parse_date, today=self.today))
+        parser = {
             "sex": parse_sex,
             "national_id": parse_national_id,
             "age": parse_age,
             "record_id": parse_record_id,
         }.get(canonical, clean_text)
+        return _memoised(parser) if canonical in ("sex", "age") else parser
 
     def canonical(self, raw: dict[str, str]) -> dict[str, object] | Problem:
         """Canonical values of a row, or one Problem naming every field that is wrong and why."""
         problems: list[tuple[str, str]] = []
-        for column, value in raw.items():
-            if len(value) > MAX_RAW_CELL:
-                problems.append((column, f"over-long field: {len(value)} characters (limit {MAX_RAW_CELL})"))
+        if raw and max(map(len, raw.values())) > MAX_RAW_CELL:
+            for column, value in raw.items():
+                if len(value) > MAX_RAW_CELL:
+                    problems.append(
+                        (column, f"over-long field: {len(value)} characters (limit {MAX_RAW_CELL})")
+                    )
         out: dict[str, object] = {}
-        value_maps = self.mapping.value_maps
-        for canonical, column, parse in self._parsers:
+        for canonical, column, parse, limit, codes in self._fields:
             text = raw.get(column, "")
-            if canonical in value_maps:
-                text = value_maps[canonical].get(text.strip(), text)
+            if codes is not None:
+                text = codes.get(text.strip(), text)
             try:
                 value = parse(text)
             except BadValue as e:
                 problems.append((canonical, str(e)))
                 continue
-            limit = MAX_LENGTH.get(canonical)
-            if limit and isinstance(value, str) and len(value) > limit:
-                problems.append((canonical, f"over-long field: {len(value)} characters (limit {limit})"))
+            if limit and value is not None and len(value) > limit:  # type: ignore[arg-type]
+                problems.append((canonical, f"over-long field: {len(value)} characters (limit {limit})"))  # type: ignore[arg-type]
                 continue
             out[canonical] = value
         if not out.get("record_id") and not any(f == "record_id" for f, _ in problems):
@@ -87,3 +98,24 @@ class RowValidator:
         if len(problems) == 1:
             return Problem(*problems[0])
         return Problem(", ".join(f for f, _ in problems), "; ".join(f"{f}: {r}" for f, r in problems))
+
+
+def _memoised(parse: Callable[[str], object], limit: int = 100_000) -> Callable[[str], object]:
+    """Columns such as dates and sex codes repeat a few values over and over: parse each once."""
+    cache: dict[str, object] = {}
+
+    def parse_cached(text: str) -> object:
+        try:
+            hit = cache[text]
+        except KeyError:
+            try:
+                hit = parse(text)
+            except BadValue as e:
+                hit = e
+            if len(cache) < limit:
+                cache[text] = hit
+        if isinstance(hit, BadValue):
+            raise hit
+        return hit
+
+    return parse_cached

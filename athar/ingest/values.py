@@ -22,13 +22,9 @@ def ascii_digits(text: str) -> str:
     return text.translate(DIGITS)
 
 
-_SPACE = re.compile(r"\s+")
-
-
 def clean_text(text: str) -> str | None:
     """Trim and collapse white space; a blank cell is None."""
-    text = _SPACE.sub(" ", text).strip()
-    return text or None
+    return " ".join(text.split()) or None
 
 
 _ISO = re.compile(r"(\d{4})(?:[-/.](\d{1,2}))?(?:[-/.](\d{1,2}))?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")

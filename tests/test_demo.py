@@ -1,0 +1,42 @@
+import json
+
+from typer.testing import CliRunner
+
+from athar.cli import app
+from athar.store import open_store
+from athar.store.summary import source_summaries
+
+runner = CliRunner()
+
+
+def test_demo_generates_imports_and_accounts_for_every_row(tmp_path):
+    result = runner.invoke(app, ["demo", "--workdir", str(tmp_path), "--persons", "300", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    engine = open_store(str(tmp_path / "athar.db"))
+    summaries = {s["source"]: s for s in source_summaries(engine)}
+    assert set(summaries) == {"families", "detention", "returnees", "morgue"}
+    truth_rows = (tmp_path / "lists" / "truth.csv").read_text("utf-8").count("\n") - 1
+    assert sum(s["records"] + s["quarantined"] for s in summaries.values()) == truth_rows
+    engine.dispose()
+
+
+def test_synth_command_writes_lists_and_truth(tmp_path):
+    result = runner.invoke(app, ["synth", str(tmp_path), "--persons", "200", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    for name in ("families.csv", "detention.csv", "returnees.csv", "morgue.csv", "truth.csv", "persons.csv"):
+        assert (tmp_path / name).stat().st_size > 0
+    imported = runner.invoke(
+        app,
+        [
+            "import",
+            str(tmp_path / "detention.csv"),
+            "--source",
+            "detention",
+            "--json",
+            "--db",
+            str(tmp_path / "a.db"),
+        ],
+    )
+    counts = json.loads(imported.stdout)
+    assert counts["encoding"] == "windows-1256" and counts["unmapped_columns"] == []
+    assert counts["read"] == counts["stored"] + counts["quarantined"] > 0
