@@ -269,3 +269,14 @@ def test_progress_is_reported_up_to_the_total(tmp_path):
     assert calls[0][0] == 0
     assert calls[-1][0] == calls[-1][1]
     assert all(a[0] <= b[0] for a, b in itertools.pairwise(calls))
+
+
+def test_zero_persons_writes_files_with_headers_only(tmp_path):
+    summary = generate(tmp_path, persons=0)
+    assert summary.records == 0
+    assert (tmp_path / "families.csv").read_text(encoding="utf-8").splitlines() == [",".join(FAMILIES_HEADER)]
+
+
+def test_families_in_france_write_french_spellings(records):
+    names = " ".join(r["full_name"] for r in records["families"])
+    assert any(w in names for w in ("Ou", "Ch", "Dj", "El "))
