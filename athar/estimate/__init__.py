@@ -7,10 +7,11 @@ Knows nothing of the store: everything starts from a :class:`CaptureHistories` t
 >>> loglinear_estimate(hist, search="auto", criterion="bic")  # doctest: +SKIP
 """
 
-from .api import Estimate, fixed_model_estimate, loglinear_estimate
+from .api import Estimate, fixed_model_estimate, lcmcr_estimate, loglinear_estimate
 from .histories import CaptureHistories, stratify
 from .identifiability import Check
 from .intervals import Interval, bca_interval, profile_interval, wald_log_interval
+from .lcmcr import LCMCRResult, lcmcr
 from .loglinear import LoglinearFit, fit
 from .models import Model, all_hierarchical_models, hierarchical_closure, model_name, parse_model
 from .selection import Selection, select_model
@@ -20,6 +21,7 @@ __all__ = [
     "Check",
     "Estimate",
     "Interval",
+    "LCMCRResult",
     "LoglinearFit",
     "Model",
     "Selection",
@@ -28,6 +30,8 @@ __all__ = [
     "fit",
     "fixed_model_estimate",
     "hierarchical_closure",
+    "lcmcr",
+    "lcmcr_estimate",
     "loglinear_estimate",
     "model_name",
     "parse_model",

@@ -9,6 +9,7 @@ from typing import Any
 from .diagnostics import table_warnings
 from .histories import CaptureHistories
 from .intervals import bca_interval, profile_interval, wald_log_interval
+from .lcmcr import lcmcr
 from .loglinear import fit
 from .models import Model, all_hierarchical_models
 from .selection import Selection, criterion_value, select_model
@@ -135,6 +136,49 @@ def loglinear_estimate(
     )
 
 
+def lcmcr_estimate(
+    hist: CaptureHistories,
+    iterations: int = 10_000,
+    burnin: int = 10_000,
+    thinning: int = 10,
+    chains: int = 2,
+    k_max: int | None = None,
+    level: float = 0.95,
+    seed: int = 19481210,
+) -> Estimate:
+    """Latent-class estimate: posterior median and equal-tailed credible interval."""
+    hist = hist.drop_empty_lists()
+    warnings = table_warnings(hist)
+    if hist.k < 3:
+        warnings.append("LCMCR needs three or more lists to say anything about heterogeneity (HRDAG's rule)")
+    res = lcmcr(hist, k_max, iterations, burnin, thinning, chains, seed=seed)
+    diag = res.diagnostics()
+    if not res.converged():
+        warnings.append(
+            f"the sampler may not have converged (R-hat {diag['rhat']:.2f}, "
+            f"effective draws {diag['ess']:.0f}): run more iterations"
+        )
+    low, high = res.interval(level)
+    settings = {key: v for key, v in res.settings.items() if key != "lists"}
+    return Estimate(
+        method="LCMCR (Bayesian latent classes)",
+        lists=list(hist.lists),
+        n_observed=hist.n_observed,
+        estimate=res.median,
+        ci_low=low,
+        ci_high=high,
+        ci_level=level,
+        interval="posterior quantiles",
+        model=f"latent classes, K = {res.settings['K']}",
+        warnings=warnings,
+        details={
+            "posterior_mean": res.mean,
+            **diag,
+            **settings,
+        },
+    )
+
+
 def _top_models(sel: Selection, n_top: int) -> list[Model]:
     return [f.model for f in sel.ranked()[:n_top]]
 
@@ -173,4 +217,10 @@ def fixed_model_estimate(hist: CaptureHistories, model: Model, level: float = 0.
     )
 
 
-__all__ = ["Estimate", "all_hierarchical_models", "fixed_model_estimate", "loglinear_estimate"]
+__all__ = [
+    "Estimate",
+    "all_hierarchical_models",
+    "fixed_model_estimate",
+    "lcmcr_estimate",
+    "loglinear_estimate",
+]

@@ -1,0 +1,75 @@
+"""``athar estimate`` and ``athar report`` behaviour, through the functions the CLI calls."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from rich.console import Console
+
+from athar.estimate import CaptureHistories
+from athar.estimate.cli import run_estimate, write_report
+
+DATA = Path(__file__).parent / "data" / "mse"
+
+
+def western_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "western.csv"
+    CaptureHistories.from_json(DATA / "western_us_sex_trafficking_5lists.json").to_csv(path)
+    return path
+
+
+def test_json_output_has_observed_estimate_interval_model_and_warnings(tmp_path, capsys):
+    assert run_estimate(western_csv(tmp_path), json_out=True) == 0
+    doc = json.loads(capsys.readouterr().out)
+    est = doc["estimates"][0]
+    assert doc["n_observed"] == 345
+    assert est["ci_low"] < est["estimate"] < est["ci_high"]
+    assert est["model"]
+    assert isinstance(est["warnings"], list)
+
+
+def test_text_output_names_the_model_and_warns_about_disjoint_lists(tmp_path):
+    console = Console(record=True, width=200)
+    assert run_estimate(western_csv(tmp_path), console=console) == 0
+    text = console.export_text()
+    assert "345 persons observed on 5 lists" in text
+    assert "main + A:E" in text
+    assert "share nobody" in text
+
+
+def test_missing_input_is_an_error_not_a_crash(capsys):
+    assert run_estimate(None) == 2
+
+
+def test_unreadable_csv_is_an_error_not_a_crash(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b,count\n2,0,1\n", encoding="utf-8")
+    assert run_estimate(bad) == 2
+
+
+def test_strata_are_estimated_separately_and_thin_ones_get_no_estimate(tmp_path, capsys):
+    hist = CaptureHistories.from_json(DATA / "kosovo_1999_killings_4lists.json")
+    thin = CaptureHistories(("a", "b"), {(1, 0): 3})
+    assert run_estimate(json_out=True, histories=hist, strata={"big": hist, "thin": thin}) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["strata"]["big"][0]["estimate"] == doc["estimates"][0]["estimate"]
+    assert doc["strata"]["thin"] == []
+
+
+def test_report_is_self_contained_with_charts_and_both_languages(tmp_path):
+    hist = CaptureHistories.from_json(DATA / "kosovo_1999_killings_4lists.json")
+    out = write_report(
+        tmp_path / "r.html",
+        histories=hist,
+        strata={"EXH+ABA only": hist.select(["EXH", "ABA", "OSCE"])},
+        iterations=500,
+    )
+    page = out.read_text("utf-8")
+    assert page.count("<svg") == 2
+    assert "dir=rtl" in page and "تقدير" in page
+    assert "what the estimate says" in page.lower()
+    urls = set(re.findall(r"(?:src|href)=[\"']?([^\"' >]+)", page))
+    assert urls == set()  # nothing loaded from anywhere
+    assert "4,400" in page
