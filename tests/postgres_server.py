@@ -55,7 +55,8 @@ def _run_as(user: str, argv: list[str]) -> None:
     subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def start(bindir: Path) -> PostgresServer:
+def start(bindir: Path, durable: bool = False) -> PostgresServer:
+    """Start a cluster. Tests turn durability off for speed; benchmarks keep PostgreSQL's defaults."""
     user = "postgres" if os.geteuid() == 0 else os.environ.get("USER", "postgres")
     root = Path(tempfile.mkdtemp(prefix="athar-pg-"))
     datadir = root / "data"
