@@ -27,7 +27,6 @@ import numpy as np
 from rapidfuzz.distance import JaroWinkler
 
 import athar.names as names
-from athar.names import keys as _keys
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data" / "arabic_latin_names"
@@ -177,19 +176,14 @@ def wikidata_pairs(seed: int, min_count: int = 2) -> list[tuple[str, str, bool, 
 
 # --- speed --------------------------------------------------------------------------------------
 def _clear_caches() -> None:
-    for fn in (
-        names.normalize_arabic,
-        names.normalize_latin,
-        names.name_key,
-        names.name_skeleton,
-        _keys._token_key,
-        _keys.fold_latin,
-        names.parse_name_chain,
-    ):
-        fn.cache_clear()
-    from athar.names import compare
+    """Empty every lru_cache in athar.names, so that a timing starts cold."""
+    import importlib
 
-    compare._chain_readings.cache_clear()
+    for mod in ("arabic", "latin", "keys", "chain", "compare"):
+        m = importlib.import_module(f"athar.names.{mod}")
+        for obj in vars(m).values():
+            if hasattr(obj, "cache_clear"):
+                obj.cache_clear()
 
 
 def speed(full_names: list[str]) -> dict:

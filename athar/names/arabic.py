@@ -88,6 +88,44 @@ SUFFIXES = frozenset({"الدين", "الله"})
 CONNECTORS = frozenset({"بن", "ابن", "بنت"})
 
 
+# Letters that differ only by their dots collapse to one shape: a bad scan swaps them (محمد/مجمد).
+_RASM = str.maketrans(
+    {
+        "ب": "ٮ",
+        "ت": "ٮ",
+        "ث": "ٮ",
+        "ن": "ٮ",
+        "ي": "ٮ",
+        "ج": "ح",
+        "خ": "ح",
+        "ذ": "د",
+        "ز": "ر",
+        "ش": "س",
+        "ض": "ص",
+        "ظ": "ط",
+        "غ": "ع",
+        "ف": "ٯ",
+        "ق": "ٯ",
+    }
+)
+# The divine names that follow عبد; used to recognise عبد misread as عند, عتد, غبد, عبذ.
+_DIVINE = (
+    "الله الرحمن الرحيم الكريم العزيز القادر الحميد الناصر السلام الغني اللطيف الباسط المجيد الهادي "
+    "الفتاح الجبار الوهاب الحكيم المنعم الاله الرزاق الحليم الرؤوف الودود الستار الغفور القدوس الحي "
+    "القيوم المعطي الحق الواحد الصمد الخالق الرشيد الجليل المطلب العال المالك النور العظيم الكافي "
+    "المحسن الباري البديع الجواد الرؤوف الصبور العليم القدير المولى الوهاب الرافع المعين المنان الغفار"
+)
+
+
+def rasm(s: str) -> str:
+    """The dotless letter shapes of a normalized Arabic string (what a blurred scan still shows)."""
+    return s.translate(_RASM)
+
+
+_DIVINE_RASM = frozenset(rasm(w) for w in _DIVINE.split())
+_ABD_RASM = rasm("عبد")
+
+
 def is_arabic(s: str) -> bool:
     """True when the string holds at least one Arabic-script letter."""
     return any(
@@ -106,6 +144,9 @@ def join_compounds(tokens: list[str]) -> list[str]:
     n = len(tokens)
     while i < n:
         tok = tokens[i]
+        if tok not in PREFIXES and i + 1 < n and rasm(tok).replace("ذ", "د") == _ABD_RASM:
+            if rasm(tokens[i + 1]) in _DIVINE_RASM:
+                tok = "عبد"  # عند الله, غبد الرحمن, عبذ الناصر: a misread عبد
         # a run of prefixes: ابو عبد الله -> ابوعبدالله
         while tok in PREFIXES and i + 1 < n and tokens[i + 1] not in CONNECTORS:
             i += 1

@@ -22,9 +22,9 @@ from functools import lru_cache
 
 from rapidfuzz.distance import JaroWinkler
 
-from athar.names.arabic import is_arabic
+from athar.names.arabic import is_arabic, rasm
 from athar.names.chain import FAMILY_FIRST, NameChain, parse_name_chain
-from athar.names.keys import _token_key, name_key, normalize_name
+from athar.names.keys import name_key, normalize_name, skeleton_of_key, token_identity
 
 CLOSE_KEY_JW = 0.92
 SIMILAR_KEY_JW = 0.80
@@ -61,46 +61,46 @@ def compare_part(a: str | None, b: str | None) -> Level:
     return Level.DIFFERENT
 
 
-# Arabic letters that differ only by their dots: a bad scan swaps them (محمد / مجمد).
-_RASM = str.maketrans(
-    {
-        "ب": "ٮ",
-        "ت": "ٮ",
-        "ث": "ٮ",
-        "ن": "ٮ",
-        "ي": "ٮ",
-        "ج": "ح",
-        "خ": "ح",
-        "ذ": "د",
-        "ز": "ر",
-        "ش": "س",
-        "ض": "ص",
-        "ظ": "ط",
-        "غ": "ع",
-        "ف": "ٯ",
-        "ق": "ٯ",
-        "ه": "ه",
-    }
-)
+_LOOSE = str.maketrans({"e": "i", "z": "d"})
 
 
-def _key(tok: str | None) -> str:
-    return _token_key(tok) if tok else ""
+def _loose(key: str) -> str:
+    return key.translate(_LOOSE)
 
 
+def _identity(part: str) -> tuple[str, str | None]:
+    """Key and known Arabic name of a normalized part; a part of several words has their keys
+    run together (al-Haj Ali = الحاج علي = Alhajali) and no single known name."""
+    if " " not in part:
+        return token_identity(part)
+    return "".join(token_identity(t)[0] for t in part.split()), None
+
+
+@lru_cache(maxsize=500_000)
 def _token_similarity(a: str, b: str) -> float:
-    """Similarity of two normalized tokens (or space-joined groups of tokens)."""
+    """Similarity of two normalized parts (one token, or several joined by spaces)."""
     if a == b:
         return 1.0
-    ka = " ".join(_token_key(t) for t in a.split())
-    kb = " ".join(_token_key(t) for t in b.split())
+    ka, ra = _identity(a)
+    kb, rb = _identity(b)
     if ka == kb:
         return 0.98
+    if not ka or not kb:
+        return 0.0
     s = _jw(ka, kb)
-    if is_arabic(a) and is_arabic(b) and a.translate(_RASM) == b.translate(_RASM):
-        # same letter shapes, different dots: most likely one name misread
+    latin_side = not (is_arabic(a) and is_arabic(b))
+    if latin_side and _loose(ka) == _loose(kb):
+        # e/i and d/z are the letters romanizations disagree on most (Karem/Karim, Daher/Zaher)
         s = max(s, 0.93)
-    return s
+    elif ra is not None and rb is not None:
+        # two different names the dictionary knows (محمد, محمود): close spelling is no evidence
+        if s < 0.96:
+            s -= 0.2
+    elif skeleton_of_key(ka) == skeleton_of_key(kb):
+        s = max(s, 0.93)
+    if is_arabic(a) and is_arabic(b) and rasm(a) == rasm(b):
+        s = max(s, 0.93)  # same letter shapes, different dots: most likely one name misread
+    return max(s, 0.0)
 
 
 def part_similarity(a: str | None, b: str | None) -> float:
@@ -135,24 +135,46 @@ def _score(pa: tuple, pb: tuple) -> float:
     return total
 
 
+def _given_first_parts(tokens: list[str]) -> tuple:
+    n = len(tokens)
+    if n == 1:
+        return (tokens[0], None, None, None)
+    if n == 2:
+        return (tokens[0], None, None, tokens[1])
+    if n == 3:
+        return (tokens[0], tokens[1], None, tokens[2])
+    return (tokens[0], tokens[1], tokens[2], tokens[-1])
+
+
 def _readings(c: NameChain) -> list[tuple[tuple, float]]:
     """The parse itself plus less likely readings of the same tokens, each with a penalty.
 
-    A reading without a family name (``given father [grandfather]``) is only tried against a
-    chain long enough to hold those parts; a reading with the family name first (no comma, no
-    capitals) is tried against any chain.
+    * no family name written (``given father [grandfather]``), tried only against a chain long
+      enough to hold those parts;
+    * the family name first without a comma or capitals;
+    * a two-word given name (محمد خير, Mohammad Nour) or family name (الحاج علي, Al Haj Ali).
     """
     parts = c.parts()
     out = [(parts, 0.0)]
-    tokens = [p for p in parts if p]
-    if c.order_detected != FAMILY_FIRST and not c.connectors:
-        n = len(tokens)
-        if 2 <= n <= 3:
-            padded = (*tokens, None, None)[:3]
-            out.append(((padded[0], padded[1], padded[2], None), 1.0))
-        if n >= 2:
-            rest = [*tokens[1:], None, None]
-            out.append(((rest[0], rest[1], rest[2], tokens[0]), 2.0))
+    if c.connectors:
+        return out
+    if c.order_detected == FAMILY_FIRST:
+        g, f, gf, fam = parts
+        if g and f and token_identity(g)[1] == "محمد":
+            out.append(((g + " " + f, gf, c.unplaced[0] if c.unplaced else None, fam), 0.5))
+        return out
+    tokens = [p for p in (parts[0], parts[1], parts[2], *c.unplaced, parts[3]) if p]
+    n = len(tokens)
+    if 2 <= n <= 3:
+        padded = (*tokens, None, None)[:3]
+        out.append(((padded[0], padded[1], padded[2], None), 1.0))
+    if n >= 2:
+        rest = [*tokens[1:], None, None]
+        out.append(((rest[0], rest[1], rest[2], tokens[0]), 2.0))
+    if n >= 3:
+        out.append((_given_first_parts([*tokens[:-2], tokens[-2] + " " + tokens[-1]]), 0.7))
+        if token_identity(tokens[0])[1] == "محمد":
+            out.append((_given_first_parts([tokens[0] + " " + tokens[1], *tokens[2:]]), 0.5))
     return out
 
 

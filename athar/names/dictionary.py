@@ -19,7 +19,7 @@ import csv
 from dataclasses import dataclass, field
 from importlib import resources
 
-from athar.names.arabic import normalize_arabic
+from athar.names.arabic import normalize_arabic, rasm
 from athar.names.latin import normalize_latin
 
 _DATA = resources.files("athar.names") / "data"
@@ -42,9 +42,24 @@ class NameDictionary:
     by_fold: dict[str, str] = field(default_factory=dict)  # coarse fold of a Latin spelling -> Arabic
     frequency: dict[str, int] = field(default_factory=dict)  # normalized Arabic -> count in name lists
     kind: dict[str, str] = field(default_factory=dict)  # normalized Arabic -> given/family/connector
+    by_rasm: dict[str, str] = field(default_factory=dict)  # dotless shape -> likeliest known Arabic
+    no_article: set[str] = field(default_factory=set)  # names that begin with ال but have no article
 
     def romanize_token(self, arabic: str) -> str | None:
         return self.latin.get(arabic)
+
+    def resolve_arabic(self, arabic: str) -> str | None:
+        """The known Arabic name a normalized token is, allowing for misread dots (مجمد → محمد)."""
+        if arabic in self.latin:
+            return arabic
+        return self.by_rasm.get(rasm(arabic))
+
+    def has_article(self, arabic: str) -> bool:
+        """Whether the leading ال of this token is the article (الحمود) rather than part of the
+        name (الاء, الياس, الهام)."""
+        if arabic in self.no_article:
+            return False
+        return arabic.startswith("ال") and len(arabic) > 3 and arabic[2] not in "اوي"
 
     def display_token(self, arabic: str) -> str | None:
         return self.display.get(arabic)
@@ -83,7 +98,7 @@ def load() -> NameDictionary:
     def claim(tok: str, tier: int, arabic: str) -> None:
         if not tok:
             return
-        rank = (tier, -d.frequency.get(arabic, 0))
+        rank = (0, -d.frequency.get(arabic, 0) - (50 if tier == 0 else 0))
         for table, k in ((spelled, tok), (claims, coarse(fold_latin(tok)))):
             old = table.get(k)
             if old is None or rank < old[:2]:
@@ -94,6 +109,8 @@ def load() -> NameDictionary:
         variants = [v.strip() for v in spellings.split(",") if v.strip()]
         if kind == "connector":
             continue
+        if key.startswith("ال") and kind == "given":
+            d.no_article.add(key)
         if key not in d.latin:
             d.latin[key] = normalize_latin(variants[0])
             d.display[key] = variants[0]
@@ -109,11 +126,20 @@ def load() -> NameDictionary:
         norm = normalize_latin(lat).replace(" ", "")
         if not _compound_ok(key, norm):
             continue
+        if key.startswith("ال") and not lat.startswith(("al", "el")):
+            d.no_article.add(key)
         if key not in d.latin:
             d.latin[key] = norm
             d.display[key] = "-".join(p.capitalize() for p in lat.split("-")).replace("Al-", "Al-")
         claim(norm, 1, key)
 
+    shapes: dict[str, tuple[tuple[int, int], str]] = {}
+    for i, arabic in enumerate(d.latin):  # curated names first, then the commoner
+        rank = (-d.frequency.get(arabic, 0) - (10**6 if arabic in d.kind else 0), i)
+        k = rasm(arabic)
+        if k not in shapes or rank < shapes[k][0]:
+            shapes[k] = (rank, arabic)
+    d.by_rasm = {k: arabic for k, (_, arabic) in shapes.items()}
     d.by_fold = {fold: arabic for fold, (_, _, arabic) in claims.items()}
     d.by_spelling = {tok: arabic for tok, (_, _, arabic) in spelled.items()}
     return d

@@ -105,7 +105,7 @@ def romanize_rules(tok: str) -> str:
 
 
 # --- the fold: Latin spelling -> comparison key ---------------------------------------------------
-_DIGRAPHS = re.compile(r"dsch|tsch|sch|tch|dzh|dj|dh|th|kh|gh|sh|ch|ph|ck|zh|[qcxvp]")
+_DIGRAPHS = re.compile(r"^ou(?=[aeiy])|dsch|tsch|sch|tch|dzh|dj|dh|th|kh|gh|sh|ch|ph|ck|zh|[qcxvpg]")
 _DIGRAPH_MAP = {
     "dsch": "j",
     "tsch": "c",
@@ -117,6 +117,8 @@ _DIGRAPH_MAP = {
     "th": "s",
     "kh": "x",
     "gh": "g",
+    "g": "j",  # a lone g is Egyptian-style ج (Hegazi, Gamal); غ is written gh
+    "ou": "w",  # French Ouail, Oualid, Ouafaa
     "sh": "c",
     "ch": "c",
     "ph": "f",
@@ -134,7 +136,6 @@ _DIPH_W = re.compile(r"(?:[ao][wu]|ow|aou)(?=[^aeiouw]|$)")
 _VOWELS = str.maketrans({"o": "u", "y": "i"})
 _SEMI = re.compile(r"(?<=[aeiu])y(?=[aeiu])|^y(?=[aeiu])|(?<=[aeiu])w(?=[aeiu])|^w(?=[aeiu])")
 _REPEAT = re.compile(r"(.)\1+")
-_FINAL_H = re.compile(r"(?<=[aeiu])h$")
 _SKELETON_DROP = re.compile(r"(?<!^)[aeiuwy]|^[aeiu]")
 
 
@@ -170,13 +171,12 @@ def fold_latin(tok: str) -> str:
     s = _SEMI.sub(lambda m: m.group(0).upper(), s)
     s = s.replace("y", "i").replace("w", "u").translate(_VOWELS).lower()
     s = _REPEAT.sub(r"\1", s)
-    s = _FINAL_H.sub("", s)
     return s
 
 
 def _strip_article_key(key: str, arabic: str | None) -> str:
     if arabic is not None:
-        if arabic.startswith("ال") and len(arabic) > 3 and key.startswith("al"):
+        if key.startswith("al") and DICTIONARY.has_article(arabic):
             return key[2:]
         return key
     if key.startswith("al") and len(key) > 4 and key[2] not in "aeiu":
@@ -185,12 +185,15 @@ def _strip_article_key(key: str, arabic: str | None) -> str:
 
 
 @lru_cache(maxsize=400_000)
-def _token_key(tok: str) -> str:
+def token_identity(tok: str) -> tuple[str, str | None]:
+    """(comparison key, the known Arabic name it spells or None) of one normalized token."""
     if not tok:
-        return ""
+        return "", None
     if is_arabic(tok):
-        latin = DICTIONARY.romanize_token(tok) or normalize_latin(romanize_rules(tok))
-        return _strip_article_key(fold_latin(latin), tok)
+        known = DICTIONARY.resolve_arabic(tok)
+        if known is not None:
+            return _strip_article_key(fold_latin(DICTIONARY.romanize_token(known)), known), known
+        return _strip_article_key(fold_latin(normalize_latin(romanize_rules(tok))), tok), None
     folded = fold_latin(tok)
     arabic = DICTIONARY.arabic_for_latin(tok, folded)
     if arabic is None and folded.startswith("el") and len(folded) > 5 and folded[2] not in "aeiu":
@@ -199,8 +202,12 @@ def _token_key(tok: str) -> str:
     if arabic is not None:
         latin = DICTIONARY.romanize_token(arabic)
         if latin is not None:
-            return _strip_article_key(fold_latin(latin), arabic)
-    return _strip_article_key(folded, None)
+            return _strip_article_key(fold_latin(latin), arabic), arabic
+    return _strip_article_key(folded, None), None
+
+
+def _token_key(tok: str) -> str:
+    return token_identity(tok)[0]
 
 
 def normalize_name(s: str) -> str:
@@ -225,10 +232,15 @@ def name_key(s: str) -> str:
     return " ".join(_token_key(t) for t in normalize_name(s).split())
 
 
+def skeleton_of_key(key: str) -> str:
+    """Drop the vowels (and w/y acting as vowels) of one comparison key."""
+    return _REPEAT.sub(r"\1", _SKELETON_DROP.sub("", key)) or key
+
+
 @lru_cache(maxsize=400_000)
 def name_skeleton(s: str) -> str:
     """Consonant skeleton of :func:`name_key`, for blocking (``mhmd`` for all spellings of Muhammad)."""
-    return " ".join(_REPEAT.sub(r"\1", _SKELETON_DROP.sub("", k)) or k for k in name_key(s).split())
+    return " ".join(skeleton_of_key(k) for k in name_key(s).split())
 
 
 @lru_cache(maxsize=200_000)

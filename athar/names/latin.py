@@ -71,6 +71,7 @@ CONNECTORS = {
     "ould": "bin",
     "wuld": "bin",
 }
+_CONNECTOR_VALUES = frozenset(CONNECTORS.values())
 # Articles written as their own word: plain forms and forms assimilated to a sun letter.
 PLAIN_ARTICLES = frozenset({"al", "el", "ul", "il", "ol", "l", "alle"})
 _SUN = ("sh", "th", "dh", "ts", "t", "d", "r", "z", "s", "n", "l")
@@ -121,51 +122,56 @@ def _glued_din(tok: str) -> str:
     return tok
 
 
+_SUFFIX_ALLAH = frozenset({"allah", "ullah", "ollah", "illah", "ellah", "alah", "alla"})
+
+
+def _is_suffix(tok: str) -> bool:
+    return bool(_DIN.match(tok)) or tok in _SUFFIX_ALLAH
+
+
 def _merge(tokens: list[str]) -> list[str]:
-    out: list[str] = []
-    i, n = 0, len(tokens)
-    while i < n:
+    """Join articles and compounds, reading right to left so that each prefix meets a finished
+    word: ``al abd alah`` → ``abd`` + ``alah`` = ``abdallah``, then ``al`` + that = ``alabdallah``."""
+    out: list[str] = []  # built reversed: out[-1] is the word to the right of the current one
+    pending_suffix: str | None = None
+    for i in range(len(tokens) - 1, -1, -1):
         tok = tokens[i]
-        nxt = tokens[i + 1] if i + 1 < n else None
-        if tok in CONNECTORS and out:
+        right = out[-1] if out else None
+        if tok in CONNECTORS and i > 0:
             out.append(CONNECTORS[tok])
-            i += 1
             continue
-        if nxt is not None and nxt not in CONNECTORS:
-            if tok in PLAIN_ARTICLES and not (tok == "l" and not out):
-                tokens[i + 1] = "al" + _strip_article(nxt)
-                i += 1
+        if right is not None and right not in _CONNECTOR_VALUES and pending_suffix is None:
+            if tok in PLAIN_ARTICLES and not (tok == "l" and i == 0):
+                out[-1] = "al" + right
                 continue
-            if tok in SUN_ARTICLES and nxt.startswith(SUN_ARTICLES[tok]) and len(nxt) > 2:
-                tokens[i + 1] = "al" + nxt
-                i += 1
+            if tok in SUN_ARTICLES and right.startswith(SUN_ARTICLES[tok]) and len(right) > 2:
+                out[-1] = "al" + right
                 continue
             if tok in ABD_FORMS or tok in ABD_AL_FORMS:
-                if _ALLAH.match(nxt) or nxt in {"allah", "alla", "ullah", "illah", "ellah", "lah", "llah"}:
-                    tokens[i + 1] = "abdallah"
-                elif tok in ABD_AL_FORMS and not nxt.startswith("al"):
-                    tokens[i + 1] = "abdal" + nxt
+                if right in _SUFFIX_ALLAH or right in ("alallah", "allah", "alalah", "lah", "llah"):
+                    out[-1] = "abdallah"
+                elif tok in ABD_AL_FORMS and not right.startswith("al"):
+                    out[-1] = "abdal" + right
                 else:
-                    tokens[i + 1] = "abd" + nxt
-                i += 1
+                    out[-1] = "abd" + right
                 continue
-            if tok in ABU_FORMS and len(nxt) > 1:
-                prefix = "abu" if tok.startswith(("a", "b")) else "umm"
-                tokens[i + 1] = prefix + nxt
-                i += 1
+            if tok in ABU_FORMS and len(right) > 1:
+                out[-1] = ("abu" if tok.startswith(("a", "b")) else "umm") + right
                 continue
-        if out and out[-1] not in CONNECTORS.values() and tok not in CONNECTORS:
-            if _DIN.match(tok):
-                out[-1] = out[-1] + "aldin"
-                i += 1
-                continue
-            if tok in {"allah", "ullah", "ollah", "illah", "ellah"}:
-                out[-1] = out[-1] + "allah"
-                i += 1
-                continue
+        if pending_suffix is not None and (tok in PLAIN_ARTICLES or tok in SUN_ARTICLES) and i > 0:
+            continue  # "ad din", "el din": the article belongs to the suffix
+        if pending_suffix is not None:
+            out[-1] = tok + pending_suffix
+            pending_suffix = None
+            continue
+        if i > 0 and _is_suffix(tok) and tokens[i - 1] not in CONNECTORS:
+            pending_suffix = "aldin" if _DIN.match(tok) else "allah"
+            out.append(tok)  # placeholder, replaced when the word before it arrives
+            continue
         out.append(tok)
-        i += 1
-    return out
+    if pending_suffix is not None and out:
+        out[-1] = pending_suffix
+    return out[::-1]
 
 
 def _strip_article(tok: str) -> str:
