@@ -72,3 +72,13 @@ def test_bare_file_path_opens_a_sqlite_store(tmp_path, monkeypatch):
     assert engine.dialect.name == "sqlite"
     assert (tmp_path / "lists.db").exists()
     engine.dispose()
+
+
+def test_migrations_match_the_table_definitions(store):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from athar.store.tables import Base
+
+    with store.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []

@@ -104,12 +104,13 @@ class Record(Base):
 
     __tablename__ = "records"
     __table_args__ = (
+        # The one index on records: it serves "current versions of a source" too, and every further
+        # index slows the bulk insert that imports are made of.
         UniqueConstraint("source_id", "record_id", "version", name="uq_records_source_record_version"),
-        Index("ix_records_current", "source_id", "is_current"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
-    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"), index=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"))
     row_number: Mapped[int] = mapped_column(Integer)
     record_id: Mapped[str] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer, default=1)
