@@ -162,11 +162,11 @@ def wikidata_pairs(seed: int, min_count: int = 2) -> list[tuple[str, str, bool, 
                 hard_ours.append((ar, lat2, False, "hard_same_skeleton"))
         cand = rng.sample(tokens, 60)
         for ar2, lat2 in cand:
-            if different(lat, lat2, ar, ar2):
-                if JaroWinkler.normalized_similarity(anyascii(ar), lat2) >= 0.8 or (
-                    JaroWinkler.normalized_similarity(lat, lat2) >= 0.85
-                ):
-                    hard_base.append((lat, lat2, False, "hard_baseline_alike"))
+            alike = JaroWinkler.normalized_similarity(anyascii(ar), lat2) >= 0.8 or (
+                JaroWinkler.normalized_similarity(lat, lat2) >= 0.85
+            )
+            if alike and different(lat, lat2, ar, ar2):
+                hard_base.append((lat, lat2, False, "hard_baseline_alike"))
     rng.shuffle(hard_ours)
     rng.shuffle(hard_base)
     pairs += hard_ours[: n_pos // 2] + hard_base[: n_pos // 2]

@@ -144,9 +144,9 @@ def join_compounds(tokens: list[str]) -> list[str]:
     n = len(tokens)
     while i < n:
         tok = tokens[i]
-        if tok not in PREFIXES and i + 1 < n and rasm(tok).replace("ذ", "د") == _ABD_RASM:
-            if rasm(tokens[i + 1]) in _DIVINE_RASM:
-                tok = "عبد"  # عند الله, غبد الرحمن, عبذ الناصر: a misread عبد
+        misread_abd = tok not in PREFIXES and i + 1 < n and rasm(tok).replace("ذ", "د") == _ABD_RASM
+        if misread_abd and rasm(tokens[i + 1]) in _DIVINE_RASM:
+            tok = "عبد"  # عند الله, غبد الرحمن, عبذ الناصر: a misread عبد
         # a run of prefixes: ابو عبد الله -> ابوعبدالله
         while tok in PREFIXES and i + 1 < n and tokens[i + 1] not in CONNECTORS:
             i += 1

@@ -20,7 +20,7 @@ from __future__ import annotations
 from enum import IntEnum
 from functools import lru_cache
 
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import Indel, JaroWinkler
 
 from athar.names.arabic import is_arabic, rasm
 from athar.names.chain import FAMILY_FIRST, NameChain, parse_name_chain
@@ -87,6 +87,9 @@ def _token_similarity(a: str, b: str) -> float:
         return 0.98
     if not ka or not kb:
         return 0.0
+    if a.count(" ") != b.count(" "):
+        # a two-word name against a one-word one (محمد خير / محمد): no prefix bonus
+        return Indel.normalized_similarity(ka, kb)
     s = _jw(ka, kb)
     latin_side = not (is_arabic(a) and is_arabic(b))
     if latin_side and _loose(ka) == _loose(kb):
@@ -115,7 +118,8 @@ def part_similarity(a: str | None, b: str | None) -> float:
 # Log-odds-like weights for each part: (agreement weight, disagreement weight).
 # A different father is strong evidence against (namesakes share given and family names);
 # a different given name is strong evidence against (siblings share everything else).
-_WEIGHTS = ((3.0, 5.0), (2.5, 5.0), (1.5, 3.0), (3.0, 5.0))
+_WEIGHTS = ((3.0, 7.0), (2.5, 6.0), (1.5, 3.0), (3.0, 5.0))
+_PRIOR = -1.0  # most pairs of names are of different people
 _PIVOT = 0.86  # key similarity with no evidence either way
 _SPAN = 0.12
 
@@ -209,7 +213,7 @@ def name_similarity(a: str, b: str) -> float:
             s = _score(pa, pb) - pen_a - pen_b
             if s > best:
                 best = s
-    return _logistic(best)
+    return _logistic(best + _PRIOR)
 
 
 def _logistic(x: float) -> float:

@@ -59,7 +59,7 @@ class NameDictionary:
         name (الاء, الياس, الهام)."""
         if arabic in self.no_article:
             return False
-        return arabic.startswith("ال") and len(arabic) > 3 and arabic[2] not in "اوي"
+        return arabic.startswith("ال") and len(arabic) > 3 and not (arabic[2] in "اوي" and len(arabic) <= 5)
 
     def display_token(self, arabic: str) -> str | None:
         return self.display.get(arabic)

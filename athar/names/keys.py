@@ -179,7 +179,7 @@ def _strip_article_key(key: str, arabic: str | None) -> str:
         if key.startswith("al") and DICTIONARY.has_article(arabic):
             return key[2:]
         return key
-    if key.startswith("al") and len(key) > 4 and key[2] not in "aeiu":
+    if key.startswith("al") and len(key) >= 5:
         return key[2:]
     return key
 

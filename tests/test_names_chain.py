@@ -1,0 +1,59 @@
+"""Parsing the name chain (issue 3, part 4)."""
+
+from athar.names import parse_name_chain
+
+
+def test_given_father_family_in_arabic():
+    c = parse_name_chain("محمد عبد الرحمن الحمود")
+    assert (c.given, c.father, c.grandfather, c.family) == ("محمد", "عبدالرحمن", None, "الحمود")
+
+
+def test_four_names_give_a_grandfather():
+    c = parse_name_chain("Mohammad Abdulrahman Khaled Al-Hamoud")
+    assert (c.given, c.father, c.grandfather, c.family) == ("mohammad", "abdalrahman", "khaled", "alhamoud")
+
+
+def test_family_first_with_a_comma():
+    c = parse_name_chain("ALHAMOUD, Mhd Abd al-Rahman")
+    assert (c.given, c.father, c.family, c.order_detected) == (
+        "muhammad",
+        "abdalrahman",
+        "alhamoud",
+        "family_first",
+    )
+
+
+def test_family_first_in_capitals_without_a_comma():
+    c = parse_name_chain("ALHAMOUD Mhd Abd al-Rahman")
+    assert (c.given, c.family, c.order_detected) == ("muhammad", "alhamoud", "family_first")
+
+
+def test_arabic_comma_marks_family_first():
+    c = parse_name_chain("الحمود، محمد عبد الرحمن")
+    assert (c.given, c.father, c.family) == ("محمد", "عبدالرحمن", "الحمود")
+
+
+def test_bin_chain_without_family():
+    c = parse_name_chain("Ahmad bin Ali bin Hasan")
+    assert (c.given, c.father, c.grandfather, c.family) == ("ahmad", "ali", "hasan", None)
+
+
+def test_bin_chain_with_family():
+    c = parse_name_chain("محمد بن علي بن حسن الشامي")
+    assert (c.given, c.father, c.grandfather, c.family) == ("محمد", "علي", "حسن", "الشامي")
+
+
+def test_compounds_stay_one_name():
+    c = parse_name_chain("Abu Bakr Nour Eddine Abd Allah")
+    assert (c.given, c.father, c.family) == ("abubakr", "nouraldin", "abdallah")
+
+
+def test_extra_names_are_flagged_unplaced():
+    c = parse_name_chain("أحمد محمد علي الحسن الشامي")
+    assert c.family == "الشامي"
+    assert c.unplaced == ["الحسن"]
+
+
+def test_empty_input_gives_an_empty_chain():
+    c = parse_name_chain("")
+    assert c.parts() == (None, None, None, None)
