@@ -236,11 +236,19 @@ def main() -> None:
         log(f"(a) synth: {len(synth)} pairs")
         ours, scores = evaluate(synth, names.name_similarity, "ours    ")
         base, _ = evaluate(synth, baseline_similarity, "baseline")
+        # A namesake (same common given and family name) written without a father on one side
+        # carries the very same name evidence as a true pair written so: no name comparison can
+        # separate them. Report the pairs where both sides write a father apart.
+        both = [p for p in synth if all(names.parse_name_chain(x).father for x in p[:2])]
+        log(f"(a) subset where both names carry a father: {len(both)} pairs")
+        ours_both, _ = evaluate(both, names.name_similarity, "ours, both fathers    ")
+        base_both, _ = evaluate(both, baseline_similarity, "baseline, both fathers")
         result["a_synth"] = {
             "status": "ok",
             "n_pairs": len(synth),
             "ours": ours,
             "baseline": base,
+            "both_names_with_father": {"n_pairs": len(both), "ours": ours_both, "baseline": base_both},
             "failures": failures(synth, scores, args.failures),
         }
 
