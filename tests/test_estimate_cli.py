@@ -73,3 +73,12 @@ def test_report_is_self_contained_with_charts_and_both_languages(tmp_path):
     urls = set(re.findall(r"(?:src|href)=[\"']?([^\"' >]+)", page))
     assert urls == set()  # nothing loaded from anywhere
     assert "4,400" in page
+
+
+def test_too_many_lists_for_log_linear_still_gets_a_latent_class_estimate(capsys):
+    hist = CaptureHistories.from_json(DATA / "colombia_child_recruitment_1999_male_verdata_20lists.json")
+    assert run_estimate(json_out=True, histories=hist, method="both", iterations=300) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [e["method"] for e in doc["estimates"]] == ["LCMCR (Bayesian latent classes)"]
+    assert any("no log-linear estimate" in w for w in doc["estimates"][0]["warnings"])
+    assert run_estimate(histories=hist, method="loglinear") == 2

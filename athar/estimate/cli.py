@@ -36,22 +36,29 @@ def compute_estimates(
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}: one of {', '.join(METHODS)}")
     out: list[Estimate] = []
+    skipped: list[str] = []
     if method in ("loglinear", "both"):
         kwargs = {"seed": seed} if seed is not None else {}
-        out.append(
-            loglinear_estimate(
-                hist,
-                search=search,
-                criterion=criterion,
-                max_order=max_order,
-                interval=interval,
-                n_boot=n_boot,
-                **kwargs,
+        try:
+            out.append(
+                loglinear_estimate(
+                    hist,
+                    search=search,
+                    criterion=criterion,
+                    max_order=max_order,
+                    interval=interval,
+                    n_boot=n_boot,
+                    **kwargs,
+                )
             )
-        )
+        except ValueError as exc:
+            if method == "loglinear":
+                raise
+            skipped.append(f"no log-linear estimate: {exc}")
     if method in ("lcmcr", "both") and hist.drop_empty_lists().k >= 2:
         kwargs = {"seed": seed} if seed is not None else {}
         out.append(lcmcr_estimate(hist, iterations=iterations, burnin=iterations, **kwargs))
+        out[-1].warnings.extend(skipped)
     if len(out) == 2:
         a, b = out
         low, high = sorted((a.estimate, b.estimate))

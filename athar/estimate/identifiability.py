@@ -19,6 +19,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import linprog
 
 
@@ -59,8 +60,8 @@ def mle_exists(x: np.ndarray, y: np.ndarray) -> bool:
     c[-1] = -1.0
     a_eq = np.hstack([x.T, np.zeros((n_par, 1))])
     b_eq = x.T @ y
-    # s - mu_i <= 0
-    a_ub = np.hstack([-np.eye(n_cells), np.ones((n_cells, 1))])
+    # s - mu_i <= 0 (sparse: a table of 12 lists has 4,095 cells)
+    a_ub = sparse.hstack([-sparse.identity(n_cells, format="csr"), np.ones((n_cells, 1))], format="csr")
     b_ub = np.zeros(n_cells)
     bounds = [(0, None)] * n_cells + [(None, 1.0)]
     res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")

@@ -119,15 +119,20 @@ def _chain(
     rng: np.random.Generator,
 ) -> np.ndarray:
     n = int(c.sum())
-    # start as LCMCR does: every class catches like the list's share of the observed
-    lam = np.repeat(np.clip(x.T @ c / n, 0.01, 0.99)[:, None], k, axis=1)
-    lam = np.clip(lam * rng.uniform(0.8, 1.2, size=lam.shape), 1e-6, 1 - 1e-6)
-    alpha = 1.0
-    log_pi = np.full(k, -math.log(k))
+    # start as Manrique-Vallier's LCMCR does: every class catches like the list's share of the
+    # observed, four large classes, a tiny alpha held fixed for a 500-iteration warm-up. Starting
+    # from few or identical classes instead can leave the chain in a two-class state for a
+    # million iterations on sparse many-list tables.
+    lam = np.repeat(np.clip(x.T @ c / n, 1e-6, 1 - 1e-6)[:, None], k, axis=1)
+    alpha = 0.3 / k
+    pi = np.full(k, 0.1 / (k - 4)) if k > 4 else np.zeros(k)
+    pi[: min(k, 4)] = 0.9 / min(k, 4)
+    log_pi = np.log(pi / pi.sum())
+    warmup = 500
     keep = np.empty(iterations // thinning)
     kept = 0
     xt = x.T
-    for it in range(burnin + iterations):
+    for it in range(-warmup, burnin + iterations):
         log_lam = np.log(lam)
         log_1m = np.log1p(-lam)
         # 1. unobserved persons and their classes
@@ -157,7 +162,8 @@ def _chain(
         acc = np.concatenate([[0.0], np.cumsum(log_1mv)])
         log_pi = np.concatenate([log_v, [0.0]]) + acc
         # 5. concentration
-        alpha = rng.gamma(a_alpha + k - 1, 1.0 / (b_alpha - acc[-1]))
+        if it >= 0:
+            alpha = rng.gamma(a_alpha + k - 1, 1.0 / (b_alpha - acc[-1]))
         if it >= burnin and (it - burnin) % thinning == thinning - 1:
             keep[kept] = n + n0
             kept += 1

@@ -37,8 +37,16 @@ class Design:
     keep: np.ndarray  # which of the 2**K - 1 observable cells stay in the fit
 
 
+MAX_LISTS = 12
+
+
 def build_design(hist: CaptureHistories, model: Model) -> Design:
     k = hist.k
+    if k > MAX_LISTS:
+        raise ValueError(
+            f"{k} lists: a log-linear model over 2**{k} cells is not practical; "
+            "merge small lists (CaptureHistories.merge_lists) or use LCMCR"
+        )
     patterns = cell_patterns(k).astype(bool)
     y = hist.cell_counts()
     terms = sorted(model, key=lambda t: (len(t), t))
