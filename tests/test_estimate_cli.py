@@ -82,3 +82,20 @@ def test_too_many_lists_for_log_linear_still_gets_a_latent_class_estimate(capsys
     assert [e["method"] for e in doc["estimates"]] == ["LCMCR (Bayesian latent classes)"]
     assert any("no log-linear estimate" in w for w in doc["estimates"][0]["warnings"])
     assert run_estimate(histories=hist, method="loglinear") == 2
+
+
+def test_strata_from_stratify_are_labelled_by_their_fields(capsys):
+    from athar.estimate import stratify
+
+    hist = CaptureHistories.from_json(DATA / "kosovo_1999_killings_4lists.json")
+    rows = []
+    pid = 0
+    for history, n in hist.counts.items():
+        for _ in range(n):
+            pid += 1
+            sources = {name for name, on in zip(hist.lists, history, strict=True) if on}
+            rows.append((pid, sources, {"half": "first" if pid % 2 else None}))
+    strata = stratify(rows, by=["half"], lists=hist.lists)
+    assert run_estimate(json_out=True, histories=hist, strata=strata) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert set(doc["strata"]) == {"first", "unknown"}

@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -78,7 +79,7 @@ def run_estimate(
     method: str = "loglinear",
     *,
     histories: CaptureHistories | None = None,
-    strata: Mapping[str, CaptureHistories] | None = None,
+    strata: Mapping[Any, CaptureHistories] | None = None,
     search: str = "auto",
     criterion: str = "bic",
     max_order: int = 2,
@@ -107,7 +108,8 @@ def run_estimate(
             "seed": seed,
         }
         overall = compute_estimates(hist, **options)
-        by_stratum = {label: _safe_estimates(h, options) for label, h in (strata or {}).items()}
+        strata = {stratum_label(key): h for key, h in (strata or {}).items()}
+        by_stratum = {label: _safe_estimates(h, options) for label, h in strata.items()}
     except (ValueError, FileNotFoundError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         return 2
@@ -131,7 +133,7 @@ def write_report(
     histories_csv: Path | None = None,
     *,
     histories: CaptureHistories | None = None,
-    strata: Mapping[str, CaptureHistories] | None = None,
+    strata: Mapping[Any, CaptureHistories] | None = None,
     method: str = "both",
     search: str = "auto",
     criterion: str = "bic",
@@ -153,11 +155,18 @@ def write_report(
         "seed": seed,
     }
     overall = compute_estimates(hist, **options)
-    per = {label: (h, _safe_estimates(h, options)) for label, h in (strata or {}).items()}
+    per = {stratum_label(key): (h, _safe_estimates(h, options)) for key, h in (strata or {}).items()}
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_report(hist, overall, per, title), encoding="utf-8")
     return out
+
+
+def stratum_label(key: object) -> str:
+    """``("Homs", 2013)`` -> ``"Homs / 2013"``; missing values show as ``unknown``."""
+    if isinstance(key, tuple):
+        return " / ".join("unknown" if v is None else str(v) for v in key) or "all"
+    return "unknown" if key is None else str(key)
 
 
 def _load(histories_csv: Path | None, histories: CaptureHistories | None) -> CaptureHistories:
