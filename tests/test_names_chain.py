@@ -57,3 +57,29 @@ def test_extra_names_are_flagged_unplaced():
 def test_empty_input_gives_an_empty_chain():
     c = parse_name_chain("")
     assert c.parts() == (None, None, None, None)
+
+
+def test_leading_article_marks_family_first_without_a_comma():
+    c = parse_name_chain("Al-Hassan Rasha Abdallah")
+    assert (c.given, c.father, c.family, c.order_detected) == (
+        "rasha",
+        "abdallah",
+        "alhassan",
+        "family_first",
+    )
+    assert parse_name_chain("AL OMAR MOHAMMAD").family == "alomar"
+    assert parse_name_chain("Abu Yousef Majed Maher").family == "abuyousef"
+    assert parse_name_chain("الحسن رشا عبد الله").family == "الحسن"
+
+
+def test_article_names_in_last_place_keep_given_first():
+    c = parse_name_chain("Alaa Omar Al-Hasan")
+    assert (c.given, c.family, c.order_detected) == ("alaa", "alhasan", "given_first")
+    assert parse_name_chain("Abu Bakr Omar").given == "abubakr"
+    assert parse_name_chain("الياس خوري").given == "الياس"
+
+
+def test_a_lone_name_with_the_article_is_a_family_name():
+    c = parse_name_chain("العلي")
+    assert (c.given, c.family) == (None, "العلي")
+    assert parse_name_chain("Ahmad").given == "ahmad"

@@ -19,6 +19,8 @@ GIVEN_FIRST = "given_first"
 FAMILY_FIRST = "family_first"
 CONNECTOR_TOKENS = frozenset({"bin", "bint", "بن", "ابن", "بنت"})
 _COMMA = re.compile(r"[,،;؛]")
+# A Latin name that opens with a separate article ("Al-Ahmed …", "EL OMAR …") opens with the family name.
+_ARTICLE_FIRST = re.compile(r"^\s*(?:[ae]l|ul|a[dnrstz]|ash)[-‐'’ ]+\S", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,21 @@ def _given_first(tokens: list[str]) -> tuple[list[str | None], list[str], bool]:
     return parts, unplaced, False
 
 
+# Given names that look like family names: they begin with the letters of the article.
+_GIVEN_WITH_ARTICLE_LETTERS = frozenset({"الياس", "الهام", "الفت", "ابوبكر", "abubakr"})
+
+
+def looks_like_family_name(token: str) -> bool:
+    """A normalized token with the article (al-, ال) or Abu/ابو: a family name, hardly ever a given one."""
+    if token in _GIVEN_WITH_ARTICLE_LETTERS:
+        return False
+    if token.startswith(("ال", "ابو")):
+        return len(token) >= 4
+    if token.startswith("abu"):
+        return len(token) >= 5
+    return token.startswith("al") and len(token) >= 5 and token[2] not in "aeiouy"
+
+
 @lru_cache(maxsize=200_000)
 def parse_name_chain(full: str) -> NameChain:
     """Parse a full name in either script and either order into a :class:`NameChain`.
@@ -130,6 +147,11 @@ def parse_name_chain(full: str) -> NameChain:
             family_raw, rest_raw = split
             order = FAMILY_FIRST
     tokens = normalize_name(rest_raw).split()
+    if family_raw is None and tokens and not (set(tokens) & CONNECTOR_TOKENS):
+        # "Al-Hassan Rasha Abdallah", "العلي": the article marks the family name wherever it stands.
+        first_is_family = looks_like_family_name(tokens[0]) or bool(_ARTICLE_FIRST.match(rest_raw))
+        if first_is_family and (len(tokens) == 1 or not looks_like_family_name(tokens[-1])):
+            family_raw, tokens, order = tokens[0], tokens[1:], FAMILY_FIRST
     if family_raw is None:
         parts, unplaced, conn = _given_first(tokens)
         return NameChain(*parts, unplaced=unplaced, order_detected=order, connectors=conn)
