@@ -28,7 +28,7 @@ def test_migrations_create_every_table(store):
 def test_migrating_twice_changes_nothing(store):
     migrate(store)
     with store.connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar_one() == "0001"
+        assert conn.execute(text("select version_num from alembic_version")).scalar_one() == "0002"
 
 
 def test_audit_log_refuses_updates_and_deletes(store):
@@ -82,3 +82,12 @@ def test_migrations_match_the_table_definitions(store):
 
     with store.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def test_person_events_are_append_only(store):
+    from athar.store.tables import PersonEvent
+
+    with store.begin() as conn:
+        conn.execute(insert(PersonEvent).values(person_id="P-1", kind="created", created_at=datetime.now(UTC)))
+    with pytest.raises(DBAPIError, match="append-only"), store.begin() as conn:
+        conn.execute(PersonEvent.__table__.delete())

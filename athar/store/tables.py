@@ -14,6 +14,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -233,3 +234,70 @@ class AuditEntry(Base):
     target_id: Mapped[str | None] = mapped_column(String(200))
     client: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[dict | None] = mapped_column(JSON)
+
+
+class LinkRun(Base):
+    """One run of `athar link`: the trained model it used and what it produced."""
+
+    __tablename__ = "link_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    engine: Mapped[str] = mapped_column(String(20))
+    mode: Mapped[str] = mapped_column(String(20))  # full | incremental
+    user_name: Mapped[str] = mapped_column(String(200))
+    threshold: Mapped[float] = mapped_column(Float)
+    records: Mapped[int] = mapped_column(Integer, default=0)
+    new_records: Mapped[int] = mapped_column(Integer, default=0)
+    pairs_scored: Mapped[int] = mapped_column(Integer, default=0)
+    persons: Mapped[int] = mapped_column(Integer, default=0)
+    model: Mapped[dict | None] = mapped_column(JSON)
+    summary: Mapped[dict | None] = mapped_column(JSON)
+
+
+class LinkPair(Base):
+    """A scored pair of records kept for clustering, review and incremental runs."""
+
+    __tablename__ = "link_pairs"
+    __table_args__ = (Index("ix_link_pairs_left", "left_source", "left_record_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("link_runs.id"), index=True)
+    left_source: Mapped[str] = mapped_column(String(200))
+    left_record_id: Mapped[str] = mapped_column(String(200))
+    right_source: Mapped[str] = mapped_column(String(200))
+    right_record_id: Mapped[str] = mapped_column(String(200))
+    match_probability: Mapped[float] = mapped_column(Float)
+    match_weight: Mapped[float] = mapped_column(Float)
+
+
+class PersonEvent(Base):
+    """A change in who is who: a person created, merged into another, split, or given records.
+
+    Append-only, so that a family's case number never changes silently.
+    """
+
+    __tablename__ = "person_events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("link_runs.id"))
+    person_id: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # created | merged | split | retired
+    detail: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewTask(Base):
+    """An uncertain pair put before a reviewer; it is done once a judgement on the pair exists."""
+
+    __tablename__ = "review_tasks"
+    __table_args__ = (
+        Index("ix_review_tasks_pair", "left_source", "left_record_id", "right_source", "right_record_id"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("link_runs.id"), index=True)
+    left_source: Mapped[str] = mapped_column(String(200))
+    left_record_id: Mapped[str] = mapped_column(String(200))
+    right_source: Mapped[str] = mapped_column(String(200))
+    right_record_id: Mapped[str] = mapped_column(String(200))
+    match_probability: Mapped[float] = mapped_column(Float)
+    priority: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

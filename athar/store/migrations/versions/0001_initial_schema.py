@@ -8,6 +8,8 @@ Create Date: 2026-11-25 15:54:56.778998
 import sqlalchemy as sa
 from alembic import op
 
+from athar.store.append_only import allow_changes, forbid_changes
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -265,44 +267,14 @@ def downgrade() -> None:
     # ### end Alembic commands ###
 
 
-# The audit log, reviewers' judgements and case events are history: the database itself refuses to
-# change or delete them, so no code path (or hand-written SQL) can rewrite what happened.
 APPEND_ONLY = ("audit_log", "judgements", "case_events")
 
 
 def _forbid_changes_to_append_only_tables() -> None:
-    dialect = op.get_bind().dialect.name
-    if dialect == "postgresql":
-        op.execute(
-            """
-            CREATE FUNCTION athar_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                RAISE EXCEPTION 'athar: % is append-only', TG_TABLE_NAME;
-            END $$
-            """
-        )
-    for table in APPEND_ONLY:
-        for action in ("UPDATE", "DELETE"):
-            name = f"{table}_no_{action.lower()}"
-            if dialect == "sqlite":
-                op.execute(
-                    f"CREATE TRIGGER {name} BEFORE {action} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, 'athar: {table} is append-only'); END"
-                )
-            elif dialect == "postgresql":
-                op.execute(
-                    f"CREATE TRIGGER {name} BEFORE {action} ON {table} "
-                    "FOR EACH ROW EXECUTE FUNCTION athar_append_only()"
-                )
+    forbid_changes(op, APPEND_ONLY)
 
 
 def _allow_changes_to_append_only_tables() -> None:
-    dialect = op.get_bind().dialect.name
-    for table in APPEND_ONLY:
-        for action in ("update", "delete"):
-            if dialect == "sqlite":
-                op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{action}")
-            elif dialect == "postgresql":
-                op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{action} ON {table}")
-    if dialect == "postgresql":
+    allow_changes(op, APPEND_ONLY)
+    if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS athar_append_only()")
