@@ -77,10 +77,12 @@ def lcmcr(
     a_alpha: float = 0.25,
     b_alpha: float = 0.25,
     seed: int = 19481210,
+    label_swaps: int = 5,
 ) -> LCMCRResult:
     """Run ``chains`` independent chains; keep every ``thinning``-th of ``iterations`` after burn-in.
 
-    ``k_max`` defaults to HRDAG's choice, ``min(2**J - 1, 15)``.
+    ``k_max`` defaults to HRDAG's choice, ``min(2**J - 1, 15)``. ``label_swaps`` Metropolis
+    label-swap proposals per iteration help the chain between labellings (0: plain LCMCR).
     """
     hist = hist.drop_empty_lists()
     if hist.k < 2:
@@ -90,7 +92,7 @@ def lcmcr(
     c = np.array(list(hist.counts.values()), dtype=np.int64)
     seeds = np.random.SeedSequence(seed).spawn(chains)
     runs = [
-        _chain(x, c, k, iterations, burnin, thinning, a_alpha, b_alpha, np.random.default_rng(s))
+        _chain(x, c, k, iterations, burnin, thinning, a_alpha, b_alpha, np.random.default_rng(s), label_swaps)
         for s in seeds
     ]
     settings = {
@@ -102,6 +104,7 @@ def lcmcr(
         "a_alpha": a_alpha,
         "b_alpha": b_alpha,
         "seed": seed,
+        "label_swaps": label_swaps,
         "lists": list(hist.lists),
     }
     return LCMCRResult(hist.n_observed, np.column_stack(runs), settings)
@@ -117,6 +120,7 @@ def _chain(
     a_alpha: float,
     b_alpha: float,
     rng: np.random.Generator,
+    label_swaps: int = 0,
 ) -> np.ndarray:
     n = int(c.sum())
     # start as Manrique-Vallier's LCMCR does: every class catches like the list's share of the
@@ -149,6 +153,9 @@ def _chain(
         prob /= prob.sum(axis=1, keepdims=True)
         m = rng.multinomial(c, prob)  # (patterns, K)
         n_k = m.sum(axis=0) + m0
+        if label_swaps:
+            perm = _swap_labels(rng, n_k, log_pi, label_swaps)
+            m, m0, n_k = m[:, perm], m0[perm], n_k[perm]
         caught = xt @ m  # (lists, K)
         # 3. capture probabilities within classes
         lam = rng.beta(1.0 + caught, 1.0 + n_k[None, :] - caught)
@@ -168,6 +175,29 @@ def _chain(
             keep[kept] = n + n0
             kept += 1
     return keep[:kept]
+
+
+def _swap_labels(rng: np.random.Generator, n_k: np.ndarray, log_pi: np.ndarray, tries: int) -> np.ndarray:
+    """Metropolis label swaps for the stick-breaking prior (Hastie, Liverani & Richardson 2015).
+
+    The truncated stick-breaking prior is not exchangeable in the class labels, and Gibbs
+    updates alone cannot move a large class to an early label: the chain can then sit for
+    hundreds of thousands of iterations in one labelling, each giving a different posterior
+    for N on sparse many-list tables. Swapping two non-empty classes' members, with the weights
+    held fixed, is accepted with probability ``(pi_l / pi_k) ** (n_k - n_l)``.
+    """
+    perm = np.arange(len(n_k))
+    counts = n_k.copy()
+    for _ in range(tries):
+        occupied = np.flatnonzero(counts)
+        if len(occupied) < 2:
+            break
+        a, b = rng.choice(occupied, size=2, replace=False)
+        log_ratio = (log_pi[b] - log_pi[a]) * (counts[a] - counts[b])
+        if math.log(rng.random()) < log_ratio:
+            perm[[a, b]] = perm[[b, a]]
+            counts[[a, b]] = counts[[b, a]]
+    return perm
 
 
 def _log_gamma(rng: np.random.Generator, shape: np.ndarray) -> np.ndarray:
