@@ -206,3 +206,11 @@ def test_bca_interval_with_stepwise_reselection_is_close_to_the_published_one(na
     # Monte Carlo: a different random stream from R's; limits agree to within 15%
     assert est.ci_low == pytest.approx(pub["ci_low"], rel=0.15)
     assert est.ci_high == pytest.approx(pub["ci_high"], rel=0.15)
+
+
+def test_default_search_on_four_lists_covers_every_order_and_finds_the_published_kosovo_model():
+    hist, raw = table("kosovo_1999_killings_4lists")
+    pub = published(raw, BIC_ALL, "EXH:ABA:OSCE")
+    est = loglinear_estimate(hist)
+    assert round(est.estimate) == pub["estimate"]
+    assert est.details["models_fitted"] == 113

@@ -12,7 +12,7 @@ from .intervals import bca_interval, profile_interval, wald_log_interval
 from .lcmcr import lcmcr
 from .loglinear import fit
 from .models import Model, all_hierarchical_models
-from .selection import Selection, criterion_value, select_model
+from .selection import Selection, criterion_value, default_max_order, select_model
 
 
 @dataclass
@@ -47,7 +47,7 @@ def loglinear_estimate(
     hist: CaptureHistories,
     search: str = "auto",
     criterion: str = "bic",
-    max_order: int = 2,
+    max_order: int | None = None,
     p_threshold: float = 0.02,
     interval: str = "profile",
     level: float = 0.95,
@@ -65,6 +65,7 @@ def loglinear_estimate(
     warnings = table_warnings(hist)
     if hist.k < 2:
         raise ValueError("need at least two lists holding someone")
+    max_order = default_max_order(hist.k) if max_order is None else max_order
     sel = select_model(hist, search, criterion, max_order, p_threshold)
     best = sel.best
     details: dict[str, Any] = {

@@ -58,10 +58,15 @@ def select_model(
     hist: CaptureHistories,
     search: str = "auto",
     criterion: str = "bic",
-    max_order: int = 2,
+    max_order: int | None = None,
     p_threshold: float = 0.02,
 ) -> Selection:
-    """Choose a model. ``search="auto"``: exhaustive up to five lists, downhill beyond."""
+    """Choose a model. ``search="auto"``: exhaustive up to five lists, downhill beyond.
+
+    ``max_order=None``: every order for up to four lists (113 models for four, as Silverman,
+    Chan & Vincent 2024 search Kosovo), two-list terms for five or more.
+    """
+    max_order = default_max_order(hist.k) if max_order is None else max_order
     if search == "auto":
         search = "exhaustive" if hist.k <= EXHAUSTIVE_MAX_LISTS else "downhill"
     if search == "exhaustive":
@@ -71,6 +76,10 @@ def select_model(
     if search == "stepwise":
         return stepwise(hist, p_threshold)
     raise ValueError(f"unknown search {search!r}")
+
+
+def default_max_order(k: int) -> int:
+    return max(2, k - 1) if k <= 4 else 2
 
 
 def exhaustive(hist: CaptureHistories, criterion: str = "bic", max_order: int = 2) -> Selection:
@@ -151,7 +160,7 @@ def stepwise(hist: CaptureHistories, p_threshold: float = 0.02) -> Selection:
 
 
 def selector(
-    search: str = "auto", criterion: str = "bic", max_order: int = 2, p_threshold: float = 0.02
+    search: str = "auto", criterion: str = "bic", max_order: int | None = None, p_threshold: float = 0.02
 ) -> Callable[[CaptureHistories], float]:
     """The search as a function from table to estimate, for the bootstrap to repeat."""
 
