@@ -24,9 +24,12 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     help="Athar (أثر): find Syria's missing. Lossless ingest, Arabic-aware linkage, estimation.",
+    pretty_exceptions_show_locals=False,  # locals may hold personal data: never print them
 )
 export_app = typer.Typer(no_args_is_help=True, help="Write the store's records out.")
 app.add_typer(export_app, name="export")
+review_app = typer.Typer(no_args_is_help=True, help="Uncertain pairs for a human to judge.")
+app.add_typer(review_app, name="review")
 
 console = Console()
 err = Console(stderr=True)
@@ -250,6 +253,131 @@ def demo(
     from athar.demo import run_demo
 
     run_demo(workdir, persons=persons, seed=seed, console=console, progress=_progress)
+
+
+@app.command()
+def link(
+    engine: Annotated[str, typer.Option(help="Splink backend: duckdb or spark.")] = "duckdb",
+    spark_master: Annotated[str | None, typer.Option(help="Spark master URL (default local[*]).")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Retrain and rescore everything.")] = False,
+    threshold: Annotated[float, typer.Option(help="Match probability at which two records join.")] = 0.9,
+    review_low: Annotated[float, typer.Option(help="Lowest probability put up for review.")] = 0.3,
+    review_high: Annotated[float, typer.Option(help="Highest probability put up for review.")] = 0.97,
+    db: DbOption = None,
+    user: UserOption = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Resolve records into persons (incremental once a model exists; --full to retrain)."""
+    from athar.audit import current_user
+    from athar.linkage.run import LinkOptions
+    from athar.linkage.run import link as run_link
+
+    options = LinkOptions(
+        engine=engine,
+        spark_master=spark_master,
+        full=full,
+        threshold=threshold,
+        review_low=review_low,
+        review_high=review_high,
+        user=current_user(user),
+    )
+    with _store(db) as store, _progress() as progress:
+        task = progress.add_task("linking", total=None)
+        try:
+            summary = run_link(store, options, progress=lambda m: progress.update(task, description=m))
+        except ValueError as e:
+            raise fail(str(e)) from None
+    if json_out:
+        print(json.dumps(summary.as_json()))
+        return
+    console.print(
+        f"{summary.mode} run {summary.run_id} on {summary.engine}: {summary.records:,} records "
+        f"({summary.new_records:,} new) → {summary.persons:,} persons; "
+        f"{summary.pairs_scored:,} pairs scored; "
+        f"{summary.persons_created:,} persons created, {summary.merges:,} merged, {summary.splits:,} split; "
+        f"{summary.review_tasks:,} pairs for review",
+        highlight=False,
+    )
+
+
+@app.command()
+def explain(
+    left: Annotated[str, typer.Argument(help="SOURCE:RECORD_ID")],
+    right: Annotated[str, typer.Argument(help="SOURCE:RECORD_ID")],
+    db: DbOption = None,
+    user: UserOption = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Why two records are or are not the same person: the weight of each comparison."""
+    from athar.audit import current_user, record_event
+    from athar.linkage.explain import explain as explain_pair
+    from athar.linkage.review import ReviewError
+
+    with _store(db) as store:
+        try:
+            result = explain_pair(store, left, right)
+        except ReviewError as e:
+            raise fail(str(e)) from None
+        record_event(store, current_user(user), "explain_pair", "pair", f"{left} {right}")
+    if json_out:
+        print(json.dumps(result, ensure_ascii=False))
+        return
+    table = Table("comparison", "level", left, right, "match weight", title=f"{left} ~ {right}")
+    for step in result["steps"]:
+        weight = step["match_weight"]
+        table.add_row(
+            step["comparison"],
+            step["level"],
+            str(step["left"]),
+            str(step["right"]),
+            "" if weight is None else f"{weight:+.2f}",
+        )
+    console.print(table)
+    console.print(
+        f"total match weight {result['match_weight']:+.2f}, probability {result['match_probability']:.4f}",
+        highlight=False,
+    )
+
+
+@review_app.command("list")
+def review_list(
+    limit: Annotated[int, typer.Option(help="How many pairs.")] = 20,
+    db: DbOption = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Pairs waiting for a judgement, most informative first."""
+    from athar.linkage.review import open_tasks
+
+    with _store(db) as store:
+        tasks = open_tasks(store, limit)
+    if json_out:
+        print(json.dumps(tasks, ensure_ascii=False))
+        return
+    table = Table("left", "right", "probability", "priority")
+    for t in tasks:
+        table.add_row(t["left"], t["right"], f"{t['match_probability']:.3f}", f"{t['priority']:.2f}")
+    console.print(table)
+
+
+@review_app.command("judge")
+def review_judge(
+    left: Annotated[str, typer.Argument(help="SOURCE:RECORD_ID")],
+    right: Annotated[str, typer.Argument(help="SOURCE:RECORD_ID")],
+    decision: Annotated[str, typer.Argument(help="same, different or unsure")],
+    note: Annotated[str | None, typer.Option(help="Why.")] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Record a judgement on a pair; the next `athar link` honours it and no re-run overrides it."""
+    from athar.audit import current_user
+    from athar.linkage.review import ReviewError, record_judgement
+
+    with _store(db) as store:
+        try:
+            record_judgement(store, left, right, decision, current_user(user), note)
+        except ReviewError as e:
+            raise fail(str(e)) from None
+    err.print(f"recorded: {left} {decision} {right}", highlight=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -1,0 +1,71 @@
+"""Why two records are (or are not) the same person: the match weight of each comparison.
+
+The two records are scored with the newest run's saved model and the term frequencies saved with
+it, so the explanation is the one the run used, without recomputing anything over the store.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from splink.internals.waterfall_chart import records_to_waterfall_data
+from sqlalchemy import Engine
+
+from athar.exports import current_records
+from athar.linkage.engines import db_api_for
+from athar.linkage.features import feature_frame
+from athar.linkage.model import make_linker
+from athar.linkage.review import ReviewError, parse_record_ref
+from athar.linkage.run import latest_run
+
+
+def _record(engine: Engine, ref: str, uid: int) -> dict:
+    source, record_id = parse_record_ref(ref)
+    for record in current_records(engine, source):
+        if record["record_id"] == record_id:
+            return {**record, "unique_id": uid, "source_dataset": source}
+    raise ReviewError(f"no record {ref}")
+
+
+def explain(engine: Engine, left: str, right: str) -> dict:
+    """{"left", "right", "match_probability", "match_weight", "steps": [...]} for two SOURCE:ID refs."""
+    run = latest_run(engine)
+    if run is None or run.model is None:
+        raise ReviewError("no linkage model yet: run `athar link` first")
+    records = [_record(engine, left, 0), _record(engine, right, 1)]
+    features = feature_frame(records)
+    tf = (run.summary or {}).get("term_frequencies", {})
+    rows = features.to_dict("records")
+    for row in rows:
+        for column, shares in tf.items():
+            value = row.get(column)
+            row[f"tf_{column}"] = shares.get(str(value)) if isinstance(value, str) else None
+    linker = make_linker(db_api_for("duckdb"), features, run.model)
+    scored = linker.inference.score_pair(_clean(rows[0]), _clean(rows[1])).as_record_list()
+    waterfall = records_to_waterfall_data(scored, linker._settings_obj, hide_details=False)
+    steps = [
+        {
+            "comparison": w["column_name"],
+            "level": w["label_for_charts"],
+            "left": w.get("value_l", ""),
+            "right": w.get("value_r", ""),
+            "match_weight": None
+            if w["log2_bayes_factor"] is None
+            else round(float(w["log2_bayes_factor"]), 3),
+        }
+        for w in waterfall
+        if w["column_name"] != "Final score"
+    ]
+    weight = float(scored[0]["match_weight"])
+    return {
+        "left": left,
+        "right": right,
+        "run_id": run.id,
+        "match_weight": round(weight, 3),
+        "match_probability": round(2**weight / (1 + 2**weight), 6) if weight < 1000 else 1.0,
+        "steps": steps,
+    }
+
+
+def _clean(row: dict) -> dict:
+    """A feature row as plain Python values (pandas' missing values become None)."""
+    return {k: None if v is None or (not isinstance(v, str) and pd.isna(v)) else v for k, v in row.items()}

@@ -1,0 +1,87 @@
+"""Training and scoring with Splink: EM with u from random sampling, on any Splink backend."""
+
+from __future__ import annotations
+
+import copy
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from splink import Linker, block_on
+
+from athar.linkage.settings import SAME_SEX_OR_UNKNOWN, settings
+
+log = logging.getLogger(__name__)
+
+# Deterministic rules that are almost always true matches, for Splink's estimate of the prior.
+DETERMINISTIC_RULES = (
+    f"l.given_key = r.given_key AND l.father_key = r.father_key AND l.family_key = r.family_key "
+    f"AND l.birth_year = r.birth_year AND {SAME_SEX_OR_UNKNOWN}",
+    "l.national_id = r.national_id",
+)
+DETERMINISTIC_RECALL = 0.6
+
+# EM passes, each blocked on fields that are independent of the ones it trains: a pass blocked on
+# names learns what dates, places and ids say, and a pass blocked on the birth date learns names.
+EM_BLOCKS = (
+    ("given_key", "family_key", "father_key"),
+    ("birth_date",),
+    ("national_id",),
+)
+
+
+@dataclass
+class TrainingOptions:
+    u_max_pairs: float = 2e6
+    seed: int = 42
+
+
+def make_linker(db_api: Any, features: pd.DataFrame | Any, model: dict | None = None) -> Linker:
+    """A linker over the feature table; with `model` (a saved settings dict), no training is needed."""
+    table = db_api.register(features, table_name="athar_features")
+    return Linker(table, model if model is not None else settings(), log_level=logging.ERROR)
+
+
+def train(linker: Linker, options: TrainingOptions | None = None) -> None:
+    options = options or TrainingOptions()
+    linker.training.estimate_probability_two_random_records_match(
+        list(DETERMINISTIC_RULES), recall=DETERMINISTIC_RECALL
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=options.u_max_pairs, seed=options.seed)
+    for columns in EM_BLOCKS:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on(*columns), estimate_without_term_frequencies=True
+        )
+
+
+# EM drives the m probability of a level that matches almost never show towards 0, which turns one
+# typo in a birth date or national number into a veto (-40 bits). Real registers have such typos, so
+# every level keeps at least this probability in either class.
+M_FLOOR = 1e-3
+U_FLOOR = 1e-6
+
+
+def regularised(model: dict, m_floor: float = M_FLOOR, u_floor: float = U_FLOOR) -> dict:
+    """A copy of a trained model whose m and u probabilities are floored and renormalised."""
+    out = copy.deepcopy(model)
+    for comparison in out["comparisons"]:
+        levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+        for name, floor in (("m_probability", m_floor), ("u_probability", u_floor)):
+            values = [max(level.get(name) or 0.0, floor) for level in levels]
+            total = sum(values)
+            for level, value in zip(levels, values, strict=True):
+                level[name] = value / total
+    return out
+
+
+def trained_model(linker: Linker) -> dict:
+    """The trained model as a plain dict, regularised: what is saved beside each run and used to predict."""
+    return regularised(linker.misc.save_model_to_json())
+
+
+def predict(linker: Linker, threshold_match_probability: float = 0.01) -> pd.DataFrame:
+    """Scored pairs at or above the threshold: unique_id_l, unique_id_r, match_probability, match_weight."""
+    scored = linker.inference.predict(threshold_match_probability=threshold_match_probability)
+    frame = scored.as_pandas_dataframe()
+    return frame[["unique_id_l", "unique_id_r", "match_probability", "match_weight"]]

@@ -1,0 +1,86 @@
+"""The review queue: uncertain pairs for a human, most informative first, and their judgements."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Engine, and_, exists, insert, select
+from sqlalchemy.orm import Session
+
+from athar.store.tables import Judgement, LinkRun, Record, ReviewTask, Source
+
+DECISIONS = ("same", "different", "unsure")
+
+
+class ReviewError(ValueError):
+    """A judgement that cannot be recorded (unknown record, bad decision)."""
+
+
+def parse_record_ref(text: str) -> tuple[str, str]:
+    """'SOURCE:RECORD_ID' -> (source, record id); the record id may itself contain colons."""
+    source, sep, record_id = text.partition(":")
+    if not sep or not source or not record_id:
+        raise ReviewError(f"{text!r} is not SOURCE:RECORD_ID")
+    return source, record_id
+
+
+def open_tasks(engine: Engine, limit: int = 20) -> list[dict]:
+    """Tasks of the newest run whose pair nobody has judged yet, highest priority first."""
+    judged = exists().where(
+        and_(
+            Judgement.left_source == ReviewTask.left_source,
+            Judgement.left_record_id == ReviewTask.left_record_id,
+            Judgement.right_source == ReviewTask.right_source,
+            Judgement.right_record_id == ReviewTask.right_record_id,
+        )
+    )
+    newest = select(LinkRun.id).order_by(LinkRun.id.desc()).limit(1).scalar_subquery()
+    query = (
+        select(ReviewTask)
+        .where(ReviewTask.run_id == newest, ~judged)
+        .order_by(ReviewTask.priority.desc(), ReviewTask.id)
+        .limit(limit)
+    )
+    with Session(engine) as session:
+        return [
+            {
+                "left": f"{t.left_source}:{t.left_record_id}",
+                "right": f"{t.right_source}:{t.right_record_id}",
+                "match_probability": round(t.match_probability, 4),
+                "priority": t.priority,
+            }
+            for t in session.scalars(query)
+        ]
+
+
+def record_judgement(
+    engine: Engine, left: str, right: str, decision: str, user: str, note: str | None = None
+) -> None:
+    """Append a judgement; pairs are stored in a canonical order so that (a, b) and (b, a) are one pair."""
+    if decision not in DECISIONS:
+        raise ReviewError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
+    a, b = sorted([parse_record_ref(left), parse_record_ref(right)])
+    if a == b:
+        raise ReviewError("a record cannot be judged against itself")
+    with engine.begin() as conn:
+        for source, record_id in (a, b):
+            found = conn.execute(
+                select(Record.id)
+                .join(Source)
+                .where(Source.name == source, Record.record_id == record_id)
+                .limit(1)
+            ).first()
+            if found is None:
+                raise ReviewError(f"no record {source}:{record_id}")
+        conn.execute(
+            insert(Judgement).values(
+                left_source=a[0],
+                left_record_id=a[1],
+                right_source=b[0],
+                right_record_id=b[1],
+                decision=decision,
+                user_name=user,
+                created_at=dt.datetime.now(dt.UTC),
+                note=note,
+            )
+        )

@@ -1,0 +1,379 @@
+"""`athar link`: from the store's records to persons, in one pass that can be re-run at will.
+
+Full run: features -> train (EM) -> score pairs -> cluster with judgements -> stable ids -> store.
+Incremental run (the default once a model exists): only pairs that involve records new since the
+last run are scored, with the last run's model; they join the pairs kept from earlier runs and
+everything is clustered again (clustering is cheap), so the result matches a full run's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from athar.exports import current_records
+from athar.linkage import model as splink_model
+from athar.linkage.cluster import cluster
+from athar.linkage.engines import db_api_for
+from athar.linkage.features import feature_frame
+from athar.linkage.ids import assign_ids
+from athar.store.tables import (
+    Judgement,
+    LinkPair,
+    LinkRun,
+    Membership,
+    Person,
+    PersonEvent,
+    Record,
+    ReviewTask,
+    Source,
+)
+
+log = logging.getLogger(__name__)
+RecordKey = tuple[str, str]  # (source name, record id)
+TF_COLUMNS = ("given_key", "father_key", "grandfather_key", "family_key", "mother_key")
+
+
+@dataclass
+class LinkOptions:
+    engine: str = "duckdb"
+    spark_master: str | None = None
+    full: bool = False
+    threshold: float = 0.9
+    review_low: float = 0.3
+    review_high: float = 0.97
+    keep_pairs_above: float = 0.05
+    user: str = "athar"
+
+
+@dataclass
+class LinkSummary:
+    run_id: int
+    mode: str
+    engine: str
+    records: int
+    new_records: int
+    pairs_scored: int
+    persons: int
+    persons_created: int
+    merges: int
+    splits: int
+    review_tasks: int
+    judgements_applied: int
+    judgement_conflicts: int
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+Progress = Callable[[str], None]
+
+
+def _load_records(engine: Engine) -> tuple[list[dict], list[RecordKey], int]:
+    records, keys = [], []
+    for i, r in enumerate(current_records(engine)):
+        r["unique_id"] = i
+        r["source_dataset"] = r["source"]
+        records.append(r)
+        keys.append((r["source"], r["record_id"]))
+    with engine.connect() as conn:
+        max_row = conn.execute(select(func.max(Record.id))).scalar_one() or 0
+    return records, keys, max_row
+
+
+def _record_row_ids(engine: Engine) -> dict[RecordKey, int]:
+    query = select(Source.name, Record.record_id, Record.id).join(Source).where(Record.is_current.is_(True))
+    with engine.connect() as conn:
+        return {(s, r): i for s, r, i in conn.execute(query)}
+
+
+def latest_judgements(conn: Connection) -> dict[tuple[RecordKey, RecordKey], str]:
+    """The newest decision on each pair (pairs unordered)."""
+    rows = conn.execute(
+        select(
+            Judgement.left_source,
+            Judgement.left_record_id,
+            Judgement.right_source,
+            Judgement.right_record_id,
+            Judgement.decision,
+        ).order_by(Judgement.id)
+    )
+    decisions: dict[tuple[RecordKey, RecordKey], str] = {}
+    for ls, lr, rs, rr, decision in rows:
+        decisions[pair_key((ls, lr), (rs, rr))] = decision
+    return decisions
+
+
+def pair_key(a: RecordKey, b: RecordKey) -> tuple[RecordKey, RecordKey]:
+    return (a, b) if a <= b else (b, a)
+
+
+def _stored_pairs(conn: Connection) -> dict[tuple[RecordKey, RecordKey], tuple[float, float]]:
+    rows = conn.execute(
+        select(
+            LinkPair.left_source,
+            LinkPair.left_record_id,
+            LinkPair.right_source,
+            LinkPair.right_record_id,
+            LinkPair.match_probability,
+            LinkPair.match_weight,
+        )
+    )
+    return {pair_key((a, b), (c, d)): (p, w) for a, b, c, d, p, w in rows}
+
+
+def _incremental_model(model: dict) -> dict:
+    """The saved model with each blocking rule limited to pairs that involve a new record."""
+    adapted = dict(model)
+    adapted["blocking_rules_to_generate_predictions"] = [
+        {**rule, "blocking_rule": f"({rule['blocking_rule']}) AND (l.is_new OR r.is_new)"}
+        for rule in model["blocking_rules_to_generate_predictions"]
+    ]
+    return adapted
+
+
+def term_frequencies(features: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Share of records holding each value of the term-frequency columns (kept with the run, for explain)."""
+    out = {}
+    for column in TF_COLUMNS:
+        counts = features[column].value_counts(normalize=True)
+        out[column] = {str(k): float(v) for k, v in counts.items()}
+    return out
+
+
+def latest_run(engine: Engine) -> LinkRun | None:
+    """The newest finished run, with its model and summary."""
+    with Session(engine) as session:
+        return session.scalars(
+            select(LinkRun).where(LinkRun.finished_at.is_not(None)).order_by(LinkRun.id.desc()).limit(1)
+        ).first()
+
+
+def link(engine: Engine, options: LinkOptions | None = None, progress: Progress | None = None) -> LinkSummary:
+    options = options or LinkOptions()
+    say = progress or (lambda _m: None)
+    timings: dict[str, float] = {}
+    clock = [dt.datetime.now(dt.UTC)]
+
+    def lap(name: str) -> None:
+        now = dt.datetime.now(dt.UTC)
+        timings[name] = round((now - clock[0]).total_seconds(), 2)
+        clock[0] = now
+
+    say("loading records")
+    records, keys, max_row = _load_records(engine)
+    previous = latest_run(engine)
+    incremental = not options.full and previous is not None and previous.model is not None
+    last_row = (previous.summary or {}).get("max_record_row", 0) if previous else 0
+    row_ids = _record_row_ids(engine) if incremental else {}
+    is_new = [row_ids.get(k, 0) > last_row for k in keys] if incremental else [True] * len(keys)
+    new_keys = {k for k, new in zip(keys, is_new, strict=True) if new}
+    lap("load")
+
+    say("computing name keys and features")
+    features = feature_frame(records)
+    features["is_new"] = is_new
+    lap("features")
+
+    scored: dict[tuple[RecordKey, RecordKey], tuple[float, float]] = {}
+    trained: dict | None = None
+    if records and (not incremental or new_keys):
+        db_api = db_api_for(options.engine, options.spark_master)
+        if incremental:
+            assert previous is not None
+            trained = previous.model
+            linker = splink_model.make_linker(db_api, features, _incremental_model(previous.model))
+        else:
+            say("training the model (EM)")
+            linker = splink_model.make_linker(db_api, features)
+            splink_model.train(linker)
+            trained = splink_model.trained_model(linker)
+            linker = splink_model.make_linker(
+                db_api_for(options.engine, options.spark_master), features, trained
+            )
+            lap("train")
+        say("scoring pairs")
+        pairs = splink_model.predict(linker, options.keep_pairs_above)
+        for a, b, p, w in pairs.itertuples(index=False, name=None):
+            scored[pair_key(keys[a], keys[b])] = (float(p), float(w))
+        lap("predict")
+    elif incremental:
+        trained = previous.model if previous else None
+
+    say("clustering")
+    with engine.begin() as conn:
+        judgements = latest_judgements(conn)
+        kept = _stored_pairs(conn) if incremental else {}
+        kept = {k: v for k, v in kept.items() if k[0] not in new_keys and k[1] not in new_keys}
+        all_pairs = {**kept, **scored}
+        present = set(keys)
+        must = [k for k, d in judgements.items() if d == "same" and k[0] in present and k[1] in present]
+        cannot = [k for k, d in judgements.items() if d == "different"]
+        result = cluster(
+            keys, ((a, b, p) for (a, b), (p, _w) in all_pairs.items()), options.threshold, must, cannot
+        )
+        clusters = result.clusters()
+        lap("cluster")
+
+        say("assigning stable person ids")
+        previous_members = {
+            (s, r): pid
+            for s, r, pid in conn.execute(
+                select(Source.name, Membership.record_id, Membership.person_id).join(Source)
+            )
+        }
+        next_number = [_max_person_number(conn)]
+
+        def new_id() -> str:
+            next_number[0] += 1
+            return f"P-{next_number[0]:07d}"
+
+        assignment = assign_ids(clusters, previous_members, new_id)
+        now = dt.datetime.now(dt.UTC)
+        run_id = conn.execute(
+            insert(LinkRun).values(
+                started_at=now,
+                engine=options.engine,
+                mode="incremental" if incremental else "full",
+                user_name=options.user,
+                threshold=options.threshold,
+                records=len(keys),
+                new_records=len(new_keys),
+                pairs_scored=len(scored),
+                model=trained,
+            )
+        ).inserted_primary_key[0]
+        _write_persons(conn, assignment, clusters, run_id, now)
+        _write_memberships(conn, assignment.person_of_cluster, clusters, run_id)
+        _write_pairs(conn, run_id, scored, new_keys, full=not incremental)
+        tasks = _write_review_tasks(conn, run_id, all_pairs, judgements, result.cluster_of, options, now)
+        lap("store")
+        kinds = Counter(e["kind"] for e in assignment.events)
+        summary = LinkSummary(
+            run_id=run_id,
+            mode="incremental" if incremental else "full",
+            engine=options.engine,
+            records=len(keys),
+            new_records=len(new_keys),
+            pairs_scored=len(scored),
+            persons=len(clusters),
+            persons_created=kinds["created"],
+            merges=kinds["merged"],
+            splits=kinds["split"],
+            review_tasks=tasks,
+            judgements_applied=len(must) + len(cannot),
+            judgement_conflicts=len(result.conflicts),
+            seconds=timings,
+        )
+        run_summary = {
+            **summary.as_json(),
+            "max_record_row": max_row,
+            "term_frequencies": term_frequencies(features) if len(features) else {},
+        }
+        conn.execute(
+            update(LinkRun)
+            .where(LinkRun.id == run_id)
+            .values(finished_at=dt.datetime.now(dt.UTC), persons=len(clusters), summary=run_summary)
+        )
+    return summary
+
+
+def _max_person_number(conn: Connection) -> int:
+    ids = conn.execute(select(Person.id)).scalars()
+    return max((int(i.split("-")[1]) for i in ids if i.startswith("P-")), default=0)
+
+
+def _write_persons(conn: Connection, assignment, clusters, run_id: int, now: dt.datetime) -> None:
+    existing = set(conn.execute(select(Person.id)).scalars())
+    fresh = [pid for pid in assignment.person_of_cluster.values() if pid not in existing]
+    if fresh:
+        conn.execute(insert(Person), [{"id": pid, "created_at": now, "status": "missing"} for pid in fresh])
+    for event in assignment.events:
+        if event["kind"] in ("merged", "retired"):
+            into = event["detail"]["into"]
+            conn.execute(
+                update(Person)
+                .where(Person.id == event["person_id"])
+                .values(retired_at=now, merged_into=into[0] if into else None)
+            )
+    if assignment.events:
+        conn.execute(
+            insert(PersonEvent),
+            [{**e, "run_id": run_id, "created_at": now} for e in assignment.events],
+        )
+
+
+def _write_memberships(conn: Connection, person_of_cluster, clusters, run_id: int) -> None:
+    source_ids = {name: id_ for name, id_ in conn.execute(select(Source.name, Source.id))}
+    conn.execute(delete(Membership))
+    rows = [
+        {"source_id": source_ids[s], "record_id": r, "person_id": person_of_cluster[c], "run_id": run_id}
+        for c, members in clusters.items()
+        for s, r in members
+    ]
+    for start in range(0, len(rows), 50_000):
+        conn.execute(insert(Membership), rows[start : start + 50_000])
+
+
+def _pair_row(run_id: int, pair: tuple[RecordKey, RecordKey], p: float, w: float) -> dict:
+    (ls, lr), (rs, rr) = pair
+    return {
+        "run_id": run_id,
+        "left_source": ls,
+        "left_record_id": lr,
+        "right_source": rs,
+        "right_record_id": rr,
+        "match_probability": p,
+        "match_weight": w,
+    }
+
+
+def _write_pairs(conn: Connection, run_id: int, scored, new_keys: set[RecordKey], full: bool) -> None:
+    if full:
+        conn.execute(delete(LinkPair))
+    else:
+        for source, record_id in new_keys:
+            for side in ("left", "right"):
+                conn.execute(
+                    delete(LinkPair).where(
+                        getattr(LinkPair, f"{side}_source") == source,
+                        getattr(LinkPair, f"{side}_record_id") == record_id,
+                    )
+                )
+    rows = [_pair_row(run_id, pair, p, w) for pair, (p, w) in scored.items()]
+    for start in range(0, len(rows), 50_000):
+        conn.execute(insert(LinkPair), rows[start : start + 50_000])
+
+
+def review_priority(probability: float, size_left: int, size_right: int, same_cluster: bool) -> float:
+    """Uncertainty (entropy of the match probability) times what a decision would move."""
+    p = min(max(probability, 1e-9), 1 - 1e-9)
+    entropy = -(p * math.log2(p) + (1 - p) * math.log2(1 - p))
+    if same_cluster:
+        return entropy * 0.5
+    return entropy * (1 + math.log2(size_left * size_right))
+
+
+def _write_review_tasks(conn, run_id, pairs, judgements, cluster_of, options: LinkOptions, now) -> int:
+    sizes = Counter(cluster_of.values())
+    rows = []
+    for (a, b), (p, _w) in pairs.items():
+        if not options.review_low <= p < options.review_high or (a, b) in judgements:
+            continue
+        ca, cb = cluster_of[a], cluster_of[b]
+        priority = review_priority(p, sizes[ca], sizes[cb], ca == cb)
+        rows.append({**_pair_row(run_id, (a, b), p, 0.0), "priority": round(priority, 6), "created_at": now})
+    for row in rows:
+        row.pop("match_weight")
+    for start in range(0, len(rows), 50_000):
+        conn.execute(insert(ReviewTask), rows[start : start + 50_000])
+    return len(rows)

@@ -1,0 +1,167 @@
+"""The Splink model as data: comparisons and blocking rules built from Athar's field definitions.
+
+Everything here is declared with Splink's comparison-level creators (or SQL that Splink translates),
+so the same settings run on DuckDB and on Spark. Names are compared on the cross-script keys from
+`athar.names`, never on raw strings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator
+
+from athar.names import CLOSE_KEY_JW, SIMILAR_KEY_JW
+
+DIALECT = "duckdb"  # the dialect our hand-written SQL is in; Splink translates it for Spark
+
+# Records of different sex are never the same person: every blocking rule carries this test.
+SAME_SEX_OR_UNKNOWN = "(l.sex = r.sex OR l.sex IS NULL OR r.sex IS NULL)"
+
+
+def _sql(condition: str, label: str) -> cll.CustomLevel:
+    return cll.CustomLevel(condition, label_for_charts=label, base_dialect_str=DIALECT)
+
+
+def name_part(part: str, term_frequencies: bool = True) -> cl.CustomComparison:
+    """Exact key (weighted by how common the name is), same consonant skeleton, close, similar, other."""
+    key, skel, shape = f"{part}_key", f"{part}_skel", f"{part}_rasm"
+    return cl.CustomComparison(
+        output_column_name=f"{part}_name",
+        comparison_description=f"{part} name on its cross-script key",
+        comparison_levels=[
+            cll.NullLevel(key),
+            cll.ExactMatchLevel(key, term_frequency_adjustments=term_frequencies),
+            _sql(f"{skel}_l = {skel}_r", "same consonant skeleton"),
+            _sql(f"{shape}_l = {shape}_r", "same letter shapes, dots aside (scan noise)"),
+            cll.JaroWinklerLevel(key, CLOSE_KEY_JW),
+            cll.JaroWinklerLevel(key, SIMILAR_KEY_JW),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def mother() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="mother_name",
+        comparison_description="mother's given name on its cross-script key",
+        comparison_levels=[
+            cll.NullLevel("mother_key"),
+            cll.ExactMatchLevel("mother_key", term_frequency_adjustments=True),
+            cll.JaroWinklerLevel("mother_key", CLOSE_KEY_JW),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def birth_date() -> cl.CustomComparison:
+    """Aware of precision: a year-only date agreeing with a full date is not a disagreement."""
+    year_l, year_r = "birth_year_l", "birth_year_r"
+    approximate = "(birth_precision_l IN ('year', 'age') OR birth_precision_r IN ('year', 'age'))"
+    return cl.CustomComparison(
+        output_column_name="birth_date",
+        comparison_description="birth date, aware of each side's precision",
+        comparison_levels=[
+            cll.NullLevel("birth_year"),
+            _sql(
+                "birth_precision_l = 'day' AND birth_precision_r = 'day' AND birth_date_l = birth_date_r",
+                "same full date",
+            ),
+            _sql(
+                "birth_precision_l = 'day' AND birth_precision_r = 'day' AND birth_year_l = birth_year_r "
+                "AND birth_month_l = birth_day_r AND birth_day_l = birth_month_r",
+                "day and month swapped",
+            ),
+            _sql(f"{year_l} = {year_r} AND birth_month_l = birth_month_r", "same year and month"),
+            _sql(
+                f"{year_l} = {year_r} AND (birth_month_l IS NULL OR birth_month_r IS NULL)",
+                "same year, one side year only",
+            ),
+            _sql(f"{year_l} = {year_r}", "same year, months differ"),
+            _sql(f"ABS({year_l} - {year_r}) <= 1", "within 1 year"),
+            _sql(f"ABS({year_l} - {year_r}) <= 3 AND {approximate}", "within 3 years, one side approximate"),
+            _sql(
+                f"ABS({year_l} - {year_r}) <= 7 AND (birth_precision_l = 'age' OR birth_precision_r = 'age')",
+                "within 7 years, one side from an age",
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def national_id() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="national_id",
+        comparison_description="national number",
+        comparison_levels=[
+            cll.NullLevel("national_id"),
+            cll.ExactMatchLevel("national_id"),
+            cll.LevenshteinLevel("national_id", 1),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def birth_place() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="birth_place",
+        comparison_description="place of birth through the Syrian gazetteer",
+        comparison_levels=[
+            cll.NullLevel("birth_governorate_id"),
+            cll.ExactMatchLevel("birth_place_id"),
+            cll.ExactMatchLevel("birth_governorate_id"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _rule(*columns: str) -> str:
+    return " AND ".join([*(f"l.{c} = r.{c}" for c in columns), SAME_SEX_OR_UNKNOWN])
+
+
+# Each rule is on cross-script keys, so a Latin and an Arabic spelling of a name fall in one block;
+# each pairs a name with a second field so that blocks of common names (محمد) stay small.
+BLOCKING_RULES: tuple[str, ...] = (
+    _rule("given_key", "father_key", "family_key"),
+    _rule("given_key", "family_key", "birth_year"),
+    _rule("given_key", "father_key", "birth_year"),
+    _rule("given_key", "father_key", "mother_key"),
+    _rule("father_key", "family_key", "birth_year"),
+    _rule("national_id"),
+    _rule("given_skel", "father_skel", "family_skel"),
+    _rule("given_family_block"),
+    _rule("birth_date", "father_key"),
+    _rule("birth_date", "family_skel"),
+    # a family-first name read as given-first: "Jendi Isa Muhammad"
+    f"l.given_key = r.family_key AND l.family_key = r.given_key AND {SAME_SEX_OR_UNKNOWN}",
+)
+
+
+def settings(probability_two_random_records_match: float = 1e-5) -> SettingsCreator:
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=[
+            name_part("given"),
+            name_part("father"),
+            name_part("grandfather"),
+            name_part("family"),
+            mother(),
+            birth_date(),
+            national_id(),
+            birth_place(),
+        ],
+        blocking_rules_to_generate_predictions=list(BLOCKING_RULES),
+        probability_two_random_records_match=probability_two_random_records_match,
+        retain_matching_columns=True,
+        retain_intermediate_calculation_columns=False,
+        additional_columns_to_retain=["source_dataset"],
+        max_iterations=20,
+    )
+
+
+def settings_dict() -> dict[str, Any]:
+    """The settings as a plain dict (what is saved beside each run)."""
+    return settings().get_settings(DIALECT).as_dict()

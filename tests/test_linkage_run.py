@@ -1,0 +1,182 @@
+"""`athar link` end to end on synthetic lists: persons, judgements, stable ids, incremental runs."""
+
+import shutil
+from collections import Counter, defaultdict
+from itertools import combinations
+
+import pytest
+from sqlalchemy import func, select
+
+from athar.exports import current_records
+from athar.ingest import import_file
+from athar.linkage.explain import explain
+from athar.linkage.review import ReviewError, open_tasks, record_judgement
+from athar.linkage.run import LinkOptions, link
+from athar.store import open_store
+from athar.store.tables import Membership, PersonEvent
+from athar.synth import generate
+
+LISTS = ("families", "detention", "returnees", "morgue")
+
+
+@pytest.fixture(scope="module")
+def lists(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("lists")
+    generate(folder, persons=1500, seed=7)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def linked_db(lists, tmp_path_factory):
+    """A SQLite store with all four lists imported and one full linkage run."""
+    path = tmp_path_factory.mktemp("linked") / "athar.db"
+    engine = open_store(str(path))
+    for name in LISTS:
+        import_file(engine, lists / f"{name}.csv", name)
+    link(engine, LinkOptions(user="test"))
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def store_copy(linked_db, tmp_path):
+    path = tmp_path / "athar.db"
+    shutil.copy(linked_db, path)
+    engine = open_store(str(path))
+    yield engine
+    engine.dispose()
+
+
+def person_of(engine):
+    return {(r["source"], r["record_id"]): r["person_id"] for r in current_records(engine)}
+
+
+def truth(lists):
+    import csv
+
+    with (lists / "truth.csv").open(encoding="utf-8") as f:
+        return {(r["source"], r["record_id"]): r["person_id"] for r in csv.DictReader(f)}
+
+
+def pairwise_f1(assigned, true):
+    def pairs(mapping):
+        groups = defaultdict(list)
+        for key, group in mapping.items():
+            groups[group].append(key)
+        return {frozenset(p) for members in groups.values() for p in combinations(members, 2)}
+
+    predicted, actual = pairs(assigned), pairs({k: true[k] for k in assigned})
+    tp = len(predicted & actual)
+    precision, recall = tp / len(predicted), tp / len(actual)
+    return 2 * precision * recall / (precision + recall)
+
+
+def test_every_record_belongs_to_exactly_one_person(store_copy):
+    persons = person_of(store_copy)
+    assert persons and all(p and p.startswith("P-") for p in persons.values())
+    with store_copy.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Membership)).scalar_one() == len(persons)
+
+
+def test_linkage_finds_most_of_the_truth(store_copy, lists):
+    # A regression guard, far below the benchmark's figures: it fails if linkage breaks, not if it is modest.
+    assert pairwise_f1(person_of(store_copy), truth(lists)) > 0.6
+
+
+def test_same_judgement_is_honoured_and_survives_a_full_rerun(store_copy):
+    persons = person_of(store_copy)
+    by_person = defaultdict(list)
+    for key, pid in persons.items():
+        by_person[pid].append(key)
+    a, b = (members[0] for members in list(by_person.values())[:2])
+    record_judgement(store_copy, f"{a[0]}:{a[1]}", f"{b[0]}:{b[1]}", "same", "reviewer")
+    link(store_copy, LinkOptions(user="test"))
+    assert person_of(store_copy)[a] == person_of(store_copy)[b]
+    link(store_copy, LinkOptions(user="test", full=True))
+    assert person_of(store_copy)[a] == person_of(store_copy)[b]
+
+
+def test_different_judgement_splits_a_person_and_keeps_the_id_on_the_larger_part(store_copy):
+    persons = person_of(store_copy)
+    sizes = Counter(persons.values())
+    pid, size = sizes.most_common(1)[0]
+    assert size >= 2
+    members = sorted(k for k, p in persons.items() if p == pid)
+    a, b = members[0], members[1]
+    record_judgement(store_copy, f"{a[0]}:{a[1]}", f"{b[0]}:{b[1]}", "different", "reviewer")
+    summary = link(store_copy, LinkOptions(user="test", full=True))
+    after = person_of(store_copy)
+    assert after[a] != after[b]
+    assert pid in (after[a], after[b])
+    assert summary.judgements_applied >= 1
+    with store_copy.connect() as conn:
+        kinds = set(conn.execute(select(PersonEvent.kind).where(PersonEvent.person_id == pid)).scalars())
+    assert "split" in kinds
+
+
+def test_ids_stay_when_an_unrelated_source_is_added(store_copy, tmp_path):
+    before = person_of(store_copy)
+    extra = tmp_path / "hospital.csv"
+    extra.write_text(
+        "record_id,full_name,sex,birth_date\nH1,Zenobia Qwertyuiop,F,1931\nH2,Yerevan Plmokn,M,1932\n",
+        "utf-8",
+    )
+    import_file(store_copy, extra, "hospital")
+    summary = link(store_copy, LinkOptions(user="test"))
+    after = person_of(store_copy)
+    assert summary.mode == "incremental" and summary.new_records == 2
+    assert all(after[k] == pid for k, pid in before.items())
+    assert after[("hospital", "H1")] not in set(before.values())
+
+
+def test_incremental_run_equals_full_run_within_tolerance(lists, tmp_path):
+    engine = open_store(str(tmp_path / "inc.db"))
+    for name in ("families", "detention"):
+        import_file(engine, lists / f"{name}.csv", name)
+    link(engine, LinkOptions(user="test"))
+    for name in ("returnees", "morgue"):
+        import_file(engine, lists / f"{name}.csv", name)
+    summary = link(engine, LinkOptions(user="test"))
+    assert summary.mode == "incremental"
+    incremental = person_of(engine)
+    full = link(engine, LinkOptions(user="test", full=True))
+    assert full.mode == "full"
+    # Compare the two partitions, not the ids: pairwise agreement between them.
+    agreement = pairwise_f1(incremental, person_of(engine))
+    assert agreement > 0.95
+    engine.dispose()
+
+
+def test_explain_gives_each_comparison_and_a_total_that_adds_up(store_copy):
+    persons = person_of(store_copy)
+    by_person = defaultdict(list)
+    for key, pid in persons.items():
+        by_person[pid].append(key)
+    a, b = next(sorted(m)[:2] for m in by_person.values() if len(m) >= 2)
+    result = explain(store_copy, f"{a[0]}:{a[1]}", f"{b[0]}:{b[1]}")
+    names = [s["comparison"] for s in result["steps"]]
+    assert names[0] == "Prior"
+    assert {"given_name", "father_name", "family_name", "birth_date", "national_id"} <= set(names)
+    total = sum(s["match_weight"] or 0 for s in result["steps"])
+    assert total == pytest.approx(result["match_weight"], abs=0.01)
+    assert result["match_probability"] >= 0.9
+
+
+def test_review_queue_lists_uncertain_pairs_until_judged(store_copy):
+    tasks = open_tasks(store_copy, limit=50)
+    assert tasks, "a synthetic set this size has uncertain pairs"
+    assert all(0.3 <= t["match_probability"] < 0.97 for t in tasks)
+    assert [t["priority"] for t in tasks] == sorted((t["priority"] for t in tasks), reverse=True)
+    first = tasks[0]
+    record_judgement(store_copy, first["right"], first["left"], "unsure", "reviewer", note="same village?")
+    remaining = open_tasks(store_copy, limit=50)
+    assert (first["left"], first["right"]) not in {(t["left"], t["right"]) for t in remaining}
+
+
+def test_judgement_on_unknown_record_or_decision_is_refused(store_copy):
+    with pytest.raises(ReviewError, match="no record"):
+        record_judgement(store_copy, "families:nope", "detention:nope", "same", "reviewer")
+    with pytest.raises(ReviewError, match="decision must be one of"):
+        record_judgement(store_copy, "families:F-000001", "families:F-000002", "maybe", "reviewer")
+    with pytest.raises(ReviewError, match="SOURCE:RECORD_ID"):
+        record_judgement(store_copy, "F-000001", "families:F-000002", "same", "reviewer")
