@@ -284,3 +284,21 @@ def test_the_table_covers_the_country():
     assert 60 <= kinds.count("district") <= 65
     assert kinds.count("town") >= 250
     assert kinds.count("facility") >= 20
+
+
+def test_a_governorate_written_after_the_place_without_a_separator_qualifies_it():
+    assert lookup("Douma Rif Dimashq").place_id == "sy-rdm-douma"
+    assert lookup("Al-Hamidiyah Quneitra").place_id == "sy-qun-hamidiyah-qun"
+    assert lookup("الحاضر حماة").place_id == "sy-ham-hader-hama"
+    assert lookup("Berlin Homs") is None
+
+
+def test_camps_are_their_own_place_and_an_unlisted_camp_falls_back_to_its_town():
+    assert lookup("Daraa camp").place_id == "sy-dar-daraa-camp"
+    assert lookup("مخيم اليرموك").place_id == lookup("Yarmouk").place_id == "sy-dam-yarmouk"
+    assert lookup("Atmeh camp").place_id == "sy-idl-atmeh"
+
+
+def test_a_name_given_in_both_scripts_resolves():
+    assert lookup("Douma دوما").place_id == "sy-rdm-douma"
+    assert lookup("حي بابا عمرو").place_id == "sy-hom-baba-amr"

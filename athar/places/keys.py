@@ -71,7 +71,7 @@ LATIN_KIND_WORDS = {
     "quarter": "neighbourhood",
     "hayy": "neighbourhood",
 }
-LATIN_FILLERS = frozenset({"of", "de", "du", "d", "the", "camp", "sub"})
+LATIN_FILLERS = frozenset({"of", "de", "du", "d", "the", "sub"})
 LATIN_RIF = frozenset({"rif", "reef", "rural", "countryside", "suburbs", "outskirts", "campagne"})
 LATIN_DIRECTIONS = frozenset(
     [
@@ -99,7 +99,6 @@ ARABIC_KIND_WORDS = {
     "ناحيه": "subdistrict",
     "حي": "neighbourhood",
 }
-ARABIC_FILLERS = frozenset({"مخيم"})
 ARABIC_RIF = frozenset({"ريف"})
 ARABIC_DIRECTIONS = frozenset({"شمالي", "جنوبي", "شرقي", "غربي", "الشمالي", "الجنوبي", "الشرقي", "الغربي"})
 # Same word, different spelling, inside facility names.
@@ -171,7 +170,7 @@ def _fold_arabic(text: str) -> Folded:
             kind = ARABIC_KIND_WORDS[tok]
         elif tok in ARABIC_RIF:
             rif = True
-        elif tok not in ARABIC_FILLERS:
+        else:
             kept.append(tok)
     if rif:
         kept = [t for t in kept if t not in ARABIC_DIRECTIONS]

@@ -4,7 +4,8 @@ Tiers, first hit wins: the whole text's exact key; then, for "X, Y" / "X - Y" / 
 "X (Y)", the first part that resolves, choosing among its namesakes the one in the other parts'
 governorate; then, for one part: exact key, key with an article glued to it (Alhasakah), "rif X"
 (the governorate of X; Rif Dimashq for Damascus), the consonant skeleton when only one name has
-it, a conservative fuzzy match, and last "X Field Hospital" -> X.
+it, a conservative fuzzy match, "X Field Hospital" / "X camp" -> X, and last "X <governorate>"
+written without a separator.
 """
 
 from __future__ import annotations
@@ -26,17 +27,33 @@ MIN_FUZZY_KEY = 5
 
 _PARTS = re.compile(r"\s*(?:[,،;/|()\[\]]|\s[-–—]+\s|[–—])\s*")
 _ARABIC_DASH = re.compile(r"\s*-\s*")
+_SCRIPT_CHANGE = re.compile(r"([\u0600-\u06ff])\s+(?=[A-Za-z])|([A-Za-z])\s+(?=[\u0600-\u06ff])")
 _LATIN_FACILITY_WORDS = re.compile(
     r"\b(?:field|national|military|university|general|central|public|hospital|hopital|clinic|"
-    r"morgue|prison|branch|security|intelligence)\b",
+    r"morgue|prison|branch|security|intelligence|camps?|refugee)\b",
     re.IGNORECASE,
 )
 _ARABIC_FACILITY_WORDS = frozenset(
-    {"مشفي", "مستشفي", "مستوصف", "سجن", "فرع", "ميداني", "وطني", "عسكري", "مركزي", "جامعي", "عام"}
+    {
+        "مشفي",
+        "مستشفي",
+        "مستوصف",
+        "سجن",
+        "فرع",
+        "ميداني",
+        "وطني",
+        "عسكري",
+        "مركزي",
+        "جامعي",
+        "عام",
+        "مخيم",
+        "مخيمات",
+    }
 )
 
 
 def _split(text: str) -> list[str]:
+    text = _SCRIPT_CHANGE.sub(r"\1\2|", text)  # "Douma دوما": one name in each script
     parts = _PARTS.split(text)
     if is_arabic(text):  # a hyphen never sits inside an Arabic place name
         parts = [q for p in parts for q in _ARABIC_DASH.split(p)]
@@ -147,6 +164,19 @@ def _choose(cands: tuple[Place, ...], qualifiers: list[Place]) -> Place:
     return cands[0]
 
 
+def _trailing_qualifier(text: str) -> Place | None:
+    """ "Douma Rif Dimashq", "Al-Hamidiyah Quneitra", "الحاضر حماة": a governorate written after the place."""
+    words = text.split()
+    for n in (2, 1):
+        if len(words) <= n:
+            continue
+        qualifier = next((p for p in _exact_whole(" ".join(words[-n:])) if p.kind == "governorate"), None)
+        if qualifier:
+            hit = candidates(" ".join(words[:-n]))
+            return _choose(hit, [qualifier]) if hit else None
+    return None
+
+
 @lru_cache(maxsize=262_144)
 def lookup(text: str) -> Place | None:
     """The place a free-text place field names, or None when it names none we know."""
@@ -158,7 +188,7 @@ def lookup(text: str) -> Place | None:
     parts = _split(text)
     if len(parts) <= 1:
         hit = candidates(text)
-        return hit[0] if hit else None
+        return hit[0] if hit else _trailing_qualifier(text)
     resolved = [candidates(p) for p in parts]
     found = [i for i, c in enumerate(resolved) if c]
     if not found:
