@@ -302,3 +302,11 @@ def test_camps_are_their_own_place_and_an_unlisted_camp_falls_back_to_its_town()
 def test_a_name_given_in_both_scripts_resolves():
     assert lookup("Douma دوما").place_id == "sy-rdm-douma"
     assert lookup("حي بابا عمرو").place_id == "sy-hom-baba-amr"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Khaled", "Ghassan", "Fatima", "Aisha", "Bremen", "Adana", "Beirut", "Gaziantep", "محمد", "بيروت"],
+)
+def test_personal_names_and_foreign_places_do_not_become_syrian_places(text):
+    assert lookup(text) is None

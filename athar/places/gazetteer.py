@@ -45,7 +45,7 @@ class Index:
 
     places: dict[str, Place]
     exact: dict[str, tuple[Place, ...]]
-    skeletons: dict[str, tuple[Place, ...]]
+    skeletons: dict[str, tuple[tuple[str, Place], ...]]  # skeleton -> (key, place) pairs
     latin_keys: tuple[str, ...]
     arabic_keys: tuple[str, ...]
 
@@ -83,7 +83,7 @@ def index() -> Index:
     places: dict[str, Place] = {}
     order: dict[str, int] = {}
     exact: dict[str, list[Place]] = defaultdict(list)
-    skel: dict[str, list[Place]] = defaultdict(list)
+    skel: dict[str, list[tuple[str, Place]]] = defaultdict(list)
     latin: set[str] = set()
     arabic: set[str] = set()
     for i, row in enumerate(read_rows()):
@@ -99,12 +99,15 @@ def index() -> Index:
                 if key.isascii():
                     latin.add(key)
                     sk = skeleton(key)
-                    if len(sk) >= MIN_SKELETON and place not in skel[sk]:
-                        skel[sk].append(place)
+                    if len(sk) >= MIN_SKELETON and (key, place) not in skel[sk]:
+                        skel[sk].append((key, place))
                 else:
                     arabic.add(key)
 
     def ranked(d: dict[str, list[Place]]) -> dict[str, tuple[Place, ...]]:
         return {k: tuple(sorted(v, key=lambda p: _rank(p, order[p.place_id]))) for k, v in d.items()}
 
-    return Index(places, ranked(exact), ranked(skel), tuple(sorted(latin)), tuple(sorted(arabic)))
+    skeletons = {
+        k: tuple(sorted(v, key=lambda kp: _rank(kp[1], order[kp[1].place_id]))) for k, v in skel.items()
+    }
+    return Index(places, ranked(exact), skeletons, tuple(sorted(latin)), tuple(sorted(arabic)))

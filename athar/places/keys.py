@@ -206,5 +206,8 @@ def strip_leading_article(key: str) -> str | None:
 
 
 def skeleton(key: str) -> str:
-    """The consonants of a Latin key: what Dayr/Deir, Qusayr/Qusair and Zawr/Zour share."""
-    return _VOWELS.sub("", key)
+    """The first letter and the later consonants of a Latin key: what Dayr/Deir and Zawr/Zour share.
+
+    The first letter is kept even when a vowel, so that Bremen does not meet Abu Rummaneh.
+    """
+    return key[:1] + _VOWELS.sub("", key[1:])

@@ -21,9 +21,11 @@ from athar.places.keys import Folded, fold, skeleton, strip_leading_article
 
 DAMASCUS = "sy-dam"
 RIF_DIMASHQ = "sy-rdm"
-FUZZY_CUTOFF = 90.0  # fuzz.ratio: one letter dropped or doubled in a 5+ letter key, a swap only in 10+
+FUZZY_CUTOFF = 92.0  # fuzz.ratio: one letter dropped or doubled in a 6+ letter key, a swap only in 13+
+SKELETON_CUTOFF = 75.0  # same consonants and mostly the same letters (Zemalka/Zamalka, not Khaled/Khaldiya)
 FUZZY_MARGIN = 2.0  # a runner-up this close to the best, naming another place, makes the match ambiguous
-MIN_FUZZY_KEY = 5
+MIN_FUZZY_KEY = 6
+_OPEN = frozenset("aeiouy")
 
 _PARTS = re.compile(r"\s*(?:[,،;/|()\[\]]|\s[-–—]+\s|[–—])\s*")
 _ARABIC_DASH = re.compile(r"\s*-\s*")
@@ -65,11 +67,23 @@ def _same_name(places: tuple[Place, ...]) -> bool:
 
 
 def _skeleton(idx: Index, key: str) -> tuple[Place, ...]:
+    """Places whose consonants are the key's, if they are one name and the spellings are close.
+
+    Without the closeness check a given name would find a place (Khaled -> Khaldiya); a final
+    vowel must match a final vowel, because it is usually a suffix (-iya, -a) that makes another name.
+    """
     sk = skeleton(key)
     if len(sk) < MIN_SKELETON:
         return ()
-    cands = idx.skeletons.get(sk, ())
-    return cands if cands and _same_name(cands) else ()
+    hits = idx.skeletons.get(sk, ())
+    if not hits:
+        return ()
+    cands = tuple(p for _, p in hits)
+    if not _same_name(cands):
+        return ()
+    ends_open = key[-1] in _OPEN
+    close = [k for k, _ in hits if (k[-1] in _OPEN) == ends_open and fuzz.ratio(key, k) >= SKELETON_CUTOFF]
+    return cands if close else ()
 
 
 def _fuzzy(idx: Index, key: str, arabic: bool) -> tuple[Place, ...]:
@@ -77,6 +91,11 @@ def _fuzzy(idx: Index, key: str, arabic: bool) -> tuple[Place, ...]:
         return ()
     keys = idx.arabic_keys if arabic else idx.latin_keys
     hits = process.extract(key, keys, scorer=fuzz.ratio, limit=6, score_cutoff=FUZZY_CUTOFF)
+    if not hits:
+        return ()
+    hits = [
+        h for h in hits if h[0][0] == key[0]
+    ]  # a first letter is rarely mistyped; a prefix is another name
     if not hits:
         return ()
     best_key, best, _ = hits[0]
