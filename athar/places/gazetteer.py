@@ -15,13 +15,14 @@ COLUMNS = ["place_id", "kind", "governorate_id", "district_id", "name_ar", "name
 KINDS = ("governorate", "district", "subdistrict", "town", "neighbourhood", "facility")
 # Which kind a bare name means when several share it: "Homs" is the city more often than the
 # governorate or the district in the lists we see, and a town is more precise for linkage anyway.
+# Towns and neighbourhoods rank alike, so between namesakes the row listed first wins.
 KIND_PREFERENCE = {
     "town": 0,
-    "neighbourhood": 1,
-    "facility": 2,
-    "subdistrict": 3,
-    "district": 4,
-    "governorate": 5,
+    "neighbourhood": 0,
+    "facility": 1,
+    "subdistrict": 2,
+    "district": 3,
+    "governorate": 4,
 }
 RIF_PREFIX = "rif:"
 MIN_SKELETON = 4  # consonants; shorter skeletons (Nawa -> n, Tafas -> tfs) match too much
