@@ -214,3 +214,10 @@ def test_default_search_on_four_lists_covers_every_order_and_finds_the_published
     est = loglinear_estimate(hist)
     assert round(est.estimate) == pub["estimate"]
     assert est.details["models_fitted"] == 113
+
+
+def test_a_list_that_holds_nobody_changes_nothing():
+    hist, _ = table("western_us_sex_trafficking_5lists")
+    padded = CaptureHistories((*hist.lists, "empty"), {(*h, 0): n for h, n in hist.counts.items()})
+    model = parse_model("A:E", hist.lists)
+    assert fit(padded, model).estimate == pytest.approx(fit(hist, model).estimate, rel=1e-9)

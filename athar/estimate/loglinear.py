@@ -35,6 +35,7 @@ class Design:
     infinite_terms: tuple[Term, ...]
     n_params: int  # all parameters, minus-infinity ones included
     keep: np.ndarray  # which of the 2**K - 1 observable cells stay in the fit
+    mains: tuple[int, ...]  # lists whose main effect is finite (those holding someone)
 
 
 MAX_LISTS = 12
@@ -54,11 +55,16 @@ def build_design(hist: CaptureHistories, model: Model) -> Design:
     keep = np.ones(len(y), dtype=bool)
     for t in infinite:
         keep &= ~patterns[:, list(t)].all(axis=1)
+    # a list that holds nobody (it happens in bootstrap resamples) has a main effect of minus
+    # infinity too: its cells leave the fit, as R's glm would leave them at a fitted zero
+    mains = tuple(j for j in range(k) if y[patterns[:, j]].sum() > 0)
+    for j in set(range(k)) - set(mains):
+        keep &= ~patterns[:, j]
     finite = tuple(t for t in terms if t not in infinite)
-    cols = [np.ones(len(y)), *(patterns[:, j] for j in range(k))]
+    cols = [np.ones(len(y)), *(patterns[:, j] for j in mains)]
     cols += [patterns[:, list(t)].all(axis=1) for t in finite]
     x = np.column_stack(cols).astype(float)[keep]
-    return Design(x, y[keep], finite, infinite, 1 + k + len(terms), keep)
+    return Design(x, y[keep], finite, infinite, 1 + k + len(terms), keep, mains)
 
 
 @dataclass
@@ -107,13 +113,16 @@ class LoglinearFit:
 
     def term_pvalue(self, term: Term) -> float:
         """Two-sided Wald p-value of an interaction term (what R's ``summary.glm`` prints)."""
-        j = 1 + len(self.lists) + self.terms.index(term)
+        j = self._offset() + self.terms.index(term)
         return float(2 * norm.sf(abs(self.beta[j] / self.se[j])))
+
+    def _offset(self) -> int:
+        return 1 + (len(self.design.mains) if self.design is not None else len(self.lists))
 
     def term_estimates(self) -> dict[str, float]:
         out = {}
         for i, t in enumerate(self.terms):
-            out[":".join(self.lists[j] for j in t)] = float(self.beta[1 + len(self.lists) + i])
+            out[":".join(self.lists[j] for j in t)] = float(self.beta[self._offset() + i])
         for t in self.infinite_terms:
             out[":".join(self.lists[j] for j in t)] = -math.inf
         return out
