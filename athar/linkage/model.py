@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import copy
 import logging
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 from splink import Linker, block_on
 
+from athar.linkage import splink_compat
 from athar.linkage.settings import SAME_SEX_OR_UNKNOWN, settings
+
+splink_compat.install()
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +43,39 @@ class TrainingOptions:
 
 def make_linker(db_api: Any, features: pd.DataFrame | Any, model: dict | None = None) -> Linker:
     """A linker over the feature table; with `model` (a saved settings dict), no training is needed."""
-    table = db_api.register(features, table_name="athar_features")
+    # A Spark session outlives one linker, so each registration gets a table name of its own.
+    table = db_api.register(features, table_name=f"athar_features_{uuid.uuid4().hex[:8]}")
+    if model is not None:
+        model = model_for_dialect(model, db_api.sql_dialect.sql_dialect_str)
     return Linker(table, model if model is not None else settings(), log_level=logging.ERROR)
+
+
+def model_for_dialect(model: dict, dialect: str) -> dict:
+    """The trained model with its SQL in `dialect`.
+
+    A saved model holds SQL in the dialect it was trained in (DuckDB SQL does not run on Spark), so
+    the settings are rebuilt from Athar's field definitions in the target dialect and the trained
+    parameters (prior, m and u of each level) carried over. Blocking rules come from the model, so a
+    caller's changes to them (incremental runs) survive.
+    """
+    if model.get("sql_dialect") == dialect:
+        return model
+    rebuilt = settings().get_settings(dialect).as_dict()
+    trained = {c["output_column_name"]: c["comparison_levels"] for c in model["comparisons"]}
+    for comparison in rebuilt["comparisons"]:
+        levels = trained[comparison["output_column_name"]]
+        if len(levels) != len(comparison["comparison_levels"]):
+            raise ValueError(f"saved model does not fit comparison {comparison['output_column_name']!r}")
+        for level, saved in zip(comparison["comparison_levels"], levels, strict=True):
+            for name in ("m_probability", "u_probability"):
+                if saved.get(name) is not None:
+                    level[name] = saved[name]
+    rebuilt["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    rebuilt["blocking_rules_to_generate_predictions"] = [
+        {**rule, "sql_dialect": rule.get("sql_dialect", "duckdb")}
+        for rule in model["blocking_rules_to_generate_predictions"]
+    ]
+    return rebuilt
 
 
 def train(linker: Linker, options: TrainingOptions | None = None) -> None:
