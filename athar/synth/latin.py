@@ -19,8 +19,8 @@ _RULES: list[tuple[str, str]] = [
     (r"(?<!o)u", "o"),  # Muhammad -> Mohammad, Umar -> Omar
     (r"ay", "ai"),  # Husayn -> Husain
     (r"ay", "ei"),  # Husayn -> Husein
-    (r"(?<=[^aeiou])i(?=[^aeiou]$)", "e"),  # Khalid -> Khaled (Levantine imala in the last syllable)
-    (r"(?<=[^aeiou])i(?=[^aeiou]$)", "ee"),  # Karim -> Kareem
+    (r"(?<=[^aeiou])i(?=[^aeiou]$)", "e"),  # Khalid -> Khaled (short i: Levantine imala in the last syllable)
+    (r"(?<=[^aeiou])i(?=[^aeiou]$)", "ee"),  # Karim -> Kareem (long i only)
     (r"q", "k"),  # Qasim -> Kasim
     (r"dh", "z"),  # Muadh -> Muaz
     (r"dh", "th"),  # Mundhir -> Munthir
@@ -29,6 +29,7 @@ _RULES: list[tuple[str, str]] = [
     (r"(?<=[aeiou])([bdfjklmnrstz])(?=[aeiou][a-z])", r"\1\1"),  # Hasan -> Hassan
 ]
 _COMPILED = [(re.compile(p), r) for p, r in _RULES]
+_SHORT_I_RULE, _LONG_I_RULE = 4, 5  # indices above: which one applies depends on the Arabic vowel
 # The feminine ending ة: only for names that have it in Arabic (Hamza -> Hamzah, Hamzeh).
 _TA_MARBUTA = [(re.compile(r"a$"), "ah"), (re.compile(r"a$"), "eh"), (re.compile(r"a$"), "e")]
 
@@ -38,10 +39,27 @@ def _case_like(word: str) -> str:
     return word[:1].upper() + word[1:]
 
 
-def token_rule_variants(token: str, ta_marbuta: bool = False) -> list[str]:
-    """Spellings of one Latin token made by one or two different rules (order fixed, no duplicates)."""
+def long_last_i(arabic_word: str) -> bool | None:
+    """Is the vowel before the last consonant long (ي: كريم Karim) or short (خالد Khalid)?
+
+    ``None`` when there is no Arabic to tell.  Writing a short i as ee or a long one as e changes
+    the name, not its spelling: سالم Salem is not سليم Saleem, ماجد Majed is not مجيد Majeed.
+    """
+    word = arabic_word.strip().split(" ")[-1] if arabic_word.strip() else ""
+    if len(word) < 3:
+        return None
+    return word[-2] == "ي"
+
+
+def token_rule_variants(token: str, ta_marbuta: bool = False, long_i: bool | None = None) -> list[str]:
+    """Spellings of one Latin token made by one or two different rules (order fixed, no duplicates).
+
+    ``long_i``: the last syllable's i is long in Arabic (ee allowed, e not) or short (e allowed, ee
+    not); ``None`` allows both.
+    """
     base = token.lower()
-    rules = _COMPILED + (_TA_MARBUTA if ta_marbuta else [])
+    skip = {_SHORT_I_RULE} if long_i is True else ({_LONG_I_RULE} if long_i is False else set())
+    rules = [r for i, r in enumerate(_COMPILED) if i not in skip] + (_TA_MARBUTA if ta_marbuta else [])
     seen: dict[str, None] = {}
     singles = []
     for i, (pattern, repl) in enumerate(rules):
@@ -69,13 +87,19 @@ def french(spelling: str) -> str:
     return " ".join(_case_like(p) for p in s.split(" "))
 
 
-def compound_variants(canonical: str) -> list[str]:
-    """Rule-made spellings of compound given names (Abd al-X, X al-Din, Muhammad X)."""
+def compound_variants(canonical: str, arabic: str = "") -> list[str]:
+    """Rule-made spellings of compound names (Abd al-X, X al-Din, Muhammad X, Abu X).
+
+    Every spelling keeps both parts: a compound never loses one (نور الدين is not نور) and a
+    simple name never gains one (علاء is not علاء الدين).  ``arabic`` tells long from short vowels.
+    """
     out: list[str] = []
+    words = arabic.split(" ") if arabic else []
+    first_ar, last_ar = (words[0], words[-1]) if len(words) >= 2 else ("", "")
     m = re.fullmatch(r"Abd al-(\w+)", canonical)
     if m:
         stem = m.group(1)
-        stems = [stem, *token_rule_variants(stem)[:3]]
+        stems = [stem, *token_rule_variants(stem, long_i=long_last_i(last_ar))[:3]]
         first = stem[0].lower()
         sun = any(stem.lower().startswith(s) for s in SUN_INITIALS)
         for s in stems:
@@ -87,29 +111,30 @@ def compound_variants(canonical: str) -> list[str]:
     m = re.fullmatch(r"(\w+) al-Din", canonical)
     if m:
         head = m.group(1)
-        heads = [head, *token_rule_variants(head)[:3]]
+        heads = [head, *token_rule_variants(head, long_i=long_last_i(first_ar))[:3]]
         for h in heads:
             out += [f"{h} Eddin", f"{h} al-Din", f"{h}eddine", f"{h} Aldin", f"{h} El Din", f"{h}uddin"]
         return out
     parts = canonical.split(" ")
     if len(parts) == 2:
-        a_vars = [parts[0], *token_rule_variants(parts[0])[:4]]
-        b_vars = [parts[1], *token_rule_variants(parts[1])[:3]]
+        a_vars = [parts[0], *token_rule_variants(parts[0], long_i=long_last_i(first_ar))[:4]]
+        b_vars = [parts[1], *token_rule_variants(parts[1], long_i=long_last_i(last_ar))[:3]]
         for a in a_vars:
             for b in b_vars:
                 out += [f"{a} {b}", f"{a}{b.lower()}"] if parts[0] in ("Abd", "Abu", "Hajj") else [f"{a} {b}"]
         return out
-    return token_rule_variants(canonical)
+    return token_rule_variants(canonical, long_i=long_last_i(arabic))
 
 
-def rule_variants(canonical: str, ta_marbuta: bool = False) -> list[str]:
+def rule_variants(canonical: str, ta_marbuta: bool = False, arabic: str = "") -> list[str]:
     """All rule-made spellings of a canonical name (one token or a compound).
 
     ``ta_marbuta``: the Arabic name ends in ة, so the ending may be written a, ah, eh or e.
+    ``arabic``: the name in Arabic, which tells a long i (كريم Kareem) from a short one (خالد Khaled).
     """
     if " " in canonical or "-" in canonical:
-        return compound_variants(canonical)
-    return token_rule_variants(canonical, ta_marbuta)
+        return compound_variants(canonical, arabic)
+    return token_rule_variants(canonical, ta_marbuta, long_last_i(arabic))
 
 
 def article_forms(stem: str, canonical_stem: str) -> list[tuple[str, int]]:

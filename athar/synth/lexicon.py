@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from athar.synth import tables
+from athar.synth import surnames, tables
 from athar.synth.arabic import arabic_pools
 from athar.synth.latin import article_forms, expand, french, french_article_forms, rule_variants
 
@@ -53,7 +53,8 @@ class Lexicon:
     family: tuple[Name, ...]
     male_p: np.ndarray  # probabilities over given[:n_male]
     female_p: np.ndarray  # probabilities over given[n_male:]
-    family_p: np.ndarray
+    family_p: np.ndarray  # overall frequencies (Zipf by rank)
+    family_p_by_gov: tuple[np.ndarray, ...]  # per governorate: clans live where they live
     gov_keys: tuple[str, ...]
     gov_ar: tuple[str, ...]
     gov_latin: tuple[tuple[str, ...], ...]
@@ -70,20 +71,20 @@ def _given_name(row: list[str], rng: random.Random) -> Name:
     ar, canonical, weight, known_s = row
     known = [k.strip() for k in known_s.split(",") if k.strip()]
     weighted = [(known[0], FIRST_BONUS)] + [(k, KNOWN_WEIGHT) for k in known]
-    weighted += [(v, 1) for v in rule_variants(canonical, ar.endswith("ة")) if v not in known]
+    weighted += [(v, 1) for v in rule_variants(canonical, ar.endswith("ة"), ar) if v not in known]
     en = expand(weighted)
     fr = expand([(french(s), 3 * w) for s, w in weighted if w > 1] + [(k, 2) for k in known[:2]])
     clean, scan = arabic_pools(ar, rng)
     return Name(ar, known[0], canonical, float(weight), en, fr, clean, scan)
 
 
-def _family_name(row: list[str], rng: random.Random) -> Name:
-    ar, canonical, weight, article, known_s = row
-    known = [k.strip() for k in known_s.split(",") if k.strip()]
+def _family_name(row: surnames.FamilyRow, weight: float, rng: random.Random) -> Name:
+    ar, canonical = row.ar, row.canonical
+    known = [k.strip() for k in row.known.split(",") if k.strip()]
     stems = [(known[0], FIRST_BONUS)] + [(k, KNOWN_WEIGHT) for k in known]
-    stems += [(v, 1) for v in rule_variants(canonical, ar.endswith("ة"))[:4] if v not in known]
+    stems += [(v, 1) for v in rule_variants(canonical, ar.endswith("ة"), ar)[:4] if v not in known]
     clean, scan = arabic_pools(ar, rng)
-    if article == "1":
+    if row.article:
         en = expand([(f, w * sw) for s, sw in stems for f, w in article_forms(s, canonical)])
         fr = expand([(f, w * sw) for s, sw in stems[:3] for f, w in french_article_forms(s)])
         latin = f"Al-{known[0]}"
@@ -94,31 +95,25 @@ def _family_name(row: list[str], rng: random.Random) -> Name:
         en = expand(stems)
         fr = expand([(french(s), 3 * w) for s, w in stems] + [(known[0], 2)])
         latin = known[0]
-    return Name(ar, latin, canonical, float(weight), en, fr, clean, scan)
+    return Name(ar, latin, canonical, weight, en, fr, clean, scan)
 
 
-# Family names derived from men's given names, the commonest way Syrian family names arise:
-# al-X (الخالد), bare X (خالد) and Abu X (أبو خالد).  Weights per derived name; they make the long tail.
-DERIVED_WEIGHTS = {"article": 0.4, "bare": 0.25, "abu": 0.15}
-
-
-def _derived_family_rows(male_rows: list[list[str]], existing: set[str]) -> list[list[str]]:
-    """Rows in the FAMILY table format for family names derived from given names."""
-    rows = []
-    for ar, canonical, _weight, known in male_rows:
-        if " " in ar:
-            continue
-        stems = known
-        abu = ",".join(f"{p} {k}" for p in ("Abu", "Abou", "Abo") for k in known.split(",")[:2])
-        for kind, name, article, latin, spellings in (
-            ("article", "ال" + ar, "1", canonical, stems),
-            ("bare", ar, "0", canonical, stems),
-            ("abu", "أبو " + ar, "0", f"Abu {canonical}", abu),
-        ):
-            if name not in existing:
-                rows.append([name, latin, str(DERIVED_WEIGHTS[kind]), article, spellings])
-                existing.add(name)
-    return rows
+def _family_p_by_gov(
+    rows: list[surnames.FamilyRow], p: np.ndarray, gov_keys: list[str]
+) -> tuple[np.ndarray, ...]:
+    """Per governorate, family-name probabilities: a regional name is common at home, rare elsewhere."""
+    out = []
+    for key in gov_keys:
+        mult = np.array(
+            [
+                1.0
+                if not r.regions
+                else (surnames.REGION_BOOST if key in r.regions else surnames.REGION_ELSEWHERE)
+                for r in rows
+            ]
+        )
+        out.append(_probs(list(p * mult)))
+    return tuple(out)
 
 
 def _probs(weights: list[float]) -> np.ndarray:
@@ -130,11 +125,12 @@ def _probs(weights: list[float]) -> np.ndarray:
 def lexicon() -> Lexicon:
     """Build the lexicon (once per process; deterministic)."""
     rng = random.Random(20240601)  # fixed: pools must not depend on the caller's seed
-    male = [_given_name(r, rng) for r in tables.parse(tables.MALE_GIVEN)]
+    male_rows = tables.parse(tables.MALE_GIVEN)
+    male = [_given_name(r, rng) for r in male_rows + surnames.given_tail(male_rows)]
     female = [_given_name(r, rng) for r in tables.parse(tables.FEMALE_GIVEN)]
-    family_rows = tables.parse(tables.FAMILY)
-    family_rows += _derived_family_rows(tables.parse(tables.MALE_GIVEN), {r[0] for r in family_rows})
-    family = [_family_name(r, rng) for r in family_rows]
+    family_rows = surnames.family_rows(tables.parse(tables.MALE_GIVEN), tables.parse(tables.TOWNS))
+    family_p = surnames.zipf_probs([r.prior for r in family_rows])
+    family = [_family_name(r, float(w), rng) for r, w in zip(family_rows, family_p, strict=True)]
     govs = tables.parse(tables.GOVERNORATES)
     gov_index = {g[0]: i for i, g in enumerate(govs)}
     towns = [
@@ -155,7 +151,8 @@ def lexicon() -> Lexicon:
         family=tuple(family),
         male_p=_probs([n.weight for n in male]),
         female_p=_probs([n.weight for n in female]),
-        family_p=_probs([n.weight for n in family]),
+        family_p=family_p,
+        family_p_by_gov=_family_p_by_gov(family_rows, family_p, [g[0] for g in govs]),
         gov_keys=tuple(g[0] for g in govs),
         gov_ar=tuple(g[1] for g in govs),
         gov_latin=tuple(tuple(s.strip() for s in g[2].split(",")) for g in govs),

@@ -8,6 +8,9 @@ linkage hard is generated on purpose:
 * clans: about a quarter of households are cousins of the previous one (same family name,
   grandfather and town, different father), which makes namesakes and near-namesakes;
 * Zipf-like name frequencies (محمد about one man in eight), sons named after their grandfather;
+* about two thousand family names with a Zipf tail, clans mostly in their own governorates
+  (``athar.synth.surnames``);
+* siblings born at least ~10 months apart unless twins;
 * mothers often from the same family (cousin marriage), so the mother's family name is no key.
 """
 
@@ -33,6 +36,12 @@ EVENT_YEARS = np.arange(2011, 2021)
 EVENT_YEAR_P = np.array([4, 10, 14, 12, 9, 7, 5, 4, 3, 2], dtype=float) / 70
 EPOCH_YEAR = 1970
 NO_DATE = -10_000_000  # "no such date" (days since 1970; far outside any real date)
+# Days between the births of successive missing siblings: at least ~10 months, typically 2-4 years
+# (a gamma tail: other children may be born between two missing ones); TWIN_P share a birth date.
+MIN_SPACING = 300
+SPACING_SHAPE = 2.0
+SPACING_SCALE = 420.0
+TWIN_P = 0.028
 
 
 def _days(year: int, month: int = 1, day: int = 1) -> int:
@@ -75,6 +84,21 @@ def _draw_given(rng: np.random.Generator, lex: Lexicon, sex: np.ndarray) -> np.n
     return out
 
 
+def _by_gov(
+    rng: np.random.Generator,
+    gov: np.ndarray,
+    p_by_gov: tuple[np.ndarray, ...],
+    values: tuple[np.ndarray, ...] | None = None,
+) -> np.ndarray:
+    """One draw per entry of ``gov`` from that governorate's distribution (over ``values[g]``)."""
+    out = np.empty(gov.size, dtype=np.int64)
+    for g, p in enumerate(p_by_gov):
+        sel = gov == g
+        k = int(sel.sum())
+        out[sel] = rng.choice(values[g] if values is not None else p.size, size=k, p=p)
+    return out
+
+
 def build(n: int, rng: np.random.Generator, lex: Lexicon) -> Population:
     """Draw ``n`` persons in households."""
     sizes = rng.choice(HOUSEHOLD_SIZES, size=n // 1 + 1, p=HOUSEHOLD_SIZE_P)
@@ -90,21 +114,17 @@ def build(n: int, rng: np.random.Generator, lex: Lexicon) -> Population:
     link = rng.random(h) < 0.25
     link[0] = False
     anchor = np.maximum.accumulate(np.where(link, 0, np.arange(h)))
-    family = rng.choice(len(lex.family), size=h, p=lex.family_p)[anchor]
+    gov = rng.choice(len(lex.gov_keys), size=h, p=lex.gov_p)[anchor]
+    family = _by_gov(rng, gov, lex.family_p_by_gov)[anchor]  # clans live in their governorates
     grandfather = rng.choice(lex.n_male, size=h, p=lex.male_p)[anchor]
     father = rng.choice(lex.n_male, size=h, p=lex.male_p)
     for _ in range(3):  # a father rarely carries his own father's name
         same = father == grandfather
         father[same] = rng.choice(lex.n_male, size=int(same.sum()), p=lex.male_p)
-    gov = rng.choice(len(lex.gov_keys), size=h, p=lex.gov_p)[anchor]
-    town = np.empty(h, dtype=np.int64)
-    for g, idx in enumerate(lex.towns_by_gov):
-        sel = gov == g
-        town[sel] = rng.choice(idx, size=int(sel.sum()), p=lex.town_p_by_gov[g])
-    town = town[anchor]
+    town = _by_gov(rng, gov, lex.town_p_by_gov, lex.towns_by_gov)[anchor]
     mother = lex.n_male + rng.choice(len(lex.given) - lex.n_male, size=h, p=lex.female_p)
     cousin_marriage = rng.random(h) < 0.35
-    mother_family = np.where(cousin_marriage, family, rng.choice(len(lex.family), size=h, p=lex.family_p))
+    mother_family = np.where(cousin_marriage, family, _by_gov(rng, gov, lex.family_p_by_gov))
     french = rng.random(h) < 0.08
 
     # Persons: mostly men; the eldest son is sometimes named after his grandfather.
@@ -129,18 +149,27 @@ def build(n: int, rng: np.random.Generator, lex: Lexicon) -> Population:
     together = rng.random(n) < 0.6
     event = np.where(together, h_event[hh], own_event).astype(np.int64)
 
+    # Births: the eldest's age at the household's event, then each younger sibling at least
+    # MIN_SPACING days later (missing siblings need not be adjacent: other children may come
+    # between), except twins.  A household is shifted whole to keep births within 1950-2008.
     u = rng.random(h)
     eldest_age = np.where(
         u < 0.82,
         rng.triangular(18, 24, 46, size=h),
         np.where(u < 0.94, rng.uniform(46, 66, size=h), rng.uniform(14, 18, size=h)),
     )
-    gaps = rng.integers(1, 7, size=n).astype(float)
-    gaps[pos == 0] = 0
+    eldest_birth = h_event - eldest_age * 365.25 - rng.integers(0, 365, size=h)
+    gaps = MIN_SPACING + rng.gamma(SPACING_SHAPE, SPACING_SCALE, size=n)
+    gaps[rng.random(n) < TWIN_P] = 0.0
+    gaps[pos == 0] = 0.0
+    gaps = np.round(gaps)
     cs = np.cumsum(gaps)
-    age = eldest_age[hh] - (cs - cs[start[hh]])
-    birth = (event - age * 365.25 - rng.integers(0, 365, size=n)).astype(np.int64)
-    birth = np.clip(birth, _days(1950, 1, 1), _days(2008, 12, 31))
+    birth = (eldest_birth[hh] + (cs - cs[start[hh]])).astype(np.int64)
+    lo, hi = _days(1950, 1, 1), _days(2008, 12, 31)
+    if n:
+        h_min, h_max = birth[start], birth[start + sizes - 1]  # births rise within a household
+        shift = np.where(h_max > hi, hi - h_max, 0) + np.where(h_min < lo, lo - h_min, 0)
+        birth = np.clip(birth + shift[hh], lo, hi)
 
     # Fates: siblings mostly share what happened to the household.
     h_fate = rng.choice(len(FATES), size=h, p=FATE_P)
