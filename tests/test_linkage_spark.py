@@ -11,7 +11,11 @@ from athar.store import open_store
 from athar.synth import generate
 
 pytest.importorskip("pyspark")
-pytestmark = [pytest.mark.spark, pytest.mark.filterwarnings("ignore::FutureWarning")]
+pytestmark = [
+    pytest.mark.spark,
+    pytest.mark.filterwarnings("ignore::FutureWarning"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+]
 
 
 def persons(engine):
