@@ -178,7 +178,7 @@ def main() -> None:
     ap.add_argument("--synth-persons", type=int, default=3000)
     ap.add_argument("--lcmcr-iterations", type=int, default=4000)
     ap.add_argument(
-        "--bca-boot", type=int, default=0, help="add a stepwise BCa method with this many resamples"
+        "--bca-boot", type=int, default=200, help="resamples for a stepwise BCa method (0: leave it out)"
     )
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "estimate.json")
