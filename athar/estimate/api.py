@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -184,7 +185,10 @@ def _top_models(sel: Selection, n_top: int) -> list[Model]:
     return [f.model for f in sel.ranked()[:n_top]]
 
 
-def _bootstrap_estimator(sel: Selection, candidates: list[Model] | None, max_order: int, p_threshold: float):
+def _bootstrap_estimator(
+    sel: Selection, candidates: list[Model] | None, max_order: int, p_threshold: float
+) -> Callable[[CaptureHistories], float]:
+    """The data's own search, to repeat on every resample (restricted to ``candidates`` if given)."""
     search, criterion = sel.search, sel.criterion
 
     def estimator(h: CaptureHistories) -> float:
