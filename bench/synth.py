@@ -145,19 +145,21 @@ def list_names(outdir: Path, persons: int) -> dict:
         blank[source] = round(nb / len(rows), 4) if rows else 0.0
         complete[source] = round(nc / len(rows), 4) if rows else 0.0
         total[source] = len(rows)
-    pairs = hopeless = 0
+    pairs = hopeless = one_side = 0
     for recs in per_person.values():
         for i in range(len(recs)):
             for j in range(i + 1, len(recs)):
                 if recs[i][0] != recs[j][0]:
                     pairs += 1
                     hopeless += not (recs[i][1] or recs[j][1])
+                    one_side += recs[i][1] != recs[j][1]
     return {
         "records": total,
         "no_name_share": blank,
         "given_and_family_share": complete,
         "cross_list_true_pairs": pairs,
         "cross_list_pairs_with_no_complete_name": round(hopeless / pairs, 5) if pairs else 0.0,
+        "cross_list_pairs_with_one_side_incomplete": round(one_side / pairs, 5) if pairs else 0.0,
     }
 
 

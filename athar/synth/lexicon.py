@@ -4,6 +4,11 @@ Everything a record needs to write a name is prepared here once: for each name, 
 spellings repeated by weight (English-style Latin, French-style Latin, clean Arabic, scanned Arabic).
 Writing a record then costs one ``pool[int(random() * len(pool))]`` per name part, which is what
 keeps a million persons within the time budget.
+
+Family names and their frequencies come from ``athar.synth.surnames`` (thousands of names, Zipf by
+rank, clans by governorate); men's given names are ``tables.MALE_GIVEN`` plus a tail of old names
+still given to boys.  A rule-made spelling that is another name's real spelling is dropped: rules
+respell a name, they must not turn it into another one.
 """
 
 import random
@@ -67,22 +72,48 @@ class Lexicon:
     return_points: tuple[str, ...]
 
 
-def _given_name(row: list[str], rng: random.Random) -> Name:
+def _known(spellings: str) -> list[str]:
+    return [k.strip() for k in spellings.split(",") if k.strip()]
+
+
+def _owners(rows: list[tuple[str, str]]) -> dict[str, set[str]]:
+    """Lower-cased known spelling -> the names (keys) that list it as theirs."""
+    out: dict[str, set[str]] = {}
+    for key, spellings in rows:
+        for k in _known(spellings):
+            out.setdefault(k.lower(), set()).add(key)
+    return out
+
+
+def _own(variants: list[str], key: str, owners: dict[str, set[str]]) -> list[str]:
+    """Rule-made spellings that are not another name's known spelling.
+
+    Rules only respell a name; when a rule lands on another name's real spelling (حمد Hamad ->
+    Hammad, which is حماد; ثامر Thamer -> Samer, which is سامر) it changes who is named, so it goes.
+    """
+    return [v for v in variants if not (owners.get(v.lower(), set()) - {key})]
+
+
+def _given_name(row: list[str], rng: random.Random, owners: dict[str, set[str]]) -> Name:
     ar, canonical, weight, known_s = row
-    known = [k.strip() for k in known_s.split(",") if k.strip()]
+    known = _known(known_s)
     weighted = [(known[0], FIRST_BONUS)] + [(k, KNOWN_WEIGHT) for k in known]
-    weighted += [(v, 1) for v in rule_variants(canonical, ar.endswith("ة"), ar) if v not in known]
+    rules = _own(rule_variants(canonical, ar.endswith("ة"), ar), ar, owners)
+    weighted += [(v, 1) for v in rules if v not in known]
     en = expand(weighted)
     fr = expand([(french(s), 3 * w) for s, w in weighted if w > 1] + [(k, 2) for k in known[:2]])
     clean, scan = arabic_pools(ar, rng)
     return Name(ar, known[0], canonical, float(weight), en, fr, clean, scan)
 
 
-def _family_name(row: surnames.FamilyRow, weight: float, rng: random.Random) -> Name:
+def _family_name(
+    row: surnames.FamilyRow, weight: float, rng: random.Random, owners: dict[str, set[str]]
+) -> Name:
     ar, canonical = row.ar, row.canonical
-    known = [k.strip() for k in row.known.split(",") if k.strip()]
+    known = _known(row.known)
     stems = [(known[0], FIRST_BONUS)] + [(k, KNOWN_WEIGHT) for k in known]
-    stems += [(v, 1) for v in rule_variants(canonical, ar.endswith("ة"), ar)[:4] if v not in known]
+    rules = _own(rule_variants(canonical, ar.endswith("ة"), ar)[:4], canonical, owners)
+    stems += [(v, 1) for v in rules if v not in known]
     clean, scan = arabic_pools(ar, rng)
     if row.article:
         en = expand([(f, w * sw) for s, sw in stems for f, w in article_forms(s, canonical)])
@@ -126,11 +157,15 @@ def lexicon() -> Lexicon:
     """Build the lexicon (once per process; deterministic)."""
     rng = random.Random(20240601)  # fixed: pools must not depend on the caller's seed
     male_rows = tables.parse(tables.MALE_GIVEN)
-    male = [_given_name(r, rng) for r in male_rows + surnames.given_tail(male_rows)]
-    female = [_given_name(r, rng) for r in tables.parse(tables.FEMALE_GIVEN)]
+    given_rows = male_rows + surnames.given_tail(male_rows)
+    female_rows = tables.parse(tables.FEMALE_GIVEN)
+    owners = _owners([(r[0], r[3]) for r in given_rows + female_rows])
+    male = [_given_name(r, rng, owners) for r in given_rows]
+    female = [_given_name(r, rng, owners) for r in female_rows]
     family_rows = surnames.family_rows(tables.parse(tables.MALE_GIVEN), tables.parse(tables.TOWNS))
     family_p = surnames.zipf_probs([r.prior for r in family_rows])
-    family = [_family_name(r, float(w), rng) for r, w in zip(family_rows, family_p, strict=True)]
+    stem_owners = _owners([(r.canonical, r.known) for r in family_rows])  # الأحمد and أحمد share a stem
+    family = [_family_name(r, float(w), rng, stem_owners) for r, w in zip(family_rows, family_p, strict=True)]
     govs = tables.parse(tables.GOVERNORATES)
     gov_index = {g[0]: i for i, g in enumerate(govs)}
     towns = [

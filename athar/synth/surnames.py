@@ -32,7 +32,7 @@ from athar.synth import tables
 
 ZIPF_S = 0.9  # p(rank) ~ (rank + ZIPF_Q) ** -ZIPF_S
 ZIPF_Q = 10
-JITTER = 0.9  # sigma of the log-normal jitter on prior weights (interleaves the kinds in the tail)
+JITTER = 0.6  # sigma of the log-normal jitter on prior weights (interleaves the kinds in the tail)
 REGION_BOOST = 6.0  # a regional name in its own governorates, relative to its overall weight
 REGION_ELSEWHERE = 0.15  # ... and elsewhere
 
@@ -52,7 +52,7 @@ class FamilyRow:
 # Old men's names that live on as family names (besides the given names of tables.MALE_GIVEN):
 # each gives al-X, X and Abu X.  arabic|canonical|known spellings
 ROOTS = """
-حمد|Hamad|Hamad,Hamed
+حمد|Hamad|Hamad,Hamd
 حماد|Hammad|Hammad,Hamad
 خلف|Khalaf|Khalaf,Khalf
 مطلق|Mutlaq|Mutlaq,Mutlak,Motlaq
@@ -117,7 +117,7 @@ ROOTS = """
 بدر|Badr|Badr,Bader
 عزت|Izzat|Ezzat,Izzat
 نجيب|Najib|Najib,Najeeb
-راشد|Rashid|Rashed,Rashid
+راشد|Rashid|Rashed,Rached
 مصلح|Muslih|Musleh,Mosleh
 مفلح|Muflih|Mufleh,Mofleh
 مرزوق|Marzuq|Marzouk,Marzouq
@@ -152,7 +152,7 @@ ROOTS = """
 عجاج|Ajjaj|Ajaj,Ajjaj
 عليوي|Ulaywi|Aliwi,Oleiwi
 نزال|Nazzal|Nazzal,Nazal
-حسان|Hassan|Hassan,Hasan
+حسان|Hassan|Hassan,Hassane
 جلال|Jalal|Jalal
 كمال|Kamal|Kamal
 منيف|Munif|Munif,Mneif
@@ -255,7 +255,7 @@ ROOTS = """
 فتحي|Fathi|Fathi,Fethi
 حسني|Husni|Husni,Hosni
 رشدي|Rushdi|Rushdi,Roshdi
-ثامر|Thamir|Thamer,Tamer
+ثامر|Thamir|Thamer,Thamir
 سامح|Samih|Sameh,Samih
 رائف|Raif|Raef,Raif
 رامز|Ramiz|Ramez,Ramiz
@@ -1141,7 +1141,7 @@ ROOT_GIVEN_WEIGHT = 0.5  # per name, against 1-90 in tables.MALE_GIVEN
 
 # Prior weight of each kind, before jitter (the hand table keeps its own weights, scaled).
 PRIOR = {
-    "hand": 1.0,  # times the hand weight (1-14)
+    "hand": 3.0,  # times the hand weight (1-14): the commonest names stay on top
     "given_article": 0.9,  # times sqrt(given weight)
     "given_bare": 0.55,
     "given_abu": 0.3,

@@ -10,6 +10,8 @@ Line formats (``|``-separated, one entry per line):
 
 * given names: ``arabic|canonical latin|weight|known spellings, comma-separated``
 * family names: ``arabic|canonical latin stem|weight|has article (1/0)|known stem spellings``
+  (the commonest names only; ``athar.synth.surnames`` adds thousands more and sets the frequencies:
+  these weights only rank the hand-listed names among them)
   (for names with the article, ``arabic`` includes ال and the Latin stem excludes it; the article is
   added by rules: Al-Hamoud, Alhamoud, El Hamoud, Hamoud ...)
 * towns: ``governorate key|arabic|latin spellings, comma-separated (first is canonical)|weight``
@@ -37,7 +39,7 @@ MALE_GIVEN = """
 باسل|Basil|5|Bassel,Basel,Basil,Bassil
 وليد|Walid|5|Walid,Waleed,Walid,Oualid
 ياسر|Yasir|5|Yaser,Yasser,Yasir,Yassir
-سامر|Samir|4|Samer,Samer,Sameer
+سامر|Samir|4|Samer,Samer,Samer
 جمال|Jamal|4|Jamal,Jamal,Gamal
 زياد|Ziyad|4|Ziad,Ziyad,Zeyad,Ziad
 سعيد|Said|4|Saeed,Said,Saeid,Sa'id
@@ -57,12 +59,12 @@ MALE_GIVEN = """
 يحيى|Yahya|4|Yahya,Yehya,Yahia,Yahya
 رامي|Rami|4|Rami,Rami,Ramy
 عدنان|Adnan|4|Adnan,Adnan,Adnane
-علاء|Ala|4|Alaa,Ala,Alaa,Alaa Eddin
+علاء|Ala|4|Alaa,Ala,Alaa,Alaa
 ناصر|Nasir|4|Nasser,Naser,Nasir
 حسام|Husam|4|Hussam,Husam,Hossam,Houssam
 خليل|Khalil|4|Khalil,Khaleel,Khalil
 أسامة|Usama|4|Osama,Usama,Ousama,Oussama,Osameh
-صالح|Salih|4|Saleh,Salih,Saleh,Salah
+صالح|Salih|4|Saleh,Salih,Saleh,Saleh
 عبد العزيز|Abd al-Aziz|3|Abdulaziz,Abdul Aziz,Abd al-Aziz,Abdel Aziz,Abdelaziz
 عبد الرزاق|Abd al-Razzaq|3|Abdulrazzak,Abdul Razzaq,Abd al-Razzaq,Abdelrazak,Abdulrazaq,Abdelrazzak
 عبد الحميد|Abd al-Hamid|3|Abdulhamid,Abdul Hamid,Abd al-Hamid,Abdel Hamid,Abdelhamid
@@ -84,7 +86,7 @@ MALE_GIVEN = """
 سمير|Samir|3|Samir,Sameer,Samir
 صلاح|Salah|3|Salah,Salah,Slah
 عثمان|Uthman|3|Othman,Osman,Uthman,Outhman
-مجد|Majd|3|Majd,Majed,Mejd
+مجد|Majd|3|Majd,Majd,Mejd
 مراد|Murad|3|Murad,Mourad,Morad
 موسى|Musa|3|Mousa,Musa,Moussa,Mosa
 نزار|Nizar|3|Nizar,Nezar,Nizar
@@ -291,7 +293,7 @@ FAMILY = """
 برهوم|Barhum|1|0|Barhoum,Barhum
 ضاهر|Dahir|2|0|Daher,Dahir,Zaher
 مصطفى|Mustafa|3|0|Mustafa,Moustafa,Mostafa
-طعمة|Tuma|1|0|Tohme,Toma,Tuma,Taameh
+طعمة|Tumeh|1|0|Tohme,Tohmeh,Tumeh,Taameh
 أبو زيد|Abu Zayd|2|0|Abu Zeid,Abou Zeid,Abu Zaid,Abuzaid
 أبو عمر|Abu Umar|1|0|Abu Omar,Abou Omar,Abuomar
 أبازيد|Abazid|3|0|Abazeed,Abazid,Abazaid
@@ -345,7 +347,7 @@ ALE|الباب|Al-Bab,Al Bab,Bab|4
 ALE|عندان|Anadan,Andan,Anadan|2
 ALE|تل رفعت|Tal Rifaat,Tell Rifaat,Tal Refaat|2
 ALE|إعزاز|Azaz,A'zaz,Aazaz|3
-ALE|حريتان|Hayan Haritan,Hreitan,Huraytan|1
+ALE|حريتان|Haritan,Hreitan,Huraytan|1
 HMS|حمص|Homs,Hims,Homs|10
 HMS|القصير|Al-Qusayr,Qusair,Al-Qusair,Kusair|4
 HMS|تلبيسة|Talbiseh,Talbisah,Telbisa|3
