@@ -89,3 +89,25 @@ def test_tie_goes_to_the_lower_id():
     previous = {"r1": "P-7", "r2": "P-3"}
     result = assign_ids({"x": ["r1", "r2"]}, previous, counter_ids())
     assert result.person_of_cluster == {"x": "P-3"}
+
+
+def test_records_of_different_sex_never_end_in_one_cluster():
+    attributes = {"a": {"sex": "M"}, "b": {"sex": None}, "c": {"sex": "F"}}
+    result = cluster("abc", [("a", "b", 0.99), ("b", "c", 0.98)], threshold=0.9, attributes=attributes)
+    assert groups(result) == [["a", "b"], ["c"]]
+
+
+def test_national_numbers_more_than_one_typo_apart_keep_clusters_apart():
+    attributes = {
+        "a": {"national_id": "01020304050"},
+        "b": {"national_id": "01020304051"},  # one digit off: a typo, same person
+        "c": {"national_id": "09876543210"},
+    }
+    result = cluster("abc", [("a", "b", 0.95), ("a", "c", 0.99)], threshold=0.9, attributes=attributes)
+    assert groups(result) == [["a", "b"], ["c"]]
+
+
+def test_a_reviewers_same_overrides_conflicting_national_numbers():
+    attributes = {"a": {"national_id": "01020304050"}, "b": {"national_id": "09876543210"}}
+    result = cluster("ab", [], threshold=0.9, must_link=[("a", "b")], attributes=attributes)
+    assert groups(result) == [["a", "b"]]

@@ -2,13 +2,15 @@
 
 Kruskal-style: must-links (a reviewer said "same") join first; then pairs are taken from the most
 to the least probable, and each joins its two clusters unless a cannot-link (a reviewer said
-"different", or the records' sexes differ) lies between them. So a cluster that a cannot-link would
-join is split at its weakest link, and no re-run can override a human.
+"different") lies between them, or the two clusters hold records that cannot be one person: of
+different sex, or with national numbers more than one typo apart. So a cluster that a cannot-link
+would join is split at its weakest link, and no re-run can override a human. A reviewer's "same"
+wins over the records' own attributes (a reviewer may know the sex or the number was misrecorded).
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 
@@ -25,11 +27,46 @@ class ClusterResult:
         return groups
 
 
+def _one_typo_apart(a: str, b: str) -> bool:
+    """Equal, or one substituted, inserted, deleted or swapped character apart."""
+    if a == b:
+        return True
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diffs) == 1 or (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _compatible(a: dict[str, frozenset[str]], b: dict[str, frozenset[str]]) -> bool:
+    sex_a, sex_b = a.get("sex"), b.get("sex")
+    if sex_a and sex_b and sex_a != sex_b:
+        return False
+    ids_a, ids_b = a.get("national_id"), b.get("national_id")
+    if ids_a and ids_b:
+        return any(_one_typo_apart(x, y) for x in ids_a for y in ids_b)
+    return True
+
+
 class _Forest:
-    def __init__(self, nodes: Iterable[Hashable]) -> None:
+    def __init__(
+        self, nodes: Iterable[Hashable], attributes: Mapping[Hashable, Mapping[str, str | None]]
+    ) -> None:
         self.parent: dict[Hashable, Hashable] = {n: n for n in nodes}
         self.size: dict[Hashable, int] = dict.fromkeys(self.parent, 1)
         self.apart: dict[Hashable, set[Hashable]] = {}
+        # per root: the sexes and national numbers its records carry
+        self.traits: dict[Hashable, dict[str, frozenset[str]]] = {}
+        for node, values in attributes.items():
+            if node in self.parent:
+                self.traits[node] = {k: frozenset([v]) for k, v in values.items() if v}
 
     def find(self, node: Hashable) -> Hashable:
         parent = self.parent
@@ -48,11 +85,19 @@ class _Forest:
     def may_join(self, ra: Hashable, rb: Hashable) -> bool:
         return rb not in self.apart.get(ra, ())
 
+    def traits_agree(self, ra: Hashable, rb: Hashable) -> bool:
+        return _compatible(self.traits.get(ra, {}), self.traits.get(rb, {}))
+
     def join(self, ra: Hashable, rb: Hashable) -> None:
         if self.size[ra] < self.size[rb]:
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.size[ra] += self.size[rb]
+        moved_traits = self.traits.pop(rb, None)
+        if moved_traits:
+            mine = self.traits.setdefault(ra, {})
+            for key, values in moved_traits.items():
+                mine[key] = mine.get(key, frozenset()) | values
         moved = self.apart.pop(rb, set())
         if moved:
             mine = self.apart.setdefault(ra, set())
@@ -69,13 +114,15 @@ def cluster(
     threshold: float,
     must_link: Iterable[tuple[Hashable, Hashable]] = (),
     cannot_link: Iterable[tuple[Hashable, Hashable]] = (),
+    attributes: Mapping[Hashable, Mapping[str, str | None]] | None = None,
 ) -> ClusterResult:
     """Clusters of `nodes`; `pairs` are (a, b, match probability), joined when ≥ threshold.
 
-    A must-link that contradicts earlier constraints (a chain of "same" across a "different") is
-    reported in `conflicts` and not applied.
+    `attributes` gives each node's `sex` and `national_id` (either may be None). A must-link that
+    contradicts earlier judgements (a chain of "same" across a "different") is reported in
+    `conflicts` and not applied.
     """
-    forest = _Forest(nodes)
+    forest = _Forest(nodes, attributes or {})
     result = ClusterResult(cluster_of={})
     for a, b in cannot_link:
         if a in forest.parent and b in forest.parent:
@@ -96,7 +143,7 @@ def cluster(
         ra, rb = forest.find(a), forest.find(b)
         if ra == rb:
             continue
-        if forest.may_join(ra, rb):
+        if forest.may_join(ra, rb) and forest.traits_agree(ra, rb):
             forest.join(ra, rb)
         else:
             result.refused_joins += 1

@@ -1,0 +1,237 @@
+"""Linkage accuracy, time and memory on synthetic lists: Athar's model beside plain Splink.
+
+    python bench/linkage.py [--persons 20000,200000] [--seed 1] [--out bench/results/linkage.json]
+    python bench/linkage.py --persons 1000000 --out bench/results/linkage_1m.json   # the long one
+
+For each size: `athar synth` lists are imported into a fresh SQLite store; then, each in its own
+process (so that peak memory is its own):
+  * athar: `athar link` end to end (features, train, predict, cluster, persons written to the store);
+  * plain Splink: Splink's documented default comparisons (NameComparison, DateOfBirthComparison,
+    ExactMatch) on the raw name and date columns, no Arabic handling, the same EM recipe, clustered
+    at the same threshold.
+Both are scored against truth.csv by pairwise precision, recall and F1 over the clusters. Records
+with no name at all (a quarter of morgue rows) cannot be linked by any method; the JSON also gives
+the recall ceiling they impose.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import multiprocessing as mp
+import os
+import resource
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from itertools import combinations
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+RESULTS = ROOT / "bench" / "results" / "linkage.json"
+LISTS = ("families", "detention", "returnees", "morgue")
+THRESHOLD = 0.9
+
+
+def _pairs(assignment: dict) -> set[frozenset]:
+    groups = defaultdict(list)
+    for key, group in assignment.items():
+        groups[group].append(key)
+    return {frozenset(p) for members in groups.values() for p in combinations(members, 2)}
+
+
+def score(assignment: dict, truth: dict) -> dict:
+    predicted, actual = _pairs(assignment), _pairs({k: truth[k] for k in assignment})
+    tp = len(predicted & actual)
+    precision = tp / len(predicted) if predicted else 0.0
+    recall = tp / len(actual) if actual else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "predicted_pairs": len(predicted),
+        "true_pairs": len(actual),
+    }
+
+
+def _athar(db: str, queue: mp.Queue) -> None:
+    from athar.exports import current_records
+    from athar.linkage.run import LinkOptions, link
+    from athar.store import open_store
+
+    engine = open_store(db)
+    t0 = time.perf_counter()
+    summary = link(engine, LinkOptions(full=True, threshold=THRESHOLD, user="bench"))
+    seconds = time.perf_counter() - t0
+    assignment = {(r["source"], r["record_id"]): r["person_id"] for r in current_records(engine)}
+    queue.put(
+        {
+            "seconds": round(seconds, 1),
+            "steps": summary.seconds,
+            "pairs_scored": summary.pairs_scored,
+            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "assignment": assignment,
+        }
+    )
+
+
+def _plain_splink(db: str, queue: mp.Queue) -> None:
+    import logging
+
+    import pandas as pd
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    from athar.exports import current_records
+    from athar.linkage.cluster import cluster
+    from athar.store import open_store
+
+    t0 = time.perf_counter()
+    rows, keys = [], []
+    for i, r in enumerate(current_records(open_store(db))):
+        tokens = (r["full_name"] or "").split()
+        rows.append(
+            {
+                "unique_id": i,
+                "first_name": (r["given_name"] or (tokens[0] if tokens else None) or "").lower() or None,
+                "surname": (r["family_name"] or (tokens[-1] if len(tokens) > 1 else None) or "").lower()
+                or None,
+                "dob": r["birth_date"] if r["birth_date"] and len(r["birth_date"]) == 10 else None,
+                "sex": r["sex"],
+            }
+        )
+        keys.append((r["source"], r["record_id"]))
+    frame = pd.DataFrame(rows)
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.NameComparison("first_name"),
+            cl.NameComparison("surname"),
+            cl.DateOfBirthComparison("dob", input_is_string=True),
+            cl.ExactMatch("sex"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("first_name", "surname"),
+            block_on("surname", "dob"),
+            block_on("first_name", "dob"),
+        ],
+    )
+    load = time.perf_counter() - t0
+    db_api = DuckDBAPI()
+    linker = Linker(db_api.register(frame), settings, log_level=logging.ERROR)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("first_name", "surname", "dob")], recall=0.6
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=42)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("first_name", "surname"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    train = time.perf_counter() - t0 - load
+    pairs = linker.inference.predict(threshold_match_probability=THRESHOLD).as_pandas_dataframe()
+    predict = time.perf_counter() - t0 - load - train
+    result = cluster(
+        range(len(keys)),
+        zip(pairs.unique_id_l, pairs.unique_id_r, pairs.match_probability, strict=True),
+        THRESHOLD,
+    )
+    assignment = {keys[i]: root for i, root in result.cluster_of.items()}
+    seconds = time.perf_counter() - t0
+    queue.put(
+        {
+            "seconds": round(seconds, 1),
+            "steps": {
+                "load": round(load, 1),
+                "train": round(train, 1),
+                "predict": round(predict, 1),
+                "cluster": round(seconds - load - train - predict, 1),
+            },
+            "pairs_scored": len(pairs),
+            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "assignment": assignment,
+        }
+    )
+
+
+def _in_process(target, db: str) -> dict:
+    ctx = mp.get_context("spawn")
+    queue: mp.Queue = ctx.Queue()
+    proc = ctx.Process(target=target, args=(db, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def run_size(persons: int, seed: int, workdir: Path) -> dict:
+    from athar.ingest import import_file
+    from athar.store import open_store
+    from athar.synth import generate
+
+    lists = workdir / f"lists-{persons}"
+    generate(lists, persons=persons, seed=seed)
+    with (lists / "truth.csv").open(encoding="utf-8") as f:
+        truth = {(r["source"], r["record_id"]): r["person_id"] for r in csv.DictReader(f)}
+    db = f"sqlite:///{workdir / f'athar-{persons}.db'}"
+    engine = open_store(db)
+    t0 = time.perf_counter()
+    for name in LISTS:
+        import_file(engine, lists / f"{name}.csv", name, user="bench")
+    import_seconds = time.perf_counter() - t0
+    from athar.exports import current_records
+
+    nameless = {
+        (r["source"], r["record_id"])
+        for r in current_records(engine)
+        if not (r["full_name"] or r["given_name"] or r["family_name"])
+    }
+    engine.dispose()
+    everyone = {k: k for k in truth}  # each record alone
+    actual = _pairs({k: truth[k] for k in everyone})
+    linkable = {p for p in actual if not (p & nameless)}
+    out = {
+        "persons": persons,
+        "records": len(truth),
+        "import_seconds": round(import_seconds, 1),
+        "true_pairs": len(actual),
+        "recall_ceiling_named_records": round(len(linkable) / len(actual), 4),
+    }
+    for name, target in (("athar", _athar), ("plain_splink", _plain_splink)):
+        result = _in_process(target, db)
+        assignment = result.pop("assignment")
+        result["accuracy"] = score(assignment, truth)
+        named = {k: v for k, v in assignment.items() if k not in nameless}
+        result["accuracy_named_records_only"] = score(named, truth)
+        out[name] = result
+        print(persons, name, json.dumps(result), file=sys.stderr)
+    return out
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--persons", default="20000,200000")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    report = {
+        "benchmark": "linkage",
+        "threshold": THRESHOLD,
+        "cpus": os.cpu_count(),
+        "load_avg_at_start": os.getloadavg(),
+        "sizes": [],
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        for persons in (int(p) for p in args.persons.split(",")):
+            report["sizes"].append(run_size(persons, args.seed, Path(tmp)))
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return report
+
+
+if __name__ == "__main__":
+    main()
