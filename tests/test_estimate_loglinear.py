@@ -228,3 +228,15 @@ def test_bca_with_bic_choice_repeated_in_each_resample_is_close_to_the_published
     assert round(est.estimate) == pub["estimate"]
     assert est.ci_low == pytest.approx(pub["ci_low"], rel=0.15)
     assert est.ci_high == pytest.approx(pub["ci_high"], rel=0.15)
+
+
+@pytest.mark.slow
+def test_all_32768_two_list_models_on_six_lists_are_searched_in_under_a_minute():
+    import time
+
+    hist, raw = table("uk_2013_modern_slavery_6lists")
+    start = time.perf_counter()
+    sel = select_model(hist, "exhaustive", "bic", max_order=2)
+    assert time.perf_counter() - start < 60
+    assert len(sel.fitted) == 2**15
+    assert round(sel.best.estimate) == published(raw, DOWNHILL)["estimate"]
