@@ -83,3 +83,26 @@ def test_a_lone_name_with_the_article_is_a_family_name():
     c = parse_name_chain("العلي")
     assert (c.given, c.family) == (None, "العلي")
     assert parse_name_chain("Ahmad").given == "ahmad"
+
+
+def test_titles_in_family_names_join_the_name_in_both_scripts():
+    from athar.names import name_key
+
+    assert name_key("Al Sheikh Daoud") == name_key("شيخ داود") == name_key("الشيخ داود")
+    assert name_key("Haj Rahmoun") == name_key("Al-Hajj Rahmoun") == name_key("Alhaj Rahmoun")
+    assert name_key("Albu Mussab") == name_key("البومصعب") == name_key("البو مصعب")
+    assert parse_name_chain("Amr Gamal Haj Rahmoun").family == "hajrahmoun"
+    assert parse_name_chain("محمد وائل شيخ داود").family == "شيخداود"
+
+
+def test_a_title_before_the_given_name_is_an_honorific():
+    assert parse_name_chain("Hajj Ahmad Khalil").given == "ahmad"
+    assert parse_name_chain("الحاج أحمد خليل").given == "احمد"
+
+
+def test_a_rare_name_is_not_read_as_a_misspelt_other_name():
+    from athar.names import name_key
+
+    assert name_key("الجليلي") == name_key("El Djalili")
+    assert name_key("الجليلي") != name_key("الخليلي")
+    assert name_key("مجمد") == name_key("محمد")  # a common name keeps its scan-noise tolerance

@@ -84,6 +84,10 @@ _PRESENTATION = re.compile(r"[\uFB50-\uFDFF\uFE70-\uFEFF]")
 # Words that open a compound name with the word after them (عبد الرحمن, ابو بكر, ام كلثوم)
 # and words that close one with the word before them (نور الدين, فتح الله).
 PREFIXES = frozenset({"عبد", "ابو", "ام", "ال"})
+# Titles that family names carry as a first word (الحاج رحمون, الشيخ داود, البو جاسم): joined to the
+# word after them, without the article, so that حاج رحمون = الحاج رحمون = الحاجرحمون. At the head of
+# a longer name the same word is an honorific (الحاج أحمد خليل) and is dropped.
+TITLES = {"حاج": "حاج", "الحاج": "حاج", "شيخ": "شيخ", "الشيخ": "شيخ", "البو": "البو"}
 SUFFIXES = frozenset({"الدين", "الله"})
 CONNECTORS = frozenset({"بن", "ابن", "بنت"})
 
@@ -142,8 +146,18 @@ def join_compounds(tokens: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     n = len(tokens)
+    if n >= 3 and tokens[0] in TITLES and tokens[0] != "البو":
+        i = 1  # an honorific before the given name
     while i < n:
         tok = tokens[i]
+        if tok in TITLES and i + 1 < n and tokens[i + 1] not in CONNECTORS:
+            tok = TITLES[tok] + tokens[i + 1]
+            i += 1
+            out.append(tok)
+            i += 1
+            continue
+        if tok.startswith(("الحاج", "الشيخ")) and len(tok) > 6:
+            tok = tok[2:]  # الحاجرحمون -> حاجرحمون
         misread_abd = tok not in PREFIXES and i + 1 < n and rasm(tok).replace("ذ", "د") == _ABD_RASM
         if misread_abd and rasm(tokens[i + 1]) in _DIVINE_RASM:
             tok = "عبد"  # عند الله, غبد الرحمن, عبذ الناصر: a misread عبد

@@ -84,6 +84,9 @@ def _compound_ok(arabic: str, latin: str) -> bool:
     return True
 
 
+OCR_MIN_FREQUENCY = 200
+
+
 def load() -> NameDictionary:
     from athar.names.keys import coarse, fold_latin  # the fold lives with the keys; imported late
 
@@ -133,8 +136,12 @@ def load() -> NameDictionary:
             d.display[key] = "-".join(p.capitalize() for p in lat.split("-")).replace("Al-", "Al-")
         claim(norm, 1, key)
 
+    # A misread dot is only corrected towards a name common enough that the misreading is likelier
+    # than a real rare name of the same shape (مجمد is محمد; الجليلي is not الخليلي).
     shapes: dict[str, tuple[tuple[int, int], str]] = {}
     for i, arabic in enumerate(d.latin):  # curated names first, then the commoner
+        if d.kind.get(arabic) != "given" and d.frequency.get(arabic, 0) < OCR_MIN_FREQUENCY:
+            continue
         rank = (-d.frequency.get(arabic, 0) - (10**6 if arabic in d.kind else 0), i)
         k = rasm(arabic)
         if k not in shapes or rank < shapes[k][0]:

@@ -190,6 +190,9 @@ def token_identity(tok: str) -> tuple[str, str | None]:
     if not tok:
         return "", None
     if is_arabic(tok):
+        titled = _title_parts(tok)
+        if titled is not None:
+            return token_identity(titled[0])[0] + token_identity(titled[1])[0], None
         known = DICTIONARY.resolve_arabic(tok)
         if known is not None:
             return _strip_article_key(fold_latin(DICTIONARY.romanize_token(known)), known), known
@@ -204,6 +207,16 @@ def token_identity(tok: str) -> tuple[str, str | None]:
         if latin is not None:
             return _strip_article_key(fold_latin(latin), arabic), arabic
     return _strip_article_key(folded, None), None
+
+
+def _title_parts(tok: str) -> tuple[str, str] | None:
+    """حاجرحمون -> (حاج, رحمون): a title joined to a family name is keyed part by part, as in Latin."""
+    if tok.startswith("البو") and len(tok) > 5:
+        return "بو", tok[4:]
+    for title in ("حاج", "شيخ"):
+        if tok.startswith(title) and len(tok) > len(title) + 1:
+            return title, tok[len(title) :]
+    return None
 
 
 def _token_key(tok: str) -> str:

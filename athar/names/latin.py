@@ -74,12 +74,37 @@ CONNECTORS = {
 _CONNECTOR_VALUES = frozenset(CONNECTORS.values())
 # Articles written as their own word: plain forms and forms assimilated to a sun letter.
 PLAIN_ARTICLES = frozenset({"al", "el", "ul", "il", "ol", "l", "alle"})
+# Titles that family names carry as a first word (Haj Rahmoun, Al-Sheikh Daoud, Al Bou Jasem), as in
+# athar.names.arabic.TITLES: joined to the next word without the article; an honorific when they
+# open a longer name (Hajj Ahmad Khalil), where they are dropped.
+TITLES = {
+    **dict.fromkeys(("haj", "hajj", "hadj", "hajji", "alhaj", "alhajj", "elhaj", "elhadj", "alhadj"), "haj"),
+    **dict.fromkeys(
+        (
+            "sheikh",
+            "shaikh",
+            "sheik",
+            "shaykh",
+            "cheikh",
+            "cheik",
+            "shekh",
+            "alsheikh",
+            "alshaikh",
+            "elsheikh",
+            "elcheikh",
+            "alshaykh",
+            "alshekh",
+        ),
+        "sheikh",
+    ),
+    **dict.fromkeys(("albu", "albou", "elbou", "elbu", "bou", "bu"), "bu"),
+}
 _SUN = ("sh", "th", "dh", "ts", "t", "d", "r", "z", "s", "n", "l")
 SUN_ARTICLES = {v + c: c for v in "aeu" for c in _SUN}
 # Words that open a compound with the next word.
 ABD_FORMS = frozenset({"abd", "abdu", "abdo", "abde", "abdi", "abdou", "abed", "abid"})
 ABD_AL_FORMS = frozenset({"abdul", "abdel", "abdal", "abdol", "abdil", "abdoul", "abdull", "abdell"})
-ABU_FORMS = frozenset({"abu", "abou", "abo", "aboo", "bou", "abi", "umm", "um", "oum", "om"})
+ABU_FORMS = frozenset({"abu", "abou", "abo", "aboo", "abi", "umm", "um", "oum", "om"})
 _DIN = re.compile(r"^(?:[aeiou]?[ld]-?)?d(?:i|ee|ea|ie|y)ne?$")
 _ALLAH = re.compile(r"^(?:[aeiou]?l)?l[ae]h?$|^allah$|^ullah$|^ollah$")
 _GLUED_DIN = re.compile(r"(?<=[a-z]{2})(?:[aeiou]l-?|[aeiou]{1,2}d-?|-)d(?:i|ee|ea|ie|y)ne?$")
@@ -197,5 +222,30 @@ def normalize_latin(s: str) -> str:
     tokens = _NON_ALNUM.sub(" ", s).split()
     if not tokens:
         return ""
-    tokens = _merge(tokens)
+    tokens = _join_titles(_merge(tokens))
     return " ".join(_canonical_token(t) for t in tokens)
+
+
+def _join_titles(tokens: list[str]) -> list[str]:
+    if len(tokens) >= 3 and tokens[0] in TITLES and TITLES[tokens[0]] != "bu":
+        tokens = tokens[1:]  # an honorific before the given name
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok in TITLES and i + 1 < len(tokens) and tokens[i + 1] not in _CONNECTOR_VALUES:
+            out.append(TITLES[tok] + tokens[i + 1].removeprefix("al"))
+            i += 2
+            continue
+        for form, title in TITLES.items():
+            if (
+                tok.startswith(form)
+                and tok != form
+                and form.startswith(("al", "el"))
+                and len(tok) > len(form) + 2
+            ):
+                tok = title + tok[len(form) :]  # alhajrahmoun -> hajrahmoun
+                break
+        out.append(tok)
+        i += 1
+    return out
