@@ -37,6 +37,8 @@ FEATURE_COLUMNS = (
     "birth_governorate_id",
     "event_year",
     "given_family_block",
+    "given_family_skel_block",
+    "given_father_block",
 )
 
 # A given+family name pair shared by more records than this is too common to block on alone
@@ -140,17 +142,23 @@ def feature_frame(records: Iterable[dict], place_lookup: PlaceLookup | None = No
                 governorate_id,
                 int(event_date[:4]) if event_date else None,
                 None,
+                None,
+                None,
             )
         )
     frame = pd.DataFrame.from_records(rows, columns=list(FEATURE_COLUMNS))
-    frame["given_family_block"] = rare_name_pairs(frame)
+    frame["given_family_block"] = rare_name_pairs(frame, "given_key", "family_key")
+    frame["given_family_skel_block"] = rare_name_pairs(frame, "given_skel", "family_skel")
+    frame["given_father_block"] = rare_name_pairs(frame, "given_key", "father_key")
     for column in ("birth_year", "birth_month", "birth_day", "event_year"):
         frame[column] = frame[column].astype("Int64")
     return frame
 
 
-def rare_name_pairs(frame: pd.DataFrame, limit: int = RARE_NAME_PAIR_LIMIT) -> pd.Series:
-    """given|family key for records whose pair of names is uncommon, else None (see RARE_NAME_PAIR_LIMIT)."""
-    pair = frame["given_key"] + "|" + frame["family_key"]
+def rare_name_pairs(
+    frame: pd.DataFrame, first: str, second: str, limit: int = RARE_NAME_PAIR_LIMIT
+) -> pd.Series:
+    """first|second for records whose pair of values is uncommon, else None (see RARE_NAME_PAIR_LIMIT)."""
+    pair = frame[first] + "|" + frame[second]
     counts = pair.map(pair.value_counts())
     return pair.where(counts <= limit)

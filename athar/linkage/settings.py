@@ -132,10 +132,15 @@ BLOCKING_RULES: tuple[str, ...] = (
     _rule("national_id"),
     _rule("given_skel", "father_skel", "family_skel"),
     _rule("given_family_block"),
+    _rule("given_family_skel_block"),
+    _rule("given_father_block"),
     _rule("birth_date", "father_key"),
     _rule("birth_date", "family_skel"),
-    # a family-first name read as given-first: "Jendi Isa Muhammad"
+    # a family-first name read as given-first: "Jendi Isa Muhammad", "Khalil Muhammad Abdallah"
     f"l.given_key = r.family_key AND l.family_key = r.given_key AND {SAME_SEX_OR_UNKNOWN}",
+    # (Splink puts the lower id on the left, so an asymmetric rule is written both ways round.)
+    f"l.given_key = r.family_key AND l.father_key = r.given_key AND {SAME_SEX_OR_UNKNOWN}",
+    f"r.given_key = l.family_key AND r.father_key = l.given_key AND {SAME_SEX_OR_UNKNOWN}",
 )
 
 
