@@ -380,6 +380,89 @@ def review_judge(
     err.print(f"recorded: {left} {decision} {right}", highlight=False)
 
 
+StrataOption = Annotated[
+    str | None,
+    typer.Option("--by", help="Stratify by governorate, year, sex and/or age_group (comma-separated)."),
+]
+
+
+def _capture_histories(db: str | None, histories: Path | None, by: str | None):
+    """Capture histories from a CSV, or from the linked store (with strata when asked)."""
+    from athar.estimate.histories import CaptureHistories, stratify
+    from athar.store.histories import STRATA, person_capture_rows
+
+    fields = [f.strip() for f in by.split(",") if f.strip()] if by else []
+    unknown = [f for f in fields if f not in STRATA]
+    if unknown:
+        raise fail(f"cannot stratify by {', '.join(unknown)}; use {', '.join(STRATA)}")
+    if histories is not None:
+        if fields:
+            raise fail("--by needs the linked store; an aggregate --histories file has no strata")
+        try:
+            return CaptureHistories.from_csv(histories), {}
+        except (OSError, ValueError) as e:
+            raise fail(f"{histories}: {e}") from None
+    with _store(db) as engine:
+        rows = list(person_capture_rows(engine))
+    if not rows:
+        raise fail("no linked persons in the store: run `athar link` first, or give --histories F.csv")
+    overall = stratify(rows)[()]
+    strata = stratify(rows, by=fields, lists=list(overall.lists)) if fields else {}
+    return overall, strata
+
+
+@app.command()
+def estimate(
+    histories: Annotated[
+        Path | None, typer.Option(help="Aggregate CSV: one 0/1 column per list plus count.")
+    ] = None,
+    by: StrataOption = None,
+    method: Annotated[str, typer.Option(help="loglinear, lcmcr or both.")] = "loglinear",
+    criterion: Annotated[str, typer.Option(help="Model choice: bic or aic.")] = "bic",
+    interval: Annotated[str, typer.Option(help="profile or bootstrap.")] = "profile",
+    seed: Annotated[int | None, typer.Option(help="Seed for bootstrap and LCMCR.")] = None,
+    db: DbOption = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """How many people no list holds: multiple systems estimation over the lists' overlaps."""
+    from athar.estimate.cli import run_estimate
+
+    overall, strata = _capture_histories(db, histories, by)
+    code = run_estimate(
+        histories=overall,
+        strata=strata,
+        json_out=json_out,
+        method=method,
+        criterion=criterion,
+        interval=interval,
+        seed=seed,
+        console=console,
+    )
+    raise typer.Exit(code)
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")],
+    histories: Annotated[
+        Path | None, typer.Option(help="Aggregate CSV: one 0/1 column per list plus count.")
+    ] = None,
+    by: StrataOption = "governorate",
+    method: Annotated[str, typer.Option(help="loglinear, lcmcr or both.")] = "both",
+    seed: Annotated[int | None, typer.Option(help="Seed for bootstrap and LCMCR.")] = 0,
+    db: DbOption = None,
+) -> None:
+    """A self-contained HTML report: list overlaps, estimates by stratum, what they do and do not say."""
+    from athar.estimate.cli import write_report
+
+    overall, strata = _capture_histories(db, histories, None if histories else by)
+    try:
+        path = write_report(out, histories=overall, strata=strata, method=method, seed=seed)
+    except ValueError as e:
+        raise fail(str(e)) from None
+    err.print(f"wrote {path}", highlight=False)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     try:
         app()

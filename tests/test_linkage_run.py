@@ -180,3 +180,37 @@ def test_judgement_on_unknown_record_or_decision_is_refused(store_copy):
         record_judgement(store_copy, "families:F-000001", "families:F-000002", "maybe", "reviewer")
     with pytest.raises(ReviewError, match="SOURCE:RECORD_ID"):
         record_judgement(store_copy, "F-000001", "families:F-000002", "same", "reviewer")
+
+
+def test_estimate_from_the_linked_store_counts_the_linked_persons(store_copy, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from athar.cli import app
+
+    db = str(store_copy.url.database)
+    result = CliRunner().invoke(app, ["estimate", "--db", db, "--json", "--by", "sex"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["n_observed"] == len(set(person_of(store_copy).values()))
+    assert sorted(doc["lists"]) == sorted(LISTS)
+    [estimate] = doc["estimates"]
+    assert estimate["estimate"] >= doc["n_observed"]
+    assert set(doc["strata"]) >= {"sex=M", "sex=F"} or len(doc["strata"]) >= 2
+
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["report", "--db", db, "--out", str(out), "--method", "loglinear"])
+    assert result.exit_code == 0, result.output
+    html = out.read_text("utf-8")
+    assert "<svg" in html and "<p lang=ar dir=rtl>" in html
+
+
+def test_estimate_refuses_an_unknown_stratum(store_copy):
+    from typer.testing import CliRunner
+
+    from athar.cli import app
+
+    result = CliRunner().invoke(app, ["estimate", "--db", str(store_copy.url.database), "--by", "religion"])
+    assert result.exit_code == 2
+    assert "cannot stratify by religion" in result.stderr
