@@ -402,10 +402,18 @@ def _capture_histories(db: str | None, histories: Path | None, by: str | None):
             return CaptureHistories.from_csv(histories), {}
         except (OSError, ValueError) as e:
             raise fail(f"{histories}: {e}") from None
+    left_out: list[str] = []
     with _store(db) as engine:
-        rows = list(person_capture_rows(engine))
+        rows = list(person_capture_rows(engine, left_out))
     if not rows:
         raise fail("no linked persons in the store: run `athar link` first, or give --histories F.csv")
+    if left_out:
+        err.print(
+            f"{len(left_out):,} persons known only from records without a given and a family name are left "
+            "out of the estimate: they cannot be matched, so they would count as people no other list holds.",
+            highlight=False,
+            soft_wrap=True,
+        )
     overall = stratify(rows)[()]
     strata = stratify(rows, by=fields, lists=list(overall.lists)) if fields else {}
     return overall, strata

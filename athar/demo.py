@@ -66,9 +66,45 @@ def run_demo(
         f"{totals[0]:,} = {totals[1]:,} + {totals[2]:,}.",
         highlight=False,
     )
+    _link_and_estimate(engine, lists_dir, summary.persons, console, progress)
     console.print(f"Store: {db_path}   Lists and truth: {lists_dir}", highlight=False)
     console.print(
-        f"Next: athar quarantine --db {db_path}   athar export records --db {db_path} --out r.csv",
+        f"Next: athar review list --db {db_path}   athar explain SOURCE:ID SOURCE:ID --db {db_path}   "
+        f"athar report --db {db_path} --out report.html",
         highlight=False,
     )
     engine.dispose()
+
+
+def _link_and_estimate(engine, lists_dir: Path, true_total: int, console: Console, progress) -> None:
+    import csv
+
+    from athar.estimate.cli import compute_estimates
+    from athar.estimate.histories import stratify
+    from athar.exports import current_records
+    from athar.linkage.run import LinkOptions, link
+    from athar.store.histories import person_capture_rows
+
+    with progress() as bar:
+        task = bar.add_task("linking records into persons", total=None)
+        result = link(engine, LinkOptions(user="demo"), progress=lambda m: bar.update(task, description=m))
+    with (lists_dir / "truth.csv").open(encoding="utf-8") as f:
+        truth = {(r["source"], r["record_id"]): r["person_id"] for r in csv.DictReader(f)}
+    linked = {(r["source"], r["record_id"]): r["person_id"] for r in current_records(engine)}
+    true_in_lists = len({truth[k] for k in linked if k in truth})
+    console.print(
+        f"Linkage: {result.records:,} records → {result.persons:,} persons "
+        f"(the truth: {true_in_lists:,} people appear in the lists); "
+        f"{result.review_tasks:,} uncertain pairs wait for a reviewer.",
+        highlight=False,
+    )
+    left_out: list[str] = []
+    histories = stratify(person_capture_rows(engine, left_out))[()]
+    [estimate] = compute_estimates(histories, method="loglinear")
+    console.print(
+        f"Estimate: {estimate.estimate:,.0f} people in all "
+        f"({estimate.ci_level:.0%} interval {estimate.ci_low:,.0f}–{estimate.ci_high:,.0f}); "
+        f"the synthetic truth is {true_total:,}. {len(left_out):,} persons known only from nameless records "
+        "are left out. Linkage errors move this number: merged people lower it, split people raise it.",
+        highlight=False,
+    )

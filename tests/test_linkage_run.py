@@ -193,7 +193,10 @@ def test_estimate_from_the_linked_store_counts_the_linked_persons(store_copy, tm
     result = CliRunner().invoke(app, ["estimate", "--db", db, "--json", "--by", "sex"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert doc["n_observed"] == len(set(person_of(store_copy).values()))
+    # persons known only from nameless records are left out, and said so
+    assert "left out of the estimate" in result.stderr
+    left_out = int(result.stderr.split()[0].replace(",", ""))
+    assert doc["n_observed"] + left_out == len(set(person_of(store_copy).values()))
     assert sorted(doc["lists"]) == sorted(LISTS)
     [estimate] = doc["estimates"]
     assert estimate["estimate"] >= doc["n_observed"]
@@ -214,3 +217,12 @@ def test_estimate_refuses_an_unknown_stratum(store_copy):
     result = CliRunner().invoke(app, ["estimate", "--db", str(store_copy.url.database), "--by", "religion"])
     assert result.exit_code == 2
     assert "cannot stratify by religion" in result.stderr
+
+
+def test_only_records_with_given_and_family_name_make_a_person_identifiable():
+    from athar.store.histories import identifiable
+
+    assert identifiable("محمد", "الحمود", None)
+    assert identifiable(None, None, "Mohammad Abdulrahman Al-Hamoud")
+    assert not identifiable(None, None, "محمد")
+    assert not identifiable(None, None, None)

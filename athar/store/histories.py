@@ -3,6 +3,11 @@
 A row per person: (person id, the sources holding one of their records, stratum fields). Stratum
 fields come from the person's records: governorate (of the first birth or event place the gazetteer
 knows), year (the earliest event year: arrest, last seen, death), sex, and age group at that event.
+
+Only identifiable persons count: at least one of their records gives both a given and a family name.
+A record without them (a morgue entry with no name) cannot be linked to anyone, so it would stand
+in the histories as a person seen by one list only, and every such false singleton inflates the
+estimate. They are left out and counted instead, as HRDAG leaves out records too thin to match.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import Engine, and_, select
 
+from athar.names import parse_name_chain
 from athar.store.tables import Membership, Record, Source
 
 STRATA = ("governorate", "year", "sex", "age_group")
@@ -28,7 +34,19 @@ def age_group(age: int | None) -> str | None:
     return "45+"
 
 
-def person_capture_rows(engine: Engine) -> Iterator[tuple[str, set[str], dict]]:
+def identifiable(given: str | None, family: str | None, full_name: str | None) -> bool:
+    if given and family:
+        return True
+    if not full_name:
+        return False
+    chain = parse_name_chain(full_name)
+    return bool((given or chain.given) and (family or chain.family))
+
+
+def person_capture_rows(
+    engine: Engine, left_out: list[str] | None = None
+) -> Iterator[tuple[str, set[str], dict]]:
+    """Rows for identifiable persons; the ids of the others are appended to `left_out` when given."""
     from athar.places import governorate_of
 
     query = (
@@ -41,6 +59,9 @@ def person_capture_rows(engine: Engine) -> Iterator[tuple[str, set[str], dict]]:
             Record.event_date,
             Record.birth_place,
             Record.event_place,
+            Record.given_name,
+            Record.family_name,
+            Record.full_name,
         )
         .join(Source, Source.id == Membership.source_id)
         .join(
@@ -57,12 +78,25 @@ def person_capture_rows(engine: Engine) -> Iterator[tuple[str, set[str], dict]]:
     sources: set[str] = set()
     facts: dict = {}
     with engine.connect() as conn:
-        for pid, source, sex, birth, age, event, birth_place, event_place in conn.execute(query):
+        for (
+            pid,
+            source,
+            sex,
+            birth,
+            age,
+            event,
+            birth_place,
+            event_place,
+            given,
+            family,
+            full,
+        ) in conn.execute(query):
             if pid != current:
                 if current is not None:
-                    yield current, sources, _strata(facts)
-                current, sources, facts = pid, set(), {"years": [], "births": [], "ages": []}
+                    yield from _row(current, sources, facts, left_out)
+                current, sources, facts = pid, set(), {"years": [], "births": [], "ages": [], "named": False}
             sources.add(source)
+            facts["named"] = facts["named"] or identifiable(given, family, full)
             facts.setdefault("sex", sex)
             facts["sex"] = facts["sex"] or sex
             if event:
@@ -78,7 +112,16 @@ def person_capture_rows(engine: Engine) -> Iterator[tuple[str, set[str], dict]]:
                         facts["governorate"] = governorate
                         break
     if current is not None:
-        yield current, sources, _strata(facts)
+        yield from _row(current, sources, facts, left_out)
+
+
+def _row(
+    pid: str, sources: set[str], facts: dict, left_out: list[str] | None
+) -> Iterator[tuple[str, set[str], dict]]:
+    if facts["named"]:
+        yield pid, sources, _strata(facts)
+    elif left_out is not None:
+        left_out.append(pid)
 
 
 def _strata(facts: dict) -> dict:
