@@ -39,6 +39,7 @@ FEATURE_COLUMNS = (
     "given_family_block",
     "given_family_skel_block",
     "given_father_block",
+    "birth_day_date",
 )
 
 # A given+family name pair shared by more records than this is too common to block on alone
@@ -144,12 +145,15 @@ def feature_frame(records: Iterable[dict], place_lookup: PlaceLookup | None = No
                 None,
                 None,
                 None,
+                None,
             )
         )
     frame = pd.DataFrame.from_records(rows, columns=list(FEATURE_COLUMNS))
     frame["given_family_block"] = rare_name_pairs(frame, "given_key", "family_key")
     frame["given_family_skel_block"] = rare_name_pairs(frame, "given_skel", "family_skel")
     frame["given_father_block"] = rare_name_pairs(frame, "given_key", "father_key")
+    # Only a full date is specific enough to block on; "1985" alone would pair a year's births.
+    frame["birth_day_date"] = frame["birth_date"].where(frame["birth_precision"] == "day")
     for column in ("birth_year", "birth_month", "birth_day", "event_year"):
         frame[column] = frame[column].astype("Int64")
     return frame

@@ -27,10 +27,11 @@ DETERMINISTIC_RULES = (
 DETERMINISTIC_RECALL = 0.25
 
 # EM passes, each blocked on fields that are independent of the ones it trains: a pass blocked on
-# names learns what dates, places and ids say, and a pass blocked on the birth date learns names.
+# names learns what dates, places and ids say, and a pass blocked on the full birth date learns names.
 EM_BLOCKS = (
     ("given_key", "family_key"),
-    ("birth_date",),
+    ("birth_year", "mother_key", "birth_governorate_id"),
+    ("birth_day_date",),
     ("national_id",),
 )
 

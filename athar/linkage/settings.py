@@ -134,8 +134,8 @@ BLOCKING_RULES: tuple[str, ...] = (
     _rule("given_family_block"),
     _rule("given_family_skel_block"),
     _rule("given_father_block"),
-    _rule("birth_date", "father_key"),
-    _rule("birth_date", "family_skel"),
+    _rule("birth_day_date", "father_key"),
+    _rule("birth_day_date", "family_skel"),
     # a family-first name read as given-first: "Jendi Isa Muhammad", "Khalil Muhammad Abdallah"
     f"l.given_key = r.family_key AND l.family_key = r.given_key AND {SAME_SEX_OR_UNKNOWN}",
     # (Splink puts the lower id on the left, so an asymmetric rule is written both ways round.)
