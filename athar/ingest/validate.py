@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 from athar.ingest.mapping import Mapping
 from athar.ingest.values import (
@@ -65,7 +65,7 @@ class RowValidator:
             "national_id": parse_national_id,
             "age": parse_age,
             "record_id": parse_record_id,
-        }.get(canonical, clean_text)
+        }.get(canonical, _clean_text_cached)
         return _memoised(parser) if canonical in ("sex", "age") else parser
 
     def canonical(self, raw: dict[str, str]) -> dict[str, object] | Problem:
@@ -98,6 +98,10 @@ class RowValidator:
         if len(problems) == 1:
             return Problem(*problems[0])
         return Problem(", ".join(f for f, _ in problems), "; ".join(f"{f}: {r}" for f, r in problems))
+
+
+# Names and places repeat across rows; lru_cache is C code, cheaper than collapsing spaces again.
+_clean_text_cached = lru_cache(maxsize=200_000)(clean_text)
 
 
 def _memoised(parse: Callable[[str], object], limit: int = 100_000) -> Callable[[str], object]:
