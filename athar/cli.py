@@ -427,7 +427,10 @@ def estimate(
     by: StrataOption = None,
     method: Annotated[str, typer.Option(help="loglinear, lcmcr or both.")] = "loglinear",
     criterion: Annotated[str, typer.Option(help="Model choice: bic or aic.")] = "bic",
-    interval: Annotated[str, typer.Option(help="profile or bootstrap.")] = "profile",
+    interval: Annotated[str, typer.Option(help="profile, wald-log or bca (bootstrap).")] = "profile",
+    search: Annotated[
+        str, typer.Option(help="Model search: auto, exhaustive, downhill or stepwise.")
+    ] = "auto",
     seed: Annotated[int | None, typer.Option(help="Seed for bootstrap and LCMCR.")] = None,
     db: DbOption = None,
     json_out: JsonFlag = False,
