@@ -226,3 +226,13 @@ def test_only_records_with_given_and_family_name_make_a_person_identifiable():
     assert identifiable(None, None, "Mohammad Abdulrahman Al-Hamoud")
     assert not identifiable(None, None, "محمد")
     assert not identifiable(None, None, None)
+
+
+def test_blocking_report_counts_pairs_per_rule(store_copy):
+    summary = link(store_copy, LinkOptions(user="test", full=True, blocking_report=True))
+    rules = summary.blocking
+    assert len(rules) >= 10
+    assert all(r["pairs"] >= 0 for r in rules)
+    assert rules[-1]["cumulative"] == sum(r["pairs"] for r in rules)
+    # every scored pair came from some rule, and blocking stays far from all pairs
+    assert summary.pairs_scored <= rules[-1]["cumulative"] < summary.records * 10

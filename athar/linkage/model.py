@@ -121,3 +121,29 @@ def predict(linker: Linker, threshold_match_probability: float = 0.01) -> pd.Dat
     scored = linker.inference.predict(threshold_match_probability=threshold_match_probability)
     frame = scored.as_pandas_dataframe()
     return frame[["unique_id_l", "unique_id_r", "match_probability", "match_weight"]]
+
+
+def blocking_report(db_api: Any, features: pd.DataFrame, rules: list[Any] | None = None) -> list[dict]:
+    """Pairs each prediction blocking rule generates beyond the rules before it (exact counts)."""
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    from athar.linkage.settings import BLOCKING_RULES
+
+    table = db_api.register(features, table_name=f"athar_blocking_{uuid.uuid4().hex[:8]}")
+    records = count_comparisons_from_blocking_rules(
+        table,
+        blocking_rules=list(rules or BLOCKING_RULES),
+        link_type="dedupe_only",
+        record_sample_proportion=1.0,
+    )
+    out = []
+    for record in records:
+        row = record if isinstance(record, dict) else vars(record)
+        out.append(
+            {
+                "rule": str(row.get("blocking_rule", "")),
+                "pairs": int(row.get("marginal_comparison_count", row.get("row_count", 0))),
+                "cumulative": int(row.get("cumulative_comparison_count", 0)),
+            }
+        )
+    return out

@@ -51,6 +51,7 @@ class LinkOptions:
     review_low: float = 0.3
     review_high: float = 0.97
     keep_pairs_above: float = 0.05
+    blocking_report: bool = False
     user: str = "athar"
 
 
@@ -70,6 +71,7 @@ class LinkSummary:
     judgements_applied: int
     judgement_conflicts: int
     seconds: dict[str, float] = field(default_factory=dict)
+    blocking: list[dict] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -184,6 +186,12 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
     features["is_new"] = is_new
     lap("features")
 
+    blocking: list[dict] = []
+    if options.blocking_report and records:
+        say("counting the pairs each blocking rule generates")
+        blocking = splink_model.blocking_report(db_api_for(options.engine, options.spark_master), features)
+        lap("blocking_report")
+
     scored: dict[tuple[RecordKey, RecordKey], tuple[float, float]] = {}
     trained: dict | None = None
     if records and (not incremental or new_keys):
@@ -273,6 +281,7 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
             judgements_applied=len(must) + len(cannot),
             judgement_conflicts=len(result.conflicts),
             seconds=timings,
+            blocking=blocking,
         )
         run_summary = {
             **summary.as_json(),
