@@ -147,7 +147,16 @@ class Quarantine(Base):
     reason: Mapped[str] = mapped_column(Text)
 
 
-class Judgement(Base):
+class RecordPair:
+    """Two records, each by (source name, record id): the key a pair keeps across record versions."""
+
+    left_source: Mapped[str] = mapped_column(String(200))
+    left_record_id: Mapped[str] = mapped_column(String(200))
+    right_source: Mapped[str] = mapped_column(String(200))
+    right_record_id: Mapped[str] = mapped_column(String(200))
+
+
+class Judgement(RecordPair, Base):
     """A reviewer's decision on a pair of records.
 
     Append-only: a later judgement on the same pair supersedes an earlier one.
@@ -158,10 +167,6 @@ class Judgement(Base):
         Index("ix_judgements_pair", "left_source", "left_record_id", "right_source", "right_record_id"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    left_source: Mapped[str] = mapped_column(String(200))
-    left_record_id: Mapped[str] = mapped_column(String(200))
-    right_source: Mapped[str] = mapped_column(String(200))
-    right_record_id: Mapped[str] = mapped_column(String(200))
     decision: Mapped[str] = mapped_column(String(10))  # same | different | unsure
     user_name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -255,17 +260,13 @@ class LinkRun(Base):
     summary: Mapped[dict | None] = mapped_column(JSON)
 
 
-class LinkPair(Base):
+class LinkPair(RecordPair, Base):
     """A scored pair of records kept for clustering, review and incremental runs."""
 
     __tablename__ = "link_pairs"
     __table_args__ = (Index("ix_link_pairs_left", "left_source", "left_record_id"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("link_runs.id"), index=True)
-    left_source: Mapped[str] = mapped_column(String(200))
-    left_record_id: Mapped[str] = mapped_column(String(200))
-    right_source: Mapped[str] = mapped_column(String(200))
-    right_record_id: Mapped[str] = mapped_column(String(200))
     match_probability: Mapped[float] = mapped_column(Float)
     match_weight: Mapped[float] = mapped_column(Float)
 
@@ -285,7 +286,7 @@ class PersonEvent(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class ReviewTask(Base):
+class ReviewTask(RecordPair, Base):
     """An uncertain pair put before a reviewer; it is done once a judgement on the pair exists."""
 
     __tablename__ = "review_tasks"
@@ -294,10 +295,6 @@ class ReviewTask(Base):
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("link_runs.id"), index=True)
-    left_source: Mapped[str] = mapped_column(String(200))
-    left_record_id: Mapped[str] = mapped_column(String(200))
-    right_source: Mapped[str] = mapped_column(String(200))
-    right_record_id: Mapped[str] = mapped_column(String(200))
     match_probability: Mapped[float] = mapped_column(Float)
     priority: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
