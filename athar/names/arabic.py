@@ -130,11 +130,13 @@ _DIVINE_RASM = frozenset(rasm(w) for w in _DIVINE.split())
 _ABD_RASM = rasm("عبد")
 
 
+_ARABIC_CHAR = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufefc]")
+
+
 def is_arabic(s: str) -> bool:
-    """True when the string holds at least one Arabic-script letter."""
-    return any(
-        "\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufefc" or "\u0750" <= ch <= "\u077f" for ch in s
-    )
+    """True when the string holds at least one Arabic-script character (U+0600–06FF, 0750–077F,
+    FB50–FEFC)."""
+    return _ARABIC_CHAR.search(s) is not None
 
 
 def join_compounds(tokens: list[str]) -> list[str]:

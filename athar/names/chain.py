@@ -44,20 +44,18 @@ class NameChain:
         return (self.given, self.father, self.grandfather, self.family)
 
 
+def _caps(word: str) -> bool:
+    """A word in capitals: at least two letters, every cased one upper-case."""
+    return word.isupper() and sum(c.isalpha() for c in word) >= 2
+
+
 def _caps_family_prefix(raw: str) -> tuple[str, str] | None:
     """Split 'ALHAMOUD Mhd Abd al-Rahman' into ('ALHAMOUD', 'Mhd Abd al-Rahman')."""
-    if is_arabic(raw):
-        return None
     words = raw.split()
-    if len(words) < 2:
+    if len(words) < 2 or not _caps(words[0]) or is_arabic(raw):
         return None
-
-    def caps(w: str) -> bool:
-        letters = [c for c in w if c.isalpha()]
-        return len(letters) >= 2 and all(c.isupper() for c in letters)
-
-    flags = [caps(w) for w in words]
-    if all(flags) or not flags[0]:
+    flags = [_caps(w) for w in words]
+    if all(flags):
         return None
     k = 0
     while k < len(words) and flags[k]:

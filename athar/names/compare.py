@@ -70,6 +70,7 @@ def _loose(key: str) -> str:
     return key.translate(_LOOSE)
 
 
+@lru_cache(maxsize=400_000)
 def _identity(part: str) -> tuple[str, str | None]:
     """Key and known Arabic name of a normalized part; a part of several words has their keys
     run together (al-Haj Ali = الحاج علي = Alhajali) and no single known name."""
@@ -93,8 +94,8 @@ def _token_similarity(a: str, b: str) -> float:
         # a two-word name against a one-word one (محمد خير / محمد): no prefix bonus
         return Indel.normalized_similarity(ka, kb)
     s = _jw(ka, kb)
-    latin_side = not (is_arabic(a) and is_arabic(b))
-    if latin_side and _loose(ka) == _loose(kb):
+    both_arabic = is_arabic(a) and is_arabic(b)
+    if not both_arabic and _loose(ka) == _loose(kb):
         # e/i and d/z are the letters romanizations disagree on most (Karem/Karim, Daher/Zaher)
         s = max(s, 0.93)
     elif ra is not None and rb is not None:
@@ -103,8 +104,8 @@ def _token_similarity(a: str, b: str) -> float:
             s -= 0.2
     elif skeleton_of_key(ka) == skeleton_of_key(kb):
         s = max(s, 0.93)
-    if is_arabic(a) and is_arabic(b) and rasm(a) == rasm(b):
-        s = max(s, 0.93)  # same letter shapes, different dots: most likely one name misread
+    if both_arabic and s < 0.93 and rasm(a) == rasm(b):
+        s = 0.93  # same letter shapes, different dots: most likely one name misread
     return max(s, 0.0)
 
 
@@ -121,6 +122,10 @@ def part_similarity(a: str | None, b: str | None) -> float:
 # A different father is strong evidence against (namesakes share given and family names);
 # a different given name is strong evidence against (siblings share everything else).
 _WEIGHTS = ((3.0, 7.0), (2.5, 6.0), (1.5, 3.0), (3.0, 5.0))
+# Weighting agreement by the Levantine token frequencies was measured (bench/names.py) and lowered
+# recall on the synthetic pairs: the Palestinian list does not rank Syrian family names. Off until
+# linkage supplies term frequencies from the data itself.
+_USE_RARITY = False
 _PRIOR = -1.0  # most pairs of names are of different people
 _PIVOT = 0.86  # key similarity with no evidence either way
 _SPAN = 0.12
@@ -151,10 +156,38 @@ def _score(pa: tuple, pb: tuple) -> float:
     total = 0.0
     for x, y, (agree, disagree) in zip(pa, pb, _WEIGHTS, strict=True):
         if x and y:
-            t = _evidence(_token_similarity(x, y), agree, disagree)
-            if t > 0 and _USE_RARITY:
-                t *= _rarity(x)
-            total += t
+            t = (_token_similarity(x, y) - _PIVOT) / _SPAN  # _evidence, inlined: the hot loop
+            if t >= 0:
+                total += agree * t * (_rarity(x) if _USE_RARITY else 1.0)
+            else:
+                total += disagree * (t if t > -1.0 else -1.0)
+    return total
+
+
+# The most one part can add (similarity 1.0, and the rarest name when rarity is on), and the order
+# in which _score_above looks at parts: the heaviest disagreements first, so that a reading that
+# cannot win is given up after one or two comparisons.
+_AGREE_MAX = tuple(agree * (1.0 - _PIVOT) / _SPAN * (1.15 if _USE_RARITY else 1.0) for agree, _ in _WEIGHTS)
+_ORDER = (0, 3, 1, 2)
+
+
+def _score_above(pa: tuple, pb: tuple, need: float) -> float | None:
+    """``_score(pa, pb)`` when it exceeds ``need``, else None, comparing no more parts than it must."""
+    shared = [i for i in _ORDER if pa[i] and pb[i]]
+    room = sum(_AGREE_MAX[i] for i in shared)
+    if room <= need:
+        return None
+    total = 0.0
+    for i in shared:
+        room -= _AGREE_MAX[i]
+        x = pa[i]
+        t = (_token_similarity(x, pb[i]) - _PIVOT) / _SPAN
+        if t >= 0:
+            total += _WEIGHTS[i][0] * t * (_rarity(x) if _USE_RARITY else 1.0)
+        else:
+            total += _WEIGHTS[i][1] * (t if t > -1.0 else -1.0)
+        if total + room <= need:
+            return None
     return total
 
 
@@ -205,7 +238,12 @@ def _fits(reading: tuple, other: tuple) -> bool:
     """A family-less reading must face a chain that has every part it fills, and a family name."""
     if reading[3] is not None:
         return True
-    return other[3] is not None and all(o is not None for r, o in zip(reading, other, strict=False) if r)
+    return (
+        other[3] is not None
+        and (reading[0] is None or other[0] is not None)
+        and (reading[1] is None or other[1] is not None)
+        and (reading[2] is None or other[2] is not None)
+    )
 
 
 @lru_cache(maxsize=100_000)
@@ -227,21 +265,21 @@ def name_similarity(a: str, b: str) -> float:
     best = _score(ra[0][0], rb[0][0])
     if best > _CONFIDENT:
         return _logistic(best + _PRIOR)  # other readings could only add to a sure match
-    for pa, pen_a in ra:
-        for pb, pen_b in rb:
-            if pen_a + pen_b == 0 or (pen_a and pen_b) or not (_fits(pa, pb) and _fits(pb, pa)):
+    # one side read otherwise, the other as parsed
+    base_a, base_b = ra[0][0], rb[0][0]
+    for alts, base, flip in ((ra, base_b, False), (rb, base_a, True)):
+        for i in range(1, len(alts)):
+            alt, pen = alts[i]
+            pa, pb = (base, alt) if flip else (alt, base)
+            if not (_fits(pa, pb) and _fits(pb, pa)):
                 continue
-            s = _score(pa, pb) - pen_a - pen_b
-            if s > best:
-                best = s
+            s = _score_above(pa, pb, best + pen)
+            if s is not None:
+                best = s - pen
     return _logistic(best + _PRIOR)
 
 
 _CONFIDENT = 7.0
-# Weighting agreement by the Levantine token frequencies was measured (bench/names.py) and lowered
-# recall on the synthetic pairs: the Palestinian list does not rank Syrian family names. Off until
-# linkage supplies term frequencies from the data itself.
-_USE_RARITY = False
 
 
 def _logistic(x: float) -> float:

@@ -223,13 +223,16 @@ def _token_key(tok: str) -> str:
     return token_identity(tok)[0]
 
 
+_ASCII_LETTER = re.compile("[A-Za-z]")
+
+
 def normalize_name(s: str) -> str:
     """Normalize a name in either (or mixed) script: each run is folded by its script's rules."""
     if not s:
         return ""
     if is_arabic(s):
         ar = normalize_arabic(s)
-        if ar.isascii() or not any(ch.isascii() and ch.isalpha() for ch in ar):
+        if ar.isascii() or _ASCII_LETTER.search(ar) is None:
             return ar
         return " ".join(t if is_arabic(t) else normalize_latin(t) for t in ar.split())
     return normalize_latin(s)

@@ -99,6 +99,8 @@ TITLES = {
     ),
     **dict.fromkeys(("albu", "albou", "elbou", "elbu", "bou", "bu"), "bu"),
 }
+# Titles glued to their article (alhajrahmoun, elcheikhdaoud), in TITLES' order.
+_ARTICLE_TITLE_FORMS = tuple(form for form in TITLES if form.startswith(("al", "el")))
 _SUN = ("sh", "th", "dh", "ts", "t", "d", "r", "z", "s", "n", "l")
 SUN_ARTICLES = {v + c: c for v in "aeu" for c in _SUN}
 # Words that open a compound with the next word.
@@ -203,6 +205,7 @@ def _strip_article(tok: str) -> str:
     return tok
 
 
+@lru_cache(maxsize=100_000)
 def _canonical_token(tok: str) -> str:
     tok = ABBREVIATIONS.get(tok, tok)
     if tok.startswith("abd") and len(tok) > 5:
@@ -237,15 +240,11 @@ def _join_titles(tokens: list[str]) -> list[str]:
             out.append(TITLES[tok] + tokens[i + 1].removeprefix("al"))
             i += 2
             continue
-        for form, title in TITLES.items():
-            if (
-                tok.startswith(form)
-                and tok != form
-                and form.startswith(("al", "el"))
-                and len(tok) > len(form) + 2
-            ):
-                tok = title + tok[len(form) :]  # alhajrahmoun -> hajrahmoun
-                break
+        if tok.startswith(_ARTICLE_TITLE_FORMS):
+            for form in _ARTICLE_TITLE_FORMS:
+                if tok.startswith(form) and len(tok) > len(form) + 2:
+                    tok = TITLES[form] + tok[len(form) :]  # alhajrahmoun -> hajrahmoun
+                    break
         out.append(tok)
         i += 1
     return out
