@@ -79,6 +79,18 @@ def _identity(part: str) -> tuple[str, str | None]:
     return "".join(token_identity(t)[0] for t in part.split()), None
 
 
+_FOLD_KNOWN_PENALTY = 0.1
+
+
+def _spelled_known(part: str) -> bool:
+    """Whether a part is a known name as written (محمد, Mohammed), not merely by a coarse fold of
+    its spelling or a corrected dot (Jammil, مجمد): only then does a near miss against another
+    known name count as two different names."""
+    if is_arabic(part):
+        return part in DICTIONARY.latin
+    return part in DICTIONARY.by_spelling
+
+
 @lru_cache(maxsize=500_000)
 def _token_similarity(a: str, b: str) -> float:
     """Similarity of two normalized parts (one token, or several joined by spaces)."""
@@ -99,9 +111,10 @@ def _token_similarity(a: str, b: str) -> float:
         # e/i and d/z are the letters romanizations disagree on most (Karem/Karim, Daher/Zaher)
         s = max(s, 0.93)
     elif ra is not None and rb is not None:
-        # two different names the dictionary knows (محمد, محمود): close spelling is no evidence
+        # two different names the dictionary knows (محمد, محمود): close spelling is no evidence;
+        # less sure when a side is known only by the fold of its spelling (Jammil, Mouhamad)
         if s < 0.96:
-            s -= 0.2
+            s -= 0.2 if _spelled_known(a) and _spelled_known(b) else _FOLD_KNOWN_PENALTY
     elif skeleton_of_key(ka) == skeleton_of_key(kb):
         s = max(s, 0.93)
     if both_arabic and s < 0.93 and rasm(a) == rasm(b):

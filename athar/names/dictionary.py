@@ -85,6 +85,8 @@ def _compound_ok(arabic: str, latin: str) -> bool:
 
 
 OCR_MIN_FREQUENCY = 200
+# Words that are never a name on their own (الله closes عبد الله, سعد الله): no Latin token means them.
+_NOT_ALONE = frozenset({"الله"})
 
 
 def load() -> NameDictionary:
@@ -148,6 +150,9 @@ def load() -> NameDictionary:
             shapes[k] = (rank, arabic)
     d.by_rasm = {k: arabic for k, (_, arabic) in shapes.items()}
     d.by_fold = {fold: arabic for fold, (_, _, arabic) in claims.items()}
+    for table in (d.by_fold, d.by_spelling):
+        for k in [k for k, arabic in table.items() if arabic in _NOT_ALONE]:
+            del table[k]
     d.by_spelling = {tok: arabic for tok, (_, _, arabic) in spelled.items()}
     return d
 

@@ -105,7 +105,7 @@ def romanize_rules(tok: str) -> str:
 
 
 # --- the fold: Latin spelling -> comparison key ---------------------------------------------------
-_DIGRAPHS = re.compile(r"^ou(?=[aeiy])|dsch|tsch|sch|tch|dzh|dj|dh|th|kh|gh|sh|ch|ph|ck|zh|[qcxvpg]")
+_DIGRAPHS = re.compile(r"^ou(?=[aeiy])|dsch|tsch|sch|tch|dzh|dj|dh|th|kh|gh|sh|ch|ph|ck|zh|c[eiy]|[qcxvpg]")
 _DIGRAPH_MAP = {
     "dsch": "j",
     "tsch": "c",
@@ -126,6 +126,9 @@ _DIGRAPH_MAP = {
     "zh": "j",
     "q": "k",
     "c": "k",
+    "ce": "se",  # French c before e, i, y is s (Yacine, Cyrine, Lucie)
+    "ci": "si",
+    "cy": "sy",
     "x": "ks",
     "v": "f",
     "p": "b",
@@ -134,7 +137,7 @@ _ENDINGS = re.compile(r"(?<=[^aeiou])(?:ine|yne)$|(?<=[^aeiou])(?:ane)$|(?:eh|ah
 _DIPH_Y = re.compile(r"[aei][iy](?=[^aeiouy]|$)")
 _DIPH_W = re.compile(r"(?:[ao][wu]|ow|aou)(?=[^aeiouw]|$)")
 _VOWELS = str.maketrans({"o": "u", "y": "i"})
-_SEMI = re.compile(r"(?<=[aeiu])y(?=[aeiu])|^y(?=[aeiu])|(?<=[aeiu])w(?=[aeiu])|^w(?=[aeiu])")
+_SEMI = re.compile(r"(?<=[aeiou])y(?=[aeiou])|^y(?=[aeiou])|(?<=[aeiou])w(?=[aeiou])|^w(?=[aeiou])")
 _REPEAT = re.compile(r"(.)\1+")
 _SKELETON_DROP = re.compile(r"(?<!^)[aeiuwy]|^[aeiu]")
 
