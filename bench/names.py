@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import random
 import sys
 import time
@@ -109,6 +110,67 @@ def failures(pairs, scores, k: int) -> dict:
     neg = [i for i in idx[::-1] if not pairs[i][2]][:k]
     fmt = lambda i: [pairs[i][0], pairs[i][1], pairs[i][3], round(scores[i], 3)]  # noqa: E731
     return {"missed_true_pairs": [fmt(i) for i in pos], "top_false_pairs": [fmt(i) for i in neg]}
+
+
+# --- (a) what the names can tell at all ------------------------------------------------------------
+def ceiling(pairs: list[tuple[str, str, bool, str]], fmr: float = 0.01) -> dict:
+    """The best recall at ``fmr`` any function of the two names could reach on these pairs.
+
+    A pair is *uninformative* when at least one side writes no father and both sides agree exactly
+    (same name_key) on the given and the family name: a namesake written so says precisely what a
+    true pair written so says. Such negatives must stay below the threshold, and the true pairs
+    like them with them, except for the share of the false-match budget they can fill (a threshold
+    that cuts through a tie admits as many of each, proportionally).
+
+    * ``ceiling_recall_at_1pct_fmr``: every other pair separated perfectly; the uninformative true
+      pairs admitted in proportion to the budget left for their namesakes.
+    * ``..._strict``: the same with ties kept out (as recall_at_fmr counts: strictly above).
+    * ``..._monotone``: for a function that scores exact agreement at least as high as any other
+      agreement, every true pair with a side missing its father scores at most what the
+      uninformative namesakes score, so they all share that tie.
+    * ``..._knowing_name_frequencies``: the ceiling for a function that also knew how common each
+      given+family name is in this very sample (uninformative pairs grouped by their names, groups
+      ranked by their share of true pairs): what term frequencies could add at best.
+    """
+    n_pos = sum(1 for p in pairs if p[2])
+    n_neg = len(pairs) - n_pos
+    budget = fmr * n_neg
+    groups: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    pos_fatherless = 0
+    by_kind: dict[str, int] = defaultdict(int)
+    for a, b, same, kind in pairs:
+        ca, cb = names.parse_name_chain(a), names.parse_name_chain(b)
+        if ca.father and cb.father:
+            continue
+        pos_fatherless += same
+        g, f = names.name_key(ca.given or ""), names.name_key(ca.family or "")
+        if g and f and g == names.name_key(cb.given or "") and f == names.name_key(cb.family or ""):
+            groups[(g, f)][0 if same else 1] += 1
+            by_kind[kind] += 1
+    pos_u = sum(v[0] for v in groups.values())
+    neg_u = sum(v[1] for v in groups.values())
+
+    def admitted(pos: int, neg: int) -> float:
+        return pos * min(1.0, budget / neg) if neg else pos
+
+    fine, left = float(n_pos - pos_u), budget
+    for p, q in sorted(groups.values(), key=lambda v: -(v[0] / v[1]) if v[1] else -math.inf):
+        take = min(1.0, left / q) if q else 1.0
+        fine += p * take
+        left -= q * take
+    return {
+        "uninformative_false_pairs": neg_u,
+        "uninformative_false_share": round(neg_u / n_neg, 4),
+        "uninformative_true_pairs": pos_u,
+        "uninformative_by_kind": dict(sorted(by_kind.items())),
+        "true_pairs_with_a_side_without_father": pos_fatherless,
+        "ceiling_recall_at_1pct_fmr": round((n_pos - pos_u + admitted(pos_u, neg_u)) / n_pos, 4),
+        "ceiling_recall_at_1pct_fmr_strict": round((n_pos - pos_u) / n_pos, 4),
+        "ceiling_recall_at_1pct_fmr_monotone": round(
+            (n_pos - pos_fatherless + admitted(pos_fatherless, neg_u)) / n_pos, 4
+        ),
+        "ceiling_recall_at_1pct_fmr_knowing_name_frequencies": round(fine / n_pos, 4),
+    }
 
 
 # --- (b) Wikidata tokens ------------------------------------------------------------------------
@@ -243,12 +305,21 @@ def main() -> None:
         log(f"(a) subset where both names carry a father: {len(both)} pairs")
         ours_both, _ = evaluate(both, names.name_similarity, "ours, both fathers    ")
         base_both, _ = evaluate(both, baseline_similarity, "baseline, both fathers")
+        ceil = ceiling(synth)
+        log(f"(a) ceiling: {ceil}")
         result["a_synth"] = {
             "status": "ok",
+            "seed": args.seed,
             "n_pairs": len(synth),
             "ours": ours,
             "baseline": base,
-            "both_names_with_father": {"n_pairs": len(both), "ours": ours_both, "baseline": base_both},
+            "ceiling": ceil,
+            "both_names_with_father": {
+                "what": "the fair test: both names carry a father, so a namesake can be told apart",
+                "n_pairs": len(both),
+                "ours": ours_both,
+                "baseline": base_both,
+            },
             "failures": failures(synth, scores, args.failures),
         }
 
