@@ -91,35 +91,77 @@ def _spelled_known(part: str) -> bool:
     return part in DICTIONARY.by_spelling
 
 
-@lru_cache(maxsize=500_000)
-def _token_similarity(a: str, b: str) -> float:
+@lru_cache(maxsize=400_000)
+def _part_features(part: str) -> tuple[str, str | None, bool, str, str, bool, str | None, int]:
+    """Everything _token_similarity needs of one part, computed once per distinct part: key, known
+    Arabic name, script, loose key, skeleton, known as spelled, dotless shape, number of words."""
+    key, known = _identity(part)
+    arabic = is_arabic(part)
+    return (
+        key,
+        known,
+        arabic,
+        _loose(key),
+        skeleton_of_key(key),
+        _spelled_known(part),
+        rasm(part) if arabic else None,
+        part.count(" "),
+    )
+
+
+class _PairCache(dict):
+    """Cache of a function of two strings keyed by one string (no key tuples for the garbage
+    collector to walk); emptied when full; ``cache_clear`` as functools' caches have."""
+
+    def __init__(self, fn, maxsize: int) -> None:
+        super().__init__()
+        self.fn, self.maxsize = fn, maxsize
+        self.__wrapped__ = fn
+        self.__doc__ = fn.__doc__
+        self.cache_clear = self.clear  # on the instance: the class itself is no cache to clear
+
+    def __call__(self, a: str, b: str) -> float:
+        key = a + "\x1f" + b
+        try:
+            return self[key]
+        except KeyError:
+            if len(self) >= self.maxsize:
+                self.clear()
+            value = self[key] = self.fn(a, b)
+            return value
+
+
+def _token_similarity_uncached(a: str, b: str) -> float:
     """Similarity of two normalized parts (one token, or several joined by spaces)."""
     if a == b:
         return 1.0
-    ka, ra = _identity(a)
-    kb, rb = _identity(b)
+    ka, ra, ar_a, loose_a, skel_a, spelled_a, rasm_a, words_a = _part_features(a)
+    kb, rb, ar_b, loose_b, skel_b, spelled_b, rasm_b, words_b = _part_features(b)
     if ka == kb:
         return 0.98
     if not ka or not kb:
         return 0.0
-    if a.count(" ") != b.count(" "):
+    if words_a != words_b:
         # a two-word name against a one-word one (محمد خير / محمد): no prefix bonus
         return Indel.normalized_similarity(ka, kb)
     s = _jw(ka, kb)
-    both_arabic = is_arabic(a) and is_arabic(b)
-    if not both_arabic and _loose(ka) == _loose(kb):
+    both_arabic = ar_a and ar_b
+    if not both_arabic and loose_a == loose_b:
         # e/i and d/z are the letters romanizations disagree on most (Karem/Karim, Daher/Zaher)
         s = max(s, 0.93)
     elif ra is not None and rb is not None:
         # two different names the dictionary knows (محمد, محمود): close spelling is no evidence;
         # less sure when a side is known only by the fold of its spelling (Jammil, Mouhamad)
         if s < 0.96:
-            s -= 0.2 if _spelled_known(a) and _spelled_known(b) else _FOLD_KNOWN_PENALTY
-    elif skeleton_of_key(ka) == skeleton_of_key(kb):
+            s -= 0.2 if spelled_a and spelled_b else _FOLD_KNOWN_PENALTY
+    elif skel_a == skel_b:
         s = max(s, 0.93)
-    if both_arabic and s < 0.93 and rasm(a) == rasm(b):
+    if both_arabic and s < 0.93 and rasm_a == rasm_b:
         s = 0.93  # same letter shapes, different dots: most likely one name misread
     return max(s, 0.0)
+
+
+_token_similarity = _PairCache(_token_similarity_uncached, 500_000)
 
 
 def part_similarity(a: str | None, b: str | None) -> float:
@@ -260,8 +302,18 @@ def _fits(reading: tuple, other: tuple) -> bool:
 
 
 @lru_cache(maxsize=100_000)
-def _chain_readings(full: str) -> tuple[tuple[tuple, float], ...]:
-    return tuple(_readings(parse_name_chain(full)))
+def _chain_readings(full: str) -> tuple:
+    """The readings of a full name, flat: five items (given, father, grandfather, family, penalty)
+    a reading, the parse first. Flat, and parsed without filling parse_name_chain's cache, because
+    a cache of many small containers is what Python's garbage collector spends its time walking."""
+    out: list = []
+    for parts, pen in _readings(_parse_uncached(full)):
+        out.extend(parts)
+        out.append(pen)
+    return tuple(out)
+
+
+_parse_uncached = getattr(parse_name_chain, "__wrapped__", parse_name_chain)
 
 
 def name_similarity(a: str, b: str) -> float:
@@ -273,23 +325,28 @@ def name_similarity(a: str, b: str) -> float:
     "no evidence either way".
     """
     ra, rb = _chain_readings(a or ""), _chain_readings(b or "")
-    if (not ra[0][0][0] and not ra[0][0][3]) or (not rb[0][0][0] and not rb[0][0][3]):
+    if (not ra[0] and not ra[3]) or (not rb[0] and not rb[3]):
         return 0.0
-    best = _score(ra[0][0], rb[0][0])
+    base_a, base_b = ra[:4], rb[:4]
+    best = _score(base_a, base_b)
     if best > _CONFIDENT:
         return _logistic(best + _PRIOR)  # other readings could only add to a sure match
     # one side read otherwise, the other as parsed
-    base_a, base_b = ra[0][0], rb[0][0]
     for alts, base, flip in ((ra, base_b, False), (rb, base_a, True)):
-        for i in range(1, len(alts)):
-            alt, pen = alts[i]
+        for i in range(5, len(alts), 5):
+            alt, pen = alts[i : i + 4], alts[i + 4]
             pa, pb = (base, alt) if flip else (alt, base)
             if not (_fits(pa, pb) and _fits(pb, pa)):
                 continue
-            s = _score_above(pa, pb, best + pen)
+            s = _score_above(pa, pb, max(best, _HOPELESS) + pen)
             if s is not None:
                 best = s - pen
     return _logistic(best + _PRIOR)
+
+
+# Another reading is only looked for when it could lift the score above this (similarity 0.01):
+# below it, names are different whichever way they are read, and the parse's own score stands.
+_HOPELESS = -6.7
 
 
 _CONFIDENT = 7.0
