@@ -70,3 +70,19 @@ def test_arabize_returns_arabic_for_known_latin_names():
 
 def test_arabize_returns_none_when_a_name_is_unknown():
     assert arabize("Mohammed Xqzwv") is None
+
+
+@pytest.mark.parametrize("latin", ["Yossof", "Yousouf", "Yusuf", "Youssef"])
+def test_y_before_o_stays_a_consonant_so_yossof_keys_as_yusef(latin):
+    # y/w before o were folded to the vowel i/u: Yossof gave 'iusuf', never يوسف's key
+    assert name_key(latin) == name_key("يوسف")
+
+
+@pytest.mark.parametrize(("latin", "arabic"), [("Yacine", "ياسين"), ("Cyrine", "سيرين")])
+def test_french_c_before_e_or_i_is_s(latin, arabic):
+    assert name_key(latin) == name_key(arabic)
+
+
+def test_ala_is_no_spelling_of_allah():
+    # الله closes عبد الله and is never a name alone: Ala (علاء) must not resolve to it
+    assert name_key("Ala") == name_key("Alaa") == name_key("علاء")

@@ -207,11 +207,17 @@ def _rarity(part: str) -> float:
     return 1.15 - 0.45 * min(1.0, math.log1p(freq) / _MAX_FREQUENCY)
 
 
+def _similarity(x: str, y: str) -> float:
+    """_token_similarity with its cache looked up inline (the hot path)."""
+    v = _token_similarity.get(x + "\x1f" + y)
+    return _token_similarity(x, y) if v is None else v
+
+
 def _score(pa: tuple, pb: tuple) -> float:
     total = 0.0
     for x, y, (agree, disagree) in zip(pa, pb, _WEIGHTS, strict=True):
         if x and y:
-            t = (_token_similarity(x, y) - _PIVOT) / _SPAN  # _evidence, inlined: the hot loop
+            t = (_similarity(x, y) - _PIVOT) / _SPAN  # _evidence, inlined: the hot loop
             if t >= 0:
                 total += agree * t * (_rarity(x) if _USE_RARITY else 1.0)
             else:
@@ -228,15 +234,19 @@ _ORDER = (0, 3, 1, 2)
 
 def _score_above(pa: tuple, pb: tuple, need: float) -> float | None:
     """``_score(pa, pb)`` when it exceeds ``need``, else None, comparing no more parts than it must."""
-    shared = [i for i in _ORDER if pa[i] and pb[i]]
-    room = sum(_AGREE_MAX[i] for i in shared)
+    shared = []
+    room = 0.0
+    for i in _ORDER:
+        if pa[i] and pb[i]:
+            shared.append(i)
+            room += _AGREE_MAX[i]
     if room <= need:
         return None
     total = 0.0
     for i in shared:
         room -= _AGREE_MAX[i]
         x = pa[i]
-        t = (_token_similarity(x, pb[i]) - _PIVOT) / _SPAN
+        t = (_similarity(x, pb[i]) - _PIVOT) / _SPAN
         if t >= 0:
             total += _WEIGHTS[i][0] * t * (_rarity(x) if _USE_RARITY else 1.0)
         else:
