@@ -22,6 +22,7 @@ from athar.ingest.errors import UnreadableFile
 from athar.ingest.mapping import Mapping, load_mapping_file, resolve
 from athar.ingest.readers import read_table
 from athar.ingest.validate import Problem, RowValidator
+from athar.store.bulk import bulk_insert
 from athar.store.tables import CANONICAL_COLUMNS, Import, Quarantine, Record, Source
 
 log = logging.getLogger(__name__)
@@ -62,27 +63,6 @@ RECORD_INSERT_COLUMNS = (
     "content_hash",
     "raw",
 )
-
-
-def bulk_insert(conn: Connection, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert rows into `records` at the driver's full speed (COPY on PostgreSQL, executemany on SQLite).
-
-    This bypasses SQLAlchemy's per-row parameter processing, the main cost of an import; `raw` arrives
-    already serialised as JSON text.
-    """
-    dbapi = conn.connection.dbapi_connection
-    names = ", ".join(columns)
-    if conn.dialect.name == "postgresql":
-        with dbapi.cursor() as cursor, cursor.copy(f"COPY records ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    placeholders = ", ".join("?" for _ in columns)
-    cursor = dbapi.cursor()
-    try:
-        cursor.executemany(f"INSERT INTO records ({names}) VALUES ({placeholders})", rows)
-    finally:
-        cursor.close()
 
 
 def _ensure_source(conn: Connection, name: str, now: dt.datetime) -> int:
@@ -283,7 +263,7 @@ class _Writer:
                 )
             self.superseded.clear()
         if self.records:
-            bulk_insert(self.conn, RECORD_INSERT_COLUMNS, self.records)
+            bulk_insert(self.conn, "records", RECORD_INSERT_COLUMNS, self.records)
             self.records.clear()
         if self.held:
             self.conn.execute(insert(Quarantine), self.held)

@@ -44,7 +44,7 @@ FEATURE_COLUMNS = (
 
 # A given+family name pair shared by more records than this is too common to block on alone
 # (محمد الأحمد): such records are found through rules that add the father's name or the birth year.
-RARE_NAME_PAIR_LIMIT = 60
+RARE_NAME_PAIR_LIMIT = 25
 
 
 @lru_cache(maxsize=500_000)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from splink import Linker, block_on
+from splink import Linker
 
 from athar.linkage import splink_compat
 from athar.linkage.settings import SAME_SEX_OR_UNKNOWN, settings
@@ -40,6 +40,23 @@ EM_BLOCKS = (
 class TrainingOptions:
     u_max_pairs: float = 2e6
     seed: int = 42
+    em_max_pairs: int = 3_000_000
+
+
+def em_rule(columns: tuple[str, ...], features: pd.DataFrame | None, max_pairs: int) -> str:
+    """An EM blocking rule on `columns`, thinned to a deterministic sample of about `max_pairs` pairs.
+
+    Blocks on common names grow with the square of the data (given+family: 23 million pairs at a
+    million records); EM needs a few million. Keeping pairs whose id sum falls in one residue class
+    samples without regard to whether the pair matches, so m and u are not biased.
+    """
+    rule = " AND ".join(f"l.{c} = r.{c}" for c in columns)
+    if features is None:
+        return rule
+    sizes = features.dropna(subset=list(columns)).groupby(list(columns)).size()
+    pairs = int((sizes * (sizes - 1) // 2).sum())
+    every = -(-pairs // max_pairs)  # ceiling
+    return rule if every <= 1 else f"{rule} AND (l.unique_id + r.unique_id) % {every} = 0"
 
 
 def make_linker(db_api: Any, features: pd.DataFrame | Any, model: dict | None = None) -> Linker:
@@ -79,7 +96,10 @@ def model_for_dialect(model: dict, dialect: str) -> dict:
     return rebuilt
 
 
-def train(linker: Linker, options: TrainingOptions | None = None) -> None:
+def train(
+    linker: Linker, options: TrainingOptions | None = None, features: pd.DataFrame | None = None
+) -> None:
+    """EM training; with `features`, each EM pass is thinned to at most `options.em_max_pairs` pairs."""
     options = options or TrainingOptions()
     linker.training.estimate_probability_two_random_records_match(
         list(DETERMINISTIC_RULES), recall=DETERMINISTIC_RECALL
@@ -87,7 +107,7 @@ def train(linker: Linker, options: TrainingOptions | None = None) -> None:
     linker.training.estimate_u_using_random_sampling(max_pairs=options.u_max_pairs, seed=options.seed)
     for columns in EM_BLOCKS:
         linker.training.estimate_parameters_using_expectation_maximisation(
-            block_on(*columns), estimate_without_term_frequencies=True
+            em_rule(columns, features, options.em_max_pairs), estimate_without_term_frequencies=True
         )
 
 

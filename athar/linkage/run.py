@@ -25,6 +25,7 @@ from athar.linkage.cluster import cluster
 from athar.linkage.engines import db_api_for
 from athar.linkage.features import feature_frame
 from athar.linkage.ids import assign_ids
+from athar.store.bulk import bulk_insert
 from athar.store.tables import (
     Judgement,
     LinkPair,
@@ -203,7 +204,7 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
         else:
             say("training the model (EM)")
             linker = splink_model.make_linker(db_api, features)
-            splink_model.train(linker)
+            splink_model.train(linker, features=features)
             trained = splink_model.trained_model(linker)
             linker = splink_model.make_linker(
                 db_api_for(options.engine, options.spark_master), features, trained
@@ -325,12 +326,22 @@ def _write_memberships(conn: Connection, person_of_cluster, clusters, run_id: in
     source_ids = {name: id_ for name, id_ in conn.execute(select(Source.name, Source.id))}
     conn.execute(delete(Membership))
     rows = [
-        {"source_id": source_ids[s], "record_id": r, "person_id": person_of_cluster[c], "run_id": run_id}
+        (source_ids[s], r, person_of_cluster[c], run_id)
         for c, members in clusters.items()
         for s, r in members
     ]
-    for start in range(0, len(rows), 50_000):
-        conn.execute(insert(Membership), rows[start : start + 50_000])
+    bulk_insert(conn, "memberships", ("source_id", "record_id", "person_id", "run_id"), rows)
+
+
+PAIR_COLUMNS = (
+    "run_id",
+    "left_source",
+    "left_record_id",
+    "right_source",
+    "right_record_id",
+    "match_probability",
+    "match_weight",
+)
 
 
 def _pair_row(run_id: int, pair: tuple[RecordKey, RecordKey], p: float, w: float) -> dict:
@@ -358,9 +369,8 @@ def _write_pairs(conn: Connection, run_id: int, scored, new_keys: set[RecordKey]
                         getattr(LinkPair, f"{side}_record_id") == record_id,
                     )
                 )
-    rows = [_pair_row(run_id, pair, p, w) for pair, (p, w) in scored.items()]
-    for start in range(0, len(rows), 50_000):
-        conn.execute(insert(LinkPair), rows[start : start + 50_000])
+    rows = [(run_id, ls, lr, rs, rr, p, w) for ((ls, lr), (rs, rr)), (p, w) in scored.items()]
+    bulk_insert(conn, "link_pairs", PAIR_COLUMNS, rows)
 
 
 def review_priority(probability: float, size_left: int, size_right: int, same_cluster: bool) -> float:

@@ -126,7 +126,6 @@ def _rule(*columns: str) -> str:
 BLOCKING_RULES: tuple[str, ...] = (
     _rule("given_key", "father_key", "family_key"),
     _rule("given_key", "family_key", "birth_year"),
-    _rule("given_key", "father_key", "birth_year"),
     _rule("given_key", "father_key", "mother_key"),
     _rule("father_key", "family_key", "birth_year"),
     _rule("national_id"),

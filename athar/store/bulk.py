@@ -1,0 +1,29 @@
+"""Inserting many rows at the driver's full speed: COPY on PostgreSQL, executemany on SQLite.
+
+SQLAlchemy's per-row parameter processing is the main cost of an import or a linkage run's writes;
+this bypasses it. Values must already be what the column stores (JSON as text, booleans as bool).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Connection
+
+
+def bulk_insert(conn: Connection, table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    if not rows:
+        return
+    dbapi = conn.connection.dbapi_connection
+    names = ", ".join(columns)
+    if conn.dialect.name == "postgresql":
+        with dbapi.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    placeholders = ", ".join("?" for _ in columns)
+    cursor = dbapi.cursor()
+    try:
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
+    finally:
+        cursor.close()
