@@ -298,3 +298,32 @@ class ReviewTask(RecordPair, Base):
     match_probability: Mapped[float] = mapped_column(Float)
     priority: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebSession(Base):
+    """A signed-in browser session. The cookie holds a random token; only its SHA-256 is stored here,
+    so a copy of the database gives no working cookie, and logout or an admin can end it at once."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    client: Mapped[str | None] = mapped_column(String(200))
+
+
+class ApiToken(Base):
+    """A partner organisation's key to the JSON API: SHA-256 of the token, the organisation and role it
+    acts as, and when it was revoked."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    role: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
