@@ -1,0 +1,265 @@
+"""The person index: every current record's name parts, birth year and sex, grouped by person.
+
+Built once (after `athar link`) and kept in memory by the caller, so a search touches no database:
+
+* **entries** are the distinct renderings of each person: one row per distinct (given, father,
+  grandfather, family, mother's given name, birth year, sex) among the person's records, sorted by
+  person so that a person's entries are one contiguous slice (``person_start``);
+* every name part is an id into one **vocabulary** of normalized parts, which keeps the part
+  comparisons of `athar.names` to one call per distinct spelling a query meets;
+* **postings** map a part's consonant skeleton (``mhmd`` for محمد, Mohammed and Mhd alike) to the
+  entries that hold it in that part, as compressed rows (an offsets array over one array of entry
+  ids), so a query for محمد with a family name intersects two slices instead of scanning everyone.
+
+Records that linkage has not yet placed in a person stand as their own person
+(``record:SOURCE:RECORD_ID``), so search works before the first `athar link`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import Engine, func, select
+
+from athar.linkage.features import birth_fields, name_parts
+from athar.names import name_skeleton, normalize_name, parse_name_chain
+
+# The parts each entry holds, in column order; the mother's name is her given name only.
+PARTS = ("given", "father", "grandfather", "family", "mother")
+GIVEN, FATHER, GRANDFATHER, FAMILY, MOTHER = range(len(PARTS))
+# Parts that have postings (a grandfather's name alone narrows little and families seldom give it).
+INDEXED_PARTS = (GIVEN, FATHER, FAMILY, MOTHER)
+SEX_CODES = {"M": 1, "F": 2}
+UNLINKED_PREFIX = "record:"
+FORMAT_VERSION = 1
+
+
+def unlinked_person_id(source: str, record_id: str) -> str:
+    """The stand-in person id of a record that no person holds yet."""
+    return f"{UNLINKED_PREFIX}{source}:{record_id}"
+
+
+def _mother_given(mother_name: str | None) -> str | None:
+    if not mother_name:
+        return None
+    return parse_name_chain(mother_name).given
+
+
+def record_entry(record: dict) -> tuple:
+    """(given, father, grandfather, family, mother, birth_year, sex) of one canonical record,
+    names normalized (None when blank)."""
+    parts = [normalize_name(p) or None if p else None for p in name_parts(record)]
+    mother = _mother_given(record.get("mother_name"))
+    birth_year = birth_fields(record.get("birth_date"), record.get("age"), record.get("event_date"))[1]
+    return (*parts, mother or None, birth_year or 0, SEX_CODES.get(record.get("sex") or "", 0))
+
+
+@dataclass
+class _Builder:
+    vocab: dict[str, int] = field(default_factory=dict)
+    persons: dict[str, int] = field(default_factory=dict)
+    entries: dict[tuple, None] = field(default_factory=dict)  # insertion-ordered set
+
+    def vocab_id(self, part: str | None) -> int:
+        if part is None:
+            return -1
+        found = self.vocab.get(part)
+        if found is None:
+            found = self.vocab[part] = len(self.vocab)
+        return found
+
+    def add(self, person_id: str, entry: tuple) -> None:
+        p = self.persons.setdefault(person_id, len(self.persons))
+        self.entries[(p, *(self.vocab_id(x) for x in entry[:5]), entry[5], entry[6])] = None
+
+
+class PersonIndex:
+    """Compact, read-only arrays over all persons; see the module docstring for the layout."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], meta: dict[str, str] | None = None) -> None:
+        self.person_ids: np.ndarray = arrays["person_ids"]  # str, one per person
+        self.person_start: np.ndarray = arrays["person_start"]  # int64, n_persons + 1
+        self.entry_person: np.ndarray = arrays["entry_person"]  # int32
+        self.entry_parts: np.ndarray = arrays["entry_parts"]  # int32 (n_entries, 5), -1 blank
+        self.entry_year: np.ndarray = arrays["entry_year"]  # int16, 0 unknown
+        self.entry_sex: np.ndarray = arrays["entry_sex"]  # int8, 0 unknown, 1 M, 2 F
+        self.vocab: list[str] = arrays["vocab"].tolist()
+        self.skeletons: list[str] = arrays["skeletons"].tolist()
+        self.vocab_skeleton: np.ndarray = arrays["vocab_skeleton"]  # int32 skeleton id per vocab id
+        self.post_start: np.ndarray = arrays["post_start"]  # int64 (len(INDEXED_PARTS), n_skel + 1)
+        self.post_entries: list[np.ndarray] = [arrays[f"post_entries_{j}"] for j in INDEXED_PARTS]
+        self.skeleton_id: dict[str, int] = {s: i for i, s in enumerate(self.skeletons)}
+        self.meta: dict[str, str] = dict(meta or {})
+        self._part_skeletons: dict[int, list[str]] = {}
+
+    # --- building ---------------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, engine: Engine) -> PersonIndex:
+        """Index every current record of the store under its person (or alone, if unlinked)."""
+        from athar.exports import current_records
+
+        index = cls.from_records(current_records(engine))
+        index.meta["fingerprint"] = store_fingerprint(engine)
+        return index
+
+    @classmethod
+    def from_records(cls, records: Iterable[dict]) -> PersonIndex:
+        """Index canonical records, each with ``person_id`` (None: a person of its own) and, for
+        the unlinked, ``source`` and ``record_id``."""
+        builder = _Builder()
+        for record in records:
+            person = record.get("person_id") or unlinked_person_id(
+                record.get("source") or "", record["record_id"]
+            )
+            builder.add(person, record_entry(record))
+        return cls._from_builder(builder)
+
+    @classmethod
+    def _from_builder(cls, b: _Builder) -> PersonIndex:
+        n_columns = 2 + len(PARTS) + 1
+        table = np.array(list(b.entries), dtype=np.int64).reshape(-1, n_columns)
+        table = table[np.argsort(table[:, 0], kind="stable")]
+        n_persons = len(b.persons)
+        entry_person = table[:, 0].astype(np.int32)
+        person_start = np.zeros(n_persons + 1, dtype=np.int64)
+        np.cumsum(np.bincount(entry_person, minlength=n_persons), out=person_start[1:])
+        vocab = list(b.vocab)
+        skeleton_ids: dict[str, int] = {}
+        vocab_skeleton = np.array(
+            [skeleton_ids.setdefault(name_skeleton(v) or v, len(skeleton_ids)) for v in vocab],
+            dtype=np.int32,
+        )
+        entry_parts = table[:, 1 : 1 + len(PARTS)].astype(np.int32)
+        arrays: dict[str, np.ndarray] = {
+            "person_ids": np.array(list(b.persons), dtype=str),
+            "person_start": person_start,
+            "entry_person": entry_person,
+            "entry_parts": entry_parts,
+            "entry_year": table[:, 1 + len(PARTS)].astype(np.int16),
+            "entry_sex": table[:, 2 + len(PARTS)].astype(np.int8),
+            "vocab": np.array(vocab, dtype=str),
+            "skeletons": np.array(list(skeleton_ids), dtype=str),
+            "vocab_skeleton": vocab_skeleton,
+        }
+        starts = []
+        for j in INDEXED_PARTS:
+            present = np.flatnonzero(entry_parts[:, j] >= 0)
+            skel = vocab_skeleton[entry_parts[present, j]]
+            order = np.argsort(skel, kind="stable")
+            arrays[f"post_entries_{j}"] = present[order].astype(np.int32)
+            start = np.zeros(len(skeleton_ids) + 1, dtype=np.int64)
+            np.cumsum(np.bincount(skel, minlength=len(skeleton_ids)), out=start[1:])
+            starts.append(start)
+        arrays["post_start"] = np.stack(starts) if starts else np.zeros((0, 1), dtype=np.int64)
+        return cls(arrays)
+
+    # --- reading ----------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.person_ids)
+
+    @property
+    def entry_count(self) -> int:
+        return len(self.entry_person)
+
+    def postings(self, part: int, skeleton: str) -> np.ndarray:
+        """Entries whose ``part`` has this skeleton (a view; empty when none)."""
+        sid = self.skeleton_id.get(skeleton)
+        if sid is None:
+            return _EMPTY
+        row = INDEXED_PARTS.index(part)
+        return self.post_entries[row][self.post_start[row, sid] : self.post_start[row, sid + 1]]
+
+    def part_skeletons(self, part: int) -> list[str]:
+        """The skeletons that occur in ``part`` (for fuzzy look-ups of a skeleton no one holds)."""
+        found = self._part_skeletons.get(part)
+        if found is None:
+            row = INDEXED_PARTS.index(part)
+            present = np.flatnonzero(np.diff(self.post_start[row]) > 0)
+            found = self._part_skeletons[part] = [self.skeletons[i] for i in present]
+        return found
+
+    def person_entries(self, persons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """All entries of the given persons, person by person, and where each person's run starts."""
+        starts = self.person_start[persons]
+        lengths = self.person_start[persons + 1] - starts
+        seg = np.zeros(len(persons), dtype=np.int64)
+        np.cumsum(lengths[:-1], out=seg[1:])
+        entries = np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(starts - seg, lengths)
+        return entries, seg
+
+    # --- saving -----------------------------------------------------------------------------------
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        out = {
+            "person_ids": self.person_ids,
+            "person_start": self.person_start,
+            "entry_person": self.entry_person,
+            "entry_parts": self.entry_parts,
+            "entry_year": self.entry_year,
+            "entry_sex": self.entry_sex,
+            "vocab": np.array(self.vocab, dtype=str),
+            "skeletons": np.array(self.skeletons, dtype=str),
+            "vocab_skeleton": self.vocab_skeleton,
+            "post_start": self.post_start,
+        }
+        for row, j in enumerate(INDEXED_PARTS):
+            out[f"post_entries_{j}"] = self.post_entries[row]
+        return out
+
+    def save(self, path: str | Path) -> Path:
+        """Write the index as one uncompressed .npz (no pickled objects: loading runs no code).
+
+        Written to a temporary name and renamed, so a reader never sees half a file.
+        """
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        meta = {**self.meta, "format": str(FORMAT_VERSION)}
+        with tmp.open("wb") as f:
+            np.savez(
+                f,
+                **self.arrays(),
+                meta_keys=np.array(list(meta), dtype=str),
+                meta_values=np.array(list(meta.values()), dtype=str),
+            )
+        tmp.replace(path)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> PersonIndex:
+        with np.load(Path(path), allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+        meta = dict(zip(arrays.pop("meta_keys").tolist(), arrays.pop("meta_values").tolist(), strict=True))
+        if meta.get("format") != str(FORMAT_VERSION):
+            raise ValueError(f"{path}: search index format {meta.get('format')}, expected {FORMAT_VERSION}")
+        return cls(arrays, meta)
+
+    def nbytes(self) -> int:
+        """Bytes held by the arrays (the Python vocabulary and skeleton dict come on top)."""
+        return sum(a.nbytes for a in self.arrays().values())
+
+
+_EMPTY = np.zeros(0, dtype=np.int32)
+
+
+def store_fingerprint(engine: Engine) -> str:
+    """Changes whenever records or memberships change: a saved index with another one is stale."""
+    from athar.store.tables import LinkRun, Membership, Record
+
+    with engine.connect() as conn:
+        records = conn.execute(select(func.count(), func.max(Record.id))).one()
+        members = conn.execute(select(func.count(), func.max(Membership.id))).one()
+        runs = conn.execute(select(func.max(LinkRun.id))).scalar()
+    return f"r{records[0]}-{records[1]}|m{members[0]}-{members[1]}|l{runs}"
+
+
+def default_index_path(engine: Engine) -> Path:
+    """Beside a SQLite store (``athar.db`` -> ``athar.search.npz``), else in the working folder."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if database and database != ":memory:":
+        return Path(database).with_suffix(".search.npz")
+    return Path.cwd() / "athar.search.npz"

@@ -1,0 +1,363 @@
+"""One query against the person index: readings of the name, candidates, part-wise ranking.
+
+A query is read as a name chain (`athar.names.parse_name_chain`), and also the other way round
+(family name first, or no family name), each other reading with a small penalty. For each reading
+the candidates are the entries whose given name shares its consonant skeleton with the query's,
+narrowed to those that also share the family, father's or mother's name when the query gives one;
+a part no one holds is looked up fuzzily among the skeletons that do occur. Candidates are scored
+part by part with `athar.names.part_similarity`, the best of each person's records per part, as
+evidence in log-odds: the given name must match closely, family, father and mother add evidence, a
+different father counts strongly against (brothers share everything else), a birth year within two
+years adds a little and a far one subtracts. The sum goes through a logistic to a score in [0, 1].
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler
+
+from athar.names import name_skeleton, normalize_name, parse_name_chain, part_similarity
+from athar.names.chain import FAMILY_FIRST
+from athar.search.index import (
+    FAMILY,
+    FATHER,
+    GIVEN,
+    GRANDFATHER,
+    INDEXED_PARTS,
+    MOTHER,
+    PARTS,
+    SEX_CODES,
+    UNLINKED_PREFIX,
+    PersonIndex,
+)
+
+# (agreement, disagreement) weight per part, in PARTS order; the same scale as name_similarity.
+WEIGHTS = ((3.0, 7.0), (2.5, 6.0), (1.5, 3.0), (3.0, 5.0), (2.0, 3.0))
+PIVOT, SPAN = 0.86, 0.12  # part similarity with no evidence either way, and the width of the ramp
+PRIOR = -1.0
+OTHER_READING_PENALTY = 1.0
+SEX_CONFLICT = -6.0
+# A family is told "possible match" from this score up: given and family name agreeing (0.95) do it,
+# a given name alone (0.77) or a namesake with another father (0.35) does not.
+FAMILY_THRESHOLD = 0.9
+FUZZY_CUTOFF = 0.88  # Jaro-Winkler of skeletons for a part whose own skeleton no one holds
+FUZZY_LIMIT = 8
+MAX_SCAN = 200_000  # entries scored at most for one reading (a bare common given name)
+_NO_EVIDENCE = -1.0
+MIN_EVIDENCE = -12.0  # score 0.0007: every part different; not worth showing anyone
+
+
+@dataclass(frozen=True)
+class Match:
+    """One person that may be the one searched for, with why (part agreements, never names)."""
+
+    person_id: str
+    score: float
+    reasons: tuple[str, ...] = ()
+
+    def as_json(self) -> dict:
+        return {"person_id": self.person_id, "score": round(self.score, 4), "reasons": list(self.reasons)}
+
+
+@dataclass(frozen=True)
+class FamilyAnswer:
+    """All a family is told: whether a possible match exists, and a reference for a caseworker."""
+
+    possible_match: bool
+    case_reference: str | None = None
+
+    def as_json(self) -> dict:
+        return {"possible_match": self.possible_match, "case_reference": self.case_reference}
+
+
+Reading = tuple[tuple[str | None, ...], float]  # five normalized parts (PARTS order), penalty
+
+
+def _given_first(tokens: list[str]) -> tuple[str | None, ...]:
+    n = len(tokens)
+    if n == 1:
+        return (tokens[0], None, None, None)
+    if n == 2:
+        return (tokens[0], None, None, tokens[1])
+    if n == 3:
+        return (tokens[0], tokens[1], None, tokens[2])
+    return (tokens[0], tokens[1], tokens[2], tokens[-1])
+
+
+@lru_cache(maxsize=50_000)
+def readings(text: str, father: str | None = None, mother: str | None = None) -> tuple[Reading, ...]:
+    """The parse of ``text`` and its other plausible readings, with the explicit father's and
+    mother's names filled in (they replace whatever the text put in those places)."""
+    chain = parse_name_chain(text or "")
+    parts = chain.parts()
+    if chain.order_detected == FAMILY_FIRST:
+        written = [p for p in (parts[3], *parts[:3], *chain.unplaced) if p]
+    else:
+        written = [p for p in (*parts[:3], *chain.unplaced, parts[3]) if p]
+    options: list[tuple[tuple[str | None, ...], float]] = [(parts, 0.0)]
+    if not chain.connectors and len(written) >= 2:
+        if chain.order_detected == FAMILY_FIRST:
+            options.append((_given_first(written), OTHER_READING_PENALTY))
+        else:
+            rest = [*written[1:], None, None]
+            options.append(((rest[0], rest[1], rest[2], written[0]), OTHER_READING_PENALTY))
+            if len(written) <= 3:  # no family name written: given father [grandfather]
+                padded = [*written, None]
+                options.append(((padded[0], padded[1], padded[2], None), OTHER_READING_PENALTY))
+    father_norm = (normalize_name(father) or None) if father else None
+    mother_given = parse_name_chain(mother).given if mother else None
+    out: list[Reading] = []
+    seen = set()
+    for (g, f, gf, fam), penalty in options:
+        if father_norm is not None:
+            if f is not None and f != father_norm and gf is None:
+                gf = f  # "Given Father Family" with --father: the text's father was the grandfather
+            f = father_norm
+        reading = (g, f, gf, fam, mother_given)
+        if reading not in seen and any(reading):
+            seen.add(reading)
+            out.append((reading, penalty))
+    return tuple(out)
+
+
+@lru_cache(maxsize=100_000)
+def _skeleton(part: str) -> str:
+    return name_skeleton(part) or part
+
+
+def _postings(index: PersonIndex, part: int, name: str) -> np.ndarray:
+    """Entries whose ``part`` shares the skeleton of ``name``, or a close one when none does."""
+    cache = index.__dict__.setdefault("_postings_cache", {})
+    key = (part, name)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    skeleton = _skeleton(name)
+    found = index.postings(part, skeleton)
+    if not len(found):
+        near = process.extract(
+            skeleton,
+            index.part_skeletons(part),
+            scorer=JaroWinkler.normalized_similarity,
+            score_cutoff=FUZZY_CUTOFF,
+            limit=FUZZY_LIMIT,
+        )
+        if near:
+            found = np.concatenate([index.postings(part, s) for s, _score, _i in near])
+    if len(cache) > 20_000:
+        cache.clear()
+    cache[key] = found
+    return found
+
+
+def _intersect(index: PersonIndex, first: np.ndarray, others: list[np.ndarray]) -> np.ndarray:
+    """Entries of ``first`` that are in any of ``others``."""
+    mask = np.zeros(index.entry_count, dtype=bool)
+    for p in others:
+        mask[p] = True
+    return first[mask[first]]
+
+
+def candidates(index: PersonIndex, parts: tuple[str | None, ...]) -> np.ndarray:
+    """Entry ids worth scoring for one reading.
+
+    Given-name matches narrowed by any other part the query gives; plus, so that a misspelt or
+    misread given name (قواز for فواز) is not lost, entries that share the family name and the
+    father's or mother's name. A bare given name is scored on at most MAX_SCAN entries.
+    """
+    posts = {j: _postings(index, j, parts[j]) for j in INDEXED_PARTS if parts[j]}
+    given = posts.pop(GIVEN, None)
+    family = posts.pop(FAMILY, None)
+    found: list[np.ndarray] = []
+    others = [p for p in (family, *posts.values()) if p is not None and len(p)]
+    if given is not None and len(given):
+        found.append(_intersect(index, given, others) if others else given[:MAX_SCAN])
+    parents = [p for p in posts.values() if len(p)]
+    if family is not None and len(family) and parents:
+        found.append(_intersect(index, family, parents))
+    found = [f for f in found if len(f)]
+    if found:
+        return np.concatenate(found) if len(found) > 1 else found[0]
+    if given is not None and len(given):
+        return given[:MAX_SCAN]
+    others.sort(key=len)
+    return others[0][:MAX_SCAN] if others else np.zeros(0, dtype=np.int32)
+
+
+def _evidence(similarity: np.ndarray, agree: float, disagree: float) -> np.ndarray:
+    t = (similarity - PIVOT) / SPAN
+    ev = np.where(t >= 0, agree * t, disagree * np.maximum(t, -1.0))
+    return np.where(similarity < 0, 0.0, ev)
+
+
+def _year_evidence(diff: np.ndarray) -> np.ndarray:
+    """Birth years: the same +0.8, within two +0.5, three to five nothing, further off against."""
+    return np.select([diff == 0, diff <= 2, diff <= 5, diff <= 10], [0.8, 0.5, 0.0, -1.5], -3.0)
+
+
+def score_persons(
+    index: PersonIndex,
+    parts: tuple[str | None, ...],
+    persons: np.ndarray,
+    born: int | None = None,
+    sex: str | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(evidence, part similarities (n, 5) with -1 for "nothing to compare", best year gap or -1)
+    of each person for one reading; evidence before the prior and any reading penalty."""
+    entries, seg = index.person_entries(persons)
+    total = np.zeros(len(persons))
+    sims = np.full((len(persons), len(PARTS)), _NO_EVIDENCE)
+    if not len(persons):
+        return total, sims, np.zeros(0, dtype=np.int64)
+    vocab = index.vocab
+    for j, name in enumerate(parts):
+        if not name:
+            continue
+        ids = index.entry_parts[entries, j]
+        present = ids >= 0
+        per_entry = np.full(len(entries), _NO_EVIDENCE)
+        if present.any():
+            unique, inverse = np.unique(ids[present], return_inverse=True)
+            values = np.fromiter((part_similarity(name, vocab[u]) for u in unique), float, len(unique))
+            per_entry[present] = values[inverse]
+        best = np.maximum.reduceat(per_entry, seg)
+        sims[:, j] = best
+        total += _evidence(best, *WEIGHTS[j])
+    gap = np.full(len(persons), -1, dtype=np.int64)
+    if born:
+        years = index.entry_year[entries].astype(np.int64)
+        diff = np.where(years > 0, np.abs(years - born), 10_000)
+        best_diff = np.minimum.reduceat(diff, seg)
+        known = best_diff < 10_000
+        total += np.where(known, _year_evidence(best_diff), 0.0)
+        gap = np.where(known, best_diff, -1)
+    code = SEX_CODES.get((sex or "").upper()[:1])
+    if code:
+        other = 3 - code
+        entry_sex = index.entry_sex[entries]
+        agrees = np.maximum.reduceat((entry_sex == code).astype(np.int8), seg)
+        conflicts = np.maximum.reduceat((entry_sex == other).astype(np.int8), seg)
+        total += np.where((conflicts > 0) & (agrees == 0), SEX_CONFLICT, 0.0)
+    return total, sims, gap
+
+
+def _logistic(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-0.6 * x))
+
+
+def search(
+    index: PersonIndex,
+    text: str,
+    father: str | None = None,
+    mother: str | None = None,
+    born: int | None = None,
+    limit: int = 10,
+    sex: str | None = None,
+) -> list[Match]:
+    """The ``limit`` persons most likely to be the one named, best first.
+
+    ``text`` is a full name in Arabic or Latin script, given name first or family name first;
+    ``father`` and ``mother`` are the father's and mother's (given) names; ``born`` a birth year.
+    """
+    best_reading: dict[int, int] = {}
+    best_score: dict[int, float] = {}
+    options = readings(text, father, mother)
+    for r, (parts, penalty) in enumerate(options):
+        entries = candidates(index, parts)
+        if not len(entries):
+            continue
+        persons = np.unique(index.entry_person[entries])
+        evidence, _sims, _gap = score_persons(index, parts, persons, born, sex)
+        evidence = evidence + PRIOR - penalty
+        if len(persons) > limit:
+            top = np.argpartition(-evidence, limit)[:limit]
+            persons, evidence = persons[top], evidence[top]
+        for p, e in zip(persons.tolist(), evidence.tolist(), strict=True):
+            if e > best_score.get(p, -np.inf):
+                best_score[p], best_reading[p] = e, r
+    ranked = sorted(best_score, key=lambda p: (-best_score[p], index.person_ids[p]))[:limit]
+    ranked = [p for p in ranked if best_score[p] > MIN_EVIDENCE]
+    return [_match(index, p, options[best_reading[p]], best_score[p], born, sex) for p in ranked]
+
+
+_PART_LABELS = ("given name", "father's name", "grandfather's name", "family name", "mother's name")
+
+
+def _agreement(similarity: float) -> str:
+    if similarity < 0:
+        return "not in the records"
+    if similarity >= 0.97:
+        return "same"
+    if similarity >= 0.92:
+        return "close"
+    if similarity >= PIVOT:
+        return "similar"
+    return "different"
+
+
+def _match(index: PersonIndex, person: int, reading: Reading, evidence: float, born, sex) -> Match:
+    parts, penalty = reading
+    _total, sims, gap = score_persons(index, parts, np.array([person]), born, sex)
+    reasons = [f"{_PART_LABELS[j]}: {_agreement(sims[0, j])}" for j in range(len(PARTS)) if parts[j]]
+    if born:
+        g = int(gap[0])
+        reasons.append(
+            "birth year: not in the records"
+            if g < 0
+            else "birth year: same"
+            if g == 0
+            else f"birth year: {g} year{'s' if g > 1 else ''} apart"
+        )
+    if penalty:
+        reasons.append("name read in another order")
+    score = float(_logistic(np.array(evidence))[()])
+    return Match(str(index.person_ids[person]), score, tuple(reasons))
+
+
+def opaque_reference(person_id: str) -> str:
+    """The case reference a family is given for a record no person holds yet: its source and record
+    id would tell which list holds it, so they are replaced by a digest a caseworker can resolve."""
+    if not person_id.startswith(UNLINKED_PREFIX):
+        return person_id
+    return "U-" + hashlib.sha256(person_id.encode("utf-8")).hexdigest()[:12]
+
+
+def resolve_reference(index: PersonIndex, reference: str) -> str | None:
+    """The person id (or unlinked-record id) behind a case reference a family was given."""
+    if not reference.startswith("U-"):
+        return reference if reference in set(index.person_ids.tolist()) else None
+    for pid in index.person_ids.tolist():
+        if pid.startswith(UNLINKED_PREFIX) and opaque_reference(pid) == reference:
+            return pid
+    return None
+
+
+def family_answer(matches: list[Match], threshold: float = FAMILY_THRESHOLD) -> FamilyAnswer:
+    """What the public search may say: a possible match exists (and a reference to give a
+    caseworker), or not. Never names, records, scores or how many persons matched."""
+    best = max(matches, key=lambda m: m.score, default=None)
+    if best is None or best.score < threshold:
+        return FamilyAnswer(False)
+    return FamilyAnswer(True, opaque_reference(best.person_id))
+
+
+__all__ = [
+    "FAMILY",
+    "FAMILY_THRESHOLD",
+    "FATHER",
+    "GIVEN",
+    "GRANDFATHER",
+    "MOTHER",
+    "FamilyAnswer",
+    "Match",
+    "family_answer",
+    "readings",
+    "resolve_reference",
+    "score_persons",
+    "search",
+]
