@@ -1,0 +1,266 @@
+"""Search latency and recall over synthetic persons: index build, size, memory, p50/p95/p99.
+
+    python bench/search.py [--persons 1000000] [--queries 1000] [--seed 1] [--out bench/results/search.json]
+    python bench/search.py --db athar.db --lists LISTS_DIR      # a real linked store of synthetic lists
+
+By default `athar synth` writes the four lists for ``--persons`` people and the index is built
+directly from the lists' records (read, mapped and validated as `athar import` does, but not
+stored), each record under its *true* person id from truth.csv: linkage at a million persons takes
+most of an hour on this machine, and search speed does not depend on who did the linking. With
+``--db`` the index is built from a linked store instead (`PersonIndex.build`) and a hit is any
+store person holding one of the true person's records.
+
+Queries are other renderings of the same people, from persons.csv (the lists hold noisy versions):
+Latin and Arabic, given and family name, with the father's name in the text or as ``father=``, with
+the mother's name and the birth year, and family name first. The query phase runs in a child process
+that loads the saved index, as the web app would, so its peak memory is the serving footprint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import multiprocessing as mp
+import os
+import platform
+import random
+import resource
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+RESULTS = ROOT / "bench" / "results" / "search.json"
+LISTS = ("families", "detention", "returnees", "morgue")
+WARMUP = 20
+
+
+def _rss_mib() -> float:
+    """Peak resident memory of this process. VmHWM, not getrusage: Linux carries ru_maxrss over
+    fork and exec, so a spawned child would report its parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def list_records(folder: Path):
+    """Canonical records of the four lists, validated as an import would, with true person ids."""
+    from athar.ingest.mapping import resolve
+    from athar.ingest.readers import read_table
+    from athar.ingest.validate import Problem, RowValidator
+
+    with (folder / "truth.csv").open(encoding="utf-8") as f:
+        truth = {(r["source"], r["record_id"]): r["person_id"] for r in csv.DictReader(f)}
+    for source in LISTS:
+        table = read_table(folder / f"{source}.csv")
+        validator = RowValidator(resolve(table.columns, None, source))
+        for row in table.rows:
+            if row.problem is not None:
+                continue
+            canonical = validator.canonical(row.values)
+            if isinstance(canonical, Problem):
+                continue
+            canonical["source"] = source
+            canonical["person_id"] = truth.get((source, canonical["record_id"]))
+            yield canonical
+
+
+def make_queries(folder: Path, held: set[str], n: int, seed: int) -> list[dict]:
+    """``n`` queries, each another rendering of one person some list holds."""
+    with (folder / "persons.csv").open(encoding="utf-8") as f:
+        people = [p for p in csv.DictReader(f) if p["person_id"] in held]
+    rng = random.Random(seed)
+    chosen = rng.sample(people, min(n, len(people)))
+    out = []
+    for i, p in enumerate(chosen):
+        s = "latin" if i % 2 == 0 else "ar"
+        given, father, family = p[f"given_name_{s}"], p[f"father_name_{s}"], p[f"family_name_{s}"]
+        year = int(p["birth_date"][:4]) if p["birth_date"] else None
+        kind = (i // 2) % 5
+        if kind == 0:
+            q = {"text": f"{given} {family}"}
+        elif kind == 1:
+            q = {"text": f"{given} {father} {family}"}
+        elif kind == 2:
+            q = {"text": f"{given} {family}", "father": father, "born": year}
+        elif kind == 3:
+            q = {"text": f"{given} {family}", "mother": p[f"mother_name_{s}"], "born": year}
+        else:
+            q = {"text": f"{family} {given} {father}"}
+        out.append({**q, "truth": p["person_id"], "script": s, "kind": kind})
+    return out
+
+
+KINDS = ("given family", "given father family", "+father= +born", "+mother +born", "family first")
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def _query_phase(index_path: str, queries: list[dict], hits_of: dict, queue) -> None:
+    from athar.search import PersonIndex, search
+
+    t0 = time.perf_counter()
+    index = PersonIndex.load(index_path)
+    load_s = time.perf_counter() - t0
+    rss_loaded = _rss_mib()
+    for q in queries[:WARMUP]:  # first-touch costs (skeleton lists for fuzzy look-ups)
+        search(index, q["text"], father=q.get("father"), mother=q.get("mother"), born=q.get("born"))
+    latencies, at1, at10, findable = [], [], [], []
+    by_kind = defaultdict(lambda: [0, 0, 0])
+    for q in queries:
+        t = time.perf_counter()
+        found = search(
+            index, q["text"], father=q.get("father"), mother=q.get("mother"), born=q.get("born"), limit=10
+        )
+        latencies.append((time.perf_counter() - t) * 1000)
+        ids = [m.person_id for m in found]
+        good = hits_of[q["truth"]]
+        h1, h10 = bool(ids) and ids[0] in good, bool(set(ids) & good)
+        at1.append(h1)
+        at10.append(h10)
+        findable.append(q["findable"])
+        k = by_kind[f"{q['script']}: {KINDS[q['kind']]}"]
+        k[0], k[1], k[2] = k[0] + 1, k[1] + h1, k[2] + h10
+    queue.put(
+        {
+            "index_load_seconds": round(load_s, 2),
+            "rss_after_load_mib": rss_loaded,
+            "peak_rss_query_process_mib": _rss_mib(),
+            "latency_ms": {
+                "p50": round(_percentile(latencies, 50), 2),
+                "p95": round(_percentile(latencies, 95), 2),
+                "p99": round(_percentile(latencies, 99), 2),
+                "max": round(max(latencies), 2),
+                "mean": round(sum(latencies) / len(latencies), 2),
+            },
+            "recall_at_1": round(sum(at1) / len(at1), 4),
+            "recall_at_10": round(sum(at10) / len(at10), 4),
+            "findable_queries": sum(findable),
+            "recall_at_1_findable": round(
+                sum(a for a, f in zip(at1, findable, strict=True) if f) / sum(findable), 4
+            ),
+            "recall_at_10_findable": round(
+                sum(a for a, f in zip(at10, findable, strict=True) if f) / sum(findable), 4
+            ),
+            "by_query_kind": {
+                k: {"queries": n, "recall_at_1": round(a / n, 4), "recall_at_10": round(b / n, 4)}
+                for k, (n, a, b) in sorted(by_kind.items())
+            },
+        }
+    )
+
+
+def run(args) -> dict:
+    from athar.search import PersonIndex
+
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="athar_bench_search_"))
+    report: dict = {"python": platform.python_version(), "cpus_visible": os.cpu_count()}
+    if args.db:
+        from athar.exports import current_records
+        from athar.store import open_store
+
+        folder = Path(args.lists)
+        engine = open_store(args.db)
+        t = time.perf_counter()
+        index = PersonIndex.build(engine)
+        report["index_build_seconds"] = round(time.perf_counter() - t, 1)
+        with (folder / "truth.csv").open(encoding="utf-8") as f:
+            truth = {(r["source"], r["record_id"]): r["person_id"] for r in csv.DictReader(f)}
+        hits_of = defaultdict(set)
+        for r in current_records(engine):
+            hits_of[truth[(r["source"], r["record_id"])]].add(r["person_id"])
+        report["persons_source"] = "a linked store (--db): persons as linkage made them"
+    else:
+        folder = workdir / "lists"
+        from athar.synth import generate
+
+        t = time.perf_counter()
+        generate(folder, persons=args.persons, seed=args.seed)
+        report["synth_seconds"] = round(time.perf_counter() - t, 1)
+        t = time.perf_counter()
+        records = list(list_records(folder))
+        report["read_lists_seconds"] = round(time.perf_counter() - t, 1)
+        t = time.perf_counter()
+        index = PersonIndex.from_records(records)
+        report["index_build_seconds"] = round(time.perf_counter() - t, 1)
+        report["records"] = len(records)
+        hits_of = defaultdict(set)
+        for r in records:
+            hits_of[r["person_id"]].add(r["person_id"])
+        del records
+        report["persons_source"] = (
+            "synthetic lists' records indexed directly under their true person ids (no linkage)"
+        )
+    report["persons_generated"] = args.persons if not args.db else None
+    report["persons_indexed"] = len(index)
+    report["entries"] = index.entry_count
+    report["vocabulary"] = len(index.vocab)
+    report["index_array_mib"] = round(index.nbytes() / 2**20, 1)
+    path = workdir / "search_index.npz"
+    t = time.perf_counter()
+    index.save(path)
+    report["index_save_seconds"] = round(time.perf_counter() - t, 1)
+    report["index_file_mib"] = round(path.stat().st_size / 2**20, 1)
+    report["peak_rss_build_process_mib"] = _rss_mib()
+    held = set(hits_of)
+    named = index.entry_parts[:, 0] >= 0
+    findable = {str(x) for x in index.person_ids[np.unique(index.entry_person[named])]}
+    del index
+    queries = make_queries(folder, held, args.queries, args.seed)
+    for q in queries:  # a person whose every record lacks a given name cannot be found by name
+        q["findable"] = bool(hits_of[q["truth"]] & findable)
+    report["queries"] = len(queries)
+    report["warmup_queries"] = WARMUP
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_query_phase, args=(str(path), queries, dict(hits_of), queue))
+    child.start()
+    report.update(queue.get())
+    child.join()
+    report["target_p95_ms"] = 100
+    report["note"] = (
+        "Recall counts a hit when the true person is returned; persons known only from records with "
+        "no given name (a quarter of morgue rows) cannot be found by name, which caps recall; "
+        "*_findable counts only the queries whose person has a record with a given name."
+    )
+    return report
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--db", help="a linked store to index instead of the synthetic lists")
+    parser.add_argument("--lists", help="with --db: the folder of the synthetic lists it holds")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    if args.db and not args.lists:
+        parser.error("--db needs --lists (persons.csv and truth.csv of the lists in the store)")
+    report = run(args)
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return report
+
+
+if __name__ == "__main__":
+    main()
