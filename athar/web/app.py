@@ -1,0 +1,128 @@
+"""The application factory: `create_app(db_url)` builds a FastAPI app over one store. No global state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from athar.store import open_store
+from athar.web import api, audit_pages, i18n, login, pages, person_pages, review_pages
+from athar.web.csrf import SEED_COOKIE, csrf_protect, new_seed
+from athar.web.permissions import LoginRequired
+from athar.web.sessions import set_cookie
+from athar.web.settings import WebSettings
+from athar.web.templates import make_environment, render
+
+STATIC = Path(__file__).parent / "static"
+YEAR = 365 * 24 * 3600
+
+# Nothing is loaded from anywhere but this site: no CDN, no inline script.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+PAGE_MODULES = (pages, login, review_pages, person_pages, audit_pages)
+
+
+def routes() -> list[APIRoute]:
+    """Every route the app serves besides /openapi.json and /static: pages first, then the API.
+
+    Read from our own routers (FastAPI's app.routes holds opaque included-router objects).
+    """
+    found = [r for m in PAGE_MODULES for r in m.router.routes if isinstance(r, APIRoute)]
+    return found + [r for r in api.router.routes if isinstance(r, APIRoute)]
+
+
+def route_action(route: APIRoute) -> str | None:
+    """The permission action a route requires (from its `require`/`require_api` dependency)."""
+    pending = list(route.dependant.dependencies)
+    while pending:
+        dependant = pending.pop()
+        action = getattr(dependant.call, "action", None)
+        if action is not None:
+            return action
+        pending.extend(dependant.dependencies)
+    return None
+
+
+def create_app(db_url: str | None = None, settings: WebSettings | None = None) -> FastAPI:
+    """The web application and JSON API over the store at `db_url` (migrated on opening)."""
+    settings = settings or WebSettings.from_env()
+    app = FastAPI(
+        title="Athar",
+        version="1",
+        description="Finding Syria's missing: sources, review of uncertain pairs, persons. "
+        "The JSON API is under /api/v1 and takes a partner organisation's bearer token.",
+        docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN
+        redoc_url=None,
+    )
+    app.state.engine = open_store(db_url)
+    app.state.settings = settings
+    app.state.catalogues = i18n.load_catalogues()
+    app.state.templates = make_environment()
+
+    protected = [Depends(csrf_protect)]
+    for module in PAGE_MODULES:
+        app.include_router(module.router, dependencies=protected, include_in_schema=False)
+    app.include_router(api.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.middleware("http")
+    async def preferences_and_headers(request: Request, call_next) -> Response:
+        prefix = settings.cookie_prefix
+        if not request.cookies.get(prefix + SEED_COOKIE):
+            request.state.csrf_seed = new_seed()
+        response = await call_next(request)
+        if getattr(request.state, "csrf_seed", None):
+            set_cookie(response, settings, SEED_COOKIE, request.state.csrf_seed, None)
+        if request.query_params.get("lang") in i18n.LANGUAGES:
+            set_cookie(response, settings, i18n.LANG_COOKIE, request.query_params["lang"], YEAR)
+        if request.query_params.get("digits") in i18n.DIGITS:
+            set_cookie(response, settings, i18n.DIGITS_COOKIE, request.query_params["digits"], YEAR)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")  # pages hold personal data
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def to_login(request: Request, exc: LoginRequired) -> Response:
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/login?next={quote(exc.next_url)}", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return render(request, "error.html", status_code=exc.status_code, status=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_json(request):
+            from fastapi.encoders import jsonable_encoder
+
+            return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+        return render(request, "error.html", status_code=422, status=422)
+
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
+__all__ = ["create_app"]

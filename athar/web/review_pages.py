@@ -1,0 +1,111 @@
+"""The review page: one uncertain pair side by side, its waterfall, and same / different / unsure."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from athar.linkage.explain import explain
+from athar.linkage.review import DECISIONS, ReviewError, record_judgement
+from athar.names import arabize, is_arabic, romanize
+from athar.web import queries
+from athar.web.audit import audit
+from athar.web.permissions import Principal, require
+from athar.web.templates import render
+
+router = APIRouter()
+log = logging.getLogger(__name__)
+
+
+def other_script(value: str | None) -> str:
+    """A name in the other script (Latin for Arabic, Arabic for Latin), shown under the original."""
+    if not value:
+        return ""
+    try:
+        other = romanize(value) if is_arabic(value) else arabize(value)
+    except Exception:  # a display aid only: never let it break the page
+        log.debug("no other-script form", exc_info=True)
+        return ""
+    return "" if other == value else other
+
+
+def aligned_rows(left: dict, right: dict) -> list[dict]:
+    """One row per field, the two records' values side by side; name parts with both scripts."""
+    rows = []
+    for field in queries.RECORD_FIELDS:
+        lv, rv = left.get(field), right.get(field)
+        if lv in (None, "") and rv in (None, ""):
+            continue
+        is_name = field in queries.NAME_PARTS
+        rows.append(
+            {
+                "field": field,
+                "left": "" if lv is None else str(lv),
+                "right": "" if rv is None else str(rv),
+                "left_other": other_script(lv) if is_name else "",
+                "right_other": other_script(rv) if is_name else "",
+                "same": lv == rv,
+            }
+        )
+    return rows
+
+
+def waterfall(engine, left: str, right: str) -> dict | None:
+    try:
+        return explain(engine, left, right)
+    except ReviewError:
+        return None
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review_page(
+    request: Request, principal: Annotated[Principal, Depends(require("review.view"))]
+) -> HTMLResponse:
+    engine = request.app.state.engine
+    task = queries.next_task(engine, principal)
+    if task is None:
+        return render(request, "review.html", task=None)
+    audit(request, principal, "review.view", "pair", f"{task['left']}|{task['right']}")
+    return render(
+        request,
+        "review.html",
+        task=task,
+        rows=aligned_rows(task["left_record"], task["right_record"]),
+        explanation=waterfall(engine, task["left"], task["right"]),
+        decisions=DECISIONS,
+    )
+
+
+@router.post("/review/judgements")
+def judge(
+    request: Request,
+    principal: Annotated[Principal, Depends(require("review.judge"))],
+    left: Annotated[str, Form()],
+    right: Annotated[str, Form()],
+    decision: Annotated[str, Form()],
+    note: Annotated[str | None, Form()] = None,
+) -> Response:
+    judge_pair(request, principal, left, right, decision, note)
+    return RedirectResponse("/review", status_code=303)
+
+
+def judge_pair(
+    request: Request, principal: Principal, left: str, right: str, decision: str, note: str | None
+) -> None:
+    """Append a judgement on two records the principal may see, and audit it (pages and API alike)."""
+    engine = request.app.state.engine
+    try:
+        visible = queries.record(engine, left, principal) and queries.record(engine, right, principal)
+    except ReviewError as error:
+        raise HTTPException(status_code=422, detail=str(error)) from error
+    if not visible:
+        raise HTTPException(status_code=404, detail="no such records")
+    note = (note or "").strip() or None
+    try:
+        record_judgement(engine, left, right, decision, principal.name, note)
+    except ReviewError as error:
+        raise HTTPException(status_code=422, detail=str(error)) from error
+    audit(request, principal, "review.judge", "pair", f"{left}|{right}", {"decision": decision})

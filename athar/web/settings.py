@@ -1,0 +1,32 @@
+"""Settings of the web application: plain data, read from the environment by `from_env`."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """How the web application behaves.
+
+    `secure_cookies` is on unless turned off explicitly: only a developer serving plain HTTP on their
+    own machine should turn it off (`athar serve --insecure-http` on a loopback address).
+    """
+
+    secure_cookies: bool = True
+    session_hours: float = 12.0
+    lockout_failures: int = 5
+    lockout_minutes: float = 15.0
+    default_language: str = "ar"
+
+    @property
+    def cookie_prefix(self) -> str:
+        # `__Host-` cookies are Secure, host-only and path '/': a sibling subdomain cannot plant one,
+        # which is what keeps the pre-login CSRF cookie out of an attacker's hands.
+        return "__Host-" if self.secure_cookies else ""
+
+    @classmethod
+    def from_env(cls) -> WebSettings:
+        insecure = os.environ.get("ATHAR_WEB_INSECURE_COOKIES", "") == "1"
+        return cls(secure_cookies=not insecure)
