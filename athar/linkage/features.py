@@ -9,6 +9,7 @@ birth year (event year minus age), flagged as estimated.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
@@ -36,6 +37,7 @@ FEATURE_COLUMNS = (
     "birth_place_id",
     "birth_governorate_id",
     "event_year",
+    "event_day",
     "given_family_block",
     "given_family_skel_block",
     "given_father_block",
@@ -99,6 +101,16 @@ def birth_fields(birth_date: str | None, age: int | None, event_date: str | None
     return None, None, None, None, None
 
 
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _days(date: str | None) -> int | None:
+    """Days since 1970 of a full YYYY-MM-DD date, else None."""
+    if not date or len(date) != 10:
+        return None
+    return (dt.date.fromisoformat(date) - _EPOCH).days
+
+
 PlaceLookup = Callable[[str], tuple[str | None, str | None]]
 
 
@@ -142,6 +154,7 @@ def feature_frame(records: Iterable[dict], place_lookup: PlaceLookup | None = No
                 place_id,
                 governorate_id,
                 int(event_date[:4]) if event_date else None,
+                _days(event_date),
                 None,
                 None,
                 None,
@@ -154,7 +167,7 @@ def feature_frame(records: Iterable[dict], place_lookup: PlaceLookup | None = No
     frame["given_father_block"] = rare_name_pairs(frame, "given_key", "father_key")
     # Only a full date is specific enough to block on; "1985" alone would pair a year's births.
     frame["birth_day_date"] = frame["birth_date"].where(frame["birth_precision"] == "day")
-    for column in ("birth_year", "birth_month", "birth_day", "event_year"):
+    for column in ("birth_year", "birth_month", "birth_day", "event_year", "event_day"):
         frame[column] = frame[column].astype("Int64")
     return frame
 

@@ -91,6 +91,22 @@ def birth_date() -> cl.CustomComparison:
     )
 
 
+def event_date() -> cl.CustomComparison:
+    """When each list saw the person: arrest, last seen, death, return. Lists that record the same
+    event agree within weeks; a death recorded years after an arrest is still evidence."""
+    return cl.CustomComparison(
+        output_column_name="event_date",
+        comparison_description="date of the event each list records",
+        comparison_levels=[
+            cll.NullLevel("event_year"),
+            _sql("ABS(event_day_l - event_day_r) <= 31", "within a month"),
+            _sql("event_year_l = event_year_r", "same year"),
+            _sql("ABS(event_year_l - event_year_r) <= 2", "within 2 years"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
 def national_id() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="national_id",
@@ -154,6 +170,7 @@ def settings(probability_two_random_records_match: float = 1e-5) -> SettingsCrea
             name_part("family"),
             mother(),
             birth_date(),
+            event_date(),
             national_id(),
             birth_place(),
         ],
