@@ -16,7 +16,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import ColumnElement, or_, true
 
 from athar.store.tables import Source
@@ -56,6 +57,8 @@ class Principal:
     def is_anonymous(self) -> bool:
         return self.kind == "anonymous"
 
+
+bearer_scheme = HTTPBearer(auto_error=False, description="A partner organisation's API token")
 
 NOBODY = Principal(name="anonymous", role=ANONYMOUS, kind="anonymous")
 
@@ -118,10 +121,7 @@ def require_api(action: str) -> Callable:
     """
     if action not in ACTIONS:
         raise KeyError(f"unknown action {action!r}")
-    from fastapi import Depends
-    from fastapi.security import HTTPAuthorizationCredentials
-
-    from athar.web.tokens import bearer_scheme, principal_for_token
+    from athar.web.tokens import principal_for_token
 
     async def dependency(
         request: Request,

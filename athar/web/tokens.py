@@ -11,15 +11,12 @@ import datetime as dt
 import hashlib
 import secrets
 
-from fastapi.security import HTTPBearer
 from sqlalchemy import Engine, insert, select, update
 
 from athar.store.tables import ApiToken, Organisation
 from athar.web.permissions import ROLES, Principal
 
 PREFIX = "athar_"
-
-bearer_scheme = HTTPBearer(auto_error=False, description="A partner organisation's API token")
 
 
 def token_hash(token: str) -> str:

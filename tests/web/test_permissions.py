@@ -1,0 +1,115 @@
+"""Every role against every route, allowed and forbidden, generated from the permissions table."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from athar.store.tables import Membership, Source
+from athar.web.app import route_action, routes
+from athar.web.permissions import ACTIONS, ANONYMOUS, PERMISSIONS, ROLES, allowed
+from tests.web.conftest import BASE_URL, client_for, csrf
+
+PRINCIPALS = (ANONYMOUS, *ROLES)
+ROUTES = [(method, route.path) for route in routes() for method in sorted(route.methods - {"HEAD"})]
+POST_BODIES = {
+    "/login": {"name": "nobody", "password": "wrong"},
+    "/logout": {},
+    "/review/judgements": {"left": "families:none-1", "right": "families:none-2", "decision": "unsure"},
+}
+JSON_BODIES = {
+    "/api/v1/review/judgements": {"left": "families:none-1", "right": "families:none-2", "decision": "unsure"}
+}
+
+
+def test_every_route_requires_a_known_action():
+    for route in routes():
+        assert route_action(route) in ACTIONS, route.path
+
+
+def test_every_action_in_the_table_is_used_by_some_route():
+    assert {route_action(r) for r in routes()} == ACTIONS
+
+
+def test_the_table_names_exactly_the_four_roles_and_anonymous():
+    assert set(PERMISSIONS) == {ANONYMOUS, "admin", "investigator", "reviewer", "caseworker"}
+
+
+def test_anonymous_may_only_see_the_public_pages():
+    assert PERMISSIONS[ANONYMOUS] == {"public.view"}
+
+
+@pytest.fixture(scope="module")
+def alpha_person(app) -> str:
+    """A person with a record in Alpha's own list, so every Alpha role that may see persons sees one."""
+    with app.state.engine.connect() as conn:
+        return conn.execute(
+            select(Membership.person_id)
+            .join(Source, Source.id == Membership.source_id)
+            .where(Source.name == "families")
+            .limit(1)
+        ).scalar_one()
+
+
+def _path(path: str, person: str) -> str:
+    return path.replace("{person_id}", person)
+
+
+def _page_request(app, who: str, method: str, path: str):
+    client = TestClient(app, base_url=BASE_URL) if who == ANONYMOUS else client_for(app, f"{who}-alpha")
+    if method == "GET":
+        return client.get(path, follow_redirects=False)
+    return client.post(path, data={**POST_BODIES[path], "csrf_token": csrf(client)}, follow_redirects=False)
+
+
+def _api_request(app, tokens, who: str, method: str, path: str):
+    client = TestClient(app, base_url=BASE_URL)
+    headers = {} if who == ANONYMOUS else {"Authorization": f"Bearer {tokens[who]}"}
+    if method == "GET":
+        return client.get(path, headers=headers)
+    return client.post(path, json=JSON_BODIES[path], headers=headers)
+
+
+@pytest.mark.parametrize("who", PRINCIPALS)
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_route_is_allowed_exactly_for_the_roles_the_table_allows(
+    app, tokens, alpha_person, who, method, path
+):
+    route = next(r for r in routes() if r.path == path and method in r.methods)
+    expected = allowed(who, route_action(route))
+    concrete = _path(path, alpha_person)
+    if path.startswith("/api/"):
+        response = _api_request(app, tokens, who, method, concrete)
+        refused = response.status_code in (401, 403)
+        if not expected:
+            assert response.status_code == (401 if who == ANONYMOUS else 403), response.text
+    else:
+        response = _page_request(app, who, method, concrete)
+        to_login = response.status_code == 303 and response.headers["location"].startswith("/login?next=")
+        refused = response.status_code == 403 or to_login
+        if not expected:
+            assert to_login if who == ANONYMOUS else response.status_code == 403
+    assert refused is not expected, (who, method, path, response.status_code)
+    assert response.status_code < 500
+
+
+def test_anonymous_cannot_reach_any_record_page_or_api(app, alpha_person):
+    client = TestClient(app, base_url=BASE_URL)
+    for path in ("/dashboard", "/review", f"/persons/{alpha_person}", "/export/records.csv", "/audit"):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"].startswith("/login")
+    for path in ("/api/v1/sources", "/api/v1/review/next", f"/api/v1/persons/{alpha_person}"):
+        assert client.get(path).status_code == 401
+
+
+def test_a_reviewer_cannot_export_records_or_the_audit_log(app, tokens):
+    client = client_for(app, "reviewer-alpha")
+    assert client.get("/export/records.csv").status_code == 403
+    assert client.get("/audit/export.csv").status_code == 403
+
+
+def test_a_reviewer_sees_pairs_but_not_persons(app, alpha_person):
+    client = client_for(app, "reviewer-alpha")
+    assert client.get("/review").status_code == 200
+    assert client.get(f"/persons/{alpha_person}").status_code == 403

@@ -1,0 +1,134 @@
+"""The review page: a pair side by side, its waterfall, judgements that always land."""
+
+import re
+import threading
+
+from sqlalchemy import select
+
+from athar.store.tables import AuditEntry, Judgement
+from tests.web.conftest import client_for, csrf
+
+
+def _pair(page: str) -> tuple[str, str]:
+    left = re.search(r'name="left" value="([^"]+)"', page).group(1)
+    right = re.search(r'name="right" value="([^"]+)"', page).group(1)
+    return left, right
+
+
+def _judgements(app, left: str, right: str) -> list:
+    a, b = sorted([tuple(left.split(":", 1)), tuple(right.split(":", 1))])
+    with app.state.engine.connect() as conn:
+        return conn.execute(
+            select(Judgement).where(
+                Judgement.left_source == a[0],
+                Judgement.left_record_id == a[1],
+                Judgement.right_source == b[0],
+                Judgement.right_record_id == b[1],
+            )
+        ).all()
+
+
+def test_the_review_page_shows_both_records_the_waterfall_and_three_buttons(app):
+    page = client_for(app, "reviewer-alpha").get("/review?lang=en").text
+    left, right = _pair(page)
+    assert left in page and right in page
+    assert "Given name" in page and 'class="waterfall data"' in page
+    for decision, key in (("same", "s"), ("different", "d"), ("unsure", "u")):
+        assert f'name="decision" value="{decision}" data-key="{key}"' in page
+    assert '<script src="/static/review.js"></script>' in page
+    assert 'name="note"' in page
+
+
+def test_name_parts_are_shown_in_both_scripts(app):
+    page = client_for(app, "reviewer-alpha").get("/review").text
+    assert 'class="other-script"' in page
+    assert re.search(r"[\u0600-\u06FF]", page) and re.search(r"<bdi>[A-Za-z]", page)
+
+
+def test_the_keyboard_shortcuts_script_is_served_locally(anonymous):
+    script = anonymous.get("/static/review.js")
+    assert script.status_code == 200 and "data-key" in script.text
+
+
+def test_a_judgement_is_stored_audited_and_the_next_pair_comes_at_once(app):
+    client = client_for(app, "reviewer-alpha")
+    page = client.get("/review").text
+    left, right = _pair(page)
+    response = client.post(
+        "/review/judgements",
+        data={
+            "left": left,
+            "right": right,
+            "decision": "different",
+            "note": "ages differ",
+            "csrf_token": csrf(client),
+        },
+    )
+    assert response.status_code == 200 and str(response.url).endswith("/review")
+    stored = _judgements(app, left, right)
+    assert [(j.decision, j.user_name, j.note) for j in stored] == [
+        ("different", "reviewer-alpha", "ages differ")
+    ]
+    assert _pair(response.text) != (left, right)
+    with app.state.engine.connect() as conn:
+        entry = conn.execute(
+            select(AuditEntry).where(AuditEntry.action == "review.judge").order_by(AuditEntry.id.desc())
+        ).first()
+    assert entry.user_name == "reviewer-alpha" and entry.target_id == f"{left}|{right}"
+    assert entry.client == "testclient"
+
+
+def test_two_reviewers_judging_the_same_pair_at_once_both_land(app):
+    first, second = client_for(app, "reviewer-alpha"), client_for(app, "investigator-alpha")
+    left, right = _pair(first.get("/review").text)
+    forms = [
+        (client, {"left": left, "right": right, "decision": d, "csrf_token": csrf(client)})
+        for client, d in ((first, "same"), (second, "unsure"))
+    ]
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def judge(client, data):
+        barrier.wait()
+        statuses.append(client.post("/review/judgements", data=data, follow_redirects=False).status_code)
+
+    threads = [threading.Thread(target=judge, args=form) for form in forms]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [303, 303]
+    stored = _judgements(app, left, right)
+    assert sorted((j.user_name, j.decision) for j in stored) == [
+        ("investigator-alpha", "unsure"),
+        ("reviewer-alpha", "same"),
+    ]
+
+
+def test_a_judgement_on_records_of_an_unshared_source_of_another_organisation_is_refused(app):
+    client = client_for(app, "reviewer-alpha")
+    with app.state.engine.connect() as conn:
+        from athar.store.tables import Record, Source
+
+        ids = (
+            conn.execute(select(Record.record_id).join(Source).where(Source.name == "detention").limit(2))
+            .scalars()
+            .all()
+        )
+    response = client.post(
+        "/review/judgements",
+        data={
+            "left": f"detention:{ids[0]}",
+            "right": f"detention:{ids[1]}",
+            "decision": "same",
+            "csrf_token": csrf(client),
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 404
+    assert _judgements(app, f"detention:{ids[0]}", f"detention:{ids[1]}") == []
+
+
+def test_the_review_page_never_shows_records_of_an_unshared_source_of_another_organisation(app):
+    page = client_for(app, "reviewer-alpha").get("/review").text
+    assert "detention:" not in page
