@@ -54,6 +54,13 @@ def _rss_mib() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def _current_rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def list_records(folder: Path):
     """Canonical records of the four lists, validated as an import would, with true person ids."""
     from athar.ingest.mapping import resolve
@@ -113,10 +120,11 @@ def _percentile(values: list[float], q: float) -> float:
 def _query_phase(index_path: str, queries: list[dict], hits_of: dict, queue) -> None:
     from athar.search import PersonIndex, search
 
+    rss_before = _current_rss_mib()
     t0 = time.perf_counter()
     index = PersonIndex.load(index_path)
     load_s = time.perf_counter() - t0
-    rss_loaded = _rss_mib()
+    rss_loaded = _current_rss_mib() - rss_before
     for q in queries[:WARMUP]:  # first-touch costs (skeleton lists for fuzzy look-ups)
         search(index, q["text"], father=q.get("father"), mother=q.get("mother"), born=q.get("born"))
     latencies, at1, at10, findable = [], [], [], []
@@ -138,7 +146,7 @@ def _query_phase(index_path: str, queries: list[dict], hits_of: dict, queue) -> 
     queue.put(
         {
             "index_load_seconds": round(load_s, 2),
-            "rss_after_load_mib": rss_loaded,
+            "index_loaded_rss_mib": round(rss_loaded, 1),
             "peak_rss_query_process_mib": _rss_mib(),
             "latency_ms": {
                 "p50": round(_percentile(latencies, 50), 2),

@@ -125,3 +125,14 @@ def test_unlinked_records_are_searchable_before_linkage(tmp_path):
     assert answer.case_reference.startswith("U-") and "detention" not in answer.case_reference
     assert resolve_reference(index, answer.case_reference) == first
     assert unlinked_person_id("detention", first.rsplit(":", 1)[1]) == first
+
+
+def test_a_family_name_is_found_with_or_without_its_sheikh_title():
+    index = PersonIndex.from_records(
+        [
+            rec("P-1", "زبير حمزة الشيخ", family_name="الشيخ زبير", given_name="حمزة", father_name="حسين"),
+            rec("P-2", "Hamza Hussein Zubair"),
+        ]
+    )
+    found = search(index, "Hamza Al-Sheikh Zubair", father="Hussein")
+    assert {m.person_id for m in found if m.score >= FAMILY_THRESHOLD} == {"P-1", "P-2"}

@@ -34,7 +34,19 @@ GIVEN, FATHER, GRANDFATHER, FAMILY, MOTHER = range(len(PARTS))
 INDEXED_PARTS = (GIVEN, FATHER, FAMILY, MOTHER)
 SEX_CODES = {"M": 1, "F": 2}
 UNLINKED_PREFIX = "record:"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Skeletons of the titles that family names carry or drop at will (الحاج حميد, Al-Sheikh Zubair):
+# a family name with one is also posted under the rest, so either spelling finds the other.
+TITLE_SKELETONS = ("cx", "hj")  # sheikh/شيخ, haj/حاج
+
+
+def untitled_skeleton(skeleton: str) -> str | None:
+    """The skeleton without a leading title, when what is left is a name (three letters or more)."""
+    for title in TITLE_SKELETONS:
+        if skeleton.startswith(title):
+            rest = skeleton[len(title) :].replace(" ", "")
+            return rest if len(rest) >= 3 else None
+    return None
 
 
 def unlinked_person_id(source: str, record_id: str) -> str:
@@ -133,6 +145,13 @@ class PersonIndex:
             [skeleton_ids.setdefault(name_skeleton(v) or v, len(skeleton_ids)) for v in vocab],
             dtype=np.int32,
         )
+        untitled = np.array(
+            [
+                -1 if (u := untitled_skeleton(sk)) is None else skeleton_ids.setdefault(u, len(skeleton_ids))
+                for sk in list(skeleton_ids)
+            ],
+            dtype=np.int32,
+        )
         entry_parts = table[:, 1 : 1 + len(PARTS)].astype(np.int32)
         arrays: dict[str, np.ndarray] = {
             "person_ids": np.array(list(b.persons), dtype=str),
@@ -149,6 +168,13 @@ class PersonIndex:
         for j in INDEXED_PARTS:
             present = np.flatnonzero(entry_parts[:, j] >= 0)
             skel = vocab_skeleton[entry_parts[present, j]]
+            if j == FAMILY:
+                alt = np.full(len(skel), -1, dtype=np.int32)
+                known = skel < len(untitled)
+                alt[known] = untitled[skel[known]]
+                titled = alt >= 0
+                present = np.concatenate([present, present[titled]])
+                skel = np.concatenate([skel, alt[titled]])
             order = np.argsort(skel, kind="stable")
             arrays[f"post_entries_{j}"] = present[order].astype(np.int32)
             start = np.zeros(len(skeleton_ids) + 1, dtype=np.int64)

@@ -21,7 +21,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
-from athar.names import name_skeleton, normalize_name, parse_name_chain, part_similarity
+from athar.names import name_key, name_skeleton, normalize_name, parse_name_chain, part_similarity
 from athar.names.chain import FAMILY_FIRST
 from athar.search.index import (
     FAMILY,
@@ -34,6 +34,7 @@ from athar.search.index import (
     SEX_CODES,
     UNLINKED_PREFIX,
     PersonIndex,
+    untitled_skeleton,
 )
 
 # (agreement, disagreement) weight per part, in PARTS order; the same scale as name_similarity.
@@ -130,6 +131,28 @@ def _skeleton(part: str) -> str:
     return name_skeleton(part) or part
 
 
+_TITLE_KEYS = ("cix", "haj")
+
+
+@lru_cache(maxsize=200_000)
+def _untitled(name: str) -> str:
+    """A family name without a leading sheikh/haj title, as its comparison key (or the name)."""
+    key = name_key(name).replace(" ", "")
+    for title in _TITLE_KEYS:
+        if key.startswith(title) and len(key) - len(title) >= 3:
+            return key[len(title) :]
+    return name
+
+
+def family_similarity(a: str, b: str) -> float:
+    """part_similarity, also with a sheikh/haj title dropped on either side (a little less sure)."""
+    s = part_similarity(a, b)
+    ua, ub = _untitled(a), _untitled(b)
+    if s < 0.97 and (ua != a or ub != b):
+        s = max(s, part_similarity(ua, ub) - 0.02)
+    return s
+
+
 def _postings(index: PersonIndex, part: int, name: str) -> np.ndarray:
     """Entries whose ``part`` shares the skeleton of ``name``, or a close one when none does."""
     cache = index.__dict__.setdefault("_postings_cache", {})
@@ -139,6 +162,9 @@ def _postings(index: PersonIndex, part: int, name: str) -> np.ndarray:
         return found
     skeleton = _skeleton(name)
     found = index.postings(part, skeleton)
+    untitled = untitled_skeleton(skeleton) if part == FAMILY else None
+    if untitled is not None:
+        found = np.concatenate([found, index.postings(part, untitled)])
     if not len(found):
         near = process.extract(
             skeleton,
@@ -223,7 +249,8 @@ def score_persons(
         per_entry = np.full(len(entries), _NO_EVIDENCE)
         if present.any():
             unique, inverse = np.unique(ids[present], return_inverse=True)
-            values = np.fromiter((part_similarity(name, vocab[u]) for u in unique), float, len(unique))
+            similarity = family_similarity if j == FAMILY else part_similarity
+            values = np.fromiter((similarity(name, vocab[u]) for u in unique), float, len(unique))
             per_entry[present] = values[inverse]
         best = np.maximum.reduceat(per_entry, seg)
         sims[:, j] = best
