@@ -145,7 +145,6 @@ BLOCKING_RULES: tuple[str, ...] = (
     _rule("given_key", "father_key", "mother_key"),
     _rule("father_key", "family_key", "birth_year"),
     _rule("national_id"),
-    _rule("given_skel", "father_skel", "family_skel"),
     _rule("given_family_block"),
     _rule("given_family_skel_block"),
     _rule("given_father_block"),
