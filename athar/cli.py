@@ -30,6 +30,10 @@ export_app = typer.Typer(no_args_is_help=True, help="Write the store's records o
 app.add_typer(export_app, name="export")
 review_app = typer.Typer(no_args_is_help=True, help="Uncertain pairs for a human to judge.")
 app.add_typer(review_app, name="review")
+users_app = typer.Typer(no_args_is_help=True, help="Accounts of the web application.")
+app.add_typer(users_app, name="users")
+tokens_app = typer.Typer(no_args_is_help=True, help="API tokens for partner organisations.")
+app.add_typer(tokens_app, name="tokens")
 
 console = Console()
 err = Console(stderr=True)
@@ -482,6 +486,86 @@ def report(
     except ValueError as e:
         raise fail(str(e)) from None
     err.print(f"wrote {path}", highlight=False)
+
+
+@app.command("search")
+def search_cmd(
+    text: Annotated[str, typer.Argument(help="A full name, Arabic or Latin, either order.")],
+    father: Annotated[str | None, typer.Option(help="Father's name.")] = None,
+    mother: Annotated[str | None, typer.Option(help="Mother's name.")] = None,
+    born: Annotated[int | None, typer.Option(help="Birth year.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many persons.")] = 10,
+    json_out: JsonFlag = False,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Persons who may be the one named, with their records (each person shown is audited)."""
+    from sqlalchemy.exc import OperationalError
+
+    from athar.search.cli import run_search
+
+    try:
+        code = run_search(
+            db, text, mother=mother, father=father, born=born, limit=limit, json_out=json_out, user=user
+        )
+    except OperationalError as e:
+        raise fail(f"cannot open the store: {str(e.orig).strip().splitlines()[0]}") from None
+    raise typer.Exit(code)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    insecure_http: Annotated[
+        bool, typer.Option("--insecure-http", help="Plain-http cookies, for a browser on this machine only.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Serve the web application (FastAPI) and the JSON API under /api/v1."""
+    from athar.web import cli as web_cli
+
+    try:
+        web_cli.serve(db, host=host, port=port, insecure_http=insecure_http)
+    except ValueError as e:
+        raise fail(str(e)) from None
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="Account name.")],
+    role: Annotated[str, typer.Option(help="admin, investigator, reviewer or caseworker.")],
+    org: Annotated[str, typer.Option(help="Organisation the account belongs to.")],
+    prompt: Annotated[
+        bool, typer.Option("--prompt", help="Type the password instead of generating one.")
+    ] = False,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Create an account; a generated password is printed once."""
+    from athar.web import cli as web_cli
+
+    try:
+        web_cli.add_user(db, name, role, org, password="" if prompt else None, by=user)
+    except ValueError as e:
+        raise fail(str(e)) from None
+
+
+@tokens_app.command("add")
+def tokens_add(
+    org: Annotated[str, typer.Option(help="Partner organisation.")],
+    role: Annotated[str, typer.Option(help="Role the token acts with.")],
+    label: Annotated[str | None, typer.Option(help="What the token is for.")] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Create an API token for a partner organisation; printed once."""
+    from athar.web import cli as web_cli
+
+    try:
+        web_cli.add_token(db, org, role, label=label, by=user)
+    except ValueError as e:
+        raise fail(str(e)) from None
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -134,3 +134,12 @@ def test_sources_lists_counts(db, reports):
     result = athar("sources", "--json", "--db", db)
     [row] = json.loads(result.stdout)
     assert (row["source"], row["records"], row["quarantined"], row["imports"]) == ("families", 1, 1, 1)
+
+
+def test_users_add_creates_an_account_once(db):
+    result = athar("users", "add", "amal", "--role", "reviewer", "--org", "Syrian Archive", "--db", db)
+    assert result.exit_code == 0 and "shown once" in result.stdout
+    again = athar("users", "add", "amal", "--role", "reviewer", "--org", "Syrian Archive", "--db", db)
+    assert again.exit_code == 2 and "already exists" in again.stderr
+    bad = athar("users", "add", "omar", "--role", "king", "--org", "Syrian Archive", "--db", db)
+    assert bad.exit_code == 2

@@ -236,3 +236,33 @@ def test_blocking_report_counts_pairs_per_rule(store_copy):
     assert rules[-1]["cumulative"] == sum(r["pairs"] for r in rules)
     # every scored pair came from some rule, and blocking stays far from all pairs
     assert summary.pairs_scored <= rules[-1]["cumulative"] < summary.records * 10
+
+
+def test_search_command_finds_a_linked_person_and_audits_the_view(store_copy, lists):
+    import csv
+    import json
+
+    from typer.testing import CliRunner
+
+    from athar.cli import app
+    from athar.store.tables import AuditEntry
+
+    with (lists / "persons.csv").open(encoding="utf-8") as f:
+        wanted = next(p for p in csv.DictReader(f) if p["person_id"] in set(truth(lists).values()))
+    query = f"{wanted['given_name_latin']} {wanted['father_name_latin']} {wanted['family_name_latin']}"
+    db = str(store_copy.url.database)
+    result = CliRunner().invoke(app, ["search", query, "--db", db, "--json", "--user", "investigator1"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)["matches"]
+    assert found
+    with store_copy.connect() as conn:
+        views = (
+            conn.execute(
+                select(AuditEntry.target_id).where(
+                    AuditEntry.user_name == "investigator1", AuditEntry.action == "view_person"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert len(views) == len(found)
