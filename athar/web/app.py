@@ -12,9 +12,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from athar.store import open_store
-from athar.web import api, audit_pages, i18n, login, pages, person_pages, review_pages
+from athar.web import api, audit_pages, i18n, login, pages, person_pages, review_pages, search_pages
 from athar.web.csrf import SEED_COOKIE, csrf_protect, new_seed
 from athar.web.permissions import LoginRequired
+from athar.web.search_state import AddressHasher, IndexHolder, RateLimiter
 from athar.web.sessions import set_cookie
 from athar.web.settings import WebSettings
 from athar.web.templates import make_environment, render
@@ -34,7 +35,7 @@ SECURITY_HEADERS = {
 }
 
 
-PAGE_MODULES = (pages, login, review_pages, person_pages, audit_pages)
+PAGE_MODULES = (pages, login, review_pages, person_pages, audit_pages, search_pages)
 
 
 def routes() -> list[APIRoute]:
@@ -73,6 +74,9 @@ def create_app(db_url: str | None = None, settings: WebSettings | None = None) -
     app.state.settings = settings
     app.state.catalogues = i18n.load_catalogues()
     app.state.templates = make_environment()
+    app.state.search_index = IndexHolder(app.state.engine)
+    app.state.family_limiter = RateLimiter(settings.family_searches_per_minute, 60.0)
+    app.state.hash_address = AddressHasher()
 
     protected = [Depends(csrf_protect)]
     for module in PAGE_MODULES:

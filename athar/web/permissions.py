@@ -28,16 +28,24 @@ SHARING: tuple[str, ...] = ("private", "shared")
 
 _STAFF = frozenset({"dashboard.view", "sources.view", "public.view"})
 
-# The one table. Actions: public.view (the public pages and, later, the family search), dashboard.view,
-# sources.view, review.view / review.judge (uncertain pairs), person.view (a person's records),
-# records.export, audit.view / audit.export.
+# The one table. Actions: public.view (the public pages and the family search), dashboard.view,
+# sources.view, review.view / review.judge (uncertain pairs), person.view (a person's records and case),
+# search.view (the investigator search), records.export, audit.view / audit.export.
 PERMISSIONS: dict[str, frozenset[str]] = {
     ANONYMOUS: frozenset({"public.view"}),
     "caseworker": _STAFF | {"person.view"},
     "reviewer": _STAFF | {"review.view", "review.judge"},
-    "investigator": _STAFF | {"person.view", "review.view", "review.judge", "records.export"},
+    "investigator": _STAFF | {"person.view", "review.view", "review.judge", "records.export", "search.view"},
     "admin": _STAFF
-    | {"person.view", "review.view", "review.judge", "records.export", "audit.view", "audit.export"},
+    | {
+        "person.view",
+        "review.view",
+        "review.judge",
+        "records.export",
+        "search.view",
+        "audit.view",
+        "audit.export",
+    },
 }
 ACTIONS: frozenset[str] = frozenset().union(*PERMISSIONS.values())
 

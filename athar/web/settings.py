@@ -19,6 +19,10 @@ class WebSettings:
     lockout_failures: int = 5
     lockout_minutes: float = 15.0
     default_language: str = "ar"
+    # The public family search: searches per client address per minute, and how to reach a caseworker
+    # (shown with every answer; None shows the translated default text).
+    family_searches_per_minute: int = 10
+    family_contact: str | None = None
 
     @property
     def cookie_prefix(self) -> str:
@@ -29,4 +33,6 @@ class WebSettings:
     @classmethod
     def from_env(cls) -> WebSettings:
         insecure = os.environ.get("ATHAR_WEB_INSECURE_COOKIES", "") == "1"
-        return cls(secure_cookies=not insecure)
+        contact = os.environ.get("ATHAR_WEB_FAMILY_CONTACT") or None
+        per_minute = int(os.environ.get("ATHAR_WEB_FAMILY_SEARCHES_PER_MINUTE", "10"))
+        return cls(secure_cookies=not insecure, family_contact=contact, family_searches_per_minute=per_minute)

@@ -17,6 +17,8 @@ POST_BODIES = {
     "/login": {"name": "nobody", "password": "wrong"},
     "/logout": {},
     "/review/judgements": {"left": "families:none-1", "right": "families:none-2", "decision": "unsure"},
+    "/search/family": {"name": "Nobody Anyone"},
+    "/search": {"name": "Nobody Anyone"},
 }
 JSON_BODIES = {
     "/api/v1/review/judgements": {"left": "families:none-1", "right": "families:none-2", "decision": "unsure"}

@@ -1,0 +1,132 @@
+"""Search pages: the public family search (told only whether a possible match exists) and the
+investigator search (persons with their records). One engine, `athar.search`, over the app's index.
+
+Both forms are POSTed, so that the names searched for stay out of URLs, browser history and proxy logs.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse
+
+from athar.audit import record_event
+from athar.search import family_answer, search
+from athar.search.index import UNLINKED_PREFIX
+from athar.web import queries
+from athar.web.audit import audit, client_address
+from athar.web.permissions import Principal, require
+from athar.web.templates import render
+
+router = APIRouter()
+INVESTIGATOR_LIMIT = 20
+
+
+def _clean(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value[:200] or None
+
+
+def _year(value: str | None) -> tuple[int | None, bool]:
+    """(birth year, valid): empty is valid and None; a year must be four digits in 1900..2100."""
+    value = (value or "").strip().translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
+    if not value:
+        return None, True
+    if value.isdigit() and 1900 <= int(value) <= 2100:
+        return int(value), True
+    return None, False
+
+
+@router.get("/search/family", response_class=HTMLResponse)
+def family_form(
+    request: Request, principal: Annotated[Principal, Depends(require("public.view"))]
+) -> HTMLResponse:
+    return render(request, "family_search.html", form={}, answer=None, error=None)
+
+
+@router.post("/search/family", response_class=HTMLResponse)
+def family_search(
+    request: Request,
+    principal: Annotated[Principal, Depends(require("public.view"))],
+    name: Annotated[str | None, Form()] = None,
+    father: Annotated[str | None, Form()] = None,
+    mother: Annotated[str | None, Form()] = None,
+    born: Annotated[str | None, Form()] = None,
+) -> HTMLResponse:
+    state = request.app.state
+    hashed = state.hash_address(client_address(request))
+    if not state.family_limiter.allow(client_address(request) or ""):
+        record_event(
+            state.engine, user=principal.name, action="family.search", client=hashed,
+            detail={"outcome": "rate_limited"},
+        )  # fmt: skip
+        return render(request, "family_search.html", status_code=429, form={}, answer=None, error="limited")
+    form = {"name": _clean(name), "father": _clean(father), "mother": _clean(mother), "born": _clean(born)}
+    year, year_ok = _year(born)
+    if not form["name"] or not year_ok:
+        error = "name" if not form["name"] else "year"
+        return render(request, "family_search.html", status_code=422, form=form, answer=None, error=error)
+    matches = search(state.search_index.get(), form["name"], form["father"], form["mother"], year)
+    answer = family_answer(matches)
+    # The searcher's words are not kept: only that a search happened, its outcome, and a keyed hash of
+    # the address. The reference given to the family is kept, so that a caseworker can expect the call.
+    record_event(
+        state.engine,
+        user=principal.name,
+        action="family.search",
+        target_type="person" if answer.possible_match else None,
+        target_id=answer.case_reference,
+        client=hashed,
+        detail={"outcome": "possible_match" if answer.possible_match else "no_match"},
+    )
+    return render(request, "family_search.html", form={}, answer=answer, error=None)
+
+
+@router.get("/search", response_class=HTMLResponse)
+def investigator_form(
+    request: Request, principal: Annotated[Principal, Depends(require("search.view"))]
+) -> HTMLResponse:
+    return render(request, "search.html", form={}, results=None, error=None, fields=queries.RECORD_FIELDS)
+
+
+@router.post("/search", response_class=HTMLResponse)
+def investigator_search(
+    request: Request,
+    principal: Annotated[Principal, Depends(require("search.view"))],
+    name: Annotated[str | None, Form()] = None,
+    father: Annotated[str | None, Form()] = None,
+    mother: Annotated[str | None, Form()] = None,
+    born: Annotated[str | None, Form()] = None,
+) -> HTMLResponse:
+    engine = request.app.state.engine
+    form = {"name": _clean(name), "father": _clean(father), "mother": _clean(mother), "born": _clean(born)}
+    year, year_ok = _year(born)
+    if not form["name"] or not year_ok:
+        error = "name" if not form["name"] else "year"
+        return render(
+            request, "search.html", status_code=422, form=form, results=None, error=error,
+            fields=queries.RECORD_FIELDS,
+        )  # fmt: skip
+    matches = search(
+        request.app.state.search_index.get(), form["name"], form["father"], form["mother"], year,
+        limit=INVESTIGATOR_LIMIT,
+    )  # fmt: skip
+    results = []
+    for match in matches:
+        if match.person_id.startswith(UNLINKED_PREFIX):
+            found = queries.record(engine, match.person_id[len(UNLINKED_PREFIX) :], principal)
+            records, person_id = ([found] if found else []), None
+        else:
+            records, person_id = queries.person_records(engine, match.person_id, principal), match.person_id
+        if not records:
+            continue  # nothing of this person is visible to this principal: not even that they exist
+        results.append({"match": match, "person_id": person_id, "records": records})
+        audit(
+            request, principal, "person.view", "person", match.person_id,
+            {"records": len(records), "via_search": True, "score": round(match.score, 3)},
+        )  # fmt: skip
+    audit(request, principal, "search", detail={"results": len(results)})
+    return render(
+        request, "search.html", form=form, results=results, error=None, fields=queries.RECORD_FIELDS
+    )

@@ -1,0 +1,220 @@
+"""The public family search and the investigator search: answers, disclosure, rate limit, audit."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from athar.store.tables import AuditEntry, Membership, Record, Source
+from athar.web.search_state import IndexHolder, RateLimiter
+from tests.web.conftest import client_for, csrf
+
+TEXT_FIELDS = (
+    "full_name",
+    "given_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "mother_name",
+    "birth_date",
+    "birth_place",
+    "national_id",
+    "event_date",
+    "event_place",
+)
+
+
+@pytest.fixture(scope="module")
+def detained(app) -> dict:
+    """A person with a detention record: the record's values, and every record of the person."""
+    with app.state.engine.connect() as conn:
+        person = conn.execute(
+            select(Membership.person_id)
+            .join(Source, Source.id == Membership.source_id)
+            .join(
+                Record,
+                (Record.source_id == Membership.source_id) & (Record.record_id == Membership.record_id),
+            )
+            .where(
+                Source.name == "detention", Record.given_name.is_not(None), Record.family_name.is_not(None)
+            )
+            .limit(1)
+        ).scalar_one()
+        records = conn.execute(
+            select(Source.name.label("source_name"), *Record.__table__.columns)
+            .join(Source, Source.id == Record.source_id)
+            .join(
+                Membership,
+                (Membership.source_id == Record.source_id) & (Membership.record_id == Record.record_id),
+            )
+            .where(Membership.person_id == person, Record.is_current.is_(True))
+        ).all()
+    detention = next(r for r in records if r.source_name == "detention")
+    name = f"{detention.given_name} {detention.father_name or ''} {detention.family_name}".replace("  ", " ")
+    return {"person_id": person, "record": detention, "name": name, "records": records}
+
+
+@pytest.fixture(autouse=True)
+def fresh_limit(app):
+    app.state.family_limiter.reset()
+
+
+def _family(client, **data):
+    return client.post("/search/family", data={**data, "csrf_token": csrf(client, "/search/family")})
+
+
+def test_the_family_form_is_public_arabic_first_and_has_the_fields(anonymous):
+    page = anonymous.get("/search/family")
+    assert page.status_code == 200
+    assert '<html lang="ar" dir="rtl">' in page.text and "البحث عن قريب مفقود" in page.text
+    for field in ("name", "father", "mother", "born"):
+        assert f'name="{field}"' in page.text
+
+
+def test_the_home_page_links_to_the_family_search(anonymous):
+    assert 'href="/search/family"' in anonymous.get("/").text
+
+
+def test_a_family_is_told_of_a_possible_match_and_nothing_of_the_records(anonymous, detained):
+    page = _family(anonymous, name=detained["name"])
+    assert page.status_code == 200
+    assert 'id="possible-match"' in page.text
+    assert 'id="case-reference">' in page.text and 'id="contact"' in page.text
+    html = page.text
+    for record in detained["records"]:
+        for field in TEXT_FIELDS:
+            value = getattr(record, field)
+            if value and len(str(value)) >= 3:
+                assert str(value) not in html, field
+    for source in ("detention", "morgue", "returnees", "families"):
+        assert source not in html
+
+
+def test_the_case_reference_is_the_person_a_caseworker_can_open(anonymous, detained):
+    page = _family(anonymous, name=detained["name"])
+    assert detained["person_id"] in page.text
+
+
+def test_no_match_says_so(anonymous):
+    page = _family(anonymous, name="Zzyzx Qwerty Plonk")
+    assert page.status_code == 200 and 'id="no-match"' in page.text and 'id="case-reference"' not in page.text
+
+
+def test_the_contact_text_is_configurable(app, anonymous):
+    from dataclasses import replace
+
+    original = app.state.settings
+    app.state.settings = replace(original, family_contact="Call +963 11 000 0000")
+    try:
+        assert "Call +963 11 000 0000" in _family(anonymous, name="Zzyzx Qwerty").text
+    finally:
+        app.state.settings = original
+
+
+def test_a_name_is_required_and_a_bad_year_is_refused(anonymous):
+    assert _family(anonymous, name="  ").status_code == 422
+    page = _family(anonymous, name="Ahmad", born="19x5")
+    assert page.status_code == 422 and 'class="error"' in page.text
+
+
+def test_the_family_search_needs_the_csrf_token(anonymous):
+    anonymous.get("/search/family")
+    assert anonymous.post("/search/family", data={"name": "Ahmad"}).status_code == 403
+
+
+def test_searches_beyond_the_limit_get_429_with_a_translated_message(app, anonymous):
+    app.state.family_limiter = RateLimiter(3, 60.0)
+    try:
+        codes = [_family(anonymous, name="Zzyzx Qwerty").status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+        arabic = _family(anonymous, name="Zzyzx Qwerty")
+        assert arabic.status_code == 429 and "عمليات بحث كثيرة" in arabic.text
+        english = anonymous.post(
+            "/search/family?lang=en", data={"name": "x", "csrf_token": csrf(anonymous, "/search/family")}
+        )
+        assert english.status_code == 429 and "Too many searches" in english.text
+    finally:
+        app.state.family_limiter = RateLimiter(app.state.settings.family_searches_per_minute, 60.0)
+
+
+def test_the_rate_limit_window_slides():
+    limiter = RateLimiter(2, 60.0)
+    assert limiter.allow("a", 0) and limiter.allow("a", 1) and not limiter.allow("a", 2)
+    assert limiter.allow("b", 2)  # per address
+    assert limiter.allow("a", 61)
+
+
+def test_every_family_search_is_audited_without_the_query_or_the_address(app, anonymous, detained):
+    rec = detained["record"]
+    with app.state.engine.connect() as conn:
+        before = conn.execute(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1)).scalar() or 0
+    _family(anonymous, name=detained["name"], born="1980")
+    _family(anonymous, name="Zzyzx Qwerty Plonk")
+    with app.state.engine.connect() as conn:
+        rows = conn.execute(
+            select(*AuditEntry.__table__.columns).where(AuditEntry.id > before).order_by(AuditEntry.id)
+        ).all()
+    assert [r.action for r in rows] == ["family.search", "family.search"]
+    assert [r.detail["outcome"] for r in rows] == ["possible_match", "no_match"]
+    assert rows[0].target_id == detained["person_id"] and rows[1].target_id is None
+    for row in rows:
+        assert row.user_name == "anonymous"
+        assert row.client.startswith("h:") and "testclient" not in row.client
+        stored = repr((row.detail, row.target_id, row.target_type, row.client))
+        for secret in (detained["name"], rec.given_name, rec.family_name, "1980", "Zzyzx", "Qwerty"):
+            assert secret not in stored
+    assert rows[0].client == rows[1].client  # one address hashes alike
+
+
+def test_the_index_is_built_once_and_rebuilt_when_the_store_changes(app, monkeypatch):
+    holder = IndexHolder(app.state.engine)
+    first = holder.get()
+    assert holder.get() is first and holder.builds == 1
+    monkeypatch.setattr("athar.web.search_state.store_fingerprint", lambda engine: "changed")
+    assert holder.get() is not first and holder.builds == 2
+
+
+def test_the_app_keeps_one_index(app, anonymous):
+    _family(anonymous, name="Zzyzx Qwerty")
+    builds = app.state.search_index.builds
+    _family(anonymous, name="Zzyzx Qwerty")
+    assert app.state.search_index.builds == builds == 1
+
+
+def _investigate(client, **data):
+    return client.post("/search", data={**data, "csrf_token": csrf(client, "/search")})
+
+
+def test_an_investigator_sees_the_matching_person_with_records_and_each_is_audited(app, detained):
+    client = client_for(app, "investigator-beta")  # Beta owns the detention list
+    rec = detained["record"]
+    with app.state.engine.connect() as conn:
+        before = conn.execute(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1)).scalar() or 0
+    page = _investigate(client, name=detained["name"])
+    assert page.status_code == 200
+    assert f'href="/persons/{detained["person_id"]}"' in page.text and rec.family_name in page.text
+    with app.state.engine.connect() as conn:
+        rows = conn.execute(select(*AuditEntry.__table__.columns).where(AuditEntry.id > before)).all()
+    viewed = {r.target_id for r in rows if r.action == "person.view"}
+    assert detained["person_id"] in viewed
+    assert any(r.action == "search" and r.user_name == "investigator-beta" for r in rows)
+    for row in rows:
+        assert rec.family_name not in repr(row.detail)
+
+
+def test_the_investigator_search_shows_only_visible_records(app, detained):
+    client = client_for(app, "investigator-alpha")  # Alpha may not see Beta's private detention list
+    page = _investigate(client, name=detained["name"])
+    assert page.status_code == 200 and "<td>detention</td>" not in page.text
+
+
+def test_the_investigator_search_needs_a_name_and_the_csrf_token(app):
+    client = client_for(app, "admin-alpha")
+    assert _investigate(client, name="").status_code == 422
+    client.get("/search")
+    assert client.post("/search", data={"name": "Ahmad"}).status_code == 403
+
+
+def test_caseworkers_and_reviewers_may_not_use_the_investigator_search(app):
+    for who in ("caseworker-alpha", "reviewer-alpha"):
+        assert client_for(app, who).get("/search").status_code == 403
