@@ -30,15 +30,27 @@ _STAFF = frozenset({"dashboard.view", "sources.view", "public.view"})
 
 # The one table. Actions: public.view (the public pages and the family search), dashboard.view,
 # sources.view, review.view / review.judge (uncertain pairs), person.view (a person's records and case),
-# search.view (the investigator search), records.export, audit.view / audit.export.
+# search.view (the investigator search), case.update (a person's status, with reason and evidence),
+# case.inquiry (record and see families' inquiries), records.export, audit.view / audit.export.
 PERMISSIONS: dict[str, frozenset[str]] = {
     ANONYMOUS: frozenset({"public.view"}),
-    "caseworker": _STAFF | {"person.view"},
+    "caseworker": _STAFF | {"person.view", "case.update", "case.inquiry"},
     "reviewer": _STAFF | {"review.view", "review.judge"},
-    "investigator": _STAFF | {"person.view", "review.view", "review.judge", "records.export", "search.view"},
+    "investigator": _STAFF
+    | {
+        "person.view",
+        "case.update",
+        "case.inquiry",
+        "review.view",
+        "review.judge",
+        "records.export",
+        "search.view",
+    },
     "admin": _STAFF
     | {
         "person.view",
+        "case.update",
+        "case.inquiry",
         "review.view",
         "review.judge",
         "records.export",

@@ -1,27 +1,124 @@
-"""A person's page: the records that linkage (and reviewers) say are this person."""
+"""A person's page and case: the records that linkage (and reviewers) say are this person, a timeline of
+what happened to them, the case status with its history, and the families' inquiries."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from athar.web import queries
+from athar.web import cases, queries
 from athar.web.audit import audit
-from athar.web.permissions import Principal, require
+from athar.web.permissions import Principal, allowed, require
 from athar.web.templates import render
 
 router = APIRouter()
+DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _visible_records(request: Request, person_id: str, principal: Principal) -> list[dict]:
+    records = queries.person_records(request.app.state.engine, person_id, principal)
+    if not records:
+        # Also when the person exists but none of their records is visible: existence is not disclosed.
+        raise HTTPException(status_code=404, detail="no such person")
+    return records
+
+
+def _page(
+    request: Request,
+    principal: Principal,
+    person_id: str,
+    records: list[dict],
+    status_code: int = 200,
+    error: str | None = None,
+    form: dict | None = None,
+) -> HTMLResponse:
+    engine = request.app.state.engine
+    inquiries_visible = allowed(principal.role, "case.inquiry")
+    events = cases.case_events(engine, person_id)
+    return render(
+        request,
+        "person.html",
+        status_code=status_code,
+        person_id=person_id,
+        records=records,
+        fields=queries.RECORD_FIELDS,
+        status=cases.person_status(engine, person_id),
+        statuses=cases.STATUSES,
+        history=[e for e in events if e["kind"] == "status"],
+        inquiries=[e for e in events if e["kind"] == "inquiry"] if inquiries_visible else [],
+        timeline=cases.timeline(records, events, inquiries_visible),
+        may_change_status=allowed(principal.role, "case.update"),
+        may_record_inquiry=inquiries_visible,
+        error=error,
+        form=form or {},
+    )
 
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
 def person_page(
     request: Request, person_id: str, principal: Annotated[Principal, Depends(require("person.view"))]
 ) -> HTMLResponse:
-    records = queries.person_records(request.app.state.engine, person_id, principal)
-    if not records:
-        # Also when the person exists but none of their records is visible: existence is not disclosed.
-        raise HTTPException(status_code=404, detail="no such person")
+    records = _visible_records(request, person_id, principal)
     audit(request, principal, "person.view", "person", person_id, {"records": len(records)})
-    return render(request, "person.html", person_id=person_id, records=records, fields=queries.RECORD_FIELDS)
+    return _page(request, principal, person_id, records)
+
+
+@router.post("/persons/{person_id}/status")
+def change_status(
+    request: Request,
+    person_id: str,
+    principal: Annotated[Principal, Depends(require("case.update"))],
+    status: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+    evidence: Annotated[str, Form()] = "",
+    event_date: Annotated[str, Form()] = "",
+) -> Response:
+    records = _visible_records(request, person_id, principal)
+    event_date = event_date.strip()
+    form = {"status": status, "reason": reason, "evidence": evidence, "event_date": event_date}
+    error = None
+    if status not in cases.STATUSES:
+        error = "status"
+    elif not reason.strip() or not evidence.strip():
+        error = "reason"
+    elif event_date and not DATE.match(event_date):
+        error = "date"
+    if error:
+        return _page(request, principal, person_id, records, 422, error, form)
+    previous = cases.person_status(request.app.state.engine, person_id)
+    cases.change_status(
+        request.app.state.engine, person_id, status, reason, evidence, principal.name, event_date or None
+    )
+    audit(request, principal, "case.status", "person", person_id, {"from": previous, "to": status})
+    return RedirectResponse(f"/persons/{person_id}#history", status_code=303)
+
+
+@router.post("/persons/{person_id}/inquiries")
+def record_inquiry(
+    request: Request,
+    person_id: str,
+    principal: Annotated[Principal, Depends(require("case.inquiry"))],
+    contact_name: Annotated[str, Form()] = "",
+    relationship: Annotated[str, Form()] = "",
+    phone: Annotated[str, Form()] = "",
+    other_contact: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    records = _visible_records(request, person_id, principal)
+    contact = {
+        "contact_name": contact_name,
+        "relationship": relationship,
+        "phone": phone,
+        "other_contact": other_contact,
+        "note": note,
+    }
+    try:
+        cases.record_inquiry(request.app.state.engine, person_id, contact, principal.name)
+    except ValueError:
+        return _page(request, principal, person_id, records, 422, "inquiry")
+    # The family's details stay in the case, not in the audit log.
+    audit(request, principal, "case.inquiry", "person", person_id)
+    return RedirectResponse(f"/persons/{person_id}#inquiries", status_code=303)

@@ -19,6 +19,8 @@ POST_BODIES = {
     "/review/judgements": {"left": "families:none-1", "right": "families:none-2", "decision": "unsure"},
     "/search/family": {"name": "Nobody Anyone"},
     "/search": {"name": "Nobody Anyone"},
+    "/persons/{person_id}/status": {"status": "missing", "reason": "permission test", "evidence": "none"},
+    "/persons/{person_id}/inquiries": {"note": "permission test"},
 }
 JSON_BODIES = {
     "/api/v1/review/judgements": {"left": "families:none-1", "right": "families:none-2", "decision": "unsure"}
@@ -58,11 +60,12 @@ def _path(path: str, person: str) -> str:
     return path.replace("{person_id}", person)
 
 
-def _page_request(app, who: str, method: str, path: str):
+def _page_request(app, who: str, method: str, path: str, template: str | None = None):
     client = TestClient(app, base_url=BASE_URL) if who == ANONYMOUS else client_for(app, f"{who}-alpha")
     if method == "GET":
         return client.get(path, follow_redirects=False)
-    return client.post(path, data={**POST_BODIES[path], "csrf_token": csrf(client)}, follow_redirects=False)
+    body = POST_BODIES[template or path]
+    return client.post(path, data={**body, "csrf_token": csrf(client)}, follow_redirects=False)
 
 
 def _api_request(app, tokens, who: str, method: str, path: str):
@@ -87,7 +90,7 @@ def test_route_is_allowed_exactly_for_the_roles_the_table_allows(
         if not expected:
             assert response.status_code == (401 if who == ANONYMOUS else 403), response.text
     else:
-        response = _page_request(app, who, method, concrete)
+        response = _page_request(app, who, method, concrete, path)
         to_login = response.status_code == 303 and response.headers["location"].startswith("/login?next=")
         refused = response.status_code == 403 or to_login
         if not expected:

@@ -1,0 +1,123 @@
+"""A person's case: the status, its append-only history (case events), inquiries, and the timeline.
+
+The status changes only through `change_status`, which appends a case event (kind `status`, with the
+reason and the evidence) and sets `persons.status` in one transaction; nothing updates or deletes a
+case event. A family's inquiry is a case event of kind `inquiry` holding the contact details the family
+chose to give.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Engine, insert, select, update
+
+from athar.store.tables import CaseEvent, Person
+
+STATUSES: tuple[str, ...] = (
+    "missing",
+    "detention_record_found",
+    "located_alive",
+    "deceased",
+    "remains_identified",
+)
+INQUIRY_FIELDS: tuple[str, ...] = ("contact_name", "relationship", "phone", "other_contact", "note")
+
+# What a record's event date means, from words in its source's name (lists carry no type yet):
+# a family report's date is when the person was last seen, a detention register's an arrest, ...
+_SOURCE_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("detention_record", ("detent", "prison", "arrest", "احتجاز", "سجن", "معتقل")),
+    ("returned", ("return", "releas", "عائد", "إفراج", "افراج")),
+    ("died", ("morgue", "death", "died", "burial", "grave", "مشرحة", "وفاة", "وفيات")),
+    ("last_seen", ("famil", "report", "missing", "عائل", "مفقود")),
+)
+
+
+def record_event_kind(source: str) -> str:
+    name = source.lower()
+    for kind, words in _SOURCE_KINDS:
+        if any(word in name for word in words):
+            return kind
+    return "record"
+
+
+def person_status(engine: Engine, person_id: str) -> str | None:
+    with engine.connect() as conn:
+        return conn.execute(select(Person.status).where(Person.id == person_id)).scalar()
+
+
+def case_events(engine: Engine, person_id: str) -> list[dict]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(*CaseEvent.__table__.columns)
+            .where(CaseEvent.person_id == person_id)
+            .order_by(CaseEvent.id)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+
+def change_status(
+    engine: Engine,
+    person_id: str,
+    status: str,
+    reason: str,
+    evidence: str,
+    user: str,
+    event_date: str | None = None,
+) -> None:
+    """Append the change to the case and set the person's status, together."""
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+    if not reason.strip() or not evidence.strip():
+        raise ValueError("a status change needs a reason and evidence")
+    with engine.begin() as conn:
+        previous = conn.execute(select(Person.status).where(Person.id == person_id)).scalar()
+        if previous is None:
+            raise ValueError("no such person")
+        conn.execute(
+            insert(CaseEvent).values(
+                person_id=person_id,
+                kind="status",
+                status=status,
+                event_date=event_date,
+                reason=reason.strip(),
+                evidence=evidence.strip(),
+                detail={"previous": previous},
+                user_name=user,
+                created_at=dt.datetime.now(dt.UTC),
+            )
+        )
+        conn.execute(update(Person).where(Person.id == person_id).values(status=status))
+
+
+def record_inquiry(engine: Engine, person_id: str, contact: dict, user: str) -> None:
+    """A family's inquiry about the person, with only the contact details they chose to give."""
+    detail = {k: v.strip() for k, v in contact.items() if k in INQUIRY_FIELDS and v and v.strip()}
+    if not detail:
+        raise ValueError("an inquiry needs at least one detail")
+    with engine.begin() as conn:
+        conn.execute(
+            insert(CaseEvent).values(
+                person_id=person_id,
+                kind="inquiry",
+                detail=detail,
+                user_name=user,
+                created_at=dt.datetime.now(dt.UTC),
+            )
+        )
+
+
+def timeline(records: list[dict], events: list[dict], with_inquiries: bool) -> list[dict]:
+    """Records' event dates and case events, oldest first (undated at the end)."""
+    items = [
+        {"date": r["event_date"], "kind": record_event_kind(r["source"]), "source": r["source"], "record": r}
+        for r in records
+        if r.get("event_date")
+    ]
+    for event in events:
+        if event["kind"] == "inquiry" and not with_inquiries:
+            continue
+        created = event["created_at"]
+        date = event["event_date"] or (created.date().isoformat() if created else None)
+        items.append({"date": date, "kind": event["kind"], "event": event})
+    return sorted(items, key=lambda item: (item["date"] is None, item["date"] or ""))
