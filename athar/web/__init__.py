@@ -1,4 +1,20 @@
-"""The web application and JSON API (issue 6): `create_app` builds it; `athar.web.cli` serves it."""
+"""The web application and JSON API (issue 6): `create_app` builds it; `athar.web.cli` serves it.
+
+Pages (each route's action is in `permissions.PERMISSIONS`):
+
+* `/` home; `/login`, `/logout`; `/dashboard` sources and counts (staff);
+* `/search/family` (public, no login): a family's search, answered only "possible match" with a case
+  reference and how to reach a caseworker; rate-limited per address; audited without the query text;
+* `/search` (investigator, admin): the same engine, matching persons with their visible records;
+* `/persons/{id}`: the person's records with sources, a timeline, the case status and its history;
+  `POST /persons/{id}/status` (reason and evidence required) and `POST /persons/{id}/inquiries`
+  (a family's inquiry) for caseworkers, investigators and admins;
+* `/review`, `POST /review/judgements`: uncertain pairs (reviewer, investigator, admin);
+* `/import`, `POST /import/preview`, `POST /import` (investigator, admin): upload a list, preview its
+  mapping and first rows, import, see the counts and quarantined rows;
+* `/audit`, `/audit/export.csv` (admin); `/export/records.csv` (investigator, admin);
+* `/api/v1/...`: the JSON API for partner organisations' tokens.
+"""
 
 from athar.web.app import create_app
 from athar.web.settings import WebSettings

@@ -12,7 +12,17 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from athar.store import open_store
-from athar.web import api, audit_pages, i18n, login, pages, person_pages, review_pages, search_pages
+from athar.web import (
+    api,
+    audit_pages,
+    i18n,
+    import_pages,
+    login,
+    pages,
+    person_pages,
+    review_pages,
+    search_pages,
+)
 from athar.web.csrf import SEED_COOKIE, csrf_protect, new_seed
 from athar.web.permissions import LoginRequired
 from athar.web.search_state import AddressHasher, IndexHolder, RateLimiter
@@ -35,7 +45,7 @@ SECURITY_HEADERS = {
 }
 
 
-PAGE_MODULES = (pages, login, review_pages, person_pages, audit_pages, search_pages)
+PAGE_MODULES = (pages, login, review_pages, person_pages, audit_pages, search_pages, import_pages)
 
 
 def routes() -> list[APIRoute]:

@@ -31,7 +31,8 @@ _STAFF = frozenset({"dashboard.view", "sources.view", "public.view"})
 # The one table. Actions: public.view (the public pages and the family search), dashboard.view,
 # sources.view, review.view / review.judge (uncertain pairs), person.view (a person's records and case),
 # search.view (the investigator search), case.update (a person's status, with reason and evidence),
-# case.inquiry (record and see families' inquiries), records.export, audit.view / audit.export.
+# case.inquiry (record and see families' inquiries), records.import (upload a list), records.export,
+# audit.view / audit.export.
 PERMISSIONS: dict[str, frozenset[str]] = {
     ANONYMOUS: frozenset({"public.view"}),
     "caseworker": _STAFF | {"person.view", "case.update", "case.inquiry"},
@@ -43,6 +44,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "case.inquiry",
         "review.view",
         "review.judge",
+        "records.import",
         "records.export",
         "search.view",
     },
@@ -53,6 +55,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "case.inquiry",
         "review.view",
         "review.judge",
+        "records.import",
         "records.export",
         "search.view",
         "audit.view",

@@ -21,6 +21,8 @@ POST_BODIES = {
     "/search": {"name": "Nobody Anyone"},
     "/persons/{person_id}/status": {"status": "missing", "reason": "permission test", "evidence": "none"},
     "/persons/{person_id}/inquiries": {"note": "permission test"},
+    "/import/preview": {"source": "permission-test"},
+    "/import": {"token": "x" * 32, "source": "permission-test"},
 }
 JSON_BODIES = {
     "/api/v1/review/judgements": {"left": "families:none-1", "right": "families:none-2", "decision": "unsure"}

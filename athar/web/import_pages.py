@@ -1,0 +1,163 @@
+"""The import page: upload a list, preview its first rows and the column mapping Athar detects, then
+import it (`athar.ingest.import_file`) and see the counts and the quarantined rows with their reasons.
+
+Between preview and import the upload waits in a private temporary folder of the app, under a random
+name that only the uploading user's form carries; it is deleted once imported.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse
+
+from athar.ingest import UnreadableFile, import_file
+from athar.ingest.mapping import load_mapping_file, resolve
+from athar.ingest.readers import read_table
+from athar.store.summary import quarantined_rows
+from athar.web.audit import audit
+from athar.web.permissions import Principal, require
+from athar.web.templates import render
+
+router = APIRouter()
+PREVIEW_ROWS = 5
+MAX_UPLOAD = 200 * 1024 * 1024
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
+
+
+def _upload_root(request: Request) -> Path:
+    root = getattr(request.app.state, "upload_dir", None)
+    if root is None:
+        root = Path(tempfile.mkdtemp(prefix="athar-uploads-"))
+        request.app.state.upload_dir = root
+    return root
+
+
+def _safe_name(name: str | None) -> str:
+    base = Path(name or "upload").name
+    return re.sub(r"[^\w.\-]", "_", base)[:100] or "upload"
+
+
+async def _save(upload: UploadFile, target: Path) -> None:
+    size = 0
+    with target.open("wb") as out:
+        while chunk := await upload.read(1 << 20):
+            size += len(chunk)
+            if size > MAX_UPLOAD:
+                raise UnreadableFile(target.name, "the file is larger than 200 MB")
+            out.write(chunk)
+
+
+def _pending(request: Request, token: str, principal: Principal) -> tuple[Path, Path, Path | None]:
+    """The folder of an upload this user made, its data file and its mapping file (if any)."""
+    if not TOKEN.match(token):
+        raise HTTPException(status_code=404, detail="no such upload")
+    folder = _upload_root(request) / token
+    owner = folder / ".owner"
+    if not owner.is_file() or owner.read_text() != principal.name:
+        raise HTTPException(status_code=404, detail="no such upload")
+    files = [p for p in folder.iterdir() if p.name not in (".owner", "mapping.toml")]
+    if len(files) != 1:
+        raise HTTPException(status_code=404, detail="no such upload")
+    mapping = folder / "mapping.toml"
+    return folder, files[0], mapping if mapping.is_file() else None
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_form(
+    request: Request, principal: Annotated[Principal, Depends(require("records.import"))]
+) -> HTMLResponse:
+    return render(request, "import.html", stage="upload", error=None, source="")
+
+
+@router.post("/import/preview", response_class=HTMLResponse)
+async def import_preview(
+    request: Request,
+    principal: Annotated[Principal, Depends(require("records.import"))],
+    file: Annotated[UploadFile | None, File()] = None,
+    source: Annotated[str, Form()] = "",
+    mapping: Annotated[UploadFile | None, File()] = None,
+) -> HTMLResponse:
+    source = source.strip()
+    if file is None or not file.filename or not source:
+        return render(request, "import.html", 422, stage="upload", error="missing", source=source)
+    token = secrets.token_urlsafe(24)
+    folder = _upload_root(request) / token
+    folder.mkdir()
+    (folder / ".owner").write_text(principal.name)
+    path = folder / _safe_name(file.filename)
+    try:
+        await _save(file, path)
+        mapping_path = None
+        if mapping is not None and mapping.filename:
+            mapping_path = folder / "mapping.toml"
+            await _save(mapping, mapping_path)
+        mapping_file = load_mapping_file(mapping_path) if mapping_path else None
+        options = mapping_file.options if mapping_file else {}
+        table = read_table(path, encoding=options.get("encoding"), sheet=options.get("sheet"))
+        resolved = resolve(table.columns, mapping_file, path.name)
+        rows = [row.values for row in itertools.islice(table.rows, PREVIEW_ROWS)]
+    except UnreadableFile as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        return render(
+            request, "import.html", 422, stage="upload", error="file", message=_one_line(error), source=source
+        )
+    return render(
+        request,
+        "import.html",
+        stage="preview",
+        error=None,
+        token=token,
+        source=source,
+        file_name=path.name,
+        file_format=table.file_format,
+        encoding=table.encoding,
+        columns=table.columns,
+        rows=rows,
+        mapping=resolved.columns,
+        unmapped=resolved.unmapped,
+    )
+
+
+@router.post("/import", response_class=HTMLResponse)
+def import_run(
+    request: Request,
+    principal: Annotated[Principal, Depends(require("records.import"))],
+    token: Annotated[str, Form()] = "",
+    source: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    source = source.strip()
+    if not token or not source:
+        return render(request, "import.html", 422, stage="upload", error="missing", source=source)
+    folder, path, mapping_path = _pending(request, token, principal)
+    engine = request.app.state.engine
+    try:
+        result = import_file(engine, path, source, mapping_path=mapping_path, user=principal.name)
+    except UnreadableFile as error:
+        return render(
+            request, "import.html", 422, stage="upload", error="file", message=_one_line(error), source=source
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    audit(
+        request, principal, "records.import", "source", source,
+        {"import_id": result.import_id, "read": result.read, "stored": result.stored,
+         "quarantined": result.quarantined},
+    )  # fmt: skip
+    quarantined = [q for q in quarantined_rows(engine, source, limit=None) if q["file"] == path.name]
+    return render(
+        request, "import.html", stage="done", error=None, result=result, quarantined=quarantined[:200],
+        source=source,
+    )  # fmt: skip
+
+
+def _one_line(error: UnreadableFile) -> str:
+    """The cause, naming the file by its own name (not the server's temporary path)."""
+    return f"{error.path.name}: {error.cause}".splitlines()[0]

@@ -1,0 +1,92 @@
+"""The import page: upload, preview with the detected mapping, import with counts and quarantine."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from athar.store.tables import AuditEntry, Source
+from tests.web.conftest import client_for, csrf
+
+CSV = (
+    b"record_id,full_name,sex,birth_date,event_date,notes\n"
+    b"1,Ahmad Khalil Al Masri,M,1980,2013-04-02,ok\n"
+    b"2,Sara Omar Haddad,F,1991,2014-07,ok\n"
+    b"3,Bad Date Person,M,1985,2013-99-99,bad date\n"
+)
+
+
+def _preview(client, data=CSV, name="list.csv", source="web-upload", mapping=None):
+    files = {"file": (name, data, "text/csv")}
+    if mapping is not None:
+        files["mapping"] = ("mapping.toml", mapping, "application/toml")
+    token = csrf(client, "/import")
+    return client.post("/import/preview", data={"source": source, "csrf_token": token}, files=files)
+
+
+def test_preview_then_import_shows_counts_and_quarantined_rows(app):
+    client = client_for(app, "investigator-alpha")
+    preview = _preview(client)
+    assert preview.status_code == 200
+    assert 'id="mapping"' in preview.text and "Ahmad Khalil Al Masri" in preview.text
+    token = re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
+    done = client.post(
+        "/import", data={"token": token, "source": "web-upload", "csrf_token": csrf(client, "/import")}
+    )
+    assert done.status_code == 200
+    counts = {k: re.search(rf'id="count-{k}">([^<]+)<', done.text).group(1) for k in ("read", "stored")}
+    assert counts == {"read": "٣", "stored": "٢"}
+    assert 'id="quarantined"' in done.text and "Bad Date Person" in done.text
+    with app.state.engine.connect() as conn:
+        assert conn.execute(select(Source.id).where(Source.name == "web-upload")).first() is not None
+        row = conn.execute(
+            select(*AuditEntry.__table__.columns).where(AuditEntry.action == "records.import")
+        ).first()
+    assert row.target_id == "web-upload" and row.detail["stored"] == 2
+    # The upload is gone: the same token imports nothing twice.
+    again = client.post(
+        "/import", data={"token": token, "source": "web-upload", "csrf_token": csrf(client, "/import")}
+    )
+    assert again.status_code == 404
+
+
+def test_a_bad_file_gets_the_one_line_error_not_a_500(app):
+    client = client_for(app, "admin-alpha")
+    page = _preview(client, data=b"\x00\x01\x02binary\xff\xfe" * 50, name="photo.csv")
+    assert page.status_code == 422 and 'id="import-error"' in page.text
+    assert "photo.csv" in page.text and "Traceback" not in page.text
+    bad_mapping = _preview(client, mapping=b"this is = not [ toml")
+    assert bad_mapping.status_code == 422 and 'id="import-error"' in bad_mapping.text
+
+
+def test_a_file_and_a_source_are_required(app):
+    client = client_for(app, "admin-alpha")
+    assert _preview(client, source="  ").status_code == 422
+
+
+def test_another_users_upload_cannot_be_imported(app):
+    preview = _preview(client_for(app, "investigator-alpha"))
+    token = re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
+    other = client_for(app, "admin-alpha")
+    response = other.post(
+        "/import", data={"token": token, "source": "x", "csrf_token": csrf(other, "/import")}
+    )
+    assert response.status_code == 404
+
+
+def test_import_needs_the_csrf_token_and_the_right_role(app):
+    client = client_for(app, "admin-alpha")
+    client.get("/import")
+    assert (
+        client.post("/import/preview", data={"source": "x"}, files={"file": ("a.csv", CSV)}).status_code
+        == 403
+    )
+    for who in ("caseworker-alpha", "reviewer-alpha"):
+        assert client_for(app, who).get("/import").status_code == 403
+
+
+def test_the_import_page_is_translated(app):
+    client = client_for(app, "admin-alpha")
+    assert "استيراد قائمة" in client.get("/import").text
+    assert "Import a list" in client.get("/import?lang=en").text
