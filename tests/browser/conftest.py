@@ -62,8 +62,16 @@ def browser():
 @pytest.fixture(scope="module")
 def app(linked_store, tmp_path_factory):  # noqa: F811
     """The app over its own copy of the store, with plain-http cookies as on a developer's loopback."""
+    from athar.linkage.run import LinkOptions, link
+    from athar.store import open_store
+
     path = tmp_path_factory.mktemp("browser-app") / "athar.db"
     shutil.copy(linked_store, path)
+    # The review tests judge several pairs in a row: widen the review band so the small synthetic
+    # store has enough of them whatever the current model scores (a re-run keeps persons as they are).
+    engine = open_store(str(path))
+    link(engine, LinkOptions(review_low=0.05, review_high=0.9999, user="test"))
+    engine.dispose()
     application = create_app(str(path), WebSettings(secure_cookies=False))
     yield application
     application.state.engine.dispose()
