@@ -58,9 +58,14 @@ class ReviewTaskOut(BaseModel):
     right_record: RecordOut
 
 
+# SOURCE:RECORD_ID, as athar.linkage.review.parse_record_ref reads it; declared so that malformed
+# references are refused by validation with the documented 422 body.
+RECORD_REF = r"^[^:]+:.+$"
+
+
 class JudgementIn(BaseModel):
-    left: str = Field(description="SOURCE:RECORD_ID", min_length=3, max_length=420)
-    right: str = Field(description="SOURCE:RECORD_ID", min_length=3, max_length=420)
+    left: str = Field(description="SOURCE:RECORD_ID", min_length=3, max_length=420, pattern=RECORD_REF)
+    right: str = Field(description="SOURCE:RECORD_ID", min_length=3, max_length=420, pattern=RECORD_REF)
     decision: Literal["same", "different", "unsure"]
     note: str | None = Field(default=None, max_length=4000)
 

@@ -64,13 +64,6 @@ def test_a_revoked_or_missing_token_never_reaches_a_server_error(fuzz_app, api_s
             assert response.status_code in allowed, (operation.path, headers, response.status_code)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in athar/web: POST /api/v1/review/judgements answers a malformed SOURCE:RECORD_ID with 422 "
-    'and {"detail": "<string>"}, but its OpenAPI document promises the 422 body is HTTPValidationError '
-    "(detail: a list of {loc, msg, type}); and JudgementIn declares no pattern, so schema-valid input is "
-    "rejected (schemathesis ST108 + ST202). A partner's generated client would fail to parse the error.",
-)
 def test_a_malformed_record_reference_gets_the_documented_422_body(fuzz_app, api_schema, api_token):
     operation = _operations(api_schema)["POST /api/v1/review/judgements"]
     case = operation.Case(body={"left": "000", "right": "000", "decision": "same"})
