@@ -15,8 +15,13 @@ from athar.store.tables import CANONICAL_COLUMNS, Membership, Record, Source
 EXPORT_COLUMNS = ("source", *CANONICAL_COLUMNS, "person_id")
 
 
-def current_records(engine: Engine, source: str | None = None) -> Iterator[dict]:
-    """Each source's current record versions, with the person each belongs to (None before linkage)."""
+def current_records(
+    engine: Engine, source: str | None = None, record_id: str | None = None
+) -> Iterator[dict]:
+    """Each source's current record versions, with the person each belongs to (None before linkage).
+
+    With `record_id` (and `source`), just that record: an indexed lookup, not a scan.
+    """
     columns = [getattr(Record, c) for c in CANONICAL_COLUMNS]
     query = (
         select(Source.name.label("source"), *columns, Membership.person_id)
@@ -30,6 +35,8 @@ def current_records(engine: Engine, source: str | None = None) -> Iterator[dict]
     )
     if source is not None:
         query = query.where(Source.name == source)
+    if record_id is not None:
+        query = query.where(Record.record_id == record_id)
     with engine.connect() as conn:
         for row in conn.execute(query).mappings():
             yield dict(row)

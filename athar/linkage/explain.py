@@ -20,9 +20,8 @@ from athar.linkage.run import latest_run
 
 def _record(engine: Engine, ref: str, uid: int) -> dict:
     source, record_id = parse_record_ref(ref)
-    for record in current_records(engine, source):
-        if record["record_id"] == record_id:
-            return {**record, "unique_id": uid, "source_dataset": source}
+    for record in current_records(engine, source, record_id):
+        return {**record, "unique_id": uid, "source_dataset": source}
     raise ReviewError(f"no record {ref}")
 
 
