@@ -252,11 +252,19 @@ def demo(
     ),
     persons: Annotated[int, typer.Option(help="How many synthetic people.")] = 2000,
     seed: Annotated[int, typer.Option()] = 0,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve", help="Then serve the web app on 127.0.0.1:8000 with a demo account per role."
+        ),
+    ] = False,
 ) -> None:
-    """The whole flow on synthetic people: generate lists, import them, summarise the store."""
-    from athar.demo import run_demo
+    """The whole flow on synthetic people: generate lists, import, link, estimate (and --serve)."""
+    from athar.demo import run_demo, serve_demo
 
     run_demo(workdir, persons=persons, seed=seed, console=console, progress=_progress)
+    if serve:
+        serve_demo(workdir, console=console)
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -108,3 +109,20 @@ def _link_and_estimate(engine, lists_dir: Path, true_total: int, console: Consol
         "are left out. Linkage errors move this number: merged people lower it, split people raise it.",
         highlight=False,
     )
+
+
+def serve_demo(workdir: Path, console: Console, port: int = 8000) -> None:
+    """Serve the demo store on this machine, with one synthetic account per role, printed once."""
+    from athar.web import cli as web_cli
+    from athar.web.permissions import ROLES
+
+    db = str(workdir / "athar.db")
+    table = Table("account", "role", "password", title="Demo accounts (this machine only)")
+    for role in ROLES:
+        name = f"demo-{role}"
+        password = f"demo-{role}-{secrets.token_hex(4)}"
+        web_cli.add_user(db, name, role, "Demo organisation", password=password, by="demo")
+        table.add_row(name, role, password)
+    console.print(table)
+    console.print(f"Open http://127.0.0.1:{port}/ (the family search needs no account). Ctrl-C stops.")
+    web_cli.serve(db, host="127.0.0.1", port=port, insecure_http=True)

@@ -40,3 +40,21 @@ def test_synth_command_writes_lists_and_truth(tmp_path):
     counts = json.loads(imported.stdout)
     assert counts["encoding"] == "windows-1256" and counts["unmapped_columns"] == []
     assert counts["read"] == counts["stored"] + counts["quarantined"] > 0
+
+
+def test_demo_serve_creates_an_account_per_role_and_serves_on_loopback(tmp_path, monkeypatch):
+    from sqlalchemy import select
+
+    from athar.store.tables import User
+    from athar.web import cli as web_cli
+
+    served = {}
+    monkeypatch.setattr(
+        web_cli, "serve", lambda db, host, port, insecure_http: served.update(host=host, db=db)
+    )
+    result = runner.invoke(app, ["demo", "--workdir", str(tmp_path), "--persons", "200", "--serve"])
+    assert result.exit_code == 0, result.output
+    assert served["host"] == "127.0.0.1"
+    with open_store(str(tmp_path / "athar.db")).connect() as conn:
+        roles = dict(conn.execute(select(User.name, User.role)).all())
+    assert roles == {f"demo-{r}": r for r in ("admin", "investigator", "reviewer", "caseworker")}
