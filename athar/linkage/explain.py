@@ -6,16 +6,20 @@ it, so the explanation is the one the run used, without recomputing anything ove
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
+from typing import Any
+
 import pandas as pd
 from splink.internals.waterfall_chart import records_to_waterfall_data
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from athar.exports import current_records
 from athar.linkage.engines import db_api_for
 from athar.linkage.features import feature_frame
 from athar.linkage.model import make_linker
 from athar.linkage.review import ReviewError, parse_record_ref
-from athar.linkage.run import latest_run
+from athar.store.tables import LinkRun
 
 
 def _record(engine: Engine, ref: str, uid: int) -> dict:
@@ -25,22 +29,57 @@ def _record(engine: Engine, ref: str, uid: int) -> dict:
     raise ReviewError(f"no record {ref}")
 
 
+@dataclass
+class _Scorer:
+    """A linker over the run's model, built once per run: the review page explains pair after pair."""
+
+    run_id: int
+    linker: Any
+    term_frequencies: dict[str, dict[str, float]]
+    lock: threading.Lock
+
+
+_scorers: dict[tuple[str, int], _Scorer] = {}
+_scorers_lock = threading.Lock()
+
+
+def _scorer(engine: Engine, features: pd.DataFrame) -> _Scorer:
+    with engine.connect() as conn:
+        run_id = conn.execute(
+            select(LinkRun.id).where(LinkRun.model.is_not(None)).order_by(LinkRun.id.desc()).limit(1)
+        ).scalar_one_or_none()
+    if run_id is None:
+        raise ReviewError("no linkage model yet: run `athar link` first")
+    key = (str(engine.url), run_id)
+    with _scorers_lock:
+        cached = _scorers.get(key)
+        if cached is None:
+            with engine.connect() as conn:
+                model, summary = conn.execute(
+                    select(LinkRun.model, LinkRun.summary).where(LinkRun.id == run_id)
+                ).one()
+            linker = make_linker(db_api_for("duckdb"), features, model)
+            tf = (summary or {}).get("term_frequencies", {})
+            cached = _Scorer(run_id, linker, tf, threading.Lock())
+            _scorers.clear()  # one model at a time per process is enough
+            _scorers[key] = cached
+    return cached
+
+
 def explain(engine: Engine, left: str, right: str) -> dict:
     """{"left", "right", "match_probability", "match_weight", "steps": [...]} for two SOURCE:ID refs."""
-    run = latest_run(engine)
-    if run is None or run.model is None:
-        raise ReviewError("no linkage model yet: run `athar link` first")
     records = [_record(engine, left, 0), _record(engine, right, 1)]
     features = feature_frame(records)
-    tf = (run.summary or {}).get("term_frequencies", {})
+    scorer = _scorer(engine, features)
     rows = features.to_dict("records")
     for row in rows:
-        for column, shares in tf.items():
+        for column, shares in scorer.term_frequencies.items():
             value = row.get(column)
             row[f"tf_{column}"] = shares.get(str(value)) if isinstance(value, str) else None
-    linker = make_linker(db_api_for("duckdb"), features, run.model)
-    scored = linker.inference.score_pair(_clean(rows[0]), _clean(rows[1])).as_record_list()
-    waterfall = records_to_waterfall_data(scored, linker._settings_obj, hide_details=False)
+    with scorer.lock:  # a DuckDB connection serves one query at a time
+        linker = scorer.linker
+        scored = linker.inference.score_pair(_clean(rows[0]), _clean(rows[1])).as_record_list()
+        waterfall = records_to_waterfall_data(scored, linker._settings_obj, hide_details=False)
     steps = [
         {
             "comparison": w["column_name"],
@@ -58,7 +97,7 @@ def explain(engine: Engine, left: str, right: str) -> dict:
     return {
         "left": left,
         "right": right,
-        "run_id": run.id,
+        "run_id": scorer.run_id,
         "match_weight": round(weight, 3),
         "match_probability": round(2**weight / (1 + 2**weight), 6) if weight < 1000 else 1.0,
         "steps": steps,
