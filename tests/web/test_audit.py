@@ -3,10 +3,11 @@
 import csv
 import io
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from athar.store.tables import AuditEntry, Membership, Source
-from tests.web.conftest import client_for, login
+from tests.web.conftest import BASE_URL, client_for, login
 
 
 def _person(app) -> str:
@@ -52,6 +53,7 @@ def test_sign_ins_and_failures_are_audited(anonymous, app):
 
 
 def test_an_admin_browses_and_exports_the_log_and_the_export_is_itself_audited(app):
+    assert login(TestClient(app, base_url=BASE_URL), "admin-alpha").status_code == 303  # a sign-in to export
     admin = client_for(app, "admin-alpha")
     client_for(app, "caseworker-alpha").get(f"/persons/{_person(app)}")
     page = admin.get("/audit?action=person.view")
