@@ -429,6 +429,17 @@ def _capture_histories(db: str | None, histories: Path | None, by: str | None):
         rows = list(person_capture_rows(engine, left_out))
     if not rows:
         raise fail("no linked persons in the store: run `athar link` first, or give --histories F.csv")
+    from athar.linkage.review import open_tasks
+
+    with _store(db) as engine:
+        waiting = len(open_tasks(engine, limit=100_000))
+    if waiting:
+        err.print(
+            f"{waiting:,} uncertain pairs of records are waiting for review: a person split in two by "
+            "linkage counts as someone only one list holds, and raises the estimate.",
+            highlight=False,
+            soft_wrap=True,
+        )
     if left_out:
         err.print(
             f"{len(left_out):,} persons known only from records without a given and a family name are left "
