@@ -106,3 +106,12 @@ def test_a_rare_name_is_not_read_as_a_misspelt_other_name():
     assert name_key("الجليلي") == name_key("El Djalili")
     assert name_key("الجليلي") != name_key("الخليلي")
     assert name_key("مجمد") == name_key("محمد")  # a common name keeps its scan-noise tolerance
+
+
+def test_the_article_comes_off_before_a_name_is_folded_in_both_scripts():
+    from athar.names import name_key
+
+    assert name_key("Al-Yousef") == name_key("Al-Yussuf") == name_key("اليوسف") == name_key("يوسف")
+    assert name_key("Al-Waleed") == name_key("الوليد") == name_key("Waleed")
+    assert name_key("Al Yasin") == name_key("الياسين") == name_key("ياسين")
+    assert name_key("Al-Hamoud") == name_key("الحمود")

@@ -198,18 +198,30 @@ def token_identity(tok: str) -> tuple[str, str | None]:
             return token_identity(titled[0])[0] + token_identity(titled[1])[0], None
         known = DICTIONARY.resolve_arabic(tok)
         if known is not None:
-            return _strip_article_key(fold_latin(DICTIONARY.romanize_token(known)), known), known
-        return _strip_article_key(fold_latin(normalize_latin(romanize_rules(tok))), tok), None
+            return _key_without_article(DICTIONARY.romanize_token(known), known), known
+        if DICTIONARY.has_article(tok):
+            return token_identity(tok[2:])[0], None  # اليوسف: the article on a name the dictionary knows
+        return _key_without_article(normalize_latin(romanize_rules(tok)), tok), None
     folded = fold_latin(tok)
     arabic = DICTIONARY.arabic_for_latin(tok, folded)
     if arabic is None and folded.startswith("el") and len(folded) > 5 and folded[2] not in "aeiu":
-        folded = "al" + folded[2:]
-        arabic = DICTIONARY.arabic_for_latin("al" + tok[2:], folded)
+        tok = "al" + tok[2:]
+        arabic = DICTIONARY.arabic_for_latin(tok, "al" + folded[2:])
     if arabic is not None:
         latin = DICTIONARY.romanize_token(arabic)
         if latin is not None:
-            return _strip_article_key(fold_latin(latin), arabic), arabic
-    return _strip_article_key(folded, None), None
+            return _key_without_article(latin, arabic), arabic
+    if tok.startswith("al") and len(tok) >= 5:
+        return token_identity(tok[2:])[0], None  # Al-Yussuf: the article on a name the dictionary knows
+    return _key_without_article(tok, None), None
+
+
+def _key_without_article(latin: str, arabic: str | None) -> str:
+    """Fold a Latin form after taking its article off, so that a name's first letter folds as it
+    does without the article (Al-Yousef like Yousef, الوليد like وليد)."""
+    if latin.startswith("al") and (DICTIONARY.has_article(arabic) if arabic is not None else len(latin) >= 5):
+        return fold_latin(latin[2:])
+    return _strip_article_key(fold_latin(latin), arabic)
 
 
 def _title_parts(tok: str) -> tuple[str, str] | None:
