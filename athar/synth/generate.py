@@ -99,7 +99,7 @@ def _write_persons(path: Path, pop: Population, lex: Lexicon, pids: list[str], t
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(PERSONS_HEADER)
-        rows = []
+        rows = sources.BatchedRows(w, tick, batch=50_000)
         for pid, h, g, f, gf, fam, m, mf, sex, birth, town, gov, nid, fate, event, death in cols:
             rows.append(
                 (
@@ -127,12 +127,7 @@ def _write_persons(path: Path, pop: Population, lex: Lexicon, pids: list[str], t
                     death,
                 )
             )
-            if len(rows) >= 50000:
-                w.writerows(rows)
-                tick(len(rows))
-                rows = []
-        w.writerows(rows)
-        tick(len(rows))
+        rows.flush()
 
 
 def generate(

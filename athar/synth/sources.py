@@ -140,6 +140,23 @@ def record_ids(prefix: str, count: int) -> list[str]:
     return [f"{prefix}{k:0{width}d}" for k in range(1, count + 1)]
 
 
+class BatchedRows:
+    """Rows for a csv writer, written 20,000 at a time with a progress tick for each batch."""
+
+    def __init__(self, writer, tick: Progress, batch: int = 20_000) -> None:
+        self.writer, self.tick, self.batch, self.rows = writer, tick, batch, []
+
+    def append(self, row) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        self.writer.writerows(self.rows)
+        self.tick(len(self.rows))
+        self.rows = []
+
+
 def write_families(
     path: Path, persons: np.ndarray, fr: Frame, lex: Lexicon, rnd, tick: Progress
 ) -> list[str]:
@@ -156,7 +173,7 @@ def write_families(
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(FAMILIES_HEADER)
-        rows = []
+        rows = BatchedRows(w, tick)
         for k in range(persons.size):
             p = k  # the frame holds this list's records in file order
             arabic = rnd() < 0.15
@@ -255,12 +272,7 @@ def write_families(
             if fr.fate[p] == detained_released and not arabic and rnd() < 0.3:
                 notes = "released, then lost contact"
             rows.append((ids[k], full, *parts, mother, sex, birth, birth_place, event, event_place, notes))
-            if len(rows) >= 20000:
-                w.writerows(rows)
-                tick(len(rows))
-                rows = []
-        w.writerows(rows)
-        tick(len(rows))
+        rows.flush()
     return ids
 
 
@@ -290,7 +302,7 @@ def write_detention(
     with path.open("w", encoding=DETENTION_ENCODING, newline="") as fh:
         w = csv.writer(fh, lineterminator="\r\n")
         w.writerow(DETENTION_HEADER)
-        rows = []
+        rows = BatchedRows(w, tick)
         for k in range(persons.size):
             p = k  # the frame holds this list's records in file order
             pool = g_ar[fr.given[p]]
@@ -320,12 +332,7 @@ def write_detention(
             branch = branches[int(rnd() * len(branches))]
             sex = "أنثى" if fr.sex[p] else "ذكر"
             rows.append((ids[k], g, f, gf, fam, mother, sex, birth, birth_place, nid, arrest, branch))
-            if len(rows) >= 20000:
-                w.writerows(rows)
-                tick(len(rows))
-                rows = []
-        w.writerows(rows)
-        tick(len(rows))
+        rows.flush()
     return ids
 
 
@@ -341,7 +348,7 @@ def write_returnees(
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(RETURNEES_HEADER)
-        rows = []
+        rows = BatchedRows(w, tick)
         for k in range(persons.size):
             p = k  # the frame holds this list's records in file order
             pool = g_en[fr.given[p]]
@@ -384,12 +391,7 @@ def write_returnees(
                     points[int(rnd() * len(points))],
                 )
             )
-            if len(rows) >= 20000:
-                w.writerows(rows)
-                tick(len(rows))
-                rows = []
-        w.writerows(rows)
-        tick(len(rows))
+        rows.flush()
     return ids
 
 
@@ -408,7 +410,7 @@ def write_morgue(
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(MORGUE_HEADER)
-        rows = []
+        rows = BatchedRows(w, tick)
         for k in range(persons.size):
             p = k  # the frame holds this list's records in file order
             from_detention = fr.fate[p] == detained_died
@@ -451,10 +453,5 @@ def write_morgue(
                 hospitals[int(rnd() * 10)] if from_detention else hospitals[int(rnd() * len(hospitals))]
             )
             rows.append((ids[k], full, sex, age, death.isoformat(), hospital, notes))
-            if len(rows) >= 20000:
-                w.writerows(rows)
-                tick(len(rows))
-                rows = []
-        w.writerows(rows)
-        tick(len(rows))
+        rows.flush()
     return ids
