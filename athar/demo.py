@@ -9,11 +9,33 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
+from sqlalchemy import Engine
 
-from athar.ingest import import_file
+from athar.ingest import ImportResult, import_file
 from athar.store import open_store
+from athar.synth.inclusion import SOURCES
 
-LISTS = ("families.csv", "detention.csv", "returnees.csv", "morgue.csv")
+
+def import_synthetic_lists(
+    engine: Engine,
+    folder: Path,
+    user: str = "synth",
+    progress: Callable[[str, int], None] | None = None,
+) -> list[ImportResult]:
+    """Import the lists `athar synth` wrote into `folder`, each as the source it is named after.
+
+    `progress(source, rows_read)` is called as each file is read.
+    """
+    return [
+        import_file(
+            engine,
+            Path(folder) / f"{name}.csv",
+            name,
+            user=user,
+            progress=(lambda n, name=name: progress(name, n)) if progress else None,
+        )
+        for name in SOURCES
+    ]
 
 
 def run_demo(
@@ -37,21 +59,19 @@ def run_demo(
         )
     engine = open_store(str(db_path))
     table = Table("list", "file", "encoding", "read", "stored", "quarantined", title="Import")
+    with progress() as bar:
+        task = bar.add_task("importing", total=None)
+        results = import_synthetic_lists(
+            engine,
+            lists_dir,
+            user="demo",
+            progress=lambda name, n: bar.update(task, description=f"importing {name}.csv", completed=n),
+        )
     totals = [0, 0, 0]
-    for file_name in LISTS:
-        path = lists_dir / file_name
-        with progress() as bar:
-            task = bar.add_task(f"importing {file_name}", total=None)
-            result = import_file(
-                engine,
-                path,
-                path.stem,
-                user="demo",
-                progress=lambda n, task=task: bar.update(task, completed=n),
-            )
+    for result in results:
         table.add_row(
             result.source,
-            file_name,
+            Path(result.file).name,
             result.encoding or "",
             f"{result.read:,}",
             f"{result.stored:,}",

@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT))
 from athar.ingest import import_file  # noqa: E402
 from athar.store import open_store  # noqa: E402
 from athar.synth import generate  # noqa: E402
+from athar.synth.inclusion import SOURCES  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "ingest.json"
-LISTS = ("families.csv", "detention.csv", "returnees.csv", "morgue.csv")
 
 
 def _records_per_person(seed: int) -> float:
@@ -41,9 +41,10 @@ def _import_all(url: str, lists_dir: str, queue: mp.Queue) -> None:
     engine = open_store(url)
     per_file = []
     wall0, cpu0 = time.perf_counter(), time.process_time()
-    for name in LISTS:
+    for source in SOURCES:
+        name = f"{source}.csv"
         t0 = time.perf_counter()
-        result = import_file(engine, Path(lists_dir) / name, Path(name).stem, user="bench")
+        result = import_file(engine, Path(lists_dir) / name, source, user="bench")
         per_file.append(
             {
                 "file": name,

@@ -34,7 +34,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 RESULTS = ROOT / "bench" / "results" / "linkage.json"
-LISTS = ("families", "detention", "returnees", "morgue")
 THRESHOLD = 0.9
 
 
@@ -193,7 +192,7 @@ def _in_process(target, db: str) -> dict:
 
 
 def run_size(persons: int, seed: int, workdir: Path) -> dict:
-    from athar.ingest import import_file
+    from athar.demo import import_synthetic_lists
     from athar.store import open_store
     from athar.synth import generate
 
@@ -204,8 +203,7 @@ def run_size(persons: int, seed: int, workdir: Path) -> dict:
     db = f"sqlite:///{workdir / f'athar-{persons}.db'}"
     engine = open_store(db)
     t0 = time.perf_counter()
-    for name in LISTS:
-        import_file(engine, lists / f"{name}.csv", name, user="bench")
+    import_synthetic_lists(engine, lists, user="bench")
     import_seconds = time.perf_counter() - t0
     from athar.exports import current_records
 

@@ -7,6 +7,7 @@ from itertools import combinations
 import pytest
 from sqlalchemy import func, select
 
+from athar.demo import import_synthetic_lists
 from athar.exports import current_records
 from athar.ingest import import_file
 from athar.linkage.explain import explain
@@ -15,8 +16,7 @@ from athar.linkage.run import LinkOptions, link
 from athar.store import open_store
 from athar.store.tables import Membership, PersonEvent
 from athar.synth import generate
-
-LISTS = ("families", "detention", "returnees", "morgue")
+from athar.synth.inclusion import SOURCES
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +31,7 @@ def linked_db(lists, tmp_path_factory):
     """A SQLite store with all four lists imported and one full linkage run."""
     path = tmp_path_factory.mktemp("linked") / "athar.db"
     engine = open_store(str(path))
-    for name in LISTS:
-        import_file(engine, lists / f"{name}.csv", name)
+    import_synthetic_lists(engine, lists)
     link(engine, LinkOptions(user="test"))
     engine.dispose()
     return path
@@ -198,7 +197,7 @@ def test_estimate_from_the_linked_store_counts_the_linked_persons(store_copy, tm
     assert "waiting for review" in result.stderr
     left_out = int(result.stderr.split("persons known only")[0].split()[-1].replace(",", ""))
     assert doc["n_observed"] + left_out == len(set(person_of(store_copy).values()))
-    assert sorted(doc["lists"]) == sorted(LISTS)
+    assert sorted(doc["lists"]) == sorted(SOURCES)
     [estimate] = doc["estimates"]
     assert estimate["estimate"] >= doc["n_observed"]
     assert set(doc["strata"]) >= {"sex=M", "sex=F"} or len(doc["strata"]) >= 2

@@ -7,8 +7,8 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import select
 
+from athar.demo import import_synthetic_lists
 from athar.exports import current_records
-from athar.ingest import import_file
 from athar.linkage.run import LinkOptions, link
 from athar.names import is_arabic
 from athar.search import FAMILY_THRESHOLD, PersonIndex, family_answer, search
@@ -16,8 +16,6 @@ from athar.search.cli import load_index, run_search
 from athar.store import open_store
 from athar.store.tables import AuditEntry
 from athar.synth import generate
-
-LISTS = ("families", "detention", "returnees", "morgue")
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +29,7 @@ def lists(tmp_path_factory):
 def engine(lists, tmp_path_factory):
     path = tmp_path_factory.mktemp("search_store") / "athar.db"
     engine = open_store(str(path))
-    for name in LISTS:
-        import_file(engine, lists / f"{name}.csv", name)
+    import_synthetic_lists(engine, lists)
     link(engine, LinkOptions(user="test"))
     yield engine
     engine.dispose()

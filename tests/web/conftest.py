@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from athar.ingest import import_file
+from athar.demo import import_synthetic_lists
 from athar.linkage.run import LinkOptions, link
 from athar.store import open_store
 from athar.store.tables import Source
@@ -20,7 +20,6 @@ from athar.web.permissions import ROLES
 from athar.web.sessions import COOKIE, start_session
 from athar.web.tokens import create_token, ensure_organisation
 
-LISTS = ("families", "detention", "returnees", "morgue")
 PASSWORD = "correct horse battery staple"
 BASE_URL = "https://testserver"
 # Alpha owns families (private); Beta owns detention (private) and returnees (shared); morgue has no owner.
@@ -37,8 +36,7 @@ def linked_store(tmp_path_factory):
     generate(folder, persons=300, seed=11)
     path = tmp_path_factory.mktemp("web-store") / "athar.db"
     engine = open_store(str(path))
-    for name in LISTS:
-        import_file(engine, folder / f"{name}.csv", name)
+    import_synthetic_lists(engine, folder)
     link(engine, LinkOptions(user="test"))
     with engine.begin() as conn:
         for source, (org, sharing) in OWNERSHIP.items():
