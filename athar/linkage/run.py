@@ -344,19 +344,6 @@ PAIR_COLUMNS = (
 )
 
 
-def _pair_row(run_id: int, pair: tuple[RecordKey, RecordKey], p: float, w: float) -> dict:
-    (ls, lr), (rs, rr) = pair
-    return {
-        "run_id": run_id,
-        "left_source": ls,
-        "left_record_id": lr,
-        "right_source": rs,
-        "right_record_id": rr,
-        "match_probability": p,
-        "match_weight": w,
-    }
-
-
 def _write_pairs(conn: Connection, run_id: int, scored, new_keys: set[RecordKey], full: bool) -> None:
     if full:
         conn.execute(delete(LinkPair))
@@ -389,10 +376,18 @@ def _write_review_tasks(conn, run_id, pairs, judgements, cluster_of, options: Li
         if not options.review_low <= p < options.review_high or (a, b) in judgements:
             continue
         ca, cb = cluster_of[a], cluster_of[b]
-        priority = review_priority(p, sizes[ca], sizes[cb], ca == cb)
-        rows.append({**_pair_row(run_id, (a, b), p, 0.0), "priority": round(priority, 6), "created_at": now})
-    for row in rows:
-        row.pop("match_weight")
+        rows.append(
+            {
+                "run_id": run_id,
+                "left_source": a[0],
+                "left_record_id": a[1],
+                "right_source": b[0],
+                "right_record_id": b[1],
+                "match_probability": p,
+                "priority": round(review_priority(p, sizes[ca], sizes[cb], ca == cb), 6),
+                "created_at": now,
+            }
+        )
     for start in range(0, len(rows), 50_000):
         conn.execute(insert(ReviewTask), rows[start : start + 50_000])
     return len(rows)
