@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from athar.ingest.errors import UnreadableFile
 from athar.ingest.mapping import Mapping, load_mapping_file, resolve
-from athar.ingest.readers import read_table
+from athar.ingest.readers import read_bytes, read_table
 from athar.ingest.validate import Problem, RowValidator
 from athar.store.bulk import bulk_insert
 from athar.store.tables import CANONICAL_COLUMNS, Import, Quarantine, Record, Source
@@ -90,11 +90,8 @@ def import_file(
     if mapping_file:
         encoding = encoding or mapping_file.options.get("encoding")
         sheet = sheet or mapping_file.options.get("sheet")
-    try:
-        data = path.read_bytes()
-    except OSError:
-        data = b""  # read_table names the cause
-    table = read_table(path, encoding=encoding, sheet=sheet)
+    data = read_bytes(path)
+    table = read_table(path, encoding=encoding, sheet=sheet, data=data)
     mapping: Mapping = resolve(table.columns, mapping_file, str(path))
     validator = RowValidator(mapping, today=today)
     now = dt.datetime.now(dt.UTC)

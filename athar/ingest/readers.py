@@ -61,16 +61,25 @@ def sniff_format(path: Path, data: bytes) -> str:
     return "csv"
 
 
-def read_table(path: Path, encoding: str | None = None, sheet: str | None = None) -> Table:
-    """Open `path` and return its rows; raise UnreadableFile if it is not a table we can read."""
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; raise UnreadableFile naming the cause when it cannot be read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError as e:
         raise UnreadableFile(path, "no such file") from e
     except IsADirectoryError as e:
         raise UnreadableFile(path, "is a directory, not a file") from e
     except OSError as e:
         raise UnreadableFile(path, e.strerror or str(e)) from e
+
+
+def read_table(
+    path: Path, encoding: str | None = None, sheet: str | None = None, data: bytes | None = None
+) -> Table:
+    """Return the rows of `path` (whose bytes the caller may pass, read once); raise UnreadableFile
+    if it is not a table we can read."""
+    if data is None:
+        data = read_bytes(path)
     if not data.strip():
         raise UnreadableFile(path, "the file is empty")
     file_format = sniff_format(path, data)
