@@ -36,6 +36,7 @@ class _Scorer:
     run_id: int
     linker: Any
     term_frequencies: dict[str, dict[str, float]]
+    name_roles: dict[str, float]
     lock: threading.Lock
 
 
@@ -43,7 +44,7 @@ _scorers: dict[tuple[str, int], _Scorer] = {}
 _scorers_lock = threading.Lock()
 
 
-def _scorer(engine: Engine, features: pd.DataFrame) -> _Scorer:
+def _scorer(engine: Engine, records: list[dict]) -> _Scorer:
     with engine.connect() as conn:
         run_id = conn.execute(
             select(LinkRun.id).where(LinkRun.model.is_not(None)).order_by(LinkRun.id.desc()).limit(1)
@@ -58,9 +59,12 @@ def _scorer(engine: Engine, features: pd.DataFrame) -> _Scorer:
                 model, summary = conn.execute(
                     select(LinkRun.model, LinkRun.summary).where(LinkRun.id == run_id)
                 ).one()
+            summary = summary or {}
+            roles = summary.get("name_roles", {})
+            features = feature_frame(records, roles=roles)
             linker = make_linker(db_api_for("duckdb"), features, model)
-            tf = (summary or {}).get("term_frequencies", {})
-            cached = _Scorer(run_id, linker, tf, threading.Lock())
+            tf = summary.get("term_frequencies", {})
+            cached = _Scorer(run_id, linker, tf, roles, threading.Lock())
             _scorers.clear()  # one model at a time per process is enough
             _scorers[key] = cached
     return cached
@@ -69,8 +73,8 @@ def _scorer(engine: Engine, features: pd.DataFrame) -> _Scorer:
 def explain(engine: Engine, left: str, right: str) -> dict:
     """{"left", "right", "match_probability", "match_weight", "steps": [...]} for two SOURCE:ID refs."""
     records = [_record(engine, left, 0), _record(engine, right, 1)]
-    features = feature_frame(records)
-    scorer = _scorer(engine, features)
+    scorer = _scorer(engine, records)
+    features = feature_frame(records, roles=scorer.name_roles)
     rows = features.to_dict("records")
     for row in rows:
         for column, shares in scorer.term_frequencies.items():

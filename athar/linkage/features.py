@@ -10,6 +10,8 @@ birth year (event year minus age), flagged as estimated.
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
@@ -17,6 +19,8 @@ import pandas as pd
 
 from athar.names import is_arabic, name_key, name_skeleton, normalize_arabic, parse_name_chain
 from athar.names.arabic import rasm
+from athar.names.chain import GIVEN_FIRST, NameChain
+from athar.names.keys import arabize, normalize_name
 
 NAME_PARTS = ("given", "father", "grandfather", "family")
 
@@ -41,6 +45,8 @@ FEATURE_COLUMNS = (
     "given_family_block",
     "given_family_skel_block",
     "given_father_block",
+    "father_family_block",
+    "given_family_rasm_block",
     "birth_day_date",
 )
 
@@ -51,12 +57,18 @@ RARE_NAME_PAIR_LIMIT = 25
 
 @lru_cache(maxsize=500_000)
 def _part_features(part: str | None) -> tuple[str | None, str | None, str | None]:
-    """(key, consonant skeleton, dotless Arabic shape) of one name part."""
+    """(key, consonant skeleton, dotless Arabic shape) of one name part.
+
+    The dotless shape is what survives a scan that loses or adds dots (محمود / مجمود); a Latin
+    name gets the shape of its Arabic spelling when the dictionary knows it, so that "Khalil"
+    still meets حليل.
+    """
     if not part:
         return None, None, None
     key = name_key(part) or None
     skeleton = name_skeleton(part) or None
-    shape = rasm(normalize_arabic(part)).replace(" ", "") if is_arabic(part) else None
+    arabic = part if is_arabic(part) else arabize(part)
+    shape = rasm(normalize_arabic(arabic)).replace(" ", "") if arabic else None
     return key, skeleton, shape or None
 
 
@@ -72,18 +84,99 @@ def _mother_key(mother_name: str | None) -> str | None:
     return _key(chain.given)
 
 
-def name_parts(record: dict) -> tuple[str | None, ...]:
-    """Given, father, grandfather and family name: the separate columns first, the parsed full name after."""
+NameRoles = dict[str, float]
+"""Log-odds, per name key, that the name is a family name rather than a given (or father's) one."""
+
+# A family-first reading must be this much more likely (log-odds) than the given-first default.
+FAMILY_FIRST_MARGIN = 1.5
+_ROLE_MIN_COUNT = 2
+
+
+def name_roles(records: Iterable[dict]) -> NameRoles:
+    """How each name key is used where a list writes the parts in separate columns.
+
+    A full name with no marker of its order ("Ismail Waleed Ayham", "Hajj Mahdi Ahmad Izzat") may
+    begin with the family name; which reading is right shows in how the same names are used by the
+    lists that do separate them: Ayham is always a given name, Ismail mostly one, Hajj Mahdi only
+    ever a family name. Learnt from the records being linked, so it follows the data, not a list.
+    """
+    family: Counter[str] = Counter()
+    chain: Counter[str] = Counter()
+    for r in records:
+        if not (r.get("given_name") and r.get("family_name")):
+            continue
+        for part in NAME_PARTS:
+            key = _key(r.get(f"{part}_name"))
+            if key:
+                (family if part == "family" else chain)[key] += 1
+    # A likelihood ratio, not a share: every record has three places for a given name and one for a
+    # family name, so raw counts would make every name look like a given one.
+    total_family, total_chain = sum(family.values()) + 1, sum(chain.values()) + 1
+    roles = {}
+    for key in family.keys() | chain.keys():
+        f, c = family[key], chain[key]
+        if f + c >= _ROLE_MIN_COUNT:
+            roles[key] = round(math.log(((f + 0.5) / total_family) / ((c + 0.5) / total_chain)), 3)
+    return roles
+
+
+def _reading_score(chain: NameChain, roles: NameRoles) -> float:
+    score = 0.0
+    for part, value in zip(NAME_PARTS, chain.parts(), strict=True):
+        key = _key(value)
+        if key is None:
+            continue
+        log_odds = roles.get(key, 0.0)
+        # log P(role) with P(family) = sigmoid(log_odds)
+        score -= math.log1p(math.exp(-log_odds if part == "family" else log_odds))
+    return score
+
+
+def _family_first_reading(full: str) -> NameChain | None:
+    """The same words read family name first: the first word (or a title and the word after it)."""
+    words = full.split()
+    if not words:
+        return None
+    head = 1
+    first = normalize_name(words[0])
+    if len(words) > 2 and first in _TITLE_WORDS:
+        head = 2  # "Hajj Mahdi Ahmad Izzat": the title opens the family name
+    if len(words) == head:
+        return NameChain(family=normalize_name(full).replace(" ", "") or None, order_detected="family_first")
+    return parse_name_chain(" ".join(words[:head]) + ", " + " ".join(words[head:]))
+
+
+_TITLE_WORDS = frozenset(
+    normalize_name(w) for w in ("Hajj", "Haj", "Hadj", "Sheikh", "Shaykh", "Cheikh", "Shaikh", "حاج", "شيخ")
+)
+
+
+def _parse(full: str, roles: NameRoles | None) -> NameChain:
+    chain = parse_name_chain(full)
+    if not roles or chain.order_detected != GIVEN_FIRST or chain.connectors:
+        return chain
+    alternative = _family_first_reading(full)
+    if (
+        alternative is not None
+        and _reading_score(alternative, roles) > _reading_score(chain, roles) + FAMILY_FIRST_MARGIN
+    ):
+        return alternative
+    return chain
+
+
+def name_parts(record: dict, roles: NameRoles | None = None) -> tuple[str | None, ...]:
+    """Given, father, grandfather and family name: the separate columns first, the parsed full name
+    after (read family name first when `roles` say that reading is clearly the likelier)."""
     separate = tuple(record.get(f"{p}_name") or None for p in NAME_PARTS)
     if all(separate) or not record.get("full_name"):
         return separate
-    parsed = parse_name_chain(record["full_name"]).parts()
+    parsed = _parse(record["full_name"], roles).parts()
     return tuple(s if s is not None else p for s, p in zip(separate, parsed, strict=True))
 
 
-def name_features(record: dict) -> tuple[str | None, ...]:
+def name_features(record: dict, roles: NameRoles | None = None) -> tuple[str | None, ...]:
     """The four keys, then the four skeletons, then the four dotless shapes."""
-    features = [_part_features(part) for part in name_parts(record)]
+    features = [_part_features(part) for part in name_parts(record, roles)]
     return tuple(f[i] for i in range(3) for f in features)
 
 
@@ -133,12 +226,21 @@ def default_place_lookup() -> PlaceLookup:
     return place
 
 
-def feature_frame(records: Iterable[dict], place_lookup: PlaceLookup | None = None) -> pd.DataFrame:
-    """One row per record, with `unique_id` and `source_dataset` taken from the records as given."""
+def feature_frame(
+    records: Iterable[dict], place_lookup: PlaceLookup | None = None, roles: NameRoles | None = None
+) -> pd.DataFrame:
+    """One row per record, with `unique_id` and `source_dataset` taken from the records as given.
+
+    `roles` (see :func:`name_roles`) are learnt from these records unless given, as explain gives
+    the ones its run used.
+    """
     place = place_lookup or default_place_lookup()
+    records = list(records)
+    if roles is None:
+        roles = name_roles(records)
     rows = []
     for r in records:
-        names = name_features(r)
+        names = name_features(r, roles)
         birth = birth_fields(r.get("birth_date"), r.get("age"), r.get("event_date"))
         place_id, governorate_id = place(r["birth_place"]) if r.get("birth_place") else (None, None)
         event_date = r.get("event_date")
@@ -159,12 +261,16 @@ def feature_frame(records: Iterable[dict], place_lookup: PlaceLookup | None = No
                 None,
                 None,
                 None,
+                None,
+                None,
             )
         )
     frame = pd.DataFrame.from_records(rows, columns=list(FEATURE_COLUMNS))
     frame["given_family_block"] = rare_name_pairs(frame, "given_key", "family_key")
     frame["given_family_skel_block"] = rare_name_pairs(frame, "given_skel", "family_skel")
     frame["given_father_block"] = rare_name_pairs(frame, "given_key", "father_key")
+    frame["father_family_block"] = rare_name_pairs(frame, "father_key", "family_key")
+    frame["given_family_rasm_block"] = rare_name_pairs(frame, "given_rasm", "family_rasm")
     # Only a full date is specific enough to block on; "1985" alone would pair a year's births.
     frame["birth_day_date"] = frame["birth_date"].where(frame["birth_precision"] == "day")
     for column in ("birth_year", "birth_month", "birth_day", "event_year", "event_day"):

@@ -23,7 +23,7 @@ from athar.exports import current_records
 from athar.linkage import model as splink_model
 from athar.linkage.cluster import cluster
 from athar.linkage.engines import db_api_for
-from athar.linkage.features import feature_frame
+from athar.linkage.features import feature_frame, name_roles
 from athar.linkage.ids import assign_ids
 from athar.store.bulk import bulk_insert
 from athar.store.tables import (
@@ -183,7 +183,8 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
     lap("load")
 
     say("computing name keys and features")
-    features = feature_frame(records)
+    roles = name_roles(records)
+    features = feature_frame(records, roles=roles)
     features["is_new"] = is_new
     lap("features")
 
@@ -288,6 +289,7 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
             **summary.as_json(),
             "max_record_row": max_row,
             "term_frequencies": term_frequencies(features) if len(features) else {},
+            "name_roles": roles,
         }
         conn.execute(
             update(LinkRun)

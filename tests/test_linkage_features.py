@@ -1,0 +1,90 @@
+"""The columns linkage compares: name-part roles, family-first readings, scan-noise shapes, blocks."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from athar.linkage.features import (
+    birth_fields,
+    feature_frame,
+    name_features,
+    name_parts,
+    name_roles,
+    rare_name_pairs,
+)
+
+
+def _separate(given: str, father: str, family: str) -> dict:
+    return {"given_name": given, "father_name": father, "family_name": family}
+
+
+# Lists that write the parts in separate columns: Haddad and الحاج مهدي are family names there,
+# Hamza, Amr, Ahmad and Izzat given or fathers' names.
+REGISTER = [
+    _separate("حمزة", "عمرو", "الحداد"),
+    _separate("عمرو", "سعيد", "الحداد"),
+    _separate("أحمد", "عزت", "الحاج مهدي"),
+    _separate("عزت", "حمزة", "الحاج مهدي"),
+    _separate("سعيد", "أحمد", "العلي"),
+    _separate("أحمد", "عمرو", "الخطيب"),
+]
+
+
+def test_roles_count_how_lists_with_separate_columns_use_each_name():
+    roles = name_roles(REGISTER)
+    assert roles["hadad"] > 0 > roles["amr"]
+    assert roles["hajmahdi"] > 0 > roles["izat"]
+
+
+def test_a_name_with_no_order_marker_is_read_family_first_when_the_roles_say_so():
+    roles = name_roles(REGISTER)
+    record = {"full_name": "Haddad Hamzah Amr"}
+    given, father, _, family = name_parts(record)
+    assert (given, family) == ("haddad", "amr")  # without roles: given first
+    given, father, _, family = name_parts(record, roles)
+    assert (given, father, family) == ("hamzah", "amr", "haddad")
+
+
+def test_a_title_at_the_head_opens_a_family_name_the_roles_know():
+    roles = name_roles(REGISTER)
+    given, father, _, family = name_parts({"full_name": "Hajj Mahdi Ahmad Izzat"}, roles)
+    assert (given, father) == ("ahmad", "izzat")
+    assert name_features({"family_name": family})[3] == name_features({"family_name": "الحاج مهدي"})[3]
+
+
+def test_a_given_first_name_stays_given_first():
+    roles = name_roles(REGISTER)
+    given, father, _, family = name_parts({"full_name": "Hamza Amr Al-Khatib"}, roles)
+    assert (given, father, family) == ("hamza", "amr", "alkhatib")
+
+
+def test_separate_columns_are_never_reordered():
+    roles = name_roles(REGISTER)
+    record = {**_separate("Haddad", "Hamza", "Amr"), "full_name": "Haddad Hamza Amr"}
+    assert name_parts(record, roles)[:2] == ("Haddad", "Hamza")
+
+
+def test_a_latin_name_gets_the_dotless_shape_of_its_arabic_spelling():
+    """Scan noise moves dots (خليل -> حليل); the family report's "Khalil" must still meet it."""
+    shapes = {name: name_features({"given_name": name})[8] for name in ("Khalil", "خليل", "حليل", "جليل")}
+    assert shapes["Khalil"] == shapes["خليل"] == shapes["حليل"] == shapes["جليل"]
+    assert name_features({"given_name": "Zzyzx"})[8] is None  # no Arabic spelling known: no shape
+
+
+def test_feature_frame_uses_the_roles_it_is_given():
+    records = [{**r, "unique_id": i, "source_dataset": "register"} for i, r in enumerate(REGISTER)]
+    report = {"unique_id": 99, "source_dataset": "families", "full_name": "Haddad Hamzah Amr", "sex": "M"}
+    learnt = feature_frame([*records, report])
+    assert learnt.iloc[-1]["family_key"] == learnt.iloc[0]["family_key"]  # read family first
+    blind = feature_frame([report], roles={})
+    assert blind.iloc[0]["family_key"] != learnt.iloc[0]["family_key"]
+
+
+def test_common_name_pairs_are_left_out_of_the_rare_pair_block():
+    frame = pd.DataFrame({"a": ["x"] * 3 + ["y"], "b": ["z"] * 4})
+    assert rare_name_pairs(frame, "a", "b", limit=2).isna().tolist() == [True, True, True, False]
+
+
+def test_an_age_gives_an_estimated_birth_year():
+    assert birth_fields(None, 30, "2013-05-01") == (None, 1983, None, None, "age")
+    assert birth_fields("1983-02", None, None) == ("1983-02", 1983, 2, None, "month")
