@@ -87,6 +87,13 @@ def import_(
     mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help="TOML column mapping.")] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding; detected when not given.")] = None,
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first).")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            help="What kind of list the source is: family_report, detention_register, hospital_or_morgue, "
+            "returnee_registration or other (sets it; a new source without one is 'other')."
+        ),
+    ] = None,
     json_out: JsonFlag = False,
     db: DbOption = None,
     user: UserOption = None,
@@ -94,7 +101,10 @@ def import_(
     """Import one file into a source: every row stored or quarantined with its reason."""
     from athar.audit import current_user
     from athar.ingest import UnreadableFile, import_file
+    from athar.store.tables import SOURCE_KINDS
 
+    if kind is not None and kind not in SOURCE_KINDS:
+        raise fail(f"--kind must be one of: {', '.join(SOURCE_KINDS)}")
     with _store(db) as engine, _progress() as progress:
         task = progress.add_task(f"importing {file.name}", total=None)
         try:
@@ -107,6 +117,7 @@ def import_(
                 sheet=sheet,
                 user=current_user(user),
                 progress=lambda n: progress.update(task, completed=n),
+                kind=kind,
             )
         except UnreadableFile as e:
             raise fail(str(e)) from None
@@ -116,7 +127,8 @@ def import_(
         print(json.dumps(result.as_json(), ensure_ascii=False))
         return
     console.print(
-        f"[bold]{file.name}[/] → source [bold]{source}[/]: read {result.read:,}, stored {result.stored:,} "
+        f"[bold]{file.name}[/] → source [bold]{source}[/] ({result.kind}): read {result.read:,}, "
+        f"stored {result.stored:,} "
         f"({result.new:,} new, {result.new_versions:,} new versions, {result.unchanged:,} unchanged), "
         f"quarantined {result.quarantined:,}",
         highlight=False,
@@ -141,10 +153,11 @@ def sources(db: DbOption = None, json_out: JsonFlag = False) -> None:
     if json_out:
         print(json.dumps(rows, ensure_ascii=False, default=str))
         return
-    table = Table("source", "records", "versions", "quarantined", "imports", "last import")
+    table = Table("source", "kind", "records", "versions", "quarantined", "imports", "last import")
     for r in rows:
         table.add_row(
             r["source"],
+            r["kind"],
             f"{r['records']:,}",
             f"{r['versions']:,}",
             f"{r['quarantined']:,}",

@@ -15,6 +15,14 @@ from athar.ingest import ImportResult, import_file
 from athar.store import open_store
 from athar.synth.inclusion import SOURCES
 
+# What kind of list each synthetic list is (athar.synth writes them with those habits).
+SYNTHETIC_KINDS: dict[str, str] = {
+    "families": "family_report",
+    "detention": "detention_register",
+    "returnees": "returnee_registration",
+    "morgue": "hospital_or_morgue",
+}
+
 
 def import_synthetic_lists(
     engine: Engine,
@@ -22,7 +30,8 @@ def import_synthetic_lists(
     user: str = "synth",
     progress: Callable[[str, int], None] | None = None,
 ) -> list[ImportResult]:
-    """Import the lists `athar synth` wrote into `folder`, each as the source it is named after.
+    """Import the lists `athar synth` wrote into `folder`, each as the source it is named after, with
+    its kind (`SYNTHETIC_KINDS`).
 
     `progress(source, rows_read)` is called as each file is read.
     """
@@ -33,6 +42,7 @@ def import_synthetic_lists(
             name,
             user=user,
             progress=(lambda n, name=name: progress(name, n)) if progress else None,
+            kind=SYNTHETIC_KINDS[name],
         )
         for name in SOURCES
     ]

@@ -143,3 +143,17 @@ def test_users_add_creates_an_account_once(db):
     assert again.exit_code == 2 and "already exists" in again.stderr
     bad = athar("users", "add", "omar", "--role", "king", "--org", "Syrian Archive", "--db", db)
     assert bad.exit_code == 2
+
+
+def test_import_kind_sets_the_sources_kind_and_sources_lists_it(db, reports):
+    result = athar("import", str(reports), "--source", "register", "--kind", "detention_register", "--db", db)
+    assert result.exit_code == 0 and "(detention_register)" in result.stdout
+    athar("import", str(reports), "--source", "families", "--db", db)
+    rows = {r["source"]: r["kind"] for r in json.loads(athar("sources", "--json", "--db", db).stdout)}
+    assert rows == {"register": "detention_register", "families": "other"}
+
+
+def test_import_with_an_unknown_kind_exits_2_and_imports_nothing(db, reports):
+    result = athar("import", str(reports), "--source", "x", "--kind", "rumours", "--db", db)
+    assert result.exit_code == 2 and "--kind must be one of" in result.output
+    assert json.loads(athar("sources", "--json", "--db", db).stdout) == []

@@ -15,6 +15,12 @@ def test_demo_generates_imports_and_accounts_for_every_row(tmp_path):
     engine = open_store(str(tmp_path / "athar.db"))
     summaries = {s["source"]: s for s in source_summaries(engine)}
     assert set(summaries) == {"families", "detention", "returnees", "morgue"}
+    assert {name: s["kind"] for name, s in summaries.items()} == {
+        "families": "family_report",
+        "detention": "detention_register",
+        "returnees": "returnee_registration",
+        "morgue": "hospital_or_morgue",
+    }
     truth_rows = (tmp_path / "lists" / "truth.csv").read_text("utf-8").count("\n") - 1
     assert sum(s["records"] + s["quarantined"] for s in summaries.values()) == truth_rows
     engine.dispose()

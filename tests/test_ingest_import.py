@@ -349,3 +349,53 @@ def test_unreadable_files_are_refused_naming_file_and_cause(store, tmp_path, nam
         import_file(store, f, "s", today=TODAY)
     assert name in str(info.value)
     assert count(store, Import) == 0
+
+
+def _kind(engine, source):
+    from athar.store.tables import Source
+
+    with engine.connect() as conn:
+        return conn.execute(select(Source.kind).where(Source.name == source)).scalar_one()
+
+
+def test_a_new_source_is_of_kind_other_unless_the_import_says(store, tmp_path):
+    f = tmp_path / "a.csv"
+    f.write_text("record_id,full_name\n1,Ahmad\n", "utf-8")
+    assert import_file(store, f, "plain", today=TODAY).kind == "other"
+    assert _kind(store, "plain") == "other"
+    result = import_file(store, f, "register", kind="detention_register", today=TODAY)
+    assert result.kind == "detention_register" and _kind(store, "register") == "detention_register"
+
+
+def test_a_reimport_keeps_the_kind_unless_it_names_another(store, tmp_path):
+    f = tmp_path / "a.csv"
+    f.write_text("record_id,full_name\n1,Ahmad\n", "utf-8")
+    import_file(store, f, "morgue-a", kind="hospital_or_morgue", today=TODAY)
+    f.write_text("record_id,full_name\n1,Ahmad\n2,Omar\n", "utf-8")
+    assert import_file(store, f, "morgue-a", today=TODAY).kind == "hospital_or_morgue"
+    assert _kind(store, "morgue-a") == "hospital_or_morgue"
+    import_file(store, f, "morgue-a", kind="other", today=TODAY)
+    assert _kind(store, "morgue-a") == "other"
+
+
+def test_the_mapping_file_sets_the_kind_and_an_explicit_kind_wins(store, tmp_path):
+    f = tmp_path / "a.csv"
+    f.write_text("record_id,full_name\n1,Ahmad\n", "utf-8")
+    m = tmp_path / "map.toml"
+    m.write_text('[options]\nkind = "returnee_registration"\n', "utf-8")
+    import_file(store, f, "returns", mapping_path=m, today=TODAY)
+    assert _kind(store, "returns") == "returnee_registration"
+    import_file(store, f, "reports", mapping_path=m, kind="family_report", today=TODAY)
+    assert _kind(store, "reports") == "family_report"
+
+
+def test_an_unknown_kind_is_refused_before_anything_is_written(store, tmp_path):
+    f = tmp_path / "a.csv"
+    f.write_text("record_id,full_name\n1,Ahmad\n", "utf-8")
+    m = tmp_path / "map.toml"
+    m.write_text('[options]\nkind = "rumour_mill"\n', "utf-8")
+    with pytest.raises(MappingError, match="'rumour_mill' in \\[options\\] is not one of"):
+        import_file(store, f, "s", mapping_path=m, today=TODAY)
+    with pytest.raises(ValueError, match="kind must be one of"):
+        import_file(store, f, "s", kind="rumour_mill", today=TODAY)
+    assert count(store, Import) == 0

@@ -98,3 +98,30 @@ def test_person_events_are_append_only(store):
         conn.execute(event)
     with pytest.raises(DBAPIError, match="append-only"), store.begin() as conn:
         conn.execute(PersonEvent.__table__.delete())
+
+
+def test_a_store_from_before_source_kinds_reads_every_source_as_other(store_url):
+    """Migrate an empty store to 0003 (no kind column), add a source as that schema knew it, then open."""
+    from alembic import command
+
+    from athar.store.engine import alembic_config, make_engine
+
+    engine = make_engine(store_url)
+    config = alembic_config(engine)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0003")
+    with engine.begin() as conn:
+        assert "kind" not in {c["name"] for c in inspect(conn).get_columns("sources")}
+        conn.execute(
+            text("insert into sources (name, sharing, created_at) values ('old-list', 'private', :at)"),
+            {"at": datetime.now(UTC)},
+        )
+    engine.dispose()
+    engine = open_store(store_url)
+    try:
+        with engine.connect() as conn:
+            kind = conn.execute(text("select kind from sources where name = 'old-list'")).scalar_one()
+        assert kind == "other"
+    finally:
+        engine.dispose()

@@ -23,7 +23,7 @@ from athar.ingest.mapping import Mapping, load_mapping_file, resolve
 from athar.ingest.readers import read_bytes, read_table
 from athar.ingest.validate import Problem, RowValidator
 from athar.store.bulk import bulk_insert
-from athar.store.tables import CANONICAL_COLUMNS, Import, Quarantine, Record, Source
+from athar.store.tables import CANONICAL_COLUMNS, SOURCE_KINDS, Import, Quarantine, Record, Source
 
 log = logging.getLogger(__name__)
 BATCH = 5_000
@@ -44,6 +44,7 @@ class ImportResult:
     new_versions: int = 0
     unchanged: int = 0
     quarantine_new: int = 0
+    kind: str = "other"
     same_file_imported_before: bool = False
     columns: dict[str, str] = field(default_factory=dict)
     unmapped_columns: list[str] = field(default_factory=list)
@@ -65,11 +66,19 @@ RECORD_INSERT_COLUMNS = (
 )
 
 
-def _ensure_source(conn: Connection, name: str, now: dt.datetime) -> int:
-    source_id = conn.execute(select(Source.id).where(Source.name == name)).scalar_one_or_none()
-    if source_id is None:
-        source_id = conn.execute(insert(Source).values(name=name, created_at=now)).inserted_primary_key[0]
-    return source_id
+def _ensure_source(
+    conn: Connection, name: str, now: dt.datetime, kind: str | None, organisation_id: int | None
+) -> tuple[int, str]:
+    """The source's id and kind: created (as `kind`, or "other") if new; given `kind` if one is given."""
+    row = conn.execute(select(Source.id, Source.kind).where(Source.name == name)).first()
+    if row is None:
+        kind = kind or "other"
+        values = dict(name=name, created_at=now, kind=kind, organisation_id=organisation_id)
+        return conn.execute(insert(Source).values(**values)).inserted_primary_key[0], kind
+    if kind is not None and kind != row.kind:
+        conn.execute(update(Source).where(Source.id == row.id).values(kind=kind))
+        return row.id, kind
+    return row.id, row.kind or "other"
 
 
 def import_file(
@@ -82,14 +91,24 @@ def import_file(
     user: str | None = None,
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
+    kind: str | None = None,
+    organisation_id: int | None = None,
 ) -> ImportResult:
-    """Read `path` into `source`; raise UnreadableFile (naming the file and cause) if it is not a table."""
+    """Read `path` into `source`; raise UnreadableFile (naming the file and cause) if it is not a table.
+
+    `kind` (else the mapping file's `[options] kind`) sets what kind of list the source is; without
+    either, a new source is "other" and an existing one keeps its kind. `organisation_id` is the owner
+    given to the source if this import creates it.
+    """
     if not source.strip():
         raise UnreadableFile(path, "the source name is empty")
+    if kind is not None and kind not in SOURCE_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(SOURCE_KINDS)}, not {kind!r}")
     mapping_file = load_mapping_file(mapping_path) if mapping_path else None
     if mapping_file:
         encoding = encoding or mapping_file.options.get("encoding")
         sheet = sheet or mapping_file.options.get("sheet")
+        kind = kind or mapping_file.options.get("kind")
     data = read_bytes(path)
     table = read_table(path, encoding=encoding, sheet=sheet, data=data)
     mapping: Mapping = resolve(table.columns, mapping_file, str(path))
@@ -98,7 +117,7 @@ def import_file(
     sha256 = hashlib.sha256(data).hexdigest()
 
     with engine.begin() as conn:
-        source_id = _ensure_source(conn, source, now)
+        source_id, source_kind = _ensure_source(conn, source, now, kind, organisation_id)
         seen_before = conn.execute(
             select(Import.id).where(Import.source_id == source_id, Import.sha256 == sha256).limit(1)
         ).first()
@@ -122,6 +141,7 @@ def import_file(
             encoding=table.encoding,
             sha256=sha256,
             same_file_imported_before=seen_before is not None,
+            kind=source_kind,
             columns=mapping.columns,
             unmapped_columns=mapping.unmapped,
         )

@@ -16,6 +16,7 @@ Without a mapping file, canonical names and the usual English and Arabic headers
     [options]
     encoding = "windows-1256"  # optional, as --encoding
     sheet = "Register"         # optional, for XLSX
+    kind = "detention_register"  # optional, as --kind: what kind of list the source is
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from athar.ingest.errors import MappingError
-from athar.store.tables import CANONICAL_COLUMNS
+from athar.store.tables import CANONICAL_COLUMNS, SOURCE_KINDS
 
 IGNORE = "-"
 
@@ -223,9 +224,13 @@ def load_mapping_file(path: Path) -> MappingFile:
         if target not in CANONICAL_COLUMNS:
             raise MappingError(path, f"[values.{target}] names no canonical column")
     options = {k: str(v) for k, v in document.get("options", {}).items()}
-    unknown = set(options) - {"encoding", "sheet"}
+    unknown = set(options) - {"encoding", "sheet", "kind"}
     if unknown:
         raise MappingError(path, f"unknown option(s) in [options]: {', '.join(sorted(unknown))}")
+    if "kind" in options and options["kind"] not in SOURCE_KINDS:
+        raise MappingError(
+            path, f"kind {options['kind']!r} in [options] is not one of: {', '.join(SOURCE_KINDS)}"
+        )
     return MappingFile(
         columns=dict(columns),
         value_maps={k: {str(a): str(b) for a, b in v.items()} for k, v in value_maps.items()},

@@ -28,6 +28,7 @@ def source_summaries(engine: Engine) -> list[dict]:
     query = (
         select(
             Source.name,
+            func.coalesce(Source.kind, "other"),
             func.coalesce(records.c.records, 0),
             func.coalesce(records.c.versions, 0),
             func.coalesce(quarantined.c.n, 0),
@@ -41,8 +42,8 @@ def source_summaries(engine: Engine) -> list[dict]:
     )
     with engine.connect() as conn:
         return [
-            dict(source=n, records=r, versions=v, quarantined=q, imports=i, last_import=last)
-            for n, r, v, q, i, last in conn.execute(query)
+            dict(source=n, kind=k, records=r, versions=v, quarantined=q, imports=i, last_import=last)
+            for n, k, r, v, q, i, last in conn.execute(query)
         ]
 
 

@@ -56,6 +56,17 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
 )
 
 
+# What kind of list a source is: it says what a record's event date means (last seen, arrest, death,
+# return) on a person's timeline. Stores made before kinds existed read as "other".
+SOURCE_KINDS: tuple[str, ...] = (
+    "family_report",
+    "detention_register",
+    "hospital_or_morgue",
+    "returnee_registration",
+    "other",
+)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -75,6 +86,7 @@ class Source(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     sharing: Mapped[str] = mapped_column(String(20), default="private")
+    kind: Mapped[str] = mapped_column(String(40), default="other", server_default="other")
     description: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -28,6 +28,10 @@ class SourceOut(BaseModel):
 
 class RecordOut(BaseModel):
     source: str
+    source_kind: str | None = Field(
+        default=None,
+        description="family_report, detention_register, hospital_or_morgue, returnee_registration or other",
+    )
     record_id: str
     full_name: str | None = None
     given_name: str | None = None

@@ -23,22 +23,20 @@ STATUSES: tuple[str, ...] = (
 )
 INQUIRY_FIELDS: tuple[str, ...] = ("contact_name", "relationship", "phone", "other_contact", "note")
 
-# What a record's event date means, from words in its source's name (lists carry no type yet):
-# a family report's date is when the person was last seen, a detention register's an arrest, ...
-_SOURCE_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("detention_record", ("detent", "prison", "arrest", "احتجاز", "سجن", "معتقل")),
-    ("returned", ("return", "releas", "عائد", "إفراج", "افراج")),
-    ("died", ("morgue", "death", "died", "burial", "grave", "مشرحة", "وفاة", "وفيات")),
-    ("last_seen", ("famil", "report", "missing", "عائل", "مفقود")),
-)
+# What a record's event date means, by its source's kind (`athar.store.tables.SOURCE_KINDS`): a family
+# report's date is when the person was last seen, a detention register's the detention, a morgue's or
+# hospital's the death, a returnee registration's the return. Other lists (and sources from before kinds
+# existed, whose kind may read as NULL) give a plain "record".
+TIMELINE_KINDS: dict[str, str] = {
+    "family_report": "last_seen",
+    "detention_register": "detention_record",
+    "hospital_or_morgue": "died",
+    "returnee_registration": "returned",
+}
 
 
-def record_event_kind(source: str) -> str:
-    name = source.lower()
-    for kind, words in _SOURCE_KINDS:
-        if any(word in name for word in words):
-            return kind
-    return "record"
+def record_event_kind(source_kind: str | None) -> str:
+    return TIMELINE_KINDS.get(source_kind or "other", "record")
 
 
 def person_status(engine: Engine, person_id: str) -> str | None:
@@ -110,7 +108,12 @@ def record_inquiry(engine: Engine, person_id: str, contact: dict, user: str) -> 
 def timeline(records: list[dict], events: list[dict], with_inquiries: bool) -> list[dict]:
     """Records' event dates and case events, oldest first (undated at the end)."""
     items = [
-        {"date": r["event_date"], "kind": record_event_kind(r["source"]), "source": r["source"], "record": r}
+        {
+            "date": r["event_date"],
+            "kind": record_event_kind(r.get("source_kind")),
+            "source": r["source"],
+            "record": r,
+        }
         for r in records
         if r.get("event_date")
     ]

@@ -3,6 +3,10 @@ import it (`athar.ingest.import_file`) and see the counts and the quarantined ro
 
 Between preview and import the upload waits in a private temporary folder of the app, under a random
 name that only the uploading user's form carries; it is deleted once imported.
+
+A source that an import creates belongs to the importer's organisation (private until that
+organisation shares it); an existing source takes imports only from its own organisation's staff (or
+anyone's, for a source that belongs to no organisation). The import can set the source's kind.
 """
 
 from __future__ import annotations
@@ -17,11 +21,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse
+from sqlalchemy import Engine, select
 
 from athar.ingest import UnreadableFile, import_file
 from athar.ingest.mapping import load_mapping_file, resolve
 from athar.ingest.readers import read_table
 from athar.store.summary import quarantined_rows
+from athar.store.tables import SOURCE_KINDS, Source
 from athar.web.audit import audit
 from athar.web.permissions import Principal, require
 from athar.web.templates import render
@@ -70,11 +76,29 @@ def _pending(request: Request, token: str, principal: Principal) -> tuple[Path, 
     return folder, files[0], mapping if mapping.is_file() else None
 
 
+def may_import_into(engine: Engine, source: str, principal: Principal) -> bool:
+    """A new source, one of the principal's organisation, or one that belongs to no organisation."""
+    with engine.connect() as conn:
+        row = conn.execute(select(Source.organisation_id).where(Source.name == source)).first()
+    return row is None or row.organisation_id is None or row.organisation_id == principal.organisation_id
+
+
+def clean_kind(kind: str | None) -> str | None:
+    """The kind chosen on a form: one of SOURCE_KINDS, or None for "keep it / as the mapping says"."""
+    kind = (kind or "").strip()
+    return kind if kind in SOURCE_KINDS else None
+
+
+def _form(request: Request, status_code: int = 200, **context) -> HTMLResponse:
+    context = {"error": None, "source": "", "kind": "", **context}
+    return render(request, "import.html", status_code, stage="upload", kinds=SOURCE_KINDS, **context)
+
+
 @router.get("/import", response_class=HTMLResponse)
 def import_form(
     request: Request, principal: Annotated[Principal, Depends(require("records.import"))]
 ) -> HTMLResponse:
-    return render(request, "import.html", stage="upload", error=None, source="")
+    return _form(request)
 
 
 @router.post("/import/preview", response_class=HTMLResponse)
@@ -84,10 +108,13 @@ async def import_preview(
     file: Annotated[UploadFile | None, File()] = None,
     source: Annotated[str, Form()] = "",
     mapping: Annotated[UploadFile | None, File()] = None,
+    kind: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
-    source = source.strip()
+    source, kind = source.strip(), clean_kind(kind) or ""
     if file is None or not file.filename or not source:
-        return render(request, "import.html", 422, stage="upload", error="missing", source=source)
+        return _form(request, 422, error="missing", source=source, kind=kind)
+    if not may_import_into(request.app.state.engine, source, principal):
+        return _form(request, 403, error="owner", source=source, kind=kind)
     token = secrets.token_urlsafe(24)
     folder = _upload_root(request) / token
     folder.mkdir()
@@ -106,9 +133,7 @@ async def import_preview(
         rows = [row.values for row in itertools.islice(table.rows, PREVIEW_ROWS)]
     except UnreadableFile as error:
         shutil.rmtree(folder, ignore_errors=True)
-        return render(
-            request, "import.html", 422, stage="upload", error="file", message=_one_line(error), source=source
-        )
+        return _form(request, 422, error="file", message=_one_line(error), source=source, kind=kind)
     return render(
         request,
         "import.html",
@@ -116,6 +141,8 @@ async def import_preview(
         error=None,
         token=token,
         source=source,
+        kind=kind,
+        mapping_kind=options.get("kind"),
         file_name=path.name,
         file_format=table.file_format,
         encoding=table.encoding,
@@ -132,30 +159,51 @@ def import_run(
     principal: Annotated[Principal, Depends(require("records.import"))],
     token: Annotated[str, Form()] = "",
     source: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
-    source = source.strip()
+    source, kind = source.strip(), clean_kind(kind) or ""
     if not token or not source:
-        return render(request, "import.html", 422, stage="upload", error="missing", source=source)
+        return _form(request, 422, error="missing", source=source, kind=kind)
     folder, path, mapping_path = _pending(request, token, principal)
     engine = request.app.state.engine
+    if not may_import_into(engine, source, principal):
+        shutil.rmtree(folder, ignore_errors=True)
+        return _form(request, 403, error="owner", source=source, kind=kind)
     try:
-        result = import_file(engine, path, source, mapping_path=mapping_path, user=principal.name)
+        result, quarantined = run_import(request, principal, path, source, mapping_path, kind or None)
     except UnreadableFile as error:
-        return render(
-            request, "import.html", 422, stage="upload", error="file", message=_one_line(error), source=source
-        )
+        return _form(request, 422, error="file", message=_one_line(error), source=source, kind=kind)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    return render(
+        request, "import.html", stage="done", error=None, result=result, quarantined=quarantined,
+        source=source,
+    )  # fmt: skip
+
+
+def run_import(
+    request: Request,
+    principal: Principal,
+    path: Path,
+    source: str,
+    mapping_path: Path | None,
+    kind: str | None,
+    limit: int = 200,
+):
+    """Import one uploaded file (the caller checked `may_import_into`); audit it; return the result and
+    up to `limit` of the rows this file had quarantined."""
+    engine = request.app.state.engine
+    result = import_file(
+        engine, path, source, mapping_path=mapping_path, user=principal.name, kind=kind,
+        organisation_id=principal.organisation_id,
+    )  # fmt: skip
     audit(
         request, principal, "records.import", "source", source,
         {"import_id": result.import_id, "read": result.read, "stored": result.stored,
-         "quarantined": result.quarantined},
+         "quarantined": result.quarantined, "kind": result.kind},
     )  # fmt: skip
     quarantined = [q for q in quarantined_rows(engine, source, limit=None) if q["file"] == path.name]
-    return render(
-        request, "import.html", stage="done", error=None, result=result, quarantined=quarantined[:200],
-        source=source,
-    )  # fmt: skip
+    return result, quarantined[:limit]
 
 
 def _one_line(error: UnreadableFile) -> str:

@@ -106,10 +106,11 @@ def record(engine: Engine, ref: str, principal: Principal) -> dict | None:
 
 
 def person_records(engine: Engine, person_id: str, principal: Principal) -> list[dict]:
-    """The current versions of a person's records from the sources the principal may see."""
+    """The current versions of a person's records from the sources the principal may see, each with
+    its source's name and kind."""
     columns = [getattr(Record, c) for c in CANONICAL_COLUMNS]
     query = (
-        select(Source.name.label("source"), *columns)
+        select(Source.name.label("source"), Source.kind.label("source_kind"), *columns)
         .select_from(Membership)
         .join(Source, Source.id == Membership.source_id)
         .join(

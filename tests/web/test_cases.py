@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError
 
 from athar.store.tables import AuditEntry, CaseEvent, Membership, Person, Source
-from athar.web.cases import record_event_kind, timeline
+from athar.web.cases import record_event_kind, record_inquiry, timeline
 from tests.web.conftest import client_for, csrf
 
 
@@ -119,6 +121,8 @@ def test_status_changes_are_appended_set_on_the_person_audited_and_shown(app, pe
 
 
 def test_case_events_cannot_be_rewritten(app, person):
+    # An inquiry of its own first: under xdist this test may run before any other made an event.
+    record_inquiry(app.state.engine, person, {"note": "append-only test"}, "test")
     with pytest.raises(DBAPIError, match="append-only"), app.state.engine.begin() as conn:
         conn.execute(update(CaseEvent).where(CaseEvent.person_id == person).values(reason="rewritten"))
 
@@ -178,20 +182,36 @@ def _post_404(client, person_id, data):
     return client.post(f"/persons/{person_id}/status", data={**data, "csrf_token": token})
 
 
-def test_record_event_kinds_follow_the_source_name():
-    assert record_event_kind("families") == "last_seen"
-    assert record_event_kind("detention") == "detention_record"
-    assert record_event_kind("returnees") == "returned"
-    assert record_event_kind("morgue") == "died"
-    assert record_event_kind("sednaya-list") == "record"
+def test_record_event_kinds_follow_the_sources_kind_not_its_name():
+    assert record_event_kind("family_report") == "last_seen"
+    assert record_event_kind("detention_register") == "detention_record"
+    assert record_event_kind("returnee_registration") == "returned"
+    assert record_event_kind("hospital_or_morgue") == "died"
+    assert record_event_kind("other") == "record"
+    assert record_event_kind(None) == "record"  # a source from before kinds existed
+    assert record_event_kind("families") == "record"  # a name is not a kind
 
 
 def test_the_timeline_is_oldest_first_and_hides_inquiries_when_asked():
     records = [
-        {"source": "morgue", "event_date": "2016-01-02", "record_id": "1"},
-        {"source": "families", "event_date": "2013", "record_id": "2"},
-        {"source": "families", "event_date": None, "record_id": "3"},
+        {"source": "m", "source_kind": "hospital_or_morgue", "event_date": "2016-01-02", "record_id": "1"},
+        {"source": "f", "source_kind": "family_report", "event_date": "2013", "record_id": "2"},
+        {"source": "f", "source_kind": "family_report", "event_date": None, "record_id": "3"},
+        {"source": "x", "source_kind": None, "event_date": "2014-05", "record_id": "4"},
     ]
     events = [{"kind": "inquiry", "event_date": "2020-01-01", "created_at": None}]
-    assert [i["kind"] for i in timeline(records, events, True)] == ["last_seen", "died", "inquiry"]
-    assert [i["kind"] for i in timeline(records, events, False)] == ["last_seen", "died"]
+    assert [i["kind"] for i in timeline(records, events, True)] == ["last_seen", "record", "died", "inquiry"]
+    assert [i["kind"] for i in timeline(records, events, False)] == ["last_seen", "record", "died"]
+
+
+def test_the_page_timeline_follows_the_kind_stored_with_each_source(app, person):
+    """The demo's lists carry their kinds; a source renamed to mislead still shows what its kind says."""
+    with app.state.engine.connect() as conn:
+        kinds = dict(conn.execute(select(Source.name, Source.kind)).all())
+    assert kinds["families"] == "family_report" and kinds["returnees"] == "returnee_registration"
+    page = client_for(app, "investigator-alpha").get(f"/persons/{person}?lang=en").text
+    items = re.findall(r'<li data-kind="([a-z_]+)" data-source="([^"]+)">', page)
+    assert items
+    expected = {"families": "last_seen", "returnees": "returned", "morgue": "died"}
+    for kind, source in items:
+        assert kind == expected[source], (kind, source)

@@ -90,3 +90,63 @@ def test_the_import_page_is_translated(app):
     client = client_for(app, "admin-alpha")
     assert "استيراد قائمة" in client.get("/import").text
     assert "Import a list" in client.get("/import?lang=en").text
+
+
+def _import(client, preview, source, kind=None):
+    token = re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
+    data = {"token": token, "source": source, "csrf_token": csrf(client, "/import")}
+    if kind is not None:
+        data["kind"] = kind
+    return client.post("/import", data=data)
+
+
+def _source(app, name):
+    with app.state.engine.connect() as conn:
+        return conn.execute(
+            select(Source.kind, Source.sharing, Source.organisation_id).where(Source.name == name)
+        ).first()
+
+
+def test_the_kind_chosen_on_the_form_is_kept_with_the_source(app):
+    client = client_for(app, "investigator-alpha")
+    upload = client.get("/import?lang=en").text
+    assert 'name="kind"' in upload and "Detention register" in upload
+    token = csrf(client, "/import")
+    preview = client.post(
+        "/import/preview",
+        data={"source": "web-kinds", "kind": "detention_register", "csrf_token": token},
+        files={"file": ("list.csv", CSV, "text/csv")},
+    )
+    assert 'data-kind="detention_register"' in preview.text
+    done = _import(client, preview, "web-kinds", "detention_register")
+    assert done.status_code == 200 and 'id="source-kind" data-kind="detention_register"' in done.text
+    assert _source(app, "web-kinds").kind == "detention_register"
+
+
+def test_the_mapping_files_kind_is_used_when_the_form_leaves_it(app):
+    client = client_for(app, "admin-alpha")
+    preview = _preview(client, source="web-mapped-kind", mapping=b'[options]\nkind = "hospital_or_morgue"\n')
+    assert 'id="preview-kind" data-kind="hospital_or_morgue"' in preview.text
+    assert _import(client, preview, "web-mapped-kind", "").status_code == 200
+    assert _source(app, "web-mapped-kind").kind == "hospital_or_morgue"
+
+
+def test_a_source_made_by_a_web_import_belongs_to_the_importers_organisation_privately(app):
+    client = client_for(app, "investigator-alpha")
+    assert _import(client, _preview(client, source="web-owned"), "web-owned").status_code == 200
+    owned = _source(app, "web-owned")
+    with app.state.engine.connect() as conn:
+        from athar.store.tables import Organisation
+
+        alpha = conn.execute(select(Organisation.id).where(Organisation.name == "Alpha")).scalar_one()
+    assert (owned.organisation_id, owned.sharing, owned.kind) == (alpha, "private", "other")
+
+
+def test_nobody_imports_into_another_organisations_source(app):
+    beta = client_for(app, "investigator-beta")
+    refused = _preview(beta, source="families")  # Alpha's list
+    assert refused.status_code == 403 and 'id="import-error"' in refused.text
+    # Nor by previewing under a new name and importing under the other organisation's one.
+    preview = _preview(beta, source="beta-new")
+    assert _import(beta, preview, "families").status_code == 403
+    assert _source(app, "families").kind == "family_report"
