@@ -307,6 +307,7 @@ def link(
         threshold=threshold,
         review_low=review_low,
         review_high=review_high,
+        blocking_report=blocking_report,
         user=current_user(user),
     )
     with _store(db) as store, _progress() as progress:
