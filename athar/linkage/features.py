@@ -47,6 +47,7 @@ FEATURE_COLUMNS = (
     "given_father_block",
     "father_family_block",
     "given_family_rasm_block",
+    "family_given_block",
     "birth_day_date",
 )
 
@@ -263,6 +264,7 @@ def feature_frame(
                 None,
                 None,
                 None,
+                None,
             )
         )
     frame = pd.DataFrame.from_records(rows, columns=list(FEATURE_COLUMNS))
@@ -271,6 +273,8 @@ def feature_frame(
     frame["given_father_block"] = rare_name_pairs(frame, "given_key", "father_key")
     frame["father_family_block"] = rare_name_pairs(frame, "father_key", "family_key")
     frame["given_family_rasm_block"] = rare_name_pairs(frame, "given_rasm", "family_rasm")
+    # the same names the other way round, to meet a family-first name read given-first
+    frame["family_given_block"] = rare_name_pairs(frame, "family_key", "given_key")
     # Only a full date is specific enough to block on; "1985" alone would pair a year's births.
     frame["birth_day_date"] = frame["birth_date"].where(frame["birth_precision"] == "day")
     for column in ("birth_year", "birth_month", "birth_day", "event_year", "event_day"):

@@ -152,11 +152,13 @@ BLOCKING_RULES: tuple[str, ...] = (
     _rule("given_family_rasm_block"),
     _rule("birth_day_date", "father_key"),
     _rule("birth_day_date", "family_skel"),
-    # a family-first name read as given-first: "Jendi Isa Muhammad", "Khalil Muhammad Abdallah"
-    f"l.given_key = r.family_key AND l.family_key = r.given_key AND {SAME_SEX_OR_UNKNOWN}",
+    # a family-first name read as given-first: "Jendi Isa Muhammad", "Khalil Muhammad Abdallah";
+    # on the capped pair columns, so that common names (محمد الأحمد / أحمد المحمد) do not pair
+    # every record with every other
+    f"l.given_family_block = r.family_given_block AND {SAME_SEX_OR_UNKNOWN}",
     # (Splink puts the lower id on the left, so an asymmetric rule is written both ways round.)
-    f"l.given_key = r.family_key AND l.father_key = r.given_key AND {SAME_SEX_OR_UNKNOWN}",
-    f"r.given_key = l.family_key AND r.father_key = l.given_key AND {SAME_SEX_OR_UNKNOWN}",
+    f"l.given_father_block = r.family_given_block AND {SAME_SEX_OR_UNKNOWN}",
+    f"r.given_father_block = l.family_given_block AND {SAME_SEX_OR_UNKNOWN}",
 )
 
 
