@@ -139,8 +139,7 @@ def _family_first_reading(full: str) -> NameChain | None:
     if not words:
         return None
     head = 1
-    first = normalize_name(words[0])
-    if len(words) > 2 and first in _TITLE_WORDS:
+    if len(words) > 2 and _opens_with_title(words):
         head = 2  # "Hajj Mahdi Ahmad Izzat": the title opens the family name
     if len(words) == head:
         return NameChain(family=normalize_name(full).replace(" ", "") or None, order_detected="family_first")
@@ -148,13 +147,37 @@ def _family_first_reading(full: str) -> NameChain | None:
 
 
 _TITLE_WORDS = frozenset(
-    normalize_name(w) for w in ("Hajj", "Haj", "Hadj", "Sheikh", "Shaykh", "Cheikh", "Shaikh", "حاج", "شيخ")
+    (
+        "hajj",
+        "haj",
+        "hadj",
+        "hajji",
+        "sheikh",
+        "shaykh",
+        "cheikh",
+        "shaikh",
+        "sheik",
+        "حاج",
+        "شيخ",
+        "الحاج",
+        "الشيخ",
+    )
 )
+
+
+def _opens_with_title(words: list[str]) -> bool:
+    return words[0].lower().strip(".,-") in _TITLE_WORDS
 
 
 def _parse(full: str, roles: NameRoles | None) -> NameChain:
     chain = parse_name_chain(full)
     if not roles or chain.order_detected != GIVEN_FIRST or chain.connectors:
+        return chain
+    # The two readings differ by the log-odds of the first word being a family name less those of
+    # the last (the words between are given or fathers' names in both), so most names are settled
+    # without building the other reading.
+    gain = roles.get(_key(chain.given) or "", 0.0) - roles.get(_key(chain.family) or "", 0.0)
+    if gain <= FAMILY_FIRST_MARGIN and not _opens_with_title(full.split()):
         return chain
     alternative = _family_first_reading(full)
     if (
