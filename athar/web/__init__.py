@@ -13,7 +13,8 @@ Pages (each route's action is in `permissions.PERMISSIONS`):
 * `/import`, `POST /import/preview`, `POST /import` (investigator, admin): upload a list, preview its
   mapping and first rows, import, see the counts and quarantined rows;
 * `/audit`, `/audit/export.csv` (admin); `/export/records.csv` (investigator, admin);
-* `/api/v1/...`: the JSON API for partner organisations' tokens.
+* `/api/v1/...`: the JSON API for partner organisations' tokens, the same operations as the pages
+  (sources, review, investigator search, person and case, import; see `athar.web.api`).
 """
 
 from athar.web.app import create_app

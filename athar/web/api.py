@@ -1,19 +1,37 @@
 """The JSON API under /api/v1, for partner organisations with a bearer token (see `tokens.py`).
 
-The same operations as the pages, through the same queries, permissions and audit hooks.
+The same operations as the pages, through the same queries, permissions and audit hooks:
+
+* `GET /sources`; `GET /review/next`, `POST /review/judgements`;
+* `POST /search`: the investigator search (each person in the answer is audited as viewed);
+* `GET /persons/{id}`; `GET /persons/{id}/case` (status, history of status changes, families'
+  inquiries); `POST /persons/{id}/status` (reason and evidence required); `POST /persons/{id}/inquiries`
+  (a family's inquiry, linked to that person);
+* `POST /imports`: a file (and optionally a TOML mapping) into a source, answered with the counts and
+  the rows quarantined with their reasons.
+
+Refusals that are not schema violations (an unreadable file, an empty inquiry) use the same 422 body
+as validation errors: a list of `{loc, msg, type}`.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import datetime as dt
+import secrets
+import shutil
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field, field_validator, model_validator
 
-from athar.web import queries
+from athar.ingest import UnreadableFile
+from athar.web import cases, queries
 from athar.web.audit import audit
-from athar.web.permissions import Principal, require_api
+from athar.web.import_pages import _one_line, _safe_name, _save, _upload_root, may_import_into, run_import
+from athar.web.permissions import Principal, allowed, require_api
 from athar.web.review_pages import judge_pair
+from athar.web.search_pages import INVESTIGATOR_LIMIT, investigator_results
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -124,3 +142,303 @@ def get_person(
         raise HTTPException(status_code=404, detail="no such person")
     audit(request, principal, "person.view", "person", person_id, {"records": len(records)})
     return {"id": person_id, "records": records}
+
+
+def _visible(request: Request, person_id: str, principal: Principal) -> list[dict]:
+    """The person's records this principal may see; 404 when none (existence is not disclosed)."""
+    records = queries.person_records(request.app.state.engine, person_id, principal)
+    if not records:
+        raise HTTPException(status_code=404, detail="no such person")
+    return records
+
+
+def _unprocessable(field: str, message: str, kind: str) -> HTTPException:
+    """A 422 with the same body as FastAPI's validation errors."""
+    return HTTPException(status_code=422, detail=[{"loc": ["body", field], "msg": message, "type": kind}])
+
+
+NOT_FOUND = {404: {"description": "no such person, or none of their records is visible to you"}}
+
+# -- investigator search ---------------------------------------------------------------------------------
+
+
+class SearchIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200, description="the name as remembered, any script")
+    father: str | None = Field(default=None, max_length=200)
+    mother: str | None = Field(default=None, max_length=200)
+    born: int | None = Field(default=None, ge=1900, le=2100, description="birth year")
+    limit: int = Field(default=INVESTIGATOR_LIMIT, ge=1, le=100)
+
+    @field_validator("name")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the name is blank")
+        return value.strip()
+
+    @field_validator("father", "mother")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return (value or "").strip() or None
+
+
+class SearchHitOut(BaseModel):
+    person_id: str | None = Field(description="null for a record that linkage has put in no person yet")
+    reference: str = Field(description="the person id, or U-SOURCE:RECORD_ID for an unlinked record")
+    score: float
+    reasons: list[str] = Field(description="which name parts agreed")
+    records: list[RecordOut] = Field(description="only records of sources your organisation may see")
+
+
+@router.post("/search", response_model=list[SearchHitOut])
+def post_search(
+    request: Request, body: SearchIn, principal: Annotated[Principal, Depends(require_api("search.view"))]
+) -> list[dict]:
+    """The investigator search (the engine of the /search page). POSTed so that names stay out of URLs
+    and logs. Each person in the answer is audited as viewed."""
+    results = investigator_results(
+        request, principal, body.name, body.father, body.mother, body.born, body.limit
+    )
+    return [
+        {
+            "person_id": r["person_id"],
+            "reference": r["match"].person_id,
+            "score": round(r["match"].score, 4),
+            "reasons": list(r["match"].reasons),
+            "records": r["records"],
+        }
+        for r in results
+    ]
+
+
+# -- cases -----------------------------------------------------------------------------------------------
+
+Status = Literal["missing", "detention_record_found", "located_alive", "deceased", "remains_identified"]
+
+
+class StatusEventOut(BaseModel):
+    status: str
+    previous: str | None
+    reason: str | None
+    evidence: str | None
+    event_date: str | None
+    user: str
+    at: dt.datetime
+
+
+class InquiryOut(BaseModel):
+    contact_name: str | None = None
+    relationship: str | None = None
+    phone: str | None = None
+    other_contact: str | None = None
+    note: str | None = None
+    user: str
+    at: dt.datetime
+
+
+class CaseOut(BaseModel):
+    person_id: str
+    status: str
+    history: list[StatusEventOut] = Field(description="every status change, oldest first")
+    inquiries: list[InquiryOut] = Field(description="families' inquiries, oldest first")
+
+
+class StatusChangeIn(BaseModel):
+    status: Status
+    reason: str = Field(min_length=1, max_length=4000)
+    evidence: str = Field(min_length=1, max_length=4000)
+    event_date: str | None = Field(default=None, max_length=10, description="YYYY, YYYY-MM or YYYY-MM-DD")
+
+    @field_validator("reason", "evidence")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value.strip()
+
+    @field_validator("event_date")
+    @classmethod
+    def _a_date(cls, value: str | None) -> str | None:
+        value = (value or "").strip() or None
+        if value is not None and not cases.valid_event_date(value):
+            raise ValueError("must be a real date written YYYY, YYYY-MM or YYYY-MM-DD")
+        return value
+
+
+class InquiryIn(BaseModel):
+    """A family's inquiry about this person: only the contact details the family chose to give."""
+
+    contact_name: str | None = Field(default=None, max_length=200)
+    relationship: str | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, max_length=60)
+    other_contact: str | None = Field(default=None, max_length=300)
+    note: str | None = Field(default=None, max_length=4000)
+
+    @model_validator(mode="after")
+    def _something(self) -> InquiryIn:
+        if not any((getattr(self, f) or "").strip() for f in cases.INQUIRY_FIELDS):
+            raise ValueError("an inquiry needs at least one contact detail or a note")
+        return self
+
+
+def _status_out(event: dict) -> dict:
+    return {
+        "status": event["status"],
+        "previous": (event["detail"] or {}).get("previous"),
+        "reason": event["reason"],
+        "evidence": event["evidence"],
+        "event_date": event["event_date"],
+        "user": event["user_name"],
+        "at": event["created_at"],
+    }
+
+
+def _inquiry_out(event: dict) -> dict:
+    return {**(event["detail"] or {}), "user": event["user_name"], "at": event["created_at"]}
+
+
+def _case(request: Request, person_id: str, principal: Principal) -> dict:
+    engine = request.app.state.engine
+    events = cases.case_events(engine, person_id)
+    inquiries = []
+    if allowed(principal.role, "case.inquiry"):
+        inquiries = [_inquiry_out(e) for e in events if e["kind"] == "inquiry"]
+    return {
+        "person_id": person_id,
+        "status": cases.person_status(engine, person_id) or "missing",
+        "history": [_status_out(e) for e in events if e["kind"] == "status"],
+        "inquiries": inquiries,
+    }
+
+
+@router.get("/persons/{person_id}/case", response_model=CaseOut, responses=NOT_FOUND)
+def get_case(
+    request: Request, person_id: str, principal: Annotated[Principal, Depends(require_api("person.view"))]
+) -> dict:
+    """The person's case: status, the history of status changes with reasons and evidence, and (for roles
+    that record them) families' inquiries. Audited as a view of the person."""
+    records = _visible(request, person_id, principal)
+    audit(request, principal, "person.view", "person", person_id, {"records": len(records), "case": True})
+    return _case(request, person_id, principal)
+
+
+@router.post(
+    "/persons/{person_id}/status", response_model=StatusEventOut, status_code=201, responses=NOT_FOUND
+)
+def post_status(
+    request: Request,
+    person_id: str,
+    body: StatusChangeIn,
+    principal: Annotated[Principal, Depends(require_api("case.update"))],
+) -> dict:
+    """Change the person's status, with the reason and the evidence. Appended to the case's history
+    (never rewritten) and audited."""
+    _visible(request, person_id, principal)
+    engine = request.app.state.engine
+    previous = cases.person_status(engine, person_id)
+    event = cases.change_status(
+        engine, person_id, body.status, body.reason, body.evidence, principal.name, body.event_date
+    )
+    audit(request, principal, "case.status", "person", person_id, {"from": previous, "to": body.status})
+    return _status_out(event)
+
+
+@router.post(
+    "/persons/{person_id}/inquiries", response_model=InquiryOut, status_code=201, responses=NOT_FOUND
+)
+def post_inquiry(
+    request: Request,
+    person_id: str,
+    body: InquiryIn,
+    principal: Annotated[Principal, Depends(require_api("case.inquiry"))],
+) -> dict:
+    """Record a family's inquiry and link it to this person's case. The family's details stay in the
+    case, not in the audit log."""
+    _visible(request, person_id, principal)
+    contact = {f: getattr(body, f) or "" for f in cases.INQUIRY_FIELDS}
+    event = cases.record_inquiry(request.app.state.engine, person_id, contact, principal.name)
+    audit(request, principal, "case.inquiry", "person", person_id)
+    return _inquiry_out(event)
+
+
+# -- import ----------------------------------------------------------------------------------------------
+
+SOURCE_NAME = r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$"
+Kind = Literal["family_report", "detention_register", "hospital_or_morgue", "returnee_registration", "other"]
+
+
+class QuarantinedRowOut(BaseModel):
+    row_number: int = Field(description="the row as a person finds it in the file (the header is row 1)")
+    field: str | None = Field(description="the canonical fields that failed, comma-separated; null for shape")
+    reason: str
+    raw: dict[str, Any] = Field(description="the row as read, by the file's own column names")
+
+
+class ImportOut(BaseModel):
+    import_id: int
+    source: str
+    kind: str
+    file: str
+    read: int
+    stored: int = Field(description="new + new_versions + unchanged")
+    quarantined: int = Field(description="read = stored + quarantined")
+    new: int
+    new_versions: int
+    unchanged: int
+    quarantined_rows: list[QuarantinedRowOut] = Field(description="at most 1,000 of this file's")
+
+
+@router.post(
+    "/imports",
+    response_model=ImportOut,
+    status_code=201,
+    responses={403: {"description": "the source belongs to another organisation"}},
+)
+async def post_import(
+    request: Request,
+    principal: Annotated[Principal, Depends(require_api("records.import"))],
+    file: Annotated[UploadFile, File(description="CSV/TSV, XLSX, JSON, JSON Lines or PFIF 1.4 XML")],
+    source: Annotated[str, Form(min_length=1, max_length=200, pattern=SOURCE_NAME)],
+    mapping: Annotated[UploadFile | None, File(description="TOML column mapping (optional)")] = None,
+    kind: Annotated[Kind | None, Form(description="what kind of list the source is")] = None,
+) -> dict:
+    """Import one file into a source: every row stored or quarantined with its reason. A new source
+    belongs to your organisation and is private until shared. An unreadable file is refused with 422."""
+    source = source.strip()
+    engine = request.app.state.engine
+    if not may_import_into(engine, source, principal):
+        raise HTTPException(status_code=403, detail="the source belongs to another organisation")
+    folder = _upload_root(request) / secrets.token_urlsafe(24)
+    folder.mkdir()
+    try:
+        path = folder / _safe_name(file.filename)
+        mapping_path = None
+        try:
+            await _save(file, path)
+            if mapping is not None and mapping.filename:
+                mapping_path = folder / "mapping.toml"
+                await _save(mapping, mapping_path)
+            result, quarantined = await run_in_threadpool(
+                run_import, request, principal, path, source, mapping_path, kind, 1000
+            )
+        except UnreadableFile as error:
+            field = "mapping" if mapping_path is not None and error.path == mapping_path else "file"
+            raise _unprocessable(field, _one_line(error), "unreadable_file") from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "import_id": result.import_id,
+        "source": source,
+        "kind": result.kind,
+        "file": path.name,
+        "read": result.read,
+        "stored": result.stored,
+        "quarantined": result.quarantined,
+        "new": result.new,
+        "new_versions": result.new_versions,
+        "unchanged": result.unchanged,
+        "quarantined_rows": [
+            {"row_number": q["row_number"], "field": q["field"], "reason": q["reason"], "raw": q["raw"]}
+            for q in quarantined
+        ],
+    }

@@ -39,6 +39,21 @@ def record_event_kind(source_kind: str | None) -> str:
     return TIMELINE_KINDS.get(source_kind or "other", "record")
 
 
+def valid_event_date(value: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a real year, month or day (2015-02-30 is not one)."""
+    parts = value.split("-")
+    if not 1 <= len(parts) <= 3 or [len(p) for p in parts] != [4, 2, 2][: len(parts)]:
+        return False
+    if not all(p.isascii() and p.isdigit() for p in parts):
+        return False
+    year, month, day = (int(p) for p in (*parts, "01", "01")[:3])
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return year >= 1000
+
+
 def person_status(engine: Engine, person_id: str) -> str | None:
     with engine.connect() as conn:
         return conn.execute(select(Person.status).where(Person.id == person_id)).scalar()
@@ -62,8 +77,8 @@ def change_status(
     evidence: str,
     user: str,
     event_date: str | None = None,
-) -> None:
-    """Append the change to the case and set the person's status, together."""
+) -> dict:
+    """Append the change to the case and set the person's status, together; returns the case event."""
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}")
     if not reason.strip() or not evidence.strip():
@@ -72,37 +87,34 @@ def change_status(
         previous = conn.execute(select(Person.status).where(Person.id == person_id)).scalar()
         if previous is None:
             raise ValueError("no such person")
-        conn.execute(
-            insert(CaseEvent).values(
-                person_id=person_id,
-                kind="status",
-                status=status,
-                event_date=event_date,
-                reason=reason.strip(),
-                evidence=evidence.strip(),
-                detail={"previous": previous},
-                user_name=user,
-                created_at=dt.datetime.now(dt.UTC),
-            )
+        event = dict(
+            person_id=person_id,
+            kind="status",
+            status=status,
+            event_date=event_date,
+            reason=reason.strip(),
+            evidence=evidence.strip(),
+            detail={"previous": previous},
+            user_name=user,
+            created_at=dt.datetime.now(dt.UTC),
         )
+        conn.execute(insert(CaseEvent).values(**event))
         conn.execute(update(Person).where(Person.id == person_id).values(status=status))
+    return event
 
 
-def record_inquiry(engine: Engine, person_id: str, contact: dict, user: str) -> None:
-    """A family's inquiry about the person, with only the contact details they chose to give."""
+def record_inquiry(engine: Engine, person_id: str, contact: dict, user: str) -> dict:
+    """A family's inquiry about the person, with only the contact details they chose to give; returns
+    the case event."""
     detail = {k: v.strip() for k, v in contact.items() if k in INQUIRY_FIELDS and v and v.strip()}
     if not detail:
         raise ValueError("an inquiry needs at least one detail")
+    event = dict(
+        person_id=person_id, kind="inquiry", detail=detail, user_name=user, created_at=dt.datetime.now(dt.UTC)
+    )
     with engine.begin() as conn:
-        conn.execute(
-            insert(CaseEvent).values(
-                person_id=person_id,
-                kind="inquiry",
-                detail=detail,
-                user_name=user,
-                created_at=dt.datetime.now(dt.UTC),
-            )
-        )
+        conn.execute(insert(CaseEvent).values(**event))
+    return event
 
 
 def timeline(records: list[dict], events: list[dict], with_inquiries: bool) -> list[dict]:

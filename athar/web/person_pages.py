@@ -3,7 +3,6 @@ what happened to them, the case status with its history, and the families' inqui
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -15,7 +14,6 @@ from athar.web.permissions import Principal, allowed, require
 from athar.web.templates import render
 
 router = APIRouter()
-DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def _visible_records(request: Request, person_id: str, principal: Principal) -> list[dict]:
@@ -84,7 +82,7 @@ def change_status(
         error = "status"
     elif not reason.strip() or not evidence.strip():
         error = "reason"
-    elif event_date and not DATE.match(event_date):
+    elif event_date and not cases.valid_event_date(event_date):
         error = "date"
     if error:
         return _page(request, principal, person_id, records, 422, error, form)

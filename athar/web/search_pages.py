@@ -38,6 +38,37 @@ def _year(value: str | None) -> tuple[int | None, bool]:
     return None, False
 
 
+def investigator_results(
+    request: Request,
+    principal: Principal,
+    name: str,
+    father: str | None,
+    mother: str | None,
+    year: int | None,
+    limit: int = INVESTIGATOR_LIMIT,
+) -> list[dict]:
+    """The investigator search, for the page and the API: persons (or unlinked records) that may be the
+    one named, each with the records the principal may see. Each one shown is audited as a view."""
+    engine = request.app.state.engine
+    matches = search(request.app.state.search_index.get(), name, father, mother, year, limit=limit)
+    results = []
+    for match in matches:
+        if match.person_id.startswith(UNLINKED_PREFIX):
+            found = queries.record(engine, match.person_id[len(UNLINKED_PREFIX) :], principal)
+            records, person_id = ([found] if found else []), None
+        else:
+            records, person_id = queries.person_records(engine, match.person_id, principal), match.person_id
+        if not records:
+            continue  # nothing of this person is visible to this principal: not even that they exist
+        results.append({"match": match, "person_id": person_id, "records": records})
+        audit(
+            request, principal, "person.view", "person", match.person_id,
+            {"records": len(records), "via_search": True, "score": round(match.score, 3)},
+        )  # fmt: skip
+    audit(request, principal, "search", detail={"results": len(results)})
+    return results
+
+
 @router.get("/search/family", response_class=HTMLResponse)
 def family_form(
     request: Request, principal: Annotated[Principal, Depends(require("public.view"))]
@@ -99,7 +130,6 @@ def investigator_search(
     mother: Annotated[str | None, Form()] = None,
     born: Annotated[str | None, Form()] = None,
 ) -> HTMLResponse:
-    engine = request.app.state.engine
     form = {"name": _clean(name), "father": _clean(father), "mother": _clean(mother), "born": _clean(born)}
     year, year_ok = _year(born)
     if not form["name"] or not year_ok:
@@ -108,25 +138,7 @@ def investigator_search(
             request, "search.html", status_code=422, form=form, results=None, error=error,
             fields=queries.RECORD_FIELDS,
         )  # fmt: skip
-    matches = search(
-        request.app.state.search_index.get(), form["name"], form["father"], form["mother"], year,
-        limit=INVESTIGATOR_LIMIT,
-    )  # fmt: skip
-    results = []
-    for match in matches:
-        if match.person_id.startswith(UNLINKED_PREFIX):
-            found = queries.record(engine, match.person_id[len(UNLINKED_PREFIX) :], principal)
-            records, person_id = ([found] if found else []), None
-        else:
-            records, person_id = queries.person_records(engine, match.person_id, principal), match.person_id
-        if not records:
-            continue  # nothing of this person is visible to this principal: not even that they exist
-        results.append({"match": match, "person_id": person_id, "records": records})
-        audit(
-            request, principal, "person.view", "person", match.person_id,
-            {"records": len(records), "via_search": True, "score": round(match.score, 3)},
-        )  # fmt: skip
-    audit(request, principal, "search", detail={"results": len(results)})
+    results = investigator_results(request, principal, form["name"], form["father"], form["mother"], year)
     return render(
         request, "search.html", form=form, results=results, error=None, fields=queries.RECORD_FIELDS
     )

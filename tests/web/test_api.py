@@ -4,7 +4,18 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from athar.store.tables import ApiToken, AuditEntry, Membership, Source
+from athar.store.tables import (
+    SOURCE_KINDS,
+    ApiToken,
+    AuditEntry,
+    CaseEvent,
+    Membership,
+    Person,
+    Record,
+    Source,
+)
+from athar.web import api as api_module
+from athar.web.cases import STATUSES
 from athar.web.tokens import create_token, revoke_token
 from tests.web.conftest import BASE_URL
 
@@ -132,7 +143,12 @@ def test_the_openapi_document_describes_the_api_and_its_bearer_authentication(an
         "/api/v1/sources",
         "/api/v1/review/next",
         "/api/v1/review/judgements",
+        "/api/v1/search",
         "/api/v1/persons/{person_id}",
+        "/api/v1/persons/{person_id}/case",
+        "/api/v1/persons/{person_id}/status",
+        "/api/v1/persons/{person_id}/inquiries",
+        "/api/v1/imports",
     }
     assert any(s.get("scheme") == "bearer" for s in document["components"]["securitySchemes"].values())
 
@@ -142,3 +158,224 @@ def test_no_page_loads_anything_from_another_site(anonymous):
     assert "default-src 'self'" in response.headers["content-security-policy"]
     assert "http://" not in response.text and "https://" not in response.text
     assert anonymous.get("/docs").status_code == 404  # Swagger UI would load from a CDN
+
+
+# -- investigator search, cases and import through the API -----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def named_family_record(app) -> dict:
+    """A record of Alpha's families list with a given and a family name, and its person."""
+    with app.state.engine.connect() as conn:
+        row = conn.execute(
+            select(Record.given_name, Record.father_name, Record.family_name, Membership.person_id)
+            .join(Source, Source.id == Record.source_id)
+            .join(
+                Membership,
+                (Membership.source_id == Record.source_id) & (Membership.record_id == Record.record_id),
+            )
+            .where(
+                Source.name == "families",
+                Record.is_current.is_(True),
+                Record.given_name.is_not(None),
+                Record.family_name.is_not(None),
+            )
+            .limit(1)
+        ).one()
+    return {"name": f"{row.given_name} {row.family_name}", "father": row.father_name, "person": row.person_id}
+
+
+def _audits(app, action, **where):
+    with app.state.engine.connect() as conn:
+        query = select(*AuditEntry.__table__.columns).where(AuditEntry.action == action)
+        for column, value in where.items():
+            query = query.where(getattr(AuditEntry, column) == value)
+        return conn.execute(query.order_by(AuditEntry.id)).all()
+
+
+def test_the_api_search_finds_the_person_shows_only_visible_records_and_audits_each(
+    app, tokens, named_family_record
+):
+    before = len(_audits(app, "person.view"))
+    response = api(app, tokens["investigator"]).post(
+        "/api/v1/search", json={"name": named_family_record["name"], "father": named_family_record["father"]}
+    )
+    assert response.status_code == 200, response.text
+    hits = response.json()
+    assert named_family_record["person"] in {h["person_id"] for h in hits}
+    assert all(h["records"] for h in hits)
+    assert not {r["source"] for h in hits for r in h["records"]} & {"detention"}  # Beta's, private
+    views = _audits(app, "person.view")[before:]
+    assert sorted(v.target_id for v in views) == sorted(h["reference"] for h in hits)
+    assert all(v.detail["via_search"] and v.detail["via"] == "token" for v in views)
+    assert _audits(app, "search")[-1].detail["results"] == len(hits)
+
+
+def test_the_api_search_refuses_a_blank_name_or_an_impossible_year(app, tokens):
+    client = api(app, tokens["admin"])
+    assert client.post("/api/v1/search", json={"name": "   "}).status_code == 422
+    assert client.post("/api/v1/search", json={"name": "Ahmad", "born": 1700}).status_code == 422
+
+
+def test_the_status_and_kind_the_api_accepts_are_the_ones_athar_knows():
+    assert api_module.Status.__args__ == STATUSES
+    assert api_module.Kind.__args__ == SOURCE_KINDS
+
+
+def _person_status(app, person):
+    with app.state.engine.connect() as conn:
+        return conn.execute(select(Person.status).where(Person.id == person)).scalar_one()
+
+
+def _case_events(app, person):
+    with app.state.engine.connect() as conn:
+        return conn.execute(select(CaseEvent.kind).where(CaseEvent.person_id == person)).scalars().all()
+
+
+def test_a_status_change_through_the_api_is_appended_shown_in_the_history_and_audited(
+    app, tokens, named_family_record
+):
+    person = named_family_record["person"]
+    client = api(app, tokens["caseworker"])
+    change = {"status": "detention_record_found", "reason": "Named in a register", "evidence": "Page 4"}
+    response = client.post(f"/api/v1/persons/{person}/status", json={**change, "event_date": "2014-06"})
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert (body["status"], body["previous"], body["event_date"]) == (
+        "detention_record_found",
+        "missing",
+        "2014-06",
+    )
+    assert body["user"].startswith("api-token:") and _person_status(app, person) == "detention_record_found"
+    second = {"status": "located_alive", "reason": "Came home", "evidence": "Seen by a caseworker"}
+    assert client.post(f"/api/v1/persons/{person}/status", json=second).status_code == 201
+    case = client.get(f"/api/v1/persons/{person}/case").json()
+    assert case["status"] == "located_alive"
+    assert [(h["previous"], h["status"], h["reason"]) for h in case["history"]][-2:] == [
+        ("missing", "detention_record_found", "Named in a register"),
+        ("detention_record_found", "located_alive", "Came home"),
+    ]
+    audited = _audits(app, "case.status", target_id=person)
+    assert [a.detail["to"] for a in audited][-2:] == ["detention_record_found", "located_alive"]
+    assert _audits(app, "person.view", target_id=person)[-1].detail["case"] is True
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"status": "deceased", "reason": "  ", "evidence": "morgue photo"},
+        {"status": "deceased", "reason": "morgue log"},
+        {"status": "eaten_by_bears", "reason": "r", "evidence": "e"},
+        {"status": "deceased", "reason": "r", "evidence": "e", "event_date": "2015-02-30"},
+        {"status": "deceased", "reason": "r", "evidence": "e", "event_date": "last spring"},
+    ],
+)
+def test_a_status_change_without_reason_and_evidence_or_with_a_bad_date_is_refused(app, tokens, change):
+    with app.state.engine.connect() as conn:
+        person = conn.execute(
+            select(Membership.person_id)
+            .join(Source, Source.id == Membership.source_id)
+            .where(Source.name == "returnees")
+            .order_by(Membership.person_id.desc())
+            .limit(1)
+        ).scalar_one()
+    before = (_person_status(app, person), len(_case_events(app, person)))
+    response = api(app, tokens["investigator"]).post(f"/api/v1/persons/{person}/status", json=change)
+    assert response.status_code == 422
+    assert all({"loc", "msg", "type"} <= set(item) for item in response.json()["detail"])
+    assert (_person_status(app, person), len(_case_events(app, person))) == before
+
+
+def test_the_case_of_a_person_of_another_organisations_private_list_is_not_found(app):
+    with app.state.engine.connect() as conn:
+        only_detention = conn.execute(
+            select(Membership.person_id)
+            .join(Source, Source.id == Membership.source_id)
+            .group_by(Membership.person_id)
+            .having(func.min(Source.name) == "detention", func.max(Source.name) == "detention")
+            .limit(1)
+        ).scalar_one()
+    alpha = api(app, create_token(app.state.engine, "Alpha", "admin"))
+    assert alpha.get(f"/api/v1/persons/{only_detention}/case").status_code == 404
+    change = {"status": "deceased", "reason": "r", "evidence": "e"}
+    assert alpha.post(f"/api/v1/persons/{only_detention}/status", json=change).status_code == 404
+    assert alpha.post(f"/api/v1/persons/{only_detention}/inquiries", json={"note": "x"}).status_code == 404
+    assert _person_status(app, only_detention) == "missing" and _case_events(app, only_detention) == []
+
+
+def test_a_familys_inquiry_through_the_api_is_linked_to_the_person_and_kept_out_of_the_audit_log(
+    app, tokens, named_family_record
+):
+    person = named_family_record["person"]
+    client = api(app, tokens["caseworker"])
+    inquiry = {"contact_name": "Umm Omar", "relationship": "mother", "phone": "+963 933 000 222"}
+    response = client.post(f"/api/v1/persons/{person}/inquiries", json=inquiry)
+    assert response.status_code == 201 and response.json()["phone"] == "+963 933 000 222"
+    shown = client.get(f"/api/v1/persons/{person}/case").json()["inquiries"][-1]
+    assert {k: shown[k] for k in inquiry} == inquiry and shown["note"] is None
+    entry = _audits(app, "case.inquiry", target_id=person)[-1]
+    assert "+963" not in repr(entry.detail) and "Umm Omar" not in repr(entry.detail)
+    empty = client.post(f"/api/v1/persons/{person}/inquiries", json={"phone": "  ", "note": ""})
+    assert empty.status_code == 422
+
+
+CSV = (
+    b"record_id,full_name,sex,birth_date,event_date\n"
+    b"1,Ahmad Khalil Al Masri,M,1980,2013-04-02\n"
+    b"2,Sara Omar Haddad,F,1991,2014-07\n"
+    b"3,Bad Date Person,Z9,1985,2013-99-99\n"
+)
+
+
+def _upload(client, source, data=CSV, name="list.csv", kind=None, mapping=None):
+    files = {"file": (name, data, "text/csv")}
+    if mapping is not None:
+        files["mapping"] = ("mapping.toml", mapping, "application/toml")
+    form = {"source": source, **({"kind": kind} if kind else {})}
+    return client.post("/api/v1/imports", data=form, files=files)
+
+
+def test_an_import_through_the_api_answers_counts_and_quarantined_rows_with_reasons(app, tokens):
+    response = _upload(api(app, tokens["investigator"]), "api-upload", kind="returnee_registration")
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert (body["read"], body["stored"], body["quarantined"], body["new"]) == (3, 2, 1, 2)
+    assert body["kind"] == "returnee_registration" and body["file"] == "list.csv"
+    [row] = body["quarantined_rows"]
+    assert row["row_number"] == 4 and row["raw"]["full_name"] == "Bad Date Person"
+    assert set(row["field"].split(", ")) == {"sex", "event_date"} and row["reason"]
+    with app.state.engine.connect() as conn:
+        source = conn.execute(
+            select(Source.kind, Source.sharing, Source.organisation_id).where(Source.name == "api-upload")
+        ).one()
+    assert (source.kind, source.sharing) == ("returnee_registration", "private") and source.organisation_id
+    assert _audits(app, "records.import", target_id="api-upload")[-1].detail["stored"] == 2
+    again = _upload(api(app, tokens["admin"]), "api-upload").json()  # same organisation, same file
+    assert (again["new"], again["unchanged"], again["kind"]) == (0, 2, "returnee_registration")
+
+
+def test_an_api_import_with_a_mapping_file(app, tokens):
+    data = "رقم,الاسم الثلاثي,النوع\n7,خالد عمر الأحمد,1\n".encode()
+    mapping = '[columns]\n"رقم" = "record_id"\n"الاسم الثلاثي" = "full_name"\n"النوع" = "sex"\n'
+    mapping += '[values.sex]\n"1" = "M"\n[options]\nkind = "detention_register"\n'
+    response = _upload(api(app, tokens["admin"]), "api-mapped", data=data, mapping=mapping.encode())
+    assert response.status_code == 201, response.text
+    assert (response.json()["stored"], response.json()["kind"]) == (1, "detention_register")
+
+
+def test_an_unreadable_file_or_mapping_gets_the_422_body_naming_the_file(app, tokens):
+    client = api(app, tokens["admin"])
+    bad = _upload(client, "api-bad", data=b"\x00\x01\x02binary\xff\xfe" * 50, name="photo.csv")
+    assert bad.status_code == 422
+    [item] = bad.json()["detail"]
+    assert item["loc"] == ["body", "file"] and item["msg"].startswith("photo.csv:")
+    bad_mapping = _upload(client, "api-bad", mapping=b"this is = not [ toml")
+    assert bad_mapping.status_code == 422 and bad_mapping.json()["detail"][0]["loc"] == ["body", "mapping"]
+    with app.state.engine.connect() as conn:
+        assert conn.execute(select(Source.id).where(Source.name == "api-bad")).first() is None
+
+
+def test_nobody_imports_into_another_organisations_source_through_the_api(app):
+    beta = api(app, create_token(app.state.engine, "Beta", "investigator"))
+    assert _upload(beta, "families").status_code == 403
+    assert _upload(beta, "   ").status_code == 422

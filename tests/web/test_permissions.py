@@ -25,7 +25,24 @@ POST_BODIES = {
     "/import": {"token": "x" * 32, "source": "permission-test"},
 }
 JSON_BODIES = {
-    "/api/v1/review/judgements": {"left": "families:none-1", "right": "families:none-2", "decision": "unsure"}
+    "/api/v1/review/judgements": {
+        "left": "families:none-1",
+        "right": "families:none-2",
+        "decision": "unsure",
+    },
+    "/api/v1/search": {"name": "Nobody Anyone"},
+    "/api/v1/persons/{person_id}/status": {
+        "status": "missing",
+        "reason": "permission test",
+        "evidence": "none",
+    },
+    "/api/v1/persons/{person_id}/inquiries": {"note": "permission test"},
+}
+MULTIPART_BODIES = {
+    "/api/v1/imports": (
+        {"source": "permission-test-api"},
+        {"file": ("p.csv", b"record_id,full_name\n1,Nobody Anyone\n", "text/csv")},
+    )
 }
 
 
@@ -70,12 +87,20 @@ def _page_request(app, who: str, method: str, path: str, template: str | None = 
     return client.post(path, data={**body, "csrf_token": csrf(client)}, follow_redirects=False)
 
 
-def _api_request(app, tokens, who: str, method: str, path: str):
+def _api_request(app, tokens, who: str, method: str, path: str, template: str):
     client = TestClient(app, base_url=BASE_URL)
     headers = {} if who == ANONYMOUS else {"Authorization": f"Bearer {tokens[who]}"}
     if method == "GET":
         return client.get(path, headers=headers)
-    return client.post(path, json=JSON_BODIES[path], headers=headers)
+    if template in MULTIPART_BODIES:
+        data, files = MULTIPART_BODIES[template]
+        return client.post(path, data=data, files=files, headers=headers)
+    return client.post(path, json=JSON_BODIES[template], headers=headers)
+
+
+def test_every_api_post_has_a_body_for_the_permission_walk():
+    posts = {r.path for r in routes() if r.path.startswith("/api/") and "POST" in r.methods}
+    assert posts == set(JSON_BODIES) | set(MULTIPART_BODIES)
 
 
 @pytest.mark.parametrize("who", PRINCIPALS)
@@ -87,7 +112,7 @@ def test_route_is_allowed_exactly_for_the_roles_the_table_allows(
     expected = allowed(who, route_action(route))
     concrete = _path(path, alpha_person)
     if path.startswith("/api/"):
-        response = _api_request(app, tokens, who, method, concrete)
+        response = _api_request(app, tokens, who, method, concrete, path)
         refused = response.status_code in (401, 403)
         if not expected:
             assert response.status_code == (401 if who == ANONYMOUS else 403), response.text
@@ -106,7 +131,12 @@ def test_anonymous_cannot_reach_any_record_page_or_api(app, alpha_person):
     for path in ("/dashboard", "/review", f"/persons/{alpha_person}", "/export/records.csv", "/audit"):
         response = client.get(path, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"].startswith("/login")
-    for path in ("/api/v1/sources", "/api/v1/review/next", f"/api/v1/persons/{alpha_person}"):
+    for path in (
+        "/api/v1/sources",
+        "/api/v1/review/next",
+        f"/api/v1/persons/{alpha_person}",
+        f"/api/v1/persons/{alpha_person}/case",
+    ):
         assert client.get(path).status_code == 401
 
 
