@@ -25,7 +25,7 @@ from athar.linkage.cluster import cluster
 from athar.linkage.engines import db_api_for
 from athar.linkage.features import feature_frame, name_roles
 from athar.linkage.ids import assign_ids
-from athar.store.bulk import bulk_insert
+from athar.store.bulk import bulk_insert, stored_value
 from athar.store.tables import (
     Judgement,
     LinkPair,
@@ -307,8 +307,8 @@ def _max_person_number(conn: Connection) -> int:
 def _write_persons(conn: Connection, assignment, clusters, run_id: int, now: dt.datetime) -> None:
     existing = set(conn.execute(select(Person.id)).scalars())
     fresh = [pid for pid in assignment.person_of_cluster.values() if pid not in existing]
-    if fresh:
-        conn.execute(insert(Person), [{"id": pid, "created_at": now, "status": "missing"} for pid in fresh])
+    created = stored_value(conn, Person.__table__.c.created_at, now)
+    bulk_insert(conn, "persons", ("id", "created_at", "status"), [(pid, created, "missing") for pid in fresh])
     for event in assignment.events:
         if event["kind"] in ("merged", "retired"):
             into = event["detail"]["into"]
@@ -373,23 +373,25 @@ def review_priority(probability: float, size_left: int, size_right: int, same_cl
 
 def _write_review_tasks(conn, run_id, pairs, judgements, cluster_of, options: LinkOptions, now) -> int:
     sizes = Counter(cluster_of.values())
+    created = stored_value(conn, ReviewTask.__table__.c.created_at, now)
     rows = []
     for (a, b), (p, _w) in pairs.items():
         if not options.review_low <= p < options.review_high or (a, b) in judgements:
             continue
         ca, cb = cluster_of[a], cluster_of[b]
-        rows.append(
-            {
-                "run_id": run_id,
-                "left_source": a[0],
-                "left_record_id": a[1],
-                "right_source": b[0],
-                "right_record_id": b[1],
-                "match_probability": p,
-                "priority": round(review_priority(p, sizes[ca], sizes[cb], ca == cb), 6),
-                "created_at": now,
-            }
-        )
-    for start in range(0, len(rows), 50_000):
-        conn.execute(insert(ReviewTask), rows[start : start + 50_000])
+        priority = round(review_priority(p, sizes[ca], sizes[cb], ca == cb), 6)
+        rows.append((run_id, a[0], a[1], b[0], b[1], p, priority, created))
+    bulk_insert(conn, "review_tasks", REVIEW_TASK_COLUMNS, rows)
     return len(rows)
+
+
+REVIEW_TASK_COLUMNS = (
+    "run_id",
+    "left_source",
+    "left_record_id",
+    "right_source",
+    "right_record_id",
+    "match_probability",
+    "priority",
+    "created_at",
+)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection
+from sqlalchemy import Column, Connection
 
 
 def bulk_insert(conn: Connection, table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
@@ -27,3 +27,9 @@ def bulk_insert(conn: Connection, table: str, columns: Sequence[str], rows: Sequ
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
     finally:
         cursor.close()
+
+
+def stored_value(conn: Connection, column: Column, value: object) -> object:
+    """`value` as the driver must be given it for `column` (a datetime is text on SQLite)."""
+    process = column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+    return process(value) if process else value
