@@ -161,6 +161,34 @@ def test_explain_gives_each_comparison_and_a_total_that_adds_up(store_copy):
     assert result["match_probability"] >= 0.9
 
 
+def test_explain_scores_a_pair_once_until_a_record_changes(store_copy, lists, tmp_path, monkeypatch):
+    import csv
+
+    from athar.linkage import explain as explain_module
+
+    calls = []
+    real = explain_module.records_to_waterfall_data
+    monkeypatch.setattr(
+        explain_module, "records_to_waterfall_data", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    with (lists / "families.csv").open(encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        fields, row = reader.fieldnames, next(reader)
+    other = next(k for k in sorted(person_of(store_copy)) if k[0] == "detention")
+    refs = (f"families:{row['record_id']}", f"{other[0]}:{other[1]}")
+    first = explain(store_copy, *refs)
+    assert explain(store_copy, *refs) == first
+    assert len(calls) == 1
+    changed = tmp_path / "families.csv"
+    with changed.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerow({**row, "birth_date": "1901"})
+    assert import_file(store_copy, changed, "families").stored == 1
+    explain(store_copy, *refs)
+    assert len(calls) == 2, "a new version of a record is explained afresh"
+
+
 def test_review_queue_lists_uncertain_pairs_until_judged(store_copy):
     tasks = open_tasks(store_copy, limit=50)
     assert tasks, "a synthetic set this size has uncertain pairs"

@@ -7,7 +7,8 @@ it, so the explanation is the one the run used, without recomputing anything ove
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -38,6 +39,14 @@ class _Scorer:
     term_frequencies: dict[str, dict[str, float]]
     name_roles: dict[str, float]
     lock: threading.Lock
+    explained: OrderedDict = field(default_factory=OrderedDict)
+
+
+EXPLAINED_CACHE_SIZE = 2_000
+
+
+def _frozen(row: dict) -> tuple:
+    return tuple(sorted((k, v) for k, v in row.items() if k != "unique_id"))
 
 
 _scorers: dict[tuple[str, int], _Scorer] = {}
@@ -80,10 +89,23 @@ def explain(engine: Engine, left: str, right: str) -> dict:
         for column, shares in scorer.term_frequencies.items():
             value = row.get(column)
             row[f"tf_{column}"] = shares.get(str(value)) if isinstance(value, str) else None
+    left_row, right_row = _clean(rows[0]), _clean(rows[1])
+    # Reviewers working the same queue open the same pairs; an explanation depends only on the run
+    # and on what the two records say, so it is computed once.
+    cache_key = (scorer.run_id, _frozen(left_row), _frozen(right_row))
     with scorer.lock:  # a DuckDB connection serves one query at a time
-        linker = scorer.linker
-        scored = linker.inference.score_pair(_clean(rows[0]), _clean(rows[1])).as_record_list()
-        waterfall = records_to_waterfall_data(scored, linker._settings_obj, hide_details=False)
+        cached = scorer.explained.get(cache_key)
+        if cached is None:
+            linker = scorer.linker
+            scored = linker.inference.score_pair(left_row, right_row).as_record_list()
+            waterfall = records_to_waterfall_data(scored, linker._settings_obj, hide_details=False)
+            cached = (scored, waterfall)
+            scorer.explained[cache_key] = cached
+            while len(scorer.explained) > EXPLAINED_CACHE_SIZE:
+                scorer.explained.popitem(last=False)
+        else:
+            scorer.explained.move_to_end(cache_key)
+    scored, waterfall = cached
     steps = [
         {
             "comparison": w["column_name"],
