@@ -474,15 +474,21 @@ def estimate(
     by: StrataOption = None,
     method: Annotated[str, typer.Option(help="loglinear, lcmcr or both.")] = "loglinear",
     criterion: Annotated[str, typer.Option(help="Model choice: bic or aic.")] = "bic",
-    interval: Annotated[str, typer.Option(help="profile, wald-log or bca (bootstrap).")] = "profile",
+    interval: Annotated[str, typer.Option(help="profile, wald-log or bca (bootstrap).")] = "bca",
     search: Annotated[
         str, typer.Option(help="Model search: auto, exhaustive, downhill or stepwise.")
-    ] = "auto",
-    seed: Annotated[int | None, typer.Option(help="Seed for bootstrap and LCMCR.")] = None,
+    ] = "stepwise",
+    seed: Annotated[int, typer.Option(help="Seed for bootstrap and LCMCR (same seed, same figures).")] = 0,
     db: DbOption = None,
     json_out: JsonFlag = False,
 ) -> None:
-    """How many people no list holds: multiple systems estimation over the lists' overlaps."""
+    """How many people no list holds: multiple systems estimation over the lists' overlaps.
+
+    The default (stepwise log-linear model search, bootstrap BCa interval) is the one that covered
+    the truth on simulated lists like Athar's (bench/estimate.py: 94% of nominal 95% intervals,
+    where the exhaustive BIC search with a profile interval covered 12%: it fits a term for lists
+    that never overlap by design).
+    """
     from athar.estimate.cli import run_estimate
 
     overall, strata = _capture_histories(db, histories, by)
@@ -491,6 +497,7 @@ def estimate(
         strata=strata,
         json_out=json_out,
         method=method,
+        search=search,
         criterion=criterion,
         interval=interval,
         seed=seed,

@@ -99,3 +99,24 @@ def test_strata_from_stratify_are_labelled_by_their_fields(capsys):
     assert run_estimate(json_out=True, histories=hist, strata=strata) == 0
     doc = json.loads(capsys.readouterr().out)
     assert set(doc["strata"]) == {"first", "unknown"}
+
+
+def test_cli_defaults_to_stepwise_with_a_seeded_bootstrap_and_honours_the_search_flag(tmp_path):
+    from typer.testing import CliRunner
+
+    from athar.cli import app
+
+    csv_path = tmp_path / "kosovo.csv"
+    CaptureHistories.from_json(DATA / "kosovo_1999_killings_4lists.json").to_csv(csv_path)
+    runner = CliRunner()
+
+    def estimate(*flags: str) -> dict:
+        result = runner.invoke(app, ["estimate", "--histories", str(csv_path), "--json", *flags])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)["estimates"][0]
+
+    default = estimate()
+    assert (default["details"]["search"], default["interval"]) == ("stepwise", "bca")
+    assert estimate() == default  # seeded: the same figures every time
+    chosen = estimate("--search", "exhaustive", "--interval", "profile")
+    assert (chosen["details"]["search"], chosen["interval"]) == ("exhaustive", "profile")
