@@ -131,7 +131,7 @@ def _link_and_estimate(engine, lists_dir: Path, true_total: int, console: Consol
     )
     left_out: list[str] = []
     histories = stratify(person_capture_rows(engine, left_out))[()]
-    [estimate] = compute_estimates(histories, method="loglinear")
+    [estimate] = compute_estimates(histories, method="loglinear", search="stepwise", interval="bca", seed=0)
     console.print(
         f"Estimate: {estimate.estimate:,.0f} people in all "
         f"({estimate.ci_level:.0%} interval {estimate.ci_low:,.0f}–{estimate.ci_high:,.0f}); "
