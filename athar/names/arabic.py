@@ -78,8 +78,10 @@ for _i in range(10):
     _TABLE[0x0660 + _i] = str(_i)  # Arabic-Indic digits
     _TABLE[0x06F0 + _i] = str(_i)  # Extended (Persian) digits
 
-_NOT_NAME = re.compile(r"[^\w]+|_")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits; anything else separates words
 _PRESENTATION = re.compile(r"[\uFB50-\uFDFF\uFE70-\uFEFF]")
+# Most names are written in letters that need no folding (ء ا ب ت–غ ف–و ي) and plain spaces.
+_PLAIN = re.compile("[\u0621\u0627\u0628\u062a-\u063a\u0641-\u0648\u064a ]*")
 
 # Words that open a compound name with the word after them (عبد الرحمن, ابو بكر, ام كلثوم)
 # and words that close one with the word before them (نور الدين, فتح الله).
@@ -136,7 +138,16 @@ _ARABIC_CHAR = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufefc]")
 def is_arabic(s: str) -> bool:
     """True when the string holds at least one Arabic-script character (U+0600–06FF, 0750–077F,
     FB50–FEFC)."""
-    return _ARABIC_CHAR.search(s) is not None
+    return not s.isascii() and _ARABIC_CHAR.search(s) is not None
+
+
+_JOINING = PREFIXES | SUFFIXES | frozenset(TITLES)
+
+
+def _may_join(tok: str) -> bool:
+    """Whether join_compounds may act on this word (a prefix, suffix or title, a title glued to its
+    article, or the dotless shape of عبد); most words it passes through unchanged."""
+    return tok in _JOINING or tok.startswith(("الحاج", "الشيخ")) or (len(tok) == 3 and rasm(tok) == _ABD_RASM)
 
 
 def join_compounds(tokens: list[str]) -> list[str]:
@@ -145,6 +156,12 @@ def join_compounds(tokens: list[str]) -> list[str]:
     Joining (rather than splitting) is the canonical choice because clerks write عبدالرحمن as
     often as عبد الرحمن, and a name chain must count it as one name either way.
     """
+    if not any(map(_may_join, tokens)):
+        return tokens
+    return _join_compounds(tokens)
+
+
+def _join_compounds(tokens: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     n = len(tokens)
@@ -183,10 +200,13 @@ def normalize_arabic(s: str) -> str:
     drops zero-width and bidi controls, turns Arabic-Indic digits into ASCII, and joins compounds
     (عبد الرحمن → عبدالرحمن, أبو بكر → ابوبكر). Never raises; idempotent.
     """
-    if _PRESENTATION.search(s):
-        s = unicodedata.normalize("NFKC", s)
-    s = s.translate(_TABLE)
-    tokens = _NOT_NAME.sub(" ", s).split()
+    if _PLAIN.fullmatch(s):
+        tokens = s.split()  # nothing to fold or strip
+    else:
+        if _PRESENTATION.search(s):
+            s = unicodedata.normalize("NFKC", s)
+        s = s.translate(_TABLE)
+        tokens = _WORD.findall(s)
     if not tokens:
         return ""
     return " ".join(join_compounds(tokens))

@@ -46,14 +46,17 @@ class NameChain:
 
 def _caps(word: str) -> bool:
     """A word in capitals: at least two letters, every cased one upper-case."""
-    return word.isupper() and sum(c.isalpha() for c in word) >= 2
+    if not word.isupper():
+        return False
+    return len(word) >= 2 if word.isalpha() else sum(c.isalpha() for c in word) >= 2
 
 
 def _caps_family_prefix(raw: str) -> tuple[str, str] | None:
     """Split 'ALHAMOUD Mhd Abd al-Rahman' into ('ALHAMOUD', 'Mhd Abd al-Rahman')."""
-    words = raw.split()
-    if len(words) < 2 or not _caps(words[0]) or is_arabic(raw):
+    first = raw.split(None, 1)  # most names fail on their first word: split no further
+    if len(first) < 2 or not _caps(first[0]) or is_arabic(raw):
         return None
+    words = raw.split()
     flags = [_caps(w) for w in words]
     if all(flags):
         return None
@@ -65,44 +68,31 @@ def _caps_family_prefix(raw: str) -> tuple[str, str] | None:
     return " ".join(words[:k]), " ".join(words[k:])
 
 
-def _given_first(tokens: list[str]) -> tuple[list[str | None], list[str], bool]:
+def _with_connectors(tokens: list[str]) -> tuple:
+    """given bin father bin grandfather [family...], as parse_parts returns it."""
     parts: list[str | None] = [None, None, None, None]
     unplaced: list[str] = []
-    if any(t in CONNECTOR_TOKENS for t in tokens):
-        # given bin father bin grandfather [family...]
-        chain: list[str] = []
-        rest: list[str] = []
-        expecting = True
-        for t in tokens:
-            if t in CONNECTOR_TOKENS:
-                expecting = True
-                continue
-            if expecting and not rest:
-                chain.append(t)
-                expecting = False
-            else:
-                rest.append(t)
-        if len(chain) == 1 and rest:  # "Ahmad Ali bin Hasan": the name after the given one is the father
-            chain.append(rest.pop(0))
-        for i, t in enumerate(chain[:3]):
-            parts[i] = t
-        unplaced.extend(chain[3:])
-        if rest:
-            parts[3] = rest[-1]
-            unplaced.extend(rest[:-1])
-        return parts, unplaced, True
-    n = len(tokens)
-    if n == 0:
-        return parts, unplaced, False
-    parts[0] = tokens[0]
-    if n == 2:
-        parts[3] = tokens[1]
-    elif n == 3:
-        parts[1], parts[3] = tokens[1], tokens[2]
-    elif n >= 4:
-        parts[1], parts[2], parts[3] = tokens[1], tokens[2], tokens[-1]
-        unplaced.extend(tokens[3:-1])
-    return parts, unplaced, False
+    chain: list[str] = []
+    rest: list[str] = []
+    expecting = True
+    for t in tokens:
+        if t in CONNECTOR_TOKENS:
+            expecting = True
+            continue
+        if expecting and not rest:
+            chain.append(t)
+            expecting = False
+        else:
+            rest.append(t)
+    if len(chain) == 1 and rest:  # "Ahmad Ali bin Hasan": the name after the given one is the father
+        chain.append(rest.pop(0))
+    for i, t in enumerate(chain[:3]):
+        parts[i] = t
+    unplaced.extend(chain[3:])
+    if rest:
+        parts[3] = rest[-1]
+        unplaced.extend(rest[:-1])
+    return (*parts, unplaced, GIVEN_FIRST, True)
 
 
 # Given names that look like family names: they begin with the letters of the article.
@@ -128,6 +118,13 @@ def parse_name_chain(full: str) -> NameChain:
     ``FAMILY, Given Father [Grandfather]`` (comma), ``FAMILY Given Father`` (a leading run of
     capitals in a mixed-case Latin name) and ``Given bin Father bin Grandfather [Family]``.
     """
+    given, father, grandfather, family, unplaced, order, connectors = parse_parts(full)
+    return NameChain(given, father, grandfather, family, unplaced, order, connectors)
+
+
+def parse_parts(full: str) -> tuple[str | None, str | None, str | None, str | None, list[str], str, bool]:
+    """What :func:`parse_name_chain` returns, as a plain tuple (given, father, grandfather, family,
+    unplaced, order_detected, connectors): for callers that parse many names and keep none."""
     full = full or ""
     family_raw: str | None = None
     rest_raw = full
@@ -145,17 +142,30 @@ def parse_name_chain(full: str) -> NameChain:
             family_raw, rest_raw = split
             order = FAMILY_FIRST
     tokens = normalize_name(rest_raw).split()
-    if family_raw is None and tokens and not (set(tokens) & CONNECTOR_TOKENS):
+    has_connector = not CONNECTOR_TOKENS.isdisjoint(tokens)
+    if family_raw is None and tokens and not has_connector:
         # "Al-Hassan Rasha Abdallah", "العلي": the article marks the family name wherever it stands.
         first_is_family = looks_like_family_name(tokens[0]) or bool(_ARTICLE_FIRST.match(rest_raw))
         if first_is_family and (len(tokens) == 1 or not looks_like_family_name(tokens[-1])):
             family_raw, tokens, order = tokens[0], tokens[1:], FAMILY_FIRST
     if family_raw is None:
-        parts, unplaced, conn = _given_first(tokens)
-        return NameChain(*parts, unplaced=unplaced, order_detected=order, connectors=conn)
+        if has_connector:
+            return _with_connectors(tokens)
+        n = len(tokens)
+        if n >= 4:
+            return tokens[0], tokens[1], tokens[2], tokens[-1], tokens[3:-1], order, False
+        if n == 3:
+            return tokens[0], tokens[1], None, tokens[2], [], order, False
+        if n == 2:
+            return tokens[0], None, None, tokens[1], [], order, False
+        if n == 1:
+            return tokens[0], None, None, None, [], order, False
+        return None, None, None, None, [], order, False
     family = normalize_name(family_raw).replace(" ", "") or None
-    tokens = [t for t in tokens if t not in CONNECTOR_TOKENS]
-    given = tokens[0] if tokens else None
-    father = tokens[1] if len(tokens) > 1 else None
-    grandfather = tokens[2] if len(tokens) > 2 else None
-    return NameChain(given, father, grandfather, family, unplaced=tokens[3:], order_detected=order)
+    if has_connector:
+        tokens = [t for t in tokens if t not in CONNECTOR_TOKENS]
+    n = len(tokens)
+    given = tokens[0] if n else None
+    father = tokens[1] if n > 1 else None
+    grandfather = tokens[2] if n > 2 else None
+    return given, father, grandfather, family, tokens[3:], order, False

@@ -24,7 +24,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel, JaroWinkler
 
 from athar.names.arabic import is_arabic, rasm
-from athar.names.chain import FAMILY_FIRST, NameChain, parse_name_chain
+from athar.names.chain import FAMILY_FIRST, parse_parts
 from athar.names.dictionary import DICTIONARY
 from athar.names.keys import name_key, normalize_name, skeleton_of_key, token_identity
 
@@ -63,11 +63,9 @@ def compare_part(a: str | None, b: str | None) -> Level:
     return Level.DIFFERENT
 
 
-_LOOSE = str.maketrans({"e": "i", "z": "d"})
-
-
 def _loose(key: str) -> str:
-    return key.translate(_LOOSE)
+    """The key with e/i and z/d merged."""
+    return key.replace("e", "i").replace("z", "d")
 
 
 @lru_cache(maxsize=400_000)
@@ -92,20 +90,18 @@ def _spelled_known(part: str) -> bool:
 
 
 @lru_cache(maxsize=400_000)
-def _part_features(part: str) -> tuple[str, str | None, bool, str, str, bool, str | None, int]:
-    """Everything _token_similarity needs of one part, computed once per distinct part: key, known
-    Arabic name, script, loose key, skeleton, known as spelled, dotless shape, number of words."""
-    key, known = _identity(part)
+def _part_features(part: str) -> tuple[bool, str, str, bool, str | None]:
+    """What _token_similarity needs of one part beyond its key and known name, computed once per
+    distinct part and only for parts that get that far: script, loose key, skeleton, known as
+    spelled, dotless shape."""
+    key = _identity(part)[0]
     arabic = is_arabic(part)
     return (
-        key,
-        known,
         arabic,
         _loose(key),
         skeleton_of_key(key),
         _spelled_known(part),
         rasm(part) if arabic else None,
-        part.count(" "),
     )
 
 
@@ -122,29 +118,34 @@ class _PairCache(dict):
 
     def __call__(self, a: str, b: str) -> float:
         key = a + "\x1f" + b
-        try:
-            return self[key]
-        except KeyError:
-            if len(self) >= self.maxsize:
-                self.clear()
-            value = self[key] = self.fn(a, b)
-            return value
+        value = self.get(key)
+        if value is None:
+            value = self.miss(key, a, b)
+        return value
+
+    def miss(self, key: str, a: str, b: str) -> float:
+        if len(self) >= self.maxsize:
+            self.clear()
+        value = self[key] = self.fn(a, b)
+        return value
 
 
 def _token_similarity_uncached(a: str, b: str) -> float:
     """Similarity of two normalized parts (one token, or several joined by spaces)."""
     if a == b:
         return 1.0
-    ka, ra, ar_a, loose_a, skel_a, spelled_a, rasm_a, words_a = _part_features(a)
-    kb, rb, ar_b, loose_b, skel_b, spelled_b, rasm_b, words_b = _part_features(b)
+    ka, ra = _identity(a)
+    kb, rb = _identity(b)
     if ka == kb:
         return 0.98
     if not ka or not kb:
         return 0.0
-    if words_a != words_b:
+    if a.count(" ") != b.count(" "):
         # a two-word name against a one-word one (محمد خير / محمد): no prefix bonus
         return Indel.normalized_similarity(ka, kb)
     s = _jw(ka, kb)
+    ar_a, loose_a, skel_a, spelled_a, rasm_a = _part_features(a)
+    ar_b, loose_b, skel_b, spelled_b, rasm_b = _part_features(b)
     both_arabic = ar_a and ar_b
     if not both_arabic and loose_a == loose_b:
         # e/i and d/z are the letters romanizations disagree on most (Karem/Karim, Daher/Zaher)
@@ -207,21 +208,35 @@ def _rarity(part: str) -> float:
     return 1.15 - 0.45 * min(1.0, math.log1p(freq) / _MAX_FREQUENCY)
 
 
+_pair_get = _token_similarity.get  # the dict's own get: stays valid when the cache is emptied
+
+
 def _similarity(x: str, y: str) -> float:
     """_token_similarity with its cache looked up inline (the hot path)."""
-    v = _token_similarity.get(x + "\x1f" + y)
-    return _token_similarity(x, y) if v is None else v
+    if x == y:
+        return 1.0
+    key = x + "\x1f" + y
+    v = _pair_get(key)
+    return _token_similarity.miss(key, x, y) if v is None else v
 
 
 def _score(pa: tuple, pb: tuple) -> float:
     total = 0.0
-    for x, y, (agree, disagree) in zip(pa, pb, _WEIGHTS, strict=True):
+    for i in (0, 1, 2, 3):
+        x, y = pa[i], pb[i]
         if x and y:
-            t = (_similarity(x, y) - _PIVOT) / _SPAN  # _evidence, inlined: the hot loop
-            if t >= 0:
-                total += agree * t * (_rarity(x) if _USE_RARITY else 1.0)
+            if x == y:  # _similarity, inlined: the hot loop
+                s = 1.0
             else:
-                total += disagree * (t if t > -1.0 else -1.0)
+                key = x + "\x1f" + y
+                s = _pair_get(key)
+                if s is None:
+                    s = _token_similarity.miss(key, x, y)
+            t = (s - _PIVOT) / _SPAN  # _evidence, inlined
+            if t >= 0:
+                total += _WEIGHTS[i][0] * t * (_rarity(x) if _USE_RARITY else 1.0)
+            else:
+                total += _WEIGHTS[i][1] * (t if t > -1.0 else -1.0)
     return total
 
 
@@ -234,19 +249,26 @@ _ORDER = (0, 3, 1, 2)
 
 def _score_above(pa: tuple, pb: tuple, need: float) -> float | None:
     """``_score(pa, pb)`` when it exceeds ``need``, else None, comparing no more parts than it must."""
-    shared = []
     room = 0.0
     for i in _ORDER:
         if pa[i] and pb[i]:
-            shared.append(i)
             room += _AGREE_MAX[i]
     if room <= need:
         return None
     total = 0.0
-    for i in shared:
+    for i in _ORDER:
+        x, y = pa[i], pb[i]
+        if not (x and y):
+            continue
         room -= _AGREE_MAX[i]
-        x = pa[i]
-        t = (_similarity(x, pb[i]) - _PIVOT) / _SPAN
+        if x == y:  # _similarity, inlined
+            s = 1.0
+        else:
+            key = x + "\x1f" + y
+            s = _pair_get(key)
+            if s is None:
+                s = _token_similarity.miss(key, x, y)
+        t = (s - _PIVOT) / _SPAN
         if t >= 0:
             total += _WEIGHTS[i][0] * t * (_rarity(x) if _USE_RARITY else 1.0)
         else:
@@ -267,35 +289,36 @@ def _given_first_parts(tokens: list[str]) -> tuple:
     return (tokens[0], tokens[1], tokens[2], tokens[-1])
 
 
-def _readings(c: NameChain) -> list[tuple[tuple, float]]:
-    """The parse itself plus less likely readings of the same tokens, each with a penalty.
+def _readings(full: str) -> list:
+    """The parse of a full name plus less likely readings of the same tokens, each with a penalty,
+    flat: five items (given, father, grandfather, family, penalty) a reading, the parse first.
 
     * no family name written (``given father [grandfather]``), tried only against a chain long
       enough to hold those parts;
     * the family name first without a comma or capitals;
     * a two-word given name (محمد خير, Mohammad Nour) or family name (الحاج علي, Al Haj Ali).
     """
-    parts = c.parts()
-    out = [(parts, 0.0)]
-    if c.connectors:
+    g, f, gf, fam, unplaced, order, connectors = parse_parts(full)
+    out = [g, f, gf, fam, 0.0]
+    if connectors:
         return out
-    if c.order_detected == FAMILY_FIRST:
-        g, f, gf, fam = parts
+    if order == FAMILY_FIRST:
         if g and f and token_identity(g)[1] == "محمد":
-            out.append(((g + " " + f, gf, c.unplaced[0] if c.unplaced else None, fam), 0.5))
+            out += (g + " " + f, gf, unplaced[0] if unplaced else None, fam, 0.5)
         return out
-    tokens = [p for p in (parts[0], parts[1], parts[2], *c.unplaced, parts[3]) if p]
+    tokens = [p for p in (g, f, gf, *unplaced, fam) if p]
     n = len(tokens)
-    if 2 <= n <= 3:
-        padded = (*tokens, None, None)[:3]
-        out.append(((padded[0], padded[1], padded[2], None), 1.0))
-    if n >= 2:
-        rest = [*tokens[1:], None, None]
-        out.append(((rest[0], rest[1], rest[2], tokens[0]), 2.0))
-    if n >= 3:
-        out.append((_given_first_parts([*tokens[:-2], tokens[-2] + " " + tokens[-1]]), 0.7))
-        if token_identity(tokens[0])[1] == "محمد":
-            out.append((_given_first_parts([tokens[0] + " " + tokens[1], *tokens[2:]]), 0.5))
+    if n < 2:
+        return out
+    if n == 2:
+        out += (tokens[0], tokens[1], None, None, 1.0, tokens[1], None, None, tokens[0], 2.0)
+        return out
+    if n == 3:
+        out += (tokens[0], tokens[1], tokens[2], None, 1.0)
+    out += (tokens[1], tokens[2], tokens[3] if n > 3 else None, tokens[0], 2.0)
+    out += (*_given_first_parts([*tokens[:-2], tokens[-2] + " " + tokens[-1]]), 0.7)
+    if token_identity(tokens[0])[1] == "محمد":
+        out += (*_given_first_parts([tokens[0] + " " + tokens[1], *tokens[2:]]), 0.5)
     return out
 
 
@@ -313,17 +336,10 @@ def _fits(reading: tuple, other: tuple) -> bool:
 
 @lru_cache(maxsize=100_000)
 def _chain_readings(full: str) -> tuple:
-    """The readings of a full name, flat: five items (given, father, grandfather, family, penalty)
-    a reading, the parse first. Flat, and parsed without filling parse_name_chain's cache, because
-    a cache of many small containers is what Python's garbage collector spends its time walking."""
-    out: list = []
-    for parts, pen in _readings(_parse_uncached(full)):
-        out.extend(parts)
-        out.append(pen)
-    return tuple(out)
-
-
-_parse_uncached = getattr(parse_name_chain, "__wrapped__", parse_name_chain)
+    """:func:`_readings` as a tuple. Flat, and parsed without filling parse_name_chain's cache,
+    because a cache of many small containers is what Python's garbage collector spends its time
+    walking."""
+    return tuple(_readings(full))
 
 
 def name_similarity(a: str, b: str) -> float:
@@ -346,9 +362,9 @@ def name_similarity(a: str, b: str) -> float:
         for i in range(5, len(alts), 5):
             alt, pen = alts[i : i + 4], alts[i + 4]
             pa, pb = (base, alt) if flip else (alt, base)
-            if not (_fits(pa, pb) and _fits(pb, pa)):
+            if (pa[3] is None or pb[3] is None) and not (_fits(pa, pb) and _fits(pb, pa)):
                 continue
-            s = _score_above(pa, pb, max(best, _HOPELESS) + pen)
+            s = _score_above(pa, pb, (best if best > _HOPELESS else _HOPELESS) + pen)
             if s is not None:
                 best = s - pen
     return _logistic(best + _PRIOR)

@@ -165,7 +165,11 @@ class _Lazy:
     def __getattr__(self, name: str):
         if _Lazy._d is None:
             _Lazy._d = load()
-        return getattr(_Lazy._d, name)
+        value = getattr(_Lazy._d, name)
+        # kept on this object, so that the next look-up finds it without calling __getattr__
+        # (the loaded dictionary's tables and methods never change once loaded)
+        object.__setattr__(self, name, value)
+        return value
 
 
 DICTIONARY: NameDictionary = _Lazy()  # type: ignore[assignment]

@@ -16,6 +16,7 @@ column-wise and Splink can compare them with plain exact or Jaro-Winkler SQL):
 
 from __future__ import annotations
 
+import operator
 import re
 from functools import lru_cache
 
@@ -139,7 +140,13 @@ _DIPH_W = re.compile(r"(?:[ao][wu]|ow|aou)(?=[^aeiouw]|$)")
 _VOWELS = str.maketrans({"o": "u", "y": "i"})
 _SEMI = re.compile(r"(?<=[aeiou])y(?=[aeiou])|^y(?=[aeiou])|(?<=[aeiou])w(?=[aeiou])|^w(?=[aeiou])")
 _REPEAT = re.compile(r"(.)\1+")
-_SKELETON_DROP = re.compile(r"(?<!^)[aeiuwy]|^[aeiu]")
+_FIRST_OF_RUN = operator.methodcaller("group", 1)  # as the template r"\1", without expanding one
+_SKELETON_DROP = str.maketrans("", "", "aeiuwy")
+
+
+def _collapse(s: str) -> str:
+    """Collapse runs of one letter (mohammad -> mohamad)."""
+    return _REPEAT.sub(_FIRST_OF_RUN, s)
 
 
 def _ending(m: re.Match[str]) -> str:
@@ -153,7 +160,7 @@ def _ending(m: re.Match[str]) -> str:
 
 def coarse(folded: str) -> str:
     """A coarser fold for dictionary look-ups: e and i merge (Hamed/Hamid, Yousef/Yusif)."""
-    return _REPEAT.sub(r"\1", folded.replace("e", "i"))
+    return _collapse(folded.replace("e", "i"))
 
 
 @lru_cache(maxsize=200_000)
@@ -173,8 +180,7 @@ def fold_latin(tok: str) -> str:
     # y and w stay consonants only before a vowel; elsewhere they are the vowels i and u
     s = _SEMI.sub(lambda m: m.group(0).upper(), s)
     s = s.replace("y", "i").replace("w", "u").translate(_VOWELS).lower()
-    s = _REPEAT.sub(r"\1", s)
-    return s
+    return _collapse(s)
 
 
 def _strip_article_key(key: str, arabic: str | None) -> str:
@@ -243,8 +249,8 @@ _ASCII_LETTER = re.compile("[A-Za-z]")
 
 def normalize_name(s: str) -> str:
     """Normalize a name in either (or mixed) script: each run is folded by its script's rules."""
-    if not s:
-        return ""
+    if not s or s.isascii():
+        return normalize_latin(s) if s else ""
     if is_arabic(s):
         ar = normalize_arabic(s)
         if ar.isascii() or _ASCII_LETTER.search(ar) is None:
@@ -264,8 +270,12 @@ def name_key(s: str) -> str:
 
 
 def skeleton_of_key(key: str) -> str:
-    """Drop the vowels (and w/y acting as vowels) of one comparison key."""
-    return _REPEAT.sub(r"\1", _SKELETON_DROP.sub("", key)) or key
+    """Drop the vowels (and w/y acting as vowels) of one comparison key; a w or y that opens it is
+    a consonant and stays."""
+    if not key:
+        return key
+    head = "" if key[0] in "aeiu" else key[0]
+    return _collapse(head + key[1:].translate(_SKELETON_DROP)) or key
 
 
 @lru_cache(maxsize=400_000)

@@ -42,7 +42,7 @@ _SPECIAL = {
     "′": "",
 }
 _SPECIAL_TABLE = {ord(k): v for k, v in _SPECIAL.items()}
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[a-z0-9]+")  # anything else separates words
 
 ABBREVIATIONS = {
     "mhd": "muhammad",
@@ -114,6 +114,10 @@ _GLUED_ABD = re.compile(r"^ab[de]d?(?:([aeiou]{1,2})(sh|th|dh|[tdrzsnl])(?:\2|(?
 
 
 def _strip_marks(s: str) -> str:
+    if s.isascii():  # the only ASCII marks in _SPECIAL are ' and `
+        if "'" in s or "`" in s:
+            s = s.replace("'", "").replace("`", "")
+        return s.lower()
     s = s.translate(_SPECIAL_TABLE)
     if s.isascii():
         return s.lower()
@@ -154,6 +158,20 @@ _SUFFIX_ALLAH = frozenset({"allah", "ullah", "ollah", "illah", "ellah", "alah", 
 
 def _is_suffix(tok: str) -> bool:
     return bool(_DIN.match(tok)) or tok in _SUFFIX_ALLAH
+
+
+# Words _merge or _join_titles may act on; any other word passes through both unchanged.
+_SPECIAL_WORDS = frozenset(
+    {*CONNECTORS, *PLAIN_ARTICLES, *SUN_ARTICLES, *ABD_FORMS, *ABD_AL_FORMS, *ABU_FORMS, *TITLES}
+)
+
+
+@lru_cache(maxsize=100_000)
+def _plain(tok: str) -> str | None:
+    """The canonical form of a word that no neighbour joins with (most words), else None."""
+    if tok in _SPECIAL_WORDS or _is_suffix(tok) or tok.startswith(_ARTICLE_TITLE_FORMS):
+        return None
+    return _canonical_token(tok)
 
 
 def _merge(tokens: list[str]) -> list[str]:
@@ -222,9 +240,12 @@ def normalize_latin(s: str) -> str:
     Never raises; idempotent. Non-name characters (digits kept) become separators.
     """
     s = _strip_marks(s)
-    tokens = _NON_ALNUM.sub(" ", s).split()
+    tokens = _WORD.findall(s)
     if not tokens:
         return ""
+    plain = [_plain(t) for t in tokens]
+    if None not in plain:
+        return " ".join(plain)  # no word joins another: each is canonical on its own
     tokens = _join_titles(_merge(tokens))
     return " ".join(_canonical_token(t) for t in tokens)
 
