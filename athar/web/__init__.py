@@ -13,6 +13,9 @@ Pages (each route's action is in `permissions.PERMISSIONS`):
 * `/import`, `POST /import/preview`, `POST /import` (investigator, admin): upload a list, preview its
   mapping and first rows, import, see the counts and quarantined rows;
 * `/audit`, `/audit/export.csv` (admin); `/export/records.csv` (investigator, admin);
+* `/admin/users`, `/admin/organisations` (admin): accounts (add, role, disable/enable, clear a
+  lockout) and organisations; `/admin/sources` (admin; investigators for their own organisation's
+  sources): each source's sharing setting and kind. Every change is audited;
 * `/api/v1/...`: the JSON API for partner organisations' tokens, the same operations as the pages
   (sources, review, investigator search, person and case, import; see `athar.web.api`).
 """

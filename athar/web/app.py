@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from athar.store import open_store
 from athar.web import (
+    admin_pages,
     api,
     audit_pages,
     i18n,
@@ -45,7 +46,16 @@ SECURITY_HEADERS = {
 }
 
 
-PAGE_MODULES = (pages, login, review_pages, person_pages, audit_pages, search_pages, import_pages)
+PAGE_MODULES = (
+    pages,
+    login,
+    review_pages,
+    person_pages,
+    audit_pages,
+    search_pages,
+    import_pages,
+    admin_pages,
+)
 
 
 def routes() -> list[APIRoute]:

@@ -32,7 +32,8 @@ _STAFF = frozenset({"dashboard.view", "sources.view", "public.view"})
 # sources.view, review.view / review.judge (uncertain pairs), person.view (a person's records and case),
 # search.view (the investigator search), case.update (a person's status, with reason and evidence),
 # case.inquiry (record and see families' inquiries), records.import (upload a list), records.export,
-# audit.view / audit.export.
+# audit.view / audit.export, users.manage and organisations.manage (accounts and organisations),
+# sources.manage (a source's sharing setting and kind: admins any source, others their organisation's).
 PERMISSIONS: dict[str, frozenset[str]] = {
     ANONYMOUS: frozenset({"public.view"}),
     "caseworker": _STAFF | {"person.view", "case.update", "case.inquiry"},
@@ -47,6 +48,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "records.import",
         "records.export",
         "search.view",
+        "sources.manage",
     },
     "admin": _STAFF
     | {
@@ -60,6 +62,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "search.view",
         "audit.view",
         "audit.export",
+        "users.manage",
+        "organisations.manage",
+        "sources.manage",
     },
 }
 ACTIONS: frozenset[str] = frozenset().union(*PERMISSIONS.values())

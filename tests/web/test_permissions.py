@@ -23,6 +23,13 @@ POST_BODIES = {
     "/persons/{person_id}/inquiries": {"note": "permission test"},
     "/import/preview": {"source": "permission-test"},
     "/import": {"token": "x" * 32, "source": "permission-test"},
+    "/admin/users": {"name": "permission-test-user", "role": "reviewer", "organisation": "Alpha"},
+    "/admin/users/{user_id}/role": {"role": "reviewer"},
+    "/admin/users/{user_id}/disable": {},
+    "/admin/users/{user_id}/enable": {},
+    "/admin/users/{user_id}/unlock": {},
+    "/admin/organisations": {"name": "Permission Test Organisation"},
+    "/admin/sources/{source_id}": {"sharing": "private", "kind": "family_report"},
 }
 JSON_BODIES = {
     "/api/v1/review/judgements": {
@@ -75,8 +82,27 @@ def alpha_person(app) -> str:
         ).scalar_one()
 
 
-def _path(path: str, person: str) -> str:
-    return path.replace("{person_id}", person)
+@pytest.fixture(scope="module")
+def targets(app, alpha_person) -> dict[str, str]:
+    """Concrete values for the routes' path parameters: a person Alpha sees, an account the admin pages
+    may change, and Alpha's own families list (so that an Alpha investigator may set its sharing)."""
+    from athar.web.auth import create_user
+
+    user_id = create_user(app.state.engine, "permission-target", "caseworker", "Alpha", "irrelevant")
+    with app.state.engine.connect() as conn:
+        source_id = conn.execute(select(Source.id).where(Source.name == "families")).scalar_one()
+    return {"{person_id}": alpha_person, "{user_id}": str(user_id), "{source_id}": str(source_id)}
+
+
+def _path(path: str, targets: dict[str, str]) -> str:
+    for parameter, value in targets.items():
+        path = path.replace(parameter, value)
+    return path
+
+
+def test_every_page_post_has_a_body_for_the_permission_walk():
+    posts = {r.path for r in routes() if not r.path.startswith("/api/") and "POST" in r.methods}
+    assert posts == set(POST_BODIES)
 
 
 def _page_request(app, who: str, method: str, path: str, template: str | None = None):
@@ -105,12 +131,10 @@ def test_every_api_post_has_a_body_for_the_permission_walk():
 
 @pytest.mark.parametrize("who", PRINCIPALS)
 @pytest.mark.parametrize(("method", "path"), ROUTES)
-def test_route_is_allowed_exactly_for_the_roles_the_table_allows(
-    app, tokens, alpha_person, who, method, path
-):
+def test_route_is_allowed_exactly_for_the_roles_the_table_allows(app, tokens, targets, who, method, path):
     route = next(r for r in routes() if r.path == path and method in r.methods)
     expected = allowed(who, route_action(route))
-    concrete = _path(path, alpha_person)
+    concrete = _path(path, targets)
     if path.startswith("/api/"):
         response = _api_request(app, tokens, who, method, concrete, path)
         refused = response.status_code in (401, 403)
@@ -150,3 +174,9 @@ def test_a_reviewer_sees_pairs_but_not_persons(app, alpha_person):
     client = client_for(app, "reviewer-alpha")
     assert client.get("/review").status_code == 200
     assert client.get(f"/persons/{alpha_person}").status_code == 403
+
+
+def test_only_admins_manage_users_and_organisations_and_only_they_and_investigators_sharing():
+    assert {r for r in PERMISSIONS if allowed(r, "users.manage")} == {"admin"}
+    assert {r for r in PERMISSIONS if allowed(r, "organisations.manage")} == {"admin"}
+    assert {r for r in PERMISSIONS if allowed(r, "sources.manage")} == {"admin", "investigator"}
