@@ -2,8 +2,8 @@
 
 The catalogues are Babel gettext `.po` files under `locale/`; they are compiled in memory when the app
 starts (babel.messages.mofile), so a fresh clone works without a build step and a `.mo` can never be
-staler than its `.po`. Extract new strings with `pybabel extract -F athar/web/babel.cfg -o
-athar/web/locale/messages.pot athar/web` and merge with `pybabel update`.
+staler than its `.po`. Extract new strings with `pybabel extract -F athar/web/babel.cfg -k N_ --no-location -o
+athar/web/locale/messages.pot athar/web` and merge with `pybabel update --no-location`.
 """
 
 from __future__ import annotations

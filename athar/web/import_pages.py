@@ -175,6 +175,9 @@ def import_run(
         return _form(request, 422, error="file", message=_one_line(error), source=source, kind=kind)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    for q in quarantined:
+        q["cells"] = quarantine_cells(q["raw"], q["field"], result.columns)
+        q["fields"] = [f.strip() for f in (q["field"] or "").split(",") if f.strip()]
     return render(
         request, "import.html", stage="done", error=None, result=result, quarantined=quarantined,
         source=source,
@@ -204,6 +207,23 @@ def run_import(
     )  # fmt: skip
     quarantined = [q for q in quarantined_rows(engine, source, limit=None) if q["file"] == path.name]
     return result, quarantined[:limit]
+
+
+def quarantine_cells(raw: dict, fields: str | None, columns: dict[str, str]) -> list[dict]:
+    """A quarantined row as the page shows it: each of the file's columns with its value, the Athar
+    field it feeds (from the import's mapping, canonical -> file column), and whether that field is one
+    the row was refused for. A row of the wrong shape marks its surplus cells (`_extra_N`)."""
+    problems = {f.strip() for f in (fields or "").split(",") if f.strip()}
+    feeds = {column: field for field, column in columns.items()}
+    return [
+        {
+            "column": column,
+            "value": "" if value is None else str(value),
+            "field": feeds.get(column),
+            "problem": feeds.get(column) in problems or (not problems and column.startswith("_extra_")),
+        }
+        for column, value in (raw or {}).items()
+    ]
 
 
 def _one_line(error: UnreadableFile) -> str:

@@ -128,12 +128,17 @@ def test_an_investigator_imports_a_file_through_preview_and_sees_the_quarantined
     assert page.inner_text("#count-read") == "4"
     assert page.inner_text("#count-stored") == "3"
     assert page.inner_text("#count-quarantined") == "1"
-    quarantined = page.locator("#quarantined tbody tr")
+    quarantined = page.locator("#quarantined > tbody > tr")
     assert quarantined.count() == 1
-    cells = quarantined.nth(0).locator("td")
-    assert cells.nth(1).inner_text() == "birth_date"
+    cells = quarantined.nth(0).locator(":scope > td")
+    assert cells.nth(1).inner_text() == "Birth date"
     reason = cells.nth(2).inner_text()
     assert "date" in reason.lower() and "1985-13-45" in reason, reason
+    # The row as read is a table of column -> value, the refused field marked (no Python dict).
+    marked = page.locator("#quarantined table.raw-row tr.problem")
+    assert marked.count() == 1 and marked.get_attribute("data-column") == "birth_date"
+    assert "1985-13-45" in marked.inner_text() and "refused" in marked.inner_text()
+    assert page.locator("#quarantined table.raw-row tr").count() == 7
     screenshots(page, "import-done-en")
 
     with app.state.engine.connect() as conn:
@@ -205,3 +210,35 @@ def test_a_caseworker_changes_a_status_with_a_reason_and_it_enters_the_history(a
     assert _status_events(app, person) == [
         ("located_alive", reason, "Phone call with the person", "caseworker-alpha")
     ]
+
+
+def test_an_admin_adds_a_user_and_shares_a_source_through_the_pages(app, page, screenshots):
+    sign_in(page, "admin-alpha", lang="en")
+    page.wait_for_url("**/dashboard")
+    page.goto("/admin/users")
+    page.fill("#add-user input[name=name]", "browser-added")
+    page.select_option("#add-user select[name=role]", "caseworker")
+    page.select_option("#add-user select[name=organisation]", "Beta")
+    with page.expect_navigation():
+        page.click("#add-user button[type=submit]")
+    password = page.inner_text("#new-password")
+    assert len(password) >= 16
+    row = page.locator('#users tr[data-user="browser-added"]')
+    assert row.get_attribute("data-role") == "caseworker" and "Beta" in row.inner_text()
+    screenshots(page, "admin-users-en")
+    page.goto("/admin/sources")
+    source = page.locator('#sources tr[data-source="families"]')
+    assert source.get_attribute("data-sharing") == "private"
+    source.locator("select[name=sharing]").select_option("shared")
+    with page.expect_navigation():
+        source.locator("button[type=submit]").click()
+    assert page.locator('#sources tr[data-source="families"]').get_attribute("data-sharing") == "shared"
+    screenshots(page, "admin-sources-en")
+    page.goto("/admin/sources?lang=ar")
+    screenshots(page, "admin-sources-ar")
+    page.goto("/admin/users?lang=ar")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    screenshots(page, "admin-users-ar")
+    with app.state.engine.connect() as conn:
+        sharing = conn.execute(select(Source.sharing).where(Source.name == "families")).scalar_one()
+    assert sharing == "shared"

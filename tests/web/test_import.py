@@ -150,3 +150,48 @@ def test_nobody_imports_into_another_organisations_source(app):
     preview = _preview(beta, source="beta-new")
     assert _import(beta, preview, "families").status_code == 403
     assert _source(app, "families").kind == "family_report"
+
+
+def _quarantined_row(page: str, row: int) -> str:
+    return re.search(rf'<tr data-row="{row}">.*?</table></td></tr>', page, re.S).group(0)
+
+
+def test_a_quarantined_row_is_a_table_of_column_and_value_with_the_refused_fields_marked(app):
+    client = client_for(app, "investigator-alpha")
+    data = (
+        b"record_id,full_name,sex,birth_date,event_date,notes\n"
+        b"1,Ahmad Khalil Al Masri,M,1980,2013-04-02,ok\n"
+        b"2,Bad Two Fields,Z9,1985,2013-99-99,two problems\n"
+    )
+    done = _import(client, _preview(client, data=data, source="web-quarantine-table"), "web-quarantine-table")
+    html = done.text
+    assert "{'record_id'" not in html and "&#39;record_id&#39;" not in html  # no Python dict any more
+    row = _quarantined_row(html, 3)
+    cells = {
+        column: mark for mark, column in re.findall(r'<tr(?: class="(problem)")? data-column="([^"]+)"', row)
+    }
+    assert cells == {
+        "record_id": "",
+        "full_name": "",
+        "sex": "problem",
+        "birth_date": "",
+        "event_date": "problem",
+        "notes": "",
+    }
+    assert "<bdi>2013-99-99</bdi>" in row and "<bdi>two problems</bdi>" in row
+    assert row.count('class="mark"') == 2
+    assert "الجنس، تاريخ الحدث" in row  # the refused fields, named in the page's language
+    client.get("/import?lang=en")  # the language cookie
+    english = _import(client, _preview(client, data=data, source="web-quarantine-en"), "web-quarantine-en")
+    row = _quarantined_row(english.text, 3)
+    assert "<td>Sex, Event date</td>" in row and row.count(">refused</strong>") == 2
+
+
+def test_a_row_of_the_wrong_shape_marks_its_surplus_cells(app):
+    client = client_for(app, "admin-alpha")
+    data = b"record_id,full_name\n1,Ahmad Khalil\n2,Sara Omar,surplus\n"
+    done = _import(client, _preview(client, data=data, source="web-shape"), "web-shape")
+    row = _quarantined_row(done.text, 3)
+    assert re.search(r'<tr class="problem" data-column="_extra_3">', row)
+    assert re.search(r'<tr data-column="full_name">', row)
+    assert "شكل الصف" in row
