@@ -14,7 +14,7 @@ from athar.linkage.explain import explain
 from athar.linkage.review import ReviewError, open_tasks, record_judgement
 from athar.linkage.run import LinkOptions, link
 from athar.store import open_store
-from athar.store.tables import Membership, PersonEvent
+from athar.store.tables import LinkRun, Membership, PersonEvent
 from athar.synth import generate
 from athar.synth.inclusion import SOURCES
 
@@ -187,6 +187,30 @@ def test_explain_scores_a_pair_once_until_a_record_changes(store_copy, lists, tm
     assert import_file(store_copy, changed, "families").stored == 1
     explain(store_copy, *refs)
     assert len(calls) == 2, "a new version of a record is explained afresh"
+
+
+def test_a_full_run_checks_the_model_against_judgements_and_tunes_its_prior(store_copy, lists):
+    true = truth(lists)
+    tasks = open_tasks(store_copy, limit=60)
+    for task in tasks:
+        a, b = (tuple(task[side].split(":", 1)) for side in ("left", "right"))
+        decision = "same" if true[a] == true[b] else "different"
+        record_judgement(store_copy, task["left"], task["right"], decision, "reviewer1")
+    summary = link(store_copy, LinkOptions(user="test", full=True))
+    report = summary.judgement_check
+    before, after = report["before"], report["after"]
+    assert before["judged"] == after["judged"] == len(tasks)
+    assert before["same"] == sum(
+        true[tuple(t["left"].split(":", 1))] == true[tuple(t["right"].split(":", 1))] for t in tasks
+    )
+    assert after["log_loss"] <= before["log_loss"]
+    with store_copy.connect() as conn:
+        saved = conn.execute(select(LinkRun.model).order_by(LinkRun.id.desc()).limit(1)).scalar_one()
+    assert saved["probability_two_random_records_match"] > 0
+    assert report["prior_offset_bits"] != 0, "60 judgements on both sides are enough to tune the prior"
+    assert after["log_loss"] < before["log_loss"]
+    # an incremental run has nothing to retrain and reports no check
+    assert link(store_copy, LinkOptions(user="test")).judgement_check == {}
 
 
 def test_review_queue_lists_uncertain_pairs_until_judged(store_copy):

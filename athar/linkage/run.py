@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from athar.exports import current_records
+from athar.linkage import labels as labels_module
 from athar.linkage import model as splink_model
 from athar.linkage.cluster import cluster
 from athar.linkage.engines import db_api_for
@@ -73,6 +74,8 @@ class LinkSummary:
     judgement_conflicts: int
     seconds: dict[str, float] = field(default_factory=dict)
     blocking: list[dict] = field(default_factory=list)
+    # full runs with judgements: the model against them before and after its prior was tuned
+    judgement_check: dict = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -114,6 +117,33 @@ def latest_judgements(conn: Connection) -> dict[tuple[RecordKey, RecordKey], str
     for ls, lr, rs, rr, decision in rows:
         decisions[pair_key((ls, lr), (rs, rr))] = decision
     return decisions
+
+
+def _judged_labels(engine: Engine, keys: list[RecordKey]) -> list[labels_module.Label]:
+    """Judgements on pairs of current records as (unique_id, unique_id, 1 same / 0 different)."""
+    index = {k: i for i, k in enumerate(keys)}
+    with engine.connect() as conn:
+        decisions = latest_judgements(conn)
+    return [
+        (index[a], index[b], 1 if decision == "same" else 0)
+        for (a, b), decision in decisions.items()
+        if decision in ("same", "different") and a in index and b in index
+    ]
+
+
+def _check_and_tune(linker, labels: list[labels_module.Label], trained: dict, threshold: float) -> dict:
+    """Score the judged pairs, shift the prior to fit them (in `trained`), and report both checks."""
+    judged = labels_module.label_weights(linker, labels)
+    weights, decided = judged["weight"].tolist(), judged["label"].tolist()
+    offset = labels_module.prior_offset(weights, decided)
+    if offset:
+        prior = trained["probability_two_random_records_match"]
+        trained["probability_two_random_records_match"] = labels_module.shifted_prior(prior, offset)
+    return {
+        "before": labels_module.check(weights, decided, threshold).as_json(),
+        "prior_offset_bits": offset,
+        "after": labels_module.check([w + offset for w in weights], decided, threshold).as_json(),
+    }
 
 
 def pair_key(a: RecordKey, b: RecordKey) -> tuple[RecordKey, RecordKey]:
@@ -196,6 +226,7 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
 
     scored: dict[tuple[RecordKey, RecordKey], tuple[float, float]] = {}
     trained: dict | None = None
+    label_report: dict = {}
     if records and (not incremental or new_keys):
         db_api = db_api_for(options.engine, options.spark_master)
         if incremental:
@@ -211,6 +242,15 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
                 db_api_for(options.engine, options.spark_master), features, trained
             )
             lap("train")
+            labels = _judged_labels(engine, keys)
+            if labels:
+                say("checking the model against reviewers' judgements")
+                label_report = _check_and_tune(linker, labels, trained, options.threshold)
+                if label_report["prior_offset_bits"]:
+                    linker = splink_model.make_linker(
+                        db_api_for(options.engine, options.spark_master), features, trained
+                    )
+                lap("judgements")
         say("scoring pairs")
         pairs = splink_model.predict(linker, options.keep_pairs_above)
         for a, b, p, w in pairs.itertuples(index=False, name=None):
@@ -284,6 +324,7 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
             judgement_conflicts=len(result.conflicts),
             seconds=timings,
             blocking=blocking,
+            judgement_check=label_report,
         )
         run_summary = {
             **summary.as_json(),
