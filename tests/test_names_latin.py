@@ -73,3 +73,12 @@ def test_abu_compounds_are_one_word():
 
 def test_article_before_an_abd_compound_takes_the_whole_compound():
     assert normalize_latin("al-Abd Alah") == "alabdallah"
+
+
+def test_titles_with_a_glued_article_in_any_spelling_join_the_name_after_them():
+    """Al-Cheikh Bader = الشيخ بدر = El Cheikh Bader; Al-Hajjzakariya is Hajj Zakariya, not Haj Jzakariya."""
+    from athar.names import name_key
+
+    assert name_key("Al-Cheikh Nadjm") == name_key("El Cheikh Najm") == name_key("الشيخ نجم")
+    assert normalize_latin("Al-Hajjzakariya") == normalize_latin("Hajj Zakariya") == "hajzakariya"
+    assert normalize_latin("Albou Hamad") == normalize_latin("El-Bu Hamad") == "buhamad"

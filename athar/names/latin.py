@@ -77,30 +77,23 @@ PLAIN_ARTICLES = frozenset({"al", "el", "ul", "il", "ol", "l", "alle"})
 # Titles that family names carry as a first word (Haj Rahmoun, Al-Sheikh Daoud, Al Bou Jasem), as in
 # athar.names.arabic.TITLES: joined to the next word without the article; an honorific when they
 # open a longer name (Hajj Ahmad Khalil), where they are dropped.
-TITLES = {
-    **dict.fromkeys(("haj", "hajj", "hadj", "hajji", "alhaj", "alhajj", "elhaj", "elhadj", "alhadj"), "haj"),
-    **dict.fromkeys(
-        (
-            "sheikh",
-            "shaikh",
-            "sheik",
-            "shaykh",
-            "cheikh",
-            "cheik",
-            "shekh",
-            "alsheikh",
-            "alshaikh",
-            "elsheikh",
-            "elcheikh",
-            "alshaykh",
-            "alshekh",
-        ),
-        "sheikh",
-    ),
-    **dict.fromkeys(("albu", "albou", "elbou", "elbu", "bou", "bu"), "bu"),
+_TITLE_SPELLINGS = {
+    "haj": ("haj", "hajj", "hadj", "hajji"),
+    "sheikh": ("sheikh", "shaikh", "sheik", "shaykh", "cheikh", "cheik", "shekh", "shiekh"),
+    "bu": ("bu", "bou"),
 }
-# Titles glued to their article (alhajrahmoun, elcheikhdaoud), in TITLES' order.
-_ARTICLE_TITLE_FORMS = tuple(form for form in TITLES if form.startswith(("al", "el")))
+# Each spelling bare and with its article glued on (Al-Cheikh and El-Hajj arrive as alcheikh, elhajj).
+TITLES = {
+    form: title
+    for title, spellings in _TITLE_SPELLINGS.items()
+    for spelling in spellings
+    for form in (spelling, "al" + spelling, "el" + spelling)
+}
+# Titles glued to their article (alhajrahmoun, elcheikhdaoud), longest first so that alhajj is not
+# read as alhaj + j.
+_ARTICLE_TITLE_FORMS = tuple(
+    sorted((form for form in TITLES if form.startswith(("al", "el"))), key=len, reverse=True)
+)
 _SUN = ("sh", "th", "dh", "ts", "t", "d", "r", "z", "s", "n", "l")
 SUN_ARTICLES = {v + c: c for v in "aeu" for c in _SUN}
 # Words that open a compound with the next word.
