@@ -115,3 +115,13 @@ def test_the_article_comes_off_before_a_name_is_folded_in_both_scripts():
     assert name_key("Al-Waleed") == name_key("الوليد") == name_key("Waleed")
     assert name_key("Al Yasin") == name_key("الياسين") == name_key("ياسين")
     assert name_key("Al-Hamoud") == name_key("الحمود")
+
+
+def test_a_title_with_its_article_at_the_head_opens_the_family_name_and_a_bare_one_is_an_honorific():
+    assert parse_name_chain("Al-Sheikh Samer Mohammad Radi").parts() == (
+        "mohammad",
+        "radi",
+        None,
+        "sheikhsamer",
+    )
+    assert parse_name_chain("Hajj Ahmad Khalil Mustafa").parts() == ("ahmad", "khalil", None, "mustafa")

@@ -244,8 +244,11 @@ def normalize_latin(s: str) -> str:
 
 
 def _join_titles(tokens: list[str]) -> list[str]:
-    if len(tokens) >= 3 and tokens[0] in TITLES and TITLES[tokens[0]] != "bu":
-        tokens = tokens[1:]  # an honorific before the given name
+    head = tokens[0] if tokens else ""
+    if len(tokens) >= 3 and head in TITLES and TITLES[head] != "bu" and not head.startswith(("al", "el")):
+        # an honorific before the given name (Hajj Ahmad Khalil); with its article the title opens
+        # a family name written first (Al-Sheikh Samer Mohammad Radi)
+        tokens = tokens[1:]
     out: list[str] = []
     i = 0
     while i < len(tokens):
