@@ -18,7 +18,7 @@ import pytest
 
 from athar.web import WebSettings, create_app
 from tests.browser.live import HOST, serving
-from tests.web.conftest import PASSWORD, linked_store  # noqa: F401  (the same small linked store)
+from tests.web.conftest import PASSWORD, linked_store, web_lists  # noqa: F401  (the same small linked store)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

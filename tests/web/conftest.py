@@ -1,13 +1,19 @@
-"""A small linked store of synthetic people, two organisations, one user and one API token per role."""
+"""A small linked store of synthetic people, two organisations, one user and one API token per role.
+
+On SQLite always; a module that sets `ON_POSTGRES = True` also runs every test against the same store
+built on the throwaway PostgreSQL server (tests/postgres_server.py), marked `postgres`. Each module
+gets a database of its own, copied from a template that is imported and linked once per session.
+"""
 
 from __future__ import annotations
 
 import re
 import shutil
+import uuid
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import create_engine, text, update
 
 from athar.demo import import_synthetic_lists
 from athar.linkage.run import LinkOptions, link
@@ -30,12 +36,8 @@ OWNERSHIP = {
 }
 
 
-@pytest.fixture(scope="session")
-def linked_store(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("web-lists")
-    generate(folder, persons=300, seed=11)
-    path = tmp_path_factory.mktemp("web-store") / "athar.db"
-    engine = open_store(str(path))
+def _populate(engine, folder) -> None:
+    """Import and link the synthetic lists; give the lists owners and sharing; one user per role."""
     import_synthetic_lists(engine, folder)
     link(engine, LinkOptions(user="test"))
     with engine.begin() as conn:
@@ -47,18 +49,79 @@ def linked_store(tmp_path_factory):
     for role in ROLES:
         create_user(engine, f"{role}-alpha", role, "Alpha", PASSWORD)
     create_user(engine, "investigator-beta", "investigator", "Beta", PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def web_lists(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("web-lists")
+    generate(folder, persons=300, seed=11)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def linked_store(web_lists, tmp_path_factory):
+    path = tmp_path_factory.mktemp("web-store") / "athar.db"
+    engine = open_store(str(path))
+    _populate(engine, web_lists)
     engine.dispose()
     return path
 
 
+@pytest.fixture(scope="session")
+def linked_postgres(postgres, web_lists):
+    """The name of a PostgreSQL database holding the same linked store: a template for each module's."""
+    if postgres is None:
+        pytest.skip("no PostgreSQL binaries on this machine")
+    name = f"athar_web_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(postgres.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = open_store(postgres.url(name))
+    _populate(engine, web_lists)
+    engine.dispose()  # a template must have no open connections
+    yield name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames and getattr(metafunc.module, "ON_POSTGRES", False):
+        metafunc.parametrize(
+            "backend",
+            ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+            indirect=True,
+            scope="module",
+        )
+
+
 @pytest.fixture(scope="module")
-def app(linked_store, tmp_path_factory):
+def backend(request) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="module")
+def app(backend, request, tmp_path_factory):
     """The app over a copy of the store of its own, with production settings (Secure cookies)."""
-    path = tmp_path_factory.mktemp("web-app") / "athar.db"
-    shutil.copy(linked_store, path)
-    application = create_app(str(path), WebSettings())
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp("web-app") / "athar.db"
+        shutil.copy(request.getfixturevalue("linked_store"), path)
+        application = create_app(str(path), WebSettings())
+        yield application
+        application.state.engine.dispose()
+        return
+    template = request.getfixturevalue("linked_postgres")
+    server = request.getfixturevalue("postgres")
+    name = f"athar_app_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    application = create_app(server.url(name), WebSettings())
     yield application
     application.state.engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,8 @@ from athar.store.tables import AuditEntry, Membership, Organisation, Source, Use
 from athar.web.auth import authenticate, create_user
 from tests.web.conftest import BASE_URL, PASSWORD, client_for, csrf, login
 
+ON_POSTGRES = True  # every test here also runs on PostgreSQL (tests/web/conftest.py)
+
 
 def _post(client, path, data=None, page="/admin/users"):
     return client.post(path, data={**(data or {}), "csrf_token": csrf(client, page)}, follow_redirects=False)
@@ -135,7 +137,8 @@ def test_clearing_a_lockout_lets_the_user_sign_in_again(app, member):
     assert _user(app, member).locked_until is not None
     assert login(TestClient(app, base_url=BASE_URL), member).status_code == 401  # locked, right password
     admin = client_for(app, "admin-alpha")
-    assert re.search(rf'data-user="{member}"[^>]*data-locked="yes"', admin.get("/admin/users").text)
+    users_page = admin.get("/admin/users").text
+    assert re.search(rf'data-user="{re.escape(member)}"[^>]*data-locked="yes"', users_page)
     assert _post(admin, f"/admin/users/{_user(app, member).id}/unlock").status_code == 303
     user = _user(app, member)
     assert (user.failed_logins, user.locked_until) == (0, None)

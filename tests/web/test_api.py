@@ -19,6 +19,8 @@ from athar.web.cases import STATUSES
 from athar.web.tokens import create_token, revoke_token
 from tests.web.conftest import BASE_URL
 
+ON_POSTGRES = True  # every test here also runs on PostgreSQL (tests/web/conftest.py)
+
 
 def api(app, token: str | None) -> TestClient:
     client = TestClient(app, base_url=BASE_URL)
@@ -31,16 +33,15 @@ def api(app, token: str | None) -> TestClient:
 def mixed_person(app) -> str:
     """A person holding records both in Beta's private detention list and in a list Alpha may see."""
     with app.state.engine.connect() as conn:
-        sources_of = (
-            select(Membership.person_id, func.group_concat(Source.name).label("names"))
-            .join(Source, Source.id == Membership.source_id)
-            .group_by(Membership.person_id)
-            .subquery()
-        )
-        for person, names in conn.execute(select(sources_of)):
-            names = set(names.split(","))
-            if "detention" in names and names & {"families", "returnees", "morgue"}:
-                return person
+        rows = conn.execute(
+            select(Membership.person_id, Source.name).join(Source, Source.id == Membership.source_id)
+        ).all()
+    sources_of: dict[str, set[str]] = {}
+    for person, name in rows:
+        sources_of.setdefault(person, set()).add(name)
+    for person, names in sorted(sources_of.items()):
+        if "detention" in names and names & {"families", "returnees", "morgue"}:
+            return person
     pytest.skip("no person in detention and another list")
 
 

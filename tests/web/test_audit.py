@@ -9,6 +9,8 @@ from sqlalchemy import select
 from athar.store.tables import AuditEntry, Membership, Source
 from tests.web.conftest import BASE_URL, client_for, login
 
+ON_POSTGRES = True  # every test here also runs on PostgreSQL (tests/web/conftest.py)
+
 
 def _person(app) -> str:
     with app.state.engine.connect() as conn:

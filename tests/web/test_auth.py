@@ -10,6 +10,8 @@ from athar.web.auth import Outcome, authenticate, create_user, enable_totp, hash
 from athar.web.settings import WebSettings
 from tests.web.conftest import PASSWORD, login
 
+ON_POSTGRES = True  # every test here also runs on PostgreSQL (tests/web/conftest.py)
+
 SETTINGS = WebSettings()
 
 

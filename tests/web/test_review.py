@@ -8,6 +8,8 @@ from sqlalchemy import select
 from athar.store.tables import AuditEntry, Judgement
 from tests.web.conftest import client_for, csrf
 
+ON_POSTGRES = True  # every test here also runs on PostgreSQL (tests/web/conftest.py)
+
 
 def _pair(page: str) -> tuple[str, str]:
     left = re.search(r'name="left" value="([^"]+)"', page).group(1)

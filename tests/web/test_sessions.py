@@ -6,6 +6,8 @@ from athar.store.tables import WebSession
 from athar.web import WebSettings, create_app
 from tests.web.conftest import BASE_URL, login
 
+ON_POSTGRES = True  # every test here also runs on PostgreSQL (tests/web/conftest.py)
+
 
 def _set_cookies(response) -> dict[str, str]:
     return {h.split("=", 1)[0]: h for h in response.headers.get_list("set-cookie")}

@@ -8,7 +8,7 @@ import pytest
 
 from athar.web import WebSettings, create_app
 from athar.web.tokens import create_token
-from tests.web.conftest import linked_store  # noqa: F401  (the same small linked store)
+from tests.web.conftest import linked_store, web_lists  # noqa: F401  (the same small linked store)
 
 
 @pytest.fixture(scope="module")
