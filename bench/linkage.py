@@ -59,6 +59,10 @@ def score(assignment: dict, truth: dict) -> dict:
     }
 
 
+def _peak_rss_mib() -> int:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
 def _athar(db: str, queue: mp.Queue) -> None:
     from athar.exports import current_records
     from athar.linkage.run import LinkOptions, link
@@ -74,8 +78,9 @@ def _athar(db: str, queue: mp.Queue) -> None:
         {
             "seconds": round(seconds, 1),
             "steps": summary.seconds,
+            "peak_rss_mib_after_step": summary.peak_rss_mib,
             "pairs_scored": summary.pairs_scored,
-            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "peak_rss_mib": _peak_rss_mib(),
             "assignment": assignment,
             "by_threshold": _by_threshold(engine, records),
         }
@@ -147,6 +152,7 @@ def _plain_splink(db: str, queue: mp.Queue) -> None:
         ],
     )
     load = time.perf_counter() - t0
+    peaks = {"load": _peak_rss_mib()}
     db_api = DuckDBAPI()
     linker = Linker(db_api.register(frame), settings, log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match(
@@ -156,8 +162,10 @@ def _plain_splink(db: str, queue: mp.Queue) -> None:
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("first_name", "surname"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
     train = time.perf_counter() - t0 - load
+    peaks["train"] = _peak_rss_mib()
     pairs = linker.inference.predict(threshold_match_probability=THRESHOLD).as_pandas_dataframe()
     predict = time.perf_counter() - t0 - load - train
+    peaks["predict"] = _peak_rss_mib()
     result = cluster(
         range(len(keys)),
         zip(pairs.unique_id_l, pairs.unique_id_r, pairs.match_probability, strict=True),
@@ -174,8 +182,9 @@ def _plain_splink(db: str, queue: mp.Queue) -> None:
                 "predict": round(predict, 1),
                 "cluster": round(seconds - load - train - predict, 1),
             },
+            "peak_rss_mib_after_step": {**peaks, "cluster": _peak_rss_mib()},
             "pairs_scored": len(pairs),
-            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "peak_rss_mib": _peak_rss_mib(),
             "assignment": assignment,
         }
     )

@@ -297,6 +297,10 @@ def test_blocking_report_counts_pairs_per_rule(store_copy):
     assert rules[-1]["cumulative"] == sum(r["pairs"] for r in rules)
     # every scored pair came from some rule, and blocking stays far from all pairs
     assert summary["pairs_scored"] <= rules[-1]["cumulative"] < summary["records"] * 10
+    # each step's time, and the peak memory the process had reached by its end
+    assert set(summary["peak_rss_mib"]) == set(summary["seconds"]) >= {"features", "train", "predict"}
+    peaks = list(summary["peak_rss_mib"].values())
+    assert peaks == sorted(peaks) and peaks[0] > 0
 
 
 def test_search_command_finds_a_linked_person_and_audits_the_view(store_copy, lists):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import resource
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -73,6 +74,8 @@ class LinkSummary:
     judgements_applied: int
     judgement_conflicts: int
     seconds: dict[str, float] = field(default_factory=dict)
+    # the process's peak resident memory at the end of each step: the step that raised it shows
+    peak_rss_mib: dict[str, int] = field(default_factory=dict)
     blocking: list[dict] = field(default_factory=list)
     # full runs with judgements: the model against them before and after its prior was tuned
     judgement_check: dict = field(default_factory=dict)
@@ -82,6 +85,10 @@ class LinkSummary:
 
 
 Progress = Callable[[str], None]
+
+
+def _peak_rss_mib() -> int:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def _load_records(engine: Engine) -> tuple[list[dict], list[RecordKey], int]:
@@ -197,10 +204,13 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
     timings: dict[str, float] = {}
     clock = [dt.datetime.now(dt.UTC)]
 
+    peak_mib: dict[str, int] = {}
+
     def lap(name: str) -> None:
         now = dt.datetime.now(dt.UTC)
         timings[name] = round((now - clock[0]).total_seconds(), 2)
         clock[0] = now
+        peak_mib[name] = _peak_rss_mib()
 
     say("loading records")
     records, keys, max_row = _load_records(engine)
@@ -323,6 +333,7 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
             judgements_applied=len(must) + len(cannot),
             judgement_conflicts=len(result.conflicts),
             seconds=timings,
+            peak_rss_mib=peak_mib,
             blocking=blocking,
             judgement_check=label_report,
         )
