@@ -95,3 +95,45 @@ def test_scores_do_not_depend_on_cache_state():
     compare._token_similarity.cache_clear()
     compare._chain_readings.cache_clear()
     assert [name_similarity(a, b) for a, b in pairs] == warm
+
+
+@pytest.mark.parametrize(
+    ("masculine", "feminine"),
+    [("كريم", "Karima"), ("Karim", "كريمة"), ("جميل", "Jamila"), ("سمير", "Samira"), ("نبيه", "Nabiha")],
+)
+def test_a_name_and_its_feminine_are_two_names(masculine, feminine):
+    # one letter apart in the key (karim/karima) used to count as a near spelling
+    assert part_similarity(masculine, feminine) < 0.8
+    assert name_similarity(f"{masculine} حسن الخطيب", f"{feminine} Hasan Al-Khatib") < 0.5
+
+
+@pytest.mark.parametrize(("name", "nisba"), [("جعفر", "Jaafari"), ("حسين", "Husseini"), ("شكري", "Shukria")])
+def test_a_name_and_its_nisba_are_two_names(name, nisba):
+    assert part_similarity(name, nisba) < 0.8
+
+
+def test_a_feminine_name_still_matches_its_own_spellings():
+    assert part_similarity("كريمة", "Karima") >= 0.98
+    assert part_similarity("جميلة", "Jamila") >= 0.98
+
+
+@pytest.mark.parametrize(("a", "b"), [("الفتاح", "Fattah"), ("العلي", "Ali"), ("Al-Hamoud", "حمود")])
+def test_two_one_word_names_compare_their_words_wherever_the_parse_put_them(a, b):
+    # the article made one side a family name and the other a given name: nothing was compared
+    assert name_similarity(a, b) > 0.7
+    assert name_similarity(a, b) == pytest.approx(name_similarity(b, a))
+
+
+def test_a_spelling_the_dictionary_gives_for_a_name_matches_it_though_another_name_claims_it():
+    from athar.names.dictionary import DICTIONARY
+
+    # Hassan spells both حسن and حسان
+    assert {"حسن", "حسان"} <= DICTIONARY.spelled_by["hassan"]
+    assert part_similarity("حسن", "Hassan") >= 0.98
+    assert part_similarity("حسان", "Hassan") >= 0.98
+
+
+def test_different_known_names_one_misread_dot_apart_stay_apart_in_a_full_name():
+    # يسار is not a misread بشار (two letters differ): a namesake's brother stays apart
+    assert name_similarity("يسار محمد الحمود", "بشار محمد الحمود") < 0.5
+    assert name_similarity("يسار محمد الحمود", "Yasar Mohammad Al-Hamoud") > 0.9

@@ -130,6 +130,25 @@ class _PairCache(dict):
         return value
 
 
+def _dots_apart(a: str, b: str) -> int:
+    """How many letters of two names of one dotless shape differ. A scan moves the dots of one
+    letter; two names two letters apart, one of them a name as written, are two names (يسار, بشار)."""
+    return sum(x != y for x, y in zip(a, b, strict=True))
+
+
+def _derived(x: str, y: str) -> bool:
+    """Whether one known Arabic name is the other with a final ة (ه) or ي added, article aside:
+    كريم/كريمه (Karim, Karima), شكري/شكريه, جعفر/جعفري, حسين/الحسيني. The added letter is in the
+    spelling itself, so this holds however the Latin side was resolved."""
+    if x.startswith("ال") and len(x) > 4:
+        x = x[2:]
+    if y.startswith("ال") and len(y) > 4:
+        y = y[2:]
+    if len(x) < len(y):
+        x, y = y, x
+    return len(x) == len(y) + 1 and x.startswith(y) and x[-1] in "هي"
+
+
 def _token_similarity_uncached(a: str, b: str) -> float:
     """Similarity of two normalized parts (one token, or several joined by spaces)."""
     if a == b:
@@ -146,18 +165,32 @@ def _token_similarity_uncached(a: str, b: str) -> float:
     s = _jw(ka, kb)
     ar_a, loose_a, skel_a, spelled_a, rasm_a = _part_features(a)
     ar_b, loose_b, skel_b, spelled_b, rasm_b = _part_features(b)
+    if ar_a != ar_b and " " not in a:
+        # Arabic against Latin: a spelling the dictionary gives for that very name (Hassan for حسن
+        # as for حسان) is that name, whichever name has the better claim to the spelling
+        arabic, latin = (ra, b) if ar_a else (rb, a)
+        if arabic is not None and DICTIONARY.spells(arabic, latin):
+            return 0.98
     both_arabic = ar_a and ar_b
     if not both_arabic and loose_a == loose_b:
         # e/i and d/z are the letters romanizations disagree on most (Karem/Karim, Daher/Zaher)
         s = max(s, 0.93)
     elif ra is not None and rb is not None:
         # two different names the dictionary knows (محمد, محمود): close spelling is no evidence;
-        # less sure when a side is known only by the fold of its spelling (Jammil, Mouhamad)
-        if s < 0.96:
+        # less sure when a side is known only by the fold of its spelling (Jammil, Mouhamad).
+        # However close, a name and its feminine or nisba (كريم/كريمة, جعفر/جعفري) are two names.
+        if _derived(ra, rb):
+            s -= 0.2
+        elif s < 0.96:
             s -= 0.2 if spelled_a and spelled_b else _FOLD_KNOWN_PENALTY
     elif skel_a == skel_b:
         s = max(s, 0.93)
-    if both_arabic and s < 0.93 and rasm_a == rasm_b:
+    if (
+        both_arabic
+        and s < 0.93
+        and rasm_a == rasm_b
+        and (_dots_apart(a, b) <= 1 or not (spelled_a or spelled_b))
+    ):
         s = 0.93  # same letter shapes, different dots: most likely one name misread
     return max(s, 0.0)
 
@@ -354,6 +387,10 @@ def name_similarity(a: str, b: str) -> float:
     if (not ra[0] and not ra[3]) or (not rb[0] and not rb[3]):
         return 0.0
     base_a, base_b = ra[:4], rb[:4]
+    word_a, word_b = _only_word(base_a), _only_word(base_b)
+    if word_a and word_b and base_a != base_b:
+        # two one-word names (العلي, Ali): the word is all either says, wherever each parse put it
+        base_a, base_b = (word_a, None, None, None), (word_b, None, None, None)
     best = _score(base_a, base_b)
     if best > _CONFIDENT:
         return _logistic(best + _PRIOR)  # other readings could only add to a sure match
@@ -368,6 +405,12 @@ def name_similarity(a: str, b: str) -> float:
             if s is not None:
                 best = s - pen
     return _logistic(best + _PRIOR)
+
+
+def _only_word(parts: tuple) -> str | None:
+    """The one part a reading fills, or None when it fills several (or none)."""
+    filled = [p for p in parts if p]
+    return filled[0] if len(filled) == 1 else None
 
 
 # Another reading is only looked for when it could lift the score above this (similarity 0.01):

@@ -44,15 +44,25 @@ class NameDictionary:
     kind: dict[str, str] = field(default_factory=dict)  # normalized Arabic -> given/family/connector
     by_rasm: dict[str, str] = field(default_factory=dict)  # dotless shape -> likeliest known Arabic
     no_article: set[str] = field(default_factory=set)  # names that begin with ال but have no article
+    spelled_by: dict[str, set[str]] = field(default_factory=dict)  # normalized Latin -> every Arabic
 
     def romanize_token(self, arabic: str) -> str | None:
         return self.latin.get(arabic)
 
     def resolve_arabic(self, arabic: str) -> str | None:
-        """The known Arabic name a normalized token is, allowing for misread dots (مجمد → محمد)."""
+        """The known Arabic name a normalized token is, allowing for misread dots (مجمد → محمد).
+
+        A scan loses or moves the dots of one letter; two letters apart is another name, not a
+        misreading (يسار is not بشار), and so is a token the frequency list attests as written.
+        """
         if arabic in self.latin:
             return arabic
-        return self.by_rasm.get(rasm(arabic))
+        known = self.by_rasm.get(rasm(arabic))
+        if known is None or arabic in self.frequency:
+            return None
+        if sum(x != y for x, y in zip(arabic, known, strict=True)) > 1:
+            return None
+        return known
 
     def has_article(self, arabic: str) -> bool:
         """Whether the leading ال of this token is the article (الحمود) rather than part of the
@@ -73,6 +83,11 @@ class NameDictionary:
             hit = self.by_fold.get(coarse(folded))
         return hit
 
+    def spells(self, arabic: str, tok: str) -> bool:
+        """Whether the dictionary gives this normalized Latin token as a spelling of this Arabic
+        name, even when another name has the better claim to it (Hassan: حسن and حسان)."""
+        return arabic in self.spelled_by.get(tok, ())
+
     def frequency_of(self, arabic: str) -> int:
         return self.frequency.get(arabic, 0)
 
@@ -82,6 +97,15 @@ def _compound_ok(arabic: str, latin: str) -> bool:
     if arabic.startswith(("عبد", "ابو")) and len(arabic) > 4:
         return len(latin.replace(" ", "")) > 5
     return True
+
+
+def _th_as_dh(arabic: str, latin: str) -> str:
+    """Levantine spellings write ذ (and ظ) as th, like ث: Munther, Thiyab for منذر, ذياب. The fold
+    reads th as ث (Othman) and dh as ذ (Mundhir), so a name spelled with ذ and no ث is keyed
+    by its spelling with dh, which Mundhir, Monzer and Munzir also fold to."""
+    if "th" in latin and "ث" not in arabic and ("ذ" in arabic or "ظ" in arabic):
+        return latin.replace("th", "dh")
+    return latin
 
 
 OCR_MIN_FREQUENCY = 200
@@ -103,6 +127,8 @@ def load() -> NameDictionary:
     def claim(tok: str, tier: int, arabic: str) -> None:
         if not tok:
             return
+        if arabic not in _NOT_ALONE:
+            d.spelled_by.setdefault(tok, set()).add(arabic)
         rank = (0, -d.frequency.get(arabic, 0) - (50 if tier == 0 else 0))
         for table, k in ((spelled, tok), (claims, coarse(fold_latin(tok)))):
             old = table.get(k)
@@ -117,12 +143,14 @@ def load() -> NameDictionary:
         if key.startswith("ال") and kind == "given":
             d.no_article.add(key)
         if key not in d.latin:
-            d.latin[key] = normalize_latin(variants[0])
+            d.latin[key] = _th_as_dh(key, normalize_latin(variants[0]))
             d.display[key] = variants[0]
             d.kind[key] = kind
         for v in variants:
-            for tok in [normalize_latin(v).replace(" ", "")]:
-                claim(tok, 0, key)
+            tok = normalize_latin(v).replace(" ", "")
+            claim(tok, 0, key)
+            if _th_as_dh(key, tok) != tok:
+                claim(_th_as_dh(key, tok), 0, key)
 
     for ar, lat in _rows("tfp_levantine_dict_ar_latin.tsv"):
         key = normalize_arabic(ar)
@@ -134,9 +162,11 @@ def load() -> NameDictionary:
         if key.startswith("ال") and not lat.startswith(("al", "el")):
             d.no_article.add(key)
         if key not in d.latin:
-            d.latin[key] = norm
+            d.latin[key] = _th_as_dh(key, norm)
             d.display[key] = "-".join(p.capitalize() for p in lat.split("-")).replace("Al-", "Al-")
         claim(norm, 1, key)
+        if _th_as_dh(key, norm) != norm:
+            claim(_th_as_dh(key, norm), 1, key)
 
     # A misread dot is only corrected towards a name common enough that the misreading is likelier
     # than a real rare name of the same shape (مجمد is محمد; الجليلي is not الخليلي).

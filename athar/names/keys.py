@@ -54,18 +54,35 @@ _AR_CONSONANT = {
 _AR_SILENT = {"ع", "ء"}
 
 
+def _vowel_follows(tok: str, i: int) -> bool:
+    """Whether the letter after position ``i`` is read as a vowel: ا, a و or ي that is not itself
+    followed by ا (that one is a consonant: مروان), or a final ه (ة written ه: حمزه)."""
+    nxt = tok[i + 1 : i + 2]
+    if nxt == "ا":
+        return True
+    if nxt in ("و", "ي"):
+        return tok[i + 2 : i + 3] != "ا"
+    return nxt == "ه" and i + 2 == len(tok)
+
+
 def romanize_rules(tok: str) -> str:
     """Letter rules for one normalized Arabic token: consonants, long vowels from ا و ي, and a
-    short ``a`` guessed between consonants (Arabic does not write short vowels)."""
+    short ``a`` guessed between consonants (Arabic does not write short vowels).
+
+    No vowel is guessed between two consonants when the first can close a syllable (a vowel comes
+    before it) and a long vowel follows the second: رحمون → rahmun (Rahmoun), سلمان → salman, not
+    rahamun, salaman; حسن stays hasan (no long vowel after ن).
+    """
     if tok == "الله":
         return "allah"
     out: list[str] = []
     n = len(tok)
     prev_consonant = False  # the last thing written was a consonant with no vowel after it
-    i = 0
+    prev_open = False  # ... and a vowel came before that consonant, so it may close a syllable
+    i = start = 0
     if tok.startswith("ال") and n > 3:
         out.append("al")
-        i = 2
+        i = start = 2
     while i < n:
         ch = tok[i]
         nxt = tok[i + 1] if i + 1 < n else ""
@@ -76,10 +93,12 @@ def romanize_rules(tok: str) -> str:
         elif ch in "وي":
             cons, vow = ("w", "u") if ch == "و" else ("y", "i")
             if i == 0 or (nxt == "ا" and not last) or (not prev_consonant and i > 0 and tok[i - 1] == "ا"):
-                if prev_consonant:
+                opened = not prev_consonant and i > start
+                if prev_consonant and not (prev_open and _vowel_follows(tok, i)):
                     out.append("a")
+                    opened = True
                 out.append(cons)
-                prev_consonant = True
+                prev_consonant, prev_open = True, opened
             else:
                 out.append(vow)
                 prev_consonant = False
@@ -94,10 +113,12 @@ def romanize_rules(tok: str) -> str:
                 out.append("a" if tok[i - 1] != "ا" else "h")
                 prev_consonant = False
             else:
-                if prev_consonant:
+                opened = not prev_consonant and i > start
+                if prev_consonant and not (prev_open and _vowel_follows(tok, i)):
                     out.append("a")
+                    opened = True
                 out.append(_AR_CONSONANT[ch])
-                prev_consonant = True
+                prev_consonant, prev_open = True, opened
         else:
             out.append(ch if ch.isascii() else "")
             prev_consonant = False
@@ -170,8 +191,12 @@ def fold_latin(tok: str) -> str:
     ``e`` stays apart from ``i``: in Levantine romanization it marks a short vowel (Salem سالم,
     Samer سامر) where ``i`` is often long (Salim سليم, Samir سمير).
     """
+    return _fold(tok)
+
+
+def _fold(tok: str, endings: bool = True) -> str:
     s = tok.replace("'", "")
-    if len(s) > 3:
+    if endings and len(s) > 3:
         s = _ENDINGS.sub(_ending, s)
     s = _DIGRAPHS.sub(lambda m: _DIGRAPH_MAP[m.group(0)], s)
     s = s.replace("ee", "i")
@@ -204,30 +229,48 @@ def token_identity(tok: str) -> tuple[str, str | None]:
             return token_identity(titled[0])[0] + token_identity(titled[1])[0], None
         known = DICTIONARY.resolve_arabic(tok)
         if known is not None:
-            return _key_without_article(DICTIONARY.romanize_token(known), known), known
+            return _known_key(known), known
         if DICTIONARY.has_article(tok):
             return token_identity(tok[2:])[0], None  # اليوسف: the article on a name the dictionary knows
-        return _key_without_article(normalize_latin(romanize_rules(tok)), tok), None
+        fold = _fold_final_h if tok.endswith("ح") else None
+        return _key_without_article(normalize_latin(romanize_rules(tok)), tok, fold), None
     folded = fold_latin(tok)
     arabic = DICTIONARY.arabic_for_latin(tok, folded)
     if arabic is None and folded.startswith("el") and len(folded) > 5 and folded[2] not in "aeiu":
         tok = "al" + tok[2:]
         arabic = DICTIONARY.arabic_for_latin(tok, "al" + folded[2:])
-    if arabic is not None:
-        latin = DICTIONARY.romanize_token(arabic)
-        if latin is not None:
-            return _key_without_article(latin, arabic), arabic
+    if arabic is not None and DICTIONARY.romanize_token(arabic) is not None:
+        return _known_key(arabic), arabic
     if tok.startswith("al") and len(tok) >= 5:
         return token_identity(tok[2:])[0], None  # Al-Yussuf: the article on a name the dictionary knows
     return _key_without_article(tok, None), None
 
 
-def _key_without_article(latin: str, arabic: str | None) -> str:
+def _key_without_article(latin: str, arabic: str | None, fold=None) -> str:
     """Fold a Latin form after taking its article off, so that a name's first letter folds as it
     does without the article (Al-Yousef like Yousef, الوليد like وليد)."""
+    fold = fold or fold_latin
     if latin.startswith("al") and (DICTIONARY.has_article(arabic) if arabic is not None else len(latin) >= 5):
-        return fold_latin(latin[2:])
-    return _strip_article_key(fold_latin(latin), arabic)
+        return fold(latin[2:])
+    return _strip_article_key(fold(latin), arabic)
+
+
+def _known_key(arabic: str) -> str:
+    """The key of a name the dictionary knows: the fold of its usual spelling.
+
+    The fold reads a final -eh or -ah as ة (Fatmeh, Hamzah → fatma, hamza), which a name ending in ح
+    does not have: صالح (Saleh) and صلاح (Salah) keep their last letter and their vowels apart
+    (saleh, salah), and any spelling the dictionary resolves to one of them gets its key. An Arabic
+    name ending in ح that the dictionary does not know keeps its ح too (فاتح → fatah).
+    """
+    latin = DICTIONARY.romanize_token(arabic)
+    return _key_without_article(latin, arabic, _fold_final_h if arabic.endswith("ح") else None)
+
+
+@lru_cache(maxsize=50_000)
+def _fold_final_h(tok: str) -> str:
+    """fold_latin without reading a final -eh/-ah as ة."""
+    return _fold(tok, endings=False)
 
 
 def _title_parts(tok: str) -> tuple[str, str] | None:

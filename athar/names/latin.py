@@ -18,6 +18,10 @@ from functools import lru_cache
 # Letters that NFKD does not decompose, and the ayn/hamza marks dropped without a space.
 _SPECIAL = {
     "ı": "i",
+    "ş": "sh",  # Turkish, Azeri, Kurdish, Romanian: Şükrü, Ayşe, Eşref (not the s NFKD would leave)
+    "Ş": "sh",
+    "ș": "sh",
+    "Ș": "sh",
     "ł": "l",
     "ø": "o",
     "đ": "d",
@@ -111,6 +115,8 @@ def _strip_marks(s: str) -> str:
         if "'" in s or "`" in s:
             s = s.replace("'", "").replace("`", "")
         return s.lower()
+    if "\u0327" in s or "\u0326" in s:
+        s = unicodedata.normalize("NFC", s)  # s + cedilla or comma below: one ş or ș, as _SPECIAL has it
     s = s.translate(_SPECIAL_TABLE)
     if s.isascii():
         return s.lower()
