@@ -88,3 +88,14 @@ def test_common_name_pairs_are_left_out_of_the_rare_pair_block():
 def test_an_age_gives_an_estimated_birth_year():
     assert birth_fields(None, 30, "2013-05-01") == (None, 1983, None, None, "age")
     assert birth_fields("1983-02", None, None) == ("1983-02", 1983, 2, None, "month")
+
+
+def test_features_of_records_without_any_arabic_name_are_computed():
+    """Explain builds the frame of just two records; a column empty in both must not break it."""
+    records = [
+        {"unique_id": 0, "source_dataset": "a", "full_name": "Zzyzx Qwerty", "sex": "M"},
+        {"unique_id": 1, "source_dataset": "b", "full_name": "Qwerty Zzyzx", "sex": "M"},
+    ]
+    frame = feature_frame(records, roles={})
+    assert frame["given_rasm"].isna().all() and frame["given_family_rasm_block"].isna().all()
+    assert frame["given_family_block"].notna().all()

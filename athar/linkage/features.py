@@ -309,6 +309,8 @@ def rare_name_pairs(
     frame: pd.DataFrame, first: str, second: str, limit: int = RARE_NAME_PAIR_LIMIT
 ) -> pd.Series:
     """first|second for records whose pair of values is uncommon, else None (see RARE_NAME_PAIR_LIMIT)."""
-    pair = frame[first] + "|" + frame[second]
+    # as text on both sides: a column that is empty in every row (no Arabic name among two records
+    # being explained) comes as plain objects, which pandas will not join to strings
+    pair = frame[first].astype("str") + "|" + frame[second].astype("str")
     counts = pair.map(pair.value_counts())
     return pair.where(counts <= limit)
