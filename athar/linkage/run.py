@@ -369,11 +369,17 @@ def _write_persons(conn: Connection, assignment, clusters, run_id: int, now: dt.
                 .where(Person.id == event["person_id"])
                 .values(retired_at=now, merged_into=into[0] if into else None)
             )
-    if assignment.events:
-        conn.execute(
-            insert(PersonEvent),
-            [{**e, "run_id": run_id, "created_at": now} for e in assignment.events],
-        )
+    columns = PersonEvent.__table__.c
+    created = stored_value(conn, columns.created_at, now)
+    bulk_insert(
+        conn,
+        "person_events",
+        ("run_id", "person_id", "kind", "detail", "created_at"),
+        [
+            (run_id, e["person_id"], e["kind"], stored_value(conn, columns.detail, e.get("detail")), created)
+            for e in assignment.events
+        ],
+    )
 
 
 def _write_memberships(conn: Connection, person_of_cluster, clusters, run_id: int) -> None:
