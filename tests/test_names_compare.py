@@ -137,3 +137,27 @@ def test_different_known_names_one_misread_dot_apart_stay_apart_in_a_full_name()
     # يسار is not a misread بشار (two letters differ): a namesake's brother stays apart
     assert name_similarity("يسار محمد الحمود", "بشار محمد الحمود") < 0.5
     assert name_similarity("يسار محمد الحمود", "Yasar Mohammad Al-Hamoud") > 0.9
+
+
+@pytest.mark.parametrize(
+    ("arabic", "latin"), [("مراد", "Murat"), ("فؤاد", "Fuat"), ("خليل", "Halil"), ("فخري", "Fahri")]
+)
+def test_turkish_final_t_and_h_for_kha_are_close_spellings(arabic, latin):
+    # Turkish devoices a final د (Murat, Fuat) and writes خ as h (Halil, Fahri)
+    assert part_similarity(arabic, latin) >= 0.95
+
+
+def test_keys_one_letter_class_apart_are_closer_than_keys_sharing_only_consonants():
+    # Karem/Karim differ in e/i only; Salem/Salim (سالم, سليم) share only their consonants
+    assert part_similarity("Karem", "Kareem") > part_similarity("Nejib", "Najib")
+    assert part_similarity("Daher", "ظاهر") >= 0.95
+
+
+def test_the_usual_spelling_of_a_name_written_several_ways_is_the_commonest():
+    from athar.names import romanize
+    from athar.names.dictionary import DICTIONARY
+
+    # the TFP list gives رمزى "rmza" and رمزي "ramzi": both normalize to رمزي
+    assert DICTIONARY.romanize_token("رمزي") == "ramzi"
+    assert romanize("رمزى") == "Ramzi"
+    assert name_similarity("رمزي", "Ramzi") > 0.75

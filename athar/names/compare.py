@@ -64,8 +64,9 @@ def compare_part(a: str | None, b: str | None) -> Level:
 
 
 def _loose(key: str) -> str:
-    """The key with e/i and z/d merged."""
-    return key.replace("e", "i").replace("z", "d")
+    """The key with e/i, z/d and x/h merged and a final t read as d."""
+    key = key.replace("e", "i").replace("z", "d").replace("x", "h")
+    return key[:-1] + "d" if key.endswith("t") else key
 
 
 @lru_cache(maxsize=400_000)
@@ -78,6 +79,7 @@ def _identity(part: str) -> tuple[str, str | None]:
 
 
 _FOLD_KNOWN_PENALTY = 0.1
+_LOOSE_FLOOR = 0.95
 
 
 def _spelled_known(part: str) -> bool:
@@ -140,6 +142,8 @@ def _derived(x: str, y: str) -> bool:
     """Whether one known Arabic name is the other with a final ة (ه) or ي added, article aside:
     كريم/كريمه (Karim, Karima), شكري/شكريه, جعفر/جعفري, حسين/الحسيني. The added letter is in the
     spelling itself, so this holds however the Latin side was resolved."""
+    if x[-1] not in "هي" and y[-1] not in "هي":
+        return False
     if x.startswith("ال") and len(x) > 4:
         x = x[2:]
     if y.startswith("ال") and len(y) > 4:
@@ -173,8 +177,10 @@ def _token_similarity_uncached(a: str, b: str) -> float:
             return 0.98
     both_arabic = ar_a and ar_b
     if not both_arabic and loose_a == loose_b:
-        # e/i and d/z are the letters romanizations disagree on most (Karem/Karim, Daher/Zaher)
-        s = max(s, 0.93)
+        # e/i and d/z are the letters romanizations disagree on most (Karem/Karim, Daher/Zaher),
+        # then Turkish h for خ and final t for د (Halil/Khalil, Murat/Murad): keys that differ only
+        # there are closer than keys that merely share their consonants (the skeleton, below)
+        s = max(s, _LOOSE_FLOOR)
     elif ra is not None and rb is not None:
         # two different names the dictionary knows (محمد, محمود): close spelling is no evidence;
         # less sure when a side is known only by the fold of its spelling (Jammil, Mouhamad).
@@ -387,10 +393,9 @@ def name_similarity(a: str, b: str) -> float:
     if (not ra[0] and not ra[3]) or (not rb[0] and not rb[3]):
         return 0.0
     base_a, base_b = ra[:4], rb[:4]
-    word_a, word_b = _only_word(base_a), _only_word(base_b)
-    if word_a and word_b and base_a != base_b:
+    if base_a.count(None) == 3 and base_b.count(None) == 3 and base_a != base_b:
         # two one-word names (العلي, Ali): the word is all either says, wherever each parse put it
-        base_a, base_b = (word_a, None, None, None), (word_b, None, None, None)
+        base_a, base_b = (_only_word(base_a), None, None, None), (_only_word(base_b), None, None, None)
     best = _score(base_a, base_b)
     if best > _CONFIDENT:
         return _logistic(best + _PRIOR)  # other readings could only add to a sure match
@@ -408,9 +413,8 @@ def name_similarity(a: str, b: str) -> float:
 
 
 def _only_word(parts: tuple) -> str | None:
-    """The one part a reading fills, or None when it fills several (or none)."""
-    filled = [p for p in parts if p]
-    return filled[0] if len(filled) == 1 else None
+    """The one part a reading of a one-word name fills."""
+    return next((p for p in parts if p), None)
 
 
 # Another reading is only looked for when it could lift the score above this (similarity 0.01):

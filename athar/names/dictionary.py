@@ -5,7 +5,10 @@ Sources, in order of trust (see ``data/README.md``):
 1. ``syrian_names.tsv`` — common Syrian given and family names with their usual Latin spellings,
    compiled by the Athar project. The first spelling is the display form.
 2. ``tfp_levantine_dict_ar_latin.tsv`` — TechForPalestine's Levantine name-segment dictionary
-   (Unlicense), one spelling per Arabic token.
+   (Unlicense), one spelling per Arabic token; where several writings of one normalized token
+   (رمزى, رمزي) give different spellings, the usual one is the spelling most of them give.
+   Every spelling still points back to its name (``spelled_by``), also when another name has the
+   better claim to it.
 3. ``tfp_levantine_name_token_freq.tsv`` — token frequencies from the same project, used to pick
    the likelier Arabic name when a Latin spelling fits several, and as term frequencies.
 
@@ -16,6 +19,7 @@ so lookups are exact dictionary hits after the same normalization every caller u
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -152,18 +156,31 @@ def load() -> NameDictionary:
             if _th_as_dh(key, tok) != tok:
                 claim(_th_as_dh(key, tok), 0, key)
 
+    tfp: list[tuple[str, str, str, str]] = []  # (Arabic as written, Latin, normalized Arabic, Latin)
     for ar, lat in _rows("tfp_levantine_dict_ar_latin.tsv"):
         key = normalize_arabic(ar)
         if " " in key:
             continue
         norm = normalize_latin(lat).replace(" ", "")
-        if not _compound_ok(key, norm):
-            continue
+        if _compound_ok(key, norm):
+            tfp.append((ar, lat, key, norm))
+    # One normalized name may have rows for several writings (رمزى rmza, رمزي ramzi): its usual
+    # spelling is the one most of them give, else that of the writing already normalized.
+    spellings: dict[str, Counter[str]] = {}
+    for _, _, key, norm in tfp:
+        spellings.setdefault(key, Counter())[norm] += 1
+    usual = {}
+    for ar, lat, key, norm in tfp:
+        rank = (spellings[key][norm], ar == key)
+        if key not in usual or rank > usual[key][0]:
+            usual[key] = (rank, lat, norm)
+    for _, lat, key, norm in tfp:
         if key.startswith("ال") and not lat.startswith(("al", "el")):
             d.no_article.add(key)
         if key not in d.latin:
-            d.latin[key] = _th_as_dh(key, norm)
-            d.display[key] = "-".join(p.capitalize() for p in lat.split("-")).replace("Al-", "Al-")
+            _, lat_usual, norm_usual = usual[key]
+            d.latin[key] = _th_as_dh(key, norm_usual)
+            d.display[key] = "-".join(p.capitalize() for p in lat_usual.split("-")).replace("Al-", "Al-")
         claim(norm, 1, key)
         if _th_as_dh(key, norm) != norm:
             claim(_th_as_dh(key, norm), 1, key)

@@ -9,7 +9,8 @@ column-wise and Splink can compare them with plain exact or Jaro-Winkler SQL):
   land on the fold of "Mohammad". Consonant pairs that transliterations merge share one letter
   (ح/ه → h, ق/ك → k, ث/س/ص → s, ذ/ز/ظ → z, ط/ت → t, خ → x, ش → c, غ → g), ع and ء are silent, vowels
   fold to a/i/u, doubled letters collapse, and a leading article (ال, al-, el-) is dropped because
-  renderings keep or drop it at will.
+  renderings keep or drop it at will. A final -eh/-ah reads as ة (Fatmeh, Hamzah), except in a
+  name that ends in ح (صالح Saleh, صلاح Salah keep theirs).
 * :func:`name_skeleton` — the *blocking* key: the comparison key with its vowels (and w/y that act
   as vowels) removed, e.g. محمد, Muhammad, Mohammed, Mhd → ``mhmd``.
 """
@@ -255,6 +256,7 @@ def _key_without_article(latin: str, arabic: str | None, fold=None) -> str:
     return _strip_article_key(fold(latin), arabic)
 
 
+@lru_cache(maxsize=100_000)
 def _known_key(arabic: str) -> str:
     """The key of a name the dictionary knows: the fold of its usual spelling.
 
