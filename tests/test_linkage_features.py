@@ -99,3 +99,8 @@ def test_features_of_records_without_any_arabic_name_are_computed():
     frame = feature_frame(records, roles={})
     assert frame["given_rasm"].isna().all() and frame["given_family_rasm_block"].isna().all()
     assert frame["given_family_block"].notna().all()
+
+
+def test_the_dotless_shape_leaves_the_article_off_like_the_keys():
+    shape = {name: name_features({"family_name": name})[11] for name in ("العبدالله", "عبدالله", "Abdullah")}
+    assert shape["العبدالله"] == shape["عبدالله"] == shape["Abdullah"]

@@ -47,6 +47,7 @@ FEATURE_COLUMNS = (
     "given_father_block",
     "father_family_block",
     "given_family_rasm_block",
+    "given_rasm_family_skel_block",
     "family_given_block",
     "birth_day_date",
 )
@@ -69,8 +70,13 @@ def _part_features(part: str | None) -> tuple[str | None, str | None, str | None
     key = name_key(part) or None
     skeleton = name_skeleton(part) or None
     arabic = part if is_arabic(part) else arabize(part)
-    shape = rasm(normalize_arabic(arabic)).replace(" ", "") if arabic else None
+    shape = rasm(_without_article(normalize_arabic(arabic))).replace(" ", "") if arabic else None
     return key, skeleton, shape or None
+
+
+def _without_article(arabic: str) -> str:
+    """العبدالله -> عبدالله: the keys drop the article, and the shapes must meet the Latin spelling's."""
+    return arabic[2:] if arabic.startswith("ال") and len(arabic) > 4 else arabic
 
 
 def _key(part: str | None) -> str | None:
@@ -288,6 +294,7 @@ def feature_frame(
                 None,
                 None,
                 None,
+                None,
             )
         )
     frame = pd.DataFrame.from_records(rows, columns=list(FEATURE_COLUMNS))
@@ -296,6 +303,9 @@ def feature_frame(
     frame["given_father_block"] = rare_name_pairs(frame, "given_key", "father_key")
     frame["father_family_block"] = rare_name_pairs(frame, "father_key", "family_key")
     frame["given_family_rasm_block"] = rare_name_pairs(frame, "given_rasm", "family_rasm")
+    # scan noise on the given name and a vowel spelled otherwise in the family name (بسرى العبدالله /
+    # Boshra Abdullah); most Latin family names have no Arabic spelling to take a shape from
+    frame["given_rasm_family_skel_block"] = rare_name_pairs(frame, "given_rasm", "family_skel")
     # the same names the other way round, to meet a family-first name read given-first
     frame["family_given_block"] = rare_name_pairs(frame, "family_key", "given_key")
     # Only a full date is specific enough to block on; "1985" alone would pair a year's births.

@@ -150,6 +150,7 @@ BLOCKING_RULES: tuple[str, ...] = (
     _rule("given_father_block"),
     # scan noise on both names at once (حليل شلوم for خليل سلوم), Latin names by their Arabic spelling
     _rule("given_family_rasm_block"),
+    _rule("given_rasm_family_skel_block"),
     _rule("birth_day_date", "father_key"),
     _rule("birth_day_date", "family_skel"),
     # a family-first name read as given-first: "Jendi Isa Muhammad", "Khalil Muhammad Abdallah";
