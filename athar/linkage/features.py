@@ -83,6 +83,7 @@ def _key(part: str | None) -> str | None:
     return _part_features(part)[0]
 
 
+@lru_cache(maxsize=200_000)
 def _mother_key(mother_name: str | None) -> str | None:
     """The mother's given name: her family name is often left out, so it is not compared."""
     if not mother_name:
