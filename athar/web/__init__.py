@@ -2,7 +2,8 @@
 
 Pages (each route's action is in `permissions.PERMISSIONS`):
 
-* `/` home; `/login`, `/logout`; `/dashboard` sources and counts (staff);
+* `/` home; `/login`, `/logout`; `/dashboard` (staff): persons by case status, governorate
+  (`?place=birth|event`) and year, sources and recent imports, as SVG bar charts and tables;
 * `/search/family` (public, no login): a family's search, answered only "possible match" with a case
   reference and how to reach a caseworker; rate-limited per address; audited without the query text;
 * `/search` (investigator, admin): the same engine, matching persons with their visible records;

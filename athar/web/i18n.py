@@ -24,6 +24,7 @@ LANG_COOKIE = "athar_lang"
 DIGITS_COOKIE = "athar_digits"
 
 _ARABIC_INDIC = str.maketrans("0123456789,.", "٠١٢٣٤٥٦٧٨٩٬٫")
+_ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
 def load_catalogues(locale_dir: Path = LOCALE_DIR) -> dict[str, gettext.NullTranslations]:
@@ -68,6 +69,12 @@ def format_number(value: int | float | None, digit_style: str) -> str:
         return ""
     text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
     return text.translate(_ARABIC_INDIC) if digit_style == "arabic" else text
+
+
+def format_digits(value: object, digit_style: str) -> str:
+    """Text (a year, a date) with its digits in the preferred style and nothing else changed."""
+    text = "" if value is None else str(value)
+    return text.translate(_ARABIC_DIGITS) if digit_style == "arabic" else text
 
 
 def translations(request: Request) -> gettext.NullTranslations:

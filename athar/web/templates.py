@@ -36,6 +36,7 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
         dir=i18n.direction(lang),
         digits=digit_style,
         num=lambda value: i18n.format_number(value, digit_style),
+        plain=lambda value: i18n.format_digits(value, digit_style),
         principal=current_principal(request),
         csrf_field=FIELD,
         csrf_token=csrf_token(request),

@@ -60,6 +60,33 @@ def test_signing_in_leads_to_the_dashboard_with_counts_and_sources(page, screens
     screenshots(page, "dashboard-ar")
 
 
+def _bar_and_label(page, chart: str) -> tuple[dict, dict]:
+    """The drawn boxes of the first non-empty bar of a dashboard chart and of its label."""
+    rows = page.locator(f"#{chart} g.row")
+    row = next(rows.nth(i) for i in range(rows.count()) if int(rows.nth(i).get_attribute("data-n")) > 0)
+    return row.locator("rect.bar").bounding_box(), row.locator("text.label").bounding_box()
+
+
+def test_the_dashboard_draws_its_counts_as_bar_charts_mirrored_in_arabic(page, screenshots):
+    sign_in(page, "investigator-beta", lang="ar")
+    page.wait_for_url("**/dashboard")
+    for chart in ("chart-status", "chart-governorate", "chart-year", "chart-sources"):
+        assert page.locator(f"#{chart}").is_visible()
+        assert page.locator(f"#{chart}-title").text_content().strip() != ""
+    bar, label = _bar_and_label(page, "chart-status")
+    assert bar["width"] > 0 and bar["x"] + bar["width"] <= label["x"] + 1  # label on the right, bar leftwards
+    assert re.fullmatch(r"[٠-٩٬]+", page.locator("#chart-status text.value").first.text_content())
+    page.locator("#governorate").scroll_into_view_if_needed()
+    screenshots(page, "dashboard-charts-ar")
+    page.goto("/dashboard?lang=en")
+    bar, label = _bar_and_label(page, "chart-status")
+    assert label["x"] + label["width"] <= bar["x"] + 1  # label on the left, bar rightwards
+    page.click("#place-field a")
+    page.wait_for_url("**place=event")
+    assert page.get_attribute("#place-field", "data-field") == "event_place"
+    screenshots(page, "dashboard-charts-en")
+
+
 def test_a_wrong_password_is_refused_with_a_message_and_no_session(page, screenshots):
     page.goto("/login?lang=ar")
     screenshots(page, "login-ar")

@@ -1,0 +1,216 @@
+"""The dashboard's counts: persons by case status, by governorate and by year, sources with their record
+and person counts, and the recent imports with their quarantine counts.
+
+Everything is counted in SQL (GROUP BY) over what the principal may see, by the rule the person pages
+and search follow (`permissions.visible_sources`): a person counts when at least one of their records
+is in a visible source, and only visible records say where and when. Nothing here is cached, so no
+count computed for one organisation can reach another.
+
+Governorates come from the gazetteer (`athar.places`), which is Python: the distinct place strings of
+the visible records are read with GROUP BY, resolved once each, and written to a temporary table of
+this connection (place -> governorate) that the person count joins, so a person whose records spell
+one town three ways counts once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    Column,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    distinct,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+)
+
+from athar.places import governorate_of
+from athar.places.gazetteer import index as gazetteer
+from athar.store.tables import Import, Membership, Person, Record, Source
+from athar.web.cases import STATUSES
+from athar.web.permissions import Principal, visible_sources
+
+# Which record field names the place a person's governorate is read from; `birth` is the default.
+PLACE_FIELDS: dict[str, str] = {"birth": "birth_place", "event": "event_place"}
+# Kinds of list whose event date is not a disappearance (a returnee registration dates the return).
+NOT_DISAPPEARANCES: tuple[str, ...] = ("returnee_registration",)
+# Years between the first and the last with data are filled in with zeros up to this span.
+MAX_YEAR_SPAN = 80
+RECENT_IMPORTS = 10
+
+_PLACES = MetaData()
+# A temporary table: each connection has its own, dropped after use.
+_place_map = Table(
+    "athar_dashboard_places",
+    _PLACES,
+    Column("place", Text, primary_key=True),
+    Column("governorate", String(20), nullable=False),
+    prefixes=["TEMPORARY"],
+)
+
+
+@dataclass(frozen=True)
+class Count:
+    key: str
+    n: int
+
+
+def _live_person():
+    return and_(Person.id == Membership.person_id, Person.retired_at.is_(None))
+
+
+def _current_record():
+    return and_(
+        Record.source_id == Membership.source_id,
+        Record.record_id == Membership.record_id,
+        Record.is_current.is_(True),
+    )
+
+
+def _visible_memberships(principal: Principal):
+    """Memberships of live persons in sources the principal may see (a select to add columns to)."""
+    return (
+        select()
+        .select_from(Membership)
+        .join(Source, Source.id == Membership.source_id)
+        .join(Person, _live_person())
+        .where(visible_sources(principal))
+    )
+
+
+def by_status(engine: Engine, principal: Principal) -> list[Count]:
+    """Visible persons by case status: every status in STATUSES (zeros too), then any other found."""
+    visible = exists(
+        select(literal(1))
+        .select_from(Membership)
+        .join(Source, Source.id == Membership.source_id)
+        .where(Membership.person_id == Person.id, visible_sources(principal))
+    )
+    query = (
+        select(Person.status, func.count())
+        .where(Person.retired_at.is_(None), visible)
+        .group_by(Person.status)
+    )
+    with engine.connect() as conn:
+        found = {status or "missing": n for status, n in conn.execute(query)}
+    return [Count(s, found.pop(s, 0)) for s in STATUSES] + [Count(s, n) for s, n in sorted(found.items())]
+
+
+def _governorates_of(places: Iterable[str]) -> dict[str, str]:
+    """Each place string the gazetteer resolves, with its governorate's place id."""
+    resolved = {}
+    for place in places:
+        governorate = governorate_of(place)
+        if governorate:
+            resolved[place] = governorate
+    return resolved
+
+
+def by_governorate(engine: Engine, principal: Principal, place: str = "birth") -> dict:
+    """Visible persons by the governorate of a place their visible records name (`place`: birth or
+    event). A person whose records name places in two governorates counts in both.
+
+    Returns {"rows": [Count(governorate id, persons)] for every governorate, most first, "unknown":
+    persons none of whose records names a place the gazetteer knows, "persons": visible persons}."""
+    field = getattr(Record, PLACE_FIELDS[place])
+    names = (
+        select(field)
+        .select_from(Record)
+        .join(Source, Source.id == Record.source_id)
+        .where(Record.is_current.is_(True), visible_sources(principal), field.is_not(None), field != "")
+        .group_by(field)
+    )
+    joined = (
+        _visible_memberships(principal)
+        .join(Record, _current_record())
+        .join(_place_map, _place_map.c.place == field)
+    )
+    counts_query = joined.add_columns(
+        _place_map.c.governorate, func.count(distinct(Membership.person_id))
+    ).group_by(_place_map.c.governorate)
+    known_query = joined.add_columns(func.count(distinct(Membership.person_id)))
+    persons_query = _visible_memberships(principal).add_columns(func.count(distinct(Membership.person_id)))
+    with engine.begin() as conn:
+        resolved = _governorates_of(p for (p,) in conn.execute(names))
+        _place_map.drop(conn, checkfirst=True)
+        _place_map.create(conn)
+        try:
+            if resolved:
+                conn.execute(
+                    insert(_place_map), [{"place": p, "governorate": g} for p, g in resolved.items()]
+                )
+            found = dict(conn.execute(counts_query).all())
+            known = conn.execute(known_query).scalar_one()
+        finally:
+            _place_map.drop(conn)
+        persons = conn.execute(persons_query).scalar_one()
+    governorates = [p.place_id for p in gazetteer().places.values() if p.kind == "governorate"]
+    order = {g: i for i, g in enumerate(governorates)}
+    rows = sorted((Count(g, found.get(g, 0)) for g in governorates), key=lambda c: (-c.n, order[c.key]))
+    return {"rows": rows, "unknown": persons - known, "persons": persons}
+
+
+def by_year(engine: Engine, principal: Principal) -> dict:
+    """Visible persons by the year of their earliest recorded event that is not a return (last seen,
+    detention, death, or a record of a list of another kind), each person once.
+
+    Returns {"rows": [Count(year, persons)] oldest first, the years between filled with zeros,
+    "undated": visible persons with no such date}."""
+    kind = func.coalesce(Source.kind, "other")
+    first = (
+        _visible_memberships(principal)
+        .join(Record, _current_record())
+        .where(Record.event_date.is_not(None), Record.event_date != "", kind.not_in(NOT_DISAPPEARANCES))
+        .add_columns(Membership.person_id, func.min(Record.event_date).label("first"))
+        .group_by(Membership.person_id)
+        .subquery()
+    )
+    year = func.substr(first.c.first, 1, 4)
+    query = select(year, func.count()).group_by(year).order_by(year)
+    persons_query = _visible_memberships(principal).add_columns(func.count(distinct(Membership.person_id)))
+    with engine.connect() as conn:
+        found = {str(y): n for y, n in conn.execute(query) if y and str(y).isdigit()}
+        persons = conn.execute(persons_query).scalar_one()
+    dated = sum(found.values())
+    years = sorted(found)
+    if years and int(years[-1]) - int(years[0]) <= MAX_YEAR_SPAN:
+        years = [str(y) for y in range(int(years[0]), int(years[-1]) + 1)]
+    return {"rows": [Count(y, found.get(y, 0)) for y in years], "undated": persons - dated}
+
+
+def recent_imports(engine: Engine, principal: Principal, limit: int = RECENT_IMPORTS) -> list[dict]:
+    """The newest imports into visible sources, with their read, stored and quarantined counts."""
+    query = (
+        select(
+            Import.id,
+            Source.name.label("source"),
+            Import.file_name,
+            Import.imported_at,
+            Import.imported_by,
+            Import.rows_read.label("read"),
+            Import.rows_stored.label("stored"),
+            Import.rows_quarantined.label("quarantined"),
+        )
+        .join(Source, Source.id == Import.source_id)
+        .where(visible_sources(principal))
+        .order_by(Import.imported_at.desc(), Import.id.desc())
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def governorate_names() -> dict[str, tuple[str, str]]:
+    """Governorate place id -> (Arabic name, English name), from the gazetteer."""
+    return {
+        p.place_id: (p.name_ar, p.name_en) for p in gazetteer().places.values() if p.kind == "governorate"
+    }
