@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, and_, func, select
+from sqlalchemy.orm import aliased
 
 from athar.store.tables import Import, Quarantine, Record, Source
 
@@ -47,7 +48,12 @@ def source_summaries(engine: Engine) -> list[dict]:
         ]
 
 
-def quarantined_rows(engine: Engine, source: str | None = None, limit: int | None = 50) -> list[dict]:
+def quarantined_rows(
+    engine: Engine, source: str | None = None, limit: int | None = 50, import_id: int | None = None
+) -> list[dict]:
+    """Quarantined rows, oldest first: all, a source's, or (`import_id`) the rows one import's file
+    had quarantined. A re-import does not store a refused row again, so the rows of the same file
+    (same source and sha256) quarantined by earlier imports are that import's too."""
     query = (
         select(
             Source.name,
@@ -64,8 +70,29 @@ def quarantined_rows(engine: Engine, source: str | None = None, limit: int | Non
     )
     if source is not None:
         query = query.where(Source.name == source)
+    if import_id is not None:
+        query = query.where(Quarantine.import_id.in_(_same_file(import_id)))
     with engine.connect() as conn:
         return [
             dict(source=s, file=f, row_number=n, field=fld, reason=reason, raw=raw)
             for s, f, n, fld, reason, raw in conn.execute(query)
         ]
+
+
+def quarantined_count(engine: Engine, import_id: int) -> int:
+    """How many quarantined rows `quarantined_rows(import_id=...)` would list without a limit."""
+    query = (
+        select(func.count()).select_from(Quarantine).where(Quarantine.import_id.in_(_same_file(import_id)))
+    )
+    with engine.connect() as conn:
+        return conn.execute(query).scalar_one()
+
+
+def _same_file(import_id: int):
+    """The ids of the imports of the same file (source and sha256) as import `import_id`, itself too."""
+    this = aliased(Import)
+    return (
+        select(Import.id)
+        .join(this, and_(this.source_id == Import.source_id, this.sha256 == Import.sha256))
+        .where(this.id == import_id)
+    )

@@ -26,7 +26,7 @@ from sqlalchemy import Engine, select
 from athar.ingest import UnreadableFile, import_file
 from athar.ingest.mapping import load_mapping_file, resolve
 from athar.ingest.readers import read_table
-from athar.store.summary import quarantined_rows
+from athar.store.summary import quarantined_count, quarantined_rows
 from athar.store.tables import SOURCE_KINDS, Source
 from athar.web.audit import audit
 from athar.web.permissions import Principal, require
@@ -178,9 +178,11 @@ def import_run(
     for q in quarantined:
         q["cells"] = quarantine_cells(q["raw"], q["field"], result.columns)
         q["fields"] = [f.strip() for f in (q["field"] or "").split(",") if f.strip()]
+    # Rows this import refused that an earlier import of another file had already quarantined.
+    elsewhere = result.quarantined - quarantined_count(engine, result.import_id)
     return render(
         request, "import.html", stage="done", error=None, result=result, quarantined=quarantined,
-        source=source,
+        source=source, quarantined_elsewhere=max(elsewhere, 0),
     )  # fmt: skip
 
 
@@ -194,7 +196,8 @@ def run_import(
     limit: int = 200,
 ):
     """Import one uploaded file (the caller checked `may_import_into`); audit it; return the result and
-    up to `limit` of the rows this file had quarantined."""
+    up to `limit` of the rows this file had quarantined (this import's, and those of earlier imports of
+    the same file, which a re-import does not store twice)."""
     engine = request.app.state.engine
     result = import_file(
         engine, path, source, mapping_path=mapping_path, user=principal.name, kind=kind,
@@ -205,8 +208,7 @@ def run_import(
         {"import_id": result.import_id, "read": result.read, "stored": result.stored,
          "quarantined": result.quarantined, "kind": result.kind},
     )  # fmt: skip
-    quarantined = [q for q in quarantined_rows(engine, source, limit=None) if q["file"] == path.name]
-    return result, quarantined[:limit]
+    return result, quarantined_rows(engine, limit=limit, import_id=result.import_id)
 
 
 def quarantine_cells(raw: dict, fields: str | None, columns: dict[str, str]) -> list[dict]:

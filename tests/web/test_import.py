@@ -195,3 +195,37 @@ def test_a_row_of_the_wrong_shape_marks_its_surplus_cells(app):
     assert re.search(r'<tr class="problem" data-column="_extra_3">', row)
     assert re.search(r'<tr data-column="full_name">', row)
     assert "شكل الصف" in row
+
+
+def _listed_rows(page: str) -> list[int]:
+    return [int(n) for n in re.findall(r'<tr data-row="(\d+)">', page)]
+
+
+def test_the_done_page_lists_the_rows_of_this_import_not_of_another_file_of_the_same_name(app):
+    client = client_for(app, "investigator-alpha")
+    header = b"record_id,full_name,sex,birth_date,event_date\n"
+    first = header + b"1,Ahmad Khalil,M,1980,2013-04-02\n2,Old Bad Date,M,1985,2013-99-99\n"
+    done = _import(
+        client, _preview(client, data=first, name="list.csv", source="web-by-import"), "web-by-import"
+    )
+    assert _listed_rows(done.text) == [3] and "Old Bad Date" in done.text
+    # The same file again: nothing stored twice, and its refused row is still this file's to show.
+    again = _import(
+        client, _preview(client, data=first, name="copy.csv", source="web-by-import"), "web-by-import"
+    )
+    assert _listed_rows(again.text) == [3] and 'id="quarantined-elsewhere"' not in again.text
+    # Another file of the same name: only its own refused rows (the old code matched on the name).
+    second = header + b"1,Ahmad Khalil,M,1980,2013-04-02\n2,New Bad Sex,Q,1985,2013-04-02\n"
+    other = _import(
+        client, _preview(client, data=second, name="list.csv", source="web-by-import"), "web-by-import"
+    )
+    assert _listed_rows(other.text) == [3]
+    assert "New Bad Sex" in other.text and "Old Bad Date" not in other.text
+    # A third file refusing the first file's row again: counted, not listed, and said so.
+    third = header + b"2,Old Bad Date,M,1985,2013-99-99\n3,Third Bad,M,1985,2013-13-01\n"
+    last = _import(
+        client, _preview(client, data=third, name="third.csv", source="web-by-import"), "web-by-import"
+    )
+    assert re.search(r'id="count-quarantined">٢<', last.text)
+    assert _listed_rows(last.text) == [3] and "Third Bad" in last.text
+    assert re.search(r'id="quarantined-elsewhere">[^<]*١\s*</p>', last.text)
