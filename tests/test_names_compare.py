@@ -2,7 +2,7 @@
 
 import pytest
 
-from athar.names import Level, compare_part, name_similarity, part_similarity
+from athar.names import Level, compare_part, name_key, name_similarity, part_similarity
 
 SAME_PERSON = [
     "محمد عبد الرحمن الحمود",
@@ -161,3 +161,17 @@ def test_the_usual_spelling_of_a_name_written_several_ways_is_the_commonest():
     assert DICTIONARY.romanize_token("رمزي") == "ramzi"
     assert romanize("رمزى") == "Ramzi"
     assert name_similarity("رمزي", "Ramzi") > 0.75
+
+
+@pytest.mark.parametrize(("arabic", "latin"), [("كاظم", "Kathem"), ("ناظم", "Nathem"), ("منذر", "Munthir")])
+def test_th_is_read_as_the_arabic_letter_it_is_compared_with(arabic, latin):
+    # Iraqi and Levantine th for ظ and ذ: the fold alone reads it as ث (Kathem would be Kasem, قاسم)
+    assert part_similarity(arabic, latin) >= 0.95
+    assert name_similarity(f"{arabic} علي", f"{latin} Ali") > 0.9
+
+
+@pytest.mark.parametrize(("arabic", "latin"), [("صباح", "Sbah"), ("سماح", "Smah"), ("مفتاح", "Muftah")])
+def test_a_final_ah_is_read_as_ha_against_a_name_that_ends_in_ha(arabic, latin):
+    # spellings in no dictionary: their plain key reads -ah as ة (sba), the Arabic keeps its ح (sabah)
+    assert name_key(latin)[-1] != "h"
+    assert part_similarity(arabic, latin) > 0.85

@@ -26,7 +26,7 @@ from rapidfuzz.distance import Indel, JaroWinkler
 from athar.names.arabic import is_arabic, rasm
 from athar.names.chain import FAMILY_FIRST, parse_parts
 from athar.names.dictionary import DICTIONARY
-from athar.names.keys import name_key, normalize_name, skeleton_of_key, token_identity
+from athar.names.keys import key_read_with, name_key, normalize_name, skeleton_of_key, token_identity
 
 CLOSE_KEY_JW = 0.92
 SIMILAR_KEY_JW = 0.80
@@ -175,6 +175,14 @@ def _token_similarity_uncached(a: str, b: str) -> float:
         arabic, latin = (ra, b) if ar_a else (rb, a)
         if arabic is not None and DICTIONARY.spells(arabic, latin):
             return 0.98
+        guided = key_read_with(latin, a if ar_a else b)
+        if guided is not None:
+            k_arabic = ka if ar_a else kb
+            if guided == k_arabic:
+                return 0.98
+            if _loose(guided) == _loose(k_arabic):
+                return max(s, _LOOSE_FLOOR)  # as the loose match below, whatever name the plain key found
+            s = max(s, _jw(k_arabic, guided))
     both_arabic = ar_a and ar_b
     if not both_arabic and loose_a == loose_b:
         # e/i and d/z are the letters romanizations disagree on most (Karem/Karim, Daher/Zaher),

@@ -103,7 +103,7 @@ def _compound_ok(arabic: str, latin: str) -> bool:
     return True
 
 
-def _th_as_dh(arabic: str, latin: str) -> str:
+def th_as_dh(arabic: str, latin: str) -> str:
     """Levantine spellings write ذ (and ظ) as th, like ث: Munther, Thiyab for منذر, ذياب. The fold
     reads th as ث (Othman) and dh as ذ (Mundhir), so a name spelled with ذ and no ث is keyed
     by its spelling with dh, which Mundhir, Monzer and Munzir also fold to."""
@@ -147,14 +147,14 @@ def load() -> NameDictionary:
         if key.startswith("ال") and kind == "given":
             d.no_article.add(key)
         if key not in d.latin:
-            d.latin[key] = _th_as_dh(key, normalize_latin(variants[0]))
+            d.latin[key] = th_as_dh(key, normalize_latin(variants[0]))
             d.display[key] = variants[0]
             d.kind[key] = kind
         for v in variants:
             tok = normalize_latin(v).replace(" ", "")
             claim(tok, 0, key)
-            if _th_as_dh(key, tok) != tok:
-                claim(_th_as_dh(key, tok), 0, key)
+            if th_as_dh(key, tok) != tok:
+                claim(th_as_dh(key, tok), 0, key)
 
     tfp: list[tuple[str, str, str, str]] = []  # (Arabic as written, Latin, normalized Arabic, Latin)
     for ar, lat in _rows("tfp_levantine_dict_ar_latin.tsv"):
@@ -179,11 +179,11 @@ def load() -> NameDictionary:
             d.no_article.add(key)
         if key not in d.latin:
             _, lat_usual, norm_usual = usual[key]
-            d.latin[key] = _th_as_dh(key, norm_usual)
+            d.latin[key] = th_as_dh(key, norm_usual)
             d.display[key] = "-".join(p.capitalize() for p in lat_usual.split("-")).replace("Al-", "Al-")
         claim(norm, 1, key)
-        if _th_as_dh(key, norm) != norm:
-            claim(_th_as_dh(key, norm), 1, key)
+        if th_as_dh(key, norm) != norm:
+            claim(th_as_dh(key, norm), 1, key)
 
     # A misread dot is only corrected towards a name common enough that the misreading is likelier
     # than a real rare name of the same shape (مجمد is محمد; الجليلي is not الخليلي).

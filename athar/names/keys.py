@@ -22,7 +22,7 @@ import re
 from functools import lru_cache
 
 from athar.names.arabic import is_arabic, normalize_arabic
-from athar.names.dictionary import DICTIONARY
+from athar.names.dictionary import DICTIONARY, th_as_dh
 from athar.names.latin import normalize_latin
 
 # --- Arabic letters to a plain Latin spelling (before the fold) -----------------------------------
@@ -273,6 +273,18 @@ def _known_key(arabic: str) -> str:
 def _fold_final_h(tok: str) -> str:
     """fold_latin without reading a final -eh/-ah as ة."""
     return _fold(tok, endings=False)
+
+
+def key_read_with(latin: str, arabic: str) -> str | None:
+    """The key of a Latin spelling read with the letters of the Arabic name it is compared with,
+    where a Latin spelling can stand for several letters: th for ذ or ظ as well as ث (Kathem
+    كاظم, Munther منذر), a final -ah/-eh for ح as well as ة (Muftah مفتاح). None when the Arabic
+    settles nothing the plain key did not."""
+    t = th_as_dh(arabic, latin)
+    final_h = arabic.endswith("ح") and t.endswith("h")
+    if t == latin and not final_h:
+        return None
+    return _key_without_article(t, None, _fold_final_h if final_h else None)
 
 
 def _title_parts(tok: str) -> tuple[str, str] | None:
