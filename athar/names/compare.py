@@ -132,6 +132,23 @@ class _PairCache(dict):
         return value
 
 
+# Two spellings the dictionary lists for one name (محمد and Mohammed, Mohammed and Muhammad) agree
+# a little more than two that merely fold to one key (سعيد and Cid).
+_LISTED = 0.99
+
+
+def _listed(a: str, b: str, arabic: str) -> bool:
+    """Whether both parts are that known name as written: its Arabic spelling, or a Latin spelling
+    the dictionary gives for it."""
+    for part in (a, b):
+        if is_arabic(part):
+            if part != arabic:
+                return False
+        elif not DICTIONARY.spells(arabic, part):
+            return False
+    return True
+
+
 def _dots_apart(a: str, b: str) -> int:
     """How many letters of two names of one dotless shape differ. A scan moves the dots of one
     letter; two names two letters apart, one of them a name as written, are two names (يسار, بشار)."""
@@ -160,7 +177,7 @@ def _token_similarity_uncached(a: str, b: str) -> float:
     ka, ra = _identity(a)
     kb, rb = _identity(b)
     if ka == kb:
-        return 0.98
+        return _LISTED if ra is not None and ra == rb and _listed(a, b, ra) else 0.98
     if not ka or not kb:
         return 0.0
     if a.count(" ") != b.count(" "):
@@ -174,7 +191,7 @@ def _token_similarity_uncached(a: str, b: str) -> float:
         # as for حسان) is that name, whichever name has the better claim to the spelling
         arabic, latin = (ra, b) if ar_a else (rb, a)
         if arabic is not None and DICTIONARY.spells(arabic, latin):
-            return 0.98
+            return _LISTED
         guided = key_read_with(latin, a if ar_a else b)
         if guided is not None:
             k_arabic = ka if ar_a else kb
