@@ -8,8 +8,9 @@ count computed for one organisation can reach another.
 
 Governorates come from the gazetteer (`athar.places`), which is Python: the distinct place strings of
 the visible records are read with GROUP BY, resolved once each, and written to a temporary table of
-this connection (place -> governorate) that the person count joins, so a person whose records spell
-one town three ways counts once.
+this connection (place -> governorate); SQL then joins it to the records and keeps each (person,
+governorate) pair once in a second temporary table, so a person whose records spell one town three
+ways counts once, and the persons with no known place are counted from the same pairs.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import (
     Column,
+    Connection,
     Engine,
     MetaData,
     String,
@@ -48,11 +50,19 @@ MAX_YEAR_SPAN = 80
 RECENT_IMPORTS = 10
 
 _PLACES = MetaData()
-# A temporary table: each connection has its own, dropped after use.
+# Temporary tables: each connection has its own, dropped after use.
 _place_map = Table(
     "athar_dashboard_places",
     _PLACES,
     Column("place", Text, primary_key=True),
+    Column("governorate", String(20), nullable=False),
+    prefixes=["TEMPORARY"],
+)
+# Each visible person with each governorate their records name, once.
+_pairs = Table(
+    "athar_dashboard_pairs",
+    _PLACES,
+    Column("person_id", String(40), nullable=False),
     Column("governorate", String(20), nullable=False),
     prefixes=["TEMPORARY"],
 )
@@ -64,8 +74,18 @@ class Count:
     n: int
 
 
-def _live_person():
-    return and_(Person.id == Membership.person_id, Person.retired_at.is_(None))
+def summary(engine: Engine, principal: Principal, place: str = "birth") -> dict:
+    """The dashboard's person counts, on one connection: {"persons", "statuses", "governorates",
+    "years"} (see `by_status`, `by_governorate`, `by_year`)."""
+    with engine.begin() as conn:
+        statuses = by_status(conn, principal)
+        persons = sum(c.n for c in statuses)
+        return {
+            "persons": persons,
+            "statuses": statuses,
+            "governorates": by_governorate(conn, principal, persons, place),
+            "years": by_year(conn, principal, persons),
+        }
 
 
 def _current_record():
@@ -76,19 +96,22 @@ def _current_record():
     )
 
 
-def _visible_memberships(principal: Principal):
-    """Memberships of live persons in sources the principal may see (a select to add columns to)."""
+def _visible_records(principal: Principal):
+    """Current records with their person, in sources the principal may see (a select to add columns
+    to). Memberships name live persons only (linkage rewrites them on each run), so no join with
+    persons is needed here; it would double the cost."""
     return (
         select()
         .select_from(Membership)
         .join(Source, Source.id == Membership.source_id)
-        .join(Person, _live_person())
+        .join(Record, _current_record())
         .where(visible_sources(principal))
     )
 
 
-def by_status(engine: Engine, principal: Principal) -> list[Count]:
-    """Visible persons by case status: every status in STATUSES (zeros too), then any other found."""
+def by_status(conn: Connection, principal: Principal) -> list[Count]:
+    """Live persons with a visible record, by case status: every status in STATUSES (zeros too),
+    then any other found."""
     visible = exists(
         select(literal(1))
         .select_from(Membership)
@@ -100,8 +123,9 @@ def by_status(engine: Engine, principal: Principal) -> list[Count]:
         .where(Person.retired_at.is_(None), visible)
         .group_by(Person.status)
     )
-    with engine.connect() as conn:
-        found = {status or "missing": n for status, n in conn.execute(query)}
+    found: dict[str, int] = {}
+    for status, n in conn.execute(query):
+        found[status or "missing"] = found.get(status or "missing", 0) + n
     return [Count(s, found.pop(s, 0)) for s in STATUSES] + [Count(s, n) for s, n in sorted(found.items())]
 
 
@@ -115,12 +139,13 @@ def _governorates_of(places: Iterable[str]) -> dict[str, str]:
     return resolved
 
 
-def by_governorate(engine: Engine, principal: Principal, place: str = "birth") -> dict:
-    """Visible persons by the governorate of a place their visible records name (`place`: birth or
-    event). A person whose records name places in two governorates counts in both.
+def by_governorate(conn: Connection, principal: Principal, persons: int, place: str = "birth") -> dict:
+    """Persons by the governorate of a place their visible records name (`place`: birth or event). A
+    person whose records name places in two governorates counts in both. `persons` is how many
+    persons are visible.
 
     Returns {"rows": [Count(governorate id, persons)] for every governorate, most first, "unknown":
-    persons none of whose records names a place the gazetteer knows, "persons": visible persons}."""
+    persons none of whose visible records names a place the gazetteer knows}."""
     field = getattr(Record, PLACE_FIELDS[place])
     names = (
         select(field)
@@ -129,46 +154,43 @@ def by_governorate(engine: Engine, principal: Principal, place: str = "birth") -
         .where(Record.is_current.is_(True), visible_sources(principal), field.is_not(None), field != "")
         .group_by(field)
     )
-    joined = (
-        _visible_memberships(principal)
-        .join(Record, _current_record())
+    pairs = (
+        _visible_records(principal)
         .join(_place_map, _place_map.c.place == field)
+        .add_columns(Membership.person_id, _place_map.c.governorate)
+        .distinct()
     )
-    counts_query = joined.add_columns(
-        _place_map.c.governorate, func.count(distinct(Membership.person_id))
-    ).group_by(_place_map.c.governorate)
-    known_query = joined.add_columns(func.count(distinct(Membership.person_id)))
-    persons_query = _visible_memberships(principal).add_columns(func.count(distinct(Membership.person_id)))
-    with engine.begin() as conn:
-        resolved = _governorates_of(p for (p,) in conn.execute(names))
-        _place_map.drop(conn, checkfirst=True)
-        _place_map.create(conn)
-        try:
-            if resolved:
-                conn.execute(
-                    insert(_place_map), [{"place": p, "governorate": g} for p, g in resolved.items()]
-                )
-            found = dict(conn.execute(counts_query).all())
-            known = conn.execute(known_query).scalar_one()
-        finally:
-            _place_map.drop(conn)
-        persons = conn.execute(persons_query).scalar_one()
+    resolved = _governorates_of(p for (p,) in conn.execute(names))
+    for table in (_place_map, _pairs):
+        table.drop(conn, checkfirst=True)
+        table.create(conn)
+    try:
+        if resolved:
+            conn.execute(insert(_place_map), [{"place": p, "governorate": g} for p, g in resolved.items()])
+        conn.execute(insert(_pairs).from_select(["person_id", "governorate"], pairs))
+        found = dict(
+            conn.execute(select(_pairs.c.governorate, func.count()).group_by(_pairs.c.governorate)).all()
+        )
+        known = conn.execute(select(func.count(distinct(_pairs.c.person_id)))).scalar_one()
+    finally:
+        for table in (_pairs, _place_map):
+            table.drop(conn)
     governorates = [p.place_id for p in gazetteer().places.values() if p.kind == "governorate"]
     order = {g: i for i, g in enumerate(governorates)}
     rows = sorted((Count(g, found.get(g, 0)) for g in governorates), key=lambda c: (-c.n, order[c.key]))
-    return {"rows": rows, "unknown": persons - known, "persons": persons}
+    return {"rows": rows, "unknown": persons - known}
 
 
-def by_year(engine: Engine, principal: Principal) -> dict:
-    """Visible persons by the year of their earliest recorded event that is not a return (last seen,
-    detention, death, or a record of a list of another kind), each person once.
+def by_year(conn: Connection, principal: Principal, persons: int) -> dict:
+    """Persons by the year of their earliest visible recorded event that is not a return (last seen,
+    detention, death, or a record of a list of another kind), each person once. `persons` is how many
+    persons are visible.
 
     Returns {"rows": [Count(year, persons)] oldest first, the years between filled with zeros,
-    "undated": visible persons with no such date}."""
+    "undated": persons with no such date}."""
     kind = func.coalesce(Source.kind, "other")
     first = (
-        _visible_memberships(principal)
-        .join(Record, _current_record())
+        _visible_records(principal)
         .where(Record.event_date.is_not(None), Record.event_date != "", kind.not_in(NOT_DISAPPEARANCES))
         .add_columns(Membership.person_id, func.min(Record.event_date).label("first"))
         .group_by(Membership.person_id)
@@ -176,10 +198,7 @@ def by_year(engine: Engine, principal: Principal) -> dict:
     )
     year = func.substr(first.c.first, 1, 4)
     query = select(year, func.count()).group_by(year).order_by(year)
-    persons_query = _visible_memberships(principal).add_columns(func.count(distinct(Membership.person_id)))
-    with engine.connect() as conn:
-        found = {str(y): n for y, n in conn.execute(query) if y and str(y).isdigit()}
-        persons = conn.execute(persons_query).scalar_one()
+    found = {str(y): n for y, n in conn.execute(query) if y and str(y).isdigit()}
     dated = sum(found.values())
     years = sorted(found)
     if years and int(years[-1]) - int(years[0]) <= MAX_YEAR_SPAN:

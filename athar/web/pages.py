@@ -33,17 +33,19 @@ def dashboard(
     place = place if place in stats.PLACE_FIELDS else "birth"
     lang = i18n.language(request)
     rtl = i18n.direction(lang) == "rtl"
-    statuses = stats.by_status(engine, principal)
-    governorates = stats.by_governorate(engine, principal, place)
-    years = stats.by_year(engine, principal)
+    counts = stats.summary(engine, principal, place)
+    governorates, years = counts["governorates"], counts["years"]
     sources = queries.sources(engine, principal)
     names = stats.governorate_names()
     return render(
         request,
         "dashboard.html",
-        counts=queries.counts(engine, principal),
-        statuses=statuses,
-        status_chart=bar_chart(((c.key, c.n) for c in statuses), rtl),
+        counts={
+            "persons": counts["persons"],
+            "open_review_tasks": queries.open_review_tasks(engine, principal),
+        },
+        statuses=counts["statuses"],
+        status_chart=bar_chart(((c.key, c.n) for c in counts["statuses"]), rtl),
         governorates=governorates,
         governorate_chart=bar_chart(((c.key, c.n) for c in governorates["rows"]), rtl),
         governorate_name={g: name_ar if lang == "ar" else name_en for g, (name_ar, name_en) in names.items()},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, and_, distinct, exists, func, select
+from sqlalchemy import Engine, and_, exists, func, select
 
 from athar.linkage.review import open_tasks, parse_record_ref
 from athar.store.tables import (
@@ -11,7 +11,6 @@ from athar.store.tables import (
     LinkRun,
     Membership,
     Organisation,
-    Person,
     Quarantine,
     Record,
     ReviewTask,
@@ -31,18 +30,12 @@ NAME_PARTS: tuple[str, ...] = (
 
 
 def sources(engine: Engine, principal: Principal) -> list[dict]:
-    """Visible sources with their kind, owner and sharing, and their current record, person (live
-    persons holding one of their records) and quarantine counts."""
+    """Visible sources with their kind, owner and sharing, and their current record and quarantine
+    counts."""
     records = (
         select(Record.source_id, func.count().label("n"))
         .where(Record.is_current.is_(True))
         .group_by(Record.source_id)
-        .subquery()
-    )
-    persons = (
-        select(Membership.source_id, func.count(distinct(Membership.person_id)).label("n"))
-        .join(Person, and_(Person.id == Membership.person_id, Person.retired_at.is_(None)))
-        .group_by(Membership.source_id)
         .subquery()
     )
     quarantined = (
@@ -56,12 +49,10 @@ def sources(engine: Engine, principal: Principal) -> list[dict]:
             Source.sharing,
             Organisation.name.label("organisation"),
             func.coalesce(records.c.n, 0).label("records"),
-            func.coalesce(persons.c.n, 0).label("persons"),
             func.coalesce(quarantined.c.n, 0).label("quarantined"),
         )
         .outerjoin(Organisation, Organisation.id == Source.organisation_id)
         .outerjoin(records, records.c.source_id == Source.id)
-        .outerjoin(persons, persons.c.source_id == Source.id)
         .outerjoin(quarantined, quarantined.c.source_id == Source.id)
         .where(visible_sources(principal))
         .order_by(Source.name)
@@ -70,9 +61,8 @@ def sources(engine: Engine, principal: Principal) -> list[dict]:
         return [dict(row) for row in conn.execute(query).mappings()]
 
 
-def counts(engine: Engine, principal: Principal) -> dict:
-    """Live persons with a record the principal may see, and the newest run's open review tasks whose
-    two records the principal may both see."""
+def open_review_tasks(engine: Engine, principal: Principal) -> int:
+    """The newest run's open review tasks whose two records the principal may both see."""
     judged = exists().where(
         and_(
             Judgement.left_source == ReviewTask.left_source,
@@ -83,12 +73,6 @@ def counts(engine: Engine, principal: Principal) -> dict:
     )
     newest = select(LinkRun.id).order_by(LinkRun.id.desc()).limit(1).scalar_subquery()
     visible_names = select(Source.name).where(visible_sources(principal))
-    persons = (
-        select(func.count(distinct(Membership.person_id)))
-        .join(Source, Source.id == Membership.source_id)
-        .join(Person, and_(Person.id == Membership.person_id, Person.retired_at.is_(None)))
-        .where(visible_sources(principal))
-    )
     tasks = (
         select(func.count())
         .select_from(ReviewTask)
@@ -100,10 +84,7 @@ def counts(engine: Engine, principal: Principal) -> dict:
         )
     )
     with engine.connect() as conn:
-        return {
-            "persons": conn.execute(persons).scalar_one(),
-            "open_review_tasks": conn.execute(tasks).scalar_one(),
-        }
+        return conn.execute(tasks).scalar_one()
 
 
 def _visible_names(engine: Engine, principal: Principal) -> set[str]:
