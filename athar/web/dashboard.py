@@ -1,5 +1,5 @@
-"""The dashboard's counts: persons by case status, by governorate and by year, sources with their record
-and person counts, and the recent imports with their quarantine counts.
+"""The dashboard's counts: persons by case status, by governorate and by year, and the recent imports
+with their quarantine counts (the sources' counts are `queries.sources`).
 
 Everything is counted in SQL (GROUP BY) over what the principal may see, by the rule the person pages
 and search follow (`permissions.visible_sources`): a person counts when at least one of their records
