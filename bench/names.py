@@ -287,7 +287,18 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--failures", type=int, default=25)
     args = ap.parse_args()
-    result: dict = {"baseline": "anyascii(s).lower() + rapidfuzz Jaro-Winkler on the whole string"}
+    result: dict = {
+        "baseline": "anyascii(s).lower() + rapidfuzz Jaro-Winkler on the whole string",
+        "name_frequencies": (
+            "name_similarity weighs agreement on given + family name by the given name's frequency in "
+            "athar/names/data/tfp_levantine_name_token_freq.tsv (TechForPalestine, a real Palestinian "
+            "list), read by cross-script key. athar.synth does not draw names from that file: its given "
+            "and family names and their weights are its own hand tables (athar/synth/tables.py, "
+            "surnames.py), so the two share no list; both rank the usual names (محمد, أحمد) first "
+            "because people do. Family-name frequencies are not used (the list lacks most Syrian "
+            "family names); nothing is computed from the synthetic pairs."
+        ),
+    }
 
     # (a) synthetic renderings
     try:

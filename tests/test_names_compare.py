@@ -2,7 +2,7 @@
 
 import pytest
 
-from athar.names import Level, compare_part, name_key, name_similarity, part_similarity
+from athar.names import Level, compare_part, name_frequency, name_key, name_similarity, part_similarity
 
 SAME_PERSON = [
     "محمد عبد الرحمن الحمود",
@@ -34,7 +34,41 @@ def test_a_missing_grandfather_is_not_a_mismatch():
 
 
 def test_a_missing_father_is_not_a_mismatch():
-    assert name_similarity("محمد عبد الرحمن الحمود", "Mohammad Al-Hamoud") > 0.9
+    # محمد الحمود is a common name, so agreeing on it is weaker evidence than on a rare one (below),
+    # yet still far from a different father
+    assert name_similarity("محمد عبد الرحمن الحمود", "Mohammad Al-Hamoud") > 0.85
+    assert name_similarity("رامز عبد الرحمن الحمود", "Ramez Al-Hamoud") > 0.95
+    assert name_similarity("محمد عبد الرحمن الحمود", "Mohammad Khaled Al-Hamoud") < 0.5
+
+
+def test_name_frequency_reads_the_levantine_counts_in_any_script():
+    assert name_frequency("محمد") == name_frequency("Mohammed") == name_frequency("Mhd") == 12_559
+    assert name_frequency("Ali") == name_frequency("علي") > 1_000  # علي and على, and العلي
+    # the list counts a split عبد الرحمن's halves apart: the compound also gets الرحمن's count
+    assert name_frequency("عبد الرحمن") > 900
+    assert name_frequency("Ramez") < 100
+    assert name_frequency("Zzyzx") == 0
+
+
+@pytest.mark.parametrize(
+    ("rare", "common"),
+    [
+        (("رامز الحمود", "Ramez Al-Hamoud"), ("محمد الحمود", "Mohammad Al-Hamoud")),
+        (("Ramiz Harery", "RAMIZ KHALED HARIRI"), ("Mohammed Harery", "MOHAMMED KHALED HARIRI")),
+        (("شادي سعيد الزعبي", "شادي الزعبي"), ("أحمد سعيد الزعبي", "أحمد الزعبي")),
+    ],
+)
+def test_agreeing_on_a_rare_given_name_counts_more_than_on_a_common_one(rare, common):
+    # namesakes arise among common names: P(same person | names agree) falls with the name's frequency
+    assert name_similarity(*rare) > name_similarity(*common) + 0.02
+
+
+def test_rarity_does_not_touch_one_word_names_or_different_people():
+    assert name_similarity("Ramez", "رامز") == pytest.approx(name_similarity("Mohammed", "محمد"), abs=0.02)
+    # a different father keeps all its weight however rare the name (cousins share rare names)
+    rare, common = ("رامز خالد الحمود", "رامز سعيد الحمود"), ("محمد خالد الحمود", "محمد سعيد الحمود")
+    assert name_similarity(*rare) <= 0.5
+    assert name_similarity(*rare) == pytest.approx(name_similarity(*common))
 
 
 def test_similarity_is_symmetric_and_bounded():

@@ -11,6 +11,7 @@ from athar.names.compare import (
     SIMILAR_KEY_JW,
     Level,
     compare_part,
+    name_frequency,
     name_similarity,
     part_similarity,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "compare_part",
     "fold_latin",
     "is_arabic",
+    "name_frequency",
     "name_key",
     "name_similarity",
     "name_skeleton",

@@ -242,10 +242,6 @@ def part_similarity(a: str | None, b: str | None) -> float:
 # A different father is strong evidence against (namesakes share given and family names);
 # a different given name is strong evidence against (siblings share everything else).
 _WEIGHTS = ((3.0, 7.0), (2.5, 6.0), (1.5, 3.0), (3.0, 5.0))
-# Weighting agreement by the Levantine token frequencies was measured (bench/names.py) and lowered
-# recall on the synthetic pairs: the Palestinian list does not rank Syrian family names. Off until
-# linkage supplies term frequencies from the data itself.
-_USE_RARITY = False
 _PRIOR = -1.0  # most pairs of names are of different people
 _PIVOT = 0.86  # key similarity with no evidence either way
 _SPAN = 0.12
@@ -258,18 +254,64 @@ def _evidence(s: float, agree: float, disagree: float) -> float:
     return disagree * max(t, -1.0)
 
 
-_MAX_FREQUENCY = math.log1p(12_559)  # محمد, the commonest token in the frequency list
+# --- how common a name is ------------------------------------------------------------------------
+# Two lists that agree on a given and a family name name one person the likelier the rarer that
+# name: P(same person | names agree) falls with how many people carry it, and namesakes arise among
+# the common names. When the given and the family name both agree, the given name's rarity is added
+# (up to _RARE_GIVEN_WEIGHT, scaled by how well it agrees) and _COMMON_NAME_OFFSET taken away, so an
+# agreement on محمد with a family name counts less than one on a rarer given name. Only while no
+# part of the chain disagrees: a rare name shared with another father is as likely a cousin named
+# after the same grandfather, so a different father keeps all its weight.
+#
+# Frequencies: TechForPalestine's Levantine name-token counts (data/tfp_levantine_name_token_freq.tsv,
+# counts over a real list of about 60,000 names), summed over the tokens that share a name's
+# cross-script key, so that محمد, Mohammed and Mhd read one count and العلي, علي and Ali another.
+# The list counts a split compound's halves apart (عبد and الرحمن), so an عبد compound the
+# dictionary knows also gets the count of its second half (الرحمن mostly follows عبد). Only the
+# given name's frequency is used: the list is Palestinian and lacks most Syrian family names
+# (الزعبي, الحريري), so a family name absent from it cannot be told rare from unknown; weighting
+# family names too was measured (bench/names.py) and lowered recall. Nothing here is computed from
+# the synthetic lists or the bench's pairs (athar.synth draws names from its own hand-weighted tables,
+# not from this file).
+_RARE_GIVEN_WEIGHT = 7.0
+_COMMON_NAME_OFFSET = 2.0
+_TOP_FREQUENCY = 12_559  # محمد, the commonest name in the list
+
+
+def _key_frequencies() -> dict[str, int]:
+    """Cross-script key -> count of the tokens of the frequency list that have that key."""
+    out: dict[str, int] = {}
+    freq = DICTIONARY.frequency
+    for token, count in freq.items():
+        k = name_key(token)
+        out[k] = out.get(k, 0) + count
+    for arabic in DICTIONARY.latin:
+        if arabic.startswith("عبد") and len(arabic) > 4 and arabic[3:] in freq:
+            k = name_key(arabic)
+            out[k] = out.get(k, 0) + freq[arabic[3:]]
+    return out
+
+
+_KEY_FREQUENCY: dict[str, int] | None = None
+
+
+def name_frequency(part: str) -> int:
+    """How many tokens of the Levantine frequency list are this name (any spelling, any script)."""
+    global _KEY_FREQUENCY
+    if _KEY_FREQUENCY is None:
+        _KEY_FREQUENCY = _key_frequencies()
+    return _KEY_FREQUENCY.get(_identity(normalize_name(part))[0], 0)
+
+
+_LOG_TOP = math.log1p(_TOP_FREQUENCY)
 
 
 @lru_cache(maxsize=200_000)
 def _rarity(part: str) -> float:
-    """Weight of agreeing on this name: about 0.7 for محمد, 1.15 for a name the lists never show.
-
-    Agreement on a common name (محمد الحمود) is weak evidence: namesakes share it.
-    """
-    known = _identity(part)[1]
-    freq = DICTIONARY.frequency_of(known) if known else 0
-    return 1.15 - 0.45 * min(1.0, math.log1p(freq) / _MAX_FREQUENCY)
+    """Rarity in [0, 1] of a normalized given name: 0 for محمد, 1 for a name the list never shows."""
+    if _KEY_FREQUENCY is None:
+        name_frequency(part)
+    return max(0.0, 1.0 - math.log1p(_KEY_FREQUENCY.get(_identity(part)[0], 0)) / _LOG_TOP)
 
 
 _pair_get = _token_similarity.get  # the dict's own get: stays valid when the cache is emptied
@@ -284,8 +326,17 @@ def _similarity(x: str, y: str) -> float:
     return _token_similarity.miss(key, x, y) if v is None else v
 
 
+def _name_rarity(tg: float, x: str, y: str) -> float:
+    """Evidence from how rare the agreeing given name is (the rarer spelling of the two cannot make
+    a common name rare: the commoner reading counts)."""
+    rx, ry = _rarity(x), _rarity(y)
+    return _RARE_GIVEN_WEIGHT * (rx if rx < ry else ry) * tg - _COMMON_NAME_OFFSET
+
+
 def _score(pa: tuple, pb: tuple) -> float:
     total = 0.0
+    tg = -1.0
+    against = False
     for i in (0, 1, 2, 3):
         x, y = pa[i], pb[i]
         if x and y:
@@ -298,16 +349,22 @@ def _score(pa: tuple, pb: tuple) -> float:
                     s = _token_similarity.miss(key, x, y)
             t = (s - _PIVOT) / _SPAN  # _evidence, inlined
             if t >= 0:
-                total += _WEIGHTS[i][0] * t * (_rarity(x) if _USE_RARITY else 1.0)
+                total += _WEIGHTS[i][0] * t
+                if i == 0:
+                    tg = t
+                elif i == 3 and tg >= 0 and not against:
+                    total += _name_rarity(tg, pa[0], pb[0])
             else:
                 total += _WEIGHTS[i][1] * (t if t > -1.0 else -1.0)
+                against = True
     return total
 
 
-# The most one part can add (similarity 1.0, and the rarest name when rarity is on), and the order
-# in which _score_above looks at parts: the heaviest disagreements first, so that a reading that
-# cannot win is given up after one or two comparisons.
-_AGREE_MAX = tuple(agree * (1.0 - _PIVOT) / _SPAN * (1.15 if _USE_RARITY else 1.0) for agree, _ in _WEIGHTS)
+# The most one part can add (similarity 1.0), and the order in which _score_above looks at parts:
+# the heaviest disagreements first, so that a reading that cannot win is given up after one or two
+# comparisons. The family name comes after the given name, whose agreement the rarity needs.
+_T_MAX = (1.0 - _PIVOT) / _SPAN
+_AGREE_MAX = tuple(agree * _T_MAX for agree, _ in _WEIGHTS)
 _ORDER = (0, 3, 1, 2)
 
 
@@ -317,9 +374,21 @@ def _score_above(pa: tuple, pb: tuple, need: float) -> float | None:
     for i in _ORDER:
         if pa[i] and pb[i]:
             room += _AGREE_MAX[i]
+    # what the given name's rarity may still add: at most its value with the given name agreeing
+    # fully; once added, at most the offset it took, given back if a father or grandfather is against
+    extra = rho = 0.0
+    if pa[0] and pb[0] and pa[3] and pb[3]:
+        rx, ry = _rarity(pa[0]), _rarity(pb[0])
+        rho = rx if rx < ry else ry
+        extra = _RARE_GIVEN_WEIGHT * _T_MAX * rho - _COMMON_NAME_OFFSET
+        if extra < 0.0:
+            extra = 0.0
+        room += extra
     if room <= need:
         return None
     total = 0.0
+    tg = -1.0
+    rarity = 0.0
     for i in _ORDER:
         x, y = pa[i], pb[i]
         if not (x and y):
@@ -334,9 +403,23 @@ def _score_above(pa: tuple, pb: tuple, need: float) -> float | None:
                 s = _token_similarity.miss(key, x, y)
         t = (s - _PIVOT) / _SPAN
         if t >= 0:
-            total += _WEIGHTS[i][0] * t * (_rarity(x) if _USE_RARITY else 1.0)
+            total += _WEIGHTS[i][0] * t
+            if i == 0:
+                tg = t
+            elif i == 3:
+                room -= extra
+                extra = 0.0
+                if tg >= 0:
+                    rarity = _RARE_GIVEN_WEIGHT * rho * tg - _COMMON_NAME_OFFSET
+                    total += rarity
+                    if rarity < 0.0:
+                        extra = -rarity
+                        room += extra
         else:
-            total += _WEIGHTS[i][1] * (t if t > -1.0 else -1.0)
+            total += _WEIGHTS[i][1] * (t if t > -1.0 else -1.0) - rarity
+            rarity = 0.0  # a part against: the name's rarity no longer counts (see _score)
+            room -= extra
+            extra = 0.0
         if total + room <= need:
             return None
     return total
