@@ -151,3 +151,32 @@ def test_s_cedilla_is_sh(latin, arabic):
     # Turkish, Azeri, Kurdish and Romanian ş/ș: NFKD alone turned Ayşe into Ayse (عيسى's key)
     assert name_key(latin) == name_key(arabic)
     assert name_key("Ays\u0327e") == name_key("Ayşe")  # s + combining cedilla
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        # a title or Abu and the name after it are keyed part by part, the name as it is keyed alone
+        ["أبو عماد", "ابوعماد", "Abu Emad", "Abou Imad", "Abo Emad"],
+        ["الشيخ بدر", "شيخ بدر", "Al-Cheikh Bader", "Sheikh Badr", "El Shaykh Bader"],
+        ["الحاج زكريا", "حاج زكريا", "Hajj Zakariya", "Hadj Zakaria", "Hadjdj Zakariya", "El Hajj Zakaria"],
+        ["الحاج علي", "Haj Ali", "Hadjdj Ali", "Al-Hadjdj Ali", "Haj Al-Ali"],
+        ["أبو زيد", "Abu Zaid", "Abou Zeid"],
+        ["بدر", "Bader", "Badr"],
+        # al-X is keyed as X: the article is no part of the key
+        ["الخياط", "خياط", "Khayat", "Khayyat", "Al-Khayyat", "Al Khayat"],
+        ["العبدالله", "العبد الله", "عبد الله", "Abdullah", "Al-Abdullah", "Abdallah", "Alabdallah"],
+        # a doubled y or w is one letter
+        ["السيد", "Sayyed", "Al-Sayed"],
+    ],
+)
+def test_titles_abu_and_articles_key_the_name_as_it_is_keyed_alone(spellings):
+    keys = {name_key(s) for s in spellings}
+    assert len(keys) == 1, {s: name_key(s) for s in spellings}
+
+
+def test_a_name_that_begins_with_a_title_s_letters_is_not_split():
+    assert name_key("Hajar") == name_key("حجر")
+    assert name_key("Hajjar") == name_key("الحجار")
+    assert name_key("Hajib") == name_key("حاجب")
+    assert normalize_name("Haj Ali") == "hajali"  # the Al of Ali is no article

@@ -82,3 +82,10 @@ def test_titles_with_a_glued_article_in_any_spelling_join_the_name_after_them():
     assert name_key("Al-Cheikh Nadjm") == name_key("El Cheikh Najm") == name_key("الشيخ نجم")
     assert normalize_latin("Al-Hajjzakariya") == normalize_latin("Hajj Zakariya") == "hajzakariya"
     assert normalize_latin("Albou Hamad") == normalize_latin("El-Bu Hamad") == "buhamad"
+
+
+def test_hadjdj_is_a_spelling_of_the_title_hajj():
+    """French records write الحاج as Hadjdj (dj for ج, doubled): a title, joined to the name after it."""
+    assert normalize_latin("Hadjdj Zakariya") == normalize_latin("Hajj Zakariya") == "hajzakariya"
+    assert normalize_latin("El Hadjdj Adel") == "hajadel"
+    assert normalize_latin("Hadjdj Ahmad Khalil") == "ahmad khalil"  # an honorific before a given name

@@ -196,7 +196,9 @@ def fold_latin(tok: str) -> str:
 
 
 def _fold(tok: str, endings: bool = True) -> str:
-    s = tok.replace("'", "")
+    # a doubled y or w is one letter, as any doubled letter: Khayyat like Khayat (خياط), Sayyed like
+    # Sayed (سيد); read singly before y/w are told consonant from vowel
+    s = tok.replace("'", "").replace("yy", "y").replace("ww", "w")
     if endings and len(s) > 3:
         s = _ENDINGS.sub(_ending, s)
     s = _DIGRAPHS.sub(lambda m: _DIGRAPH_MAP[m.group(0)], s)
@@ -235,6 +237,9 @@ def token_identity(tok: str) -> tuple[str, str | None]:
             return token_identity(tok[2:])[0], None  # اليوسف: the article on a name the dictionary knows
         fold = _fold_final_h if tok.endswith("ح") else None
         return _key_without_article(normalize_latin(romanize_rules(tok)), tok, fold), None
+    titled = _latin_title_parts(tok)
+    if titled is not None:
+        return token_identity(titled[0])[0] + token_identity(titled[1])[0], None
     folded = fold_latin(tok)
     arabic = DICTIONARY.arabic_for_latin(tok, folded)
     if arabic is None and folded.startswith("el") and len(folded) > 5 and folded[2] not in "aeiu":
@@ -265,6 +270,10 @@ def _known_key(arabic: str) -> str:
     (saleh, salah), and any spelling the dictionary resolves to one of them gets its key. An Arabic
     name ending in ح that the dictionary does not know keeps its ح too (فاتح → fatah).
     """
+    if DICTIONARY.has_article(arabic) and arabic[2:] in DICTIONARY.latin:
+        # the key drops the article, so al-X is keyed as the name X the dictionary knows:
+        # العبدالله as عبدالله (abdala, not the fold of its listed Al-Abdullah)
+        return _known_key(arabic[2:])
     latin = DICTIONARY.romanize_token(arabic)
     return _key_without_article(latin, arabic, _fold_final_h if arabic.endswith("ح") else None)
 
@@ -288,12 +297,31 @@ def key_read_with(latin: str, arabic: str) -> str | None:
 
 
 def _title_parts(tok: str) -> tuple[str, str] | None:
-    """حاجرحمون -> (حاج, رحمون): a title joined to a family name is keyed part by part, as in Latin."""
+    """حاجرحمون -> (حاج, رحمون), ابوعماد -> (ابو, عماد): a title or Abu joined to a name is keyed part
+    by part, the name as it is keyed alone, in both scripts (see _latin_title_parts)."""
     if tok.startswith("البو") and len(tok) > 5:
         return "بو", tok[4:]
-    for title in ("حاج", "شيخ"):
+    for title in ("حاج", "شيخ", "ابو"):
         if tok.startswith(title) and len(tok) > len(title) + 1:
             return title, tok[len(title) :]
+    return None
+
+
+# Latin titles and Abu as normalize_latin writes them when it joins them to the next name
+# (Al-Cheikh Bader -> sheikhbader, Hadjdj Zakariya -> hajzakariya, Abou Emad -> abuemad).
+_LATIN_TITLES = ("sheikh", "abu", "haj")
+
+
+def _latin_title_parts(tok: str) -> tuple[str, str] | None:
+    """sheikhbader -> (sheikh, bader), as _title_parts splits شيخبدر. A name that merely begins with
+    the letters (Hajar حجر, Hajib حاجب, Abud) is one the dictionary knows, or too short to hold a
+    name after the title."""
+    for title in _LATIN_TITLES:
+        if tok.startswith(title) and len(tok) >= len(title) + 3:
+            if title == "haj" and tok in DICTIONARY.by_spelling:
+                return None
+            rest = tok[len(title) :]
+            return title, rest[2:] if rest.startswith("al") and len(rest) >= 5 else rest
     return None
 
 

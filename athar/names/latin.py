@@ -82,7 +82,7 @@ PLAIN_ARTICLES = frozenset({"al", "el", "ul", "il", "ol", "l", "alle"})
 # athar.names.arabic.TITLES: joined to the next word without the article; an honorific when they
 # open a longer name (Hajj Ahmad Khalil), where they are dropped.
 _TITLE_SPELLINGS = {
-    "haj": ("haj", "hajj", "hadj", "hajji"),
+    "haj": ("haj", "hajj", "hadj", "hadjdj", "hadjj", "hajji"),
     "sheikh": ("sheikh", "shaikh", "sheik", "shaykh", "cheikh", "cheik", "shekh", "shiekh"),
     "bu": ("bu", "bou"),
 }
@@ -260,7 +260,8 @@ def _join_titles(tokens: list[str]) -> list[str]:
     while i < len(tokens):
         tok = tokens[i]
         if tok in TITLES and i + 1 < len(tokens) and tokens[i + 1] not in _CONNECTOR_VALUES:
-            out.append(TITLES[tok] + tokens[i + 1].removeprefix("al"))
+            name = tokens[i + 1]  # its article off (Haj Al-Ali -> hajali), not the Al of Ali (Haj Ali)
+            out.append(TITLES[tok] + (name[2:] if name.startswith("al") and len(name) >= 5 else name))
             i += 2
             continue
         if tok.startswith(_ARTICLE_TITLE_FORMS):
