@@ -77,6 +77,21 @@ def test_every_record_belongs_to_exactly_one_person(store_copy):
         assert conn.execute(select(func.count()).select_from(Membership)).scalar_one() == len(persons)
 
 
+def test_no_person_holds_two_sexes_or_two_national_numbers(store_copy):
+    from athar.linkage.cluster import _one_typo_apart
+
+    traits = defaultdict(lambda: (set(), set()))
+    for r in current_records(store_copy):
+        sexes, numbers = traits[r["person_id"]]
+        if r["sex"]:
+            sexes.add(r["sex"])
+        if r["national_id"]:
+            numbers.add(r["national_id"])
+    assert all(len(sexes) <= 1 for sexes, _ in traits.values())
+    for _, numbers in traits.values():
+        assert all(_one_typo_apart(a, b) for a in numbers for b in numbers)
+
+
 def test_linkage_finds_most_of_the_truth(store_copy, lists):
     # A regression guard, far below the benchmark's figures: it fails if linkage breaks, not if it is modest.
     assert pairwise_f1(person_of(store_copy), truth(lists)) > 0.6

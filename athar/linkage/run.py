@@ -278,8 +278,18 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
         present = set(keys)
         must = [k for k, d in judgements.items() if d == "same" and k[0] in present and k[1] in present]
         cannot = [k for k, d in judgements.items() if d == "different"]
+        # a person never holds two sexes or two national numbers more than a typo apart
+        traits = {
+            k: {"sex": r.get("sex"), "national_id": r.get("national_id")}
+            for k, r in zip(keys, records, strict=True)
+        }
         result = cluster(
-            keys, ((a, b, p) for (a, b), (p, _w) in all_pairs.items()), options.threshold, must, cannot
+            keys,
+            ((a, b, p) for (a, b), (p, _w) in all_pairs.items()),
+            options.threshold,
+            must,
+            cannot,
+            attributes=traits,
         )
         clusters = result.clusters()
         lap("cluster")
