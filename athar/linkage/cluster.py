@@ -115,12 +115,14 @@ def cluster(
     must_link: Iterable[tuple[Hashable, Hashable]] = (),
     cannot_link: Iterable[tuple[Hashable, Hashable]] = (),
     attributes: Mapping[Hashable, Mapping[str, str | None]] | None = None,
+    kept_apart: Iterable[tuple[Hashable, Hashable]] = (),
 ) -> ClusterResult:
     """Clusters of `nodes`; `pairs` are (a, b, match probability), joined when ≥ threshold.
 
     `attributes` gives each node's `sex` and `national_id` (either may be None). A must-link that
     contradicts earlier judgements (a chain of "same" across a "different") is reported in
-    `conflicts` and not applied.
+    `conflicts` and not applied. `kept_apart` are the machine's own cannot-links (likely siblings):
+    they yield to reviewers' must-links, and bind only the scored pairs.
     """
     forest = _Forest(nodes, attributes or {})
     result = ClusterResult(cluster_of={})
@@ -137,6 +139,9 @@ def cluster(
             forest.join(ra, rb)
         else:
             result.conflicts.append((a, b))
+    for a, b in kept_apart:
+        if a in forest.parent and b in forest.parent and forest.find(a) != forest.find(b):
+            forest.forbid(a, b)
     for a, b, probability in sorted(pairs, key=lambda p: -p[2]):
         if probability < threshold:
             break

@@ -27,6 +27,7 @@ from athar.linkage.cluster import cluster
 from athar.linkage.engines import db_api_for
 from athar.linkage.features import feature_frame, name_roles
 from athar.linkage.ids import assign_ids
+from athar.linkage.siblings import sibling_pairs
 from athar.store.bulk import bulk_insert, stored_value
 from athar.store.tables import (
     Judgement,
@@ -283,6 +284,15 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
             k: {"sex": r.get("sex"), "national_id": r.get("national_id")}
             for k, r in zip(keys, records, strict=True)
         }
+        index = {k: i for i, k in enumerate(keys)}
+        judged = set(judgements)
+        siblings = [
+            (keys[i], keys[j])
+            for i, j in sibling_pairs(
+                features,
+                ((index[a], index[b], p) for (a, b), (p, _w) in all_pairs.items() if (a, b) not in judged),
+            )
+        ]
         result = cluster(
             keys,
             ((a, b, p) for (a, b), (p, _w) in all_pairs.items()),
@@ -290,6 +300,7 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
             must,
             cannot,
             attributes=traits,
+            kept_apart=siblings,
         )
         clusters = result.clusters()
         lap("cluster")
@@ -325,7 +336,9 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
         _write_persons(conn, assignment, clusters, run_id, now)
         _write_memberships(conn, assignment.person_of_cluster, clusters, run_id)
         _write_pairs(conn, run_id, scored, new_keys, full=not incremental)
-        tasks = _write_review_tasks(conn, run_id, all_pairs, judgements, result.cluster_of, options, now)
+        tasks = _write_review_tasks(
+            conn, run_id, all_pairs, judgements, result.cluster_of, options, now, set(siblings)
+        )
         lap("store")
         kinds = Counter(e["kind"] for e in assignment.events)
         summary = LinkSummary(
@@ -439,15 +452,21 @@ def review_priority(probability: float, size_left: int, size_right: int, same_cl
     return entropy * (1 + math.log2(size_left * size_right))
 
 
-def _write_review_tasks(conn, run_id, pairs, judgements, cluster_of, options: LinkOptions, now) -> int:
+def _write_review_tasks(
+    conn, run_id, pairs, judgements, cluster_of, options: LinkOptions, now, kept_apart: set
+) -> int:
+    """Uncertain pairs, and pairs kept apart as likely siblings whatever their probability."""
     sizes = Counter(cluster_of.values())
     created = stored_value(conn, ReviewTask.__table__.c.created_at, now)
     rows = []
     for (a, b), (p, _w) in pairs.items():
-        if not options.review_low <= p < options.review_high or (a, b) in judgements:
+        in_band = options.review_low <= p < options.review_high
+        if not (in_band or (a, b) in kept_apart) or (a, b) in judgements:
             continue
         ca, cb = cluster_of[a], cluster_of[b]
-        priority = round(review_priority(p, sizes[ca], sizes[cb], ca == cb), 6)
+        # the model is sure of a pair kept apart as siblings, but the decision is not: as if 50/50
+        uncertainty = 0.5 if (a, b) in kept_apart else p
+        priority = round(review_priority(uncertainty, sizes[ca], sizes[cb], ca == cb), 6)
         rows.append((run_id, a[0], a[1], b[0], b[1], p, priority, created))
     bulk_insert(conn, "review_tasks", REVIEW_TASK_COLUMNS, rows)
     return len(rows)

@@ -1,0 +1,44 @@
+"""Likely brothers and sisters are kept apart unless a reviewer says they are one person."""
+
+from athar.linkage.cluster import cluster
+from athar.linkage.features import feature_frame
+from athar.linkage.siblings import sibling_pairs
+
+
+def _frame(*names: tuple[str, str | None, str]):
+    return feature_frame(
+        [
+            {
+                "unique_id": i,
+                "source_dataset": "families",
+                "given_name": g,
+                "father_name": f,
+                "family_name": fam,
+            }
+            for i, (g, f, fam) in enumerate(names)
+        ],
+        roles={},
+    )
+
+
+def test_plainly_different_given_names_with_the_same_father_and_family_are_siblings():
+    frame = _frame(
+        ("Saleh", "Yacine", "Al-Armanazi"),  # 0
+        ("Hussein", "Yassin", "الأرمنازي"),  # 1: his brother, the family name in Arabic
+        ("Salih", "Yasin", "Armanazi"),  # 2: Saleh again, spelled otherwise
+        ("مجمد", "ياسين", "الأرمنازي"),  # 3: a scan of محمد
+        ("محمد", "ياسين", "الأرمنازي"),  # 4
+        ("Hussein", None, "Al-Armanazi"),  # 5: no father: cannot tell
+    )
+    pairs = [(0, 1, 0.99), (0, 2, 0.99), (3, 4, 0.99), (1, 5, 0.99), (0, 4, 0.4)]
+    assert sibling_pairs(frame, pairs) == [(0, 1)]
+
+
+def test_a_pair_kept_apart_stays_apart_unless_a_reviewer_joins_it():
+    nodes = ["a", "b", "c"]
+    pairs = [("a", "b", 0.99), ("b", "c", 0.95)]
+    apart = cluster(nodes, pairs, 0.9, kept_apart=[("a", "b")]).cluster_of
+    assert apart["a"] != apart["b"] and apart["b"] == apart["c"]
+    joined = cluster(nodes, pairs, 0.9, must_link=[("a", "b")], kept_apart=[("a", "b")])
+    assert joined.cluster_of["a"] == joined.cluster_of["b"] == joined.cluster_of["c"]
+    assert not joined.conflicts
