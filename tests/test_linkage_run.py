@@ -100,6 +100,10 @@ def test_likely_siblings_are_kept_apart_put_to_review_and_joined_by_a_same_judge
     task = sure_but_apart[0]
     left, right = (tuple(task[side].split(":", 1)) for side in ("left", "right"))
     assert persons[left] != persons[right]
+    # the review page is told why the pair waits (and an ordinary uncertain pair is not so marked)
+    assert explain(store_copy, task["left"], task["right"])["kept_apart_as_siblings"]
+    ordinary = next(t for t in tasks if t["match_probability"] < 0.5)
+    assert not explain(store_copy, ordinary["left"], ordinary["right"])["kept_apart_as_siblings"]
     record_judgement(store_copy, task["left"], task["right"], "same", "reviewer1")
     link(store_copy, LinkOptions(user="test"))
     persons = person_of(store_copy)

@@ -20,6 +20,7 @@ from athar.linkage.engines import db_api_for
 from athar.linkage.features import feature_frame
 from athar.linkage.model import make_linker
 from athar.linkage.review import ReviewError, parse_record_ref
+from athar.linkage.siblings import sibling_pairs
 from athar.store.tables import LinkRun
 
 
@@ -120,12 +121,16 @@ def explain(engine: Engine, left: str, right: str) -> dict:
         if w["column_name"] != "Final score"
     ]
     weight = float(scored[0]["match_weight"])
+    probability = round(2**weight / (1 + 2**weight), 6) if weight < 1000 else 1.0
+    siblings = bool(sibling_pairs(features, [(0, 1, probability)]))
     return {
         "left": left,
         "right": right,
         "run_id": scorer.run_id,
         "match_weight": round(weight, 3),
-        "match_probability": round(2**weight / (1 + 2**weight), 6) if weight < 1000 else 1.0,
+        "match_probability": probability,
+        # kept apart by `athar link` as likely brother and sister until a reviewer says otherwise
+        "kept_apart_as_siblings": siblings,
         "steps": steps,
     }
 

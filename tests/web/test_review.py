@@ -135,3 +135,20 @@ def test_a_judgement_on_records_of_an_unshared_source_of_another_organisation_is
 def test_the_review_page_never_shows_records_of_an_unshared_source_of_another_organisation(app):
     page = client_for(app, "reviewer-alpha").get("/review").text
     assert "detention:" not in page
+
+
+def test_a_pair_kept_apart_as_siblings_says_so_in_both_languages(app, monkeypatch):
+    from athar.web import review_pages
+
+    real = review_pages.waterfall
+
+    def flagged(engine, left, right):
+        explanation = real(engine, left, right)
+        return {**explanation, "kept_apart_as_siblings": True}
+
+    client = client_for(app, "reviewer-alpha")
+    monkeypatch.setattr(review_pages, "waterfall", flagged)
+    english = client.get("/review?lang=en").text
+    assert 'id="siblings"' in english and "possible brother and sister" in english
+    arabic = client.get("/review?lang=ar").text
+    assert 'id="siblings"' in arabic and "لأخوين" in arabic
