@@ -88,10 +88,14 @@ def _athar(db: str, queue: mp.Queue) -> None:
 
 
 def _by_threshold(engine, records: list[dict]) -> dict:
-    """Clusters of the run's scored pairs at other thresholds (cheap: no rescoring)."""
+    """Clusters of the run's scored pairs at other thresholds (no rescoring), with the same
+    constraints `athar link` applies: traits and likely siblings (read from the run's name roles)."""
     from sqlalchemy import select
 
     from athar.linkage.cluster import cluster
+    from athar.linkage.features import feature_frame
+    from athar.linkage.run import latest_run
+    from athar.linkage.siblings import sibling_pairs
     from athar.store.tables import LinkPair
 
     keys = [(r["source"], r["record_id"]) for r in records]
@@ -107,7 +111,17 @@ def _by_threshold(engine, records: list[dict]) -> dict:
     )
     with engine.connect() as conn:
         pairs = [((a, b), (c, d), p) for a, b, c, d, p in conn.execute(select(*columns))]
-    return {str(t): cluster(keys, pairs, t, attributes=traits).cluster_of for t in (0.5, 0.7, 0.95)}
+    roles = (latest_run(engine).summary or {}).get("name_roles", {})
+    features = feature_frame(
+        [{**r, "unique_id": i, "source_dataset": r["source"]} for i, r in enumerate(records)], roles=roles
+    )
+    index = {k: i for i, k in enumerate(keys)}
+    found = sibling_pairs(features, ((index[a], index[b], p) for a, b, p in pairs))
+    apart = [(keys[i], keys[j]) for i, j in found]
+    return {
+        str(t): cluster(keys, pairs, t, attributes=traits, kept_apart=apart).cluster_of
+        for t in (0.5, 0.7, 0.95)
+    }
 
 
 def _plain_splink(db: str, queue: mp.Queue) -> None:
