@@ -28,7 +28,7 @@ from athar.linkage.engines import db_api_for
 from athar.linkage.features import feature_frame, name_roles
 from athar.linkage.ids import assign_ids
 from athar.linkage.siblings import sibling_pairs
-from athar.store.bulk import bulk_insert, stored_value
+from athar.store.bulk import bulk_insert, stored_value, value_writer
 from athar.store.tables import (
     Judgement,
     LinkPair,
@@ -392,16 +392,12 @@ def _write_persons(conn: Connection, assignment, clusters, run_id: int, now: dt.
                 .where(Person.id == event["person_id"])
                 .values(retired_at=now, merged_into=into[0] if into else None)
             )
-    columns = PersonEvent.__table__.c
-    created = stored_value(conn, columns.created_at, now)
+    detail = value_writer(conn, PersonEvent.__table__.c.detail)  # `created` serves: same column type
     bulk_insert(
         conn,
         "person_events",
         ("run_id", "person_id", "kind", "detail", "created_at"),
-        [
-            (run_id, e["person_id"], e["kind"], stored_value(conn, columns.detail, e.get("detail")), created)
-            for e in assignment.events
-        ],
+        [(run_id, e["person_id"], e["kind"], detail(e.get("detail")), created) for e in assignment.events],
     )
 
 

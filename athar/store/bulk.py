@@ -6,7 +6,7 @@ this bypasses it. Values must already be what the column stores (JSON as text, b
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import Column, Connection
 
@@ -29,7 +29,13 @@ def bulk_insert(conn: Connection, table: str, columns: Sequence[str], rows: Sequ
         cursor.close()
 
 
-def stored_value(conn: Connection, column: Column, value: object) -> object:
-    """`value` as the driver must be given it for `column` (a datetime is text on SQLite)."""
+def value_writer(conn: Connection, column: Column) -> Callable[[object], object]:
+    """A function giving a value as the driver must be given it for `column` (a datetime is text on
+    SQLite); resolved once, for loops over many rows."""
     process = column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-    return process(value) if process else value
+    return process or (lambda value: value)
+
+
+def stored_value(conn: Connection, column: Column, value: object) -> object:
+    """`value` as the driver must be given it for `column`."""
+    return value_writer(conn, column)(value)
