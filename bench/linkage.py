@@ -94,14 +94,10 @@ def _by_threshold(engine, records: list[dict]) -> dict:
 
     from athar.linkage.cluster import cluster
     from athar.linkage.features import feature_frame
-    from athar.linkage.run import latest_run
-    from athar.linkage.siblings import sibling_pairs
+    from athar.linkage.run import latest_run, likely_siblings, record_traits
     from athar.store.tables import LinkPair
 
     keys = [(r["source"], r["record_id"]) for r in records]
-    traits = {
-        k: {"sex": r["sex"], "national_id": r["national_id"]} for k, r in zip(keys, records, strict=True)
-    }
     columns = (
         LinkPair.left_source,
         LinkPair.left_record_id,
@@ -115,9 +111,8 @@ def _by_threshold(engine, records: list[dict]) -> dict:
     features = feature_frame(
         [{**r, "unique_id": i, "source_dataset": r["source"]} for i, r in enumerate(records)], roles=roles
     )
-    index = {k: i for i, k in enumerate(keys)}
-    found = sibling_pairs(features, ((index[a], index[b], p) for a, b, p in pairs))
-    apart = [(keys[i], keys[j]) for i, j in found]
+    traits = record_traits(keys, records)
+    apart = likely_siblings(features, keys, pairs)
     return {
         str(t): cluster(keys, pairs, t, attributes=traits, kept_apart=apart).cluster_of
         for t in (0.5, 0.7, 0.95)

@@ -13,7 +13,7 @@ import logging
 import math
 import resource
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 
 import pandas as pd
@@ -154,6 +154,25 @@ def _check_and_tune(linker, labels: list[labels_module.Label], trained: dict, th
     }
 
 
+def record_traits(keys: list[RecordKey], records: list[dict]) -> dict[RecordKey, dict]:
+    """What clustering checks: a person never holds two sexes or two national numbers more than a
+    typo apart."""
+    return {
+        k: {"sex": r.get("sex"), "national_id": r.get("national_id")}
+        for k, r in zip(keys, records, strict=True)
+    }
+
+
+def likely_siblings(
+    features: pd.DataFrame, keys: list[RecordKey], pairs: Iterable[tuple[RecordKey, RecordKey, float]]
+) -> list[tuple[RecordKey, RecordKey]]:
+    """The scored pairs that read as brother and sister (`athar.linkage.siblings`), by record key;
+    `features` rows are in the order of `keys`."""
+    index = {k: i for i, k in enumerate(keys)}
+    found = sibling_pairs(features, ((index[a], index[b], p) for a, b, p in pairs))
+    return [(keys[i], keys[j]) for i, j in found]
+
+
 def pair_key(a: RecordKey, b: RecordKey) -> tuple[RecordKey, RecordKey]:
     return (a, b) if a <= b else (b, a)
 
@@ -279,20 +298,10 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
         present = set(keys)
         must = [k for k, d in judgements.items() if d == "same" and k[0] in present and k[1] in present]
         cannot = [k for k, d in judgements.items() if d == "different"]
-        # a person never holds two sexes or two national numbers more than a typo apart
-        traits = {
-            k: {"sex": r.get("sex"), "national_id": r.get("national_id")}
-            for k, r in zip(keys, records, strict=True)
-        }
-        index = {k: i for i, k in enumerate(keys)}
-        judged = set(judgements)
-        siblings = [
-            (keys[i], keys[j])
-            for i, j in sibling_pairs(
-                features,
-                ((index[a], index[b], p) for (a, b), (p, _w) in all_pairs.items() if (a, b) not in judged),
-            )
-        ]
+        traits = record_traits(keys, records)
+        siblings = likely_siblings(
+            features, keys, ((a, b, p) for (a, b), (p, _w) in all_pairs.items() if (a, b) not in judgements)
+        )
         result = cluster(
             keys,
             ((a, b, p) for (a, b), (p, _w) in all_pairs.items()),
