@@ -54,6 +54,24 @@ def valid_event_date(value: str) -> bool:
     return year >= 1000
 
 
+STATUS_CHANGE_PROBLEMS = {
+    "status": f"status must be one of {', '.join(STATUSES)}",
+    "reason": "a status change needs a reason and evidence",
+    "date": "the event date must be a real date written YYYY, YYYY-MM or YYYY-MM-DD",
+}
+
+
+def status_change_problem(status: str, reason: str, evidence: str, event_date: str | None) -> str | None:
+    """What is wrong with a requested status change ("status", "reason" or "date"), or None."""
+    if status not in STATUSES:
+        return "status"
+    if not reason.strip() or not evidence.strip():
+        return "reason"
+    if event_date and not valid_event_date(event_date):
+        return "date"
+    return None
+
+
 def person_status(engine: Engine, person_id: str) -> str | None:
     with engine.connect() as conn:
         return conn.execute(select(Person.status).where(Person.id == person_id)).scalar()
@@ -79,10 +97,9 @@ def change_status(
     event_date: str | None = None,
 ) -> dict:
     """Append the change to the case and set the person's status, together; returns the case event."""
-    if status not in STATUSES:
-        raise ValueError(f"status must be one of {', '.join(STATUSES)}")
-    if not reason.strip() or not evidence.strip():
-        raise ValueError("a status change needs a reason and evidence")
+    problem = status_change_problem(status, reason, evidence, event_date)
+    if problem:
+        raise ValueError(STATUS_CHANGE_PROBLEMS[problem])
     with engine.begin() as conn:
         previous = conn.execute(select(Person.status).where(Person.id == person_id)).scalar()
         if previous is None:

@@ -77,13 +77,7 @@ def change_status(
     records = _visible_records(request, person_id, principal)
     event_date = event_date.strip()
     form = {"status": status, "reason": reason, "evidence": evidence, "event_date": event_date}
-    error = None
-    if status not in cases.STATUSES:
-        error = "status"
-    elif not reason.strip() or not evidence.strip():
-        error = "reason"
-    elif event_date and not cases.valid_event_date(event_date):
-        error = "date"
+    error = cases.status_change_problem(status, reason, evidence, event_date)
     if error:
         return _page(request, principal, person_id, records, 422, error, form)
     previous = cases.person_status(request.app.state.engine, person_id)
