@@ -54,7 +54,8 @@ _scorers: dict[tuple[str, int], _Scorer] = {}
 _scorers_lock = threading.Lock()
 
 
-def _scorer(engine: Engine, records: list[dict]) -> _Scorer:
+def _scorer(engine: Engine, records: list[dict]) -> tuple[_Scorer, pd.DataFrame]:
+    """The newest run's scorer, and the feature rows of `records` read with that run's name roles."""
     with engine.connect() as conn:
         run_id = conn.execute(
             select(LinkRun.id).where(LinkRun.model.is_not(None)).order_by(LinkRun.id.desc()).limit(1)
@@ -77,14 +78,14 @@ def _scorer(engine: Engine, records: list[dict]) -> _Scorer:
             cached = _Scorer(run_id, linker, tf, roles, threading.Lock())
             _scorers.clear()  # one model at a time per process is enough
             _scorers[key] = cached
-    return cached
+            return cached, features
+    return cached, feature_frame(records, roles=cached.name_roles)
 
 
 def explain(engine: Engine, left: str, right: str) -> dict:
     """{"left", "right", "match_probability", "match_weight", "steps": [...]} for two SOURCE:ID refs."""
     records = [_record(engine, left, 0), _record(engine, right, 1)]
-    scorer = _scorer(engine, records)
-    features = feature_frame(records, roles=scorer.name_roles)
+    scorer, features = _scorer(engine, records)
     rows = features.to_dict("records")
     for row in rows:
         for column, shares in scorer.term_frequencies.items():
