@@ -44,6 +44,7 @@ class NameDictionary:
     display: dict[str, str] = field(default_factory=dict)  # normalized Arabic -> display spelling
     by_spelling: dict[str, str] = field(default_factory=dict)  # normalized Latin -> normalized Arabic
     by_fold: dict[str, str] = field(default_factory=dict)  # coarse fold of a Latin spelling -> Arabic
+    by_fine_fold: dict[str, str] = field(default_factory=dict)  # fold of a Latin spelling -> Arabic
     frequency: dict[str, int] = field(default_factory=dict)  # normalized Arabic -> count in name lists
     kind: dict[str, str] = field(default_factory=dict)  # normalized Arabic -> given/family/connector
     by_rasm: dict[str, str] = field(default_factory=dict)  # dotless shape -> likeliest known Arabic
@@ -59,13 +60,17 @@ class NameDictionary:
         A scan loses or moves the dots of one letter; two letters apart is another name, not a
         misreading (يسار is not بشار), and so is a token the frequency list attests as written.
         """
-        if arabic in self.latin:
+        if arabic in self.latin and (arabic in self.kind or arabic in self.frequency):
             return arabic
+        # a segment-list entry no list of names attests (مخمد) is read as the common name of its
+        # shape one dot away, as an unknown token is; else it stays the name the segment list says
         known = self.by_rasm.get(rasm(arabic))
+        if arabic in self.latin and (known is None or known == arabic):
+            return arabic
         if known is None or arabic in self.frequency:
             return None
         if sum(x != y for x, y in zip(arabic, known, strict=True)) > 1:
-            return None
+            return arabic if arabic in self.latin else None
         return known
 
     def has_article(self, arabic: str) -> bool:
@@ -73,16 +78,25 @@ class NameDictionary:
         name (الاء, الياس, الهام)."""
         if arabic in self.no_article:
             return False
-        return arabic.startswith("ال") and len(arabic) > 3 and not (arabic[2] in "اوي" and len(arabic) <= 5)
+        if not arabic.startswith("ال") or len(arabic) <= 3:
+            return False
+        if arabic[2] in "اوي" and len(arabic) <= 5:
+            # short: الاء, الياس are names; الانس is the article on أنس, a name common on its own
+            return self.frequency.get(arabic[2:], 0) >= ARTICLE_REST_MIN_FREQUENCY
+        return True
 
     def display_token(self, arabic: str) -> str | None:
         return self.display.get(arabic)
 
     def arabic_for_latin(self, tok: str, folded: str) -> str | None:
-        """The Arabic name a normalized Latin token spells: by exact spelling, else by coarse fold."""
+        """The Arabic name a normalized Latin token spells: by exact spelling, else by its fold, else
+        by the coarse fold that also merges e and i. The fold first: Jammil folds as Jamil (جميل)
+        does, though its coarse fold is also that of Jamel (جمال, the commoner name)."""
         from athar.names.keys import coarse
 
         hit = self.by_spelling.get(tok)
+        if hit is None:
+            hit = self.by_fine_fold.get(folded)
         if hit is None:
             hit = self.by_fold.get(coarse(folded))
         return hit
@@ -113,6 +127,8 @@ def th_as_dh(arabic: str, latin: str) -> str:
 
 
 OCR_MIN_FREQUENCY = 200
+FINE_FOLD_MIN_FREQUENCY = 20
+ARTICLE_REST_MIN_FREQUENCY = 100
 # Words that are never a name on their own (الله closes عبد الله, سعد الله): no Latin token means them.
 _NOT_ALONE = frozenset({"الله"})
 
@@ -126,6 +142,7 @@ def load() -> NameDictionary:
         d.frequency[key] = d.frequency.get(key, 0) + int(count)
 
     claims: dict[str, tuple[int, int, str]] = {}  # coarse fold -> (tier, -frequency, arabic)
+    fine_claims: dict[str, tuple[int, int, str]] = {}  # fold -> (tier, -frequency, arabic)
     spelled: dict[str, tuple[int, int, str]] = {}  # normalized spelling -> (tier, -frequency, arabic)
 
     def claim(tok: str, tier: int, arabic: str) -> None:
@@ -134,7 +151,8 @@ def load() -> NameDictionary:
         if arabic not in _NOT_ALONE:
             d.spelled_by.setdefault(tok, set()).add(arabic)
         rank = (0, -d.frequency.get(arabic, 0) - (50 if tier == 0 else 0))
-        for table, k in ((spelled, tok), (claims, coarse(fold_latin(tok)))):
+        folded = fold_latin(tok)
+        for table, k in ((spelled, tok), (fine_claims, folded), (claims, coarse(folded))):
             old = table.get(k)
             if old is None or rank < old[:2]:
                 table[k] = (*rank, arabic)
@@ -185,6 +203,12 @@ def load() -> NameDictionary:
         if th_as_dh(key, norm) != norm:
             claim(th_as_dh(key, norm), 1, key)
 
+    # داوود is داود with the long u after w written out: one name, one romanization and key
+    for arabic in list(d.latin):
+        if "اوو" in arabic and arabic.replace("اوو", "او") in d.latin:
+            d.latin[arabic] = d.latin[arabic.replace("اوو", "او")]
+            d.display[arabic] = d.display[arabic.replace("اوو", "او")]
+
     # A misread dot is only corrected towards a name common enough that the misreading is likelier
     # than a real rare name of the same shape (مجمد is محمد; الجليلي is not الخليلي).
     shapes: dict[str, tuple[tuple[int, int], str]] = {}
@@ -197,10 +221,17 @@ def load() -> NameDictionary:
             shapes[k] = (rank, arabic)
     d.by_rasm = {k: arabic for k, (_, arabic) in shapes.items()}
     d.by_fold = {fold: arabic for fold, (_, _, arabic) in claims.items()}
-    for table in (d.by_fold, d.by_spelling):
+    # the fold is trusted over the coarse fold only for a name common enough not to be a stray
+    # transliteration in the segment list (منزر munzir, seen nowhere, is not what Mundhir spells)
+    d.by_fine_fold = {
+        fold: arabic
+        for fold, (_, _, arabic) in fine_claims.items()
+        if arabic in d.kind or d.frequency.get(arabic, 0) >= FINE_FOLD_MIN_FREQUENCY
+    }
+    d.by_spelling = {tok: arabic for tok, (_, _, arabic) in spelled.items()}
+    for table in (d.by_fold, d.by_fine_fold, d.by_spelling):
         for k in [k for k, arabic in table.items() if arabic in _NOT_ALONE]:
             del table[k]
-    d.by_spelling = {tok: arabic for tok, (_, _, arabic) in spelled.items()}
     return d
 
 

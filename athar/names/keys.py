@@ -156,7 +156,8 @@ _DIGRAPH_MAP = {
     "v": "f",
     "p": "b",
 }
-_ENDINGS = re.compile(r"(?<=[^aeiou])(?:ine|yne)$|(?<=[^aeiou])(?:ane)$|(?:eh|ah|e)$")
+# a final -eh/-ah/-e is ة (Fatmeh, Hamzah, Samire); after a long ee the h is the letter ه (Wajeeh وجيه)
+_ENDINGS = re.compile(r"(?<=[^aeiou])(?:ine|yne)$|(?<=[^aeiou])(?:ane)$|(?:(?<!e)eh|ah|e)$")
 _DIPH_Y = re.compile(r"[aei][iy](?=[^aeiouy]|$)")
 _DIPH_W = re.compile(r"(?:[ao][wu]|ow|aou)(?=[^aeiouw]|$)")
 _VOWELS = str.maketrans({"o": "u", "y": "i"})
@@ -249,6 +250,12 @@ def token_identity(tok: str) -> tuple[str, str | None]:
         return _known_key(arabic), arabic
     if tok.startswith("al") and len(tok) >= 5:
         return token_identity(tok[2:])[0], None  # Al-Yussuf: the article on a name the dictionary knows
+    if tok.startswith("el") and len(tok) >= 5:
+        # the French article glued to a name that opens with a vowel (Elomar, Elidlibi, Elattar):
+        # only when what follows is a name the dictionary knows, so Elias stays إلياس
+        rest_key, rest_known = token_identity(tok[2:])
+        if rest_known is not None:
+            return rest_key, None
     return _key_without_article(tok, None), None
 
 
