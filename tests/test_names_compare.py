@@ -2,7 +2,15 @@
 
 import pytest
 
-from athar.names import Level, compare_part, name_frequency, name_key, name_similarity, part_similarity
+from athar.names import (
+    Level,
+    NameFrequencies,
+    compare_part,
+    name_frequency,
+    name_key,
+    name_similarity,
+    part_similarity,
+)
 
 SAME_PERSON = [
     "محمد عبد الرحمن الحمود",
@@ -216,3 +224,39 @@ def test_a_spelling_listed_for_the_name_agrees_more_than_one_that_only_folds_to_
     assert name_key("سعيد") == name_key("Cid")
     assert part_similarity("محمد", "Mohammed") > part_similarity("سعيد", "Cid") >= 0.98
     assert part_similarity("Mohammed", "Muhammad") > part_similarity("Said", "Cid")
+
+
+# --- frequencies counted from the records at hand ---------------------------------------------------
+def _corpus() -> list[str]:
+    """Synthetic records: many men called محمد الزعبي (in either script), one قتيبة الحلبي."""
+    common = ["محمد أحمد الزعبي", "Mohammad Al-Zoubi", "MOHAMED ZOUBI", "محمد خالد الزعبي"] * 50
+    others = [f"{g} {f}" for g in ("علي", "عمر", "سامر", "Hasan") for f in ("الحمود", "Khatib", "العلي")]
+    return [*common, *others * 10, "قتيبة الحلبي"]
+
+
+def test_frequencies_count_given_and_family_names_by_cross_script_key():
+    freq = NameFrequencies.from_names(_corpus())
+    assert freq.total == 200 + 120 + 1
+    assert freq.expected_namesakes("محمد", "الزعبي") == pytest.approx(200 * 200 / 321)
+    assert freq.expected_namesakes("Mhd", "Zoubi") == freq.expected_namesakes("محمد", "الزعبي")
+    assert freq.rarity("قتيبه", "الحلبي") == 1.0
+    assert freq.rarity("محمد", "الزعبي") == 0.0  # the commonest pair of the corpus
+    assert 0.0 < freq.rarity("علي", "الحمود") < 1.0
+
+
+def test_with_frequencies_a_fatherless_agreement_on_a_common_name_says_little():
+    """محمد الزعبي written without a father matches 200 records of this corpus; قتيبة الحلبي one."""
+    freq = NameFrequencies.from_names(_corpus())
+    common = name_similarity("محمد الزعبي", "Mohammad Khaled Al-Zoubi", freq)
+    rare = name_similarity("قتيبة الحلبي", "Qutaiba Khaled Al-Halabi", freq)
+    assert rare > 0.9 > 0.5 > common
+    # a father on both sides settles it however common the name
+    assert name_similarity("محمد خالد الزعبي", "Mohammad Khaled Al-Zoubi", freq) > 0.9
+    # without frequencies the built-in given-name list alone is read, as before
+    assert name_similarity("محمد الزعبي", "Mohammad Khaled Al-Zoubi") > common
+
+
+def test_frequencies_leave_disagreements_as_they_are():
+    freq = NameFrequencies.from_names(_corpus())
+    for a, b in [("محمد أحمد الزعبي", "محمد خالد الزعبي"), ("سامر الحمود", "عمر الحمود")]:
+        assert name_similarity(a, b, freq) == pytest.approx(name_similarity(a, b), abs=1e-12)

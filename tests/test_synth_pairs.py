@@ -6,7 +6,7 @@ from dataclasses import FrozenInstanceError
 import pytest
 
 from athar.synth.lexicon import lexicon
-from athar.synth.pairs import NamePair, name_pairs
+from athar.synth.pairs import NamePair, name_corpus, name_pairs
 
 N = 4000
 
@@ -107,3 +107,14 @@ def test_scanned_arabic_confuses_dotted_letters():
     noisy = set(muhammad.ar_scan) - set(muhammad.ar_clean)
     assert noisy and all(len(v) == len("محمد") for v in noisy)
     assert muhammad.ar_scan.count("محمد") > 0.8 * len(muhammad.ar_scan)
+
+
+def test_name_corpus_writes_people_of_the_same_population_in_both_scripts():
+    corpus = name_corpus(2000, seed=3)
+    assert corpus == name_corpus(2000, seed=3)
+    assert len(corpus) == 2000 and all(corpus)
+    arabic = sum(any("\u0600" <= ch <= "\u06ff" for ch in s) for s in corpus)
+    assert 0.4 < arabic / len(corpus) < 0.6
+    # drawn by the population's weights: the commonest men's name leads, as in the pairs
+    firsts = Counter(s.split()[0] for s in corpus if s[0] == "م")
+    assert firsts.most_common(1)[0][0] == "محمد"

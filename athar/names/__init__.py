@@ -15,6 +15,7 @@ from athar.names.compare import (
     name_similarity,
     part_similarity,
 )
+from athar.names.frequency import NameFrequencies
 from athar.names.keys import arabize, fold_latin, name_key, name_skeleton, normalize_name, romanize
 from athar.names.latin import normalize_latin
 
@@ -23,6 +24,7 @@ __all__ = [
     "SIMILAR_KEY_JW",
     "Level",
     "NameChain",
+    "NameFrequencies",
     "arabize",
     "compare_part",
     "fold_latin",

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from enum import IntEnum
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Indel, JaroWinkler
 
@@ -27,6 +28,9 @@ from athar.names.arabic import is_arabic, rasm
 from athar.names.chain import FAMILY_FIRST, parse_parts
 from athar.names.dictionary import DICTIONARY
 from athar.names.keys import key_read_with, name_key, normalize_name, skeleton_of_key, token_identity
+
+if TYPE_CHECKING:
+    from athar.names.frequency import NameFrequencies
 
 CLOSE_KEY_JW = 0.92
 SIMILAR_KEY_JW = 0.80
@@ -273,8 +277,15 @@ def _evidence(s: float, agree: float, disagree: float) -> float:
 # family names too was measured (bench/names.py) and lowered recall. Nothing here is computed from
 # the synthetic lists or the bench's pairs (athar.synth draws names from its own hand-weighted tables,
 # not from this file).
+#
+# With frequencies counted from the records at hand (athar.names.frequency.NameFrequencies), the
+# rarity is that of the given + family name among those records, which know Syrian family names;
+# then a pair with no father on one side weighs the rarity by _RARE_NAME_WEIGHT_NO_FATHER less
+# _COMMON_NAME_OFFSET_NO_FATHER (set on bench/names.py's pairs of seed 1; reported on seed 0).
 _RARE_GIVEN_WEIGHT = 7.0
 _COMMON_NAME_OFFSET = 2.0
+_RARE_NAME_WEIGHT_NO_FATHER = 10.0
+_COMMON_NAME_OFFSET_NO_FATHER = 8.0
 _TOP_FREQUENCY = 12_559  # محمد, the commonest name in the list
 
 
@@ -326,14 +337,27 @@ def _similarity(x: str, y: str) -> float:
     return _token_similarity.miss(key, x, y) if v is None else v
 
 
-def _name_rarity(tg: float, x: str, y: str) -> float:
-    """Evidence from how rare the agreeing given name is (the rarer spelling of the two cannot make
-    a common name rare: the commoner reading counts)."""
-    rx, ry = _rarity(x), _rarity(y)
-    return _RARE_GIVEN_WEIGHT * (rx if rx < ry else ry) * tg - _COMMON_NAME_OFFSET
+def _pair_rarity(pa: tuple, pb: tuple, freq: NameFrequencies | None) -> float:
+    """How rare the name two agreeing chains share is, in [0, 1]: by the given name in the built-in
+    list, or by given + family name in ``freq`` (the rarer spelling of the two cannot make a common
+    name rare: the commoner reading counts)."""
+    if freq is None:
+        rx, ry = _rarity(pa[0]), _rarity(pb[0])
+    else:
+        rx, ry = freq.rarity_of_parts(pa[0], pa[3]), freq.rarity_of_parts(pb[0], pb[3])
+    return rx if rx < ry else ry
 
 
-def _score(pa: tuple, pb: tuple) -> float:
+def _rarity_weights(pa: tuple, pb: tuple, freq: NameFrequencies | None) -> tuple[float, float]:
+    """(weight, offset) of the rarity term. With the records' own counts and no father on a side,
+    the given and the family name are all the evidence there is, and how common they are decides
+    between one person and two namesakes: the term weighs more and starts lower."""
+    if freq is None or (pa[1] and pb[1]):
+        return _RARE_GIVEN_WEIGHT, _COMMON_NAME_OFFSET
+    return _RARE_NAME_WEIGHT_NO_FATHER, _COMMON_NAME_OFFSET_NO_FATHER
+
+
+def _score(pa: tuple, pb: tuple, freq: NameFrequencies | None = None) -> float:
     total = 0.0
     tg = -1.0
     against = False
@@ -353,7 +377,8 @@ def _score(pa: tuple, pb: tuple) -> float:
                 if i == 0:
                     tg = t
                 elif i == 3 and tg >= 0 and not against:
-                    total += _name_rarity(tg, pa[0], pb[0])
+                    weight, offset = _rarity_weights(pa, pb, freq)
+                    total += weight * _pair_rarity(pa, pb, freq) * tg - offset
             else:
                 total += _WEIGHTS[i][1] * (t if t > -1.0 else -1.0)
                 against = True
@@ -368,7 +393,7 @@ _AGREE_MAX = tuple(agree * _T_MAX for agree, _ in _WEIGHTS)
 _ORDER = (0, 3, 1, 2)
 
 
-def _score_above(pa: tuple, pb: tuple, need: float) -> float | None:
+def _score_above(pa: tuple, pb: tuple, need: float, freq: NameFrequencies | None = None) -> float | None:
     """``_score(pa, pb)`` when it exceeds ``need``, else None, comparing no more parts than it must."""
     room = 0.0
     for i in _ORDER:
@@ -378,9 +403,9 @@ def _score_above(pa: tuple, pb: tuple, need: float) -> float | None:
     # fully; once added, at most the offset it took, given back if a father or grandfather is against
     extra = rho = 0.0
     if pa[0] and pb[0] and pa[3] and pb[3]:
-        rx, ry = _rarity(pa[0]), _rarity(pb[0])
-        rho = rx if rx < ry else ry
-        extra = _RARE_GIVEN_WEIGHT * _T_MAX * rho - _COMMON_NAME_OFFSET
+        rho = _pair_rarity(pa, pb, freq)
+        weight, offset = _rarity_weights(pa, pb, freq)
+        extra = weight * _T_MAX * rho - offset
         if extra < 0.0:
             extra = 0.0
         room += extra
@@ -410,7 +435,7 @@ def _score_above(pa: tuple, pb: tuple, need: float) -> float | None:
                 room -= extra
                 extra = 0.0
                 if tg >= 0:
-                    rarity = _RARE_GIVEN_WEIGHT * rho * tg - _COMMON_NAME_OFFSET
+                    rarity = weight * rho * tg - offset
                     total += rarity
                     if rarity < 0.0:
                         extra = -rarity
@@ -489,13 +514,17 @@ def _chain_readings(full: str) -> tuple:
     return tuple(_readings(full))
 
 
-def name_similarity(a: str, b: str) -> float:
+def name_similarity(a: str, b: str, frequencies: NameFrequencies | None = None) -> float:
     """Similarity in [0, 1] of two full personal names, each in any script and any order.
 
     Chain-aware: parts present on both sides are compared on their cross-script keys; a part missing
     on one side (no grandfather written) counts neither way; a different given or father name
     counts strongly against. The result is a logistic of the summed evidence, so 0.5 means
     "no evidence either way".
+
+    An agreement on the given and the family name counts the more the rarer that name is: by the
+    given name's count in the built-in Levantine list, or, with ``frequencies`` counted from the
+    records at hand, by how many of them are expected to carry that given + family name.
     """
     ra, rb = _chain_readings(a or ""), _chain_readings(b or "")
     if (not ra[0] and not ra[3]) or (not rb[0] and not rb[3]):
@@ -504,7 +533,7 @@ def name_similarity(a: str, b: str) -> float:
     if base_a.count(None) == 3 and base_b.count(None) == 3 and base_a != base_b:
         # two one-word names (العلي, Ali): the word is all either says, wherever each parse put it
         base_a, base_b = (_only_word(base_a), None, None, None), (_only_word(base_b), None, None, None)
-    best = _score(base_a, base_b)
+    best = _score(base_a, base_b, frequencies)
     if best > _CONFIDENT:
         return _logistic(best + _PRIOR)  # other readings could only add to a sure match
     # one side read otherwise, the other as parsed
@@ -514,7 +543,7 @@ def name_similarity(a: str, b: str) -> float:
             pa, pb = (base, alt) if flip else (alt, base)
             if (pa[3] is None or pb[3] is None) and not (_fits(pa, pb) and _fits(pb, pa)):
                 continue
-            s = _score_above(pa, pb, (best if best > _HOPELESS else _HOPELESS) + pen)
+            s = _score_above(pa, pb, (best if best > _HOPELESS else _HOPELESS) + pen, frequencies)
             if s is not None:
                 best = s - pen
     return _logistic(best + _PRIOR)

@@ -133,3 +133,16 @@ def name_pairs(n: int, seed: int = 0) -> list[NamePair]:
             sa, sb = sb, sa
         out.append(NamePair(render(p, sa, lex, rnd), render(q, sb, lex, rnd), kind == "same", kind))
     return out
+
+
+def name_corpus(n: int, seed: int = 0) -> list[str]:
+    """The full names of ``n`` people drawn from the same population, each as one list of the same
+    mixture of scripts and habits writes it: the records a store holds, to count names in."""
+    lex = lexicon()
+    rng = np.random.default_rng(seed)
+    rnd = random.Random(seed)
+    scripts = ("ar", "la")
+    return [
+        render(_person(lex, rng, rng.random() < 0.85), scripts[int(rnd.random() < 0.5)], lex, rnd)
+        for _ in range(n)
+    ]
