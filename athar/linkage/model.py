@@ -96,6 +96,18 @@ def model_for_dialect(model: dict, dialect: str) -> dict:
     return rebuilt
 
 
+def estimate_u(linker: Linker, options: TrainingOptions) -> None:
+    """u of every level from random pairs: about `options.u_max_pairs` of them, every one counted.
+
+    Splink's default stops once each level has 100 pairs in a probe of 1% of one side of the
+    sample (some 20 records), which leaves the u of levels that only some lists reach (a death or a
+    return after another list's event) to the lists those few records come from.
+    """
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=options.u_max_pairs, seed=options.seed, min_count_per_level=None
+    )
+
+
 def train(
     linker: Linker, options: TrainingOptions | None = None, features: pd.DataFrame | None = None
 ) -> None:
@@ -104,7 +116,7 @@ def train(
     linker.training.estimate_probability_two_random_records_match(
         list(DETERMINISTIC_RULES), recall=DETERMINISTIC_RECALL
     )
-    linker.training.estimate_u_using_random_sampling(max_pairs=options.u_max_pairs, seed=options.seed)
+    estimate_u(linker, options)
     for columns in EM_BLOCKS:
         linker.training.estimate_parameters_using_expectation_maximisation(
             em_rule(columns, features, options.em_max_pairs), estimate_without_term_frequencies=True
