@@ -104,3 +104,11 @@ def test_features_of_records_without_any_arabic_name_are_computed():
 def test_the_dotless_shape_leaves_the_article_off_like_the_keys():
     shape = {name: name_features({"family_name": name})[11] for name in ("العبدالله", "عبدالله", "Abdullah")}
     assert shape["العبدالله"] == shape["عبدالله"] == shape["Abdullah"]
+
+
+def test_the_list_kind_says_what_a_record_event_is():
+    records = [
+        {"unique_id": i, "source_dataset": kind, "source_kind": kind, "full_name": "Ali Hasan"}
+        for i, kind in enumerate(("hospital_or_morgue", "returnee_registration", "detention_register", None))
+    ]
+    assert feature_frame(records, roles={})["event_kind"].tolist() == ["death", "return", "event", "event"]

@@ -1,7 +1,8 @@
-"""The Splink model: how u is estimated."""
+"""The Splink model: how u is estimated, and what the event-date comparison says of two lists' events."""
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 import pytest
 from splink import DuckDBAPI, Linker
@@ -9,8 +10,46 @@ from splink import DuckDBAPI, Linker
 from athar.linkage import model
 from athar.linkage.engines import db_api_for
 from athar.linkage.features import feature_frame
-from athar.linkage.settings import settings
+from athar.linkage.settings import event_date, settings
 from athar.synth import generate
+
+
+def _level(comparison, left: dict, right: dict) -> str:
+    """The label of the first level of `comparison` that two records with these values meet."""
+    row = {f"{k}_l": [v] for k, v in left.items()} | {f"{k}_r": [v] for k, v in right.items()}
+    con = duckdb.connect()
+    con.register("pair", pd.DataFrame(row))
+    for level in comparison.get_comparison("duckdb").as_dict()["comparison_levels"]:
+        condition = "TRUE" if level["sql_condition"] == "ELSE" else level["sql_condition"]
+        if con.execute(f"SELECT ({condition}) FROM pair").fetchone()[0]:
+            return level["label_for_charts"]
+    raise AssertionError("no level met")
+
+
+def _event(kind: str, date: str) -> dict:
+    day = (pd.Timestamp(date) - pd.Timestamp("1970-01-01")).days if len(date) == 10 else None
+    return {"event_kind": kind, "event_year": int(date[:4]), "event_day": day}
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "level"),
+    [
+        (_event("event", "2013-05-01"), _event("event", "2013-05-20"), "within a month"),
+        (_event("death", "2014-03-01"), _event("event", "2013-05-01"), "a death within 3 years after"),
+        (_event("event", "2013-05-01"), _event("death", "2014-03-01"), "a death within 3 years after"),
+        (_event("death", "2014-03-01"), _event("event", "2013"), "a death within 3 years after"),
+        (_event("death", "2020-03-01"), _event("event", "2013-05-01"), "a death years after"),
+        (_event("death", "2012-01-01"), _event("event", "2013-05-01"), "a death before"),
+        (_event("death", "2012-01-01"), _event("return", "2019-06-01"), "a death before"),
+        (_event("return", "2021-06-01"), _event("event", "2013-05"), "a return after"),
+        (_event("event", "2022-02-02"), _event("return", "2019-06-01"), "a return before"),
+        (_event("event", "2013-05-01"), _event("event", "2016-05-01"), "All other"),
+    ],
+)
+def test_events_of_different_kinds_are_compared_by_their_order(left, right, level):
+    """A death follows the arrest, disappearance or return other lists record; a return follows the
+    arrest or disappearance. Two events of one kind are compared by how far apart they are."""
+    assert _level(event_date(), left, right).startswith(level)
 
 
 def _frame(persons: int, tmp_path) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from athar.linkage.engines import db_api_for
 from athar.linkage.features import feature_frame
 from athar.linkage.model import make_linker
 from athar.linkage.review import ReviewError, parse_record_ref
+from athar.linkage.run import source_kinds
 from athar.linkage.siblings import sibling_pairs
 from athar.store.tables import LinkRun
 
@@ -27,7 +28,8 @@ from athar.store.tables import LinkRun
 def _record(engine: Engine, ref: str, uid: int) -> dict:
     source, record_id = parse_record_ref(ref)
     for record in current_records(engine, source, record_id):
-        return {**record, "unique_id": uid, "source_dataset": source}
+        kind = source_kinds(engine).get(source)
+        return {**record, "unique_id": uid, "source_dataset": source, "source_kind": kind}
     raise ReviewError(f"no record {ref}")
 
 

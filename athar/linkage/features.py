@@ -42,6 +42,7 @@ FEATURE_COLUMNS = (
     "birth_governorate_id",
     "event_year",
     "event_day",
+    "event_kind",
     "given_family_block",
     "given_family_skel_block",
     "given_father_block",
@@ -51,6 +52,11 @@ FEATURE_COLUMNS = (
     "family_given_block",
     "birth_day_date",
 )
+
+# What a list's event date is, by the list's kind (`sources.kind`): a death (every other list's
+# event, an arrest, a disappearance, a return, happened while the person was alive), a return (after
+# the arrest or disappearance other lists record), or another event ("event").
+EVENT_KINDS = {"hospital_or_morgue": "death", "returnee_registration": "return"}
 
 # A given+family name pair shared by more records than this is too common to block on alone
 # (محمد الأحمد): such records are found through rules that add the father's name or the birth year.
@@ -260,7 +266,8 @@ def default_place_lookup() -> PlaceLookup:
 def feature_frame(
     records: Iterable[dict], place_lookup: PlaceLookup | None = None, roles: NameRoles | None = None
 ) -> pd.DataFrame:
-    """One row per record, with `unique_id` and `source_dataset` taken from the records as given.
+    """One row per record, with `unique_id` and `source_dataset` taken from the records as given
+    (and `source_kind`, the list's kind, which says what its event date is: `EVENT_KINDS`).
 
     `roles` (see :func:`name_roles`) are learnt from these records unless given, as explain gives
     the ones its run used.
@@ -288,6 +295,7 @@ def feature_frame(
                 governorate_id,
                 int(event_date[:4]) if event_date else None,
                 _days(event_date),
+                EVENT_KINDS.get(r.get("source_kind") or "", "event"),
                 None,
                 None,
                 None,

@@ -92,11 +92,19 @@ def _peak_rss_mib() -> int:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
+def source_kinds(engine: Engine) -> dict[str, str]:
+    """Each source's kind (what its event date means: a death on a morgue's list)."""
+    with engine.connect() as conn:
+        return {name: kind for name, kind in conn.execute(select(Source.name, Source.kind))}
+
+
 def _load_records(engine: Engine) -> tuple[list[dict], list[RecordKey], int]:
     records, keys = [], []
+    kinds = source_kinds(engine)
     for i, r in enumerate(current_records(engine)):
         r["unique_id"] = i
         r["source_dataset"] = r["source"]
+        r["source_kind"] = kinds.get(r["source"])
         records.append(r)
         keys.append((r["source"], r["record_id"]))
     with engine.connect() as conn:

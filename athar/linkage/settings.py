@@ -91,15 +91,49 @@ def birth_date() -> cl.CustomComparison:
     )
 
 
+def _after(kind: str, years: int | None = None) -> str:
+    """One record's event is of `kind` (the other's is not) and falls on or after the other's (by day
+    where both have one, else by year; a month's slack), within `years` if given."""
+
+    def one_way(later: str, earlier: str) -> str:
+        days = f"event_day_{later} - event_day_{earlier}"
+        by_year = f"event_year_{later} - event_year_{earlier}"
+        if years is None:
+            order = f"COALESCE({days} >= -31, {by_year} >= 0)"
+        else:
+            order = f"COALESCE({days} BETWEEN -31 AND {365 * years + 1}, {by_year} BETWEEN 0 AND {years})"
+        return f"(event_kind_{later} = '{kind}' AND event_kind_{earlier} <> '{kind}' AND {order})"
+
+    return f"{one_way('l', 'r')} OR {one_way('r', 'l')}"
+
+
+def _before(kind: str) -> str:
+    """One record's event is of `kind` (the other's is not) and falls plainly before the other's."""
+
+    def one_way(side: str, other: str) -> str:
+        order = f"COALESCE(event_day_{side} < event_day_{other} - 31, event_year_{side} < event_year_{other})"
+        return f"(event_kind_{side} = '{kind}' AND event_kind_{other} <> '{kind}' AND {order})"
+
+    return f"{one_way('l', 'r')} OR {one_way('r', 'l')}"
+
+
 def event_date() -> cl.CustomComparison:
-    """When each list saw the person: arrest, last seen, death, return. Lists that record the same
-    event agree within weeks; a death recorded years after an arrest is still evidence."""
+    """When each list saw the person: an arrest, a disappearance, a death, a return. Lists that
+    record the same event agree within weeks. Events of different kinds are compared by their order
+    (`features.EVENT_KINDS`): a death follows every other list's event, so found dead within a few
+    years of an arrest is evidence and dead before being arrested is evidence against; a return
+    follows the arrest or disappearance, often by years, which on its own says little."""
     return cl.CustomComparison(
         output_column_name="event_date",
         comparison_description="date of the event each list records",
         comparison_levels=[
             cll.NullLevel("event_year"),
             _sql("ABS(event_day_l - event_day_r) <= 31", "within a month"),
+            _sql(_after("death", years=3), "a death within 3 years after the other event"),
+            _sql(_after("death"), "a death years after the other event"),
+            _sql(_before("death"), "a death before the other event"),
+            _sql(_after("return"), "a return after the other event"),
+            _sql(_before("return"), "a return before the other event"),
             _sql("event_year_l = event_year_r", "same year"),
             _sql("ABS(event_year_l - event_year_r) <= 2", "within 2 years"),
             cll.ElseLevel(),
