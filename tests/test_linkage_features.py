@@ -7,9 +7,11 @@ import pandas as pd
 from athar.linkage.features import (
     birth_fields,
     feature_frame,
+    feature_frames,
     name_features,
     name_parts,
     name_roles,
+    other_reading,
     rare_name_pairs,
 )
 
@@ -112,3 +114,36 @@ def test_the_list_kind_says_what_a_record_event_is():
         for i, kind in enumerate(("hospital_or_morgue", "returnee_registration", "detention_register", None))
     ]
     assert feature_frame(records, roles={})["event_kind"].tolist() == ["death", "return", "event", "event"]
+
+
+def test_a_name_that_reads_either_way_has_its_other_reading_with_its_odds():
+    roles = name_roles(REGISTER)
+    # Haddad is a family name where lists separate the parts: read family first, the other way unlikely
+    parts, log_odds = other_reading({"full_name": "Haddad Hamzah Amr"}, roles)
+    assert (parts[0], parts[3]) == ("haddad", "amr") and log_odds < -3
+    # Amr and Hamza are both given names there: either reading may be right
+    parts, log_odds = other_reading({"full_name": "Amr Said Hamza"}, roles)
+    assert (parts[0], parts[1], parts[3]) == ("said", "hamza", "amr") and -1 < log_odds <= 0
+    # no roles: nothing says which reading is likelier
+    assert other_reading({"full_name": "Amr Said Hamza"}, {})[1] == 0.0
+
+
+def test_a_name_whose_order_is_marked_or_separate_reads_one_way_only():
+    roles = name_roles(REGISTER)
+    assert other_reading({"full_name": "HADDAD, Hamza Amr"}, roles) is None
+    separate = {**_separate("Hamza", "Amr", "Haddad"), "full_name": "Amr Said Hamza"}
+    assert other_reading(separate, roles) is None
+    assert other_reading({"full_name": "Muhammad ibn Said"}, roles) is None
+
+
+def test_the_frame_with_other_readings_adds_a_row_per_name_read_the_other_way():
+    records = [
+        {"unique_id": 0, "source_dataset": "families", "full_name": "Amr Said Hamza"},
+        {"unique_id": 1, "source_dataset": "returnees", "full_name": "AMR, Said Hamza"},
+    ]
+    plain, both = feature_frames(records, roles={})
+    assert plain.equals(feature_frame(records, roles={}))
+    assert both["unique_id"].tolist() == [0, 1, 2] and both["reading_of"].tolist() == [0, 1, 0]
+    assert both["reading_bits"].tolist() == [0.0, 0.0, -1.0]  # P = 1/2 with no roles
+    assert both.iloc[2]["given_key"] == both.iloc[1]["given_key"] != both.iloc[0]["given_key"]
+    assert both.iloc[2]["family_key"] == both.iloc[1]["family_key"]

@@ -194,6 +194,59 @@ def test_explain_gives_each_comparison_and_a_total_that_adds_up(store_copy):
     assert result["match_probability"] >= 0.9
 
 
+def test_a_pair_keeps_the_better_reading_of_a_name_that_reads_either_way():
+    import pandas as pd
+
+    from athar.linkage.run import best_readings
+
+    # rows 0-2 are records; row 3 is record 0's name read the other way, at probability 1/4 (-2 bits)
+    readings = pd.DataFrame(
+        {"unique_id": [0, 1, 2, 3], "reading_of": [0, 1, 2, 0], "reading_bits": [0.0, 0.0, 0.0, -2.0]}
+    )
+    pairs = pd.DataFrame(
+        {
+            "unique_id_l": [0, 1, 0, 2],
+            "unique_id_r": [1, 3, 3, 3],
+            "match_weight": [-3.0, 12.0, 30.0, -20.0],
+        }
+    )
+    kept = {(a, b): round(w, 3) for a, b, _p, w in best_readings(pairs, readings, minimum=0.05)}
+    # 0-1: 12 - 2 in the other reading beats -3; a record never pairs with its own other reading;
+    # 0-2 at -22 bits falls below the minimum
+    assert kept == {(0, 1): 10.0}
+
+
+def test_explain_scores_a_pair_in_the_reading_link_kept(store_copy):
+    """Explain reads a name that reads either way both ways, as `athar link` does, and says so."""
+    from athar.linkage.features import other_reading
+    from athar.linkage.run import latest_run
+    from athar.store.tables import LinkPair
+
+    roles = latest_run(store_copy).summary["name_roles"]
+    records = {(r["source"], r["record_id"]): r for r in current_records(store_copy)}
+    either_way = {k for k, r in records.items() if other_reading(r, roles) is not None}
+    columns = (
+        LinkPair.left_source,
+        LinkPair.left_record_id,
+        LinkPair.right_source,
+        LinkPair.right_record_id,
+        LinkPair.match_weight,
+    )
+    with store_copy.connect() as conn:
+        pairs = [
+            ((a, b), (c, d), w)
+            for a, b, c, d, w in conn.execute(select(*columns).where(LinkPair.match_probability >= 0.9))
+            if (a, b) in either_way or (c, d) in either_way
+        ]
+    read_otherwise = 0
+    for left, right, weight in pairs[:40]:
+        result = explain(store_copy, f"{left[0]}:{left[1]}", f"{right[0]}:{right[1]}")
+        assert result["match_weight"] == pytest.approx(weight, abs=0.01)
+        assert sum(s["match_weight"] or 0 for s in result["steps"]) == pytest.approx(weight, abs=0.01)
+        read_otherwise += any(s["comparison"] == "name_order" for s in result["steps"])
+    assert read_otherwise
+
+
 def test_explain_scores_a_pair_once_until_a_record_changes(store_copy, lists, tmp_path, monkeypatch):
     import csv
 

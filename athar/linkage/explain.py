@@ -74,14 +74,14 @@ def _scorer(engine: Engine, records: list[dict]) -> tuple[_Scorer, pd.DataFrame]
                 ).one()
             summary = summary or {}
             roles = summary.get("name_roles", {})
-            features = feature_frame(records, roles=roles)
+            features = feature_frame(records, roles=roles, other_readings=True)
             linker = make_linker(db_api_for("duckdb"), features, model)
             tf = summary.get("term_frequencies", {})
             cached = _Scorer(run_id, linker, tf, roles, threading.Lock())
             _scorers.clear()  # one model at a time per process is enough
             _scorers[key] = cached
             return cached, features
-    return cached, feature_frame(records, roles=cached.name_roles)
+    return cached, feature_frame(records, roles=cached.name_roles, other_readings=True)
 
 
 def explain(engine: Engine, left: str, right: str) -> dict:
@@ -93,23 +93,20 @@ def explain(engine: Engine, left: str, right: str) -> dict:
         for column, shares in scorer.term_frequencies.items():
             value = row.get(column)
             row[f"tf_{column}"] = shares.get(str(value)) if isinstance(value, str) else None
-    left_row, right_row = _clean(rows[0]), _clean(rows[1])
+    rows = [_clean(row) for row in rows]
     # Reviewers working the same queue open the same pairs; an explanation depends only on the run
     # and on what the two records say, so it is computed once.
-    cache_key = (scorer.run_id, _frozen(left_row), _frozen(right_row))
+    cache_key = (scorer.run_id, *(_frozen(row) for row in rows))
     with scorer.lock:  # a DuckDB connection serves one query at a time
         cached = scorer.explained.get(cache_key)
         if cached is None:
-            linker = scorer.linker
-            scored = linker.inference.score_pair(left_row, right_row).as_record_list()
-            waterfall = records_to_waterfall_data(scored, linker._settings_obj, hide_details=False)
-            cached = (scored, waterfall)
+            cached = _best_reading(scorer.linker, rows)
             scorer.explained[cache_key] = cached
             while len(scorer.explained) > EXPLAINED_CACHE_SIZE:
                 scorer.explained.popitem(last=False)
         else:
             scorer.explained.move_to_end(cache_key)
-    scored, waterfall = cached
+    scored, waterfall, reading_steps = cached
     steps = [
         {
             "comparison": w["column_name"],
@@ -122,10 +119,10 @@ def explain(engine: Engine, left: str, right: str) -> dict:
         }
         for w in waterfall
         if w["column_name"] != "Final score"
-    ]
-    weight = float(scored[0]["match_weight"])
+    ] + reading_steps
+    weight = float(scored[0]["match_weight"]) + sum(step["match_weight"] for step in reading_steps)
     probability = round(2**weight / (1 + 2**weight), 6) if weight < 1000 else 1.0
-    siblings = bool(sibling_pairs(features, [(0, 1, probability)]))
+    siblings = bool(sibling_pairs(features.iloc[:2], [(0, 1, probability)]))
     return {
         "left": left,
         "right": right,
@@ -136,6 +133,39 @@ def explain(engine: Engine, left: str, right: str) -> dict:
         "kept_apart_as_siblings": siblings,
         "steps": steps,
     }
+
+
+def _best_reading(linker: Any, rows: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
+    """Score the two records in each reading of their names (`feature_frame(other_readings=True)`)
+    and keep the best of the readings the blocking rules pair, as `athar link` does (the names as
+    read first when none is paired): its scored row, its waterfall, and a step for each name read in
+    the other order (the log2-probability of that reading)."""
+    candidates = []  # (found by blocking, weight, scored, left, right); the names as read first lead
+    for left in (r for r in rows if r["reading_of"] == 0):
+        for right in (r for r in rows if r["reading_of"] == 1):
+            pair = [{k: v for k, v in row.items() if k not in READING_COLUMNS} for row in (left, right)]
+            scored = linker.inference.score_pair(*pair, include_found_by_blocking_rules=True)
+            scored = scored.as_record_list()
+            weight = float(scored[0]["match_weight"]) + left["reading_bits"] + right["reading_bits"]
+            candidates.append((bool(scored[0]["found_by_blocking_rules"]), weight, scored, left, right))
+    blocked = [c for c in candidates if c[0]]
+    _found, _weight, scored, left, right = max(blocked, key=lambda c: c[1]) if blocked else candidates[0]
+    waterfall = records_to_waterfall_data(scored, linker._settings_obj, hide_details=False)
+    reading_steps = [
+        {
+            "comparison": "name_order",
+            "level": f"{side}'s name read in the other order",
+            "left": "",
+            "right": "",
+            "match_weight": round(row["reading_bits"], 3),
+        }
+        for side, row in (("left", left), ("right", right))
+        if row["reading_bits"]
+    ]
+    return scored, waterfall, reading_steps
+
+
+READING_COLUMNS = ("reading_of", "reading_bits")
 
 
 def _clean(row: dict) -> dict:

@@ -58,6 +58,10 @@ FEATURE_COLUMNS = (
 # the arrest or disappearance other lists record), or another event ("event").
 EVENT_KINDS = {"hospital_or_morgue": "death", "returnee_registration": "return"}
 
+# A name's other reading is scored when it has at least this log-odds (nats) against the one
+# taken: a probability of about 1 in 100.
+OTHER_READING_MIN_LOG_ODDS = -4.6
+
 # A given+family name pair shared by more records than this is too common to block on alone
 # (محمد الأحمد): such records are found through rules that add the father's name or the birth year.
 RARE_NAME_PAIR_LIMIT = 25
@@ -146,6 +150,7 @@ def _reading_score(chain: NameChain, roles: NameRoles) -> float:
     return score
 
 
+@lru_cache(maxsize=200_000)
 def _family_first_reading(full: str) -> NameChain | None:
     """The same words read family name first: the first word (or a title and the word after it)."""
     words = full.split()
@@ -182,23 +187,43 @@ def _opens_with_title(words: list[str]) -> bool:
     return words[0].lower().strip(".,-") in _TITLE_WORDS
 
 
-def _parse(full: str, roles: NameRoles | None) -> NameChain:
-    chain = parse_name_chain(full)
-    if not roles or chain.order_detected != GIVEN_FIRST or chain.connectors:
-        return chain
+@lru_cache(maxsize=200_000)
+def _chain(full: str) -> NameChain:
+    return parse_name_chain(full)
+
+
+def _readings(
+    full: str, roles: NameRoles | None, floor: float | None = None
+) -> tuple[NameChain, NameChain | None, float]:
+    """The reading of a full name that is taken; with `floor` (nats), the other reading when the
+    order is not marked and the other reading's log-odds against the one taken are at least
+    `floor`; and those log-odds (at most 0)."""
+    chain = _chain(full)
+    if chain.order_detected != GIVEN_FIRST or chain.connectors:
+        return chain, None, 0.0
+    if not roles:
+        return chain, _family_first_reading(full) if floor is not None else None, 0.0
     # The two readings differ by the log-odds of the first word being a family name less those of
     # the last (the words between are given or fathers' names in both), so most names are settled
-    # without building the other reading.
+    # without scoring both readings.
     gain = roles.get(_key(chain.given) or "", 0.0) - roles.get(_key(chain.family) or "", 0.0)
     if gain <= FAMILY_FIRST_MARGIN and not _opens_with_title(full.split()):
-        return chain
+        if floor is None or min(0.0, gain) < floor:
+            return chain, None, min(0.0, gain)
+        return chain, _family_first_reading(full), min(0.0, gain)
     alternative = _family_first_reading(full)
-    if (
-        alternative is not None
-        and _reading_score(alternative, roles) > _reading_score(chain, roles) + FAMILY_FIRST_MARGIN
-    ):
-        return alternative
-    return chain
+    if alternative is None:
+        return chain, None, 0.0
+    odds = _reading_score(alternative, roles) - _reading_score(chain, roles)
+    if odds > FAMILY_FIRST_MARGIN:
+        taken, other, log_odds = alternative, chain, -odds
+    else:
+        taken, other, log_odds = chain, alternative, min(0.0, odds)
+    return taken, other if floor is not None and log_odds >= floor else None, log_odds
+
+
+def _parse(full: str, roles: NameRoles | None) -> NameChain:
+    return _readings(full, roles)[0]
 
 
 def name_parts(record: dict, roles: NameRoles | None = None) -> tuple[str | None, ...]:
@@ -211,9 +236,33 @@ def name_parts(record: dict, roles: NameRoles | None = None) -> tuple[str | None
     return tuple(s if s is not None else p for s, p in zip(separate, parsed, strict=True))
 
 
+def other_reading(
+    record: dict, roles: NameRoles | None = None
+) -> tuple[tuple[str | None, ...], float] | None:
+    """The name parts of a full name read in the other order, with the log-odds (nats, at most 0)
+    of that reading against the one `name_parts` takes; None when the order is marked (a comma,
+    capitals, an article, connectors), the list writes the names in separate columns, or the other
+    reading is unlikely (log-odds below `OTHER_READING_MIN_LOG_ODDS`).
+
+    "Naeem Ahmad Nafea Tarek" and "Mazzin Antar Mahmoud" read either way (Tarek and Mazen are given
+    names and family names both): the roles say which reading is likelier, not which is right.
+    """
+    full = record.get("full_name")
+    if not full or any(record.get(f"{p}_name") for p in NAME_PARTS):
+        return None
+    _taken, other, log_odds = _readings(full, roles, floor=OTHER_READING_MIN_LOG_ODDS)
+    if other is None or other.parts() == _taken.parts():
+        return None
+    return other.parts(), log_odds
+
+
 def name_features(record: dict, roles: NameRoles | None = None) -> tuple[str | None, ...]:
     """The four keys, then the four skeletons, then the four dotless shapes."""
-    features = [_part_features(part) for part in name_parts(record, roles)]
+    return _features_of_parts(name_parts(record, roles))
+
+
+def _features_of_parts(parts: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    features = [_part_features(part) for part in parts]
     return tuple(f[i] for i in range(3) for f in features)
 
 
@@ -264,49 +313,64 @@ def default_place_lookup() -> PlaceLookup:
 
 
 def feature_frame(
-    records: Iterable[dict], place_lookup: PlaceLookup | None = None, roles: NameRoles | None = None
+    records: Iterable[dict],
+    place_lookup: PlaceLookup | None = None,
+    roles: NameRoles | None = None,
+    other_readings: bool = False,
 ) -> pd.DataFrame:
     """One row per record, with `unique_id` and `source_dataset` taken from the records as given
     (and `source_kind`, the list's kind, which says what its event date is: `EVENT_KINDS`).
 
     `roles` (see :func:`name_roles`) are learnt from these records unless given, as explain gives
-    the ones its run used.
+    the ones its run used. With `other_readings`, a full name whose order is not marked and whose
+    other reading is not unlikely (:func:`other_reading`) gets a second row read that way, with a
+    unique id after all the records'; `reading_of` then gives each row's record and `reading_bits`
+    the log2-probability of its reading (0 for the reading taken).
     """
-    place = place_lookup or default_place_lookup()
     records = list(records)
+    rows, readings = _rows(records, place_lookup, roles, other_readings)
+    if not other_readings:
+        return _frame(rows, None, len(rows))
+    return _frame(rows + [row for row, _of, _bits in readings], readings, len(rows))
+
+
+def feature_frames(
+    records: Iterable[dict], place_lookup: PlaceLookup | None = None, roles: NameRoles | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`feature_frame(records)` and `feature_frame(records, other_readings=True)`, computed once."""
+    records = list(records)
+    rows, readings = _rows(records, place_lookup, roles, True)
+    with_readings = _frame(rows + [row for row, _of, _bits in readings], readings, len(rows))
+    return _frame(rows, None, len(rows)), with_readings
+
+
+def _rows(
+    records: list[dict], place_lookup: PlaceLookup | None, roles: NameRoles | None, other_readings: bool
+) -> tuple[list[tuple], list[tuple[tuple, int, float]]]:
+    place = place_lookup or default_place_lookup()
     if roles is None:
         roles = name_roles(records)
-    rows = []
-    for r in records:
-        names = name_features(r, roles)
-        birth = birth_fields(r.get("birth_date"), r.get("age"), r.get("event_date"))
-        place_id, governorate_id = place(r["birth_place"]) if r.get("birth_place") else (None, None)
-        event_date = r.get("event_date")
-        rows.append(
-            (
-                r["unique_id"],
-                r["source_dataset"],
-                *names,
-                _mother_key(r.get("mother_name")),
-                r.get("sex"),
-                *birth,
-                r.get("national_id"),
-                place_id,
-                governorate_id,
-                int(event_date[:4]) if event_date else None,
-                _days(event_date),
-                EVENT_KINDS.get(r.get("source_kind") or "", "event"),
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            )
-        )
+    rows = [_feature_row(r, r["unique_id"], name_features(r, roles), place) for r in records]
+    readings = []
+    if other_readings:
+        next_id = max((r["unique_id"] for r in records), default=-1) + 1
+        for r in records:
+            other = other_reading(r, roles)
+            if other is None:
+                continue
+            parts, log_odds = other
+            row = _feature_row(r, next_id, _features_of_parts(parts), place)
+            # log2 P(other reading), P = sigmoid(log-odds)
+            readings.append((row, r["unique_id"], -math.log1p(math.exp(-log_odds)) / math.log(2)))
+            next_id += 1
+    return rows, readings
+
+
+def _frame(rows: list[tuple], readings: list[tuple[tuple, int, float]] | None, records: int) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(rows, columns=list(FEATURE_COLUMNS))
+    if readings is not None:
+        frame["reading_of"] = frame["unique_id"].iloc[:records].tolist() + [of for _row, of, _b in readings]
+        frame["reading_bits"] = [0.0] * records + [bits for _row, _of, bits in readings]
     frame["given_family_block"] = rare_name_pairs(frame, "given_key", "family_key")
     frame["given_family_skel_block"] = rare_name_pairs(frame, "given_skel", "family_skel")
     frame["given_father_block"] = rare_name_pairs(frame, "given_key", "father_key")
@@ -322,6 +386,27 @@ def feature_frame(
     for column in ("birth_year", "birth_month", "birth_day", "event_year", "event_day"):
         frame[column] = frame[column].astype("Int64")
     return frame
+
+
+def _feature_row(r: dict, unique_id: int, names: tuple[str | None, ...], place: PlaceLookup) -> tuple:
+    birth = birth_fields(r.get("birth_date"), r.get("age"), r.get("event_date"))
+    place_id, governorate_id = place(r["birth_place"]) if r.get("birth_place") else (None, None)
+    event_date = r.get("event_date")
+    return (
+        unique_id,
+        r["source_dataset"],
+        *names,
+        _mother_key(r.get("mother_name")),
+        r.get("sex"),
+        *birth,
+        r.get("national_id"),
+        place_id,
+        governorate_id,
+        int(event_date[:4]) if event_date else None,
+        _days(event_date),
+        EVENT_KINDS.get(r.get("source_kind") or "", "event"),
+        *([None] * 8),  # the blocking columns, filled in over the whole frame
+    )
 
 
 def rare_name_pairs(

@@ -25,7 +25,7 @@ from athar.linkage import labels as labels_module
 from athar.linkage import model as splink_model
 from athar.linkage.cluster import cluster
 from athar.linkage.engines import db_api_for
-from athar.linkage.features import feature_frame, name_roles
+from athar.linkage.features import feature_frames, name_roles
 from athar.linkage.ids import assign_ids
 from athar.linkage.siblings import sibling_pairs
 from athar.store.bulk import bulk_insert, stored_value, value_writer
@@ -181,6 +181,34 @@ def likely_siblings(
     return [(keys[i], keys[j]) for i, j in found]
 
 
+def best_readings(
+    pairs: pd.DataFrame, readings: pd.DataFrame, minimum: float
+) -> list[tuple[int, int, float, float]]:
+    """(record, record, probability, weight) per pair of records from pairs scored over rows that
+    may hold a record's other reading of its name (`feature_frame(other_readings=True)`): each
+    reading's weight plus the log2-probability of the reading, the better one kept; pairs below
+    `minimum` after that are dropped, and so are a record's two readings paired with each other."""
+    of = readings["reading_of"].to_numpy()
+    bits = readings["reading_bits"].to_numpy()
+    row = pd.Series(range(len(readings)), index=readings["unique_id"].to_numpy())
+    left = row.loc[pairs["unique_id_l"].to_numpy()].to_numpy()
+    right = row.loc[pairs["unique_id_r"].to_numpy()].to_numpy()
+    best: dict[tuple[int, int], float] = {}
+    weights = pairs["match_weight"].to_numpy() + bits[left] + bits[right]
+    for a, b, w in zip(of[left].tolist(), of[right].tolist(), weights.tolist(), strict=True):
+        if a == b:
+            continue
+        k = (a, b) if a < b else (b, a)
+        if w > best.get(k, -math.inf):
+            best[k] = w
+    out = []
+    for (a, b), w in best.items():
+        p = 1 / (1 + 2**-w)
+        if p >= minimum:
+            out.append((a, b, p, w))
+    return out
+
+
 def pair_key(a: RecordKey, b: RecordKey) -> tuple[RecordKey, RecordKey]:
     return (a, b) if a <= b else (b, a)
 
@@ -210,7 +238,8 @@ def _incremental_model(model: dict) -> dict:
 
 
 def term_frequencies(features: pd.DataFrame) -> dict[str, dict[str, float]]:
-    """Share of records holding each value of the term-frequency columns (kept with the run, for explain)."""
+    """Share of rows holding each value of the term-frequency columns, as Splink counts them in the
+    table it scores (kept with the run, for explain)."""
     out = {}
     for column in TF_COLUMNS:
         counts = features[column].value_counts(normalize=True)
@@ -252,8 +281,12 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
 
     say("computing name keys and features")
     roles = name_roles(records)
-    features = feature_frame(records, roles=roles)
+    # names whose order is not marked are also scored read the other way (`readings`)
+    features, readings = feature_frames(records, roles=roles)
     features["is_new"] = is_new
+    readings["is_new"] = [is_new[i] for i in readings["reading_of"]]
+    # what Splink counts in the rows it scores, each name in each of its readings (kept for explain)
+    shares = term_frequencies(readings) if len(readings) else {}
     lap("features")
 
     blocking: list[dict] = []
@@ -266,33 +299,33 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
     trained: dict | None = None
     label_report: dict = {}
     if records and (not incremental or new_keys):
-        db_api = db_api_for(options.engine, options.spark_master)
         if incremental:
             assert previous is not None
             trained = previous.model
-            linker = splink_model.make_linker(db_api, features, _incremental_model(previous.model))
         else:
             say("training the model (EM)")
-            linker = splink_model.make_linker(db_api, features)
+            linker = splink_model.make_linker(db_api_for(options.engine, options.spark_master), features)
             splink_model.train(linker, features=features)
             trained = splink_model.trained_model(linker)
-            linker = splink_model.make_linker(
-                db_api_for(options.engine, options.spark_master), features, trained
-            )
             lap("train")
             labels = _judged_labels(engine, keys)
             if labels:
                 say("checking the model against reviewers' judgements")
+                linker = splink_model.make_linker(
+                    db_api_for(options.engine, options.spark_master), features, trained
+                )
                 label_report = _check_and_tune(linker, labels, trained, options.threshold)
-                if label_report["prior_offset_bits"]:
-                    linker = splink_model.make_linker(
-                        db_api_for(options.engine, options.spark_master), features, trained
-                    )
                 lap("judgements")
         say("scoring pairs")
+        # a record whose name reads either way is scored in both readings; a pair keeps its better
+        assert trained is not None
+        scoring_model = _incremental_model(trained) if incremental else trained
+        linker = splink_model.make_linker(
+            db_api_for(options.engine, options.spark_master), readings, scoring_model
+        )
         pairs = splink_model.predict(linker, options.keep_pairs_above)
-        for a, b, p, w in pairs.itertuples(index=False, name=None):
-            scored[pair_key(keys[a], keys[b])] = (float(p), float(w))
+        for a, b, p, w in best_readings(pairs, readings, options.keep_pairs_above):
+            scored[pair_key(keys[a], keys[b])] = (p, w)
         lap("predict")
     elif incremental:
         trained = previous.model if previous else None
@@ -380,7 +413,7 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
         run_summary = {
             **summary.as_json(),
             "max_record_row": max_row,
-            "term_frequencies": term_frequencies(features) if len(features) else {},
+            "term_frequencies": shares,
             "name_roles": roles,
         }
         conn.execute(
