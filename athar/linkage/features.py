@@ -236,24 +236,35 @@ def name_parts(record: dict, roles: NameRoles | None = None) -> tuple[str | None
     return tuple(s if s is not None else p for s, p in zip(separate, parsed, strict=True))
 
 
-def other_reading(
+def name_readings(
     record: dict, roles: NameRoles | None = None
-) -> tuple[tuple[str | None, ...], float] | None:
-    """The name parts of a full name read in the other order, with the log-odds (nats, at most 0)
-    of that reading against the one `name_parts` takes; None when the order is marked (a comma,
-    capitals, an article, connectors), the list writes the names in separate columns, or the other
-    reading is unlikely (log-odds below `OTHER_READING_MIN_LOG_ODDS`).
+) -> tuple[tuple[str | None, ...], tuple[str | None, ...] | None, float]:
+    """`name_parts(record, roles)`, the parts of its full name read in the other order (None when
+    the order is marked: a comma, capitals, an article, connectors; when the list writes names in
+    separate columns; or when that reading is unlikely, log-odds below `OTHER_READING_MIN_LOG_ODDS`),
+    and the log-odds (nats, at most 0) of the other reading against the one taken. One parse serves
+    both: at a million records no cache holds every name until a second pass comes back for it.
 
     "Naeem Ahmad Nafea Tarek" and "Mazzin Antar Mahmoud" read either way (Tarek and Mazen are given
     names and family names both): the roles say which reading is likelier, not which is right.
     """
     full = record.get("full_name")
-    if not full or any(record.get(f"{p}_name") for p in NAME_PARTS):
-        return None
-    _taken, other, log_odds = _readings(full, roles, floor=OTHER_READING_MIN_LOG_ODDS)
-    if other is None or other.parts() == _taken.parts():
-        return None
-    return other.parts(), log_odds
+    separate = tuple(record.get(f"{p}_name") or None for p in NAME_PARTS)
+    if not full or any(separate):
+        return name_parts(record, roles), None, 0.0
+    taken, other, log_odds = _readings(full, roles, floor=OTHER_READING_MIN_LOG_ODDS)
+    parts = taken.parts()
+    if other is None or other.parts() == parts:
+        return parts, None, log_odds
+    return parts, other.parts(), log_odds
+
+
+def other_reading(
+    record: dict, roles: NameRoles | None = None
+) -> tuple[tuple[str | None, ...], float] | None:
+    """The other reading of `name_readings` with its log-odds, or None."""
+    _parts, other, log_odds = name_readings(record, roles)
+    return None if other is None else (other, log_odds)
 
 
 def name_features(record: dict, roles: NameRoles | None = None) -> tuple[str | None, ...]:
@@ -331,17 +342,21 @@ def feature_frame(
     rows, readings = _rows(records, place_lookup, roles, other_readings)
     if not other_readings:
         return _frame(rows, None, len(rows))
-    return _frame(rows + [row for row, _of, _bits in readings], readings, len(rows))
+    n_records = len(rows)
+    rows.extend(row for row, _of, _bits in readings)
+    return _frame(rows, readings, n_records)
 
 
 def feature_frames(
     records: Iterable[dict], place_lookup: PlaceLookup | None = None, roles: NameRoles | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """`feature_frame(records)` and `feature_frame(records, other_readings=True)`, computed once."""
+    """The records' rows alone (for training) and with the other readings (for scoring), built as
+    one frame: the first is the second's leading rows, whose rare-name blocking columns then count
+    the other readings too (they serve only the scoring's blocking rules)."""
     records = list(records)
-    rows, readings = _rows(records, place_lookup, roles, True)
-    with_readings = _frame(rows + [row for row, _of, _bits in readings], readings, len(rows))
-    return _frame(rows, None, len(rows)), with_readings
+    with_readings = feature_frame(records, place_lookup, roles, other_readings=True)
+    features = with_readings.iloc[: len(records)].drop(columns=["reading_of", "reading_bits"])
+    return features, with_readings
 
 
 def _rows(
@@ -350,18 +365,21 @@ def _rows(
     place = place_lookup or default_place_lookup()
     if roles is None:
         roles = name_roles(records)
-    rows = [_feature_row(r, r["unique_id"], name_features(r, roles), place) for r in records]
-    readings = []
-    if other_readings:
-        next_id = max((r["unique_id"] for r in records), default=-1) + 1
-        for r in records:
-            other = other_reading(r, roles)
-            if other is None:
-                continue
-            parts, log_odds = other
-            row = _feature_row(r, next_id, _features_of_parts(parts), place)
-            # log2 P(other reading), P = sigmoid(log-odds)
-            readings.append((row, r["unique_id"], -math.log1p(math.exp(-log_odds)) / math.log(2)))
+    rows: list[tuple] = []
+    readings: list[tuple[tuple, int, float]] = []
+    next_id = max((r["unique_id"] for r in records), default=-1) + 1
+    names_end = 2 + 3 * len(NAME_PARTS)  # unique_id, source_dataset, then the name columns
+    for r in records:
+        if other_readings:
+            parts, other, log_odds = name_readings(r, roles)
+        else:
+            parts, other, log_odds = name_parts(r, roles), None, 0.0
+        row = _feature_row(r, r["unique_id"], _features_of_parts(parts), place)
+        rows.append(row)
+        if other is not None:
+            # the same record with its name read the other way; log2 P(other reading) = log2 sigmoid
+            reading = (next_id, row[1], *_features_of_parts(other), *row[names_end:])
+            readings.append((reading, r["unique_id"], -math.log1p(math.exp(-log_odds)) / math.log(2)))
             next_id += 1
     return rows, readings
 
