@@ -12,7 +12,9 @@ process (so that peak memory is its own):
 Both are scored against truth.csv by pairwise precision, recall and F1 over the clusters. Records
 with no name at all (a quarter of morgue rows) cannot be linked by any method; the JSON also gives
 the recall ceiling they impose, and the scores without the morgue log, whose partial names and
-approximate ages make most of what is left uncertain.
+approximate ages make most of what is left uncertain. `morgue_ambiguity` counts, for each morgue row,
+the listed persons its name keys, sex and age fit: the recall and F1 any linker can reach from what
+those rows say.
 """
 
 from __future__ import annotations
@@ -209,6 +211,91 @@ def _in_process(target, db: str) -> dict:
     return result
 
 
+def morgue_ambiguity(lists: Path, age_slack: int = 7) -> dict:
+    """How many listed persons fit what each morgue row says by its name keys, sex and age: what any
+    linker can reach from those fields.
+
+    A morgue row names someone by one to three names (often a given name alone or with the family
+    name) and an estimated age. Listed persons (those with a record in another list) fit it when
+    their given name has the row's key, so do their father's and family names where the row writes
+    them, the sex agrees and the birth year is within `age_slack` of the event year less the age. A
+    row that `k >= 2` persons fit cannot be linked with confidence from those fields (place and
+    dates may still single one out); a row with no name, or a family name alone, not at all. Rows
+    whose keys miss the true person (spelling, scan noise, order) are counted as reachable: fuzzy
+    comparison may find them.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from athar.names import name_key, parse_name_chain
+
+    persons = pd.read_csv(lists / "persons.csv", dtype=str, keep_default_na=False)
+    truth = pd.read_csv(lists / "truth.csv", dtype=str)
+    morgue = pd.read_csv(lists / "morgue.csv", dtype=str, keep_default_na=False)
+    other = truth[truth.source != "morgue"]
+    records_elsewhere = other.groupby("person_id").size()
+    listed = persons[persons.person_id.isin(records_elsewhere.index)].copy()
+    listed["g"] = listed.given_name_ar.map(name_key)
+    listed["f"] = listed.father_name_ar.map(name_key)
+    listed["fam"] = listed.family_name_ar.map(name_key)
+    listed["by"] = listed.birth_date.str[:4].astype(int)
+    morgue = morgue.merge(
+        truth[truth.source == "morgue"][["record_id", "person_id"]], on="record_id", how="left"
+    )
+    morgue["pairs"] = morgue.person_id.map(records_elsewhere).fillna(0).astype(int)
+    chains = [parse_name_chain(n) if n.strip() else None for n in morgue.full_name]
+    morgue["g"] = [name_key(c.given or "") if c else "" for c in chains]
+    morgue["f"] = [name_key(c.father or "") if c else "" for c in chains]
+    morgue["fam"] = [name_key(c.family or "") if c else "" for c in chains]
+    event_year = pd.to_numeric(morgue.event_date.str[:4], errors="coerce")
+    morgue["by"] = event_year - pd.to_numeric(morgue.age, errors="coerce")
+    named = morgue[(morgue.g != "") & (morgue.pairs > 0)].reset_index(drop=True)
+    # listed persons' birth years, sorted, by every combination of names a row may write
+    years: dict[tuple, np.ndarray] = {}
+    for columns in (("g",), ("g", "f"), ("g", "fam"), ("g", "f", "fam")):
+        for key, group in listed.groupby([*columns, "sex"]):
+            years[(columns, *key)] = np.sort(group["by"].to_numpy())
+    person = listed.set_index("person_id")
+    ks, true_fits = [], []
+    for row in named.itertuples():
+        columns = ("g", *(c for c in ("f", "fam") if getattr(row, c)))
+        found = years.get((columns, *(getattr(row, c) for c in columns), row.sex), np.empty(0))
+        if pd.isna(row.by):
+            ks.append(len(found))
+        else:
+            lo = np.searchsorted(found, row.by - age_slack, side="left")
+            hi = np.searchsorted(found, row.by + age_slack, side="right")
+            ks.append(int(hi - lo))
+        truly = person.loc[row.person_id]
+        true_fits.append(
+            all(getattr(row, c) == truly[c] for c in columns)
+            and row.sex == truly.sex
+            and (pd.isna(row.by) or abs(row.by - truly["by"]) <= age_slack)
+        )
+    named["k"] = ks
+    named["true_fits"] = true_fits
+    nameless_pairs = int(morgue[(morgue.g == "") & (morgue.pairs > 0)].pairs.sum())
+    counts = truth.groupby("person_id").size()
+    all_pairs = int((counts * (counts - 1) // 2).sum())
+    unique = named.true_fits & (named.k == 1)
+    ambiguous = named.true_fits & (named.k >= 2)
+    missed_keys = ~named.true_fits
+    unreachable = nameless_pairs + int(named[ambiguous].pairs.sum())
+    recall = 1 - unreachable / all_pairs
+    return {
+        "what": morgue_ambiguity.__doc__.split("\n\n")[0].replace("\n    ", " "),
+        "true_pairs": all_pairs,
+        "true_pairs_with_a_morgue_row": int(morgue.pairs.sum()),
+        "morgue_row_nameless_or_family_name_only": nameless_pairs,
+        "morgue_row_fits_only_its_person": int(named[unique].pairs.sum()),
+        "morgue_row_fits_2_or_3_persons": int(named[ambiguous & (named.k <= 3)].pairs.sum()),
+        "morgue_row_fits_4_or_more_persons": int(named[named.true_fits & (named.k >= 4)].pairs.sum()),
+        "morgue_row_keys_miss_its_person": int(named[missed_keys].pairs.sum()),
+        "recall_ceiling": round(recall, 4),
+        "f1_ceiling_at_precision_1": round(2 * recall / (1 + recall), 4),
+    }
+
+
 def run_size(persons: int, seed: int, workdir: Path) -> dict:
     from athar.demo import import_synthetic_lists
     from athar.store import open_store
@@ -240,6 +327,7 @@ def run_size(persons: int, seed: int, workdir: Path) -> dict:
         "import_seconds": round(import_seconds, 1),
         "true_pairs": len(actual),
         "recall_ceiling_named_records": round(len(linkable) / len(actual), 4),
+        "morgue_ambiguity": morgue_ambiguity(lists),
     }
     for name, target in (("athar", _athar), ("plain_splink", _plain_splink)):
         result = _in_process(target, db)
