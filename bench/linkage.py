@@ -211,7 +211,7 @@ def _in_process(target, db: str) -> dict:
     return result
 
 
-def morgue_ambiguity(lists: Path, age_slack: int = 7) -> dict:
+def morgue_ambiguity(lists: Path, age_slack: int = 7) -> tuple[dict, set[tuple[str, str]]]:
     """How many listed persons fit what each morgue row says by its name keys, sex and age: what any
     linker can reach from those fields.
 
@@ -222,7 +222,7 @@ def morgue_ambiguity(lists: Path, age_slack: int = 7) -> dict:
     row that `k >= 2` persons fit cannot be linked with confidence from those fields (place and
     dates may still single one out); a row with no name, or a family name alone, not at all. Rows
     whose keys miss the true person (spelling, scan noise, order) are counted as reachable: fuzzy
-    comparison may find them.
+    comparison may find them. Also returns the (source, record_id) of the rows no linker can place.
     """
     import numpy as np
     import pandas as pd
@@ -282,6 +282,7 @@ def morgue_ambiguity(lists: Path, age_slack: int = 7) -> dict:
     missed_keys = ~named.true_fits
     unreachable = nameless_pairs + int(named[ambiguous].pairs.sum())
     recall = 1 - unreachable / all_pairs
+    unplaceable = set(morgue[morgue.g == ""].record_id) | set(named[ambiguous].record_id)
     return {
         "what": morgue_ambiguity.__doc__.split("\n\n")[0].replace("\n    ", " "),
         "true_pairs": all_pairs,
@@ -293,7 +294,7 @@ def morgue_ambiguity(lists: Path, age_slack: int = 7) -> dict:
         "morgue_row_keys_miss_its_person": int(named[missed_keys].pairs.sum()),
         "recall_ceiling": round(recall, 4),
         "f1_ceiling_at_precision_1": round(2 * recall / (1 + recall), 4),
-    }
+    }, {("morgue", record_id) for record_id in unplaceable}
 
 
 def run_size(persons: int, seed: int, workdir: Path) -> dict:
@@ -327,8 +328,8 @@ def run_size(persons: int, seed: int, workdir: Path) -> dict:
         "import_seconds": round(import_seconds, 1),
         "true_pairs": len(actual),
         "recall_ceiling_named_records": round(len(linkable) / len(actual), 4),
-        "morgue_ambiguity": morgue_ambiguity(lists),
     }
+    out["morgue_ambiguity"], unplaceable = morgue_ambiguity(lists)
     for name, target in (("athar", _athar), ("plain_splink", _plain_splink)):
         result = _in_process(target, db)
         assignment = result.pop("assignment")
@@ -338,6 +339,10 @@ def run_size(persons: int, seed: int, workdir: Path) -> dict:
         result["accuracy"] = score(assignment, truth)
         named = {k: v for k, v in assignment.items() if k not in nameless}
         result["accuracy_named_records_only"] = score(named, truth)
+        # without the morgue rows that are nameless or that fit several listed people (see
+        # morgue_ambiguity): the pairs some linker could find from what the records say
+        placeable = {k: v for k, v in assignment.items() if k not in unplaceable}
+        result["accuracy_placeable_records_only"] = score(placeable, truth)
         without_morgue = {k: v for k, v in assignment.items() if k[0] != "morgue"}
         result["accuracy_without_morgue_log"] = score(without_morgue, truth)
         out[name] = result
