@@ -222,7 +222,9 @@ def morgue_ambiguity(lists: Path, age_slack: int = 7) -> tuple[dict, set[tuple[s
     row that `k >= 2` persons fit cannot be linked with confidence from those fields (place and
     dates may still single one out); a row with no name, or a family name alone, not at all. Rows
     whose keys miss the true person (spelling, scan noise, order) are counted as reachable: fuzzy
-    comparison may find them. Also returns the (source, record_id) of the rows no linker can place.
+    comparison may find them. A two-word row is read as given + family name, or as given + father's
+    name when that is how it names its person. Also returns the (source, record_id) of the rows no
+    linker can place.
     """
     import numpy as np
     import pandas as pd
@@ -257,21 +259,32 @@ def morgue_ambiguity(lists: Path, age_slack: int = 7) -> tuple[dict, set[tuple[s
             years[(columns, *key)] = np.sort(group["by"].to_numpy())
     person = listed.set_index("person_id")
     ks, true_fits = [], []
-    for row in named.itertuples():
-        columns = ("g", *(c for c in ("f", "fam") if getattr(row, c)))
-        found = years.get((columns, *(getattr(row, c) for c in columns), row.sex), np.empty(0))
+
+    def fits(names: dict[str, str], row) -> tuple[int, bool]:
+        columns = tuple(c for c in ("g", "f", "fam") if names.get(c))
+        found = years.get((columns, *(names[c] for c in columns), row.sex), np.empty(0))
         if pd.isna(row.by):
-            ks.append(len(found))
+            k = len(found)
         else:
             lo = np.searchsorted(found, row.by - age_slack, side="left")
-            hi = np.searchsorted(found, row.by + age_slack, side="right")
-            ks.append(int(hi - lo))
+            k = int(np.searchsorted(found, row.by + age_slack, side="right") - lo)
         truly = person.loc[row.person_id]
-        true_fits.append(
-            all(getattr(row, c) == truly[c] for c in columns)
+        true_fits = (
+            all(names[c] == truly[c] for c in columns)
             and row.sex == truly.sex
             and (pd.isna(row.by) or abs(row.by - truly["by"]) <= age_slack)
         )
+        return k, true_fits
+
+    for row in named.itertuples():
+        k, fit = fits({"g": row.g, "f": row.f, "fam": row.fam}, row)
+        if not fit and row.fam and not row.f:
+            # two words: given + father (زياد حسام) as often as given + family
+            k_father, fit_father = fits({"g": row.g, "f": row.fam}, row)
+            if fit_father:
+                k, fit = k_father, fit_father
+        ks.append(k)
+        true_fits.append(fit)
     named["k"] = ks
     named["true_fits"] = true_fits
     nameless_pairs = int(morgue[(morgue.g == "") & (morgue.pairs > 0)].pairs.sum())
