@@ -29,6 +29,9 @@ def test_normalization_never_raises_on_any_unicode(s):
 
 @settings(max_examples=300)
 @given(st.text() | ARABIC | LATIN_NAMES)
+@example("A\ufbb2")  # a Latin letter and an Arabic mark, which normalize_arabic drops
+@example("\u00c0\ufbb2")
+@example("\u00d8:A\u066e")  # a Latin token that normalizes to nothing beside an Arabic one
 def test_normalization_is_idempotent(s):
     assert normalize_arabic(normalize_arabic(s)) == normalize_arabic(s)
     assert normalize_latin(normalize_latin(s)) == normalize_latin(s)

@@ -332,6 +332,45 @@ def _latin_title_parts(tok: str) -> tuple[str, str] | None:
     return None
 
 
+# A name the dictionary lists is trusted as a name in its own right when curated or attested this often
+KNOWN_NAME_MIN_FREQUENCY = 20
+
+
+@lru_cache(maxsize=1)
+def known_name_keys() -> frozenset[str]:
+    """The keys of the single-word names the dictionary lists and trusts (curated, or attested at
+    least KNOWN_NAME_MIN_FREQUENCY times): two different keys from this set are two different names
+    (محمد and محمود, muhamad and mahmud), however close their letters."""
+    return frozenset(
+        _known_key(arabic)
+        for arabic in DICTIONARY.latin
+        if " " not in arabic
+        and (arabic in DICTIONARY.kind or DICTIONARY.frequency.get(arabic, 0) >= KNOWN_NAME_MIN_FREQUENCY)
+    )
+
+
+@lru_cache(maxsize=1)
+def _keys_sharing_a_spelling() -> frozenset[frozenset[str]]:
+    """Pairs of known-name keys that one Latin spelling writes (Hassan: حسن and حسان; Salim: سالم and
+    سليم; Hamid: حامد and حميد): a list that writes that spelling may mean either."""
+    out = set()
+    for arabics in DICTIONARY.spelled_by.values():
+        if len(arabics) > 1:
+            keys = sorted({_known_key(a) for a in arabics if " " not in a})
+            out.update(frozenset((x, y)) for i, x in enumerate(keys) for y in keys[i + 1 :])
+    return frozenset(out)
+
+
+def distinct_names(key_a: str, key_b: str) -> bool:
+    """Whether two single-word name keys are two different names however close their letters:
+    both names the dictionary trusts (:func:`known_name_keys`: محمد and محمود, حسن and حسين), and
+    no Latin spelling the dictionary lists writes both."""
+    if key_a == key_b:
+        return False
+    known = known_name_keys()
+    return key_a in known and key_b in known and frozenset((key_a, key_b)) not in _keys_sharing_a_spelling()
+
+
 def _token_key(tok: str) -> str:
     return token_identity(tok)[0]
 
@@ -345,9 +384,12 @@ def normalize_name(s: str) -> str:
         return normalize_latin(s) if s else ""
     if is_arabic(s):
         ar = normalize_arabic(s)
-        if ar.isascii() or _ASCII_LETTER.search(ar) is None:
+        if not is_arabic(ar):
+            return normalize_latin(ar)  # only Arabic marks around Latin letters (A + ﮲)
+        if _ASCII_LETTER.search(ar) is None:
             return ar
-        return " ".join(t if is_arabic(t) else normalize_latin(t) for t in ar.split())
+        tokens = (t if is_arabic(t) else normalize_latin(t) for t in ar.split())
+        return " ".join(t for t in tokens if t)  # a Latin token may normalize to nothing (Ø)
     return normalize_latin(s)
 
 
