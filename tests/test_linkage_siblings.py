@@ -42,3 +42,16 @@ def test_a_pair_kept_apart_stays_apart_unless_a_reviewer_joins_it():
     joined = cluster(nodes, pairs, 0.9, must_link=[("a", "b")], kept_apart=[("a", "b")])
     assert joined.cluster_of["a"] == joined.cluster_of["b"] == joined.cluster_of["c"]
     assert not joined.conflicts
+
+
+def test_names_the_dictionary_knows_apart_are_siblings_however_close_their_letters():
+    frame = _frame(
+        ("محمد", "خالد", "الزعبي"),  # 0
+        ("Mahmoud", "Khaled", "Al-Zoubi"),  # 1: his brother: the same skeleton (mhmd), another name
+        ("حسن", "خالد", "الزعبي"),  # 2: another brother
+        ("Husein", "Khaled", "Zoubi"),  # 3: and another, close to Hasan
+        ("Hassan", "Khaled", "Al-Zoubi"),  # 4: حسن or حسان: the spelling writes both
+        ("حسان", "خالد", "الزعبي"),  # 5
+    )
+    pairs = [(0, 1, 0.97), (2, 3, 0.95), (4, 5, 0.95), (2, 4, 0.99)]
+    assert sibling_pairs(frame, pairs) == [(0, 1), (2, 3)]

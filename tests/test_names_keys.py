@@ -207,3 +207,16 @@ def test_spellings_the_synthetic_lists_showed_apart_share_a_key(spellings):
 def test_a_glued_el_is_only_an_article_before_a_name_the_dictionary_knows():
     assert name_key("Elias") == name_key("إلياس") == name_key("الياس") != name_key("ياس")
     assert name_key("Jammil") != name_key("جمال")
+
+
+def test_distinct_names_are_known_names_no_spelling_writes_both():
+    from athar.names import distinct_names
+
+    def apart(a: str, b: str) -> bool:
+        return distinct_names(name_key(a), name_key(b))
+
+    assert apart("محمد", "محمود") and apart("Mohammad", "Mahmoud") and apart("حسن", "حسين")
+    assert not apart("Hassan", "حسان")  # Hassan writes حسن and حسان
+    assert not apart("سالم", "سليم")  # Salim writes both
+    assert not apart("محمد", "Mhd")  # one name
+    assert not apart("محمد", "Qutaybazz")  # not a name the dictionary knows

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 from rapidfuzz.distance import JaroWinkler
 
-from athar.names import SIMILAR_KEY_JW
+from athar.names import SIMILAR_KEY_JW, distinct_names
 
 # Pairs below this probability never join anyway; they need no constraint.
 SIBLING_CHECK_FROM = 0.5
@@ -31,10 +31,11 @@ def sibling_pairs(
 ) -> list[tuple[int, int]]:
     """The (unique_id, unique_id) pairs at or above `minimum` that read as brother and sister.
 
-    The given names differ on every level the model would count as agreement (key, consonant
-    skeleton, dotless shape, Jaro-Winkler ≥ the "similar" level), while the father's and the family
-    names agree on their consonant skeletons (الأرمنازي and Al-Armanazi differ in the vowels their
-    keys guess). Records missing any of the three names are never called siblings.
+    The given names are two names the dictionary knows apart, or differ on every level the model
+    would count as agreement (key, consonant skeleton, dotless shape, Jaro-Winkler ≥ the "similar"
+    level), while the father's and the family names agree on their consonant skeletons (الأرمنازي
+    and Al-Armanazi differ in the vowels their keys guess). Records missing any of the three names
+    are never called siblings.
     """
     columns = ("given_key", "given_skel", "given_rasm", "father_skel", "family_skel")
     rows: Sequence[tuple] = list(zip(*(features[c].map(_text).tolist() for c in columns), strict=True))
@@ -49,7 +50,14 @@ def sibling_pairs(
             family_b,
         ):
             continue
-        if given_a == given_b or skel_a == skel_b or (shape_a and shape_a == shape_b):
+        if given_a == given_b or (shape_a and shape_a == shape_b):
+            continue  # one name, or one shape with the dots misread
+        if distinct_names(given_a, given_b):
+            # two names the dictionary knows apart (محمد and محمود share a skeleton, حسن and حسين
+            # are close): brothers are named so, and no list writes one for the other
+            out.append((a, b))
+            continue
+        if skel_a == skel_b:
             continue
         if JaroWinkler.similarity(given_a, given_b) < SIMILAR_KEY_JW:
             out.append((a, b))

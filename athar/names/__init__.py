@@ -16,7 +16,16 @@ from athar.names.compare import (
     part_similarity,
 )
 from athar.names.frequency import NameFrequencies
-from athar.names.keys import arabize, fold_latin, name_key, name_skeleton, normalize_name, romanize
+from athar.names.keys import (
+    arabize,
+    distinct_names,
+    fold_latin,
+    known_name_keys,
+    name_key,
+    name_skeleton,
+    normalize_name,
+    romanize,
+)
 from athar.names.latin import normalize_latin
 
 __all__ = [
@@ -27,8 +36,10 @@ __all__ = [
     "NameFrequencies",
     "arabize",
     "compare_part",
+    "distinct_names",
     "fold_latin",
     "is_arabic",
+    "known_name_keys",
     "name_frequency",
     "name_key",
     "name_similarity",
