@@ -60,18 +60,25 @@ class NameDictionary:
         A scan loses or moves the dots of one letter; two letters apart is another name, not a
         misreading (يسار is not بشار), and so is a token the frequency list attests as written.
         """
-        if arabic in self.latin and (arabic in self.kind or arabic in self.frequency):
+        listed = arabic in self.latin
+        if listed and (arabic in self.kind or arabic in self.frequency):
             return arabic
         # a segment-list entry no list of names attests (مخمد) is read as the common name of its
         # shape one dot away, as an unknown token is; else it stays the name the segment list says
         known = self.by_rasm.get(rasm(arabic))
-        if arabic in self.latin and (known is None or known == arabic):
-            return arabic
-        if known is None or arabic in self.frequency:
-            return None
-        if sum(x != y for x, y in zip(arabic, known, strict=True)) > 1:
-            return arabic if arabic in self.latin else None
+        if (
+            known is None
+            or known == arabic
+            or arabic in self.frequency
+            or sum(x != y for x, y in zip(arabic, known, strict=True)) > 1
+        ):
+            return arabic if listed else None
         return known
+
+    def trusts(self, arabic: str) -> bool:
+        """Whether a listed name is a name in its own right: curated, or attested at least
+        TRUSTED_MIN_FREQUENCY times (not a stray transliteration in the segment list, منزر munzir)."""
+        return arabic in self.kind or self.frequency.get(arabic, 0) >= TRUSTED_MIN_FREQUENCY
 
     def has_article(self, arabic: str) -> bool:
         """Whether the leading ال of this token is the article (الحمود) rather than part of the
@@ -127,7 +134,7 @@ def th_as_dh(arabic: str, latin: str) -> str:
 
 
 OCR_MIN_FREQUENCY = 200
-FINE_FOLD_MIN_FREQUENCY = 20
+TRUSTED_MIN_FREQUENCY = 20
 ARTICLE_REST_MIN_FREQUENCY = 100
 # Words that are never a name on their own (الله closes عبد الله, سعد الله): no Latin token means them.
 _NOT_ALONE = frozenset({"الله"})
@@ -204,10 +211,10 @@ def load() -> NameDictionary:
             claim(th_as_dh(key, norm), 1, key)
 
     # داوود is داود with the long u after w written out: one name, one romanization and key
-    for arabic in list(d.latin):
-        if "اوو" in arabic and arabic.replace("اوو", "او") in d.latin:
-            d.latin[arabic] = d.latin[arabic.replace("اوو", "او")]
-            d.display[arabic] = d.display[arabic.replace("اوو", "او")]
+    for arabic in [a for a in d.latin if "اوو" in a]:
+        short = arabic.replace("اوو", "او")
+        if short in d.latin:
+            d.latin[arabic], d.display[arabic] = d.latin[short], d.display[short]
 
     # A misread dot is only corrected towards a name common enough that the misreading is likelier
     # than a real rare name of the same shape (مجمد is محمد; الجليلي is not الخليلي).
@@ -221,13 +228,9 @@ def load() -> NameDictionary:
             shapes[k] = (rank, arabic)
     d.by_rasm = {k: arabic for k, (_, arabic) in shapes.items()}
     d.by_fold = {fold: arabic for fold, (_, _, arabic) in claims.items()}
-    # the fold is trusted over the coarse fold only for a name common enough not to be a stray
-    # transliteration in the segment list (منزر munzir, seen nowhere, is not what Mundhir spells)
-    d.by_fine_fold = {
-        fold: arabic
-        for fold, (_, _, arabic) in fine_claims.items()
-        if arabic in d.kind or d.frequency.get(arabic, 0) >= FINE_FOLD_MIN_FREQUENCY
-    }
+    # the fold is trusted over the coarse fold only for a name the dictionary trusts (منزر munzir,
+    # seen nowhere, is not what Mundhir spells)
+    d.by_fine_fold = {fold: arabic for fold, (_, _, arabic) in fine_claims.items() if d.trusts(arabic)}
     d.by_spelling = {tok: arabic for tok, (_, _, arabic) in spelled.items()}
     for table in (d.by_fold, d.by_fine_fold, d.by_spelling):
         for k in [k for k, arabic in table.items() if arabic in _NOT_ALONE]:

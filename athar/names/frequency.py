@@ -30,8 +30,12 @@ class NameFrequencies:
     total: int
     given: dict[str, int]
     family: dict[str, int]
-    # what the commonest given + family name expects, the scale rarity is read against
-    _log_top: float = field(default=1.0, repr=False)
+    # log of what the commonest given + family name expects: the scale rarity is read against
+    _log_top: float = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        top = max(self.given.values(), default=1) * max(self.family.values(), default=1)
+        object.__setattr__(self, "_log_top", math.log(max(top / max(self.total, 1), math.e)))
 
     @classmethod
     def from_names(cls, full_names: Iterable[str]) -> NameFrequencies:
@@ -49,10 +53,7 @@ class NameFrequencies:
                 given[_identity(g)[0]] += 1
             if fam:
                 family[_identity(fam)[0]] += 1
-        top_g = max(given.values(), default=1)
-        top_f = max(family.values(), default=1)
-        expected_top = top_g * top_f / max(total, 1)
-        return cls(total, dict(given), dict(family), math.log(max(expected_top, math.e)))
+        return cls(total, dict(given), dict(family))
 
     def expected_namesakes(self, given: str, family: str) -> float:
         """How many records of the corpus are expected to carry this given + family name (any

@@ -332,20 +332,13 @@ def _latin_title_parts(tok: str) -> tuple[str, str] | None:
     return None
 
 
-# A name the dictionary lists is trusted as a name in its own right when curated or attested this often
-KNOWN_NAME_MIN_FREQUENCY = 20
-
-
 @lru_cache(maxsize=1)
 def known_name_keys() -> frozenset[str]:
-    """The keys of the single-word names the dictionary lists and trusts (curated, or attested at
-    least KNOWN_NAME_MIN_FREQUENCY times): two different keys from this set are two different names
-    (محمد and محمود, muhamad and mahmud), however close their letters."""
+    """The keys of the single-word names the dictionary lists and trusts (`NameDictionary.trusts`):
+    two different keys from this set are two different names (محمد and محمود, muhamad and mahmud),
+    however close their letters."""
     return frozenset(
-        _known_key(arabic)
-        for arabic in DICTIONARY.latin
-        if " " not in arabic
-        and (arabic in DICTIONARY.kind or DICTIONARY.frequency.get(arabic, 0) >= KNOWN_NAME_MIN_FREQUENCY)
+        _known_key(arabic) for arabic in DICTIONARY.latin if " " not in arabic and DICTIONARY.trusts(arabic)
     )
 
 
