@@ -7,6 +7,7 @@ so the same settings run on DuckDB and on Spark. Names are compared on the cross
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import splink.comparison_level_library as cll
@@ -91,30 +92,37 @@ def birth_date() -> cl.CustomComparison:
     )
 
 
+def _one_is(kind: str, order: Callable[[str, str], str]) -> str:
+    """One record's event is of `kind`, the other's is not, and `order(that side, other side)` holds."""
+
+    def one_way(side: str, other: str) -> str:
+        return f"(event_kind_{side} = '{kind}' AND event_kind_{other} <> '{kind}' AND {order(side, other)})"
+
+    return f"{one_way('l', 'r')} OR {one_way('r', 'l')}"
+
+
 def _after(kind: str, years: int | None = None) -> str:
     """One record's event is of `kind` (the other's is not) and falls on or after the other's (by day
     where both have one, else by year; a month's slack), within `years` if given."""
 
-    def one_way(later: str, earlier: str) -> str:
+    def order(later: str, earlier: str) -> str:
         days = f"event_day_{later} - event_day_{earlier}"
         by_year = f"event_year_{later} - event_year_{earlier}"
         if years is None:
-            order = f"COALESCE({days} >= -31, {by_year} >= 0)"
-        else:
-            order = f"COALESCE({days} BETWEEN -31 AND {365 * years + 1}, {by_year} BETWEEN 0 AND {years})"
-        return f"(event_kind_{later} = '{kind}' AND event_kind_{earlier} <> '{kind}' AND {order})"
+            return f"COALESCE({days} >= -31, {by_year} >= 0)"
+        return f"COALESCE({days} BETWEEN -31 AND {365 * years + 1}, {by_year} BETWEEN 0 AND {years})"
 
-    return f"{one_way('l', 'r')} OR {one_way('r', 'l')}"
+    return _one_is(kind, order)
 
 
 def _before(kind: str) -> str:
     """One record's event is of `kind` (the other's is not) and falls plainly before the other's."""
-
-    def one_way(side: str, other: str) -> str:
-        order = f"COALESCE(event_day_{side} < event_day_{other} - 31, event_year_{side} < event_year_{other})"
-        return f"(event_kind_{side} = '{kind}' AND event_kind_{other} <> '{kind}' AND {order})"
-
-    return f"{one_way('l', 'r')} OR {one_way('r', 'l')}"
+    return _one_is(
+        kind,
+        lambda side, other: (
+            f"COALESCE(event_day_{side} < event_day_{other} - 31, event_year_{side} < event_year_{other})"
+        ),
+    )
 
 
 def event_date() -> cl.CustomComparison:
