@@ -23,6 +23,7 @@ from athar.synth.lexicon import Lexicon, Name, lexicon
 KIND_P = (("same", 0.5), ("sibling", 0.15), ("namesake", 0.15), ("random", 0.2))
 COMMON_GIVEN = 6  # namesakes use one of the six commonest men's names (محمد, أحمد, ...)
 COMMON_FAMILY = 15
+MALE_SHARE = 0.85  # of the people drawn (most of the missing are men)
 # (script of a, script of b) for any pair: Arabic-Latin, Latin-Latin, Arabic-Arabic
 SCRIPT_MIX = (("ar", "la", 0.4), ("la", "la", 0.35), ("ar", "ar", 0.25))
 
@@ -112,7 +113,7 @@ def name_pairs(n: int, seed: int = 0) -> list[NamePair]:
     out: list[NamePair] = []
     for k, s in zip(kind_of.tolist(), scripts.tolist(), strict=True):
         kind = kinds[k]
-        male = rng.random() < 0.85
+        male = rng.random() < MALE_SHARE
         p = _person(lex, rng, male)
         if kind == "same":
             q = p
@@ -127,7 +128,7 @@ def name_pairs(n: int, seed: int = 0) -> list[NamePair]:
                 other = _person(lex, rng, True)
             q = _Person(given, other.father, other.grandfather, family)
         else:
-            q = _person(lex, rng, rng.random() < 0.85)
+            q = _person(lex, rng, rng.random() < MALE_SHARE)
         sa, sb = SCRIPT_MIX[s][0], SCRIPT_MIX[s][1]
         if rnd.random() < 0.5:
             sa, sb = sb, sa
@@ -143,6 +144,6 @@ def name_corpus(n: int, seed: int = 0) -> list[str]:
     rnd = random.Random(seed)
     scripts = ("ar", "la")
     return [
-        render(_person(lex, rng, rng.random() < 0.85), scripts[int(rnd.random() < 0.5)], lex, rnd)
+        render(_person(lex, rng, rng.random() < MALE_SHARE), scripts[int(rnd.random() < 0.5)], lex, rnd)
         for _ in range(n)
     ]
