@@ -280,6 +280,20 @@ def speed(full_names: list[str]) -> dict:
     return out
 
 
+def cold_cpu_rate(pairs, fn, n: int = 50_000, runs: int = 3) -> int:
+    """Pairs per second of ``fn`` over the first ``n`` pairs, caches emptied before each run: the
+    best of ``runs`` in this process's own CPU time (one core)."""
+    pairs = pairs[:n]
+    rates = []
+    for _ in range(runs):
+        _clear_caches()
+        t0 = time.process_time()
+        for a, b, *_ in pairs:
+            fn(a, b)
+        rates.append(len(pairs) / (time.process_time() - t0))
+    return round(max(rates))
+
+
 def synth_full_names(pairs, n: int) -> list[str]:
     pool = [p[0] for p in pairs] + [p[1] for p in pairs]
     return (pool * (n // max(len(pool), 1) + 1))[:n]
@@ -436,24 +450,11 @@ def main() -> None:
     )
     # The single cold run above is wall-clock time, which other work on a busy machine inflates.
     # Also report the best of three cold runs in this process's own CPU time (one core).
-    cpu_rates = []
-    for _ in range(3):
-        _clear_caches()
-        t0 = time.process_time()
-        for a, b, *_ in pair_src[:50_000]:
-            names.name_similarity(a, b)
-        cpu_rates.append(min(len(pair_src), 50_000) / (time.process_time() - t0))
-    spd["name_similarity_pairs_per_second_cold_cpu_best_of_3"] = round(max(cpu_rates))
+    cold = cold_cpu_rate(pair_src, names.name_similarity)
+    spd["name_similarity_pairs_per_second_cold_cpu_best_of_3"] = cold
     if freq is not None:
-        cpu_rates = []
-        for _ in range(3):
-            _clear_caches()
-            t0 = time.process_time()
-            for a, b, *_ in pair_src[:50_000]:
-                names.name_similarity(a, b, freq)
-            cpu_rates.append(min(len(pair_src), 50_000) / (time.process_time() - t0))
-        spd["name_similarity_with_record_frequencies_pairs_per_second_cold_cpu_best_of_3"] = round(
-            max(cpu_rates)
+        spd["name_similarity_with_record_frequencies_pairs_per_second_cold_cpu_best_of_3"] = cold_cpu_rate(
+            pair_src, lambda a, b: names.name_similarity(a, b, freq)
         )
     result["speed"] = spd
     log(f"speed: {spd}")
