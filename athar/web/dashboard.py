@@ -175,7 +175,7 @@ def by_governorate(conn: Connection, principal: Principal, persons: int, place: 
     finally:
         for table in (_pairs, _place_map):
             table.drop(conn)
-    governorates = [p.place_id for p in gazetteer().places.values() if p.kind == "governorate"]
+    governorates = [p.place_id for p in _governorates()]
     order = {g: i for i, g in enumerate(governorates)}
     rows = sorted((Count(g, found.get(g, 0)) for g in governorates), key=lambda c: (-c.n, order[c.key]))
     return {"rows": rows, "unknown": persons - known}
@@ -230,6 +230,9 @@ def recent_imports(engine: Engine, principal: Principal, limit: int = RECENT_IMP
 
 def governorate_names() -> dict[str, tuple[str, str]]:
     """Governorate place id -> (Arabic name, English name), from the gazetteer."""
-    return {
-        p.place_id: (p.name_ar, p.name_en) for p in gazetteer().places.values() if p.kind == "governorate"
-    }
+    return {p.place_id: (p.name_ar, p.name_en) for p in _governorates()}
+
+
+def _governorates() -> list:
+    """The gazetteer's governorates, in its order."""
+    return [p for p in gazetteer().places.values() if p.kind == "governorate"]
