@@ -32,6 +32,7 @@ def test_normalization_never_raises_on_any_unicode(s):
 @example("A\ufbb2")  # a Latin letter and an Arabic mark, which normalize_arabic drops
 @example("\u00c0\ufbb2")
 @example("\u00d8:A\u066e")  # a Latin token that normalizes to nothing beside an Arabic one
+@example("0:L:AH")  # an article and a word that make a suffix (al + ah = alah) close the word before
 def test_normalization_is_idempotent(s):
     assert normalize_arabic(normalize_arabic(s)) == normalize_arabic(s)
     assert normalize_latin(normalize_latin(s)) == normalize_latin(s)

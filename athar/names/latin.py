@@ -187,6 +187,10 @@ def _merge(tokens: list[str]) -> list[str]:
         if right is not None and right not in _CONNECTOR_VALUES and pending_suffix is None:
             if tok in PLAIN_ARTICLES and not (tok == "l" and i == 0):
                 out[-1] = "al" + right
+                if i > 0 and _is_suffix(out[-1]) and tokens[i - 1] not in CONNECTORS:
+                    # "al lah" made a suffix ("allah"): it closes the word before, as it would
+                    # when read again (Saad Al Lah -> saadallah, not saad allah then saadallah)
+                    pending_suffix = "aldin" if _DIN.match(out[-1]) else "allah"
                 continue
             if tok in SUN_ARTICLES and right.startswith(SUN_ARTICLES[tok]) and len(right) > 2:
                 out[-1] = "al" + right
