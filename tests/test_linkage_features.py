@@ -10,8 +10,8 @@ from athar.linkage.features import (
     feature_frames,
     name_features,
     name_parts,
+    name_readings,
     name_roles,
-    other_reading,
     rare_name_pairs,
 )
 
@@ -116,24 +116,64 @@ def test_the_list_kind_says_what_a_record_event_is():
     assert feature_frame(records, roles={})["event_kind"].tolist() == ["death", "return", "event", "event"]
 
 
+def _other_orders(record: dict, roles: dict) -> list[tuple[tuple, float]]:
+    """The readings of `name_readings` that keep four name slots' worth of words: the other order."""
+    parts, alternatives = name_readings(record, roles)
+    return [(other, odds) for other, odds in alternatives if sum(map(bool, other)) == sum(map(bool, parts))]
+
+
 def test_a_name_that_reads_either_way_has_its_other_reading_with_its_odds():
     roles = name_roles(REGISTER)
     # Haddad is a family name where lists separate the parts: read family first, the other way unlikely
-    parts, log_odds = other_reading({"full_name": "Haddad Hamzah Amr"}, roles)
+    [(parts, log_odds)] = _other_orders({"full_name": "Haddad Hamzah Amr"}, roles)
     assert (parts[0], parts[3]) == ("haddad", "amr") and log_odds < -3
     # Amr and Hamza are both given names there: either reading may be right
-    parts, log_odds = other_reading({"full_name": "Amr Said Hamza"}, roles)
+    [(parts, log_odds)] = _other_orders({"full_name": "Amr Said Hamza"}, roles)
     assert (parts[0], parts[1], parts[3]) == ("said", "hamza", "amr") and -1 < log_odds <= 0
     # no roles: nothing says which reading is likelier
-    assert other_reading({"full_name": "Amr Said Hamza"}, {})[1] == 0.0
+    assert _other_orders({"full_name": "Amr Said Hamza"}, {})[0][1] == 0.0
 
 
 def test_a_name_whose_order_is_marked_or_separate_reads_one_way_only():
     roles = name_roles(REGISTER)
-    assert other_reading({"full_name": "HADDAD, Hamza Amr"}, roles) is None
+    assert name_readings({"full_name": "HADDAD, Hamza Amr"}, roles)[1] == ()
     separate = {**_separate("Hamza", "Amr", "Haddad"), "full_name": "Amr Said Hamza"}
-    assert other_reading(separate, roles) is None
-    assert other_reading({"full_name": "Muhammad ibn Said"}, roles) is None
+    assert name_readings(separate, roles)[1] == ()
+    assert name_readings({"full_name": "Muhammad ibn Said"}, roles)[1] == ()
+
+
+def test_two_words_may_be_a_given_and_a_fathers_name_as_likely_as_the_roles_say():
+    roles = name_roles(REGISTER)
+    # عمرو is a given name where lists separate the parts: "حمزة عمرو" is likely Amr's son Hamza
+    (given, _f, _g, amr), alternatives = name_readings({"full_name": "حمزة عمرو"}, roles)
+    assert dict(alternatives)[(given, amr, None, None)] > 0
+    # الحداد carries the article: a family name, never read as a father's
+    _parts, alternatives = name_readings({"full_name": "حمزة الحداد"}, roles)
+    assert all(other[3] for other, _odds in alternatives)
+    # Haddad without the article: a family name by the roles, so the father's reading is unlikely
+    _parts, alternatives = name_readings({"full_name": "Hamza Haddad"}, roles)
+    assert dict(alternatives)[("hamza", "haddad", None, None)] < -2
+
+
+def test_a_name_opening_with_muhammad_may_open_with_a_compound_the_lists_use():
+    register = [*REGISTER, _separate("محمد خير", "أحمد", "الدرة"), _separate("محمد خير", "سعيد", "العلي")]
+    roles = name_roles(register)
+    parts, alternatives = name_readings({"full_name": "Mohammed Kheir Ahmad El-Dorra"}, roles)
+    assert parts[:2] == ("mohammed", "kheir")
+    compound = [other for other, _odds in alternatives if other[0] == "mohammed kheir"]
+    assert compound == [("mohammed kheir", "ahmad", None, parts[3])]
+    features = feature_frame(
+        [
+            {"unique_id": 0, "source_dataset": "a", "full_name": "Mohammed Kheir Ahmad El-Dorra"},
+            {"unique_id": 1, "source_dataset": "b", "given_name": "محمد خير"},
+        ],
+        roles=roles,
+        other_readings=True,
+    )
+    assert features["given_key"].iloc[1] in set(features["given_key"][features["reading_of"] == 0])
+    # a compound no list writes as one name is not read as one
+    _parts, alternatives = name_readings({"full_name": "Mohammed Said Ahmad El-Dorra"}, roles)
+    assert all(other[0] != "mohammed said" for other, _odds in alternatives)
 
 
 def test_the_frame_with_other_readings_adds_a_row_per_name_read_the_other_way():

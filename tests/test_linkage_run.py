@@ -218,13 +218,13 @@ def test_a_pair_keeps_the_better_reading_of_a_name_that_reads_either_way():
 
 def test_explain_scores_a_pair_in_the_reading_link_kept(store_copy):
     """Explain reads a name that reads either way both ways, as `athar link` does, and says so."""
-    from athar.linkage.features import other_reading
+    from athar.linkage.features import name_readings
     from athar.linkage.run import latest_run
     from athar.store.tables import LinkPair
 
     roles = latest_run(store_copy).summary["name_roles"]
     records = {(r["source"], r["record_id"]): r for r in current_records(store_copy)}
-    either_way = {k for k, r in records.items() if other_reading(r, roles) is not None}
+    either_way = {k for k, r in records.items() if name_readings(r, roles)[1]}
     columns = (
         LinkPair.left_source,
         LinkPair.left_record_id,

@@ -19,7 +19,7 @@ import pandas as pd
 
 from athar.names import is_arabic, name_key, name_skeleton, normalize_arabic, parse_name_chain
 from athar.names.arabic import rasm
-from athar.names.chain import GIVEN_FIRST, NameChain
+from athar.names.chain import GIVEN_FIRST, NameChain, looks_like_family_name
 from athar.names.keys import arabize, normalize_name
 
 NAME_PARTS = ("given", "father", "grandfather", "family")
@@ -238,33 +238,59 @@ def name_parts(record: dict, roles: NameRoles | None = None) -> tuple[str | None
 
 def name_readings(
     record: dict, roles: NameRoles | None = None
-) -> tuple[tuple[str | None, ...], tuple[str | None, ...] | None, float]:
-    """`name_parts(record, roles)`, the parts of its full name read in the other order (None when
-    the order is marked: a comma, capitals, an article, connectors; when the list writes names in
-    separate columns; or when that reading is unlikely, log-odds below `OTHER_READING_MIN_LOG_ODDS`),
-    and the log-odds (nats, at most 0) of the other reading against the one taken. One parse serves
-    both: at a million records no cache holds every name until a second pass comes back for it.
+) -> tuple[tuple[str | None, ...], tuple[tuple[tuple[str | None, ...], float], ...]]:
+    """`name_parts(record, roles)` and the other readings of its full name, each with its log-odds
+    (nats) against the one taken. One parse serves all: at a million records no cache holds every
+    name until a second pass comes back for it. A list that writes names in separate columns has
+    said how to read them: no other reading.
 
-    "Naeem Ahmad Nafea Tarek" and "Mazzin Antar Mahmoud" read either way (Tarek and Mazen are given
-    names and family names both): the roles say which reading is likelier, not which is right.
+    * the other order, when nothing marks it (a comma, capitals, an article, connectors) and that
+      reading is not unlikely (log-odds at least `OTHER_READING_MIN_LOG_ODDS`): "Naeem Ahmad Nafea
+      Tarek" and "Mazzin Antar Mahmoud" read either way (Tarek and Mazen are given names and family
+      names both); the roles say which reading is likelier, not which is right;
+    * a given and a father's name, the family name left out (هاله عمر, Muhammed Hatem), for two
+      unmarked words: what morgue logs and hurried lists write as often as given + family name;
+    * a compound given name (محمد خير, Mohammad Nour) where the lists that separate the parts
+      use it: "Mohammed Kheir El-Daas" is then Kheir's son or Mohammed Kheir.
     """
     full = record.get("full_name")
     separate = tuple(record.get(f"{p}_name") or None for p in NAME_PARTS)
     if not full or any(separate):
-        return name_parts(record, roles), None, 0.0
+        return name_parts(record, roles), ()
     taken, other, log_odds = _readings(full, roles, floor=OTHER_READING_MIN_LOG_ODDS)
     parts = taken.parts()
-    if other is None or other.parts() == parts:
-        return parts, None, log_odds
-    return parts, other.parts(), log_odds
+    alternatives = [] if other is None or other.parts() == parts else [(other.parts(), log_odds)]
+    alternatives.extend(_shortened_readings(taken, roles or {}))
+    return parts, tuple(alternatives)
 
 
-def other_reading(
-    record: dict, roles: NameRoles | None = None
-) -> tuple[tuple[str | None, ...], float] | None:
-    """The other reading of `name_readings` with its log-odds, or None."""
-    _parts, other, log_odds = name_readings(record, roles)
-    return None if other is None else (other, log_odds)
+# Either reading of "محمد خير …" is taken as likely as the other (both are common in Syria).
+COMPOUND_GIVEN_LOG_ODDS = 0.0
+_MUHAMMAD = name_key("محمد")
+
+
+def _shortened_readings(chain: NameChain, roles: NameRoles) -> list[tuple[tuple[str | None, ...], float]]:
+    """Readings of `chain` with fewer parts: given + father without a family name, and a compound
+    given name (see `name_readings`), each with its log-odds against `chain`."""
+    given, father, grandfather, family = chain.parts()
+    out: list[tuple[tuple[str | None, ...], float]] = []
+    if chain.connectors or not given:
+        return out
+    if (
+        chain.order_detected == GIVEN_FIRST
+        and family
+        and not (father or grandfather or chain.unplaced)
+        and not looks_like_family_name(family)
+    ):
+        # the second word as a father's name rather than a family name: the roles' log-odds turned
+        odds = -roles.get(_key(family) or "", 0.0)
+        if odds >= OTHER_READING_MIN_LOG_ODDS:
+            out.append(((given, family, None, None), odds))
+    if father and _key(given) == _MUHAMMAD and (_key(f"{given} {father}") or "") in roles:
+        rest = [p for p in (grandfather, *chain.unplaced) if p]
+        rest += [None, None]
+        out.append(((f"{given} {father}", rest[0], rest[1], family), COMPOUND_GIVEN_LOG_ODDS))
+    return out
 
 
 def name_features(record: dict, roles: NameRoles | None = None) -> tuple[str | None, ...]:
@@ -333,10 +359,10 @@ def feature_frame(
     (and `source_kind`, the list's kind, which says what its event date is: `EVENT_KINDS`).
 
     `roles` (see :func:`name_roles`) are learnt from these records unless given, as explain gives
-    the ones its run used. With `other_readings`, a full name whose order is not marked and whose
-    other reading is not unlikely (:func:`other_reading`) gets a second row read that way, with a
-    unique id after all the records'; `reading_of` then gives each row's record and `reading_bits`
-    the log2-probability of its reading (0 for the reading taken).
+    the ones its run used. With `other_readings`, a full name that may be read otherwise
+    (:func:`name_readings`) gets a row for each other reading, with a unique id after all the
+    records'; `reading_of` then gives each row's record and `reading_bits` the log2-probability of
+    its reading (0 for the reading taken).
     """
     records = list(records)
     rows, readings = _rows(records, place_lookup, roles, other_readings)
@@ -371,13 +397,13 @@ def _rows(
     names_end = 2 + 3 * len(NAME_PARTS)  # unique_id, source_dataset, then the name columns
     for r in records:
         if other_readings:
-            parts, other, log_odds = name_readings(r, roles)
+            parts, alternatives = name_readings(r, roles)
         else:
-            parts, other, log_odds = name_parts(r, roles), None, 0.0
+            parts, alternatives = name_parts(r, roles), ()
         row = _feature_row(r, r["unique_id"], _features_of_parts(parts), place)
         rows.append(row)
-        if other is not None:
-            # the same record with its name read the other way; log2 P(other reading) = log2 sigmoid
+        for other, log_odds in alternatives:
+            # the same record with its name read another way; log2 P(that reading) = log2 sigmoid
             reading = (next_id, row[1], *_features_of_parts(other), *row[names_end:])
             readings.append((reading, r["unique_id"], -math.log1p(math.exp(-log_odds)) / math.log(2)))
             next_id += 1
