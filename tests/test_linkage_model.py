@@ -28,13 +28,18 @@ def _level(comparison, left: dict, right: dict) -> str:
 
 def _event(kind: str, date: str) -> dict:
     day = (pd.Timestamp(date) - pd.Timestamp("1970-01-01")).days if len(date) == 10 else None
-    return {"event_kind": kind, "event_year": int(date[:4]), "event_day": day}
+    month = int(date[:4]) * 12 + int(date[5:7]) - 1 if len(date) >= 7 else None
+    return {"event_kind": kind, "event_year": int(date[:4]), "event_month": month, "event_day": day}
 
 
 @pytest.mark.parametrize(
     ("left", "right", "level"),
     [
         (_event("event", "2013-05-01"), _event("event", "2013-05-20"), "within a month"),
+        (_event("event", "2013-05-28"), _event("event", "2013-06"), "same or next month"),
+        (_event("event", "2013-12"), _event("event", "2014-01-03"), "same or next month"),
+        (_event("event", "2013-05-28"), _event("event", "2013-08"), "same year"),
+        (_event("event", "2013-05-01"), _event("event", "2013-06-20"), "same year"),
         (_event("death", "2014-03-01"), _event("event", "2013-05-01"), "a death within 3 years after"),
         (_event("event", "2013-05-01"), _event("death", "2014-03-01"), "a death within 3 years after"),
         (_event("death", "2014-03-01"), _event("event", "2013"), "a death within 3 years after"),

@@ -41,6 +41,7 @@ FEATURE_COLUMNS = (
     "birth_place_id",
     "birth_governorate_id",
     "event_year",
+    "event_month",
     "event_day",
     "event_kind",
     "given_family_block",
@@ -327,6 +328,14 @@ def _days(date: str | None) -> int | None:
     return (dt.date.fromisoformat(date) - _EPOCH).days
 
 
+def _months(date: str | None) -> int | None:
+    """Months since year 0 of a YYYY-MM or YYYY-MM-DD date, else None: families often recall only
+    the month someone was taken."""
+    if not date or len(date) < 7:
+        return None
+    return int(date[:4]) * 12 + int(date[5:7]) - 1
+
+
 PlaceLookup = Callable[[str], tuple[str | None, str | None]]
 
 
@@ -427,7 +436,7 @@ def _frame(rows: list[tuple], readings: list[tuple[tuple, int, float]] | None, r
     frame["family_given_block"] = rare_name_pairs(frame, "family_key", "given_key")
     # Only a full date is specific enough to block on; "1985" alone would pair a year's births.
     frame["birth_day_date"] = frame["birth_date"].where(frame["birth_precision"] == "day")
-    for column in ("birth_year", "birth_month", "birth_day", "event_year", "event_day"):
+    for column in ("birth_year", "birth_month", "birth_day", "event_year", "event_month", "event_day"):
         frame[column] = frame[column].astype("Int64")
     return frame
 
@@ -447,6 +456,7 @@ def _feature_row(r: dict, unique_id: int, names: tuple[str | None, ...], place: 
         place_id,
         governorate_id,
         int(event_date[:4]) if event_date else None,
+        _months(event_date),
         _days(event_date),
         EVENT_KINDS.get(r.get("source_kind") or "", "event"),
         *([None] * 8),  # the blocking columns, filled in over the whole frame

@@ -137,6 +137,10 @@ def event_date() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("event_year"),
             _sql("ABS(event_day_l - event_day_r) <= 31", "within a month"),
+            _sql(
+                "(event_day_l IS NULL OR event_day_r IS NULL) AND ABS(event_month_l - event_month_r) <= 1",
+                "same or next month, one side the month only",
+            ),
             _sql(_after("death", years=3), "a death within 3 years after the other event"),
             _sql(_after("death"), "a death years after the other event"),
             _sql(_before("death"), "a death before the other event"),
@@ -186,6 +190,10 @@ BLOCKING_RULES: tuple[str, ...] = (
     _rule("given_key", "family_key", "birth_year"),
     _rule("given_key", "father_key", "mother_key"),
     _rule("father_key", "family_key", "birth_year"),
+    # names too common to block on alone at scale (محمد محمود, محمد الأحمد), with a third field: the
+    # family name by its skeleton (a vowel or scan noise apart), the year of the event both lists saw
+    _rule("given_key", "father_key", "family_skel"),
+    _rule("given_key", "family_key", "event_year"),
     _rule("national_id"),
     _rule("given_family_block"),
     _rule("given_family_skel_block"),
