@@ -65,6 +65,10 @@ def _peak_rss_mib() -> int:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
+def _children_peak_rss_mib() -> int:
+    return round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+
+
 def _athar(db: str, queue: mp.Queue) -> None:
     from athar.exports import current_records
     from athar.linkage.run import LinkOptions, link
@@ -83,6 +87,12 @@ def _athar(db: str, queue: mp.Queue) -> None:
             "peak_rss_mib_after_step": summary.peak_rss_mib,
             "pairs_scored": summary.pairs_scored,
             "peak_rss_mib": _peak_rss_mib(),
+            # the features step forks a process for half the records while this one holds the
+            # rest: at most the features step's peak here plus the child's peak at once
+            "peak_rss_mib_feature_child": _children_peak_rss_mib(),
+            "peak_rss_mib_both_processes_at_most": max(
+                _peak_rss_mib(), summary.peak_rss_mib.get("features", 0) + _children_peak_rss_mib()
+            ),
             "assignment": assignment,
             "by_threshold": _by_threshold(engine, records),
         }

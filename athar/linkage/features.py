@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 import pandas as pd
 
+from athar.linkage.halves import in_two_halves
 from athar.names import is_arabic, name_key, name_skeleton, normalize_arabic, parse_name_chain
 from athar.names.arabic import rasm
 from athar.names.chain import GIVEN_FIRST, NameChain, looks_like_family_name
@@ -374,7 +375,13 @@ def feature_frame(
     its reading (0 for the reading taken).
     """
     records = list(records)
-    rows, readings = _rows(records, place_lookup, roles, other_readings)
+    place = place_lookup or default_place_lookup()
+    if roles is None:
+        roles = name_roles(records)
+    known: NameRoles = roles
+    rows, readings = in_two_halves(
+        lambda part: _rows(part, place, known, other_readings), records, PARALLEL_MIN_RECORDS
+    )
     if not other_readings:
         return _frame(rows, None, len(rows))
     n_records = len(rows)
@@ -394,15 +401,17 @@ def feature_frames(
     return features, with_readings
 
 
+# Below this many records one process is quicker than forking a second for half of them.
+PARALLEL_MIN_RECORDS = 100_000
+
+
 def _rows(
-    records: list[dict], place_lookup: PlaceLookup | None, roles: NameRoles | None, other_readings: bool
+    records: Sequence[dict], place: PlaceLookup, roles: NameRoles, other_readings: bool
 ) -> tuple[list[tuple], list[tuple[tuple, int, float]]]:
-    place = place_lookup or default_place_lookup()
-    if roles is None:
-        roles = name_roles(records)
+    """The feature row of each record, and those of its other readings (with no unique id yet:
+    `_frame` numbers them after all the records')."""
     rows: list[tuple] = []
     readings: list[tuple[tuple, int, float]] = []
-    next_id = max((r["unique_id"] for r in records), default=-1) + 1
     names_end = 2 + 3 * len(NAME_PARTS)  # unique_id, source_dataset, then the name columns
     for r in records:
         if other_readings:
@@ -413,15 +422,17 @@ def _rows(
         rows.append(row)
         for other, log_odds in alternatives:
             # the same record with its name read another way; log2 P(that reading) = log2 sigmoid
-            reading = (next_id, row[1], *_features_of_parts(other), *row[names_end:])
+            reading = (None, row[1], *_features_of_parts(other), *row[names_end:])
             readings.append((reading, r["unique_id"], -math.log1p(math.exp(-log_odds)) / math.log(2)))
-            next_id += 1
     return rows, readings
 
 
 def _frame(rows: list[tuple], readings: list[tuple[tuple, int, float]] | None, records: int) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(rows, columns=list(FEATURE_COLUMNS))
     if readings is not None:
+        ids = [row[0] for row in rows[:records]]
+        next_id = max(ids, default=-1) + 1
+        frame["unique_id"] = ids + list(range(next_id, next_id + len(readings)))
         frame["reading_of"] = frame["unique_id"].iloc[:records].tolist() + [of for _row, of, _b in readings]
         frame["reading_bits"] = [0.0] * records + [bits for _row, _of, bits in readings]
     frame["given_family_block"] = rare_name_pairs(frame, "given_key", "family_key")
