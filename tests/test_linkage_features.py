@@ -8,6 +8,7 @@ from athar.linkage.features import (
     birth_fields,
     feature_frame,
     feature_frames,
+    name_codes,
     name_features,
     name_parts,
     name_readings,
@@ -83,8 +84,18 @@ def test_feature_frame_uses_the_roles_it_is_given():
 
 
 def test_common_name_pairs_are_left_out_of_the_rare_pair_block():
-    frame = pd.DataFrame({"a": ["x"] * 3 + ["y"], "b": ["z"] * 4})
-    assert rare_name_pairs(frame, "a", "b", limit=2).isna().tolist() == [True, True, True, False]
+    frame = pd.DataFrame({"a": ["x"] * 3 + ["y", None, None], "b": ["z"] * 4 + ["y", "y"]})
+    # x|z is common; y|z is rare; a pair with a name missing is no pair to block on
+    assert rare_name_pairs(frame, "a", "b", limit=2).isna().tolist() == [True] * 3 + [False, True, True]
+
+
+def test_a_pair_read_the_other_way_round_meets_the_same_names():
+    frame = pd.DataFrame({"given": ["hamza", "haddad", "amr"], "family": ["haddad", "hamza", "hamza"]})
+    codes = name_codes(frame, ("given", "family"))
+    one_way = rare_name_pairs(frame, "given", "family", codes=codes)
+    other_way = rare_name_pairs(frame, "family", "given", codes=codes)
+    assert one_way[0] == other_way[1] and one_way[1] == other_way[0]
+    assert len({*one_way, *other_way}) == 4  # hamza|haddad, haddad|hamza, amr|hamza, hamza|amr
 
 
 def test_an_age_gives_an_estimated_birth_year():

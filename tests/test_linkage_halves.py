@@ -1,4 +1,4 @@
-"""A pass split over this process and a forked one gives what one process gives."""
+"""A map shared between this process and a forked one gives what one process gives."""
 
 from __future__ import annotations
 
@@ -7,37 +7,37 @@ import os
 import pandas as pd
 
 from athar.linkage import features
-from athar.linkage.halves import in_two_halves
+from athar.linkage.halves import map_in_two_processes
 
 
 def _work(items):
-    return [item * 2 for item in items], [os.getpid()] * len(items)
+    return [(item * 2, os.getpid()) for item in items]
 
 
-def test_the_second_half_is_done_in_another_process_and_the_results_keep_their_order():
-    doubled, pids = in_two_halves(_work, list(range(11)), min_items=2)
-    assert doubled == [i * 2 for i in range(11)]
-    assert set(pids[:5]) == {os.getpid()} and os.getpid() not in pids[5:]
+def test_every_second_item_is_done_in_another_process_and_the_results_keep_their_order():
+    out = map_in_two_processes(_work, list(range(11)), min_items=2)
+    assert [doubled for doubled, _pid in out] == [i * 2 for i in range(11)]
+    pids = [pid for _doubled, pid in out]
+    assert set(pids[0::2]) == {os.getpid()} and os.getpid() not in pids[1::2]
 
 
 def test_few_items_stay_in_this_process():
-    _doubled, pids = in_two_halves(_work, [1, 2, 3], min_items=4)
-    assert set(pids) == {os.getpid()}
+    assert {pid for _doubled, pid in map_in_two_processes(_work, [1, 2, 3], min_items=4)} == {os.getpid()}
 
 
-def test_a_child_that_dies_has_its_half_done_here():
+def test_a_child_that_dies_has_its_share_done_here():
     parent = os.getpid()
 
     def dies_in_the_child(items):
         if os.getpid() != parent:
             os._exit(3)
-        return (list(items),)
+        return list(items)
 
-    assert in_two_halves(dies_in_the_child, list(range(6)), min_items=2) == (list(range(6)),)
+    assert map_in_two_processes(dies_in_the_child, list(range(7)), min_items=2) == list(range(7))
 
 
 def test_features_computed_in_two_processes_equal_those_of_one(monkeypatch):
-    names = ["Amr Said Hamza", "محمد خير أحمد الدرة", "هاله عمر", "HADDAD, Hamza", "Mhd Khair Ali Nasar", "Hala"]
+    names = ["Amr Said Hamza", "محمد خير أحمد الدرة", "هاله عمر", "HADDAD, Hamza", "Mhd Khair Ali", "Hala"]
     records = [
         {"unique_id": i, "source_dataset": "a" if i % 2 else "b", "full_name": name, "event_date": "2013-05"}
         for i, name in enumerate(names * 3)

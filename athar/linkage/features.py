@@ -15,9 +15,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
-from athar.linkage.halves import in_two_halves
+from athar.linkage.halves import collector_paused, map_in_two_processes
 from athar.names import is_arabic, name_key, name_skeleton, normalize_arabic, parse_name_chain
 from athar.names.arabic import rasm
 from athar.names.chain import GIVEN_FIRST, NameChain, looks_like_family_name
@@ -379,14 +380,18 @@ def feature_frame(
     if roles is None:
         roles = name_roles(records)
     known: NameRoles = roles
-    rows, readings = in_two_halves(
-        lambda part: _rows(part, place, known, other_readings), records, PARALLEL_MIN_RECORDS
-    )
-    if not other_readings:
-        return _frame(rows, None, len(rows))
-    n_records = len(rows)
-    rows.extend(row for row, _of, _bits in readings)
-    return _frame(rows, readings, n_records)
+    with collector_paused():
+        per_record = map_in_two_processes(
+            lambda part: _record_rows(part, place, known, other_readings), records, PARALLEL_MIN_RECORDS
+        )
+        rows = [row for row, _readings in per_record]
+        readings = [reading for _row, of_record in per_record for reading in of_record]
+        del per_record
+        if not other_readings:
+            return _frame(rows, None, len(rows))
+        n_records = len(rows)
+        rows.extend(row for row, _of, _bits in readings)
+        return _frame(rows, readings, n_records)
 
 
 def feature_frames(
@@ -405,13 +410,12 @@ def feature_frames(
 PARALLEL_MIN_RECORDS = 100_000
 
 
-def _rows(
+def _record_rows(
     records: Sequence[dict], place: PlaceLookup, roles: NameRoles, other_readings: bool
-) -> tuple[list[tuple], list[tuple[tuple, int, float]]]:
-    """The feature row of each record, and those of its other readings (with no unique id yet:
-    `_frame` numbers them after all the records')."""
-    rows: list[tuple] = []
-    readings: list[tuple[tuple, int, float]] = []
+) -> list[tuple[tuple, list[tuple[tuple, int, float]]]]:
+    """Each record's feature row, with the rows of its other readings (no unique id yet: `_frame`
+    numbers them after all the records')."""
+    out = []
     names_end = 2 + 3 * len(NAME_PARTS)  # unique_id, source_dataset, then the name columns
     for r in records:
         if other_readings:
@@ -419,35 +423,59 @@ def _rows(
         else:
             parts, alternatives = name_parts(r, roles), ()
         row = _feature_row(r, r["unique_id"], _features_of_parts(parts), place)
-        rows.append(row)
-        for other, log_odds in alternatives:
-            # the same record with its name read another way; log2 P(that reading) = log2 sigmoid
-            reading = (None, row[1], *_features_of_parts(other), *row[names_end:])
-            readings.append((reading, r["unique_id"], -math.log1p(math.exp(-log_odds)) / math.log(2)))
-    return rows, readings
+        # the same record with its name read another way; log2 P(that reading) = log2 sigmoid
+        readings = [
+            (
+                (None, row[1], *_features_of_parts(other), *row[names_end:]),
+                r["unique_id"],
+                -math.log1p(math.exp(-log_odds)) / math.log(2),
+            )
+            for other, log_odds in alternatives
+        ]
+        out.append((row, readings))
+    return out
+
+
+# Integer columns (nullable); every other column is text.
+_INTEGER_COLUMNS = ("birth_year", "birth_month", "birth_day", "event_year", "event_month", "event_day")
+
+# The rare-pair blocks: (column, first name column, second name column).
+_RARE_PAIR_BLOCKS = (
+    ("given_family_block", "given_key", "family_key"),
+    ("given_family_skel_block", "given_skel", "family_skel"),
+    ("given_father_block", "given_key", "father_key"),
+    ("father_family_block", "father_key", "family_key"),
+    ("given_family_rasm_block", "given_rasm", "family_rasm"),
+    # scan noise on the given name and a vowel spelled otherwise in the family name (بسرى العبدالله /
+    # Boshra Abdullah); most Latin family names have no Arabic spelling to take a shape from
+    ("given_rasm_family_skel_block", "given_rasm", "family_skel"),
+    # the same names the other way round, to meet a family-first name read given-first
+    ("family_given_block", "family_key", "given_key"),
+)
 
 
 def _frame(rows: list[tuple], readings: list[tuple[tuple, int, float]] | None, records: int) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(rows, columns=list(FEATURE_COLUMNS))
+    # column by column as plain objects: pandas' own row-wise reading and type guessing took twice as
+    # long at a million rows
+    columns = zip(*rows, strict=True) if rows else ([] for _ in FEATURE_COLUMNS)
+    frame = pd.DataFrame(
+        {name: pd.Series(values, dtype=object) for name, values in zip(FEATURE_COLUMNS, columns, strict=True)}
+    )
+    ids = [row[0] for row in rows[:records]]
     if readings is not None:
-        ids = [row[0] for row in rows[:records]]
         next_id = max(ids, default=-1) + 1
-        frame["unique_id"] = ids + list(range(next_id, next_id + len(readings)))
-        frame["reading_of"] = frame["unique_id"].iloc[:records].tolist() + [of for _row, of, _b in readings]
-        frame["reading_bits"] = [0.0] * records + [bits for _row, _of, bits in readings]
-    frame["given_family_block"] = rare_name_pairs(frame, "given_key", "family_key")
-    frame["given_family_skel_block"] = rare_name_pairs(frame, "given_skel", "family_skel")
-    frame["given_father_block"] = rare_name_pairs(frame, "given_key", "father_key")
-    frame["father_family_block"] = rare_name_pairs(frame, "father_key", "family_key")
-    frame["given_family_rasm_block"] = rare_name_pairs(frame, "given_rasm", "family_rasm")
-    # scan noise on the given name and a vowel spelled otherwise in the family name (بسرى العبدالله /
-    # Boshra Abdullah); most Latin family names have no Arabic spelling to take a shape from
-    frame["given_rasm_family_skel_block"] = rare_name_pairs(frame, "given_rasm", "family_skel")
-    # the same names the other way round, to meet a family-first name read given-first
-    frame["family_given_block"] = rare_name_pairs(frame, "family_key", "given_key")
+        ids += range(next_id, next_id + len(readings))
+    frame["unique_id"] = pd.Series(ids, dtype="int64")
+    if readings is not None:
+        frame["reading_of"] = pd.Series(ids[:records] + [of for _row, of, _b in readings], dtype="int64")
+        bits = [0.0] * records + [bits for _row, _of, bits in readings]
+        frame["reading_bits"] = pd.Series(bits, dtype=float)
+    codes = name_codes(frame, sorted({c for _block, *pair in _RARE_PAIR_BLOCKS for c in pair}))
+    for block, first, second in _RARE_PAIR_BLOCKS:
+        frame[block] = rare_name_pairs(frame, first, second, codes=codes)
     # Only a full date is specific enough to block on; "1985" alone would pair a year's births.
     frame["birth_day_date"] = frame["birth_date"].where(frame["birth_precision"] == "day")
-    for column in ("birth_year", "birth_month", "birth_day", "event_year", "event_month", "event_day"):
+    for column in _INTEGER_COLUMNS:
         frame[column] = frame[column].astype("Int64")
     return frame
 
@@ -474,12 +502,32 @@ def _feature_row(r: dict, unique_id: int, names: tuple[str | None, ...], place: 
     )
 
 
+NameCodes = tuple[dict[str, np.ndarray], int]
+
+
+def name_codes(frame: pd.DataFrame, columns: Iterable[str]) -> NameCodes:
+    """Each value of `columns` as an integer, one numbering for all of them (0 for no value), so
+    that a pair of names read one way round (given, family) meets the same pair the other way
+    (family, given); and how many numbers there are."""
+    columns = list(columns)
+    numbers, distinct = pd.factorize(pd.concat([frame[c] for c in columns], ignore_index=True))
+    numbers = numbers.astype(np.int64) + 1  # factorize gives -1 for a missing value
+    n = len(frame)
+    return {c: numbers[i * n : (i + 1) * n] for i, c in enumerate(columns)}, len(distinct) + 1
+
+
 def rare_name_pairs(
-    frame: pd.DataFrame, first: str, second: str, limit: int = RARE_NAME_PAIR_LIMIT
+    frame: pd.DataFrame,
+    first: str,
+    second: str,
+    limit: int = RARE_NAME_PAIR_LIMIT,
+    codes: NameCodes | None = None,
 ) -> pd.Series:
-    """first|second for records whose pair of values is uncommon, else None (see RARE_NAME_PAIR_LIMIT)."""
-    # as text on both sides: a column that is empty in every row (no Arabic name among two records
-    # being explained) comes as plain objects, which pandas will not join to strings
-    pair = frame[first].astype("str") + "|" + frame[second].astype("str")
-    counts = pair.map(pair.value_counts())
-    return pair.where(counts <= limit)
+    """A number for the pair of values (first, second) in records whose pair is uncommon, else
+    missing (see RARE_NAME_PAIR_LIMIT), and missing where either name is. `codes` (from
+    `name_codes`) must cover both columns."""
+    numbers, size = codes if codes is not None else name_codes(frame, (first, second))
+    pair = numbers[first] * size + numbers[second]
+    _values, which, counts = np.unique(pair, return_inverse=True, return_counts=True)
+    keep = (numbers[first] > 0) & (numbers[second] > 0) & (counts[which] <= limit)
+    return pd.Series(pd.array(pair, dtype="Int64"), index=frame.index).where(keep)
