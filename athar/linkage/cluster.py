@@ -62,11 +62,10 @@ class _Forest:
         self.parent: dict[Hashable, Hashable] = {n: n for n in nodes}
         self.size: dict[Hashable, int] = dict.fromkeys(self.parent, 1)
         self.apart: dict[Hashable, set[Hashable]] = {}
-        # per root: the sexes and national numbers its records carry
+        # per root that has been joined: the sexes and national numbers its records carry (a root
+        # never joined has its own node's, read from `attributes` when needed)
+        self.attributes = attributes
         self.traits: dict[Hashable, dict[str, frozenset[str]]] = {}
-        for node, values in attributes.items():
-            if node in self.parent:
-                self.traits[node] = {k: frozenset([v]) for k, v in values.items() if v}
 
     def find(self, node: Hashable) -> Hashable:
         parent = self.parent
@@ -85,19 +84,26 @@ class _Forest:
     def may_join(self, ra: Hashable, rb: Hashable) -> bool:
         return rb not in self.apart.get(ra, ())
 
+    def traits_of(self, root: Hashable) -> dict[str, frozenset[str]]:
+        found = self.traits.get(root)
+        if found is None:
+            found = {k: frozenset([v]) for k, v in self.attributes.get(root, {}).items() if v}
+        return found
+
     def traits_agree(self, ra: Hashable, rb: Hashable) -> bool:
-        return _compatible(self.traits.get(ra, {}), self.traits.get(rb, {}))
+        return _compatible(self.traits_of(ra), self.traits_of(rb))
 
     def join(self, ra: Hashable, rb: Hashable) -> None:
         if self.size[ra] < self.size[rb]:
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.size[ra] += self.size[rb]
-        moved_traits = self.traits.pop(rb, None)
-        if moved_traits:
-            mine = self.traits.setdefault(ra, {})
-            for key, values in moved_traits.items():
-                mine[key] = mine.get(key, frozenset()) | values
+        mine, moved_traits = self.traits_of(ra), self.traits_of(rb)
+        self.traits.pop(rb, None)
+        self.traits[ra] = {
+            key: mine.get(key, frozenset()) | moved_traits.get(key, frozenset())
+            for key in mine.keys() | moved_traits.keys()
+        }
         moved = self.apart.pop(rb, set())
         if moved:
             mine = self.apart.setdefault(ra, set())

@@ -151,8 +151,14 @@ def trained_model(linker: Linker) -> dict:
 def predict(linker: Linker, threshold_match_probability: float = 0.01) -> pd.DataFrame:
     """Scored pairs at or above the threshold: unique_id_l, unique_id_r, match_probability, match_weight."""
     scored = linker.inference.predict(threshold_match_probability=threshold_match_probability)
-    frame = scored.as_pandas_dataframe()
-    return frame[["unique_id_l", "unique_id_r", "match_probability", "match_weight"]]
+    # only these four columns leave the engine: the whole table (every matching column beside them)
+    # in pandas was the peak of a million-record run
+    frame = linker.misc.query_sql(
+        f"SELECT unique_id_l, unique_id_r, match_probability, match_weight FROM {scored.physical_name}",
+        output_type="pandas",
+    )
+    scored.drop_table_from_database_and_remove_from_cache()
+    return frame
 
 
 def blocking_report(db_api: Any, features: pd.DataFrame, rules: list[Any] | None = None) -> list[dict]:

@@ -9,6 +9,7 @@ everything is clustered again (clustering is cheap), so the result matches a ful
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import math
 import resource
@@ -256,6 +257,13 @@ def latest_run(engine: Engine) -> LinkRun | None:
 
 
 def link(engine: Engine, options: LinkOptions | None = None, progress: Progress | None = None) -> LinkSummary:
+    try:
+        return _link(engine, options, progress)
+    finally:
+        gc.unfreeze()
+
+
+def _link(engine: Engine, options: LinkOptions | None, progress: Progress | None) -> LinkSummary:
     options = options or LinkOptions()
     say = progress or (lambda _m: None)
     timings: dict[str, float] = {}
@@ -277,6 +285,9 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
     row_ids = _record_row_ids(engine) if incremental else {}
     is_new = [row_ids.get(k, 0) > last_row for k in keys] if incremental else [True] * len(keys)
     new_keys = {k for k, new in zip(keys, is_new, strict=True) if new}
+    # The records live as long as the run: frozen, the collector no longer walks a million of them
+    # each time the objects every later step makes trigger a full collection (`link` thaws them).
+    gc.freeze()
     lap("load")
 
     say("computing name keys and features")
@@ -320,6 +331,8 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
         # a record whose name reads either way is scored in both readings; a pair keeps its better
         assert trained is not None
         scoring_model = _incremental_model(trained) if incremental else trained
+        # the pairs' weights are all that is read back (explain scores its pair itself)
+        scoring_model = {**scoring_model, "retain_matching_columns": False}
         linker = splink_model.make_linker(
             db_api_for(options.engine, options.spark_master), readings, scoring_model
         )
