@@ -55,6 +55,14 @@ def test_a_title_at_the_head_opens_a_family_name_the_roles_know():
     assert name_features({"family_name": family})[3] == name_features({"family_name": "الحاج مهدي"})[3]
 
 
+def test_every_title_the_names_know_opens_a_two_word_family_name():
+    """The titles are athar.names' (Latin spellings and Arabic forms), not a list of linkage's own."""
+    for full, family in (("Bou Kamal Ahmad Ali", "البو كمال"), ("Shiekh Anis Samer Ali", "الشيخ أنيس")):
+        _parts, [(other, _odds)] = name_readings({"full_name": full}, {})
+        assert other[:2] == ("samer" if "Samer" in full else "ahmad", "ali")
+        assert name_features({"family_name": other[3]})[3] == name_features({"family_name": family})[3]
+
+
 def test_a_given_first_name_stays_given_first():
     roles = name_roles(REGISTER)
     given, father, _, family = name_parts({"full_name": "Hamza Amr Al-Khatib"}, roles)

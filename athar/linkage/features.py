@@ -20,9 +20,11 @@ import pandas as pd
 
 from athar.linkage.halves import collector_paused, map_in_two_processes
 from athar.names import is_arabic, name_key, name_skeleton, normalize_arabic, parse_name_chain
+from athar.names.arabic import TITLES as ARABIC_TITLES
 from athar.names.arabic import rasm
 from athar.names.chain import GIVEN_FIRST, NameChain, looks_like_family_name
 from athar.names.keys import arabize, normalize_name
+from athar.names.latin import TITLES as LATIN_TITLES
 
 NAME_PARTS = ("given", "father", "grandfather", "family")
 
@@ -167,23 +169,8 @@ def _family_first_reading(full: str) -> NameChain | None:
     return parse_name_chain(" ".join(words[:head]) + ", " + " ".join(words[head:]))
 
 
-_TITLE_WORDS = frozenset(
-    (
-        "hajj",
-        "haj",
-        "hadj",
-        "hajji",
-        "sheikh",
-        "shaykh",
-        "cheikh",
-        "shaikh",
-        "sheik",
-        "حاج",
-        "شيخ",
-        "الحاج",
-        "الشيخ",
-    )
-)
+# Titles a family name may open with (Hajj Mahdi, الشيخ أنيس, Bou Jasem): athar.names' own lists.
+_TITLE_WORDS = frozenset(LATIN_TITLES) | frozenset(ARABIC_TITLES)
 
 
 def _opens_with_title(words: list[str]) -> bool:
