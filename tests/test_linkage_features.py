@@ -127,6 +127,18 @@ def test_the_dotless_shape_leaves_the_article_off_like_the_keys():
     assert shape["العبدالله"] == shape["عبدالله"] == shape["Abdullah"]
 
 
+def test_an_event_date_gives_its_year_month_and_day_as_far_as_it_goes():
+    records = [
+        {"unique_id": i, "source_dataset": "a", "full_name": "Ali Hasan", "event_date": date}
+        for i, date in enumerate(("2013-05-20", "2013-05", "2013", None))
+    ]
+    frame = feature_frame(records, roles={})
+    months = frame["event_month"].tolist()
+    assert months[0] == months[1] == 2013 * 12 + 4 and pd.isna(months[2]) and pd.isna(months[3])
+    assert frame["event_day"].notna().tolist() == [True, False, False, False]
+    assert frame["event_year"].tolist()[:3] == [2013, 2013, 2013]
+
+
 def test_the_list_kind_says_what_a_record_event_is():
     records = [
         {"unique_id": i, "source_dataset": kind, "source_kind": kind, "full_name": "Ali Hasan"}
@@ -190,6 +202,9 @@ def test_a_name_opening_with_muhammad_may_open_with_a_compound_the_lists_use():
         other_readings=True,
     )
     assert features["given_key"].iloc[1] in set(features["given_key"][features["reading_of"] == 0])
+    # two words: the compound alone, no family name
+    _parts, alternatives = name_readings({"full_name": "Mhd Khair"}, roles)
+    assert ("muhammad khair", None, None, None) in [other for other, _odds in alternatives]
     # a compound no list writes as one name is not read as one
     _parts, alternatives = name_readings({"full_name": "Mohammed Said Ahmad El-Dorra"}, roles)
     assert all(other[0] != "mohammed said" for other, _odds in alternatives)

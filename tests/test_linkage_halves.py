@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 
 import pandas as pd
+import pytest
 
-from athar.linkage import features
+from athar.linkage import features, halves
 from athar.linkage.halves import map_in_two_processes
+
+
+@pytest.fixture(autouse=True)
+def _two_cpus(monkeypatch):
+    """The fork is taken on any host these tests run on, one CPU or more."""
+    monkeypatch.setattr(halves, "usable_cpus", lambda: 2)
 
 
 def _work(items):
@@ -19,6 +27,7 @@ def test_every_second_item_is_done_in_another_process_and_the_results_keep_their
     assert [doubled for doubled, _pid in out] == [i * 2 for i in range(11)]
     pids = [pid for _doubled, pid in out]
     assert set(pids[0::2]) == {os.getpid()} and os.getpid() not in pids[1::2]
+    assert not mp.active_children()
 
 
 def test_few_items_stay_in_this_process():
@@ -36,6 +45,35 @@ def test_a_child_that_dies_has_its_share_done_here():
     assert map_in_two_processes(dies_in_the_child, list(range(7)), min_items=2) == list(range(7))
 
 
+def test_an_error_in_the_child_is_raised_here_without_doing_its_share_again():
+    parent = os.getpid()
+    calls = []
+
+    def fails_in_the_child(items):
+        calls.append(len(items))
+        if os.getpid() != parent:
+            raise ValueError(f"bad record among {len(items)}")
+        return list(items)
+
+    with pytest.raises(ValueError, match="bad record among 3"):
+        map_in_two_processes(fails_in_the_child, list(range(7)), min_items=2)
+    assert calls == [4]  # this process did its own share only
+    assert not mp.active_children()
+
+
+def test_an_error_here_leaves_no_child_behind():
+    parent = os.getpid()
+
+    def fails_here(items):
+        if os.getpid() == parent:
+            raise KeyError("here")
+        return list(items)
+
+    with pytest.raises(KeyError):
+        map_in_two_processes(fails_here, list(range(7)), min_items=2)
+    assert not mp.active_children()
+
+
 def test_features_computed_in_two_processes_equal_those_of_one(monkeypatch):
     names = ["Amr Said Hamza", "محمد خير أحمد الدرة", "هاله عمر", "HADDAD, Hamza", "Mhd Khair Ali", "Hala"]
     records = [
@@ -44,7 +82,16 @@ def test_features_computed_in_two_processes_equal_those_of_one(monkeypatch):
     ]
     records += [{"unique_id": 100, "source_dataset": "c", "given_name": "محمد خير", "family_name": "الدرة"}]
     one = features.feature_frame(records, other_readings=True)
+    forks = []
+    real = halves.map_in_two_processes
+
+    def counted(*args, **kwargs):
+        forks.append(args[2])
+        return real(*args, **kwargs)
+
     monkeypatch.setattr(features, "PARALLEL_MIN_RECORDS", 2)
+    monkeypatch.setattr(features, "map_in_two_processes", counted)
     two = features.feature_frame(records, other_readings=True)
+    assert forks == [2]
     assert len(one) > len(records)  # some names read more than one way
     pd.testing.assert_frame_equal(one, two)

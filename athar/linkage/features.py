@@ -276,10 +276,13 @@ def _shortened_readings(chain: NameChain, roles: NameRoles) -> list[tuple[tuple[
         odds = -roles.get(_key(family) or "", 0.0)
         if odds >= OTHER_READING_MIN_LOG_ODDS:
             out.append(((given, family, None, None), odds))
-    if father and _key(given) == _MUHAMMAD and (_key(f"{given} {father}") or "") in roles:
-        rest = [p for p in (grandfather, *chain.unplaced) if p]
+    # the word after محمد: the father's name, or for two words ("Mohammed Kheir") the family slot
+    second = father or (family if chain.order_detected == GIVEN_FIRST else None)
+    if second and _key(given) == _MUHAMMAD and (_key(f"{given} {second}") or "") in roles:
+        rest = [p for p in (grandfather, *chain.unplaced) if p] if father else []
         rest += [None, None]
-        out.append(((f"{given} {father}", rest[0], rest[1], family), COMPOUND_GIVEN_LOG_ODDS))
+        compound = (f"{given} {second}", rest[0], rest[1], family if father else None)
+        out.append((compound, COMPOUND_GIVEN_LOG_ODDS))
     return out
 
 

@@ -83,12 +83,17 @@ def model_for_dialect(model: dict, dialect: str) -> dict:
     for comparison in rebuilt["comparisons"]:
         levels = trained[comparison["output_column_name"]]
         if len(levels) != len(comparison["comparison_levels"]):
-            raise ValueError(f"saved model does not fit comparison {comparison['output_column_name']!r}")
+            raise ValueError(
+                f"the saved model does not fit comparison {comparison['output_column_name']!r} of this "
+                "version of Athar: run `athar link --full` to train it anew"
+            )
         for level, saved in zip(comparison["comparison_levels"], levels, strict=True):
             for name in ("m_probability", "u_probability"):
                 if saved.get(name) is not None:
                     level[name] = saved[name]
-    rebuilt["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    for kept in ("probability_two_random_records_match", "retain_matching_columns"):
+        if kept in model:
+            rebuilt[kept] = model[kept]
     rebuilt["blocking_rules_to_generate_predictions"] = [
         {**rule, "sql_dialect": rule.get("sql_dialect", "duckdb")}
         for rule in model["blocking_rules_to_generate_predictions"]

@@ -139,7 +139,7 @@ def event_date() -> cl.CustomComparison:
             _sql("ABS(event_day_l - event_day_r) <= 31", "within a month"),
             _sql(
                 "(event_day_l IS NULL OR event_day_r IS NULL) AND ABS(event_month_l - event_month_r) <= 1",
-                "same or next month, one side the month only",
+                "same or next month, a side without the day",
             ),
             _sql(_after("death", years=3), "a death within 3 years after the other event"),
             _sql(_after("death"), "a death years after the other event"),
