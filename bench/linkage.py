@@ -80,6 +80,7 @@ def _athar(db: str, queue: mp.Queue) -> None:
     seconds = time.perf_counter() - t0
     records = list(current_records(engine))
     assignment = {(r["source"], r["record_id"]): r["person_id"] for r in records}
+    child_peak = _children_peak_rss_mib()
     queue.put(
         {
             "seconds": round(seconds, 1),
@@ -89,9 +90,9 @@ def _athar(db: str, queue: mp.Queue) -> None:
             "peak_rss_mib": _peak_rss_mib(),
             # the features step forks a process for half the records while this one holds the
             # rest: at most the features step's peak here plus the child's peak at once
-            "peak_rss_mib_feature_child": _children_peak_rss_mib(),
+            "peak_rss_mib_feature_child": child_peak,
             "peak_rss_mib_both_processes_at_most": max(
-                _peak_rss_mib(), summary.peak_rss_mib.get("features", 0) + _children_peak_rss_mib()
+                _peak_rss_mib(), summary.peak_rss_mib.get("features", 0) + child_peak
             ),
             "assignment": assignment,
             "by_threshold": _by_threshold(engine, records),

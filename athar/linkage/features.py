@@ -453,13 +453,12 @@ def _frame(rows: list[tuple], readings: list[tuple[tuple, int, float]] | None, r
     )
     ids = [row[0] for row in rows[:records]]
     if readings is not None:
+        frame["reading_of"] = pd.Series(ids + [of for _row, of, _b in readings], dtype="int64")
+        bits = [0.0] * records + [bits for _row, _of, bits in readings]
+        frame["reading_bits"] = pd.Series(bits, dtype=float)
         next_id = max(ids, default=-1) + 1
         ids += range(next_id, next_id + len(readings))
     frame["unique_id"] = pd.Series(ids, dtype="int64")
-    if readings is not None:
-        frame["reading_of"] = pd.Series(ids[:records] + [of for _row, of, _b in readings], dtype="int64")
-        bits = [0.0] * records + [bits for _row, _of, bits in readings]
-        frame["reading_bits"] = pd.Series(bits, dtype=float)
     codes = name_codes(frame, sorted({c for _block, *pair in _RARE_PAIR_BLOCKS for c in pair}))
     for block, first, second in _RARE_PAIR_BLOCKS:
         frame[block] = rare_name_pairs(frame, first, second, codes=codes)
