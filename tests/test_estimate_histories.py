@@ -1,4 +1,4 @@
-"""Capture histories come in from CSV, the shared JSON format and per-person memberships."""
+"""Capture histories come in from CSV, the published tables' JSON (tests/data/mse) and memberships."""
 
 from __future__ import annotations
 

@@ -32,10 +32,6 @@ class Estimate:
     warnings: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def unobserved(self) -> float:
-        return self.estimate - self.n_observed
-
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         for key in ("estimate", "ci_low", "ci_high"):

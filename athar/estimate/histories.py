@@ -86,7 +86,7 @@ class CaptureHistories:
 
     @classmethod
     def from_json(cls, source: str | Path | Mapping[str, Any]) -> CaptureHistories:
-        """Read the shared anchor format: ``lists`` and ``counts`` as ``[{"in": [...], "n": k}]``."""
+        """Read ``lists`` and ``counts`` as ``[{"in": [...], "n": k}]`` (the tests' published tables)."""
         data = source if isinstance(source, Mapping) else json.loads(Path(source).read_text("utf-8"))
         lists = list(data["lists"])
         position = {name: j for j, name in enumerate(lists)}

@@ -31,9 +31,6 @@ class Interval:
     level: float
     kind: str
 
-    def contains(self, value: float) -> bool:
-        return self.low <= value <= self.high
-
 
 def wald_log_interval(f: LoglinearFit, level: float = 0.95) -> Interval:
     z = norm.ppf(0.5 + level / 2)

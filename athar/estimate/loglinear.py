@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.special import gammaln
-from scipy.stats import norm
 
 from .histories import CaptureHistories, cell_patterns
 from .identifiability import Check, check
@@ -93,10 +92,6 @@ class LoglinearFit:
         return model_name(self.model, self.lists)
 
     @property
-    def unobserved(self) -> float:
-        return self.estimate - self.n_observed
-
-    @property
     def aic(self) -> float:
         return 2 * self.n_params - 2 * self.loglik
 
@@ -110,11 +105,6 @@ class LoglinearFit:
         mu = np.zeros(len(self.design.keep))
         mu[self.design.keep] = np.exp(self.design.x @ self.beta)
         return mu
-
-    def term_pvalue(self, term: Term) -> float:
-        """Two-sided Wald p-value of an interaction term (what R's ``summary.glm`` prints)."""
-        j = self._offset() + self.terms.index(term)
-        return float(2 * norm.sf(abs(self.beta[j] / self.se[j])))
 
     def _offset(self) -> int:
         return 1 + (len(self.design.mains) if self.design is not None else len(self.lists))

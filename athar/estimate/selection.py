@@ -16,7 +16,6 @@ Every search skips models that fail the existence or identifiability checks.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -157,14 +156,3 @@ def stepwise(hist: CaptureHistories, p_threshold: float = 0.02) -> Selection:
             break
         current = best[1]
     return Selection(current, "stepwise", f"p<{p_threshold}", fits, sum(not f.ok for f in fits))
-
-
-def selector(
-    search: str = "auto", criterion: str = "bic", max_order: int | None = None, p_threshold: float = 0.02
-) -> Callable[[CaptureHistories], float]:
-    """The search as a function from table to estimate, for the bootstrap to repeat."""
-
-    def estimate(h: CaptureHistories) -> float:
-        return select_model(h, search, criterion, max_order, p_threshold).best.estimate
-
-    return estimate

@@ -36,8 +36,8 @@ NAMING = {
 # SQLite only auto-increments INTEGER PRIMARY KEY, PostgreSQL wants BIGINT for large tables.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
-# The canonical record columns (DESIGN.md); `age` (age at the event, in years) extends them for logs
-# that give ages instead of birth dates.
+# The canonical record columns, as every import maps them (docs/data-formats.md); `age` (age at the
+# event, in years) extends them for logs that give ages instead of birth dates.
 CANONICAL_COLUMNS: tuple[str, ...] = (
     "record_id",
     "full_name",

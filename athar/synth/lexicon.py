@@ -3,15 +3,17 @@
 Everything a record needs to write a name is prepared here once: for each name, tuples of
 spellings repeated by weight (English-style Latin, French-style Latin, clean Arabic, scanned Arabic).
 Writing a record then costs one ``pool[int(random() * len(pool))]`` per name part, which is what
-keeps a million persons within the time budget.
+lets ``bench/synth.py`` write some 20,000 persons a second on one core.
 
 Family names and their frequencies come from ``athar.synth.surnames`` (thousands of names, Zipf by
-rank, clans by governorate); men's given names are ``tables.MALE_GIVEN`` plus a tail of old names
-still given to boys.  A rule-made spelling that is another name's real spelling is dropped: rules
-respell a name, they must not turn it into another one.
+rank, clans by governorate); men's given names are ``data/given_male.tsv`` plus a tail of old names
+still given to boys. The tables are read from ``data/`` (``athar.synth.tables``). A rule-made
+spelling that is another name's real spelling is dropped: rules respell a name, they must not turn
+it into another one.
 """
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -94,7 +96,7 @@ def _own(variants: list[str], key: str, owners: dict[str, set[str]]) -> list[str
     return [v for v in variants if not (owners.get(v.lower(), set()) - {key})]
 
 
-def _given_name(row: list[str], rng: random.Random, owners: dict[str, set[str]]) -> Name:
+def _given_name(row: Sequence[str], rng: random.Random, owners: dict[str, set[str]]) -> Name:
     ar, canonical, weight, known_s = row
     known = _known(known_s)
     weighted = [(known[0], FIRST_BONUS)] + [(k, KNOWN_WEIGHT) for k in known]
@@ -156,21 +158,21 @@ def _probs(weights: list[float]) -> np.ndarray:
 def lexicon() -> Lexicon:
     """Build the lexicon (once per process; deterministic)."""
     rng = random.Random(20240601)  # fixed: pools must not depend on the caller's seed
-    male_rows = tables.parse(tables.MALE_GIVEN)
-    given_rows = male_rows + surnames.given_tail(male_rows)
-    female_rows = tables.parse(tables.FEMALE_GIVEN)
-    owners = _owners([(r[0], r[3]) for r in given_rows + female_rows])
+    male_rows = tables.read("given_male.tsv")
+    given_rows = [*male_rows, *surnames.given_tail(male_rows)]
+    female_rows = tables.read("given_female.tsv")
+    owners = _owners([(r[0], r[3]) for r in [*given_rows, *female_rows]])
     male = [_given_name(r, rng, owners) for r in given_rows]
     female = [_given_name(r, rng, owners) for r in female_rows]
-    family_rows = surnames.family_rows(tables.parse(tables.MALE_GIVEN), tables.parse(tables.TOWNS))
+    family_rows = surnames.family_rows(male_rows, tables.read("towns.tsv"))
     family_p = surnames.zipf_probs([r.prior for r in family_rows])
     stem_owners = _owners([(r.canonical, r.known) for r in family_rows])  # الأحمد and أحمد share a stem
     family = [_family_name(r, float(w), rng, stem_owners) for r, w in zip(family_rows, family_p, strict=True)]
-    govs = tables.parse(tables.GOVERNORATES)
+    govs = tables.read("governorates.tsv")
     gov_index = {g[0]: i for i, g in enumerate(govs)}
     towns = [
         Place(ar, tuple(s.strip() for s in latin.split(",")), gov_index[key], float(w))
-        for key, ar, latin, w in tables.parse(tables.TOWNS)
+        for key, ar, latin, w in tables.read("towns.tsv")
     ]
     towns_by_gov = tuple(
         np.array([i for i, t in enumerate(towns) if t.gov == g], dtype=np.int64) for g in range(len(govs))
@@ -178,7 +180,7 @@ def lexicon() -> Lexicon:
     town_p = tuple(_probs([towns[i].weight for i in idx]) for idx in towns_by_gov)
 
     def weighted(table: str) -> tuple[str, ...]:
-        return expand((r[0], int(r[1])) for r in tables.parse(table))
+        return expand((name, int(weight)) for name, weight in tables.read(table))
 
     return Lexicon(
         given=tuple(male + female),
@@ -195,7 +197,7 @@ def lexicon() -> Lexicon:
         towns=tuple(towns),
         town_p_by_gov=town_p,
         towns_by_gov=towns_by_gov,
-        branches=weighted(tables.BRANCHES),
-        hospitals=weighted(tables.HOSPITALS),
-        return_points=weighted(tables.RETURN_POINTS),
+        branches=weighted("detention_places.tsv"),
+        hospitals=weighted("hospitals.tsv"),
+        return_points=weighted("return_points.tsv"),
     )

@@ -29,7 +29,6 @@ FATES = (
     "returned",  # missing for a time, later came back from abroad or displacement
 )
 FATE_P = np.array([0.30, 0.15, 0.12, 0.20, 0.10, 0.13])
-DETAINED = np.array([True, True, True, False, False, False])
 HOUSEHOLD_SIZES = np.array([1, 2, 3, 4])
 HOUSEHOLD_SIZE_P = np.array([0.55, 0.25, 0.13, 0.07])
 EVENT_YEARS = np.arange(2011, 2021)
