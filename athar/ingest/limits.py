@@ -72,7 +72,12 @@ def bounded_row(values: dict[str, str]) -> dict[str, str]:
     """A row as quarantine keeps it: whole when it is of a normal size. Otherwise a value longer than
     MAX_CELL_KEPT_WHOLE, or past the KEPT_ROW_CHARS budget, is cut to a prefix (to its marker alone once
     the budget is spent), and columns past MAX_COLUMNS are counted instead of kept."""
-    if len(values) <= MAX_COLUMNS and sum(map(len, values.values())) <= KEPT_ROW_CHARS:
+    lengths = list(map(len, values.values()))
+    if (
+        len(values) <= MAX_COLUMNS
+        and sum(lengths) <= KEPT_ROW_CHARS
+        and max(lengths, default=0) <= MAX_CELL_KEPT_WHOLE
+    ):
         return values
     out: dict[str, str] = {}
     used = 0

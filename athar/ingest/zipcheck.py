@@ -53,12 +53,6 @@ def _check_directory(path: Path, members: list[zipfile.ZipInfo], size: int, max_
             f"the workbook would decompress to {declared:,} bytes "
             f"(limit {max_bytes:,}; ATHAR_MAX_IMPORT_BYTES)",
         )
-    if declared > ZIP_RATIO_FLOOR_BYTES and _ratio(declared, size) > MAX_ZIP_RATIO:
-        raise UnreadableFile(
-            path,
-            f"the workbook decompresses {_ratio(declared, size):,.0f} times its size "
-            f"(limit {MAX_ZIP_RATIO}): a decompression bomb",
-        )
     for member in members:
         ratio = _ratio(member.file_size, member.compress_size)
         if member.file_size > ZIP_RATIO_FLOOR_BYTES and ratio > MAX_ZIP_RATIO:
@@ -72,6 +66,12 @@ def _check_directory(path: Path, members: list[zipfile.ZipInfo], size: int, max_
                 path,
                 f"the shared strings hold {member.file_size:,} bytes (limit {MAX_SHARED_STRINGS_BYTES:,})",
             )
+    if declared > ZIP_RATIO_FLOOR_BYTES and _ratio(declared, size) > MAX_ZIP_RATIO:
+        raise UnreadableFile(
+            path,
+            f"the workbook decompresses {_ratio(declared, size):,.0f} times its size "
+            f"(limit {MAX_ZIP_RATIO}): a decompression bomb",
+        )
 
 
 def _is_shared_strings(name: str) -> bool:
