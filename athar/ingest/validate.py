@@ -73,7 +73,8 @@ class RowValidator:
         """Canonical values of a row, or one Problem naming every field that is wrong and why."""
         problems: list[tuple[str, str]] = []
         total = sum(map(len, raw.values()))
-        if total > MAX_RAW_CELL:
+        oversized = total > MAX_RAW_CELL
+        if oversized:
             for column, value in raw.items():
                 if len(value) > MAX_RAW_CELL:
                     problems.append(
@@ -86,7 +87,7 @@ class RowValidator:
         out: dict[str, object] = {}
         for canonical, column, parse, limit, codes in self._fields:
             text = raw.get(column, "")
-            if len(text) > MAX_RAW_CELL:
+            if oversized and len(text) > MAX_RAW_CELL:
                 continue  # named above; not parsed (a parser's reason would quote all of it)
             if codes is not None:
                 text = codes.get(text.strip(), text)
