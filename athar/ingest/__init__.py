@@ -2,5 +2,6 @@
 
 from athar.ingest.errors import MappingError, UnreadableFile
 from athar.ingest.importer import ImportResult, import_file
+from athar.store.engine import StoreBusy
 
-__all__ = ["ImportResult", "MappingError", "UnreadableFile", "import_file"]
+__all__ = ["ImportResult", "MappingError", "StoreBusy", "UnreadableFile", "import_file"]

@@ -19,10 +19,12 @@ import orjson
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from athar.ingest.errors import UnreadableFile
+from athar.ingest.limits import MAX_REASON_CHARS, bounded_row, cut
 from athar.ingest.mapping import Mapping, load_mapping_file, resolve
 from athar.ingest.readers import read_bytes, read_table
 from athar.ingest.validate import Problem, RowValidator
 from athar.store.bulk import bulk_insert
+from athar.store.engine import lock_timeout_as_store_busy
 from athar.store.tables import CANONICAL_COLUMNS, SOURCE_KINDS, Import, Quarantine, Record, Source
 
 log = logging.getLogger(__name__)
@@ -116,7 +118,7 @@ def import_file(
     now = dt.datetime.now(dt.UTC)
     sha256 = hashlib.sha256(data).hexdigest()
 
-    with engine.begin() as conn:
+    with lock_timeout_as_store_busy(f"{path}: import into {source!r}"), engine.begin() as conn:
         source_id, source_kind = _ensure_source(conn, source, now, kind, organisation_id)
         seen_before = conn.execute(
             select(Import.id).where(Import.source_id == source_id, Import.sha256 == sha256).limit(1)
@@ -249,7 +251,10 @@ class _Writer:
         self.result.quarantined += 1
         for name in (problem.field or "row").split(", "):
             self.result.reasons[name] = self.result.reasons.get(name, 0) + 1
+        # The hash is of the row as read; what is kept of an over-long row is a bounded prefix.
         raw_hash = hashlib.blake2b(orjson.dumps(raw, option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest()
+        raw = bounded_row(raw)
+        problem = Problem(problem.field and problem.field[:200], cut(problem.reason, MAX_REASON_CHARS))
         key = (raw_hash, problem.field, problem.reason)
         if key in self.quarantined_before:
             return

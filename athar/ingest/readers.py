@@ -12,15 +12,19 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from athar.ingest.encoding import decode
+from athar.ingest.encoding import LONE_SURROGATE, broken_text_reason, decode, repair_text
 from athar.ingest.errors import UnreadableFile
+from athar.ingest.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_JSON_DEPTH, cut, max_content_bytes
+from athar.ingest.zipcheck import check_workbook_zip
 
-MAX_FIELD_SIZE = 1_000_000
-csv.field_size_limit(MAX_FIELD_SIZE)
+csv.field_size_limit(MAX_CELL_CHARS)
+# A JSON escape of a lone surrogate ("\ud800"): the JSON readers then check each row's text.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 @dataclass(slots=True)
@@ -62,8 +66,10 @@ def sniff_format(path: Path, data: bytes) -> str:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes; raise UnreadableFile naming the cause when it cannot be read."""
+    """The file's bytes; raise UnreadableFile naming the cause when it cannot be read or is larger than
+    an import reads (`max_content_bytes`), which is checked before reading it."""
     try:
+        _check_size(path, path.stat().st_size)
         return path.read_bytes()
     except FileNotFoundError as e:
         raise UnreadableFile(path, "no such file") from e
@@ -73,6 +79,15 @@ def read_bytes(path: Path) -> bytes:
         raise UnreadableFile(path, e.strerror or str(e)) from e
 
 
+def _check_size(path: Path, size: int) -> None:
+    limit = max_content_bytes()
+    if size > limit:
+        raise UnreadableFile(
+            path,
+            f"the file holds {size:,} bytes, more than an import reads ({limit:,}; ATHAR_MAX_IMPORT_BYTES)",
+        )
+
+
 def read_table(
     path: Path, encoding: str | None = None, sheet: str | None = None, data: bytes | None = None
 ) -> Table:
@@ -80,6 +95,7 @@ def read_table(
     if it is not a table we can read."""
     if data is None:
         data = read_bytes(path)
+    _check_size(path, len(data))
     if not data.strip():
         raise UnreadableFile(path, "the file is empty")
     file_format = sniff_format(path, data)
@@ -89,12 +105,43 @@ def read_table(
         from athar.ingest.pfif import read_pfif
 
         return read_pfif(path, data)
-    text, used = decode(data, str(path), encoding)
+    text, used, broken_bytes = decode(data, str(path), encoding)
     if file_format == "json":
-        return read_json(path, text, used)
-    if file_format == "jsonl":
-        return read_jsonl(path, text, used)
-    return read_csv(path, text, used)
+        table = read_json(path, text, used)
+    elif file_format == "jsonl":
+        table = read_jsonl(path, text, used)
+    else:
+        table = read_csv(path, text, used)
+    if broken_bytes or (file_format != "csv" and _SURROGATE_ESCAPE.search(text)):
+        table = _quarantining_broken_text(table, broken_bytes > 0)
+    return table
+
+
+def _quarantining_broken_text(table: Table, broken_bytes: bool) -> Table:
+    """`table` with each row that holds broken text (bytes not valid in the file's encoding, or a JSON
+    escape of a lone surrogate) quarantined, naming the first such field; the text kept is repaired
+    (U+FFFD for each broken character) so that it can be stored at all. A broken column name is
+    repaired the same way."""
+    repaired_columns = {c: repair_text(c) for c in table.columns if LONE_SURROGATE.search(c)}
+
+    def rows() -> Iterator[RawRow]:
+        for row in table.rows:
+            problem = row.problem
+            broken = False
+            for column, value in row.values.items():
+                reason = broken_text_reason(value, broken_bytes) or broken_text_reason(column, broken_bytes)
+                if reason is not None:
+                    broken = True
+                    if problem is None:
+                        problem = (repair_text(column), reason)
+            if not broken:
+                yield row
+                continue
+            values = {repair_text(c): repair_text(v) for c, v in row.values.items()}
+            yield RawRow(row.row_number, values, problem)
+
+    columns = [repaired_columns.get(c, c) for c in table.columns]
+    return Table(table.file_format, table.encoding, columns, rows(), table.notes)
 
 
 def _delimiter(header_line: str) -> str:
@@ -121,6 +168,7 @@ def read_csv(path: Path, text: str, encoding: str) -> Table:
     def rows() -> Iterator[RawRow]:
         n_columns = len(columns)
         line = reader.line_num
+        lines: list[str] | None = None  # split once, at the first row that needs its line quoted
         while True:
             start = line + 1
             try:
@@ -129,7 +177,10 @@ def read_csv(path: Path, text: str, encoding: str) -> Table:
                 return
             except csv.Error as e:
                 line = reader.line_num
-                yield RawRow(start, {"_line": text_line(text, start)}, (None, f"unparseable CSV row: {e}"))
+                if lines is None:
+                    lines = text.splitlines()
+                quoted = cut(lines[start - 1]) if 0 < start <= len(lines) else ""
+                yield RawRow(start, {"_line": quoted}, (None, f"unparseable CSV row: {e}"))
                 continue
             line = reader.line_num
             if not cells or all(not c.strip() for c in cells):
@@ -144,19 +195,22 @@ def read_csv(path: Path, text: str, encoding: str) -> Table:
     return Table("csv", encoding, columns, rows())
 
 
-def text_line(text: str, number: int) -> str:
-    lines = text.splitlines()
-    return lines[number - 1] if 0 < number <= len(lines) else ""
-
-
 def _check_header(path: Path, columns: list[str]) -> None:
     if not any(columns):
         raise UnreadableFile(path, "the header row is empty")
+    _check_column_count(path, columns)
     seen: set[str] = set()
     for name in columns:
         if name and name in seen:
             raise UnreadableFile(path, f"column {name!r} appears twice in the header")
         seen.add(name)
+
+
+def _check_column_count(path: Path, columns: list[str]) -> None:
+    if len(columns) > MAX_COLUMNS:
+        raise UnreadableFile(
+            path, f"{len(columns):,} columns, more than a list of people has (limit {MAX_COLUMNS:,})"
+        )
 
 
 def cell_text(value: object) -> str:
@@ -181,6 +235,7 @@ def read_xlsx(path: Path, data: bytes, sheet: str | None) -> Table:
 
     from openpyxl import load_workbook
 
+    check_workbook_zip(path, data, max_content_bytes())
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
@@ -220,26 +275,69 @@ def read_xlsx(path: Path, data: bytes, sheet: str | None) -> Table:
     return Table("xlsx", None, columns, rows(), notes=[f"sheet {worksheet.title!r}"])
 
 
+def _json_int(digits: str) -> int | str:
+    """A JSON integer; one too long for Python to convert (over 4,300 digits) stays as its digits."""
+    return int(digits) if len(digits) <= 4_000 else digits
+
+
+def _json_loads(text: str) -> object:
+    return json.loads(text, parse_int=_json_int)
+
+
+def _nesting(value: object) -> int:
+    """How many levels of lists and objects `value` holds (0 for a plain value), without recursion."""
+    deepest = 0
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = item.values()
+        elif not isinstance(item, list):
+            deepest = max(deepest, depth)
+            continue
+        deepest = max(deepest, depth + 1)
+        if deepest > MAX_JSON_DEPTH:
+            return deepest
+        stack.extend((child, depth + 1) for child in item)
+    return deepest
+
+
 def _object_row(number: int, obj: object) -> RawRow:
     if not isinstance(obj, dict):
+        if _nesting(obj) > MAX_JSON_DEPTH:
+            return RawRow(number, {"_value": "[nested list]"}, (None, "not a JSON object"))
         return RawRow(number, {"_value": cell_text(obj)}, (None, "not a JSON object"))
-    return RawRow(number, {str(k): cell_text(v) for k, v in obj.items()})
+    values: dict[str, str] = {}
+    problem: tuple[str | None, str] | None = None
+    for key, value in obj.items():
+        if isinstance(value, dict | list) and _nesting(value) > MAX_JSON_DEPTH:
+            values[str(key)] = f"[nested more than {MAX_JSON_DEPTH} levels deep: not kept]"
+            if problem is None:
+                reason = f"value nested more than {MAX_JSON_DEPTH} levels deep: rows must be flat"
+                problem = (str(key), reason)
+            continue
+        values[str(key)] = cell_text(value)
+    return RawRow(number, values, problem)
 
 
-def _columns_of(objects: list) -> list[str]:
+def _columns_of(path: Path, objects: list) -> list[str]:
     seen: dict[str, None] = {}
     for obj in objects:
         if isinstance(obj, dict):
             for k in obj:
                 seen.setdefault(str(k), None)
-    return list(seen)
+    columns = list(seen)
+    _check_column_count(path, columns)
+    return columns
 
 
 def read_json(path: Path, text: str, encoding: str) -> Table:
     try:
-        document = json.loads(text)
+        document = _json_loads(text)
     except json.JSONDecodeError as e:
         raise UnreadableFile(path, f"not valid JSON: {e.msg} at line {e.lineno}") from e
+    except RecursionError:
+        raise UnreadableFile(path, "JSON nested too deeply to be a list of flat objects") from None
     if isinstance(document, dict):
         lists = [
             v for k, v in document.items() if isinstance(v, list) and k in {"records", "persons", "data"}
@@ -251,7 +349,7 @@ def read_json(path: Path, text: str, encoding: str) -> Table:
         raise UnreadableFile(path, "JSON is neither a list of objects nor an object holding one")
     objects = document
     rows = (_object_row(i, obj) for i, obj in enumerate(objects, start=1))
-    return Table("json", encoding, _columns_of(objects), rows)
+    return Table("json", encoding, _columns_of(path, objects), rows)
 
 
 def read_jsonl(path: Path, text: str, encoding: str) -> Table:
@@ -262,18 +360,20 @@ def read_jsonl(path: Path, text: str, encoding: str) -> Table:
         if not line.strip():
             continue
         try:
-            parsed.append((number, json.loads(line), None))
+            parsed.append((number, _json_loads(line), None))
             good += 1
         except json.JSONDecodeError as e:
             parsed.append((number, line, f"invalid JSON: {e.msg}"))
+        except RecursionError:
+            parsed.append((number, line, "invalid JSON: nested too deeply to be a flat object"))
     if not good:
         raise UnreadableFile(path, "no line is a JSON object: not JSON Lines")
-    columns = _columns_of([obj for _, obj, err in parsed if err is None])
+    columns = _columns_of(path, [obj for _, obj, err in parsed if err is None])
 
     def rows() -> Iterator[RawRow]:
         for number, obj, err in parsed:
             if err is not None:
-                yield RawRow(number, {"_line": str(obj)}, (None, err))
+                yield RawRow(number, {"_line": cut(str(obj))}, (None, err))
             else:
                 yield _object_row(number, obj)
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
+from athar.ingest.limits import MAX_CELL_KEPT_WHOLE, MAX_COLUMNS, MAX_ROW_CHARS
 from athar.ingest.mapping import Mapping
 from athar.ingest.values import (
     BadValue,
@@ -30,7 +31,7 @@ MAX_LENGTH = {
     "birth_place": 200,
     "event_place": 300,
 }
-MAX_RAW_CELL = 10_000
+MAX_RAW_CELL = MAX_CELL_KEPT_WHOLE
 
 
 @dataclass(slots=True)
@@ -71,15 +72,23 @@ class RowValidator:
     def canonical(self, raw: dict[str, str]) -> dict[str, object] | Problem:
         """Canonical values of a row, or one Problem naming every field that is wrong and why."""
         problems: list[tuple[str, str]] = []
-        if raw and max(map(len, raw.values())) > MAX_RAW_CELL:
+        total = sum(map(len, raw.values()))
+        oversized = total > MAX_RAW_CELL
+        if oversized:
             for column, value in raw.items():
                 if len(value) > MAX_RAW_CELL:
                     problems.append(
                         (column, f"over-long field: {len(value)} characters (limit {MAX_RAW_CELL})")
                     )
+            if total > MAX_ROW_CHARS:
+                problems.append(("row", f"over-long row: {total} characters (limit {MAX_ROW_CHARS})"))
+        if len(raw) > MAX_COLUMNS:
+            problems.append(("row", f"{len(raw)} fields (limit {MAX_COLUMNS})"))
         out: dict[str, object] = {}
         for canonical, column, parse, limit, codes in self._fields:
             text = raw.get(column, "")
+            if oversized and len(text) > MAX_RAW_CELL:
+                continue  # named above; not parsed (a parser's reason would quote all of it)
             if codes is not None:
                 text = codes.get(text.strip(), text)
             try:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -10,10 +13,51 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 
 from athar.config import database_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+# How long a SQLite connection waits for another's write to finish before giving up with "database is
+# locked" (ATHAR_SQLITE_BUSY_TIMEOUT, seconds). Bounded, so that a request never hangs for good behind
+# a long import; the caller turns the give-up into a clear error (`StoreBusy`).
+DEFAULT_BUSY_TIMEOUT_S = 10.0
+MAX_BUSY_TIMEOUT_S = 300.0
+
+
+class StoreBusy(Exception):
+    """Another connection held the store's write lock for longer than the busy timeout."""
+
+
+def busy_timeout_seconds() -> float:
+    value = os.environ.get("ATHAR_SQLITE_BUSY_TIMEOUT", "").strip()
+    try:
+        seconds = float(value) if value else DEFAULT_BUSY_TIMEOUT_S
+    except ValueError as e:
+        raise ValueError(f"ATHAR_SQLITE_BUSY_TIMEOUT must be a number of seconds, not {value!r}") from e
+    return min(max(seconds, 0.0), MAX_BUSY_TIMEOUT_S)
+
+
+def is_lock_timeout(error: OperationalError) -> bool:
+    """Whether `error` is SQLite giving up on a lock (SQLITE_BUSY / SQLITE_LOCKED)."""
+    message = str(error.orig).lower()
+    return "database is locked" in message or "database table is locked" in message
+
+
+@contextmanager
+def lock_timeout_as_store_busy(what: str) -> Iterator[None]:
+    """Turn SQLite's lock time-out inside the block into `StoreBusy`, one line naming `what` was
+    not done (the driver's message would quote the statement's parameters: personal data)."""
+    try:
+        yield
+    except OperationalError as e:
+        if not is_lock_timeout(e):
+            raise
+        raise StoreBusy(
+            f"{what}: the store stayed busy with another write for {busy_timeout_seconds():g} s "
+            "(ATHAR_SQLITE_BUSY_TIMEOUT); nothing was written, try again when it has finished"
+        ) from None
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -21,7 +65,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={round(busy_timeout_seconds() * 1000)}")
     cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: keeps the records index in memory during imports
     cursor.close()
 
@@ -31,7 +75,8 @@ def make_engine(url: str | None = None) -> Engine:
     url = database_url(url)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    engine = create_engine(url)
+    sqlite = url.startswith("sqlite")
+    engine = create_engine(url, connect_args={"timeout": busy_timeout_seconds()} if sqlite else {})
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
