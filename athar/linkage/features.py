@@ -22,7 +22,7 @@ from athar.linkage.halves import collector_paused, map_in_two_processes
 from athar.names import is_arabic, name_key, name_skeleton, normalize_arabic, parse_name_chain
 from athar.names.arabic import rasm, strip_article
 from athar.names.keys import arabize
-from athar.names.readings import LINKAGE, NameRoles, readings, taken_reading
+from athar.names.reading import LINKAGE, NameRoles, readings, taken_reading
 
 NAME_PARTS = ("given", "father", "grandfather", "family")
 
@@ -62,7 +62,7 @@ FEATURE_COLUMNS = (
 EVENT_KINDS = {"hospital_or_morgue": "death", "returnee_registration": "return"}
 
 # A name's other reading is scored when it has at least this log-odds (nats) against the one
-# taken: a probability of about 1 in 100 (athar.names.readings.LINKAGE).
+# taken: a probability of about 1 in 100 (athar.names.reading.LINKAGE).
 OTHER_READING_MIN_LOG_ODDS = LINKAGE.min_log_odds
 
 # A given+family name pair shared by more records than this is too common to block on alone

@@ -1,18 +1,17 @@
-"""Compare names: per part (for Splink comparison levels) and whole chains (name_similarity).
+"""Compare names: one part with another (`part_similarity`, `compare_part`) and whole chains
+(`name_similarity`).
 
-Per-part levels, best first, each a plain SQL test on precomputed columns so that the linkage
-module can declare them as Splink comparison levels:
+`part_similarity` is the similarity in [0, 1] of two name parts in any script: on their cross-script
+keys, with what the dictionary knows (two spellings of one name, two different names a letter
+apart, a misread dot); `name_similarity` and the search weigh it on the evidence scale of
+`athar.names.evidence`. `name_similarity` reads each full name in the ways `athar.names.reading`
+enumerates (policy ``COMPARISON``) and keeps the best reading.
 
-======================  =====================================================================
-Level                   SQL on columns ``norm`` = normalize_name(part), ``key`` = name_key(part)
-======================  =====================================================================
-EXACT_NORMALIZED        ``norm_l = norm_r``
-EXACT_KEY               ``key_l = key_r``
-CLOSE_KEY               ``jaro_winkler_similarity(key_l, key_r) >= 0.92``
-SIMILAR_KEY             ``jaro_winkler_similarity(key_l, key_r) >= 0.80``
-DIFFERENT               anything else
-NULL                    either side blank
-======================  =====================================================================
+`compare_part` puts two parts on a coarse ladder (`Level`: exact after normalization, same key,
+Jaro-Winkler of the keys at least ``CLOSE_KEY_JW`` or ``SIMILAR_KEY_JW``, different, blank). Linkage
+does not use the ladder: its Splink levels (`athar.linkage.settings.name_part`) compare the
+precomputed key, consonant skeleton and dotless shape columns, and share only the two Jaro-Winkler
+thresholds defined here.
 """
 
 from __future__ import annotations
@@ -34,7 +33,7 @@ from athar.names.keys import (
     part_identity,
     skeleton_of_key,
 )
-from athar.names.readings import COMPARISON, readings
+from athar.names.reading import COMPARISON, readings
 
 if TYPE_CHECKING:
     from athar.names.frequency import NameFrequencies
@@ -57,7 +56,9 @@ class Level(IntEnum):
 
 
 def compare_part(a: str | None, b: str | None) -> Level:
-    """The comparison level of two name parts (see the table in the module docstring)."""
+    """The level of two name parts on the ladder of `Level`, best first: exact after normalization,
+    same cross-script key, keys close (Jaro-Winkler >= CLOSE_KEY_JW), similar (>= SIMILAR_KEY_JW),
+    different; NULL when either is blank."""
     na, nb = normalize_name(a or ""), normalize_name(b or "")
     if not na or not nb:
         return Level.NULL
@@ -438,7 +439,7 @@ def _score_above(pa: tuple, pb: tuple, need: float, freq: NameFrequencies | None
 
 
 def _readings(full: str) -> list:
-    """The readings of a full name `name_similarity` weighs (`athar.names.readings`, policy
+    """The readings of a full name `name_similarity` weighs (`athar.names.reading`, policy
     ``COMPARISON``), flat: five items (given, father, grandfather, family, penalty) a reading, the
     parse first; a penalty is the reading's log-odds against the parse, negated."""
     out: list = []

@@ -23,8 +23,8 @@ from rapidfuzz.distance import JaroWinkler
 
 from athar.names import name_key, name_skeleton, normalize_name, parse_name_chain, part_similarity
 from athar.names.evidence import PART_WEIGHTS, PIVOT, PRIOR, evidence_array, probability_array
-from athar.names.readings import SEARCH
-from athar.names.readings import readings as name_readings
+from athar.names.reading import SEARCH
+from athar.names.reading import readings as name_readings
 from athar.search.index import (
     FAMILY,
     FATHER,
@@ -80,7 +80,7 @@ Reading = tuple[tuple[str | None, ...], float]  # five normalized parts (PARTS o
 
 @lru_cache(maxsize=50_000)
 def readings(text: str, father: str | None = None, mother: str | None = None) -> tuple[Reading, ...]:
-    """The readings of ``text`` the search weighs (`athar.names.readings`, policy ``SEARCH``), with
+    """The readings of ``text`` the search weighs (`athar.names.reading`, policy ``SEARCH``), with
     the explicit father's and mother's names filled in (they replace whatever the text put in those
     places), each with its log-odds against the parse (0 for the parse, first)."""
     father_norm = (normalize_name(father) or None) if father else None
