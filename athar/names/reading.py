@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from typing import NamedTuple
 
 from athar.names.arabic import TITLES as ARABIC_TITLES
 from athar.names.chain import (
@@ -64,9 +65,9 @@ class ReadingKind(StrEnum):
     COMPOUND_FAMILY = "compound_family"
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """One reading of a full name: its parts, its kind, and its log-odds against the one taken."""
+class Reading(NamedTuple):
+    """One reading of a full name: its parts, its kind, and its log-odds against the one taken.
+    (A named tuple: built for every name linkage or name_similarity meets, and cheap so.)"""
 
     parts: Parts
     kind: ReadingKind
@@ -152,22 +153,28 @@ def opens_with_title(full: str) -> bool:
 
 
 @lru_cache(maxsize=200_000)
-def family_first_chain(full: str) -> NameChain | None:
+def family_first_chain(full: str, tokens: tuple[str, ...] | None = None) -> NameChain | None:
     """The words of an unmarked name read family name first.
 
     The family name is the first name as normalization reads it: a compound (عبد الرحمن, Nour
     Eddin) is one name, and a title at the head (Hajj Mahdi, الشيخ أنيس), which normalization drops
-    before a given name, opens the family name with the word after it.
+    before a given name, opens the family name with the word after it. ``tokens``: the words of
+    ``full`` as normalized, when the caller has them.
     """
     words = full.split()
-    tokens = normalize_name(full).split()
+    if tokens is None:
+        tokens = tuple(normalize_name(full).split())
     if not words or not tokens:
         return None
-    rest = tokens[1:]
-    head = next(
-        (k for k in range(1, len(words) + 1) if normalize_name(" ".join(words[k:])).split() == rest), None
-    )
-    family = normalize_name(" ".join(words[:head])).replace(" ", "") if head else tokens[0]
+    rest = list(tokens[1:])
+    if len(words) == len(tokens) and all(map(_same_alone, words, tokens)):
+        head: int | None = 1  # most names: every word is one name, whatever its neighbours
+    else:
+        head = next((k for k in range(1, len(words) + 1) if _tokens(words[k:]) == rest), None)
+    if head is None or head == 1:  # the first word alone made the first name: as normalized in place
+        family = tokens[0]
+    else:
+        family = normalize_name(" ".join(words[:head])).replace(" ", "")
     return NameChain(
         given=rest[0] if rest else None,
         father=rest[1] if len(rest) > 1 else None,
@@ -176,6 +183,21 @@ def family_first_chain(full: str) -> NameChain | None:
         unplaced=rest[3:],
         order_detected=FAMILY_FIRST,
     )
+
+
+def _family_first(full: str, chain: NameChain) -> NameChain | None:
+    """`family_first_chain` of a name its given-first parse has normalized already."""
+    return family_first_chain(full, tuple(written_words(chain)))
+
+
+@lru_cache(maxsize=200_000)
+def _normalized_word(word: str) -> str:
+    return normalize_name(word)
+
+
+def _same_alone(word: str, token: str) -> bool:
+    """Whether a written word normalizes on its own to the token it became in its name."""
+    return _normalized_word(word) == token
 
 
 def _tokens(words: list[str]) -> list[str]:
@@ -220,7 +242,7 @@ def _orders(
         return none
     floor = policy.min_log_odds
     if not roles:
-        other = family_first_chain(full) if others else None
+        other = _family_first(full, chain) if others else None
         return chain, ReadingKind.PARSED, other, kind, policy.log_odds[kind]
     # The two readings differ by the log-odds of the first word being a family name less those of
     # the last (the words between are given or fathers' names in both), so most names are settled
@@ -229,8 +251,8 @@ def _orders(
     if gain <= FAMILY_FIRST_MARGIN and not opens_with_title(full):
         if not others or min(0.0, gain) < floor:
             return chain, ReadingKind.PARSED, None, kind, min(0.0, gain)
-        return chain, ReadingKind.PARSED, family_first_chain(full), kind, min(0.0, gain)
-    alternative = family_first_chain(full)
+        return chain, ReadingKind.PARSED, _family_first(full, chain), kind, min(0.0, gain)
+    alternative = _family_first(full, chain)
     if alternative is None:
         return none
     odds = _roles_log_odds(alternative, roles) - _roles_log_odds(chain, roles)
