@@ -1,4 +1,4 @@
-"""Arabic normalization: every rule of issue 3, part 1, pinned with real spellings."""
+"""Arabic normalization: every rule, pinned with real spellings."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Parsing the name chain (issue 3, part 4)."""
+"""Parsing the name chain."""
 
 from athar.names import parse_name_chain
 

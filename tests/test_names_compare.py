@@ -1,4 +1,4 @@
-"""Comparing names (issue 3, part 5)."""
+"""Comparing names: part by part and whole chains."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The cross-script key, romanization and arabization (issue 3, part 3)."""
+"""The cross-script key, romanization and arabization."""
 
 import pytest
 

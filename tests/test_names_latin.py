@@ -1,4 +1,4 @@
-"""Latin normalization: every rule of issue 3, part 2, pinned with real spellings."""
+"""Latin normalization: every rule, pinned with real spellings."""
 
 import pytest
 

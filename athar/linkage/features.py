@@ -20,11 +20,9 @@ import pandas as pd
 
 from athar.linkage.halves import collector_paused, map_in_two_processes
 from athar.names import is_arabic, name_key, name_skeleton, normalize_arabic, parse_name_chain
-from athar.names.arabic import TITLES as ARABIC_TITLES
-from athar.names.arabic import rasm
-from athar.names.chain import GIVEN_FIRST, NameChain, looks_like_family_name
-from athar.names.keys import arabize, normalize_name
-from athar.names.latin import TITLES as LATIN_TITLES
+from athar.names.arabic import rasm, strip_article
+from athar.names.keys import arabize
+from athar.names.reading import LINKAGE, NameRoles, readings, taken_reading
 
 NAME_PARTS = ("given", "father", "grandfather", "family")
 
@@ -64,8 +62,8 @@ FEATURE_COLUMNS = (
 EVENT_KINDS = {"hospital_or_morgue": "death", "returnee_registration": "return"}
 
 # A name's other reading is scored when it has at least this log-odds (nats) against the one
-# taken: a probability of about 1 in 100.
-OTHER_READING_MIN_LOG_ODDS = -4.6
+# taken: a probability of about 1 in 100 (athar.names.reading.LINKAGE).
+OTHER_READING_MIN_LOG_ODDS = LINKAGE.min_log_odds
 
 # A given+family name pair shared by more records than this is too common to block on alone
 # (محمد الأحمد): such records are found through rules that add the father's name or the birth year.
@@ -85,13 +83,9 @@ def _part_features(part: str | None) -> tuple[str | None, str | None, str | None
     key = name_key(part) or None
     skeleton = name_skeleton(part) or None
     arabic = part if is_arabic(part) else arabize(part)
-    shape = rasm(_without_article(normalize_arabic(arabic))).replace(" ", "") if arabic else None
+    # the keys drop the article (العبدالله as عبدالله), and the shapes must meet the Latin spelling's
+    shape = rasm(strip_article(normalize_arabic(arabic), min_rest=3)).replace(" ", "") if arabic else None
     return key, skeleton, shape or None
-
-
-def _without_article(arabic: str) -> str:
-    """العبدالله -> عبدالله: the keys drop the article, and the shapes must meet the Latin spelling's."""
-    return arabic[2:] if arabic.startswith("ال") and len(arabic) > 4 else arabic
 
 
 def _key(part: str | None) -> str | None:
@@ -107,11 +101,6 @@ def _mother_key(mother_name: str | None) -> str | None:
     return _key(chain.given)
 
 
-NameRoles = dict[str, float]
-"""Log-odds, per name key, that the name is a family name rather than a given (or father's) one."""
-
-# A family-first reading must be this much more likely (log-odds) than the given-first default.
-FAMILY_FIRST_MARGIN = 1.5
 _ROLE_MIN_COUNT = 2
 
 
@@ -143,86 +132,13 @@ def name_roles(records: Iterable[dict]) -> NameRoles:
     return roles
 
 
-def _reading_score(chain: NameChain, roles: NameRoles) -> float:
-    score = 0.0
-    for part, value in zip(NAME_PARTS, chain.parts(), strict=True):
-        key = _key(value)
-        if key is None:
-            continue
-        log_odds = roles.get(key, 0.0)
-        # log P(role) with P(family) = sigmoid(log_odds)
-        score -= math.log1p(math.exp(-log_odds if part == "family" else log_odds))
-    return score
-
-
-@lru_cache(maxsize=200_000)
-def _family_first_reading(full: str) -> NameChain | None:
-    """The same words read family name first: the first word (or a title and the word after it)."""
-    words = full.split()
-    if not words:
-        return None
-    head = 1
-    if len(words) > 2 and _opens_with_title(words):
-        head = 2  # "Hajj Mahdi Ahmad Izzat": the title opens the family name
-    if len(words) == head:
-        return NameChain(family=normalize_name(full).replace(" ", "") or None, order_detected="family_first")
-    return parse_name_chain(" ".join(words[:head]) + ", " + " ".join(words[head:]))
-
-
-# Titles a family name may open with (Hajj Mahdi, الشيخ أنيس, Bou Jasem): athar.names' own lists.
-_TITLE_WORDS = frozenset(LATIN_TITLES) | frozenset(ARABIC_TITLES)
-
-
-def _opens_with_title(words: list[str]) -> bool:
-    return words[0].lower().strip(".,-") in _TITLE_WORDS
-
-
-@lru_cache(maxsize=200_000)
-def _chain(full: str) -> NameChain:
-    return parse_name_chain(full)
-
-
-def _readings(
-    full: str, roles: NameRoles | None, floor: float | None = None
-) -> tuple[NameChain, NameChain | None, float]:
-    """The reading of a full name that is taken; with `floor` (nats), the other reading when the
-    order is not marked and the other reading's log-odds against the one taken are at least
-    `floor`; and those log-odds (at most 0)."""
-    chain = _chain(full)
-    if chain.order_detected != GIVEN_FIRST or chain.connectors:
-        return chain, None, 0.0
-    if not roles:
-        return chain, _family_first_reading(full) if floor is not None else None, 0.0
-    # The two readings differ by the log-odds of the first word being a family name less those of
-    # the last (the words between are given or fathers' names in both), so most names are settled
-    # without scoring both readings.
-    gain = roles.get(_key(chain.given) or "", 0.0) - roles.get(_key(chain.family) or "", 0.0)
-    if gain <= FAMILY_FIRST_MARGIN and not _opens_with_title(full.split()):
-        if floor is None or min(0.0, gain) < floor:
-            return chain, None, min(0.0, gain)
-        return chain, _family_first_reading(full), min(0.0, gain)
-    alternative = _family_first_reading(full)
-    if alternative is None:
-        return chain, None, 0.0
-    odds = _reading_score(alternative, roles) - _reading_score(chain, roles)
-    if odds > FAMILY_FIRST_MARGIN:
-        taken, other, log_odds = alternative, chain, -odds
-    else:
-        taken, other, log_odds = chain, alternative, min(0.0, odds)
-    return taken, other if floor is not None and log_odds >= floor else None, log_odds
-
-
-def _parse(full: str, roles: NameRoles | None) -> NameChain:
-    return _readings(full, roles)[0]
-
-
 def name_parts(record: dict, roles: NameRoles | None = None) -> tuple[str | None, ...]:
     """Given, father, grandfather and family name: the separate columns first, the parsed full name
     after (read family name first when `roles` say that reading is clearly the likelier)."""
     separate = tuple(record.get(f"{p}_name") or None for p in NAME_PARTS)
     if all(separate) or not record.get("full_name"):
         return separate
-    parsed = _parse(record["full_name"], roles).parts()
+    parsed = taken_reading(record["full_name"], roles, LINKAGE).parts
     return tuple(s if s is not None else p for s, p in zip(separate, parsed, strict=True))
 
 
@@ -247,43 +163,8 @@ def name_readings(
     separate = tuple(record.get(f"{p}_name") or None for p in NAME_PARTS)
     if not full or any(separate):
         return name_parts(record, roles), ()
-    taken, other, log_odds = _readings(full, roles, floor=OTHER_READING_MIN_LOG_ODDS)
-    parts = taken.parts()
-    alternatives = [] if other is None or other.parts() == parts else [(other.parts(), log_odds)]
-    alternatives.extend(_shortened_readings(taken, roles or {}))
-    return parts, tuple(alternatives)
-
-
-# Either reading of "محمد خير …" is taken as likely as the other (both are common in Syria).
-COMPOUND_GIVEN_LOG_ODDS = 0.0
-_MUHAMMAD = name_key("محمد")
-
-
-def _shortened_readings(chain: NameChain, roles: NameRoles) -> list[tuple[tuple[str | None, ...], float]]:
-    """Readings of `chain` with fewer parts: given + father without a family name, and a compound
-    given name (see `name_readings`), each with its log-odds against `chain`."""
-    given, father, grandfather, family = chain.parts()
-    out: list[tuple[tuple[str | None, ...], float]] = []
-    if chain.connectors or not given:
-        return out
-    if (
-        chain.order_detected == GIVEN_FIRST
-        and family
-        and not (father or grandfather or chain.unplaced)
-        and not looks_like_family_name(family)
-    ):
-        # the second word as a father's name rather than a family name: the roles' log-odds turned
-        odds = -roles.get(_key(family) or "", 0.0)
-        if odds >= OTHER_READING_MIN_LOG_ODDS:
-            out.append(((given, family, None, None), odds))
-    # the word after محمد: the father's name, or for two words ("Mohammed Kheir") the family slot
-    second = father or (family if chain.order_detected == GIVEN_FIRST else None)
-    if second and _key(given) == _MUHAMMAD and (_key(f"{given} {second}") or "") in roles:
-        rest = [p for p in (grandfather, *chain.unplaced) if p] if father else []
-        rest += [None, None]
-        compound = (f"{given} {second}", rest[0], rest[1], family if father else None)
-        out.append((compound, COMPOUND_GIVEN_LOG_ODDS))
-    return out
+    taken, *others = readings(full, roles or {}, LINKAGE)
+    return taken.parts, tuple((other.parts, other.log_odds) for other in others)
 
 
 def name_features(record: dict, roles: NameRoles | None = None) -> tuple[str | None, ...]:

@@ -2,9 +2,12 @@
 
 Knows nothing of the store or of Splink: every function here is a pure function of strings, so
 linkage can precompute per-part columns in bulk and compare them with Splink's standard SQL.
+
+How a full name may be read (`readings`, module `reading`) and the evidence scale of a part's
+agreement (module `evidence`) are defined here once, for linkage, the search and `name_similarity`.
 """
 
-from athar.names.arabic import is_arabic, normalize_arabic
+from athar.names.arabic import is_arabic, normalize_arabic, strip_article
 from athar.names.chain import NameChain, parse_name_chain
 from athar.names.compare import (
     CLOSE_KEY_JW,
@@ -26,6 +29,7 @@ from athar.names.keys import (
     romanize,
 )
 from athar.names.latin import normalize_latin
+from athar.names.reading import NameRoles, Reading, ReadingKind, readings
 
 __all__ = [
     "CLOSE_KEY_JW",
@@ -33,6 +37,9 @@ __all__ = [
     "Level",
     "NameChain",
     "NameFrequencies",
+    "NameRoles",
+    "Reading",
+    "ReadingKind",
     "arabize",
     "compare_part",
     "distinct_names",
@@ -47,5 +54,7 @@ __all__ = [
     "normalize_name",
     "parse_name_chain",
     "part_similarity",
+    "readings",
     "romanize",
+    "strip_article",
 ]

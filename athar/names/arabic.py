@@ -91,6 +91,7 @@ PREFIXES = frozenset({"عبد", "ابو", "ام", "ال"})
 # a longer name the same word is an honorific (الحاج أحمد خليل) and is dropped.
 TITLES = {"حاج": "حاج", "الحاج": "حاج", "شيخ": "شيخ", "الشيخ": "شيخ", "البو": "البو"}
 SUFFIXES = frozenset({"الدين", "الله"})
+ARTICLE = "ال"
 CONNECTORS = frozenset({"بن", "ابن", "بنت"})
 
 
@@ -133,6 +134,18 @@ _ABD_RASM = rasm("عبد")
 
 
 _ARABIC_CHAR = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufefc]")
+
+
+def strip_article(token: str, min_rest: int = 2) -> str:
+    """A normalized token without its leading article ال, when at least ``min_rest`` letters are
+    left (ال with one letter is no article). Whether the ال of a name is its article rather than
+    part of it (الياس, الهام) is the dictionary's to say (`NameDictionary.has_article`).
+
+    Keys and the dictionary strip it from two letters on; the dotless shapes of linkage and the
+    derived-name test of `part_similarity` from three (their measured behaviour, kept)."""
+    if token.startswith(ARTICLE) and len(token) - len(ARTICLE) >= min_rest:
+        return token[len(ARTICLE) :]
+    return token
 
 
 def is_arabic(s: str) -> bool:

@@ -1,18 +1,17 @@
-"""Compare names: per part (for Splink comparison levels) and whole chains (name_similarity).
+"""Compare names: one part with another (`part_similarity`, `compare_part`) and whole chains
+(`name_similarity`).
 
-Per-part levels, best first, each a plain SQL test on precomputed columns so that the linkage
-module can declare them as Splink comparison levels:
+`part_similarity` is the similarity in [0, 1] of two name parts in any script: on their cross-script
+keys, with what the dictionary knows (two spellings of one name, two different names a letter
+apart, a misread dot); `name_similarity` and the search weigh it on the evidence scale of
+`athar.names.evidence`. `name_similarity` reads each full name in the ways `athar.names.reading`
+enumerates (policy ``COMPARISON``) and keeps the best reading.
 
-======================  =====================================================================
-Level                   SQL on columns ``norm`` = normalize_name(part), ``key`` = name_key(part)
-======================  =====================================================================
-EXACT_NORMALIZED        ``norm_l = norm_r``
-EXACT_KEY               ``key_l = key_r``
-CLOSE_KEY               ``jaro_winkler_similarity(key_l, key_r) >= 0.92``
-SIMILAR_KEY             ``jaro_winkler_similarity(key_l, key_r) >= 0.80``
-DIFFERENT               anything else
-NULL                    either side blank
-======================  =====================================================================
+`compare_part` puts two parts on a coarse ladder (`Level`: exact after normalization, same key,
+Jaro-Winkler of the keys at least ``CLOSE_KEY_JW`` or ``SIMILAR_KEY_JW``, different, blank). Linkage
+does not use the ladder: its Splink levels (`athar.linkage.settings.name_part`) compare the
+precomputed key, consonant skeleton and dotless shape columns, and share only the two Jaro-Winkler
+thresholds defined here.
 """
 
 from __future__ import annotations
@@ -24,10 +23,17 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Indel, JaroWinkler
 
-from athar.names.arabic import is_arabic, rasm
-from athar.names.chain import FAMILY_FIRST, parse_parts
+from athar.names.arabic import is_arabic, rasm, strip_article
 from athar.names.dictionary import DICTIONARY
-from athar.names.keys import key_read_with, name_key, normalize_name, skeleton_of_key, token_identity
+from athar.names.evidence import CHAIN_WEIGHTS, PIVOT, PRIOR, SPAN, probability
+from athar.names.keys import (
+    key_read_with,
+    name_key,
+    normalize_name,
+    part_identity,
+    skeleton_of_key,
+)
+from athar.names.reading import COMPARISON, readings
 
 if TYPE_CHECKING:
     from athar.names.frequency import NameFrequencies
@@ -50,7 +56,9 @@ class Level(IntEnum):
 
 
 def compare_part(a: str | None, b: str | None) -> Level:
-    """The comparison level of two name parts (see the table in the module docstring)."""
+    """The level of two name parts on the ladder of `Level`, best first: exact after normalization,
+    same cross-script key, keys close (Jaro-Winkler >= CLOSE_KEY_JW), similar (>= SIMILAR_KEY_JW),
+    different; NULL when either is blank."""
     na, nb = normalize_name(a or ""), normalize_name(b or "")
     if not na or not nb:
         return Level.NULL
@@ -73,15 +81,6 @@ def _loose(key: str) -> str:
     return key[:-1] + "d" if key.endswith("t") else key
 
 
-@lru_cache(maxsize=400_000)
-def _identity(part: str) -> tuple[str, str | None]:
-    """Key and known Arabic name of a normalized part; a part of several words has their keys
-    run together (al-Haj Ali = الحاج علي = Alhajali) and no single known name."""
-    if " " not in part:
-        return token_identity(part)
-    return "".join(token_identity(t)[0] for t in part.split()), None
-
-
 _FOLD_KNOWN_PENALTY = 0.1
 _LOOSE_FLOOR = 0.95
 
@@ -100,7 +99,7 @@ def _part_features(part: str) -> tuple[bool, str, str, bool, str | None]:
     """What _token_similarity needs of one part beyond its key and known name, computed once per
     distinct part and only for parts that get that far: script, loose key, skeleton, known as
     spelled, dotless shape."""
-    key = _identity(part)[0]
+    key = part_identity(part)[0]
     arabic = is_arabic(part)
     return (
         arabic,
@@ -165,10 +164,7 @@ def _derived(x: str, y: str) -> bool:
     spelling itself, so this holds however the Latin side was resolved."""
     if x[-1] not in "هي" and y[-1] not in "هي":
         return False
-    if x.startswith("ال") and len(x) > 4:
-        x = x[2:]
-    if y.startswith("ال") and len(y) > 4:
-        y = y[2:]
+    x, y = strip_article(x, min_rest=3), strip_article(y, min_rest=3)
     if len(x) < len(y):
         x, y = y, x
     return len(x) == len(y) + 1 and x.startswith(y) and x[-1] in "هي"
@@ -178,8 +174,8 @@ def _token_similarity_uncached(a: str, b: str) -> float:
     """Similarity of two normalized parts (one token, or several joined by spaces)."""
     if a == b:
         return 1.0
-    ka, ra = _identity(a)
-    kb, rb = _identity(b)
+    ka, ra = part_identity(a)
+    kb, rb = part_identity(b)
     if ka == kb:
         return _LISTED if ra is not None and ra == rb and _listed(a, b, ra) else 0.98
     if not ka or not kb:
@@ -242,20 +238,12 @@ def part_similarity(a: str | None, b: str | None) -> float:
 
 
 # --- whole names ---------------------------------------------------------------------------------
-# Log-odds-like weights for each part: (agreement weight, disagreement weight).
-# A different father is strong evidence against (namesakes share given and family names);
-# a different given name is strong evidence against (siblings share everything else).
-_WEIGHTS = ((3.0, 7.0), (2.5, 6.0), (1.5, 3.0), (3.0, 5.0))
-_PRIOR = -1.0  # most pairs of names are of different people
-_PIVOT = 0.86  # key similarity with no evidence either way
-_SPAN = 0.12
-
-
-def _evidence(s: float, agree: float, disagree: float) -> float:
-    t = (s - _PIVOT) / _SPAN
-    if t >= 0:
-        return agree * t
-    return disagree * max(t, -1.0)
+# The evidence scale (athar.names.evidence), shared with the search's ranking; local names for the
+# hot loops below, which inline `evidence`.
+_WEIGHTS = CHAIN_WEIGHTS
+_PRIOR = PRIOR
+_PIVOT = PIVOT
+_SPAN = SPAN
 
 
 # --- how common a name is ------------------------------------------------------------------------
@@ -311,7 +299,7 @@ def name_frequency(part: str) -> int:
     global _KEY_FREQUENCY
     if _KEY_FREQUENCY is None:
         _KEY_FREQUENCY = _key_frequencies()
-    return _KEY_FREQUENCY.get(_identity(normalize_name(part))[0], 0)
+    return _KEY_FREQUENCY.get(part_identity(normalize_name(part))[0], 0)
 
 
 _LOG_TOP = math.log1p(_TOP_FREQUENCY)
@@ -322,7 +310,7 @@ def _rarity(part: str) -> float:
     """Rarity in [0, 1] of a normalized given name: 0 for محمد, 1 for a name the list never shows."""
     if _KEY_FREQUENCY is None:
         name_frequency(part)
-    return max(0.0, 1.0 - math.log1p(_KEY_FREQUENCY.get(_identity(part)[0], 0)) / _LOG_TOP)
+    return max(0.0, 1.0 - math.log1p(_KEY_FREQUENCY.get(part_identity(part)[0], 0)) / _LOG_TOP)
 
 
 _pair_get = _token_similarity.get  # the dict's own get: stays valid when the cache is emptied
@@ -450,47 +438,13 @@ def _score_above(pa: tuple, pb: tuple, need: float, freq: NameFrequencies | None
     return total
 
 
-def _given_first_parts(tokens: list[str]) -> tuple:
-    n = len(tokens)
-    if n == 1:
-        return (tokens[0], None, None, None)
-    if n == 2:
-        return (tokens[0], None, None, tokens[1])
-    if n == 3:
-        return (tokens[0], tokens[1], None, tokens[2])
-    return (tokens[0], tokens[1], tokens[2], tokens[-1])
-
-
 def _readings(full: str) -> list:
-    """The parse of a full name plus less likely readings of the same tokens, each with a penalty,
-    flat: five items (given, father, grandfather, family, penalty) a reading, the parse first.
-
-    * no family name written (``given father [grandfather]``), tried only against a chain long
-      enough to hold those parts;
-    * the family name first without a comma or capitals;
-    * a two-word given name (محمد خير, Mohammad Nour) or family name (الحاج علي, Al Haj Ali).
-    """
-    g, f, gf, fam, unplaced, order, connectors = parse_parts(full)
-    out = [g, f, gf, fam, 0.0]
-    if connectors:
-        return out
-    if order == FAMILY_FIRST:
-        if g and f and token_identity(g)[1] == "محمد":
-            out += (g + " " + f, gf, unplaced[0] if unplaced else None, fam, 0.5)
-        return out
-    tokens = [p for p in (g, f, gf, *unplaced, fam) if p]
-    n = len(tokens)
-    if n < 2:
-        return out
-    if n == 2:
-        out += (tokens[0], tokens[1], None, None, 1.0, tokens[1], None, None, tokens[0], 2.0)
-        return out
-    if n == 3:
-        out += (tokens[0], tokens[1], tokens[2], None, 1.0)
-    out += (tokens[1], tokens[2], tokens[3] if n > 3 else None, tokens[0], 2.0)
-    out += (*_given_first_parts([*tokens[:-2], tokens[-2] + " " + tokens[-1]]), 0.7)
-    if token_identity(tokens[0])[1] == "محمد":
-        out += (*_given_first_parts([tokens[0] + " " + tokens[1], *tokens[2:]]), 0.5)
+    """The readings of a full name `name_similarity` weighs (`athar.names.reading`, policy
+    ``COMPARISON``), flat: five items (given, father, grandfather, family, penalty) a reading, the
+    parse first; a penalty is the reading's log-odds against the parse, negated."""
+    out: list = []
+    for reading in readings(full, policy=COMPARISON):
+        out += (*reading.parts, 0.0 - reading.log_odds)
     return out
 
 
@@ -562,5 +516,4 @@ _HOPELESS = -6.7
 _CONFIDENT = 7.0
 
 
-def _logistic(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-0.6 * x))
+_logistic = probability

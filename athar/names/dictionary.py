@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 
-from athar.names.arabic import normalize_arabic, rasm
+from athar.names.arabic import normalize_arabic, rasm, strip_article
 from athar.names.latin import normalize_latin
 
 _DATA = resources.files("athar.names") / "data"
@@ -85,7 +85,7 @@ class NameDictionary:
         name (الاء, الياس, الهام)."""
         if arabic in self.no_article:
             return False
-        if not arabic.startswith("ال") or len(arabic) <= 3:
+        if strip_article(arabic) == arabic:
             return False
         if arabic[2] in "اوي" and len(arabic) <= 5:
             # short: الاء, الياس are names; الانس is the article on أنس, a name common on its own
@@ -112,9 +112,6 @@ class NameDictionary:
         """Whether the dictionary gives this normalized Latin token as a spelling of this Arabic
         name, even when another name has the better claim to it (Hassan: حسن and حسان)."""
         return arabic in self.spelled_by.get(tok, ())
-
-    def frequency_of(self, arabic: str) -> int:
-        return self.frequency.get(arabic, 0)
 
 
 def _compound_ok(arabic: str, latin: str) -> bool:

@@ -19,8 +19,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from athar.names.compare import _chain_readings, _identity
-from athar.names.keys import normalize_name
+from athar.names.chain import parse_parts
+from athar.names.keys import normalize_name, part_identity
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,15 +44,14 @@ class NameFrequencies:
         family: Counter[str] = Counter()
         total = 0
         for full in full_names:
-            parts = _chain_readings(full or "")
-            g, fam = parts[0], parts[3]
+            g, _father, _grandfather, fam, *_rest = parse_parts(full or "")
             if not g and not fam:
                 continue
             total += 1
             if g:
-                given[_identity(g)[0]] += 1
+                given[part_identity(g)[0]] += 1
             if fam:
-                family[_identity(fam)[0]] += 1
+                family[part_identity(fam)[0]] += 1
         return cls(total, dict(given), dict(family))
 
     def expected_namesakes(self, given: str, family: str) -> float:
@@ -71,6 +70,6 @@ class NameFrequencies:
         return max(0.0, 1.0 - math.log(max(expected, 1.0)) / self._log_top)
 
     def _expected(self, given: str, family: str) -> float:
-        g = self.given.get(_identity(given)[0], 0) or 1
-        f = self.family.get(_identity(family)[0], 0) or 1
+        g = self.given.get(part_identity(given)[0], 0) or 1
+        f = self.family.get(part_identity(family)[0], 0) or 1
         return g * f / max(self.total, 1)

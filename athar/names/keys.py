@@ -21,7 +21,7 @@ import operator
 import re
 from functools import lru_cache
 
-from athar.names.arabic import is_arabic, normalize_arabic
+from athar.names.arabic import is_arabic, normalize_arabic, strip_article
 from athar.names.dictionary import DICTIONARY, th_as_dh
 from athar.names.latin import normalize_latin
 
@@ -81,7 +81,7 @@ def romanize_rules(tok: str) -> str:
     prev_consonant = False  # the last thing written was a consonant with no vowel after it
     prev_open = False  # ... and a vowel came before that consonant, so it may close a syllable
     i = start = 0
-    if tok.startswith("ال") and n > 3:
+    if strip_article(tok) != tok:
         out.append("al")
         i = start = 2
     while i < n:
@@ -266,6 +266,15 @@ def _key_without_article(latin: str, arabic: str | None, fold=None) -> str:
     if latin.startswith("al") and (DICTIONARY.has_article(arabic) if arabic is not None else len(latin) >= 5):
         return fold(latin[2:])
     return _strip_article_key(fold(latin), arabic)
+
+
+@lru_cache(maxsize=400_000)
+def part_identity(part: str) -> tuple[str, str | None]:
+    """`token_identity` of a normalized name part, which may be several words: their keys run
+    together (al-Haj Ali = الحاج علي = Alhajali) and no single known name."""
+    if " " not in part:
+        return token_identity(part)
+    return "".join(token_identity(t)[0] for t in part.split()), None
 
 
 @lru_cache(maxsize=100_000)

@@ -222,10 +222,6 @@ def _merge(tokens: list[str]) -> list[str]:
     return out[::-1]
 
 
-def _strip_article(tok: str) -> str:
-    return tok
-
-
 @lru_cache(maxsize=100_000)
 def _canonical_token(tok: str) -> str:
     tok = ABBREVIATIONS.get(tok, tok)

@@ -22,7 +22,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from athar.names import name_key, name_skeleton, normalize_name, parse_name_chain, part_similarity
-from athar.names.chain import FAMILY_FIRST
+from athar.names.evidence import PART_WEIGHTS, PIVOT, PRIOR, evidence_array, probability_array
+from athar.names.reading import SEARCH
+from athar.names.reading import readings as name_readings
 from athar.search.index import (
     FAMILY,
     FATHER,
@@ -37,11 +39,8 @@ from athar.search.index import (
     untitled_skeleton,
 )
 
-# (agreement, disagreement) weight per part, in PARTS order; the same scale as name_similarity.
-WEIGHTS = ((3.0, 7.0), (2.5, 6.0), (1.5, 3.0), (3.0, 5.0), (2.0, 3.0))
-PIVOT, SPAN = 0.86, 0.12  # part similarity with no evidence either way, and the width of the ramp
-PRIOR = -1.0
-OTHER_READING_PENALTY = 1.0
+# The evidence scale is name_similarity's (athar.names.evidence), with the mother's given name too.
+WEIGHTS = PART_WEIGHTS
 SEX_CONFLICT = -6.0
 # A family is told "possible match" from this score up: given and family name agreeing (0.95) do it,
 # a given name alone (0.77) or a namesake with another father (0.35) does not.
@@ -76,53 +75,28 @@ class FamilyAnswer:
         return {"possible_match": self.possible_match, "case_reference": self.case_reference}
 
 
-Reading = tuple[tuple[str | None, ...], float]  # five normalized parts (PARTS order), penalty
-
-
-def _given_first(tokens: list[str]) -> tuple[str | None, ...]:
-    n = len(tokens)
-    if n == 1:
-        return (tokens[0], None, None, None)
-    if n == 2:
-        return (tokens[0], None, None, tokens[1])
-    if n == 3:
-        return (tokens[0], tokens[1], None, tokens[2])
-    return (tokens[0], tokens[1], tokens[2], tokens[-1])
+Reading = tuple[tuple[str | None, ...], float]  # five normalized parts (PARTS order), log-odds
 
 
 @lru_cache(maxsize=50_000)
 def readings(text: str, father: str | None = None, mother: str | None = None) -> tuple[Reading, ...]:
-    """The parse of ``text`` and its other plausible readings, with the explicit father's and
-    mother's names filled in (they replace whatever the text put in those places)."""
-    chain = parse_name_chain(text or "")
-    parts = chain.parts()
-    if chain.order_detected == FAMILY_FIRST:
-        written = [p for p in (parts[3], *parts[:3], *chain.unplaced) if p]
-    else:
-        written = [p for p in (*parts[:3], *chain.unplaced, parts[3]) if p]
-    options: list[tuple[tuple[str | None, ...], float]] = [(parts, 0.0)]
-    if not chain.connectors and len(written) >= 2:
-        if chain.order_detected == FAMILY_FIRST:
-            options.append((_given_first(written), OTHER_READING_PENALTY))
-        else:
-            rest = [*written[1:], None, None]
-            options.append(((rest[0], rest[1], rest[2], written[0]), OTHER_READING_PENALTY))
-            if len(written) <= 3:  # no family name written: given father [grandfather]
-                padded = [*written, None]
-                options.append(((padded[0], padded[1], padded[2], None), OTHER_READING_PENALTY))
+    """The readings of ``text`` the search weighs (`athar.names.reading`, policy ``SEARCH``), with
+    the explicit father's and mother's names filled in (they replace whatever the text put in those
+    places), each with its log-odds against the parse (0 for the parse, first)."""
     father_norm = (normalize_name(father) or None) if father else None
     mother_given = parse_name_chain(mother).given if mother else None
     out: list[Reading] = []
     seen = set()
-    for (g, f, gf, fam), penalty in options:
+    for reading in name_readings(text or "", policy=SEARCH):
+        g, f, gf, fam = reading.parts
         if father_norm is not None:
             if f is not None and f != father_norm and gf is None:
                 gf = f  # "Given Father Family" with --father: the text's father was the grandfather
             f = father_norm
-        reading = (g, f, gf, fam, mother_given)
-        if reading not in seen and any(reading):
-            seen.add(reading)
-            out.append((reading, penalty))
+        parts = (g, f, gf, fam, mother_given)
+        if parts not in seen and any(parts):
+            seen.add(parts)
+            out.append((parts, reading.log_odds))
     return tuple(out)
 
 
@@ -215,12 +189,6 @@ def candidates(index: PersonIndex, parts: tuple[str | None, ...]) -> np.ndarray:
     return others[0][:MAX_SCAN] if others else np.zeros(0, dtype=np.int32)
 
 
-def _evidence(similarity: np.ndarray, agree: float, disagree: float) -> np.ndarray:
-    t = (similarity - PIVOT) / SPAN
-    ev = np.where(t >= 0, agree * t, disagree * np.maximum(t, -1.0))
-    return np.where(similarity < 0, 0.0, ev)
-
-
 def _year_evidence(diff: np.ndarray) -> np.ndarray:
     """Birth years: the same +0.8, within two +0.5, three to five nothing, further off against."""
     return np.select([diff == 0, diff <= 2, diff <= 5, diff <= 10], [0.8, 0.5, 0.0, -1.5], -3.0)
@@ -254,7 +222,7 @@ def score_persons(
             per_entry[present] = values[inverse]
         best = np.maximum.reduceat(per_entry, seg)
         sims[:, j] = best
-        total += _evidence(best, *WEIGHTS[j])
+        total += evidence_array(best, *WEIGHTS[j])
     gap = np.full(len(persons), -1, dtype=np.int64)
     if born:
         years = index.entry_year[entries].astype(np.int64)
@@ -271,10 +239,6 @@ def score_persons(
         conflicts = np.maximum.reduceat((entry_sex == other).astype(np.int8), seg)
         total += np.where((conflicts > 0) & (agrees == 0), SEX_CONFLICT, 0.0)
     return total, sims, gap
-
-
-def _logistic(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-0.6 * x))
 
 
 def search(
@@ -294,13 +258,13 @@ def search(
     best_reading: dict[int, int] = {}
     best_score: dict[int, float] = {}
     options = readings(text, father, mother)
-    for r, (parts, penalty) in enumerate(options):
+    for r, (parts, log_odds) in enumerate(options):
         entries = candidates(index, parts)
         if not len(entries):
             continue
         persons = np.unique(index.entry_person[entries])
         evidence, _sims, _gap = score_persons(index, parts, persons, born, sex)
-        evidence = evidence + PRIOR - penalty
+        evidence = evidence + PRIOR + log_odds
         if len(persons) > limit:
             top = np.argpartition(-evidence, limit)[:limit]
             persons, evidence = persons[top], evidence[top]
@@ -328,7 +292,7 @@ def _agreement(similarity: float) -> str:
 
 
 def _match(index: PersonIndex, person: int, reading: Reading, evidence: float, born, sex) -> Match:
-    parts, penalty = reading
+    parts, log_odds = reading
     _total, sims, gap = score_persons(index, parts, np.array([person]), born, sex)
     reasons = [f"{_PART_LABELS[j]}: {_agreement(sims[0, j])}" for j in range(len(PARTS)) if parts[j]]
     if born:
@@ -340,9 +304,9 @@ def _match(index: PersonIndex, person: int, reading: Reading, evidence: float, b
             if g == 0
             else f"birth year: {g} year{'s' if g > 1 else ''} apart"
         )
-    if penalty:
+    if log_odds:
         reasons.append("name read in another order")
-    score = float(_logistic(np.array(evidence))[()])
+    score = float(probability_array(np.array(evidence))[()])
     return Match(str(index.person_ids[person]), score, tuple(reasons))
 
 
