@@ -197,7 +197,7 @@ def test_explain_gives_each_comparison_and_a_total_that_adds_up(store_copy):
 def test_a_pair_keeps_the_better_reading_of_a_name_that_reads_either_way():
     import pandas as pd
 
-    from athar.linkage.run import best_readings
+    from athar.linkage.steps import best_readings
 
     # rows 0-2 are records; row 3 is record 0's name read the other way, at probability 1/4 (-2 bits)
     readings = pd.DataFrame(
@@ -219,10 +219,10 @@ def test_a_pair_keeps_the_better_reading_of_a_name_that_reads_either_way():
 def test_explain_scores_a_pair_in_the_reading_link_kept(store_copy):
     """Explain reads a name that reads either way both ways, as `athar link` does, and says so."""
     from athar.linkage.features import name_readings
-    from athar.linkage.run import latest_run
+    from athar.linkage.store_io import latest_run
     from athar.store.tables import LinkPair
 
-    roles = latest_run(store_copy).summary["name_roles"]
+    roles = latest_run(store_copy).name_roles
     records = {(r["source"], r["record_id"]): r for r in current_records(store_copy)}
     either_way = {k for k, r in records.items() if name_readings(r, roles)[1]}
     columns = (
