@@ -107,7 +107,8 @@ def _by_threshold(engine, records: list[dict]) -> dict:
 
     from athar.linkage.cluster import cluster
     from athar.linkage.features import feature_frame
-    from athar.linkage.run import latest_run, likely_siblings, record_traits
+    from athar.linkage.steps import likely_siblings, record_traits
+    from athar.linkage.store_io import latest_run
     from athar.store.tables import LinkPair
 
     keys = [(r["source"], r["record_id"]) for r in records]
@@ -120,12 +121,13 @@ def _by_threshold(engine, records: list[dict]) -> dict:
     )
     with engine.connect() as conn:
         pairs = [((a, b), (c, d), p) for a, b, c, d, p in conn.execute(select(*columns))]
-    roles = (latest_run(engine).summary or {}).get("name_roles", {})
+    run = latest_run(engine)
+    roles = run.name_roles
     features = feature_frame(
         [{**r, "unique_id": i, "source_dataset": r["source"]} for i, r in enumerate(records)], roles=roles
     )
     traits = record_traits(keys, records)
-    apart = likely_siblings(features, keys, pairs)
+    apart = likely_siblings(features, keys, pairs, run.config.siblings)
     return {
         str(t): cluster(keys, pairs, t, attributes=traits, kept_apart=apart).cluster_of
         for t in (0.5, 0.7, 0.95)

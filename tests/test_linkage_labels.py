@@ -5,7 +5,10 @@ import random
 
 import pytest
 
-from athar.linkage.labels import MIN_LABELS_EACH_WAY, check, prior_offset, shifted_prior
+from athar.linkage.config import LabelConfig
+from athar.linkage.labels import check, prior_offset, shifted_prior
+
+MIN_LABELS_EACH_WAY = LabelConfig().min_labels_each_way
 
 
 def _labels_from(weights, true_offset, seed=3):

@@ -8,6 +8,7 @@ import pytest
 from splink import DuckDBAPI, Linker
 
 from athar.linkage import model
+from athar.linkage.config import TrainingConfig
 from athar.linkage.engines import db_api_for
 from athar.linkage.features import feature_frame
 from athar.linkage.settings import event_date, settings
@@ -60,13 +61,13 @@ def test_events_of_different_kinds_are_compared_by_their_order(left, right, leve
 def _frame(persons: int, tmp_path) -> pd.DataFrame:
     """The features of synthetic lists as `athar link` reads them from a store."""
     from athar.demo import import_synthetic_lists
-    from athar.linkage.run import _load_records
+    from athar.linkage.store_io import load_records
     from athar.store import open_store
 
     generate(tmp_path / "lists", persons=persons, seed=3)
     engine = open_store(str(tmp_path / "athar.db"))
     import_synthetic_lists(engine, tmp_path / "lists")
-    records, _keys, _max_row = _load_records(engine)
+    records = load_records(engine).records
     engine.dispose()
     return feature_frame(records)
 
@@ -78,7 +79,7 @@ def test_u_is_estimated_from_every_sampled_pair(tmp_path):
     all pairs in that level (here every pair is sampled)."""
     features = _frame(500, tmp_path)
     linker = model.make_linker(db_api_for("duckdb"), features)
-    model.estimate_u(linker, model.TrainingOptions())
+    model.estimate_u(linker, TrainingConfig())
     trained = linker.misc.save_model_to_json()
     levels = next(c for c in trained["comparisons"] if c["output_column_name"] == "event_date")
     u = {lv["label_for_charts"]: lv["u_probability"] for lv in levels["comparison_levels"][1:]}

@@ -197,7 +197,7 @@ def test_explain_gives_each_comparison_and_a_total_that_adds_up(store_copy):
 def test_a_pair_keeps_the_better_reading_of_a_name_that_reads_either_way():
     import pandas as pd
 
-    from athar.linkage.run import best_readings
+    from athar.linkage.steps import best_readings
 
     # rows 0-2 are records; row 3 is record 0's name read the other way, at probability 1/4 (-2 bits)
     readings = pd.DataFrame(
@@ -219,10 +219,10 @@ def test_a_pair_keeps_the_better_reading_of_a_name_that_reads_either_way():
 def test_explain_scores_a_pair_in_the_reading_link_kept(store_copy):
     """Explain reads a name that reads either way both ways, as `athar link` does, and says so."""
     from athar.linkage.features import name_readings
-    from athar.linkage.run import latest_run
+    from athar.linkage.store_io import latest_run
     from athar.store.tables import LinkPair
 
-    roles = latest_run(store_copy).summary["name_roles"]
+    roles = latest_run(store_copy).name_roles
     records = {(r["source"], r["record_id"]): r for r in current_records(store_copy)}
     either_way = {k for k, r in records.items() if name_readings(r, roles)[1]}
     columns = (
@@ -418,3 +418,55 @@ def test_search_command_finds_a_linked_person_and_audits_the_view(store_copy, li
             .all()
         )
     assert len(views) == len(found)
+
+
+def test_a_run_saves_its_config_and_athars_version(store_copy):
+    from athar import __version__
+    from athar.linkage.config import LinkConfig
+    from athar.linkage.store_io import latest_run
+
+    run = latest_run(store_copy)
+    assert LinkConfig.from_json(run.summary["config"]) == LinkConfig()
+    assert run.athar_version == __version__
+
+
+def _set_saved_config(engine, config):
+    """Rewrite the newest run's saved config (None: as a run saved before configs were)."""
+    from sqlalchemy import update
+
+    from athar.linkage import explain as explain_module
+    from athar.linkage.store_io import latest_run
+
+    run = latest_run(engine)
+    summary = {k: v for k, v in run.summary.items() if k != "config"}
+    if config is not None:
+        summary["config"] = config.as_json()
+    with engine.begin() as conn:
+        conn.execute(update(LinkRun).where(LinkRun.id == run.run_id).values(summary=summary))
+    explain_module._scorers.clear()  # a scorer is kept per run: this run is now another
+
+
+def test_explain_uses_the_config_saved_with_the_run_and_the_defaults_for_an_older_run(store_copy):
+    from athar.linkage.config import LinkConfig, SiblingConfig
+
+    task = next(t for t in open_tasks(store_copy, limit=100_000) if t["match_probability"] >= 0.97)
+    assert explain(store_copy, task["left"], task["right"])["kept_apart_as_siblings"]
+    # a run whose sibling check started above any probability kept no pair apart
+    _set_saved_config(store_copy, LinkConfig(siblings=SiblingConfig(check_from=1.01)))
+    assert not explain(store_copy, task["left"], task["right"])["kept_apart_as_siblings"]
+    _set_saved_config(store_copy, None)
+    assert explain(store_copy, task["left"], task["right"])["kept_apart_as_siblings"]
+
+
+def test_an_incremental_run_keeps_its_models_config_and_refuses_another(store_copy):
+    from athar.linkage.config import LinkConfig, SiblingConfig
+    from athar.linkage.store_io import latest_run
+
+    other = LinkConfig(siblings=SiblingConfig(check_from=0.6))
+    before = latest_run(store_copy).run_id
+    with pytest.raises(ValueError, match="--full"):
+        link(store_copy, LinkOptions(user="test", config=other))
+    assert latest_run(store_copy).run_id == before, "nothing is written"
+    link(store_copy, LinkOptions(user="test", full=True, config=other))
+    link(store_copy, LinkOptions(user="test"))
+    assert latest_run(store_copy).config == other

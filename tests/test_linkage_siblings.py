@@ -55,3 +55,11 @@ def test_names_the_dictionary_knows_apart_are_siblings_however_close_their_lette
     )
     pairs = [(0, 1, 0.97), (2, 3, 0.95), (4, 5, 0.95), (2, 4, 0.99)]
     assert sibling_pairs(frame, pairs) == [(0, 1), (2, 3)]
+
+
+def test_pairs_below_the_configured_probability_are_not_checked():
+    from athar.linkage.config import SiblingConfig
+
+    frame = _frame(("Saleh", "Yacine", "Al-Armanazi"), ("Hussein", "Yassin", "الأرمنازي"))
+    assert sibling_pairs(frame, [(0, 1, 0.8)], SiblingConfig(check_from=0.9)) == []
+    assert sibling_pairs(frame, [(0, 1, 0.8)], SiblingConfig(check_from=0.7)) == [(0, 1)]

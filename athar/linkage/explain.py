@@ -1,7 +1,9 @@
 """Why two records are (or are not) the same person: the match weight of each comparison.
 
-The two records are scored with the newest run's saved model and the term frequencies saved with
-it, so the explanation is the one the run used, without recomputing anything over the store.
+The two records are scored with the newest run's saved model and the term frequencies, name roles
+and config (`athar.linkage.config`) saved with it, so the explanation is the one the run used,
+without recomputing anything over the store; a run saved before configs were reads as today's
+defaults.
 """
 
 from __future__ import annotations
@@ -13,24 +15,23 @@ from typing import Any
 
 import pandas as pd
 from splink.internals.waterfall_chart import records_to_waterfall_data
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from athar.exports import current_records
+from athar.linkage import store_io
+from athar.linkage.config import LinkConfig
 from athar.linkage.engines import db_api_for
 from athar.linkage.features import feature_frame
 from athar.linkage.model import make_linker
 from athar.linkage.review import ReviewError, parse_record_ref
-from athar.linkage.run import source_kinds
 from athar.linkage.siblings import sibling_pairs
-from athar.store.tables import LinkRun
 
 
 def _record(engine: Engine, ref: str, uid: int) -> dict:
     source, record_id = parse_record_ref(ref)
-    for record in current_records(engine, source, record_id):
-        kind = source_kinds(engine).get(source)
-        return {**record, "unique_id": uid, "source_dataset": source, "source_kind": kind}
-    raise ReviewError(f"no record {ref}")
+    record = store_io.load_record(engine, source, record_id, uid)
+    if record is None:
+        raise ReviewError(f"no record {ref}")
+    return record
 
 
 @dataclass
@@ -41,6 +42,7 @@ class _Scorer:
     linker: Any
     term_frequencies: dict[str, dict[str, float]]
     name_roles: dict[str, float]
+    config: LinkConfig
     lock: threading.Lock
     explained: OrderedDict = field(default_factory=OrderedDict)
 
@@ -58,26 +60,19 @@ _scorers_lock = threading.Lock()
 
 def _scorer(engine: Engine, records: list[dict]) -> tuple[_Scorer, pd.DataFrame]:
     """The newest run's scorer, and the feature rows of `records` read with that run's name roles."""
-    with engine.connect() as conn:
-        run_id = conn.execute(
-            select(LinkRun.id).where(LinkRun.model.is_not(None)).order_by(LinkRun.id.desc()).limit(1)
-        ).scalar_one_or_none()
+    run_id = store_io.newest_model_run_id(engine)
     if run_id is None:
         raise ReviewError("no linkage model yet: run `athar link` first")
     key = (str(engine.url), run_id)
     with _scorers_lock:
         cached = _scorers.get(key)
         if cached is None:
-            with engine.connect() as conn:
-                model, summary = conn.execute(
-                    select(LinkRun.model, LinkRun.summary).where(LinkRun.id == run_id)
-                ).one()
-            summary = summary or {}
-            roles = summary.get("name_roles", {})
-            features = feature_frame(records, roles=roles, other_readings=True)
-            linker = make_linker(db_api_for("duckdb"), features, model)
-            tf = summary.get("term_frequencies", {})
-            cached = _Scorer(run_id, linker, tf, roles, threading.Lock())
+            run = store_io.saved_run(engine, run_id)
+            features = feature_frame(records, roles=run.name_roles, other_readings=True)
+            linker = make_linker(db_api_for("duckdb"), features, run.model)
+            cached = _Scorer(
+                run_id, linker, run.term_frequencies, run.name_roles, run.config, threading.Lock()
+            )
             _scorers.clear()  # one model at a time per process is enough
             _scorers[key] = cached
             return cached, features
@@ -122,7 +117,7 @@ def explain(engine: Engine, left: str, right: str) -> dict:
     ] + reading_steps
     weight = float(scored[0]["match_weight"]) + sum(step["match_weight"] for step in reading_steps)
     probability = round(2**weight / (1 + 2**weight), 6) if weight < 1000 else 1.0
-    siblings = bool(sibling_pairs(features.iloc[:2], [(0, 1, probability)]))
+    siblings = bool(sibling_pairs(features.iloc[:2], [(0, 1, probability)], scorer.config.siblings))
     return {
         "left": left,
         "right": right,

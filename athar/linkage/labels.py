@@ -24,10 +24,7 @@ from splink.internals.accuracy import predictions_from_sample_of_pairwise_labels
 from splink.internals.pipeline import CTEPipeline
 from splink.internals.vertically_concatenate import enqueue_df_concat_with_tf
 
-# Fewer judgements than this on either side and the prior is left as EM estimated it.
-MIN_LABELS_EACH_WAY = 10
-# Standard deviation (in bits of match weight) of the prior on the offset: labels must outweigh it.
-OFFSET_PRIOR_SD = 4.0
+from athar.linkage.config import DEFAULT_CONFIG, LabelConfig
 
 Label = tuple[int, int, int]  # unique_id_l, unique_id_r, 1 same / 0 different
 
@@ -98,20 +95,24 @@ def check(weights: Sequence[float], labels: Sequence[int], threshold: float) -> 
     )
 
 
-def prior_offset(weights: Sequence[float], labels: Sequence[int]) -> float:
-    """Bits to add to every match weight so that the model best fits the judgements (0 if too few).
+def prior_offset(
+    weights: Sequence[float], labels: Sequence[int], config: LabelConfig = DEFAULT_CONFIG.labels
+) -> float:
+    """Bits to add to every match weight so that the model best fits the judgements (0 if fewer than
+    `config.min_labels_each_way` either way).
 
-    Newton's method on the log posterior of δ: Σ log σ(±(w + δ)·ln 2) − δ² / (2·sd²); concave, so it
-    converges in a few steps.
+    Newton's method on the log posterior of δ: Σ log σ(±(w + δ)·ln 2) − δ² / (2·sd²), sd being
+    `config.offset_prior_sd`; concave, so it converges in a few steps.
     """
     same = sum(labels)
-    if same < MIN_LABELS_EACH_WAY or len(labels) - same < MIN_LABELS_EACH_WAY:
+    if same < config.min_labels_each_way or len(labels) - same < config.min_labels_each_way:
         return 0.0
     ln2 = math.log(2)
+    sd = config.offset_prior_sd
     delta = 0.0
     for _ in range(50):
-        gradient = -delta / OFFSET_PRIOR_SD**2
-        curvature = -1 / OFFSET_PRIOR_SD**2
+        gradient = -delta / sd**2
+        curvature = -1 / sd**2
         for w, y in zip(weights, labels, strict=True):
             p = 1.0 / (1.0 + math.exp(-min(max((w + delta) * ln2, -700), 700)))
             gradient += (y - p) * ln2

@@ -5,13 +5,13 @@ from __future__ import annotations
 import copy
 import logging
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 from splink import Linker
 
 from athar.linkage import splink_compat
+from athar.linkage.config import TrainingConfig
 from athar.linkage.settings import SAME_SEX_OR_UNKNOWN, settings
 
 splink_compat.install()
@@ -24,23 +24,6 @@ DETERMINISTIC_RULES = (
     f"AND l.birth_year = r.birth_year AND {SAME_SEX_OR_UNKNOWN}",
     "l.national_id = r.national_id",
 )
-DETERMINISTIC_RECALL = 0.25
-
-# EM passes, each blocked on fields that are independent of the ones it trains: a pass blocked on
-# names learns what dates, places and ids say, and a pass blocked on the full birth date learns names.
-EM_BLOCKS = (
-    ("given_key", "family_key"),
-    ("birth_year", "mother_key", "birth_governorate_id"),
-    ("birth_day_date",),
-    ("national_id",),
-)
-
-
-@dataclass
-class TrainingOptions:
-    u_max_pairs: float = 2e6
-    seed: int = 42
-    em_max_pairs: int = 3_000_000
 
 
 def em_rule(columns: tuple[str, ...], features: pd.DataFrame | None, max_pairs: int) -> str:
@@ -101,42 +84,33 @@ def model_for_dialect(model: dict, dialect: str) -> dict:
     return rebuilt
 
 
-def estimate_u(linker: Linker, options: TrainingOptions) -> None:
-    """u of every level from random pairs: about `options.u_max_pairs` of them, every one counted.
+def estimate_u(linker: Linker, config: TrainingConfig) -> None:
+    """u of every level from random pairs: about `config.u_max_pairs` of them, every one counted.
 
     Splink's default stops once each level has 100 pairs in a probe of 1% of one side of the
     sample (some 20 records), which leaves the u of levels that only some lists reach (a death or a
     return after another list's event) to the lists those few records come from.
     """
     linker.training.estimate_u_using_random_sampling(
-        max_pairs=options.u_max_pairs, seed=options.seed, min_count_per_level=None
+        max_pairs=config.u_max_pairs, seed=config.seed, min_count_per_level=None
     )
 
 
-def train(
-    linker: Linker, options: TrainingOptions | None = None, features: pd.DataFrame | None = None
-) -> None:
-    """EM training; with `features`, each EM pass is thinned to at most `options.em_max_pairs` pairs."""
-    options = options or TrainingOptions()
+def train(linker: Linker, config: TrainingConfig, features: pd.DataFrame | None = None) -> None:
+    """EM training; with `features`, each EM pass is thinned to at most `config.em_max_pairs` pairs."""
     linker.training.estimate_probability_two_random_records_match(
-        list(DETERMINISTIC_RULES), recall=DETERMINISTIC_RECALL
+        list(DETERMINISTIC_RULES), recall=config.deterministic_recall
     )
-    estimate_u(linker, options)
-    for columns in EM_BLOCKS:
+    estimate_u(linker, config)
+    for columns in config.em_blocks:
         linker.training.estimate_parameters_using_expectation_maximisation(
-            em_rule(columns, features, options.em_max_pairs), estimate_without_term_frequencies=True
+            em_rule(columns, features, config.em_max_pairs), estimate_without_term_frequencies=True
         )
 
 
-# EM drives the m probability of a level that matches almost never show towards 0, which turns one
-# typo in a birth date or national number into a veto (-40 bits). Real registers have such typos, so
-# every level keeps at least this probability in either class.
-M_FLOOR = 1e-3
-U_FLOOR = 1e-6
-
-
-def regularised(model: dict, m_floor: float = M_FLOOR, u_floor: float = U_FLOOR) -> dict:
-    """A copy of a trained model whose m and u probabilities are floored and renormalised."""
+def regularised(model: dict, m_floor: float, u_floor: float) -> dict:
+    """A copy of a trained model whose m and u probabilities are floored (`TrainingConfig.m_floor`:
+    why) and renormalised."""
     out = copy.deepcopy(model)
     for comparison in out["comparisons"]:
         levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
@@ -148,9 +122,9 @@ def regularised(model: dict, m_floor: float = M_FLOOR, u_floor: float = U_FLOOR)
     return out
 
 
-def trained_model(linker: Linker) -> dict:
+def trained_model(linker: Linker, config: TrainingConfig) -> dict:
     """The trained model as a plain dict, regularised: what is saved beside each run and used to predict."""
-    return regularised(linker.misc.save_model_to_json())
+    return regularised(linker.misc.save_model_to_json(), config.m_floor, config.u_floor)
 
 
 def predict(linker: Linker, threshold_match_probability: float = 0.01) -> pd.DataFrame:

@@ -8,7 +8,6 @@ so the same settings run on DuckDB and on Spark. Names are compared on the cross
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
@@ -235,8 +234,3 @@ def settings(probability_two_random_records_match: float = 1e-5) -> SettingsCrea
         additional_columns_to_retain=["source_dataset"],
         max_iterations=20,
     )
-
-
-def settings_dict() -> dict[str, Any]:
-    """The settings as a plain dict (what is saved beside each run)."""
-    return settings().get_settings(DIALECT).as_dict()

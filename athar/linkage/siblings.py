@@ -16,10 +16,8 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 from rapidfuzz.distance import JaroWinkler
 
-from athar.names import SIMILAR_KEY_JW, distinct_names
-
-# Pairs below this probability never join anyway; they need no constraint.
-SIBLING_CHECK_FROM = 0.5
+from athar.linkage.config import DEFAULT_CONFIG, SiblingConfig
+from athar.names import distinct_names
 
 
 def _text(value: object) -> str | None:
@@ -27,21 +25,23 @@ def _text(value: object) -> str | None:
 
 
 def sibling_pairs(
-    features: pd.DataFrame, pairs: Iterable[tuple[int, int, float]], minimum: float = SIBLING_CHECK_FROM
+    features: pd.DataFrame,
+    pairs: Iterable[tuple[int, int, float]],
+    config: SiblingConfig = DEFAULT_CONFIG.siblings,
 ) -> list[tuple[int, int]]:
-    """The (unique_id, unique_id) pairs at or above `minimum` that read as brother and sister.
+    """The (unique_id, unique_id) pairs at or above `config.check_from` that read as brother and sister.
 
     The given names are two names the dictionary knows apart, or differ on every level the model
     would count as agreement (key, consonant skeleton, dotless shape, Jaro-Winkler ≥ the "similar"
-    level), while the father's and the family names agree on their consonant skeletons (الأرمنازي
-    and Al-Armanazi differ in the vowels their keys guess). Records missing any of the three names
-    are never called siblings.
+    level, `config.different_given_below_jw`), while the father's and the family names agree on their
+    consonant skeletons (الأرمنازي and Al-Armanazi differ in the vowels their keys guess). Records
+    missing any of the three names are never called siblings.
     """
     columns = ("given_key", "given_skel", "given_rasm", "father_skel", "family_skel")
     rows: Sequence[tuple] = list(zip(*(features[c].map(_text).tolist() for c in columns), strict=True))
     out = []
     for a, b, probability in pairs:
-        if probability < minimum:
+        if probability < config.check_from:
             continue
         given_a, skel_a, shape_a, father_a, family_a = rows[a]
         given_b, skel_b, shape_b, father_b, family_b = rows[b]
@@ -59,6 +59,6 @@ def sibling_pairs(
             continue
         if skel_a == skel_b:
             continue
-        if JaroWinkler.similarity(given_a, given_b) < SIMILAR_KEY_JW:
+        if JaroWinkler.similarity(given_a, given_b) < config.different_given_below_jw:
             out.append((a, b))
     return out

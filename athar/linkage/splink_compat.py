@@ -3,7 +3,7 @@
 During EM, a level that true matches almost never show can reach an m probability below 1e-300.
 Splink 5.0's setter then raises instead of clamping (it clamps the same way when it computes match
 weights), and the whole `athar link` run fails. We clamp the EM lookup to Splink's own minimum
-before it is applied; our post-training floor (`model.M_FLOOR`) then lifts such levels anyway.
+before it is applied; our post-training floor (`TrainingConfig.m_floor`) then lifts such levels anyway.
 """
 
 from __future__ import annotations

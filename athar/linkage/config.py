@@ -1,0 +1,125 @@
+"""The tuning constants of a linkage run, in one frozen value saved with each run.
+
+A run's persons depend on these numbers as much as on the code, and an explanation given months later
+must use the ones the run used: each run saves its config (and `athar.__version__`) in its summary,
+and `explain` reads it back. A run saved before configs were (or a section or field that did not yet
+exist) reads as today's defaults.
+
+The Splink model itself (comparisons, levels, trained m and u, prior) is saved beside the run as
+Splink's own JSON; what is here is everything around it: how features are made, how the model is
+trained, and what the run does with its scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from athar.names import SIMILAR_KEY_JW
+
+
+@dataclass(frozen=True)
+class FeatureConfig:
+    """How records become feature rows.
+
+    The same values as the constants `athar.linkage.features` reads today (named beside each field);
+    saved with the run so that a later change shows, until features.py takes them from here.
+    """
+
+    # OTHER_READING_MIN_LOG_ODDS: a name's other reading is scored when it has at least this log-odds
+    # (nats) against the one taken: a probability of about 1 in 100.
+    other_reading_min_log_odds: float = -4.6
+    # RARE_NAME_PAIR_LIMIT: a given+family name pair shared by more records than this is too common
+    # to block on alone (محمد الأحمد).
+    rare_name_pair_limit: int = 25
+    # FAMILY_FIRST_MARGIN: a family-first reading must be this much more likely (log-odds) than the
+    # given-first default.
+    family_first_margin: float = 1.5
+    # _ROLE_MIN_COUNT: a name key gets a role (given or family name) only when the lists that write
+    # the parts in separate columns use it at least this many times.
+    role_min_count: int = 2
+    # COMPOUND_GIVEN_LOG_ODDS: either reading of "محمد خير …" is taken as likely as the other.
+    compound_given_log_odds: float = 0.0
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """How the Splink model is trained (`athar.linkage.model.train`)."""
+
+    # recall of the deterministic rules the prior is estimated from, measured on synthetic lists;
+    # Splink's default of 60% made the prior 2.4 times too small
+    deterministic_recall: float = 0.25
+    # u from about this many random pairs, every one counted
+    u_max_pairs: float = 2e6
+    seed: int = 42
+    # each EM pass thinned to about this many pairs
+    em_max_pairs: int = 3_000_000
+    # EM passes, each blocked on fields that are independent of the ones it trains: a pass blocked on
+    # names learns what dates, places and ids say, and a pass blocked on the full birth date learns
+    # names
+    em_blocks: tuple[tuple[str, ...], ...] = (
+        ("given_key", "family_key"),
+        ("birth_year", "mother_key", "birth_governorate_id"),
+        ("birth_day_date",),
+        ("national_id",),
+    )
+    # EM drives the m probability of a level that matches almost never show towards 0, which turns
+    # one typo in a birth date or national number into a veto (-40 bits); real registers have such
+    # typos, so every level keeps at least this probability in either class
+    m_floor: float = 1e-3
+    u_floor: float = 1e-6
+
+
+@dataclass(frozen=True)
+class SiblingConfig:
+    """Which scored pairs are kept apart as brother and sister (`athar.linkage.siblings`)."""
+
+    # pairs below this probability never join anyway; they need no constraint
+    check_from: float = 0.5
+    # given names below this Jaro-Winkler similarity (on their keys) are plainly different: the
+    # model's "similar" level (`athar.names.SIMILAR_KEY_JW` when the run was made)
+    different_given_below_jw: float = SIMILAR_KEY_JW
+
+
+@dataclass(frozen=True)
+class LabelConfig:
+    """How reviewers' judgements tune the prior (`athar.linkage.labels`)."""
+
+    # fewer judgements than this on either side and the prior is left as EM estimated it
+    min_labels_each_way: int = 10
+    # standard deviation (in bits of match weight) of the prior on the offset: labels must outweigh it
+    offset_prior_sd: float = 4.0
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    features: FeatureConfig = field(default_factory=FeatureConfig)
+    training: TrainingConfig = field(default_factory=TrainingConfig)
+    siblings: SiblingConfig = field(default_factory=SiblingConfig)
+    labels: LabelConfig = field(default_factory=LabelConfig)
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> LinkConfig:
+        """The config saved as `as_json()`; what it lacks (an older run's) takes today's defaults,
+        and what today's code no longer knows is ignored."""
+        data = data or {}
+        sections = {}
+        for section in fields(cls):
+            kind = type(getattr(cls(), section.name))
+            saved = data.get(section.name) or {}
+            sections[section.name] = kind(
+                **{f.name: _tuples(saved[f.name]) for f in fields(kind) if f.name in saved}
+            )
+        return cls(**sections)
+
+
+DEFAULT_CONFIG = LinkConfig()
+
+
+def _tuples(value: Any) -> Any:
+    """JSON's lists back to the tuples a frozen config holds."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value

@@ -1,0 +1,189 @@
+"""What a linkage run writes to the store, inside the run's one transaction: the run with its model,
+new persons and their events, every record's membership, the scored pairs, and review tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from athar.linkage.ids import IdAssignment
+from athar.linkage.keys import PairKey, RecordKey
+from athar.linkage.steps import Clustered, Loaded, ScoredPairs
+from athar.store.bulk import bulk_insert, stored_value, value_writer
+from athar.store.tables import LinkPair, LinkRun, Membership, Person, PersonEvent, ReviewTask, Source
+
+
+@dataclass(frozen=True)
+class ReviewBand:
+    """Pairs whose probability falls in [low, high) go to review."""
+
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Persisted:
+    run_id: int
+    review_tasks: int
+
+
+def write_run(
+    conn: Connection,
+    *,
+    loaded: Loaded,
+    scored: ScoredPairs,
+    model: dict | None,
+    clustered: Clustered,
+    assignment: IdAssignment,
+    engine: str,
+    user: str,
+    threshold: float,
+    review: ReviewBand,
+    started_at: dt.datetime,
+) -> Persisted:
+    """Everything the run produced, under a new (not yet finished) run: `finish_run` closes it."""
+    now = dt.datetime.now(dt.UTC)
+    run_id = conn.execute(
+        insert(LinkRun).values(
+            started_at=started_at,
+            engine=engine,
+            mode=loaded.mode,
+            user_name=user,
+            threshold=threshold,
+            records=len(loaded.keys),
+            new_records=len(loaded.new_keys),
+            pairs_scored=len(scored),
+            model=model,
+        )
+    ).inserted_primary_key[0]
+    _write_persons(conn, assignment, run_id, now)
+    _write_memberships(conn, assignment.person_of_cluster, clustered.clusters, run_id)
+    _write_pairs(conn, run_id, scored, loaded.new_keys, full=not loaded.incremental)
+    tasks = _write_review_tasks(conn, run_id, clustered, review, now)
+    return Persisted(run_id, tasks)
+
+
+def finish_run(conn: Connection, run_id: int, persons: int, summary: dict[str, Any]) -> None:
+    conn.execute(
+        update(LinkRun)
+        .where(LinkRun.id == run_id)
+        .values(finished_at=dt.datetime.now(dt.UTC), persons=persons, summary=summary)
+    )
+
+
+def _write_persons(conn: Connection, assignment: IdAssignment, run_id: int, now: dt.datetime) -> None:
+    existing = set(conn.execute(select(Person.id)).scalars())
+    fresh = [pid for pid in assignment.person_of_cluster.values() if pid not in existing]
+    created = stored_value(conn, Person.__table__.c.created_at, now)
+    bulk_insert(conn, "persons", ("id", "created_at", "status"), [(pid, created, "missing") for pid in fresh])
+    for event in assignment.events:
+        if event["kind"] in ("merged", "retired"):
+            into = event["detail"]["into"]
+            conn.execute(
+                update(Person)
+                .where(Person.id == event["person_id"])
+                .values(retired_at=now, merged_into=into[0] if into else None)
+            )
+    detail = value_writer(conn, PersonEvent.__table__.c.detail)  # `created` serves: same column type
+    bulk_insert(
+        conn,
+        "person_events",
+        ("run_id", "person_id", "kind", "detail", "created_at"),
+        [(run_id, e["person_id"], e["kind"], detail(e.get("detail")), created) for e in assignment.events],
+    )
+
+
+def _write_memberships(
+    conn: Connection,
+    person_of_cluster: dict[Hashable, str],
+    clusters: dict[Any, list[RecordKey]],
+    run_id: int,
+) -> None:
+    source_ids = {name: id_ for name, id_ in conn.execute(select(Source.name, Source.id))}
+    conn.execute(delete(Membership))
+    rows = [
+        (source_ids[s], r, person_of_cluster[c], run_id)
+        for c, members in clusters.items()
+        for s, r in members
+    ]
+    bulk_insert(conn, "memberships", ("source_id", "record_id", "person_id", "run_id"), rows)
+
+
+PAIR_COLUMNS = (
+    "run_id",
+    "left_source",
+    "left_record_id",
+    "right_source",
+    "right_record_id",
+    "match_probability",
+    "match_weight",
+)
+
+
+def _write_pairs(
+    conn: Connection, run_id: int, scored: ScoredPairs, new_keys: set[RecordKey], full: bool
+) -> None:
+    """A full run replaces every kept pair; an incremental one those of its new records."""
+    if full:
+        conn.execute(delete(LinkPair))
+    else:
+        for source, record_id in new_keys:
+            for side in ("left", "right"):
+                conn.execute(
+                    delete(LinkPair).where(
+                        getattr(LinkPair, f"{side}_source") == source,
+                        getattr(LinkPair, f"{side}_record_id") == record_id,
+                    )
+                )
+    rows = [(run_id, ls, lr, rs, rr, p, w) for ((ls, lr), (rs, rr)), (p, w) in scored.items()]
+    bulk_insert(conn, "link_pairs", PAIR_COLUMNS, rows)
+
+
+def review_priority(probability: float, size_left: int, size_right: int, same_cluster: bool) -> float:
+    """Uncertainty (entropy of the match probability) times what a decision would move."""
+    p = min(max(probability, 1e-9), 1 - 1e-9)
+    entropy = -(p * math.log2(p) + (1 - p) * math.log2(1 - p))
+    if same_cluster:
+        return entropy * 0.5
+    return entropy * (1 + math.log2(size_left * size_right))
+
+
+REVIEW_TASK_COLUMNS = (
+    "run_id",
+    "left_source",
+    "left_record_id",
+    "right_source",
+    "right_record_id",
+    "match_probability",
+    "priority",
+    "created_at",
+)
+
+
+def _write_review_tasks(
+    conn: Connection, run_id: int, clustered: Clustered, review: ReviewBand, now: dt.datetime
+) -> int:
+    """Uncertain pairs, and pairs kept apart as likely siblings whatever their probability; none
+    that a reviewer has judged."""
+    cluster_of = clustered.result.cluster_of
+    kept_apart: set[PairKey] = set(clustered.siblings)
+    sizes = Counter(cluster_of.values())
+    created = stored_value(conn, ReviewTask.__table__.c.created_at, now)
+    rows = []
+    for (a, b), (p, _w) in clustered.pairs.items():
+        in_band = review.low <= p < review.high
+        if not (in_band or (a, b) in kept_apart) or (a, b) in clustered.judgements:
+            continue
+        ca, cb = cluster_of[a], cluster_of[b]
+        # the model is sure of a pair kept apart as siblings, but the decision is not: as if 50/50
+        uncertainty = 0.5 if (a, b) in kept_apart else p
+        priority = round(review_priority(uncertainty, sizes[ca], sizes[cb], ca == cb), 6)
+        rows.append((run_id, a[0], a[1], b[0], b[1], p, priority, created))
+    bulk_insert(conn, "review_tasks", REVIEW_TASK_COLUMNS, rows)
+    return len(rows)

@@ -1,0 +1,329 @@
+"""The steps of `athar link`, each from what the steps before it gave to a typed result of its own:
+
+    load -> features -> train (and check against judgements) -> score -> cluster -> ids
+
+(persisting is `athar.linkage.persist`; `athar.linkage.run` strings them together). As Splink's
+`Linker` holds `training`, `inference` and `clustering` apart, each step here can be run and tested
+alone. A step that needs a Splink backend is given a function that makes one (`NewDbApi`), called
+where a fresh linker is needed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from athar.linkage import labels as labels_module
+from athar.linkage import model as splink_model
+from athar.linkage import store_io
+from athar.linkage.cluster import ClusterResult, cluster
+from athar.linkage.config import DEFAULT_CONFIG, LabelConfig, LinkConfig, SiblingConfig, TrainingConfig
+from athar.linkage.features import NameRoles, feature_frames, name_roles
+from athar.linkage.ids import IdAssignment, assign_ids
+from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
+from athar.linkage.siblings import sibling_pairs
+from athar.linkage.store_io import SavedRun
+
+NewDbApi = Callable[[], Any]
+ScoredPairs = dict[PairKey, PairScore]
+
+# Term frequencies are kept for these columns (the name comparisons that use them).
+TF_COLUMNS = ("given_key", "father_key", "grandfather_key", "family_key", "mother_key")
+
+
+# -- load ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The records to link, and what the run is: full, or incremental over the last run's model."""
+
+    records: list[dict]  # `unique_id` is the position here
+    keys: list[RecordKey]  # in the order of `records`
+    max_row: int  # the records table's highest row id: a later run's records above it are new
+    previous: SavedRun | None  # the newest finished run
+    incremental: bool
+    is_new: list[bool]  # per record: new since the previous run (every one in a full run)
+    new_keys: set[RecordKey]
+    config: LinkConfig
+
+    @property
+    def mode(self) -> str:
+        return "incremental" if self.incremental else "full"
+
+    @property
+    def needs_scoring(self) -> bool:
+        """A full run scores every pair; an incremental one only pairs with a new record."""
+        return bool(self.records) and (not self.incremental or bool(self.new_keys))
+
+
+def load(engine: Engine, full: bool, config: LinkConfig | None = None) -> Loaded:
+    """The current records, and which are new since the newest run with a model (all, if `full` or
+    there is none). A full run uses `config` (the defaults if None); an incremental one scores with
+    the previous run's model and so keeps that run's config (the defaults for a run saved before
+    configs were), and refuses a `config` that differs from it."""
+    records, keys, max_row = store_io.load_records(engine)
+    previous = store_io.latest_run(engine)
+    incremental = not full and previous is not None and previous.model is not None
+    if incremental:
+        assert previous is not None
+        config = _config_of_incremental_run(config, previous)
+        row_ids = store_io.record_row_ids(engine)
+        is_new = [row_ids.get(k, 0) > previous.max_record_row for k in keys]
+    else:
+        config = config or DEFAULT_CONFIG
+        is_new = [True] * len(keys)
+    new_keys = {k for k, new in zip(keys, is_new, strict=True) if new}
+    return Loaded(records, keys, max_row, previous, incremental, is_new, new_keys, config)
+
+
+def _config_of_incremental_run(requested: LinkConfig | None, previous: SavedRun) -> LinkConfig:
+    saved = previous.config
+    if requested is not None and requested != saved:
+        raise ValueError(
+            f"the linkage config differs from the one run {previous.run_id} trained its model with: "
+            "run `athar link --full` to train anew"
+        )
+    return saved
+
+
+# -- features --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Features:
+    """The rows Splink reads: one per record for training, and for scoring one per reading of a name
+    that reads either way (`features.feature_frame(other_readings=True)`)."""
+
+    roles: NameRoles  # kept with the run: explain reads names as the run did
+    records: pd.DataFrame  # one row per record, in the order of `Loaded.keys`
+    readings: pd.DataFrame  # `records`' rows, then the other readings; `reading_of` gives the record
+    # what Splink counts in the rows it scores, each name in each of its readings (kept for explain)
+    term_frequencies: dict[str, dict[str, float]]
+
+
+def make_features(loaded: Loaded) -> Features:
+    roles = name_roles(loaded.records)
+    # names whose order is not marked are also scored read the other way (`readings`)
+    records, readings = feature_frames(loaded.records, roles=roles)
+    records["is_new"] = loaded.is_new
+    readings["is_new"] = [loaded.is_new[i] for i in readings["reading_of"]]
+    shares = term_frequencies(readings) if len(readings) else {}
+    return Features(roles, records, readings, shares)
+
+
+def term_frequencies(features: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Share of rows holding each value of the term-frequency columns, as Splink counts them in the
+    table it scores (kept with the run, for explain)."""
+    out = {}
+    for column in TF_COLUMNS:
+        counts = features[column].value_counts(normalize=True)
+        out[column] = {str(k): float(v) for k, v in counts.items()}
+    return out
+
+
+def blocking_report(new_db_api: NewDbApi, features: Features) -> list[dict]:
+    """Pairs each blocking rule generates beyond the rules before it (`model.blocking_report`)."""
+    return splink_model.blocking_report(new_db_api(), features.records)
+
+
+# -- train and check -------------------------------------------------------------------------------
+
+
+def train(new_db_api: NewDbApi, features: Features, config: TrainingConfig) -> dict:
+    """A model trained by EM on the records' rows, floored: Splink's settings dict."""
+    linker = splink_model.make_linker(new_db_api(), features.records)
+    splink_model.train(linker, config, features=features.records)
+    return splink_model.trained_model(linker, config)
+
+
+def judged_labels(judgements: dict[PairKey, str], keys: list[RecordKey]) -> list[labels_module.Label]:
+    """Judgements on pairs of current records as (unique_id, unique_id, 1 same / 0 different)."""
+    index = {k: i for i, k in enumerate(keys)}
+    return [
+        (index[a], index[b], 1 if decision == "same" else 0)
+        for (a, b), decision in judgements.items()
+        if decision in ("same", "different") and a in index and b in index
+    ]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A trained model checked against reviewers' judgements, its prior shifted to fit them."""
+
+    model: dict
+    report: dict  # the check before and after the shift, and the shift in bits
+
+
+def check_against_judgements(
+    new_db_api: NewDbApi,
+    features: Features,
+    model: dict,
+    labels: list[labels_module.Label],
+    threshold: float,
+    config: LabelConfig,
+) -> Checked:
+    """Score the judged pairs (blocked or not), shift the prior to fit them, and report both checks."""
+    linker = splink_model.make_linker(new_db_api(), features.records, model)
+    judged = labels_module.label_weights(linker, labels)
+    weights, decided = judged["weight"].tolist(), judged["label"].tolist()
+    offset = labels_module.prior_offset(weights, decided, config)
+    if offset:
+        prior = model["probability_two_random_records_match"]
+        model = {
+            **model,
+            "probability_two_random_records_match": labels_module.shifted_prior(prior, offset),
+        }
+    report = {
+        "before": labels_module.check(weights, decided, threshold).as_json(),
+        "prior_offset_bits": offset,
+        "after": labels_module.check([w + offset for w in weights], decided, threshold).as_json(),
+    }
+    return Checked(model, report)
+
+
+# -- score -----------------------------------------------------------------------------------------
+
+
+def score(
+    new_db_api: NewDbApi, loaded: Loaded, features: Features, model: dict, keep_above: float
+) -> ScoredPairs:
+    """The pairs that blocking finds (in an incremental run, only those with a new record) at or
+    above `keep_above`; a record whose name reads either way is scored in each reading and a pair
+    keeps its better one."""
+    scoring_model = incremental_model(model) if loaded.incremental else model
+    # the pairs' weights are all that is read back (explain scores its pair itself)
+    scoring_model = {**scoring_model, "retain_matching_columns": False}
+    linker = splink_model.make_linker(new_db_api(), features.readings, scoring_model)
+    pairs = splink_model.predict(linker, keep_above)
+    keys = loaded.keys
+    return {
+        pair_key(keys[a], keys[b]): PairScore(p, w)
+        for a, b, p, w in best_readings(pairs, features.readings, keep_above)
+    }
+
+
+def incremental_model(model: dict) -> dict:
+    """The saved model with each blocking rule limited to pairs that involve a new record."""
+    adapted = dict(model)
+    adapted["blocking_rules_to_generate_predictions"] = [
+        {**rule, "blocking_rule": f"({rule['blocking_rule']}) AND (l.is_new OR r.is_new)"}
+        for rule in model["blocking_rules_to_generate_predictions"]
+    ]
+    return adapted
+
+
+def best_readings(
+    pairs: pd.DataFrame, readings: pd.DataFrame, minimum: float
+) -> list[tuple[int, int, float, float]]:
+    """(record, record, probability, weight) per pair of records from pairs scored over rows that
+    may hold a record's other reading of its name (`feature_frame(other_readings=True)`): each
+    reading's weight plus the log2-probability of the reading, the better one kept; pairs below
+    `minimum` after that are dropped, and so are a record's two readings paired with each other."""
+    of = readings["reading_of"].to_numpy()
+    bits = readings["reading_bits"].to_numpy()
+    row = pd.Series(range(len(readings)), index=readings["unique_id"].to_numpy())
+    left = row.loc[pairs["unique_id_l"].to_numpy()].to_numpy()
+    right = row.loc[pairs["unique_id_r"].to_numpy()].to_numpy()
+    best: dict[tuple[int, int], float] = {}
+    weights = pairs["match_weight"].to_numpy() + bits[left] + bits[right]
+    for a, b, w in zip(of[left].tolist(), of[right].tolist(), weights.tolist(), strict=True):
+        if a == b:
+            continue
+        k = (a, b) if a < b else (b, a)
+        if w > best.get(k, -math.inf):
+            best[k] = w
+    out = []
+    for (a, b), w in best.items():
+        p = 1 / (1 + 2**-w)
+        if p >= minimum:
+            out.append((a, b, p, w))
+    return out
+
+
+# -- cluster ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clustered:
+    """Persons as clusters of records, and the pairs and constraints they were made from."""
+
+    pairs: ScoredPairs  # this run's scored pairs and the kept ones of earlier runs
+    judgements: dict[PairKey, str]
+    siblings: list[PairKey]  # likely brother and sister: kept apart, put to review
+    judgements_applied: int
+    result: ClusterResult
+    clusters: dict[Any, list[RecordKey]]
+
+
+def cluster_records(
+    loaded: Loaded,
+    features: Features,
+    scored: ScoredPairs,
+    judgements: dict[PairKey, str],
+    stored: ScoredPairs,
+    threshold: float,
+    config: SiblingConfig,
+) -> Clustered:
+    """Cluster this run's pairs with the `stored` pairs of earlier runs that involve no new record,
+    reviewers' "same" as must-links, "different" as cannot-links, and likely siblings kept apart."""
+    new_keys = loaded.new_keys
+    kept = {k: v for k, v in stored.items() if k[0] not in new_keys and k[1] not in new_keys}
+    pairs = {**kept, **scored}
+    present = set(loaded.keys)
+    must = [k for k, d in judgements.items() if d == "same" and k[0] in present and k[1] in present]
+    cannot = [k for k, d in judgements.items() if d == "different"]
+    siblings = likely_siblings(
+        features.records,
+        loaded.keys,
+        ((a, b, p) for (a, b), (p, _w) in pairs.items() if (a, b) not in judgements),
+        config,
+    )
+    result = cluster(
+        loaded.keys,
+        ((a, b, p) for (a, b), (p, _w) in pairs.items()),
+        threshold,
+        must,
+        cannot,
+        attributes=record_traits(loaded.keys, loaded.records),
+        kept_apart=siblings,
+    )
+    return Clustered(pairs, judgements, siblings, len(must) + len(cannot), result, result.clusters())
+
+
+def record_traits(keys: list[RecordKey], records: list[dict]) -> dict[RecordKey, dict]:
+    """What clustering checks: a person never holds two sexes or two national numbers more than a
+    typo apart."""
+    return {
+        k: {"sex": r.get("sex"), "national_id": r.get("national_id")}
+        for k, r in zip(keys, records, strict=True)
+    }
+
+
+def likely_siblings(
+    features: pd.DataFrame,
+    keys: list[RecordKey],
+    pairs: Iterable[tuple[RecordKey, RecordKey, float]],
+    config: SiblingConfig = DEFAULT_CONFIG.siblings,
+) -> list[PairKey]:
+    """The scored pairs that read as brother and sister (`athar.linkage.siblings`), by record key;
+    `features` rows are in the order of `keys`."""
+    index = {k: i for i, k in enumerate(keys)}
+    found = sibling_pairs(features, ((index[a], index[b], p) for a, b, p in pairs), config)
+    return [(keys[i], keys[j]) for i, j in found]
+
+
+# -- stable ids ------------------------------------------------------------------------------------
+
+
+def stable_ids(clustered: Clustered, previous: dict[RecordKey, str], max_number: int) -> IdAssignment:
+    """Each cluster's person id: the previous person it overlaps most keeps its id (`athar.linkage.ids`),
+    others get new ids numbered on from `max_number`."""
+    numbers = itertools.count(max_number + 1)
+    return assign_ids(clustered.clusters, previous, lambda: f"P-{next(numbers):07d}")

@@ -1,0 +1,169 @@
+"""What linkage reads from the store: the records to link, reviewers' judgements, the pairs and the
+memberships earlier runs left, and a saved run's model and config.
+
+The steps (`athar.linkage.steps`) and `explain` read the store through here only, so neither needs
+the orchestrator (`athar.linkage.run`), and a record is made ready for scoring in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, Engine, func, select
+
+from athar.exports import current_records
+from athar.linkage.config import LinkConfig
+from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
+from athar.store.tables import Judgement, LinkPair, LinkRun, Membership, Person, Record, Source
+
+
+def source_kinds(engine: Engine) -> dict[str, str]:
+    """Each source's kind (what its event date means: a death on a morgue's list)."""
+    with engine.connect() as conn:
+        return {name: kind for name, kind in conn.execute(select(Source.name, Source.kind))}
+
+
+def for_scoring(record: dict, unique_id: int, kinds: dict[str, str]) -> dict:
+    """A current record (`athar.exports.current_records`) with what features and Splink read beside
+    its canonical values: its number in this run, its list, and the list's kind."""
+    record["unique_id"] = unique_id
+    record["source_dataset"] = record["source"]
+    record["source_kind"] = kinds.get(record["source"])
+    return record
+
+
+class LoadedRecords(NamedTuple):
+    records: list[dict]  # `unique_id` is the position here
+    keys: list[RecordKey]  # in the order of `records`
+    max_row: int  # the highest row id of the records table: what a later run counts as new after
+
+
+def load_records(engine: Engine) -> LoadedRecords:
+    """Every current record, ready for scoring."""
+    records, keys = [], []
+    kinds = source_kinds(engine)
+    for i, r in enumerate(current_records(engine)):
+        records.append(for_scoring(r, i, kinds))
+        keys.append((r["source"], r["record_id"]))
+    with engine.connect() as conn:
+        max_row = conn.execute(select(func.max(Record.id))).scalar_one() or 0
+    return LoadedRecords(records, keys, max_row)
+
+
+def load_record(engine: Engine, source: str, record_id: str, unique_id: int) -> dict | None:
+    """One current record, ready for scoring as `unique_id`; None if there is none."""
+    for record in current_records(engine, source, record_id):
+        return for_scoring(record, unique_id, source_kinds(engine))
+    return None
+
+
+def record_row_ids(engine: Engine) -> dict[RecordKey, int]:
+    """Each current record's row id (a new version of a record gets a higher one)."""
+    query = select(Source.name, Record.record_id, Record.id).join(Source).where(Record.is_current.is_(True))
+    with engine.connect() as conn:
+        return {(s, r): i for s, r, i in conn.execute(query)}
+
+
+def latest_judgements(conn: Connection) -> dict[PairKey, str]:
+    """The newest decision on each pair (pairs unordered)."""
+    rows = conn.execute(
+        select(
+            Judgement.left_source,
+            Judgement.left_record_id,
+            Judgement.right_source,
+            Judgement.right_record_id,
+            Judgement.decision,
+        ).order_by(Judgement.id)
+    )
+    decisions: dict[PairKey, str] = {}
+    for ls, lr, rs, rr, decision in rows:
+        decisions[pair_key((ls, lr), (rs, rr))] = decision
+    return decisions
+
+
+def stored_pairs(conn: Connection) -> dict[PairKey, PairScore]:
+    """The scored pairs the store keeps from earlier runs."""
+    rows = conn.execute(
+        select(
+            LinkPair.left_source,
+            LinkPair.left_record_id,
+            LinkPair.right_source,
+            LinkPair.right_record_id,
+            LinkPair.match_probability,
+            LinkPair.match_weight,
+        )
+    )
+    return {pair_key((a, b), (c, d)): PairScore(p, w) for a, b, c, d, p, w in rows}
+
+
+def memberships(conn: Connection) -> dict[RecordKey, str]:
+    """The person each record belonged to after the last run."""
+    query = select(Source.name, Membership.record_id, Membership.person_id).join(Source)
+    return {(s, r): pid for s, r, pid in conn.execute(query)}
+
+
+def max_person_number(conn: Connection) -> int:
+    """The highest n of the person ids P-n given so far (0 before any)."""
+    ids = conn.execute(select(Person.id)).scalars()
+    return max((int(i.split("-")[1]) for i in ids if i.startswith("P-")), default=0)
+
+
+@dataclass(frozen=True)
+class SavedRun:
+    """A finished run as saved: its Splink model and its summary, with what explain and later runs
+    read from the summary."""
+
+    run_id: int
+    model: dict[str, Any] | None
+    summary: dict[str, Any]
+
+    @property
+    def config(self) -> LinkConfig:
+        """The run's config; today's defaults for a run saved before configs were."""
+        return LinkConfig.from_json(self.summary.get("config"))
+
+    @property
+    def athar_version(self) -> str | None:
+        return self.summary.get("athar_version")
+
+    @property
+    def name_roles(self) -> dict[str, float]:
+        return self.summary.get("name_roles", {})
+
+    @property
+    def term_frequencies(self) -> dict[str, dict[str, float]]:
+        return self.summary.get("term_frequencies", {})
+
+    @property
+    def max_record_row(self) -> int:
+        return self.summary.get("max_record_row", 0)
+
+
+def latest_run(engine: Engine) -> SavedRun | None:
+    """The newest finished run."""
+    query = (
+        select(LinkRun.id, LinkRun.model, LinkRun.summary)
+        .where(LinkRun.finished_at.is_not(None))
+        .order_by(LinkRun.id.desc())
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    return None if row is None else SavedRun(row.id, row.model, row.summary or {})
+
+
+def newest_model_run_id(engine: Engine) -> int | None:
+    """The newest run that saved a model (the one explain scores with)."""
+    with engine.connect() as conn:
+        return conn.execute(
+            select(LinkRun.id).where(LinkRun.model.is_not(None)).order_by(LinkRun.id.desc()).limit(1)
+        ).scalar_one_or_none()
+
+
+def saved_run(engine: Engine, run_id: int) -> SavedRun:
+    with engine.connect() as conn:
+        model, summary = conn.execute(
+            select(LinkRun.model, LinkRun.summary).where(LinkRun.id == run_id)
+        ).one()
+    return SavedRun(run_id, model, summary or {})
