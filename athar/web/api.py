@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1, for partner organisations with a bearer token (see `tokens.py`).
+"""The JSON API under /api/v1, for partner organisations with a bearer token (see `athar.accounts.tokens`).
 
 The same operations as the pages, through the same queries, permissions and audit hooks:
 
