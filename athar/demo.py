@@ -110,8 +110,8 @@ def run_demo(
 def _link_and_estimate(engine, lists_dir: Path, true_total: int, console: Console, progress) -> None:
     import csv
 
-    from athar.estimate.cli import compute_estimates
     from athar.estimate.histories import stratify
+    from athar.estimate.service import compute_estimates
     from athar.exports import current_records
     from athar.linkage.run import LinkOptions, link
     from athar.store.histories import person_capture_rows
@@ -143,16 +143,17 @@ def _link_and_estimate(engine, lists_dir: Path, true_total: int, console: Consol
 
 def serve_demo(workdir: Path, console: Console, port: int = 8000) -> None:
     """Serve the demo store on this machine, with one synthetic account per role, printed once."""
-    from athar.web import cli as web_cli
-    from athar.web.permissions import ROLES
+    from athar.accounts.permissions import ROLES
+    from athar.cli.accounts import add_user
+    from athar.web import server
 
     db = str(workdir / "athar.db")
     table = Table("account", "role", "password", title="Demo accounts (this machine only)")
     for role in ROLES:
         name = f"demo-{role}"
         password = f"demo-{role}-{secrets.token_hex(4)}"
-        web_cli.add_user(db, name, role, "Demo organisation", password=password, by="demo")
+        add_user(db, name, role, "Demo organisation", password=password, by="demo")
         table.add_row(name, role, password)
     console.print(table)
     console.print(f"Open http://127.0.0.1:{port}/ (the family search needs no account). Ctrl-C stops.")
-    web_cli.serve(db, host="127.0.0.1", port=port, insecure_http=True)
+    server.serve(db, host="127.0.0.1", port=port, insecure_http=True)

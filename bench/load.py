@@ -39,13 +39,14 @@ def build_store(folder: Path, persons: int, users: int) -> tuple[str, list[str],
     """A linked store, `users` investigators of Alpha (which owns the families list), persons to open."""
     from sqlalchemy import select, update
 
+    from athar.accounts.organisations import ensure_organisation
+    from athar.accounts.tokens import create_token
+    from athar.accounts.users import create_user
     from athar.ingest import import_file
     from athar.linkage.run import LinkOptions, link
     from athar.store import open_store
     from athar.store.tables import Membership, Source
     from athar.synth import generate
-    from athar.web.auth import create_user
-    from athar.web.tokens import create_token, ensure_organisation
 
     generate(folder, persons=persons, seed=7)
     path = folder / "athar.db"
@@ -71,7 +72,9 @@ def free_port() -> int:
 
 
 def start_server(db: str, port: int) -> subprocess.Popen:
-    code = f"from athar.web.cli import serve; serve({db!r}, host={HOST!r}, port={port}, insecure_http=True)"
+    code = (
+        f"from athar.web.server import serve; serve({db!r}, host={HOST!r}, port={port}, insecure_http=True)"
+    )
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     server = subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30

@@ -52,11 +52,11 @@ def test_demo_serve_creates_an_account_per_role_and_serves_on_loopback(tmp_path,
     from sqlalchemy import select
 
     from athar.store.tables import User
-    from athar.web import cli as web_cli
+    from athar.web import server
 
     served = {}
     monkeypatch.setattr(
-        web_cli, "serve", lambda db, host, port, insecure_http: served.update(host=host, db=db)
+        server, "serve", lambda db, host, port, insecure_http: served.update(host=host, db=db)
     )
     result = runner.invoke(app, ["demo", "--workdir", str(tmp_path), "--persons", "200", "--serve"])
     assert result.exit_code == 0, result.output

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from rich.console import Console
 
+from athar.cli.estimate import run_estimate
 from athar.estimate import CaptureHistories
-from athar.estimate.cli import run_estimate, write_report
+from athar.estimate.service import write_report
 
 DATA = Path(__file__).parent / "data" / "mse"
 

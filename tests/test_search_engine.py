@@ -7,12 +7,13 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import select
 
+from athar.cli.search import run_search
 from athar.demo import import_synthetic_lists
 from athar.exports import current_records
 from athar.linkage.run import LinkOptions, link
 from athar.names import is_arabic
 from athar.search import FAMILY_THRESHOLD, PersonIndex, family_answer, search
-from athar.search.cli import load_index, run_search
+from athar.search.service import load_index
 from athar.store import open_store
 from athar.store.tables import AuditEntry
 from athar.synth import generate

@@ -15,17 +15,21 @@ every page form (the router is protected in `app.py`).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine
 
-from athar.store.tables import SOURCE_KINDS, Organisation, Source, User
+from athar.accounts import organisations, users
+from athar.accounts.organisations import OrganisationExists, list_organisations
+from athar.accounts.passwords import generate_password
+from athar.accounts.permissions import ROLES, SHARING, Principal
+from athar.accounts.sources import change_source as change_source_settings
+from athar.accounts.sources import manageable_source, manageable_sources
+from athar.store.tables import SOURCE_KINDS
 from athar.web.audit import audit
-from athar.web.auth import _aware, create_user, generate_password
-from athar.web.permissions import ROLES, SHARING, Principal, require
+from athar.web.permissions import require
 from athar.web.templates import render
 
 router = APIRouter(prefix="/admin")
@@ -43,51 +47,6 @@ def _clean_name(value: str) -> str | None:
 # -- users -----------------------------------------------------------------------------------------------
 
 
-def _organisations(engine: Engine) -> list[dict]:
-    users = select(User.organisation_id, func.count().label("n")).group_by(User.organisation_id).subquery()
-    sources = (
-        select(Source.organisation_id, func.count().label("n")).group_by(Source.organisation_id).subquery()
-    )
-    query = (
-        select(
-            Organisation.id,
-            Organisation.name,
-            Organisation.created_at,
-            func.coalesce(users.c.n, 0).label("users"),
-            func.coalesce(sources.c.n, 0).label("sources"),
-        )
-        .outerjoin(users, users.c.organisation_id == Organisation.id)
-        .outerjoin(sources, sources.c.organisation_id == Organisation.id)
-        .order_by(Organisation.name)
-    )
-    with engine.connect() as conn:
-        return [dict(r) for r in conn.execute(query).mappings()]
-
-
-def _users(engine: Engine) -> list[dict]:
-    now = dt.datetime.now(dt.UTC)
-    query = (
-        select(
-            User.id,
-            User.name,
-            User.role,
-            User.disabled,
-            User.failed_logins,
-            User.locked_until,
-            User.created_at,
-            Organisation.name.label("organisation"),
-        )
-        .outerjoin(Organisation, Organisation.id == User.organisation_id)
-        .order_by(User.name)
-    )
-    with engine.connect() as conn:
-        rows = [dict(r) for r in conn.execute(query).mappings()]
-    for row in rows:
-        locked_until = _aware(row["locked_until"])
-        row["locked"] = locked_until is not None and locked_until > now
-    return rows
-
-
 def _users_page(
     request: Request, status_code: int = 200, error: str | None = None, **context
 ) -> HTMLResponse:
@@ -96,8 +55,8 @@ def _users_page(
         request,
         "admin_users.html",
         status_code=status_code,
-        users=_users(engine),
-        organisations=_organisations(engine),
+        users=users.list_users(engine),
+        organisations=list_organisations(engine),
         roles=ROLES,
         error=error,
         form=context.pop("form", {}),
@@ -106,15 +65,10 @@ def _users_page(
 
 
 def _user(engine: Engine, user_id: int) -> dict:
-    with engine.connect() as conn:
-        row = conn.execute(
-            select(User.id, User.name, User.role, User.disabled, User.failed_logins, User.locked_until).where(
-                User.id == user_id
-            )
-        ).first()
-    if row is None:
+    user = users.get_user(engine, user_id)
+    if user is None:
         raise HTTPException(status_code=404, detail="no such user")
-    return dict(row._mapping)
+    return user
 
 
 @router.get("/users", response_class=HTMLResponse)
@@ -135,7 +89,7 @@ def add_user(
     engine = request.app.state.engine
     form = {"name": name, "role": role, "organisation": organisation}
     clean = _clean_name(name)
-    known = {o["name"] for o in _organisations(engine)}
+    known = {o["name"] for o in list_organisations(engine)}
     error = None
     if clean is None:
         error = "user_name"
@@ -146,7 +100,7 @@ def add_user(
     if error is None:
         password = generate_password()
         try:
-            create_user(engine, clean, role, organisation, password)
+            users.create_user(engine, clean, role, organisation, password)
         except ValueError:
             error = "user_exists"
     if error is not None:
@@ -170,8 +124,7 @@ def change_role(
     if user["id"] == principal.user_id:
         return _users_page(request, 422, "self")
     if role != user["role"]:
-        with engine.begin() as conn:
-            conn.execute(update(User).where(User.id == user_id).values(role=role))
+        users.set_role(engine, user_id, role)
         audit(request, principal, "user.role", "user", user["name"], {"from": user["role"], "to": role})
     return RedirectResponse("/admin/users", status_code=303)
 
@@ -182,9 +135,7 @@ def _set_disabled(request: Request, principal: Principal, user_id: int, disabled
     if user["id"] == principal.user_id:
         return _users_page(request, 422, "self")
     if user["disabled"] != disabled:
-        with engine.begin() as conn:
-            conn.execute(update(User).where(User.id == user_id).values(disabled=disabled))
-        # A disabled user's sessions stop working at once: every request reads `disabled` (sessions.py).
+        users.set_disabled(engine, user_id, disabled)
         audit(request, principal, "user.disable" if disabled else "user.enable", "user", user["name"])
     return RedirectResponse("/admin/users", status_code=303)
 
@@ -209,8 +160,7 @@ def clear_lockout(
 ) -> Response:
     engine = request.app.state.engine
     user = _user(engine, user_id)
-    with engine.begin() as conn:
-        conn.execute(update(User).where(User.id == user_id).values(failed_logins=0, locked_until=None))
+    users.clear_lockout(engine, user_id)
     audit(
         request, principal, "user.unlock", "user", user["name"],
         {"failed_logins": user["failed_logins"], "was_locked": user["locked_until"] is not None},
@@ -226,7 +176,7 @@ def organisations_page(
     request: Request, principal: Annotated[Principal, Depends(require("organisations.manage"))]
 ) -> HTMLResponse:
     return render(
-        request, "admin_organisations.html", organisations=_organisations(request.app.state.engine),
+        request, "admin_organisations.html", organisations=list_organisations(request.app.state.engine),
         error=None, form={},
     )  # fmt: skip
 
@@ -243,14 +193,13 @@ def add_organisation(
     if clean is None:
         error = "organisation_name"
     else:
-        with engine.begin() as conn:
-            if conn.execute(select(Organisation.id).where(Organisation.name == clean)).first() is not None:
-                error = "organisation_exists"
-            else:
-                conn.execute(insert(Organisation).values(name=clean, created_at=dt.datetime.now(dt.UTC)))
+        try:
+            organisations.add_organisation(engine, clean)
+        except OrganisationExists:
+            error = "organisation_exists"
     if error is not None:
         return render(
-            request, "admin_organisations.html", status_code=422, organisations=_organisations(engine),
+            request, "admin_organisations.html", status_code=422, organisations=list_organisations(engine),
             error=error, form={"name": name},
         )  # fmt: skip
     audit(request, principal, "organisation.add", "organisation", clean)
@@ -260,31 +209,12 @@ def add_organisation(
 # -- sources: sharing and kind ---------------------------------------------------------------------------
 
 
-def may_manage_source(principal: Principal, organisation_id: int | None) -> bool:
-    """Admins manage every source; other roles allowed `sources.manage` only their organisation's."""
-    if principal.role == "admin":
-        return True
-    return organisation_id is not None and organisation_id == principal.organisation_id
-
-
-def _sources(engine: Engine, principal: Principal) -> list[dict]:
-    query = (
-        select(Source.id, Source.name, Source.kind, Source.sharing, Source.organisation_id)
-        .add_columns(Organisation.name.label("organisation"))
-        .outerjoin(Organisation, Organisation.id == Source.organisation_id)
-        .order_by(Source.name)
-    )
-    with engine.connect() as conn:
-        rows = [dict(r) for r in conn.execute(query).mappings()]
-    return [r for r in rows if may_manage_source(principal, r["organisation_id"])]
-
-
 @router.get("/sources", response_class=HTMLResponse)
 def sources_page(
     request: Request, principal: Annotated[Principal, Depends(require("sources.manage"))]
 ) -> HTMLResponse:
     return render(
-        request, "admin_sources.html", sources=_sources(request.app.state.engine, principal),
+        request, "admin_sources.html", sources=manageable_sources(request.app.state.engine, principal),
         sharing_choices=SHARING, kinds=SOURCE_KINDS, error=None,
     )  # fmt: skip
 
@@ -298,32 +228,22 @@ def change_source(
     kind: Annotated[str, Form()] = "",
 ) -> Response:
     engine = request.app.state.engine
-    with engine.connect() as conn:
-        source = conn.execute(
-            select(Source.id, Source.name, Source.sharing, Source.kind, Source.organisation_id).where(
-                Source.id == source_id
-            )
-        ).first()
-    if source is None or not may_manage_source(principal, source.organisation_id):
+    source = manageable_source(engine, source_id, principal)
+    if source is None:
         raise HTTPException(status_code=404, detail="no such source")
     if sharing not in SHARING or kind not in SOURCE_KINDS:
         return render(
-            request, "admin_sources.html", status_code=422, sources=_sources(engine, principal),
+            request, "admin_sources.html", status_code=422, sources=manageable_sources(engine, principal),
             sharing_choices=SHARING, kinds=SOURCE_KINDS, error="source",
         )  # fmt: skip
-    changes = {}
-    if sharing != source.sharing:
-        changes["sharing"] = sharing
-    if kind != (source.kind or "other"):
-        changes["kind"] = kind
-    if changes:
-        with engine.begin() as conn:
-            conn.execute(update(Source).where(Source.id == source_id).values(**changes))
-        if "sharing" in changes:
-            audit(
-                request, principal, "source.sharing", "source", source.name,
-                {"from": source.sharing, "to": sharing},
-            )  # fmt: skip
-        if "kind" in changes:
-            audit(request, principal, "source.kind", "source", source.name, {"from": source.kind, "to": kind})
+    changes = change_source_settings(engine, source, sharing, kind)
+    if "sharing" in changes:
+        audit(
+            request, principal, "source.sharing", "source", source["name"],
+            {"from": source["sharing"], "to": sharing},
+        )  # fmt: skip
+    if "kind" in changes:
+        audit(
+            request, principal, "source.kind", "source", source["name"], {"from": source["kind"], "to": kind}
+        )
     return RedirectResponse("/admin/sources", status_code=303)

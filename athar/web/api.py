@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1, for partner organisations with a bearer token (see `tokens.py`).
+"""The JSON API under /api/v1, for partner organisations with a bearer token (see `athar.accounts.tokens`).
 
 The same operations as the pages, through the same queries, permissions and audit hooks:
 
@@ -25,11 +25,15 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from athar import cases
+from athar.accounts.permissions import Principal
+from athar.accounts.sources import may_import_into, visible_source_counts
+from athar.accounts.visibility import visible_person
 from athar.ingest import UnreadableFile
-from athar.web import cases, queries
+from athar.web import queries
 from athar.web.audit import audit
-from athar.web.import_pages import _one_line, _safe_name, _save, _upload_root, may_import_into, run_import
-from athar.web.permissions import Principal, allowed, require_api
+from athar.web.import_pages import _one_line, _safe_name, _save, _upload_root, run_import
+from athar.web.permissions import require_api
 from athar.web.review_pages import judge_pair
 from athar.web.search_pages import INVESTIGATOR_LIMIT, investigator_results
 
@@ -104,7 +108,7 @@ def list_sources(
     request: Request, principal: Annotated[Principal, Depends(require_api("sources.view"))]
 ) -> list[dict]:
     """Sources your organisation may see, with record and quarantine counts."""
-    return queries.sources(request.app.state.engine, principal)
+    return visible_source_counts(request.app.state.engine, principal)
 
 
 @router.get(
@@ -137,19 +141,9 @@ def get_person(
     request: Request, person_id: str, principal: Annotated[Principal, Depends(require_api("person.view"))]
 ) -> dict:
     """A person's records from the sources your organisation may see. Every call is audited."""
-    records = queries.person_records(request.app.state.engine, person_id, principal)
-    if not records:
-        raise HTTPException(status_code=404, detail="no such person")
+    records = visible_person(request.app.state.engine, person_id, principal)
     audit(request, principal, "person.view", "person", person_id, {"records": len(records)})
     return {"id": person_id, "records": records}
-
-
-def _visible(request: Request, person_id: str, principal: Principal) -> list[dict]:
-    """The person's records this principal may see; 404 when none (existence is not disclosed)."""
-    records = queries.person_records(request.app.state.engine, person_id, principal)
-    if not records:
-        raise HTTPException(status_code=404, detail="no such person")
-    return records
 
 
 def _unprocessable(field: str, message: str, kind: str) -> HTTPException:
@@ -297,17 +291,12 @@ def _inquiry_out(event: dict) -> dict:
     return {**(event["detail"] or {}), "user": event["user_name"], "at": event["created_at"]}
 
 
-def _case(request: Request, person_id: str, principal: Principal) -> dict:
-    engine = request.app.state.engine
-    events = cases.case_events(engine, person_id)
-    inquiries = []
-    if allowed(principal.role, "case.inquiry"):
-        inquiries = [_inquiry_out(e) for e in events if e["kind"] == "inquiry"]
+def _case_out(case: cases.CaseView) -> dict:
     return {
-        "person_id": person_id,
-        "status": cases.person_status(engine, person_id) or "missing",
-        "history": [_status_out(e) for e in events if e["kind"] == "status"],
-        "inquiries": inquiries,
+        "person_id": case.person_id,
+        "status": case.status or "missing",
+        "history": [_status_out(e) for e in case.history],
+        "inquiries": [_inquiry_out(e) for e in case.inquiries],
     }
 
 
@@ -317,9 +306,11 @@ def get_case(
 ) -> dict:
     """The person's case: status, the history of status changes with reasons and evidence, and (for roles
     that record them) families' inquiries. Audited as a view of the person."""
-    records = _visible(request, person_id, principal)
-    audit(request, principal, "person.view", "person", person_id, {"records": len(records), "case": True})
-    return _case(request, person_id, principal)
+    case = cases.case_view(request.app.state.engine, person_id, principal)
+    audit(
+        request, principal, "person.view", "person", person_id, {"records": len(case.records), "case": True}
+    )
+    return _case_out(case)
 
 
 @router.post(
@@ -333,8 +324,8 @@ def post_status(
 ) -> dict:
     """Change the person's status, with the reason and the evidence. Appended to the case's history
     (never rewritten) and audited."""
-    _visible(request, person_id, principal)
     engine = request.app.state.engine
+    visible_person(engine, person_id, principal)
     previous = cases.person_status(engine, person_id)
     event = cases.change_status(
         engine, person_id, body.status, body.reason, body.evidence, principal.name, body.event_date
@@ -354,7 +345,7 @@ def post_inquiry(
 ) -> dict:
     """Record a family's inquiry and link it to this person's case. The family's details stay in the
     case, not in the audit log."""
-    _visible(request, person_id, principal)
+    visible_person(request.app.state.engine, person_id, principal)
     contact = {f: getattr(body, f) or "" for f in cases.INQUIRY_FIELDS}
     event = cases.record_inquiry(request.app.state.engine, person_id, contact, principal.name)
     audit(request, principal, "case.inquiry", "person", person_id)

@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from athar.accounts.visibility import PersonNotVisible
 from athar.store import open_store
 from athar.web import (
     admin_pages,
@@ -133,6 +134,11 @@ def create_app(db_url: str | None = None, settings: WebSettings | None = None) -
         if _wants_json(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         return render(request, "error.html", status_code=exc.status_code, status=exc.status_code)
+
+    @app.exception_handler(PersonNotVisible)
+    async def not_disclosed(request: Request, exc: PersonNotVisible) -> Response:
+        # The same 404 whether the person does not exist or none of their records is visible.
+        return await http_error(request, StarletteHTTPException(status_code=404, detail="no such person"))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:

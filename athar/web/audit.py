@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from athar.accounts.permissions import Principal
 from athar.audit import record_event
-from athar.web.permissions import Principal
 
 
 def client_address(request: Request) -> str | None:

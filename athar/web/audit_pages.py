@@ -9,11 +9,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
-from athar.store.tables import CANONICAL_COLUMNS, AuditEntry, Membership, Record, Source
+from athar.accounts.permissions import Principal
+from athar.exports import EXPORT_COLUMNS, current_records
+from athar.store.tables import AuditEntry
 from athar.web.audit import audit
-from athar.web.permissions import Principal, require, visible_sources
+from athar.web.permissions import require
 from athar.web.templates import render
 
 router = APIRouter()
@@ -95,24 +97,9 @@ def records_export(
     """Current records of the sources this user may see, with their person ids."""
     audit(request, principal, "records.export")
     engine = request.app.state.engine
-    header = ("source", *CANONICAL_COLUMNS, "person_id")
-    query = (
-        select(Source.name, *[getattr(Record, c) for c in CANONICAL_COLUMNS], Membership.person_id)
-        .join(Source, Source.id == Record.source_id)
-        .outerjoin(
-            Membership,
-            and_(Membership.source_id == Record.source_id, Membership.record_id == Record.record_id),
-        )
-        .where(Record.is_current.is_(True), visible_sources(principal))
-        .order_by(Source.name, Record.id)
-    )
-
-    def rows() -> Iterator[tuple]:
-        with engine.connect() as conn:
-            yield from conn.execute(query)
-
+    rows = (tuple(r.values()) for r in current_records(engine, principal=principal))
     return StreamingResponse(
-        _csv(header, rows()),
+        _csv(EXPORT_COLUMNS, rows),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="records.csv"'},
     )

@@ -1,10 +1,10 @@
 """The dashboard's counts: persons by case status, by governorate and by year, and the recent imports
-with their quarantine counts (the sources' counts are `queries.sources`).
+with their quarantine counts (the sources' counts are `athar.accounts.sources.visible_source_counts`).
 
 Everything is counted in SQL (GROUP BY) over what the principal may see, by the rule the person pages
-and search follow (`permissions.visible_sources`): a person counts when at least one of their records
-is in a visible source, and only visible records say where and when. Nothing here is cached, so no
-count computed for one organisation can reach another.
+and search follow (`athar.accounts.visibility.visible_sources`): a person counts when at least one of
+their records is in a visible source, and only visible records say where and when. Nothing here is
+cached, so no count computed for one organisation can reach another.
 
 Governorates come from the gazetteer (`athar.places`), which is Python: the distinct place strings of
 the visible records are read with GROUP BY, resolved once each, and written to a temporary table of
@@ -35,11 +35,12 @@ from sqlalchemy import (
     select,
 )
 
+from athar.accounts.permissions import Principal
+from athar.accounts.visibility import visible_sources
+from athar.cases import STATUSES
 from athar.places import governorate_of
 from athar.places.gazetteer import index as gazetteer
 from athar.store.tables import Import, Membership, Person, Record, Source
-from athar.web.cases import STATUSES
-from athar.web.permissions import Principal, visible_sources
 
 # Which record field names the place a person's governorate is read from; `birth` is the default.
 PLACE_FIELDS: dict[str, str] = {"birth": "birth_place", "event": "event_place"}

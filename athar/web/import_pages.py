@@ -21,15 +21,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse
-from sqlalchemy import Engine, select
 
+from athar.accounts.permissions import Principal
+from athar.accounts.sources import may_import_into
 from athar.ingest import UnreadableFile, import_file
 from athar.ingest.mapping import load_mapping_file, resolve
 from athar.ingest.readers import read_table
 from athar.store.summary import quarantined_count, quarantined_rows
-from athar.store.tables import SOURCE_KINDS, Source
+from athar.store.tables import SOURCE_KINDS
 from athar.web.audit import audit
-from athar.web.permissions import Principal, require
+from athar.web.permissions import require
 from athar.web.templates import render
 
 router = APIRouter()
@@ -74,13 +75,6 @@ def _pending(request: Request, token: str, principal: Principal) -> tuple[Path, 
         raise HTTPException(status_code=404, detail="no such upload")
     mapping = folder / "mapping.toml"
     return folder, files[0], mapping if mapping.is_file() else None
-
-
-def may_import_into(engine: Engine, source: str, principal: Principal) -> bool:
-    """A new source, one of the principal's organisation, or one that belongs to no organisation."""
-    with engine.connect() as conn:
-        row = conn.execute(select(Source.organisation_id).where(Source.name == source)).first()
-    return row is None or row.organisation_id is None or row.organisation_id == principal.organisation_id
 
 
 def clean_kind(kind: str | None) -> str | None:

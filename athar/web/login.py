@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from athar.accounts.permissions import Principal
+from athar.accounts.signin import Outcome, authenticate
 from athar.audit import record_event
 from athar.web.audit import client_address
-from athar.web.auth import Outcome, authenticate
-from athar.web.permissions import Principal, require
+from athar.web.permissions import require
 from athar.web.sessions import (
     clear_session_cookie,
     end_session,

@@ -7,10 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
+from athar.accounts.permissions import Principal
+from athar.accounts.sources import visible_source_counts
 from athar.web import dashboard as stats
 from athar.web import i18n, queries
 from athar.web.charts import bar_chart
-from athar.web.permissions import Principal, require
+from athar.web.permissions import require
 from athar.web.templates import render
 
 router = APIRouter()
@@ -35,7 +37,7 @@ def dashboard(
     rtl = i18n.direction(lang) == "rtl"
     counts = stats.summary(engine, principal, place)
     governorates, years = counts["governorates"], counts["years"]
-    sources = queries.sources(engine, principal)
+    sources = visible_source_counts(engine, principal)
     names = stats.governorate_names()
     return render(
         request,

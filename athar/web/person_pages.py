@@ -5,51 +5,42 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from athar.web import cases, queries
+from athar import cases
+from athar.accounts.permissions import Principal, allowed
+from athar.accounts.visibility import visible_person
+from athar.web import queries
 from athar.web.audit import audit
-from athar.web.permissions import Principal, allowed, require
+from athar.web.permissions import require
 from athar.web.templates import render
 
 router = APIRouter()
 
 
-def _visible_records(request: Request, person_id: str, principal: Principal) -> list[dict]:
-    records = queries.person_records(request.app.state.engine, person_id, principal)
-    if not records:
-        # Also when the person exists but none of their records is visible: existence is not disclosed.
-        raise HTTPException(status_code=404, detail="no such person")
-    return records
-
-
 def _page(
     request: Request,
     principal: Principal,
-    person_id: str,
-    records: list[dict],
+    case: cases.CaseView,
     status_code: int = 200,
     error: str | None = None,
     form: dict | None = None,
 ) -> HTMLResponse:
-    engine = request.app.state.engine
-    inquiries_visible = allowed(principal.role, "case.inquiry")
-    events = cases.case_events(engine, person_id)
     return render(
         request,
         "person.html",
         status_code=status_code,
-        person_id=person_id,
-        records=records,
+        person_id=case.person_id,
+        records=case.records,
         fields=queries.RECORD_FIELDS,
-        status=cases.person_status(engine, person_id),
+        status=case.status,
         statuses=cases.STATUSES,
-        history=[e for e in events if e["kind"] == "status"],
-        inquiries=[e for e in events if e["kind"] == "inquiry"] if inquiries_visible else [],
-        timeline=cases.timeline(records, events, inquiries_visible),
+        history=case.history,
+        inquiries=case.inquiries,
+        timeline=cases.timeline(case.records, case.events, case.inquiries_visible),
         may_change_status=allowed(principal.role, "case.update"),
-        may_record_inquiry=inquiries_visible,
+        may_record_inquiry=case.inquiries_visible,
         error=error,
         form=form or {},
     )
@@ -59,9 +50,9 @@ def _page(
 def person_page(
     request: Request, person_id: str, principal: Annotated[Principal, Depends(require("person.view"))]
 ) -> HTMLResponse:
-    records = _visible_records(request, person_id, principal)
-    audit(request, principal, "person.view", "person", person_id, {"records": len(records)})
-    return _page(request, principal, person_id, records)
+    case = cases.case_view(request.app.state.engine, person_id, principal)
+    audit(request, principal, "person.view", "person", person_id, {"records": len(case.records)})
+    return _page(request, principal, case)
 
 
 @router.post("/persons/{person_id}/status")
@@ -74,16 +65,15 @@ def change_status(
     evidence: Annotated[str, Form()] = "",
     event_date: Annotated[str, Form()] = "",
 ) -> Response:
-    records = _visible_records(request, person_id, principal)
+    engine = request.app.state.engine
+    visible_person(engine, person_id, principal)
     event_date = event_date.strip()
     form = {"status": status, "reason": reason, "evidence": evidence, "event_date": event_date}
     error = cases.status_change_problem(status, reason, evidence, event_date)
     if error:
-        return _page(request, principal, person_id, records, 422, error, form)
-    previous = cases.person_status(request.app.state.engine, person_id)
-    cases.change_status(
-        request.app.state.engine, person_id, status, reason, evidence, principal.name, event_date or None
-    )
+        return _page(request, principal, cases.case_view(engine, person_id, principal), 422, error, form)
+    previous = cases.person_status(engine, person_id)
+    cases.change_status(engine, person_id, status, reason, evidence, principal.name, event_date or None)
     audit(request, principal, "case.status", "person", person_id, {"from": previous, "to": status})
     return RedirectResponse(f"/persons/{person_id}#history", status_code=303)
 
@@ -99,7 +89,8 @@ def record_inquiry(
     other_contact: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    records = _visible_records(request, person_id, principal)
+    engine = request.app.state.engine
+    visible_person(engine, person_id, principal)
     contact = {
         "contact_name": contact_name,
         "relationship": relationship,
@@ -108,9 +99,9 @@ def record_inquiry(
         "note": note,
     }
     try:
-        cases.record_inquiry(request.app.state.engine, person_id, contact, principal.name)
+        cases.record_inquiry(engine, person_id, contact, principal.name)
     except ValueError:
-        return _page(request, principal, person_id, records, 422, "inquiry")
+        return _page(request, principal, cases.case_view(engine, person_id, principal), 422, "inquiry")
     # The family's details stay in the case, not in the audit log.
     audit(request, principal, "case.inquiry", "person", person_id)
     return RedirectResponse(f"/persons/{person_id}#inquiries", status_code=303)

@@ -8,12 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from athar.accounts.permissions import Principal
+from athar.accounts.visibility import visible_record
 from athar.linkage.explain import explain
 from athar.linkage.review import DECISIONS, ReviewError, record_judgement
 from athar.names import arabize, is_arabic, romanize
 from athar.web import queries
 from athar.web.audit import audit
-from athar.web.permissions import Principal, require
+from athar.web.permissions import require
 from athar.web.templates import render
 
 router = APIRouter()
@@ -98,7 +100,7 @@ def judge_pair(
     """Append a judgement on two records the principal may see, and audit it (pages and API alike)."""
     engine = request.app.state.engine
     try:
-        visible = queries.record(engine, left, principal) and queries.record(engine, right, principal)
+        visible = visible_record(engine, left, principal) and visible_record(engine, right, principal)
     except ReviewError as error:
         raise HTTPException(status_code=422, detail=str(error)) from error
     if not visible:

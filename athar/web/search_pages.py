@@ -11,12 +11,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 
+from athar.accounts.permissions import Principal
 from athar.audit import record_event
 from athar.search import family_answer, search
-from athar.search.index import UNLINKED_PREFIX
+from athar.search.service import visible_matches
 from athar.web import queries
 from athar.web.audit import audit, client_address
-from athar.web.permissions import Principal, require
+from athar.web.permissions import require
 from athar.web.templates import render
 
 router = APIRouter()
@@ -51,19 +52,12 @@ def investigator_results(
     one named, each with the records the principal may see. Each one shown is audited as a view."""
     engine = request.app.state.engine
     matches = search(request.app.state.search_index.get(), name, father, mother, year, limit=limit)
-    results = []
-    for match in matches:
-        if match.person_id.startswith(UNLINKED_PREFIX):
-            found = queries.record(engine, match.person_id[len(UNLINKED_PREFIX) :], principal)
-            records, person_id = ([found] if found else []), None
-        else:
-            records, person_id = queries.person_records(engine, match.person_id, principal), match.person_id
-        if not records:
-            continue  # nothing of this person is visible to this principal: not even that they exist
-        results.append({"match": match, "person_id": person_id, "records": records})
+    results = visible_matches(engine, matches, principal)
+    for result in results:
+        match = result["match"]
         audit(
             request, principal, "person.view", "person", match.person_id,
-            {"records": len(records), "via_search": True, "score": round(match.score, 3)},
+            {"records": len(result["records"]), "via_search": True, "score": round(match.score, 3)},
         )  # fmt: skip
     audit(request, principal, "search", detail={"results": len(results)})
     return results

@@ -15,8 +15,8 @@ import secrets
 from fastapi import Request, Response
 from sqlalchemy import Engine, insert, select, update
 
+from athar.accounts.permissions import NOBODY, Principal
 from athar.store.tables import User, WebSession
-from athar.web.permissions import NOBODY, Principal
 from athar.web.settings import WebSettings
 
 COOKIE = "athar_session"

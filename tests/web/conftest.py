@@ -15,16 +15,17 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text, update
 
+from athar.accounts.organisations import ensure_organisation
+from athar.accounts.permissions import ROLES
+from athar.accounts.tokens import create_token
+from athar.accounts.users import create_user
 from athar.demo import import_synthetic_lists
 from athar.linkage.run import LinkOptions, link
 from athar.store import open_store
 from athar.store.tables import Source
 from athar.synth import generate
 from athar.web import WebSettings, create_app
-from athar.web.auth import create_user
-from athar.web.permissions import ROLES
 from athar.web.sessions import COOKIE, start_session
-from athar.web.tokens import create_token, ensure_organisation
 
 PASSWORD = "correct horse battery staple"
 BASE_URL = "https://testserver"

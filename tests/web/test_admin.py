@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from athar.accounts import authenticate, create_user
 from athar.store.tables import AuditEntry, Membership, Organisation, Source, User
-from athar.web.auth import authenticate, create_user
 from tests.web.conftest import BASE_URL, PASSWORD, client_for, csrf, login
 
 ON_POSTGRES = True  # every test here also runs on PostgreSQL (tests/web/conftest.py)

@@ -4,6 +4,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from athar.accounts.tokens import create_token, revoke_token
+from athar.cases import STATUSES
 from athar.store.tables import (
     SOURCE_KINDS,
     ApiToken,
@@ -15,8 +17,6 @@ from athar.store.tables import (
     Source,
 )
 from athar.web import api as api_module
-from athar.web.cases import STATUSES
-from athar.web.tokens import create_token, revoke_token
 from tests.web.conftest import BASE_URL
 
 ON_POSTGRES = True  # every test here also runs on PostgreSQL (tests/web/conftest.py)

@@ -5,8 +5,8 @@ import datetime as dt
 import pyotp
 from sqlalchemy import select
 
+from athar.accounts import Outcome, authenticate, create_user, enable_totp, hash_password, verify_password
 from athar.store.tables import User
-from athar.web.auth import Outcome, authenticate, create_user, enable_totp, hash_password, verify_password
 from athar.web.settings import WebSettings
 from tests.web.conftest import PASSWORD, login
 

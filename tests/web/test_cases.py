@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError
 
+from athar.cases import record_event_kind, record_inquiry, timeline
 from athar.store.tables import AuditEntry, CaseEvent, Membership, Person, Source
-from athar.web.cases import record_event_kind, record_inquiry, timeline
 from tests.web.conftest import client_for, csrf
 
 ON_POSTGRES = True  # every test here also runs on PostgreSQL (tests/web/conftest.py)

@@ -3,11 +3,12 @@
 import pytest
 from sqlalchemy import select
 
+from athar.accounts.passwords import verify_password
+from athar.accounts.tokens import principal_for_token
+from athar.cli.accounts import add_token, add_user
 from athar.store import open_store
 from athar.store.tables import AuditEntry, User
-from athar.web.auth import verify_password
-from athar.web.cli import add_token, add_user, serve
-from athar.web.tokens import principal_for_token
+from athar.web.server import serve
 
 
 def test_add_user_generates_a_password_prints_it_once_and_stores_only_its_hash(tmp_path, capsys):

@@ -17,15 +17,15 @@ from collections import Counter, defaultdict
 import pytest
 from sqlalchemy import create_engine, insert, select, text, update
 
+from athar.accounts.users import create_user
+from athar.accounts.visibility import visible_sources
+from athar.cases import STATUSES
 from athar.ingest import import_file
 from athar.places import governorate_of
 from athar.store import open_store
 from athar.store.tables import LinkRun, Membership, Person, Record, ReviewTask, Source
 from athar.web import WebSettings, create_app
-from athar.web.auth import create_user
-from athar.web.cases import STATUSES
 from athar.web.charts import LABEL_WIDTH, WIDTH, bar_chart
-from athar.web.permissions import visible_sources
 from tests.web.conftest import PASSWORD, client_for
 
 ON_POSTGRES = True  # every test here also runs on PostgreSQL (tests/web/conftest.py)
@@ -55,7 +55,7 @@ PERSONS = {
 
 
 def _build(engine, folder) -> None:
-    from athar.web.tokens import ensure_organisation
+    from athar.accounts.organisations import ensure_organisation
 
     with engine.begin() as conn:
         alpha, beta = ensure_organisation(conn, "Alpha"), ensure_organisation(conn, "Beta")
@@ -308,8 +308,8 @@ def _expected(engine, principal, place_field: str) -> dict:
 
 @pytest.mark.parametrize("user", ["reviewer-alpha", "investigator-beta"])
 def test_on_the_linked_synthetic_store_the_counts_match_the_records(app, user):
+    from athar.accounts.permissions import Principal
     from athar.store.tables import User
-    from athar.web.permissions import Principal
 
     engine = app.state.engine
     with engine.connect() as conn:

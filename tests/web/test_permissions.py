@@ -6,9 +6,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from athar.accounts.permissions import ACTIONS, ANONYMOUS, PERMISSIONS, ROLES, allowed
 from athar.store.tables import Membership, Source
 from athar.web.app import route_action, routes
-from athar.web.permissions import ACTIONS, ANONYMOUS, PERMISSIONS, ROLES, allowed
 from tests.web.conftest import BASE_URL, client_for, csrf
 
 PRINCIPALS = (ANONYMOUS, *ROLES)
@@ -86,7 +86,7 @@ def alpha_person(app) -> str:
 def targets(app, alpha_person) -> dict[str, str]:
     """Concrete values for the routes' path parameters: a person Alpha sees, an account the admin pages
     may change, and Alpha's own families list (so that an Alpha investigator may set its sharing)."""
-    from athar.web.auth import create_user
+    from athar.accounts.users import create_user
 
     user_id = create_user(app.state.engine, "permission-target", "caseworker", "Alpha", "irrelevant")
     with app.state.engine.connect() as conn:

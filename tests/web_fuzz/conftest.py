@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
+from athar.accounts.tokens import create_token
 from athar.web import WebSettings, create_app
-from athar.web.tokens import create_token
 from tests.web.conftest import linked_store, web_lists  # noqa: F401  (the same small linked store)
 
 

@@ -11,7 +11,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from athar.web.tokens import create_token
+from athar.accounts.tokens import create_token
 
 
 @pytest.fixture(scope="module")

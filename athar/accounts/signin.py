@@ -1,67 +1,24 @@
-"""Accounts: argon2 password hashes, sign-in with lockout after repeated failures, optional TOTP."""
+"""Sign-in: password, lockout after repeated failures, optional TOTP (two-factor) codes."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import secrets
 from dataclasses import dataclass
+from typing import Protocol
 
 import pyotp
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, select, update
 
+from athar.accounts.passwords import hash_password, needs_rehash, verify_nothing, verify_password
 from athar.store.tables import User
-from athar.web.permissions import ROLES
-from athar.web.settings import WebSettings
-from athar.web.tokens import ensure_organisation
-
-_hasher = PasswordHasher()
-# Verified against when the user name is unknown, so that a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+class LockoutPolicy(Protocol):
+    """How many failures lock an account, and for how long (`athar.web.settings.WebSettings` is one)."""
 
-
-def verify_password(password_hash: str | None, password: str) -> bool:
-    if not password_hash:
-        return False
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def generate_password() -> str:
-    return secrets.token_urlsafe(15)
-
-
-def create_user(engine: Engine, name: str, role: str, organisation: str, password: str) -> int:
-    """A new account in `organisation` (created if needed); returns its id."""
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
-    if not name.strip():
-        raise ValueError("a user needs a name")
-    with engine.begin() as conn:
-        if conn.execute(select(User.id).where(User.name == name)).first() is not None:
-            raise ValueError(f"user {name!r} already exists")
-        org_id = ensure_organisation(conn, organisation)
-        return conn.execute(
-            insert(User)
-            .values(
-                name=name,
-                role=role,
-                organisation_id=org_id,
-                password_hash=hash_password(password),
-                failed_logins=0,
-                disabled=False,
-                created_at=dt.datetime.now(dt.UTC),
-            )
-            .returning(User.id)
-        ).scalar_one()
+    lockout_failures: int
+    lockout_minutes: float
 
 
 def enable_totp(engine: Engine, name: str) -> str:
@@ -91,7 +48,7 @@ class SignIn:
     user_id: int | None = None
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
+def aware(value: dt.datetime | None) -> dt.datetime | None:
     # SQLite hands back naive datetimes for timezone-aware columns; they were written in UTC.
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
@@ -103,7 +60,7 @@ def authenticate(
     name: str,
     password: str,
     totp_code: str | None,
-    settings: WebSettings,
+    settings: LockoutPolicy,
     now: dt.datetime | None = None,
 ) -> SignIn:
     """Check a sign-in. Each failure is counted on the user; the `lockout_failures`-th locks the account
@@ -112,9 +69,9 @@ def authenticate(
     with engine.begin() as conn:
         user = conn.execute(select(User).where(User.name == name)).first()
         if user is None or user.disabled:
-            verify_password(_DUMMY_HASH, password)
+            verify_nothing(password)
             return SignIn(Outcome.INVALID)
-        locked_until = _aware(user.locked_until)
+        locked_until = aware(user.locked_until)
         if locked_until is not None and locked_until > now:
             return SignIn(Outcome.LOCKED)
         ok = verify_password(user.password_hash, password)
@@ -124,7 +81,7 @@ def authenticate(
             ok = pyotp.TOTP(user.totp_secret).verify(totp_code.strip(), for_time=now, valid_window=1)
         if ok:
             values: dict = {"failed_logins": 0, "locked_until": None}
-            if _hasher.check_needs_rehash(user.password_hash):
+            if needs_rehash(user.password_hash):
                 values["password_hash"] = hash_password(password)
             conn.execute(update(User).where(User.id == user.id).values(**values))
             return SignIn(Outcome.OK, user.id)

@@ -1,9 +1,8 @@
-"""A person's case: the status, its append-only history (case events), inquiries, and the timeline.
+"""A person's case status: the statuses, what a valid change needs, and the change itself.
 
 The status changes only through `change_status`, which appends a case event (kind `status`, with the
 reason and the evidence) and sets `persons.status` in one transaction; nothing updates or deletes a
-case event. A family's inquiry is a case event of kind `inquiry` holding the contact details the family
-chose to give.
+case event.
 """
 
 from __future__ import annotations
@@ -21,22 +20,6 @@ STATUSES: tuple[str, ...] = (
     "deceased",
     "remains_identified",
 )
-INQUIRY_FIELDS: tuple[str, ...] = ("contact_name", "relationship", "phone", "other_contact", "note")
-
-# What a record's event date means, by its source's kind (`athar.store.tables.SOURCE_KINDS`): a family
-# report's date is when the person was last seen, a detention register's the detention, a morgue's or
-# hospital's the death, a returnee registration's the return. Other lists (and sources from before kinds
-# existed, whose kind may read as NULL) give a plain "record".
-TIMELINE_KINDS: dict[str, str] = {
-    "family_report": "last_seen",
-    "detention_register": "detention_record",
-    "hospital_or_morgue": "died",
-    "returnee_registration": "returned",
-}
-
-
-def record_event_kind(source_kind: str | None) -> str:
-    return TIMELINE_KINDS.get(source_kind or "other", "record")
 
 
 def valid_event_date(value: str) -> bool:
@@ -77,16 +60,6 @@ def person_status(engine: Engine, person_id: str) -> str | None:
         return conn.execute(select(Person.status).where(Person.id == person_id)).scalar()
 
 
-def case_events(engine: Engine, person_id: str) -> list[dict]:
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(*CaseEvent.__table__.columns)
-            .where(CaseEvent.person_id == person_id)
-            .order_by(CaseEvent.id)
-        ).mappings()
-        return [dict(r) for r in rows]
-
-
 def change_status(
     engine: Engine,
     person_id: str,
@@ -118,38 +91,3 @@ def change_status(
         conn.execute(insert(CaseEvent).values(**event))
         conn.execute(update(Person).where(Person.id == person_id).values(status=status))
     return event
-
-
-def record_inquiry(engine: Engine, person_id: str, contact: dict, user: str) -> dict:
-    """A family's inquiry about the person, with only the contact details they chose to give; returns
-    the case event."""
-    detail = {k: v.strip() for k, v in contact.items() if k in INQUIRY_FIELDS and v and v.strip()}
-    if not detail:
-        raise ValueError("an inquiry needs at least one detail")
-    event = dict(
-        person_id=person_id, kind="inquiry", detail=detail, user_name=user, created_at=dt.datetime.now(dt.UTC)
-    )
-    with engine.begin() as conn:
-        conn.execute(insert(CaseEvent).values(**event))
-    return event
-
-
-def timeline(records: list[dict], events: list[dict], with_inquiries: bool) -> list[dict]:
-    """Records' event dates and case events, oldest first (undated at the end)."""
-    items = [
-        {
-            "date": r["event_date"],
-            "kind": record_event_kind(r.get("source_kind")),
-            "source": r["source"],
-            "record": r,
-        }
-        for r in records
-        if r.get("event_date")
-    ]
-    for event in events:
-        if event["kind"] == "inquiry" and not with_inquiries:
-            continue
-        created = event["created_at"]
-        date = event["event_date"] or (created.date().isoformat() if created else None)
-        items.append({"date": date, "kind": event["kind"], "event": event})
-    return sorted(items, key=lambda item: (item["date"] is None, item["date"] or ""))

@@ -13,24 +13,15 @@ import secrets
 
 from sqlalchemy import Engine, insert, select, update
 
+from athar.accounts.organisations import ensure_organisation
+from athar.accounts.permissions import ROLES, Principal
 from athar.store.tables import ApiToken, Organisation
-from athar.web.permissions import ROLES, Principal
 
 PREFIX = "athar_"
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def ensure_organisation(conn, name: str) -> int:
-    """The id of organisation `name`, created if it does not exist yet."""
-    found = conn.execute(select(Organisation.id).where(Organisation.name == name)).scalar()
-    if found is not None:
-        return found
-    return conn.execute(
-        insert(Organisation).values(name=name, created_at=dt.datetime.now(dt.UTC)).returning(Organisation.id)
-    ).scalar_one()
 
 
 def create_token(

@@ -1,0 +1,40 @@
+"""The `athar` command: one Typer app, one module per command group; every verb a thin call into the
+package that does the work."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from athar.cli import accounts, estimate, export, ingest, link, review, search, serve, synth
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Athar (أثر): find Syria's missing. Lossless ingest, Arabic-aware linkage, estimation.",
+    pretty_exceptions_show_locals=False,  # locals may hold personal data: never print them
+)
+app.add_typer(export.app, name="export")
+app.add_typer(review.app, name="review")
+app.add_typer(accounts.users_app, name="users")
+app.add_typer(accounts.tokens_app, name="tokens")
+
+app.command("import")(ingest.import_)
+app.command()(ingest.sources)
+app.command()(ingest.quarantine)
+app.command()(synth.synth)
+app.command()(synth.demo)
+app.command()(link.link)
+app.command()(link.explain)
+app.command()(estimate.estimate)
+app.command()(estimate.report)
+app.command("search")(search.search_cmd)
+app.command()(serve.serve)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

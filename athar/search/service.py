@@ -1,0 +1,93 @@
+"""The investigator search over the store: the saved index, and matches with the records a principal
+may see (`athar.accounts.visibility`). The command line (`athar.cli.search`) and the web app's
+investigator search (`athar.web.search_pages`) are thin over it; families are told only
+`family_answer`.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sqlalchemy import Engine, and_, select
+
+from athar.accounts.permissions import Principal
+from athar.accounts.visibility import visible_person_records, visible_record, visible_sources
+from athar.search.index import UNLINKED_PREFIX, PersonIndex, default_index_path, store_fingerprint
+from athar.search.query import Match
+from athar.store.tables import CANONICAL_COLUMNS, Membership, Record, Source
+
+log = logging.getLogger(__name__)
+
+
+def load_index(engine: Engine, path: Path | None = None) -> PersonIndex:
+    """The saved index when it was built from the store as it is now, else a fresh one (saved)."""
+    path = path or default_index_path(engine)
+    fingerprint = store_fingerprint(engine)
+    if path.exists():
+        try:
+            index = PersonIndex.load(path)
+        except (OSError, ValueError, KeyError) as e:
+            log.warning("search index %s unreadable (%s): rebuilding", path.name, type(e).__name__)
+        else:
+            if index.meta.get("fingerprint") == fingerprint:
+                return index
+    index = PersonIndex.build(engine)
+    log.info("search index built: %d persons, %d entries", len(index), index.entry_count)
+    try:
+        index.save(path)
+    except OSError as e:
+        log.warning("search index not saved to %s: %s", path, e)
+    return index
+
+
+def person_records(engine: Engine, person_ids: list[str], principal: Principal) -> dict[str, list[dict]]:
+    """Current records of each person (or of each unlinked record's stand-in person) from the sources
+    the principal may see, in one query for the linked persons."""
+    out: dict[str, list[dict]] = {p: [] for p in person_ids}
+    columns = [getattr(Record, c) for c in CANONICAL_COLUMNS]
+    base = (
+        select(Source.name.label("source"), *columns)
+        .join(Source, Source.id == Record.source_id)
+        .where(visible_sources(principal))
+    )
+    linked = [p for p in person_ids if not p.startswith(UNLINKED_PREFIX)]
+    with engine.connect() as conn:
+        if linked:
+            query = (
+                base.add_columns(Membership.person_id)
+                .join(
+                    Membership,
+                    and_(Membership.source_id == Record.source_id, Membership.record_id == Record.record_id),
+                )
+                .where(Record.is_current.is_(True), Membership.person_id.in_(linked))
+                .order_by(Source.name, Record.record_id)
+            )
+            for row in conn.execute(query).mappings():
+                record = dict(row)
+                out[record.pop("person_id")].append(record)
+        for pid in person_ids:
+            if not pid.startswith(UNLINKED_PREFIX):
+                continue
+            source, _, record_id = pid[len(UNLINKED_PREFIX) :].partition(":")
+            query = base.where(
+                Record.is_current.is_(True), Source.name == source, Record.record_id == record_id
+            )
+            out[pid].extend(dict(row) for row in conn.execute(query).mappings())
+    return out
+
+
+def visible_matches(engine: Engine, matches: list[Match], principal: Principal) -> list[dict]:
+    """The matches of which the principal may see something, each as `{match, person_id, records}`
+    (`person_id` None for an unlinked record); a match with no visible record is left out: not even
+    that the person exists is told."""
+    results = []
+    for match in matches:
+        if match.person_id.startswith(UNLINKED_PREFIX):
+            found = visible_record(engine, match.person_id[len(UNLINKED_PREFIX) :], principal)
+            records, person_id = ([found] if found else []), None
+        else:
+            records, person_id = visible_person_records(engine, match.person_id, principal), match.person_id
+        if records:
+            results.append({"match": match, "person_id": person_id, "records": records})
+    return results
