@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from athar.store import open_store
 from tests import postgres_server
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """The folder `name`, filled by `build(folder)` once per test run, shared by every xdist worker.
+
+    Session fixtures run once per worker, so an expensive one (a linked store) would be built on each
+    core. The first worker to get here builds it under a file lock in the run's shared temporary
+    folder; the others wait and reuse it. Users copy what they change: the folder is shared.
+    """
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # parent: shared by the run
+    folder = root / f"built-{name}"
+    with open(root / f"built-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not folder.exists():
+            partial = root / f"built-{name}.partial"
+            partial.mkdir()
+            build(partial)
+            partial.rename(folder)  # only a complete build ever appears under the final name
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -17,24 +17,26 @@ from athar.store import open_store
 from athar.store.tables import LinkRun, Membership, PersonEvent
 from athar.synth import generate
 from athar.synth.inclusion import SOURCES
+from tests.conftest import built_once
 
 
 @pytest.fixture(scope="module")
 def lists(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("lists")
-    generate(folder, persons=1500, seed=7)
-    return folder
+    """Generated once per run for every xdist worker: read only."""
+    return built_once(tmp_path_factory, "linkage-lists", lambda out: generate(out, persons=1500, seed=7))
 
 
 @pytest.fixture(scope="module")
 def linked_db(lists, tmp_path_factory):
-    """A SQLite store with all four lists imported and one full linkage run."""
-    path = tmp_path_factory.mktemp("linked") / "athar.db"
-    engine = open_store(str(path))
-    import_synthetic_lists(engine, lists)
-    link(engine, LinkOptions(user="test"))
-    engine.dispose()
-    return path
+    """A SQLite store with all four lists imported and one full linkage run (built once per run; copy it)."""
+
+    def build(folder):
+        engine = open_store(str(folder / "athar.db"))
+        import_synthetic_lists(engine, lists)
+        link(engine, LinkOptions(user="test"))
+        engine.dispose()
+
+    return built_once(tmp_path_factory, "linkage-linked", build) / "athar.db"
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import shutil
 from collections import defaultdict
 
 import pytest
@@ -17,21 +18,28 @@ from athar.search.service import load_index
 from athar.store import open_store
 from athar.store.tables import AuditEntry
 from athar.synth import generate
+from tests.conftest import built_once
 
 
 @pytest.fixture(scope="module")
 def lists(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("search_lists")
-    generate(folder, persons=500, seed=11)
-    return folder
+    """Generated once per run for every xdist worker: read only."""
+    return built_once(tmp_path_factory, "search-lists", lambda folder: generate(folder, persons=500, seed=11))
 
 
 @pytest.fixture(scope="module")
 def engine(lists, tmp_path_factory):
+    """This worker's copy of a store linked once per run (searches write audit entries into it)."""
+
+    def build(folder):
+        engine = open_store(str(folder / "athar.db"))
+        import_synthetic_lists(engine, lists)
+        link(engine, LinkOptions(user="test"))
+        engine.dispose()
+
     path = tmp_path_factory.mktemp("search_store") / "athar.db"
+    shutil.copy(built_once(tmp_path_factory, "search-linked", build) / "athar.db", path)
     engine = open_store(str(path))
-    import_synthetic_lists(engine, lists)
-    link(engine, LinkOptions(user="test"))
     yield engine
     engine.dispose()
 

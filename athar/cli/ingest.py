@@ -31,7 +31,7 @@ def import_(
 ) -> None:
     """Import one file into a source: every row stored or quarantined with its reason."""
     from athar.audit import current_user
-    from athar.ingest import UnreadableFile, import_file
+    from athar.ingest import StoreBusy, UnreadableFile, import_file
     from athar.store.tables import SOURCE_KINDS
 
     if kind is not None and kind not in SOURCE_KINDS:
@@ -50,7 +50,7 @@ def import_(
                 progress=lambda n: progress.update(task, completed=n),
                 kind=kind,
             )
-        except UnreadableFile as e:
+        except (UnreadableFile, StoreBusy) as e:
             raise fail(str(e)) from None
         except ValueError as e:
             raise fail(f"{file}: {e}") from None

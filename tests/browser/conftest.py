@@ -18,6 +18,7 @@ import pytest
 
 from athar.web import WebSettings, create_app
 from tests.browser.live import HOST, serving
+from tests.conftest import built_once
 from tests.web.conftest import PASSWORD, linked_store, web_lists  # noqa: F401  (the same small linked store)
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -59,19 +60,30 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="module")
-def app(linked_store, tmp_path_factory):  # noqa: F811
-    """The app over its own copy of the store, with plain-http cookies as on a developer's loopback."""
+@pytest.fixture(scope="session")
+def review_store(linked_store, tmp_path_factory):  # noqa: F811
+    """The linked store re-linked with a wide review band, once per run: copy it before changing it.
+
+    The review tests judge several pairs in a row: widen the review band so the small synthetic
+    store has enough of them whatever the current model scores (a re-run keeps persons as they are).
+    """
     from athar.linkage.run import LinkOptions, link
     from athar.store import open_store
 
+    def build(folder: Path) -> None:
+        shutil.copy(linked_store, folder / "athar.db")
+        engine = open_store(str(folder / "athar.db"))
+        link(engine, LinkOptions(review_low=0.05, review_high=0.9999, user="test"))
+        engine.dispose()
+
+    return built_once(tmp_path_factory, "browser-store", build) / "athar.db"
+
+
+@pytest.fixture(scope="module")
+def app(review_store, tmp_path_factory):
+    """The app over its own copy of the store, with plain-http cookies as on a developer's loopback."""
     path = tmp_path_factory.mktemp("browser-app") / "athar.db"
-    shutil.copy(linked_store, path)
-    # The review tests judge several pairs in a row: widen the review band so the small synthetic
-    # store has enough of them whatever the current model scores (a re-run keeps persons as they are).
-    engine = open_store(str(path))
-    link(engine, LinkOptions(review_low=0.05, review_high=0.9999, user="test"))
-    engine.dispose()
+    shutil.copy(review_store, path)
     application = create_app(str(path), WebSettings(secure_cookies=False))
     yield application
     application.state.engine.dispose()

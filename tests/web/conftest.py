@@ -26,6 +26,7 @@ from athar.store.tables import Source
 from athar.synth import generate
 from athar.web import WebSettings, create_app
 from athar.web.sessions import COOKIE, start_session
+from tests.conftest import built_once
 
 PASSWORD = "correct horse battery staple"
 BASE_URL = "https://testserver"
@@ -54,18 +55,20 @@ def _populate(engine, folder) -> None:
 
 @pytest.fixture(scope="session")
 def web_lists(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("web-lists")
-    generate(folder, persons=300, seed=11)
-    return folder
+    """The synthetic lists (generated once per run, shared by the workers: read them, never change them)."""
+    return built_once(tmp_path_factory, "web-lists", lambda folder: generate(folder, persons=300, seed=11))
 
 
 @pytest.fixture(scope="session")
 def linked_store(web_lists, tmp_path_factory):
-    path = tmp_path_factory.mktemp("web-store") / "athar.db"
-    engine = open_store(str(path))
-    _populate(engine, web_lists)
-    engine.dispose()
-    return path
+    """The linked SQLite store, built once per run for all workers: copy it before changing anything."""
+
+    def build(folder):
+        engine = open_store(str(folder / "athar.db"))
+        _populate(engine, web_lists)
+        engine.dispose()
+
+    return built_once(tmp_path_factory, "web-store", build) / "athar.db"
 
 
 @pytest.fixture(scope="session")
