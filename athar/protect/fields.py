@@ -9,6 +9,8 @@ Errors never carry the plaintext, the ciphertext or the key.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import os
 
 import orjson
@@ -77,3 +79,9 @@ class FieldCipher:
         if sealed is None or self.key_id_of(sealed) == self.keyring.current.key_id:
             return sealed
         return self.seal(self.open(sealed, context), context)
+
+    def derive(self, label: str, key_id: str | None = None) -> bytes:
+        """A 32-byte secret for one purpose (``label``), derived from a data key (the current one by
+        default): e.g. the pepper of hashed secrets, which then name the key they were made with."""
+        key = self.keyring.get(key_id) if key_id else self.keyring.current
+        return hmac.new(key.secret, b"athar derive\0" + label.encode("utf-8"), hashlib.sha256).digest()

@@ -67,20 +67,22 @@ def normalize_secret(text: str) -> str:
     return _compact(text)
 
 
-def hash_secret(secret: str, pepper: bytes) -> str:
+def hash_secret(secret: str, pepper: bytes, key_id: str) -> str:
+    """``h1$<key id>$<salt>$<hmac>``: the key id names the data key the pepper came from."""
     salt = secrets.token_hex(8)
     digest = hmac.new(pepper, (salt + normalize_secret(secret)).encode(), hashlib.sha256).hexdigest()
-    return f"h1${salt}${digest}"
+    return f"h1${key_id}${salt}${digest}"
+
+
+def secret_key_id(stored: str) -> str | None:
+    parts = stored.split("$")
+    return parts[1] if len(parts) == 4 and parts[0] == "h1" else None
 
 
 def verify_secret(secret: str, stored: str | None, pepper: bytes) -> bool:
-    if not stored:
+    """Whether ``secret`` is the one hashed in ``stored`` (with the pepper of its key id)."""
+    if not stored or secret_key_id(stored) is None:
         return False
-    try:
-        scheme, salt, digest = stored.split("$")
-    except ValueError:
-        return False
-    if scheme != "h1":
-        return False
+    _scheme, _key, salt, digest = stored.split("$")
     given = hmac.new(pepper, (salt + normalize_secret(secret)).encode(), hashlib.sha256).hexdigest()
     return hmac.compare_digest(given, digest)

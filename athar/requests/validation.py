@@ -96,9 +96,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "طريقة التواصل التي اخترتها تحتاج إلى معلومة الاتصال الخاصة بها.",
     ),
     "order": ("{label} is before the birth date.", "{label} قبل تاريخ الولادة."),
+    "duplicate": ("{label} is already used by another request.", "{label} مستخدم في طلب آخر."),
     "name": ("Give the name of the person you are looking for.", "اكتب اسم الشخص الذي تبحث عنه."),
 }
 LABELS: dict[str, tuple[str, str]] = {
+    "request_id": ("The request number", "رقم الطلب"),
     "full_name": ("The full name", "الاسم الكامل"),
     "given_name": ("The first name", "الاسم الأول"),
     "father_name": ("The father's name", "اسم الأب"),
