@@ -115,7 +115,15 @@ def queue(
 ) -> list[dict]:
     """Requests not erased, newest first, each with its candidates (what a caseworker's queue shows)."""
     query = (
-        select(TracingRequest, Organisation.name.label("organisation"))
+        select(
+            TracingRequest.reference,
+            TracingRequest.status,
+            TracingRequest.assigned_to,
+            TracingRequest.created_at,
+            TracingRequest.candidates,
+            TracingRequest.accepted_person_id,
+            Organisation.name.label("organisation"),
+        )
         .join(Organisation, Organisation.id == TracingRequest.organisation_id)
         .where(TracingRequest.erased_at.is_(None))
         .order_by(TracingRequest.created_at.desc(), TracingRequest.id.desc())
@@ -128,13 +136,13 @@ def queue(
     with engine.connect() as conn:
         return [
             {
-                "reference": r.TracingRequest.reference,
+                "reference": r.reference,
                 "organisation": r.organisation,
-                "status": r.TracingRequest.status,
-                "assigned_to": r.TracingRequest.assigned_to,
-                "created_at": r.TracingRequest.created_at.isoformat(),
-                "candidates": r.TracingRequest.candidates or [],
-                "accepted_person_id": r.TracingRequest.accepted_person_id,
+                "status": r.status,
+                "assigned_to": r.assigned_to,
+                "created_at": r.created_at.isoformat(),
+                "candidates": r.candidates or [],
+                "accepted_person_id": r.accepted_person_id,
             }
             for r in conn.execute(query)
         ]
