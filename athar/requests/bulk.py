@@ -23,6 +23,7 @@ from pathlib import Path
 import orjson
 from sqlalchemy import insert, select, update
 
+from athar.audit import record_event
 from athar.ingest.readers import read_bytes, read_table
 from athar.protect import FieldCipher
 from athar.requests.intake import ensure_organisation, new_import, requests_source, store_request
@@ -173,6 +174,8 @@ def import_requests(
                 user=user,
                 now=now,
                 index=index,
+                checked_unique=True,
+                audited=False,
             )
             result.new += 1
             result.requests.append(intake.as_json())
@@ -186,6 +189,15 @@ def import_requests(
                 records_new=result.new,
                 records_unchanged=result.unchanged,
             )
+        )
+        record_event(
+            conn,
+            user,
+            "requests.imported",
+            "import",
+            str(import_id),
+            "cli",
+            {"organisation": organisation, "file": path.name, "new": result.new, "read": result.read},
         )
     assert result.read == result.stored + result.quarantined
     log.info(

@@ -192,7 +192,7 @@ def _insert_request(conn: Connection, values: dict, request_id: str | None) -> t
         row = dict(values, reference=reference, record_id=request_id or reference)
         try:
             with conn.begin_nested():
-                pk = conn.execute(insert(TracingRequest).values(**row)).inserted_primary_key[0]
+                pk = conn.execute(insert(TracingRequest), row).inserted_primary_key[0]
             return pk, reference
         except IntegrityError:
             continue
@@ -227,7 +227,11 @@ def store_request(
     now: dt.datetime,
     index: PersonIndex | None,
     client: str | None = None,
+    checked_unique: bool = False,
+    audited: bool = True,
 ) -> Intake:
+    """Store one checked request. ``checked_unique``: the caller has already made sure its request
+    id is new (a bulk import does, for the whole file); ``audited=False``: the caller audits the batch."""
     secret = new_secret()
     key_id = cipher.keyring.current.key_id
     request_values = dict(
@@ -251,7 +255,7 @@ def store_request(
         created_at=now,
         last_activity_at=now,
     )
-    if checked.request_id and request_id_taken(conn, source_id, checked.request_id):
+    if not checked_unique and checked.request_id and request_id_taken(conn, source_id, checked.request_id):
         raise RequestInvalid([FieldProblem("request_id", "duplicate")], checked.language)
     # A request without an id of its own is its reference: rank as that record (it is not yet stored).
     exclude = unlinked_person_id(source_name, checked.request_id) if checked.request_id else None
@@ -261,7 +265,8 @@ def store_request(
     candidates = request_values["candidates"]
     values, raw_json, content_hash = record_values(checked, record_id)
     conn.execute(
-        insert(Record).values(
+        insert(Record),
+        dict(
             **dict(zip(CANONICAL_COLUMNS, values, strict=True)),
             source_id=source_id,
             import_id=import_id,
@@ -270,23 +275,25 @@ def store_request(
             is_current=True,
             content_hash=content_hash,
             raw=orjson.loads(raw_json),
-        )
+        ),
     )
-    conn.execute(insert(RequestContact).values(**seal_contact(cipher, pk, checked)))
+    conn.execute(insert(RequestContact), seal_contact(cipher, pk, checked))
     conn.execute(
-        insert(RequestEvent).values(
+        insert(RequestEvent),
+        dict(
             request_id=pk,
             kind="received",
             status=RequestStatus.RECEIVED.value,
             detail={"intake": intake, "candidates": len(candidates)},
             user_name=user,
             created_at=now,
-        )
+        ),
     )
     message = acknowledgement(cipher, pk, reference, checked, now)
     if message is not None:
-        conn.execute(insert(OutboxMessage).values(**message))
-    record_event(conn, user, "request.received", "tracing_request", reference, client, {"intake": intake})
+        conn.execute(insert(OutboxMessage), message)
+    if audited:
+        record_event(conn, user, "request.received", "tracing_request", reference, client, {"intake": intake})
     return Intake(pk, record_id, reference, secret, candidates)
 
 
