@@ -142,3 +142,18 @@ def test_the_requesters_identity_reaches_the_found_person_only_with_consent(stor
         "relationship": "sister",
     }
     assert requester_for_found_person(store, refused.reference, cipher, "cw") is None
+
+
+def test_a_flood_from_one_client_is_refused_until_the_window_passes() -> None:
+    from athar.requests.limits import IntakeLimiter, TooManyRequests
+
+    now = [0.0]
+    limiter = IntakeLimiter(limit=3, window=60, clock=lambda: now[0])
+    for _ in range(3):
+        limiter.check("198.51.100.1")
+    with pytest.raises(TooManyRequests) as caught:
+        limiter.check("198.51.100.1")
+    assert 0 < caught.value.retry_after <= 60
+    limiter.check("198.51.100.2")  # another client is not held back
+    now[0] = 61
+    limiter.check("198.51.100.1")
