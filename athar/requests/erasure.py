@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Engine, delete, select, text, update
+from sqlalchemy import Engine, delete, insert, select, text, update
 
 from athar.audit import record_event
 from athar.protect import FieldCipher
@@ -48,7 +48,7 @@ def erase_request(engine: Engine, reference: str, reason: str, user: str, client
             )
         )
         conn.execute(
-            RequestEvent.__table__.insert().values(
+            insert(RequestEvent).values(
                 request_id=request.id,
                 kind="erased",
                 detail={"reason": reason},

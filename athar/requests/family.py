@@ -178,7 +178,7 @@ def requester_for_found_person(engine: Engine, reference: str, cipher: FieldCiph
         contact = conn.execute(select(RequestContact).where(RequestContact.request_id == request.id)).first()
         allowed = bool(request.reveal_requester_to_found) and contact is not None
         told = None
-        if allowed:
+        if allowed and contact is not None:
             told = {
                 "name": cipher.open(contact.name, contact_context(request.id, "name")),
                 "relationship": cipher.open(

@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 import orjson
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from athar.audit import record_event
@@ -68,7 +68,7 @@ def ensure_organisation(conn: Connection, name: str, now: dt.datetime) -> int:
     found = conn.execute(select(Organisation.id).where(Organisation.name == name)).scalar()
     if found is not None:
         return found
-    return conn.execute(insert(Organisation).values(name=name, created_at=now)).inserted_primary_key[0]
+    return conn.execute(insert(Organisation).values(name=name, created_at=now)).inserted_primary_key[0]  # type: ignore[index]
 
 
 def requests_source(
@@ -87,7 +87,8 @@ def requests_source(
         description="Sought persons of families' tracing requests",
         created_at=now,
     )
-    return conn.execute(insert(Source).values(**values)).inserted_primary_key[0], name
+    source_id = conn.execute(insert(Source).values(**values)).inserted_primary_key[0]  # type: ignore[index]
+    return source_id, name
 
 
 def new_import(
@@ -101,7 +102,7 @@ def new_import(
         imported_at=now,
         imported_by=user,
     )
-    return conn.execute(insert(Import).values(**values)).inserted_primary_key[0]
+    return conn.execute(insert(Import).values(**values)).inserted_primary_key[0]  # type: ignore[index]
 
 
 def _born(record: dict) -> int | None:
@@ -123,10 +124,10 @@ def rank_candidates(index: PersonIndex | None, record: dict, exclude: str | None
     matches = search(
         index,
         str(text),
-        father=record.get("father_name") if record.get("full_name") is None else None,  # type: ignore[arg-type]
-        mother=record.get("mother_name"),  # type: ignore[arg-type]
+        father=record.get("father_name") if record.get("full_name") is None else None,
+        mother=record.get("mother_name"),
         born=_born(record),
-        sex=record.get("sex"),  # type: ignore[arg-type]
+        sex=record.get("sex"),
         limit=CANDIDATES + 1,
     )
     ranked = [
@@ -192,7 +193,7 @@ def _insert_request(conn: Connection, values: dict, request_id: str | None) -> t
         row = dict(values, reference=reference, record_id=request_id or reference)
         try:
             with conn.begin_nested():
-                pk = conn.execute(insert(TracingRequest), row).inserted_primary_key[0]
+                pk = conn.execute(insert(TracingRequest), row).inserted_primary_key[0]  # type: ignore[index]
             return pk, reference
         except IntegrityError:
             continue
@@ -259,10 +260,10 @@ def store_request(
         raise RequestInvalid([FieldProblem("request_id", "duplicate")], checked.language)
     # A request without an id of its own is its reference: rank as that record (it is not yet stored).
     exclude = unlinked_person_id(source_name, checked.request_id) if checked.request_id else None
-    request_values["candidates"] = rank_candidates(index, checked.record, exclude=exclude)
+    candidates = rank_candidates(index, checked.record, exclude=exclude)
+    request_values["candidates"] = candidates
     pk, reference = _insert_request(conn, request_values, checked.request_id)
     record_id = checked.request_id or reference
-    candidates = request_values["candidates"]
     values, raw_json, content_hash = record_values(checked, record_id)
     conn.execute(
         insert(Record),
@@ -337,8 +338,6 @@ def submit_request(
             client=client,
         )
         conn.execute(
-            Import.__table__.update()
-            .where(Import.id == import_id)
-            .values(rows_read=1, rows_stored=1, records_new=1)
+            update(Import).where(Import.id == import_id).values(rows_read=1, rows_stored=1, records_new=1)
         )
     return result

@@ -310,7 +310,7 @@ def validate_request(
     if problems:
         raise RequestInvalid(problems, lang)
 
-    def text(key: str) -> str | None:
+    def free_text(key: str) -> str | None:
         return (values.get(key) or "").strip() or None
 
     return RequestInput(
@@ -324,12 +324,12 @@ def validate_request(
         share_with_organisations=share,
         reveal_requester_to_found=reveal,
         circumstances=circumstances,
-        circumstances_text=text("circumstances_text"),
+        circumstances_text=free_text("circumstances_text"),
         detention_branch=clean_text(values.get("detention_branch") or ""),
         height_cm=height,
-        dental=text("dental"),
-        marks=text("marks"),
-        clothing=text("clothing"),
+        dental=free_text("dental"),
+        marks=free_text("marks"),
+        clothing=free_text("clothing"),
         request_id=clean_text(ascii_digits(values.get("request_id") or "")),
         requester_raw={k: values[k] for k in REQUESTER_FIELDS if values.get(k)},
     )
