@@ -339,3 +339,115 @@ class ApiToken(Base):
     created_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# --- Tracing requests (migration 0005; docs/tracing-requests.md) -------------------------------------
+
+
+class TracingRequest(Base):
+    """A family's request to find someone. The sought person is the record `(source_id, record_id)` of
+    the organisation's tracing-requests source; who asked is in `request_contacts`, sealed and erasable.
+    After erasure this row is the tombstone: reference, dates, reason and who erased it."""
+
+    __tablename__ = "tracing_requests"
+    __table_args__ = (UniqueConstraint("source_id", "record_id", name="uq_tracing_requests_source_record"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_hash: Mapped[str | None] = mapped_column(String(200))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    record_id: Mapped[str] = mapped_column(String(200))
+    intake: Mapped[str] = mapped_column(String(20))  # form | caseworker | import
+    status: Mapped[str] = mapped_column(String(30), index=True)
+    language: Mapped[str] = mapped_column(String(5), default="ar")
+    preferred_channel: Mapped[str | None] = mapped_column(String(10))  # email | sms | phone
+    share_with_organisations: Mapped[bool] = mapped_column(Boolean, default=False)
+    reveal_requester_to_found: Mapped[bool] = mapped_column(Boolean, default=False)
+    circumstances: Mapped[str | None] = mapped_column(String(40))
+    circumstances_text: Mapped[str | None] = mapped_column(Text)
+    detention_branch: Mapped[str | None] = mapped_column(Text)
+    height_cm: Mapped[int | None] = mapped_column(Integer)
+    dental: Mapped[str | None] = mapped_column(Text)
+    marks: Mapped[str | None] = mapped_column(Text)
+    clothing: Mapped[str | None] = mapped_column(Text)
+    candidates: Mapped[list | None] = mapped_column(JSON)  # [{person_id, score}] at intake, best first
+    accepted_person_id: Mapped[str | None] = mapped_column(String(200))
+    assigned_to: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_activity_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    erased_by: Mapped[str | None] = mapped_column(String(200))
+    erasure_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class RequestContact(Base):
+    """Who asked: every value sealed with `athar.protect` (the row's request id as associated data),
+    the raw cells of an imported row's contact columns too. Deleted, not updated, on erasure."""
+
+    __tablename__ = "request_contacts"
+    request_id: Mapped[int] = mapped_column(ForeignKey("tracing_requests.id"), primary_key=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    relationship: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
+    raw: Mapped[str | None] = mapped_column(Text)
+
+
+class RequestEvent(Base):
+    """What happened to a request: received, status, assigned, note, candidate accepted, consent,
+    disclosure (what a family or a found person was told), reminder, erased. Append-only."""
+
+    __tablename__ = "request_events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("tracing_requests.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str | None] = mapped_column(String(30))
+    detail: Mapped[dict | None] = mapped_column(JSON)
+    user_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FoundPersonWish(Base):
+    """What a person located alive wants their family told (ICRC Restoring Family Links): whereabouts,
+    only that they are alive, or nothing; who recorded it and when. Append-only: the newest counts."""
+
+    __tablename__ = "found_person_wishes"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(String(200), index=True)
+    wish: Mapped[str] = mapped_column(String(30))  # share_whereabouts | alive_only | nothing
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxMessage(Base):
+    """A message to a family waiting to be sent, with retries and backoff. The recipient is sealed and
+    cleared once sent; the text is made from `template` and `params` (no personal data) when sent."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("tracing_requests.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(10))  # email | sms
+    recipient: Mapped[str | None] = mapped_column(Text)
+    template: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(5))
+    params: Mapped[dict | None] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(10), index=True)  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RequestSettings(Base):
+    """Per organisation: how long requests are kept after they end, when untouched ones are flagged,
+    and how families reach a caseworker (shown on the family's status page)."""
+
+    __tablename__ = "request_settings"
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+    retention_days: Mapped[int | None] = mapped_column(Integer)
+    reminder_days: Mapped[int] = mapped_column(Integer, default=14)
+    contact_ar: Mapped[str | None] = mapped_column(Text)
+    contact_en: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,343 @@
+"""Storing a checked request: its sought person as a record, who asked (sealed), its first event,
+its ranked candidates, an acknowledgement in the outbox; all in the caller's transaction.
+
+Each organisation has one tracing-requests source (``tracing requests: ORG``, kind
+``family_report``, private). The sought person is the record whose `record_id` is the request's id
+(the organisation's own, or the reference), so `athar link` places it like any list's record, and
+two requests for one person end in that one person. Candidates are ranked at once by the search
+engine over the index the caller keeps (a saved index does not hold the new request, which is right:
+a request is not its own candidate).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+import orjson
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from athar.audit import record_event
+from athar.protect import FieldCipher, load_keyring
+from athar.requests.references import hash_secret, new_reference, new_secret
+from athar.requests.statuses import RequestStatus
+from athar.requests.validation import FieldProblem, RequestInput, RequestInvalid, validate_request
+from athar.search import PersonIndex, search
+from athar.search.index import unlinked_person_id
+from athar.store.tables import (
+    CANONICAL_COLUMNS,
+    Import,
+    Organisation,
+    OutboxMessage,
+    Record,
+    RequestContact,
+    RequestEvent,
+    Source,
+    TracingRequest,
+)
+
+SOURCE_PREFIX = "tracing requests: "
+SECRET_LABEL = "request secrets"
+CANDIDATES = 10
+
+
+@dataclass
+class Intake:
+    """What the requester (or the importing organisation) is given once: the secret is never stored."""
+
+    id: int
+    request_id: str
+    reference: str
+    secret: str
+    candidates: list[dict] = field(default_factory=list)
+
+    def as_json(self, with_secret: bool = True) -> dict:
+        out = {"request_id": self.request_id, "reference": self.reference, "candidates": self.candidates}
+        if with_secret:
+            out["secret"] = self.secret
+        return out
+
+
+def contact_context(request_pk: int, name: str) -> str:
+    return f"request_contacts:{request_pk}:{name}"
+
+
+def ensure_organisation(conn: Connection, name: str, now: dt.datetime) -> int:
+    found = conn.execute(select(Organisation.id).where(Organisation.name == name)).scalar()
+    if found is not None:
+        return found
+    return conn.execute(insert(Organisation).values(name=name, created_at=now)).inserted_primary_key[0]  # type: ignore[index]
+
+
+def requests_source(
+    conn: Connection, organisation_id: int, organisation: str, now: dt.datetime
+) -> tuple[int, str]:
+    """The organisation's tracing-requests source (id, name), created private if new."""
+    name = SOURCE_PREFIX + organisation
+    found = conn.execute(select(Source.id).where(Source.name == name)).scalar()
+    if found is not None:
+        return found, name
+    values = dict(
+        name=name,
+        organisation_id=organisation_id,
+        sharing="private",
+        kind="family_report",
+        description="Sought persons of families' tracing requests",
+        created_at=now,
+    )
+    source_id = conn.execute(insert(Source).values(**values)).inserted_primary_key[0]  # type: ignore[index]
+    return source_id, name
+
+
+def new_import(
+    conn: Connection, source_id: int, file_name: str, file_format: str, digest: str, user: str, now
+) -> int:
+    values = dict(
+        source_id=source_id,
+        file_name=file_name,
+        sha256=digest,
+        file_format=file_format,
+        imported_at=now,
+        imported_by=user,
+    )
+    return conn.execute(insert(Import).values(**values)).inserted_primary_key[0]  # type: ignore[index]
+
+
+def _born(record: dict) -> int | None:
+    text = str(record.get("birth_date") or "")
+    return int(text[:4]) if text[:4].isdigit() else None
+
+
+def rank_candidates(index: PersonIndex | None, record: dict, exclude: str | None = None) -> list[dict]:
+    """Persons that may be the one sought, best first: ``[{person_id, score}]``."""
+    if index is None:
+        return []
+    text = record.get("full_name") or " ".join(
+        str(record[p])
+        for p in ("given_name", "father_name", "grandfather_name", "family_name")
+        if record.get(p)
+    )
+    if not text:
+        return []
+    matches = search(
+        index,
+        str(text),
+        father=record.get("father_name") if record.get("full_name") is None else None,
+        mother=record.get("mother_name"),
+        born=_born(record),
+        sex=record.get("sex"),
+        limit=CANDIDATES + 1,
+    )
+    ranked = [
+        {"person_id": m.person_id, "score": round(m.score, 4)} for m in matches if m.person_id != exclude
+    ]
+    return ranked[:CANDIDATES]
+
+
+def record_values(checked: RequestInput, record_id: str) -> tuple[tuple, str, str]:
+    """(canonical values in CANONICAL_COLUMNS order, raw JSON, content hash) as the importer makes them."""
+    canonical = {**checked.record, "record_id": record_id}
+    values = tuple(canonical.get(c) for c in CANONICAL_COLUMNS)
+    raw = {"request_id": record_id, **checked.raw}
+    fingerprint = orjson.dumps(raw, option=orjson.OPT_SORT_KEYS) + orjson.dumps(values)
+    return values, orjson.dumps(raw).decode(), hashlib.blake2b(fingerprint, digest_size=16).hexdigest()
+
+
+def seal_contact(cipher: FieldCipher, request_pk: int, checked: RequestInput) -> dict:
+    r = checked.requester
+    raw = (
+        cipher.seal_json(checked.requester_raw, contact_context(request_pk, "raw"))
+        if checked.requester_raw
+        else None
+    )
+    return dict(
+        request_id=request_pk,
+        name=cipher.seal(r.name, contact_context(request_pk, "name")),
+        relationship=cipher.seal(r.relationship, contact_context(request_pk, "relationship")),
+        phone=cipher.seal(r.phone, contact_context(request_pk, "phone")),
+        email=cipher.seal(r.email, contact_context(request_pk, "email")),
+        raw=raw,
+    )
+
+
+def acknowledgement(
+    cipher: FieldCipher, request_pk: int, reference: str, checked: RequestInput, now
+) -> dict | None:
+    """The outbox row telling the requester their request arrived (no message for "phone me")."""
+    r = checked.requester
+    channel = checked.preferred_channel
+    recipient = r.email if channel == "email" else r.phone if channel == "sms" else None
+    if recipient is None:
+        return None
+    return dict(
+        request_id=request_pk,
+        channel=channel,
+        recipient=cipher.seal(recipient, f"outbox:{request_pk}:recipient"),
+        template="received",
+        language=checked.language,
+        params={"reference": reference},
+        state="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+
+
+def _insert_request(conn: Connection, values: dict, request_id: str | None) -> tuple[int, str]:
+    """Insert with a fresh reference (also the record id when the request has no id of its own),
+    drawing again in the (1 in 17 billion) case of a clash."""
+    for _ in range(5):
+        reference = new_reference()
+        row = dict(values, reference=reference, record_id=request_id or reference)
+        try:
+            with conn.begin_nested():
+                pk = conn.execute(insert(TracingRequest), row).inserted_primary_key[0]  # type: ignore[index]
+            return pk, reference
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not draw an unused request reference")
+
+
+def request_id_taken(conn: Connection, source_id: int, request_id: str) -> bool:
+    found = select(TracingRequest.id).where(
+        TracingRequest.source_id == source_id, TracingRequest.record_id == request_id
+    )
+    return conn.execute(found).first() is not None
+
+
+def cipher_for(engine: Engine) -> FieldCipher:
+    """The field cipher of a store: keys from ATHAR_DATA_KEY, else a key file beside a SQLite store."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    return FieldCipher(load_keyring(database))
+
+
+def store_request(
+    conn: Connection,
+    checked: RequestInput,
+    *,
+    cipher: FieldCipher,
+    organisation_id: int,
+    source_id: int,
+    source_name: str,
+    import_id: int,
+    row_number: int,
+    intake: str,
+    user: str,
+    now: dt.datetime,
+    index: PersonIndex | None,
+    client: str | None = None,
+    checked_unique: bool = False,
+    audited: bool = True,
+) -> Intake:
+    """Store one checked request. ``checked_unique``: the caller has already made sure its request
+    id is new (a bulk import does, for the whole file); ``audited=False``: the caller audits the batch."""
+    secret = new_secret()
+    key_id = cipher.keyring.current.key_id
+    request_values = dict(
+        secret_hash=hash_secret(secret, cipher.derive(SECRET_LABEL), key_id),
+        organisation_id=organisation_id,
+        source_id=source_id,
+        intake=intake,
+        status=RequestStatus.RECEIVED.value,
+        language=checked.language,
+        preferred_channel=checked.preferred_channel,
+        share_with_organisations=checked.share_with_organisations,
+        reveal_requester_to_found=checked.reveal_requester_to_found,
+        circumstances=checked.circumstances,
+        circumstances_text=checked.circumstances_text,
+        detention_branch=checked.detention_branch,
+        height_cm=checked.height_cm,
+        dental=checked.dental,
+        marks=checked.marks,
+        clothing=checked.clothing,
+        created_by=user,
+        created_at=now,
+        last_activity_at=now,
+    )
+    if not checked_unique and checked.request_id and request_id_taken(conn, source_id, checked.request_id):
+        raise RequestInvalid([FieldProblem("request_id", "duplicate")], checked.language)
+    # A request without an id of its own is its reference: rank as that record (it is not yet stored).
+    exclude = unlinked_person_id(source_name, checked.request_id) if checked.request_id else None
+    candidates = rank_candidates(index, checked.record, exclude=exclude)
+    request_values["candidates"] = candidates
+    pk, reference = _insert_request(conn, request_values, checked.request_id)
+    record_id = checked.request_id or reference
+    values, raw_json, content_hash = record_values(checked, record_id)
+    conn.execute(
+        insert(Record),
+        dict(
+            **dict(zip(CANONICAL_COLUMNS, values, strict=True)),
+            source_id=source_id,
+            import_id=import_id,
+            row_number=row_number,
+            version=1,
+            is_current=True,
+            content_hash=content_hash,
+            raw=orjson.loads(raw_json),
+        ),
+    )
+    conn.execute(insert(RequestContact), seal_contact(cipher, pk, checked))
+    conn.execute(
+        insert(RequestEvent),
+        dict(
+            request_id=pk,
+            kind="received",
+            status=RequestStatus.RECEIVED.value,
+            detail={"intake": intake, "candidates": len(candidates)},
+            user_name=user,
+            created_at=now,
+        ),
+    )
+    message = acknowledgement(cipher, pk, reference, checked, now)
+    if message is not None:
+        conn.execute(insert(OutboxMessage), message)
+    if audited:
+        record_event(conn, user, "request.received", "tracing_request", reference, client, {"intake": intake})
+    return Intake(pk, record_id, reference, secret, candidates)
+
+
+def submit_request(
+    engine: Engine,
+    values: dict[str, str],
+    organisation: str,
+    cipher: FieldCipher,
+    index: PersonIndex | None,
+    *,
+    intake: str = "form",
+    user: str = "public",
+    language: str = "ar",
+    client: str | None = None,
+    today: dt.date | None = None,
+) -> Intake:
+    """Check and store one request (from the public form or a caseworker) in one transaction.
+
+    Raises `RequestInvalid` (every problem, in the requester's language) or `Spam`; then nothing is stored.
+    """
+    checked = validate_request(values, language=language, today=today)
+    now = dt.datetime.now(dt.UTC)
+    with engine.begin() as conn:
+        organisation_id = ensure_organisation(conn, organisation, now)
+        source_id, source_name = requests_source(conn, organisation_id, organisation, now)
+        digest = hashlib.sha256(orjson.dumps(checked.raw, option=orjson.OPT_SORT_KEYS)).hexdigest()
+        import_id = new_import(conn, source_id, intake, intake, digest, user, now)
+        result = store_request(
+            conn,
+            checked,
+            cipher=cipher,
+            organisation_id=organisation_id,
+            source_id=source_id,
+            source_name=source_name,
+            import_id=import_id,
+            row_number=1,
+            intake=intake,
+            user=user,
+            now=now,
+            index=index,
+            client=client,
+        )
+        conn.execute(
+            update(Import).where(Import.id == import_id).values(rows_read=1, rows_stored=1, records_new=1)
+        )
+    return result
