@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from athar.cli import app
 from athar.demo import import_synthetic_lists
 from athar.protect import DataKey
-from athar.requests.commands import app
 from athar.store import open_store
 from athar.store.tables import Quarantine, TracingRequest
 from tests.test_requests_support import synthetic_people
@@ -92,7 +92,17 @@ def test_import_prints_references_and_ranked_candidates_and_counts(env) -> None:
         writer.writerows(rows)
     runner = CliRunner()
     result = runner.invoke(
-        app, ["import", str(tmp_path / "requests.csv"), "--org", "Families Assoc", "--db", db, "--json"]
+        app,
+        [
+            "requests",
+            "import",
+            str(tmp_path / "requests.csv"),
+            "--org",
+            "Families Assoc",
+            "--db",
+            db,
+            "--json",
+        ],
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
@@ -114,7 +124,17 @@ def test_import_prints_references_and_ranked_candidates_and_counts(env) -> None:
         assert rows[4]["requester_email"] not in json.dumps(q.raw)
 
     again = runner.invoke(
-        app, ["import", str(tmp_path / "requests.csv"), "--org", "Families Assoc", "--db", db, "--json"]
+        app,
+        [
+            "requests",
+            "import",
+            str(tmp_path / "requests.csv"),
+            "--org",
+            "Families Assoc",
+            "--db",
+            db,
+            "--json",
+        ],
     )
     second = json.loads(again.output)
     assert (second["new"], second["unchanged"]) == (0, 4)
@@ -131,15 +151,15 @@ def test_show_and_erase_through_the_command_line(env) -> None:
     runner = CliRunner()
     imported = json.loads(
         runner.invoke(
-            app, ["import", str(tmp_path / "requests.csv"), "--org", "O", "--db", db, "--json"]
+            app, ["requests", "import", str(tmp_path / "requests.csv"), "--org", "O", "--db", db, "--json"]
         ).output
     )
     reference = imported["requests"][0]["reference"]
-    shown = json.loads(runner.invoke(app, ["show", reference, "--db", db, "--json"]).output)
+    shown = json.loads(runner.invoke(app, ["requests", "show", reference, "--db", db, "--json"]).output)
     assert shown["erased"] is False and shown["status"] == "received"
-    erased = runner.invoke(app, ["erase", reference, "--reason", "family asked", "--db", db])
+    erased = runner.invoke(app, ["requests", "erase", reference, "--reason", "family asked", "--db", db])
     assert erased.exit_code == 0, erased.output
-    shown = json.loads(runner.invoke(app, ["show", reference, "--db", db, "--json"]).output)
+    shown = json.loads(runner.invoke(app, ["requests", "show", reference, "--db", db, "--json"]).output)
     assert shown["erased"] is True and shown["erasure_reason"] == "family asked"
-    unknown = runner.invoke(app, ["show", "AAAA-AAAA", "--db", db])
+    unknown = runner.invoke(app, ["requests", "show", "AAAA-AAAA", "--db", db])
     assert unknown.exit_code == 2

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from athar.cli import accounts, estimate, export, ingest, link, review, search, serve, synth
+from athar.cli import accounts, estimate, export, ingest, link, requests, review, search, serve, synth
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -19,6 +19,7 @@ app.add_typer(export.app, name="export")
 app.add_typer(review.app, name="review")
 app.add_typer(accounts.users_app, name="users")
 app.add_typer(accounts.tokens_app, name="tokens")
+app.add_typer(requests.app, name="requests")
 
 app.command("import")(ingest.import_)
 app.command()(ingest.sources)

@@ -1,4 +1,4 @@
-"""`athar requests ...`: a thin Typer sub-app over `athar.requests` (mounted by the main CLI).
+"""`athar requests ...`: families' tracing requests, thin over `athar.requests`.
 
 Nothing here prints a requester's contact details except `requester-data`, which exists to hand a
 requester their own data and is audited.
@@ -14,43 +14,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from athar.cli.common import DbOption, JsonFlag, UserOption, console, fail, open_cli_store
 
 app = typer.Typer(help="Families' tracing requests: import, show, casework, erasure.", no_args_is_help=True)
-out = Console(soft_wrap=True)
-err = Console(stderr=True)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", envvar="ATHAR_DB", help="Store URL or SQLite file (default: athar.db here)."),
-]
-UserOption = Annotated[str | None, typer.Option("--user", help="Acting user for the audit log.")]
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]athar: error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
+out = console
 
 
 def _json(value: object) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
-
-
-@contextmanager
-def _store(db: str | None) -> Iterator:
-    from sqlalchemy.exc import OperationalError
-
-    from athar.store import open_store
-
-    try:
-        engine = open_store(db)
-    except OperationalError as e:
-        raise _fail(f"cannot open the store: {str(e.orig).strip().splitlines()[0]}") from None
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def _cipher(engine):
@@ -60,7 +32,7 @@ def _cipher(engine):
     try:
         return cipher_for(engine)
     except DataKeyError as e:
-        raise _fail(str(e)) from None
+        raise fail(str(e)) from None
 
 
 @contextmanager
@@ -73,7 +45,7 @@ def _known_request() -> Iterator[None]:
     try:
         yield
     except (UnknownRequest, RequestErased, AlreadyErased, StatusChangeError, ValueError) as e:
-        raise _fail(str(e)) from None
+        raise fail(str(e)) from None
 
 
 @app.command("import")
@@ -93,17 +65,17 @@ def import_command(
     from athar.ingest import UnreadableFile
     from athar.requests.bulk import import_requests
 
-    with _store(db) as engine:
+    with open_cli_store(db) as engine:
         cipher = _cipher(engine)
         index = None
         if not no_candidates:
-            from athar.search.cli import load_index
+            from athar.search.service import load_index
 
             index = load_index(engine)
         try:
             result = import_requests(engine, file, org, cipher, index, user=current_user(user), sheet=sheet)
         except UnreadableFile as e:
-            raise _fail(str(e)) from None
+            raise fail(str(e)) from None
     if json_out:
         _json(result.as_json())
         return
@@ -121,7 +93,7 @@ def show(reference: str, db: DbOption = None, user: UserOption = None, json_out:
     from athar.audit import current_user
     from athar.requests.casework import summary
 
-    with _store(db) as engine, _known_request():
+    with open_cli_store(db) as engine, _known_request():
         shown = summary(engine, reference, current_user(user))
     if json_out:
         _json(shown)
@@ -152,7 +124,7 @@ def erase(
     from athar.audit import current_user
     from athar.requests.erasure import erase_request
 
-    with _store(db) as engine, _known_request():
+    with open_cli_store(db) as engine, _known_request():
         tombstone = erase_request(engine, reference, reason, current_user(user))
     if json_out:
         _json(tombstone)
@@ -172,7 +144,7 @@ def status(
     from athar.audit import current_user
     from athar.requests.casework import change_status
 
-    with _store(db) as engine, _known_request():
+    with open_cli_store(db) as engine, _known_request():
         out.print(change_status(engine, reference, new_status, current_user(user), reason))
 
 
@@ -189,7 +161,7 @@ def accept(
     from athar.audit import current_user
     from athar.requests.casework import accept_candidate
 
-    with _store(db) as engine, _known_request():
+    with open_cli_store(db) as engine, _known_request():
         accept_candidate(engine, reference, person_id, current_user(user))
 
 
@@ -203,7 +175,7 @@ def queue_command(
     """Requests with their candidates, newest first; filter by organisation and status."""
     from athar.requests.casework import queue
 
-    with _store(db) as engine, _known_request():
+    with open_cli_store(db) as engine, _known_request():
         rows = queue(engine, org, status_filter)
     if json_out:
         _json(rows)
@@ -226,7 +198,7 @@ def reminders_command(
     """Open requests nobody has touched for a while."""
     from athar.requests.casework import reminders
 
-    with _store(db) as engine:
+    with open_cli_store(db) as engine:
         rows = reminders(engine, dt.datetime.now(dt.UTC), days)
     if json_out:
         _json(rows)
@@ -248,7 +220,7 @@ def requester_data_command(
     from athar.audit import current_user
     from athar.requests.erasure import requester_data
 
-    with _store(db) as engine, _known_request():
+    with open_cli_store(db) as engine, _known_request():
         data = requester_data(engine, reference, _cipher(engine), current_user(user))
     fd = os.open(out_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -262,7 +234,7 @@ def purge(db: DbOption = None, user: UserOption = None) -> None:
     from athar.audit import current_user
     from athar.requests.erasure import purge_expired
 
-    with _store(db) as engine:
+    with open_cli_store(db) as engine:
         erased = purge_expired(engine, current_user(user))
     out.print(f"{len(erased)} request(s) erased")
 
@@ -284,7 +256,7 @@ def deliver(
         senders["email"] = SmtpSender(smtp_host, smtp_port, mail_from)
     if sms_url:
         senders["sms"] = HttpSmsSender(sms_url)
-    with _store(db) as engine:
+    with open_cli_store(db) as engine:
         report = deliver_due(engine, senders, _cipher(engine))
     if json_out:
         _json(report.as_json())
