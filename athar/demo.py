@@ -110,11 +110,11 @@ def run_demo(
 def _link_and_estimate(engine, lists_dir: Path, true_total: int, console: Console, progress) -> None:
     import csv
 
+    from athar.estimate.from_store import person_capture_rows
     from athar.estimate.histories import stratify
     from athar.estimate.service import compute_estimates
     from athar.exports import current_records
     from athar.linkage.run import LinkOptions, link
-    from athar.store.histories import person_capture_rows
 
     with progress() as bar:
         task = bar.add_task("linking records into persons", total=None)

@@ -2,7 +2,7 @@
 
 Every export names who it is for (a `Principal`: a web user, or the command line's `operator`) and
 holds only the records of the sources that principal may see (`athar.accounts.visibility`).
-`current_records` without a principal is the pipeline's own full read (linkage, search index).
+The pipeline's own full read (linkage, search index) is `athar.store.records.current_records`.
 """
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import Engine, and_, select
+from sqlalchemy import Engine
 
 from athar.accounts.permissions import Principal
 from athar.accounts.visibility import visible_sources
 from athar.config import pfif_domain
 from athar.ingest.pfif import write_pfif
-from athar.store.tables import CANONICAL_COLUMNS, Membership, Record, Source
+from athar.store import records as store_records
+from athar.store.tables import CANONICAL_COLUMNS
 
 EXPORT_COLUMNS = ("source", *CANONICAL_COLUMNS, "person_id")
 
@@ -28,31 +29,10 @@ def current_records(
     record_id: str | None = None,
     principal: Principal | None = None,
 ) -> Iterator[dict]:
-    """Each source's current record versions, with the person each belongs to (None before linkage).
-
-    With `record_id` (and `source`), just that record: an indexed lookup, not a scan. With `principal`,
-    only the sources that principal may see.
-    """
-    columns = [getattr(Record, c) for c in CANONICAL_COLUMNS]
-    query = (
-        select(Source.name.label("source"), *columns, Membership.person_id)
-        .join(Source, Source.id == Record.source_id)
-        .outerjoin(
-            Membership,
-            and_(Membership.source_id == Record.source_id, Membership.record_id == Record.record_id),
-        )
-        .where(Record.is_current.is_(True))
-        .order_by(Source.name, Record.id)
-    )
-    if source is not None:
-        query = query.where(Source.name == source)
-    if record_id is not None:
-        query = query.where(Record.record_id == record_id)
-    if principal is not None:
-        query = query.where(visible_sources(principal))
-    with engine.connect() as conn:
-        for row in conn.execute(query).mappings():
-            yield dict(row)
+    """The current records (`athar.store.records.current_records`) of the sources `principal` may
+    see; all of them without a principal (the command line's own full read)."""
+    where = visible_sources(principal) if principal is not None else None
+    return store_records.current_records(engine, source, record_id, where=where)
 
 
 def export_records_csv(engine: Engine, out: Path, principal: Principal, source: str | None = None) -> int:

@@ -361,7 +361,7 @@ def test_estimate_refuses_an_unknown_stratum(store_copy):
 
 
 def test_only_records_with_given_and_family_name_make_a_person_identifiable():
-    from athar.store.histories import identifiable
+    from athar.estimate.from_store import identifiable
 
     assert identifiable("محمد", "الحمود", None)
     assert identifiable(None, None, "Mohammad Abdulrahman Al-Hamoud")

@@ -6,10 +6,11 @@ import datetime as dt
 
 from sqlalchemy import Connection, Engine, func, insert, select
 
+from athar.errors import AtharError
 from athar.store.tables import Organisation, Source, User
 
 
-class OrganisationExists(ValueError):
+class OrganisationExists(AtharError, ValueError):
     pass
 
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Engine, and_, or_, select, true
 
 from athar.accounts.permissions import Principal
-from athar.linkage.review import parse_record_ref
+from athar.errors import AtharError
+from athar.store.records import parse_record_ref
 from athar.store.tables import CANONICAL_COLUMNS, Membership, Record, Source
 
 
-class PersonNotVisible(LookupError):
+class PersonNotVisible(AtharError, LookupError):
     """No such person, or none of their records is visible: the two are not told apart."""
 
     def __init__(self) -> None:

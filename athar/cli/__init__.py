@@ -8,6 +8,8 @@ import sys
 import typer
 
 from athar.cli import accounts, estimate, export, ingest, link, requests, review, search, serve, synth
+from athar.cli.common import fail
+from athar.errors import AtharError
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -39,3 +41,5 @@ def main() -> None:  # pragma: no cover - console entry point
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except AtharError as e:  # one a command did not catch itself: still one line, never a traceback
+        raise SystemExit(fail(str(e)).exit_code) from None

@@ -25,8 +25,8 @@ StrataOption = Annotated[
 
 def _capture_histories(db: str | None, histories: Path | None, by: str | None):
     """Capture histories from a CSV, or from the linked store (with strata when asked)."""
+    from athar.estimate.from_store import STRATA, person_capture_rows
     from athar.estimate.histories import CaptureHistories, stratify
-    from athar.store.histories import STRATA, person_capture_rows
 
     fields = [f.strip() for f in by.split(",") if f.strip()] if by else []
     unknown = [f for f in fields if f not in STRATA]

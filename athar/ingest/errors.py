@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from athar.errors import AtharError
 
-class UnreadableFile(Exception):
+
+class UnreadableFile(AtharError):
     """The file cannot be read as a table at all; the message names the file and the cause."""
 
     def __init__(self, path: Path | str, cause: str) -> None:

@@ -22,12 +22,12 @@ from athar.linkage.config import LinkConfig
 from athar.linkage.engines import db_api_for
 from athar.linkage.features import feature_frame
 from athar.linkage.model import make_linker
-from athar.linkage.review import ReviewError, parse_record_ref
+from athar.linkage.review import ReviewError, record_ref
 from athar.linkage.siblings import sibling_pairs
 
 
 def _record(engine: Engine, ref: str, uid: int) -> dict:
-    source, record_id = parse_record_ref(ref)
+    source, record_id = record_ref(ref)
     record = store_io.load_record(engine, source, record_id, uid)
     if record is None:
         raise ReviewError(f"no record {ref}")

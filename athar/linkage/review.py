@@ -7,21 +7,23 @@ import datetime as dt
 from sqlalchemy import Engine, and_, exists, insert, select
 from sqlalchemy.orm import Session
 
+from athar.errors import AtharError
+from athar.store.records import RecordRefError, parse_record_ref
 from athar.store.tables import Judgement, LinkRun, Record, ReviewTask, Source
 
 DECISIONS = ("same", "different", "unsure")
 
 
-class ReviewError(ValueError):
+class ReviewError(AtharError, ValueError):
     """A judgement that cannot be recorded (unknown record, bad decision)."""
 
 
-def parse_record_ref(text: str) -> tuple[str, str]:
-    """'SOURCE:RECORD_ID' -> (source, record id); the record id may itself contain colons."""
-    source, sep, record_id = text.partition(":")
-    if not sep or not source or not record_id:
-        raise ReviewError(f"{text!r} is not SOURCE:RECORD_ID")
-    return source, record_id
+def record_ref(text: str) -> tuple[str, str]:
+    """`parse_record_ref`, failing as a `ReviewError` (what review and explain callers catch)."""
+    try:
+        return parse_record_ref(text)
+    except RecordRefError as e:
+        raise ReviewError(str(e)) from None
 
 
 def open_tasks(engine: Engine, limit: int = 20) -> list[dict]:
@@ -59,7 +61,7 @@ def record_judgement(
     """Append a judgement; pairs are stored in a canonical order so that (a, b) and (b, a) are one pair."""
     if decision not in DECISIONS:
         raise ReviewError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
-    a, b = sorted([parse_record_ref(left), parse_record_ref(right)])
+    a, b = sorted([record_ref(left), record_ref(right)])
     if a == b:
         raise ReviewError("a record cannot be judged against itself")
     with engine.begin() as conn:

@@ -12,9 +12,9 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, func, select
 
-from athar.exports import current_records
 from athar.linkage.config import LinkConfig
 from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
+from athar.store.records import current_records
 from athar.store.tables import Judgement, LinkPair, LinkRun, Membership, Person, Record, Source
 
 
@@ -25,7 +25,7 @@ def source_kinds(engine: Engine) -> dict[str, str]:
 
 
 def for_scoring(record: dict, unique_id: int, kinds: dict[str, str]) -> dict:
-    """A current record (`athar.exports.current_records`) with what features and Splink read beside
+    """A current record (`athar.store.records.current_records`) with what features and Splink read beside
     its canonical values: its number in this run, its list, and the list's kind."""
     record["unique_id"] = unique_id
     record["source_dataset"] = record["source"]

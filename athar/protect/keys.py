@@ -26,6 +26,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from athar.errors import AtharError
+
 log = logging.getLogger(__name__)
 
 KEY_BYTES = 32
@@ -33,7 +35,7 @@ ENV_KEY = "ATHAR_DATA_KEY"
 ENV_KEY_FILE = "ATHAR_DATA_KEY_FILE"
 
 
-class DataKeyError(Exception):
+class DataKeyError(AtharError):
     """No usable data key: the message says what to set; it never contains key material."""
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from athar.audit import record_event
+from athar.errors import AtharError
 from athar.requests.lookup import find_request, person_of
 from athar.requests.statuses import ENDED, RequestStatus, check_transition
 from athar.store.tables import Organisation, RequestEvent, RequestSettings, TracingRequest
@@ -15,7 +16,7 @@ from athar.store.tables import Organisation, RequestEvent, RequestSettings, Trac
 DEFAULT_REMINDER_DAYS = 14
 
 
-class RequestErased(ValueError):
+class RequestErased(AtharError, ValueError):
     """The request's personal data was erased; only its tombstone is left to read."""
 
 

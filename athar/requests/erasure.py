@@ -16,6 +16,7 @@ import datetime as dt
 from sqlalchemy import Engine, delete, insert, select, text, update
 
 from athar.audit import record_event
+from athar.errors import AtharError
 from athar.protect import FieldCipher
 from athar.requests.intake import contact_context
 from athar.requests.lookup import find_request
@@ -23,7 +24,7 @@ from athar.requests.statuses import ENDED
 from athar.store.tables import OutboxMessage, RequestContact, RequestEvent, RequestSettings, TracingRequest
 
 
-class AlreadyErased(ValueError):
+class AlreadyErased(AtharError, ValueError):
     pass
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, select
 
+from athar.errors import AtharError
 from athar.requests.references import normalize_reference
 from athar.store.tables import Membership, TracingRequest
 
 
-class UnknownRequest(LookupError):
+class UnknownRequest(AtharError, LookupError):
     """No request has that reference (or it is not a well-formed one)."""
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from athar.errors import AtharError
+
 
 class RequestStatus(StrEnum):
     RECEIVED = "received"
@@ -37,7 +39,7 @@ TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
 }
 
 
-class StatusChangeError(ValueError):
+class StatusChangeError(AtharError, ValueError):
     """A move the workflow does not allow; the message names both statuses and what is allowed."""
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import phonenumbers
 
+from athar.errors import AtharError
 from athar.ingest.mapping import Mapping as ColumnMapping
 from athar.ingest.validate import Problem, RowValidator
 from athar.ingest.values import ascii_digits, clean_text
@@ -143,7 +144,7 @@ class FieldProblem:
         return (ar if language == "ar" else en).format(label=label_ar if language == "ar" else label_en)
 
 
-class RequestInvalid(ValueError):
+class RequestInvalid(AtharError, ValueError):
     """Every problem of one request; `messages(lang)` says each in the requester's language."""
 
     def __init__(self, problems: list[FieldProblem], language: str = "en") -> None:

@@ -112,7 +112,7 @@ class PersonIndex:
     @classmethod
     def build(cls, engine: Engine) -> PersonIndex:
         """Index every current record of the store under its person (or alone, if unlinked)."""
-        from athar.exports import current_records
+        from athar.store.records import current_records
 
         index = cls.from_records(current_records(engine))
         index.meta["fingerprint"] = store_fingerprint(engine)

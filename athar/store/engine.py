@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 
 from athar.config import database_url
+from athar.errors import AtharError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -26,7 +27,7 @@ DEFAULT_BUSY_TIMEOUT_S = 10.0
 MAX_BUSY_TIMEOUT_S = 300.0
 
 
-class StoreBusy(Exception):
+class StoreBusy(AtharError):
     """Another connection held the store's write lock for longer than the busy timeout."""
 
 

@@ -7,7 +7,8 @@ from sqlalchemy import Engine, and_, exists, func, select
 
 from athar.accounts.permissions import Principal
 from athar.accounts.visibility import visible_record, visible_source_names, visible_sources
-from athar.linkage.review import open_tasks, parse_record_ref
+from athar.linkage.review import open_tasks
+from athar.store.records import parse_record_ref
 from athar.store.tables import CANONICAL_COLUMNS, Judgement, LinkRun, ReviewTask, Source
 
 RECORD_FIELDS: tuple[str, ...] = tuple(c for c in CANONICAL_COLUMNS if c != "record_id")
