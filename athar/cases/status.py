@@ -11,15 +11,9 @@ import datetime as dt
 
 from sqlalchemy import Engine, insert, select, update
 
-from athar.store.tables import CaseEvent, Person
+from athar.store.tables import CaseEvent, CaseStatus, Person
 
-STATUSES: tuple[str, ...] = (
-    "missing",
-    "detention_record_found",
-    "located_alive",
-    "deceased",
-    "remains_identified",
-)
+STATUSES: tuple[str, ...] = tuple(CaseStatus)
 
 
 def valid_event_date(value: str) -> bool:

@@ -16,7 +16,16 @@ from athar.linkage.ids import IdAssignment
 from athar.linkage.keys import PairKey, RecordKey
 from athar.linkage.steps import Clustered, Loaded, ScoredPairs
 from athar.store.bulk import bulk_insert, stored_value, value_writer
-from athar.store.tables import LinkPair, LinkRun, Membership, Person, PersonEvent, ReviewTask, Source
+from athar.store.tables import (
+    CaseStatus,
+    LinkPair,
+    LinkRun,
+    Membership,
+    Person,
+    PersonEvent,
+    ReviewTask,
+    Source,
+)
 
 
 @dataclass(frozen=True)
@@ -81,7 +90,8 @@ def _write_persons(conn: Connection, assignment: IdAssignment, run_id: int, now:
     existing = set(conn.execute(select(Person.id)).scalars())
     fresh = [pid for pid in assignment.person_of_cluster.values() if pid not in existing]
     created = stored_value(conn, Person.__table__.c.created_at, now)
-    bulk_insert(conn, "persons", ("id", "created_at", "status"), [(pid, created, "missing") for pid in fresh])
+    rows = [(pid, created, CaseStatus.MISSING.value) for pid in fresh]
+    bulk_insert(conn, "persons", ("id", "created_at", "status"), rows)
     for event in assignment.events:
         if event["kind"] in ("merged", "retired"):
             into = event["detail"]["into"]

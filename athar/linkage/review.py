@@ -9,9 +9,7 @@ from sqlalchemy.orm import Session
 
 from athar.errors import AtharError
 from athar.store.records import RecordRefError, parse_record_ref
-from athar.store.tables import Judgement, LinkRun, Record, ReviewTask, Source
-
-DECISIONS = ("same", "different", "unsure")
+from athar.store.tables import DECISIONS, Judgement, LinkRun, Record, ReviewTask, Source
 
 
 class ReviewError(AtharError, ValueError):

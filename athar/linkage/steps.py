@@ -29,6 +29,7 @@ from athar.linkage.ids import IdAssignment, assign_ids
 from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
 from athar.linkage.siblings import sibling_pairs
 from athar.linkage.store_io import SavedRun
+from athar.store.tables import Decision
 
 NewDbApi = Callable[[], Any]
 ScoredPairs = dict[PairKey, PairScore]
@@ -147,9 +148,9 @@ def judged_labels(judgements: dict[PairKey, str], keys: list[RecordKey]) -> list
     """Judgements on pairs of current records as (unique_id, unique_id, 1 same / 0 different)."""
     index = {k: i for i, k in enumerate(keys)}
     return [
-        (index[a], index[b], 1 if decision == "same" else 0)
+        (index[a], index[b], 1 if decision == Decision.SAME else 0)
         for (a, b), decision in judgements.items()
-        if decision in ("same", "different") and a in index and b in index
+        if decision in (Decision.SAME, Decision.DIFFERENT) and a in index and b in index
     ]
 
 
@@ -277,8 +278,8 @@ def cluster_records(
     kept = {k: v for k, v in stored.items() if k[0] not in new_keys and k[1] not in new_keys}
     pairs = {**kept, **scored}
     present = set(loaded.keys)
-    must = [k for k, d in judgements.items() if d == "same" and k[0] in present and k[1] in present]
-    cannot = [k for k, d in judgements.items() if d == "different"]
+    must = [k for k, d in judgements.items() if d == Decision.SAME and k[0] in present and k[1] in present]
+    cannot = [k for k, d in judgements.items() if d == Decision.DIFFERENT]
     siblings = likely_siblings(
         features.records,
         loaded.keys,

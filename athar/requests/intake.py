@@ -35,6 +35,7 @@ from athar.store.tables import (
     RequestContact,
     RequestEvent,
     Source,
+    SourceKind,
     TracingRequest,
 )
 
@@ -83,7 +84,7 @@ def requests_source(
         name=name,
         organisation_id=organisation_id,
         sharing="private",
-        kind="family_report",
+        kind=SourceKind.FAMILY_REPORT,
         description="Sought persons of families' tracing requests",
         created_at=now,
     )

@@ -8,6 +8,7 @@ record id becomes a new version; the previous version stays, marked not current.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -58,13 +59,36 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
 
 # What kind of list a source is: it says what a record's event date means (last seen, arrest, death,
 # return) on a person's timeline. Stores made before kinds existed read as "other".
-SOURCE_KINDS: tuple[str, ...] = (
-    "family_report",
-    "detention_register",
-    "hospital_or_morgue",
-    "returnee_registration",
-    "other",
-)
+class SourceKind(StrEnum):
+    FAMILY_REPORT = "family_report"
+    DETENTION_REGISTER = "detention_register"
+    HOSPITAL_OR_MORGUE = "hospital_or_morgue"
+    RETURNEE_REGISTRATION = "returnee_registration"
+    OTHER = "other"
+
+
+SOURCE_KINDS: tuple[str, ...] = tuple(SourceKind)
+
+
+class Decision(StrEnum):
+    """A reviewer's judgement on a pair of records (the `judgements.decision` column)."""
+
+    SAME = "same"
+    DIFFERENT = "different"
+    UNSURE = "unsure"
+
+
+DECISIONS: tuple[str, ...] = tuple(Decision)
+
+
+class CaseStatus(StrEnum):
+    """What is known of a person (the `persons.status` column); changed only by `athar.cases`."""
+
+    MISSING = "missing"
+    DETENTION_RECORD_FOUND = "detention_record_found"
+    LOCATED_ALIVE = "located_alive"
+    DECEASED = "deceased"
+    REMAINS_IDENTIFIED = "remains_identified"
 
 
 class Base(DeclarativeBase):

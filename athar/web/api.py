@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import shutil
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -30,6 +30,7 @@ from athar.accounts.permissions import Principal
 from athar.accounts.sources import may_import_into, visible_source_counts
 from athar.accounts.visibility import visible_person
 from athar.ingest import UnreadableFile
+from athar.store.tables import CaseStatus, Decision, SourceKind
 from athar.web import queries
 from athar.web.audit import audit
 from athar.web.import_pages import _one_line, _safe_name, _save, _upload_root, run_import
@@ -92,7 +93,7 @@ RECORD_REF = r"^[^:]+:.+$"
 class JudgementIn(BaseModel):
     left: str = Field(description="SOURCE:RECORD_ID", min_length=3, max_length=420, pattern=RECORD_REF)
     right: str = Field(description="SOURCE:RECORD_ID", min_length=3, max_length=420, pattern=RECORD_REF)
-    decision: Literal["same", "different", "unsure"]
+    decision: Decision
     note: str | None = Field(default=None, max_length=4000)
 
 
@@ -207,7 +208,7 @@ def post_search(
 
 # -- cases -----------------------------------------------------------------------------------------------
 
-Status = Literal["missing", "detention_record_found", "located_alive", "deceased", "remains_identified"]
+Status = CaseStatus
 
 
 class StatusEventOut(BaseModel):
@@ -294,7 +295,7 @@ def _inquiry_out(event: dict) -> dict:
 def _case_out(case: cases.CaseView) -> dict:
     return {
         "person_id": case.person_id,
-        "status": case.status or "missing",
+        "status": case.status or CaseStatus.MISSING,
         "history": [_status_out(e) for e in case.history],
         "inquiries": [_inquiry_out(e) for e in case.inquiries],
     }
@@ -355,7 +356,7 @@ def post_inquiry(
 # -- import ----------------------------------------------------------------------------------------------
 
 SOURCE_NAME = r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$"
-Kind = Literal["family_report", "detention_register", "hospital_or_morgue", "returnee_registration", "other"]
+Kind = SourceKind
 
 
 class QuarantinedRowOut(BaseModel):

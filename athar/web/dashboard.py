@@ -40,12 +40,12 @@ from athar.accounts.visibility import visible_sources
 from athar.cases import STATUSES
 from athar.places import governorate_of
 from athar.places.gazetteer import index as gazetteer
-from athar.store.tables import Import, Membership, Person, Record, Source
+from athar.store.tables import CaseStatus, Import, Membership, Person, Record, Source, SourceKind
 
 # Which record field names the place a person's governorate is read from; `birth` is the default.
 PLACE_FIELDS: dict[str, str] = {"birth": "birth_place", "event": "event_place"}
 # Kinds of list whose event date is not a disappearance (a returnee registration dates the return).
-NOT_DISAPPEARANCES: tuple[str, ...] = ("returnee_registration",)
+NOT_DISAPPEARANCES: tuple[str, ...] = (SourceKind.RETURNEE_REGISTRATION,)
 # Years between the first and the last with data are filled in with zeros up to this span.
 MAX_YEAR_SPAN = 80
 RECENT_IMPORTS = 10
@@ -126,7 +126,7 @@ def by_status(conn: Connection, principal: Principal) -> list[Count]:
     )
     found: dict[str, int] = {}
     for status, n in conn.execute(query):
-        found[status or "missing"] = found.get(status or "missing", 0) + n
+        found[status or CaseStatus.MISSING] = found.get(status or CaseStatus.MISSING, 0) + n
     return [Count(s, found.pop(s, 0)) for s in STATUSES] + [Count(s, n) for s, n in sorted(found.items())]
 
 
