@@ -16,7 +16,6 @@ from athar.store.tables import (
     Record,
     Source,
 )
-from athar.web import api as api_module
 from tests.web.conftest import BASE_URL
 
 ON_POSTGRES = True  # every test here also runs on PostgreSQL (tests/web/conftest.py)
