@@ -1,4 +1,4 @@
-"""The web application and JSON API (issue 6): `create_app` builds it; `athar.web.server` serves it.
+"""The web application and JSON API: `create_app` builds it; `athar.web.server` serves it.
 
 Pages (each route's action is in `permissions.PERMISSIONS`):
 
