@@ -106,12 +106,12 @@ class _Forest:
         }
         moved = self.apart.pop(rb, set())
         if moved:
-            mine = self.apart.setdefault(ra, set())
+            kept_apart = self.apart.setdefault(ra, set())
             for other in moved:
                 peers = self.apart[other]
                 peers.discard(rb)
                 peers.add(ra)
-                mine.add(other)
+                kept_apart.add(other)
 
 
 def cluster(

@@ -7,14 +7,15 @@ this bypasses it. Values must already be what the column stores (JSON as text, b
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from sqlalchemy import Column, Connection
+from sqlalchemy import ColumnElement, Connection
 
 
 def bulk_insert(conn: Connection, table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
     if not rows:
         return
-    dbapi = conn.connection.dbapi_connection
+    dbapi: Any = conn.connection.dbapi_connection  # psycopg's or sqlite3's own connection
     names = ", ".join(columns)
     if conn.dialect.name == "postgresql":
         with dbapi.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
@@ -29,13 +30,13 @@ def bulk_insert(conn: Connection, table: str, columns: Sequence[str], rows: Sequ
         cursor.close()
 
 
-def value_writer(conn: Connection, column: Column) -> Callable[[object], object]:
+def value_writer(conn: Connection, column: ColumnElement[Any]) -> Callable[[object], object]:
     """A function giving a value as the driver must be given it for `column` (a datetime is text on
     SQLite); resolved once, for loops over many rows."""
     process = column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
     return process or (lambda value: value)
 
 
-def stored_value(conn: Connection, column: Column, value: object) -> object:
+def stored_value(conn: Connection, column: ColumnElement[Any], value: object) -> object:
     """`value` as the driver must be given it for `column`."""
     return value_writer(conn, column)(value)
