@@ -4,9 +4,11 @@ package that does the work."""
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
+from athar import __version__
 from athar.cli import accounts, estimate, export, ingest, link, requests, review, search, serve, synth
 from athar.cli.common import fail
 from athar.errors import AtharError
@@ -16,7 +18,26 @@ app = typer.Typer(
     add_completion=False,
     help="Athar (أثر): find Syria's missing. Lossless ingest, Arabic-aware linkage, estimation.",
     pretty_exceptions_show_locals=False,  # locals may hold personal data: never print them
+    rich_markup_mode=None,  # plain help, as `command_group`'s: reads at 80 columns, flags without a type
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"athar {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Athar (أثر): find Syria's missing. Lossless ingest, Arabic-aware linkage, estimation."""
+
+
 app.add_typer(export.app, name="export")
 app.add_typer(review.app, name="review")
 app.add_typer(accounts.users_app, name="users")

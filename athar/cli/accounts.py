@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from athar.cli.common import DbOption, UserOption, fail
+from athar.cli.common import DbOption, UserOption, command_group, fail
 
-users_app = typer.Typer(no_args_is_help=True, help="Accounts of the web application.")
-tokens_app = typer.Typer(no_args_is_help=True, help="API tokens for partner organisations.")
+users_app = command_group("Accounts of the web application.")
+tokens_app = command_group("API tokens for partner organisations.")
 
 
 @users_app.command("add")

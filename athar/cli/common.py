@@ -31,6 +31,12 @@ UserOption = Annotated[str | None, typer.Option("--user", help="Acting user for 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
+def command_group(help: str) -> typer.Typer:
+    """A sub-command group (`athar users …`), with help laid out as every group's is: plain text that
+    reads at 80 columns, flags without a type, options with theirs."""
+    return typer.Typer(no_args_is_help=True, help=help, rich_markup_mode=None, add_completion=False)
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     err.print(f"[bold red]athar: error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)

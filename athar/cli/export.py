@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from athar.cli.common import DbOption, UserOption, err, open_cli_store
+from athar.cli.common import DbOption, UserOption, command_group, err, open_cli_store
 
-app = typer.Typer(no_args_is_help=True, help="Write the store's records out.")
+app = command_group("Write the store's records out.")
 
 
 @app.command("records")

@@ -15,9 +15,9 @@ from typing import Annotated
 
 import typer
 
-from athar.cli.common import DbOption, JsonFlag, UserOption, console, fail, open_cli_store
+from athar.cli.common import DbOption, JsonFlag, UserOption, command_group, console, fail, open_cli_store
 
-app = typer.Typer(help="Families' tracing requests: import, show, casework, erasure.", no_args_is_help=True)
+app = command_group("Families' tracing requests: import, show, casework, erasure.")
 out = console
 
 

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from athar.cli.common import DbOption, JsonFlag, UserOption, console, err, fail, open_cli_store
+from athar.cli.common import DbOption, JsonFlag, UserOption, command_group, console, err, fail, open_cli_store
 
-app = typer.Typer(no_args_is_help=True, help="Uncertain pairs for a human to judge.")
+app = command_group("Uncertain pairs for a human to judge.")
 
 
 @app.command("list")
