@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from rich.console import Console
@@ -41,7 +42,7 @@ def import_synthetic_lists(
             Path(folder) / f"{name}.csv",
             name,
             user=user,
-            progress=(lambda n, name=name: progress(name, n)) if progress else None,
+            progress=partial(progress, name) if progress else None,
             kind=SYNTHETIC_KINDS[name],
         )
         for name in SOURCES

@@ -68,18 +68,18 @@ def render(p: _Person, script: str, lex: Lexicon, rnd: random.Random) -> str:
 
     style = rnd.random()  # French family, NGO worker, official
 
-    def spell(n: Name) -> str:
+    def spell_latin(n: Name) -> str:
         return _pick(n.fr if style < 0.15 else n.en, rnd)
 
     u = rnd.random()
     if u < 0.45:
-        s = f"{spell(g)} {spell(f)} {spell(fam)}"
+        s = f"{spell_latin(g)} {spell_latin(f)} {spell_latin(fam)}"
     elif u < 0.6:
-        s = f"{spell(g)} {spell(fam)}"
+        s = f"{spell_latin(g)} {spell_latin(fam)}"
     elif u < 0.8:
-        s = f"{spell(fam).upper()}, {spell(g)} {spell(f)}"
+        s = f"{spell_latin(fam).upper()}, {spell_latin(g)} {spell_latin(f)}"
     else:
-        s = f"{spell(g)} {spell(f)} {spell(gf)} {spell(fam)}"
+        s = f"{spell_latin(g)} {spell_latin(f)} {spell_latin(gf)} {spell_latin(fam)}"
     return s.upper() if style > 0.7 else s
 
 

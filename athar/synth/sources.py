@@ -8,7 +8,7 @@ hot loops only index lists and call ``random()``.
 
 import csv
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,7 +144,8 @@ class BatchedRows:
     """Rows for a csv writer, written 20,000 at a time with a progress tick for each batch."""
 
     def __init__(self, writer, tick: Progress, batch: int = 20_000) -> None:
-        self.writer, self.tick, self.batch, self.rows = writer, tick, batch, []
+        self.writer, self.tick, self.batch = writer, tick, batch
+        self.rows: list[Sequence[object]] = []
 
     def append(self, row) -> None:
         self.rows.append(row)

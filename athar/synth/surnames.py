@@ -191,10 +191,10 @@ def family_rows(male_given: Sequence[Sequence[str]], towns: Sequence[Sequence[st
         else:
             add(ar, canonical, known, PRIOR["minority"], tuple(regions.split()))
     for ar, canonical, known, region_keys in tables.read("family_other.tsv"):
-        regions = tuple(region_keys.split())
-        if ar in rows and regions and not rows[ar].regions:
-            rows[ar] = FamilyRow(**{**_asdict(rows[ar]), "regions": regions})
-        add(ar, canonical, known, PRIOR["other"], regions)
+        other_regions = tuple(region_keys.split())
+        if ar in rows and other_regions and not rows[ar].regions:
+            rows[ar] = FamilyRow(**{**_asdict(rows[ar]), "regions": other_regions})
+        add(ar, canonical, known, PRIOR["other"], other_regions)
     for ar, canonical, known, bare_too in tables.read("family_trades.tsv"):
         add(ar, canonical, known, PRIOR["trade"])
         if bare_too == "1":
@@ -274,7 +274,7 @@ def family_rows(male_given: Sequence[Sequence[str]], towns: Sequence[Sequence[st
 def given_tail(male_given: Sequence[Sequence[str]]) -> list[tables.Row]:
     """Old names still given to boys, as rows of given_male.tsv (arabic, canonical, weight, spellings)."""
     have = {r[0] for r in male_given}
-    out = []
+    out: list[tables.Row] = []
     for ar, canonical, known in tables.read("family_roots.tsv"):
         if ar not in have and ar not in NOT_GIVEN and " " not in ar:
             out.append((ar, canonical, str(ROOT_GIVEN_WEIGHT), known))
