@@ -11,10 +11,10 @@ from athar.demo import import_synthetic_lists
 from athar.exports import current_records
 from athar.ingest import import_file
 from athar.linkage.explain import explain
-from athar.linkage.review import ReviewError, open_tasks, record_judgement
+from athar.linkage.review import ReviewError, count_open_tasks, open_tasks, record_judgement
 from athar.linkage.run import LinkOptions, link
 from athar.store import open_store
-from athar.store.tables import LinkRun, Membership, PersonEvent
+from athar.store.tables import AuditEntry, LinkRun, Membership, PersonEvent, Record, Source
 from athar.synth import generate
 from athar.synth.inclusion import SOURCES
 from tests.conftest import built_once
@@ -311,6 +311,42 @@ def test_review_queue_lists_uncertain_pairs_until_judged(store_copy):
     record_judgement(store_copy, first["right"], first["left"], "unsure", "reviewer", note="same village?")
     remaining = open_tasks(store_copy, limit=50)
     assert (first["left"], first["right"]) not in {(t["left"], t["right"]) for t in remaining}
+
+
+def test_review_list_shows_both_names_in_both_scripts_and_how_many_wait(store_copy):
+    import json
+
+    from typer.testing import CliRunner
+
+    from athar.cli import app
+    from athar.names.display import full_name
+
+    url = str(store_copy.url)
+    waiting = count_open_tasks(store_copy)
+    result = CliRunner().invoke(app, ["review", "list", "--limit", "3", "--db", url, "--json"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.output)
+    assert listed["waiting"] == waiting > 3 and listed["shown"] == 3
+    with store_copy.connect() as conn:
+        for task in listed["pairs"]:
+            for side in ("left", "right"):
+                source, record_id = task[side].split(":", 1)
+                row = (
+                    conn.execute(
+                        select(Record.__table__)
+                        .join(Source)
+                        .where(Source.name == source, Record.record_id == record_id, Record.is_current)
+                    )
+                    .mappings()
+                    .one()
+                )
+                assert task[f"{side}_name"] == full_name(dict(row)) != ""
+    shown = CliRunner().invoke(app, ["review", "list", "--limit", "3", "--db", url], terminal_width=80)
+    assert f"3 of {waiting} pairs waiting" in shown.output
+    assert listed["pairs"][0]["left_name"].split()[0] in shown.output
+    with store_copy.connect() as conn:
+        actions = conn.execute(select(AuditEntry.action)).scalars().all()
+    assert "view_review_list" in actions
 
 
 def test_judgement_on_unknown_record_or_decision_is_refused(store_copy):

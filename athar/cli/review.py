@@ -6,6 +6,7 @@ import json
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 
 from athar.cli.common import DbOption, JsonFlag, UserOption, command_group, console, err, fail, open_cli_store
@@ -17,20 +18,33 @@ app = command_group("Uncertain pairs for a human to judge.")
 def review_list(
     limit: Annotated[int, typer.Option(help="How many pairs.")] = 20,
     db: DbOption = None,
+    user: UserOption = None,
     json_out: JsonFlag = False,
 ) -> None:
-    """Pairs waiting for a judgement, most informative first."""
-    from athar.linkage.review import open_tasks
+    """Pairs waiting for a judgement, most informative first, with both records' names."""
+    from athar.audit import current_user, record_event
+    from athar.linkage.review import count_open_tasks, open_tasks, record_names
+    from athar.names.display import in_both_scripts
 
     with open_cli_store(db) as store:
         tasks = open_tasks(store, limit)
-    if json_out:
-        print(json.dumps(tasks, ensure_ascii=False))
-        return
-    table = Table("left", "right", "probability", "priority")
+        waiting = count_open_tasks(store)
+        names = record_names(store, [ref for t in tasks for ref in (t["left"], t["right"])])
+        record_event(store, current_user(user), "view_review_list", detail={"pairs": len(tasks)})
     for t in tasks:
-        table.add_row(t["left"], t["right"], f"{t['match_probability']:.3f}", f"{t['priority']:.2f}")
+        t["left_name"], t["right_name"] = names.get(t["left"], ""), names.get(t["right"], "")
+    if json_out:
+        print(json.dumps({"waiting": waiting, "shown": len(tasks), "pairs": tasks}, ensure_ascii=False))
+        return
+    table = Table("left", "right", "probability", box=box.SIMPLE_HEAD, pad_edge=False)
+    for t in tasks:
+        table.add_row(
+            f"{t['left']}\n{in_both_scripts(t['left_name'])}",
+            f"{t['right']}\n{in_both_scripts(t['right_name'])}",
+            f"{t['match_probability']:.3f}",
+        )
     console.print(table)
+    console.print(f"{len(tasks)} of {waiting} pairs waiting for a judgement.")
 
 
 @app.command("judge")

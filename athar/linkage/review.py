@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Engine, and_, exists, insert, select
+from sqlalchemy import Engine, and_, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from athar.errors import AtharError
+from athar.names.display import NAME_PARTS, full_name
 from athar.store.records import RecordRefError, parse_record_ref
 from athar.store.tables import DECISIONS, Judgement, LinkRun, Record, ReviewTask, Source
 
@@ -24,8 +25,7 @@ def record_ref(text: str) -> tuple[str, str]:
         raise ReviewError(str(e)) from None
 
 
-def open_tasks(engine: Engine, limit: int = 20) -> list[dict]:
-    """Tasks of the newest run whose pair nobody has judged yet, highest priority first."""
+def _open_tasks_query():
     judged = exists().where(
         and_(
             Judgement.left_source == ReviewTask.left_source,
@@ -35,12 +35,12 @@ def open_tasks(engine: Engine, limit: int = 20) -> list[dict]:
         )
     )
     newest = select(LinkRun.id).order_by(LinkRun.id.desc()).limit(1).scalar_subquery()
-    query = (
-        select(ReviewTask)
-        .where(ReviewTask.run_id == newest, ~judged)
-        .order_by(ReviewTask.priority.desc(), ReviewTask.id)
-        .limit(limit)
-    )
+    return select(ReviewTask).where(ReviewTask.run_id == newest, ~judged)
+
+
+def open_tasks(engine: Engine, limit: int = 20) -> list[dict]:
+    """Tasks of the newest run whose pair nobody has judged yet, highest priority first."""
+    query = _open_tasks_query().order_by(ReviewTask.priority.desc(), ReviewTask.id).limit(limit)
     with Session(engine) as session:
         return [
             {
@@ -51,6 +51,30 @@ def open_tasks(engine: Engine, limit: int = 20) -> list[dict]:
             }
             for t in session.scalars(query)
         ]
+
+
+def count_open_tasks(engine: Engine) -> int:
+    """How many pairs of the newest run wait for a judgement."""
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(_open_tasks_query().subquery())).scalar_one()
+
+
+def record_names(engine: Engine, refs: list[str]) -> dict[str, str]:
+    """Each record's name as written (`SOURCE:RECORD_ID` -> name), for showing a pair to a reviewer."""
+    wanted = {parse_record_ref(ref) for ref in refs}
+    if not wanted:
+        return {}
+    names: dict[str, str] = {}
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Source.name, Record.record_id, *(getattr(Record, c) for c in ("full_name", *NAME_PARTS)))
+            .join(Source, Source.id == Record.source_id)
+            .where(Record.is_current.is_(True), Record.record_id.in_({r for _, r in wanted}))
+        ).mappings()
+        for row in rows:
+            if (row["name"], row["record_id"]) in wanted:
+                names[f"{row['name']}:{row['record_id']}"] = full_name(dict(row))
+    return names
 
 
 def record_judgement(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -12,26 +11,13 @@ from athar.accounts.permissions import Principal
 from athar.accounts.visibility import visible_record
 from athar.linkage.explain import explain
 from athar.linkage.review import DECISIONS, ReviewError, record_judgement
-from athar.names import arabize, is_arabic, romanize
+from athar.names.display import other_script
 from athar.web import queries
 from athar.web.audit import audit
 from athar.web.permissions import require
 from athar.web.templates import render
 
 router = APIRouter()
-log = logging.getLogger(__name__)
-
-
-def other_script(value: str | None) -> str:
-    """A name in the other script (Latin for Arabic, Arabic for Latin), shown under the original."""
-    if not value:
-        return ""
-    try:
-        other = romanize(value) if is_arabic(value) else arabize(value)
-    except Exception:  # a display aid only: never let it break the page
-        log.debug("no other-script form", exc_info=True)
-        return ""
-    return "" if other == value else other
 
 
 def aligned_rows(left: dict, right: dict) -> list[dict]:
