@@ -196,6 +196,34 @@ def test_explain_gives_each_comparison_and_a_total_that_adds_up(store_copy):
     assert result["match_probability"] >= 0.9
 
 
+def test_explain_on_the_command_line_gives_plain_reasons_on_the_values_as_written(store_copy):
+    import json
+
+    from typer.testing import CliRunner
+
+    from athar.cli import app
+    from athar.linkage.reasons import FINDINGS
+
+    persons = person_of(store_copy)
+    by_person = defaultdict(list)
+    for key, pid in persons.items():
+        by_person[pid].append(key)
+    a, b = next(sorted(m)[:2] for m in by_person.values() if len(m) >= 2)
+    refs = [f"{a[0]}:{a[1]}", f"{b[0]}:{b[1]}"]
+    url = str(store_copy.url)
+    result = json.loads(CliRunner().invoke(app, ["explain", *refs, "--db", url, "--json"]).output)
+    reasons = result["reasons"]
+    assert reasons[0]["about"] == "prior"
+    assert sum(r["match_weight"] for r in reasons) == pytest.approx(result["match_weight"], abs=0.01)
+    assert {r["finding"] for r in reasons} <= set(FINDINGS)
+    records = {(r["source"], r["record_id"]): r for r in current_records(store_copy)}
+    birth = next(r for r in reasons if r["about"] == "birth_date")
+    assert birth["left"] == (records[a]["birth_date"] or "")
+    shown = CliRunner().invoke(app, ["explain", *refs, "--db", url], terminal_width=80).output
+    for internal in ("Term freq adjustment", "All other comparisons", "_key", "None"):
+        assert internal not in shown
+
+
 def test_a_pair_keeps_the_better_reading_of_a_name_that_reads_either_way():
     import pandas as pd
 

@@ -6,6 +6,7 @@ import json
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 
 from athar.cli.common import DbOption, JsonFlag, UserOption, console, fail, open_cli_store, progress_bar
@@ -86,29 +87,36 @@ def explain(
     """Why two records are or are not the same person: the weight of each comparison."""
     from athar.audit import current_user, record_event
     from athar.linkage.explain import explain as explain_pair
+    from athar.linkage.reasons import pair_records, reasons_json, run_threshold
     from athar.linkage.review import ReviewError
+    from athar.names.display import full_name, in_both_scripts
 
     with open_cli_store(db) as store:
         try:
             result = explain_pair(store, left, right)
         except ReviewError as e:
             raise fail(str(e)) from None
+        left_record, right_record = pair_records(store, left, right)
+        result = reasons_json(result, left_record, right_record, run_threshold(store, result["run_id"]))
         record_event(store, current_user(user), "explain_pair", "pair", f"{left} {right}")
     if json_out:
         print(json.dumps(result, ensure_ascii=False))
         return
-    table = Table("comparison", "level", left, right, "match weight", title=f"{left} ~ {right}")
-    for step in result["steps"]:
-        weight = step["match_weight"]
+    console.print(f"{left}  {in_both_scripts(full_name(left_record))}", highlight=False)
+    console.print(f"{right}  {in_both_scripts(full_name(right_record))}", highlight=False)
+    table = Table("about", "finding", "left", "right", "weight", box=box.SIMPLE_HEAD, pad_edge=False)
+    for reason in result["reasons"]:
         table.add_row(
-            step["comparison"],
-            step["level"],
-            str(step["left"]),
-            str(step["right"]),
-            "" if weight is None else f"{weight:+.2f}",
+            reason["about"].replace("_", " "),
+            reason["finding"],
+            reason["left"],
+            reason["right"],
+            f"{reason['match_weight']:+.2f}",
         )
     console.print(table)
     console.print(
         f"total match weight {result['match_weight']:+.2f}, probability {result['match_probability']:.4f}",
         highlight=False,
     )
+    if result["held_apart"]:
+        console.print(f"Not joined: {result['held_apart']}.", highlight=False)

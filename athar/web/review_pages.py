@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from athar.accounts.permissions import Principal
 from athar.accounts.visibility import visible_record
 from athar.linkage.explain import explain
+from athar.linkage.reasons import reasons_json, run_threshold
 from athar.linkage.review import DECISIONS, ReviewError, record_judgement
 from athar.names.display import other_script
 from athar.web import queries
@@ -41,11 +42,15 @@ def aligned_rows(left: dict, right: dict) -> list[dict]:
     return rows
 
 
-def waterfall(engine, left: str, right: str) -> dict | None:
+def waterfall(engine, task: dict) -> dict | None:
+    """The model's explanation of the task's pair, with its reasons in plain words (on the two
+    records the page already holds, so nothing is read twice)."""
     try:
-        return explain(engine, left, right)
+        explanation = explain(engine, task["left"], task["right"])
     except ReviewError:
         return None
+    threshold = run_threshold(engine, explanation["run_id"])
+    return reasons_json(explanation, task["left_record"], task["right_record"], threshold)
 
 
 @router.get("/review", response_class=HTMLResponse)
@@ -62,7 +67,7 @@ def review_page(
         "review.html",
         task=task,
         rows=aligned_rows(task["left_record"], task["right_record"]),
-        explanation=waterfall(engine, task["left"], task["right"]),
+        explanation=waterfall(engine, task),
         decisions=DECISIONS,
     )
 

@@ -142,8 +142,8 @@ def test_a_pair_kept_apart_as_siblings_says_so_in_both_languages(app, monkeypatc
 
     real = review_pages.waterfall
 
-    def flagged(engine, left, right):
-        explanation = real(engine, left, right)
+    def flagged(engine, task):
+        explanation = real(engine, task)
         return {**explanation, "kept_apart_as_siblings": True}
 
     client = client_for(app, "reviewer-alpha")
@@ -152,3 +152,16 @@ def test_a_pair_kept_apart_as_siblings_says_so_in_both_languages(app, monkeypatc
     assert 'id="siblings"' in english and "possible brother and sister" in english
     arabic = client.get("/review?lang=ar").text
     assert 'id="siblings"' in arabic and "لأخوين" in arabic
+
+
+def test_the_explanation_reads_in_plain_words_in_both_languages(app):
+    """Findings and values as the lists wrote them, never Splink's labels or the model's keys."""
+    client = client_for(app, "reviewer-alpha")
+    english = client.get("/review?lang=en").text
+    arabic = client.get("/review?lang=ar").text
+    for page in (english, arabic):
+        assert 'class="waterfall data"' in page
+        for internal in ("Term freq adjustment", "All other comparisons", "Exact match on", "_key"):
+            assert internal not in page
+    assert "Starting point" in english and ("the same" in english or "different" in english)
+    assert "نقطة البداية" in arabic and ("متطابق" in arabic or "مختلف" in arabic)

@@ -13,7 +13,7 @@ CALL = re.compile(r"""\b_\(\s*"((?:[^"\\]|\\.)*)"\s*\)""")
 
 def _used() -> set[str]:
     found = set()
-    for path in [*(WEB / "templates").glob("*.html"), *WEB.glob("*.py")]:
+    for path in [*(WEB / "templates").rglob("*.html"), *WEB.rglob("*.py")]:
         found |= {m.replace('\\"', '"') for m in CALL.findall(path.read_text(encoding="utf-8"))}
     return found
 
@@ -26,3 +26,14 @@ def test_every_translated_string_is_in_both_catalogues():
             catalog = read_po(f, locale=lang)
         translated = {m.id for m in catalog if m.id and m.string}
         assert sorted(used - translated) == [], lang
+
+
+def test_every_finding_an_explanation_can_give_is_in_both_catalogues():
+    """The review page translates the model's findings (athar.linkage.reasons) like its own strings."""
+    from athar.linkage.reasons import FINDINGS
+
+    for lang in ("ar", "en"):
+        with (LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po").open("rb") as f:
+            catalog = read_po(f, locale=lang)
+        translated = {m.id for m in catalog if m.id and m.string}
+        assert sorted(set(FINDINGS) - translated) == [], lang
