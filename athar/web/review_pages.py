@@ -8,13 +8,15 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from athar.accounts.permissions import Principal
-from athar.accounts.visibility import visible_record
+from athar.accounts.visibility import visible_record, visible_source_names
 from athar.linkage.explain import explain
+from athar.linkage.quality import model_quality
 from athar.linkage.reasons import reasons_json, run_threshold
 from athar.linkage.review import DECISIONS, ReviewError, record_judgement
 from athar.names.display import other_script
-from athar.web import queries
+from athar.web import i18n, queries
 from athar.web.audit import audit
+from athar.web.charts import bar_chart
 from athar.web.permissions import require
 from athar.web.templates import render
 
@@ -102,3 +104,15 @@ def judge_pair(
     except ReviewError as error:
         raise HTTPException(status_code=422, detail=str(error)) from error
     audit(request, principal, "review.judge", "pair", f"{left}|{right}", {"decision": decision})
+
+
+@router.get("/review/model", response_class=HTMLResponse)
+def model_page(
+    request: Request, principal: Annotated[Principal, Depends(require("review.view"))]
+) -> HTMLResponse:
+    """The model's scores and how they agree with reviewers, over the pairs this user may see."""
+    engine = request.app.state.engine
+    quality = model_quality(engine, visible_source_names(engine, principal))
+    rtl = i18n.direction(i18n.language(request)) == "rtl"
+    chart = bar_chart(((f"{b.low:.2f}–{b.high:.2f}", b.pairs) for b in reversed(quality.bands)), rtl)
+    return render(request, "review_model.html", quality=quality, chart=chart)

@@ -165,3 +165,51 @@ def test_the_explanation_reads_in_plain_words_in_both_languages(app):
             assert internal not in page
     assert "Starting point" in english and ("the same" in english or "different" in english)
     assert "نقطة البداية" in arabic and ("متطابق" in arabic or "مختلف" in arabic)
+
+
+def _visible_pairs(app, sources: set[str]) -> int:
+    from sqlalchemy import func
+
+    from athar.store.tables import LinkPair
+
+    with app.state.engine.connect() as conn:
+        return conn.execute(
+            select(func.count()).where(LinkPair.left_source.in_(sources), LinkPair.right_source.in_(sources))
+        ).scalar_one()
+
+
+def _chart_total(page: str) -> int:
+    return sum(int(n) for n in re.findall(r'<g class="row" data-key="[^"]+" data-n="(\d+)"', page))
+
+
+def test_the_model_page_counts_only_pairs_the_organisation_may_see(app):
+    alpha_page = client_for(app, "reviewer-alpha").get("/review/model?lang=en").text
+    beta_page = client_for(app, "investigator-beta").get("/review/model?lang=en").text
+    # Alpha sees its own families, Beta's shared returnees and the ownerless morgue; Beta its own two
+    assert _chart_total(alpha_page) == _visible_pairs(app, {"families", "returnees", "morgue"}) > 0
+    assert _chart_total(beta_page) == _visible_pairs(app, {"detention", "returnees", "morgue"}) > 0
+    assert 'id="threshold"' in alpha_page and "No linkage run yet" not in alpha_page
+
+
+def test_precision_and_recall_follow_the_reviewers_judgements(app):
+    from athar.linkage.quality import labelled_scores
+
+    client = client_for(app, "reviewer-alpha")
+    before = client.get("/review/model?lang=en").text
+    same_before = int(re.search(r'id="labelled-same">(\d+)<', before).group(1))
+    left, right = _pair(client.get("/review").text)
+    response = client.post(
+        "/review/judgements",
+        data={"left": left, "right": right, "decision": "same", "csrf_token": csrf(client)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    after = client.get("/review/model?lang=en").text
+    assert int(re.search(r'id="labelled-same">(\d+)<', after).group(1)) == same_before + 1
+    assert 'id="precision-recall"' in after
+    visible = {"families", "returnees", "morgue"}
+    labelled = labelled_scores(app.state.engine, visible)
+    expected_recall = sum(1 for p, s in labelled if s and p >= 0.3) / sum(1 for _, s in labelled if s)
+    row = re.search(r'<tr data-threshold="0.3".*?</tr>', after, re.S).group(0)
+    shown = [float(x) for x in re.findall(r"<bdi>([0-9.]+)</bdi>", row)]
+    assert round(expected_recall, 3) in shown
