@@ -21,7 +21,9 @@ _STAFF = frozenset({"dashboard.view", "sources.view", "public.view"})
 # search.view (the investigator search), case.update (a person's status, with reason and evidence),
 # case.inquiry (record and see families' inquiries), records.import (upload a list), records.export,
 # audit.view / audit.export, users.manage and organisations.manage (accounts and organisations),
-# sources.manage (a source's sharing setting and kind: admins any source, others their organisation's).
+# sources.manage (a source's sharing setting and kind: admins any source, others their organisation's),
+# person.curate (merge and split persons: it shows a person's records and judges pairs, so only roles
+# holding both person.view and review.judge have it).
 PERMISSIONS: dict[str, frozenset[str]] = {
     ANONYMOUS: frozenset({"public.view"}),
     "caseworker": _STAFF | {"person.view", "case.update", "case.inquiry"},
@@ -33,6 +35,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "case.inquiry",
         "review.view",
         "review.judge",
+        "person.curate",
         "records.import",
         "records.export",
         "search.view",
@@ -45,6 +48,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "case.inquiry",
         "review.view",
         "review.judge",
+        "person.curate",
         "records.import",
         "records.export",
         "search.view",

@@ -209,6 +209,24 @@ class Judgement(RecordPair, Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class Curation(Base):
+    """A reviewer's merge or split of persons, carried out as judgements on record pairs (`pairs`), so
+    that every later `athar link` keeps it; an undo is a curation of its own naming the one it undoes
+    (`undoes`). Append-only."""
+
+    __tablename__ = "curations"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(10))  # merge | split | undo
+    person_id: Mapped[str] = mapped_column(String(40), index=True)
+    other_person_id: Mapped[str | None] = mapped_column(String(40), index=True)  # merge: joined in
+    pairs: Mapped[list] = mapped_column(JSON)  # [[left ref, right ref, decision], ...] as judged
+    undoes: Mapped[int | None] = mapped_column(ForeignKey("curations.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    user_name: Mapped[str] = mapped_column(String(200))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Person(Base):
     """A resolved human being: the cluster of records that linkage (and reviewers) say are one person."""
 

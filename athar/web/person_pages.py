@@ -40,6 +40,7 @@ def _page(
         inquiries=case.inquiries,
         timeline=cases.timeline(case.records, case.events, case.inquiries_visible),
         may_change_status=allowed(principal.role, "case.update"),
+        may_curate=allowed(principal.role, "person.curate"),
         may_record_inquiry=case.inquiries_visible,
         error=error,
         form=form or {},

@@ -30,6 +30,9 @@ POST_BODIES = {
     "/admin/users/{user_id}/unlock": {},
     "/admin/organisations": {"name": "Permission Test Organisation"},
     "/admin/sources/{source_id}": {"sharing": "private", "kind": "family_report"},
+    "/persons/{person_id}/merge": {"other_person_id": "P-none", "reason": "permission test"},
+    "/persons/{person_id}/split": {"records": "families:none", "reason": "permission test"},
+    "/curations/{curation_id}/undo": {"reason": "permission test"},
 }
 JSON_BODIES = {
     "/api/v1/review/judgements": {
@@ -91,7 +94,12 @@ def targets(app, alpha_person) -> dict[str, str]:
     user_id = create_user(app.state.engine, "permission-target", "caseworker", "Alpha", "irrelevant")
     with app.state.engine.connect() as conn:
         source_id = conn.execute(select(Source.id).where(Source.name == "families")).scalar_one()
-    return {"{person_id}": alpha_person, "{user_id}": str(user_id), "{source_id}": str(source_id)}
+    return {
+        "{person_id}": alpha_person,
+        "{user_id}": str(user_id),
+        "{source_id}": str(source_id),
+        "{curation_id}": "999999",
+    }
 
 
 def _path(path: str, targets: dict[str, str]) -> str:
