@@ -26,7 +26,8 @@ _STAFF = frozenset({"dashboard.view", "sources.view", "public.view"})
 # holding both person.view and review.judge have it).
 PERMISSIONS: dict[str, frozenset[str]] = {
     ANONYMOUS: frozenset({"public.view"}),
-    "caseworker": _STAFF | {"person.view", "case.update", "case.inquiry"},
+    # caseworkers find their cases by name: the search answers only from what their organisation sees
+    "caseworker": _STAFF | {"person.view", "search.view", "case.update", "case.inquiry"},
     "reviewer": _STAFF | {"review.view", "review.judge"},
     "investigator": _STAFF
     | {

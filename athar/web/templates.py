@@ -8,6 +8,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from athar.accounts.permissions import allowed
 from athar.web import i18n
 from athar.web.csrf import FIELD, csrf_token
 from athar.web.sessions import current_principal
@@ -28,6 +29,7 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
     lang = i18n.language(request)
     digit_style = i18n.digits(request, lang)
     t = i18n.translations(request)
+    principal = current_principal(request)
     page = request.app.state.templates.get_template(template).render(
         request=request,
         _=t.gettext,
@@ -37,7 +39,8 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
         digits=digit_style,
         num=lambda value: i18n.format_number(value, digit_style),
         plain=lambda value: i18n.format_digits(value, digit_style),
-        principal=current_principal(request),
+        principal=principal,
+        may=lambda action: allowed(principal.role, action),  # the menu shows what the role may open
         csrf_field=FIELD,
         csrf_token=csrf_token(request),
         **context,

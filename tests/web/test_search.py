@@ -215,6 +215,14 @@ def test_the_investigator_search_needs_a_name_and_the_csrf_token(app):
     assert client.post("/search", data={"name": "Ahmad"}).status_code == 403
 
 
-def test_caseworkers_and_reviewers_may_not_use_the_investigator_search(app):
-    for who in ("caseworker-alpha", "reviewer-alpha"):
-        assert client_for(app, who).get("/search").status_code == 403
+def test_reviewers_may_not_use_the_name_search(app):
+    assert client_for(app, "reviewer-alpha").get("/search").status_code == 403
+
+
+def test_a_caseworker_finds_cases_by_name_among_what_the_organisation_sees(app, detained):
+    """Caseworkers search by name too (their menu links it), and get only visible records: Alpha's
+    caseworker does not see Beta's private detention list."""
+    client = client_for(app, "caseworker-alpha")
+    assert 'href="/search"' in client.get("/dashboard").text
+    page = _investigate(client, name=detained["name"])
+    assert page.status_code == 200 and "<td>detention</td>" not in page.text
