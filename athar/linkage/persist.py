@@ -59,7 +59,8 @@ def write_run(
     """Everything the run produced, under a new (not yet finished) run: `finish_run` closes it."""
     now = dt.datetime.now(dt.UTC)
     run_id = conn.execute(
-        insert(LinkRun).values(
+        insert(LinkRun)
+        .values(
             started_at=started_at,
             engine=engine,
             mode=loaded.mode,
@@ -70,7 +71,8 @@ def write_run(
             pairs_scored=len(scored),
             model=model,
         )
-    ).inserted_primary_key[0]
+        .returning(LinkRun.id)
+    ).scalar_one()
     _write_persons(conn, assignment, run_id, now)
     _write_memberships(conn, assignment.person_of_cluster, clustered.clusters, run_id)
     _write_pairs(conn, run_id, scored, loaded.new_keys, full=not loaded.incremental)

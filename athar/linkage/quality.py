@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import ColumnElement, Engine, and_, func, select, true
 
 from athar.store.tables import Decision, Judgement, LinkPair, LinkRun
 
@@ -55,9 +55,9 @@ class ModelQuality:
     by_threshold: tuple[ThresholdQuality, ...]
 
 
-def _both_in(table, sources: Collection[str] | None):
+def _both_in(table, sources: Collection[str] | None) -> ColumnElement[bool]:
     if sources is None:
-        return and_()
+        return true()
     return and_(table.left_source.in_(sources), table.right_source.in_(sources))
 
 

@@ -169,9 +169,8 @@ def by_governorate(conn: Connection, principal: Principal, persons: int, place: 
         if resolved:
             conn.execute(insert(_place_map), [{"place": p, "governorate": g} for p, g in resolved.items()])
         conn.execute(insert(_pairs).from_select(["person_id", "governorate"], pairs))
-        found = dict(
-            conn.execute(select(_pairs.c.governorate, func.count()).group_by(_pairs.c.governorate)).all()
-        )
+        by_governorate = select(_pairs.c.governorate, func.count()).group_by(_pairs.c.governorate)
+        found: dict[str, int] = {g: n for g, n in conn.execute(by_governorate)}
         known = conn.execute(select(func.count(distinct(_pairs.c.person_id)))).scalar_one()
     finally:
         for table in (_pairs, _place_map):
