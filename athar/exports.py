@@ -7,7 +7,6 @@ The pipeline's own full read (linkage, search index) is `athar.store.records.cur
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from sqlalchemy import Engine
 from athar.accounts.permissions import Principal
 from athar.accounts.visibility import visible_sources
 from athar.config import pfif_domain
+from athar.csv_safety import SafeDictWriter
 from athar.ingest.pfif import write_pfif
 from athar.store import records as store_records
 from athar.store.tables import CANONICAL_COLUMNS
@@ -38,7 +38,7 @@ def current_records(
 def export_records_csv(engine: Engine, out: Path, principal: Principal, source: str | None = None) -> int:
     count = 0
     with out.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=EXPORT_COLUMNS)
+        writer = SafeDictWriter(f, fieldnames=EXPORT_COLUMNS)
         writer.writeheader()
         for record in current_records(engine, source, principal=principal):
             writer.writerow({k: "" if v is None else v for k, v in record.items()})

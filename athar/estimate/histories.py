@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from athar.csv_safety import SafeDictWriter
+
 History = tuple[int, ...]
 
 
@@ -177,8 +179,9 @@ class CaptureHistories:
         return [{**dict(zip(self.lists, h, strict=True)), "count": n} for h, n in self.counts.items()]
 
     def to_csv(self, path: str | Path) -> None:
+        """The table as CSV; list names (sources' names) are neutralised like every CSV cell."""
         with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=[*self.lists, "count"])
+            writer = SafeDictWriter(handle, fieldnames=[*self.lists, "count"])
             writer.writeheader()
             writer.writerows(self.to_rows())
 

@@ -7,11 +7,9 @@ from fastapi import Request
 
 from athar.accounts.permissions import Principal
 from athar.audit import record_event
+from athar.web.clients import client_address
 
-
-def client_address(request: Request) -> str | None:
-    """The address the request came from (the proxy's own, when behind one: see `serve`)."""
-    return request.client.host if request.client else None
+__all__ = ["audit", "client_address"]
 
 
 def audit(

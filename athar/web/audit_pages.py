@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from typing import Annotated
@@ -12,6 +11,7 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 from sqlalchemy import select
 
 from athar.accounts.permissions import Principal
+from athar.csv_safety import SafeWriter
 from athar.exports import EXPORT_COLUMNS, current_records
 from athar.store.tables import AuditEntry
 from athar.web.audit import audit
@@ -57,7 +57,7 @@ def audit_page(
 
 def _csv(header: tuple[str, ...], rows: Iterator[tuple]) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeWriter(buffer)
     writer.writerow(header)
     for row in rows:
         writer.writerow(["" if v is None else v for v in row])

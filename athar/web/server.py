@@ -19,8 +19,12 @@ def serve(db: str | None, host: str = "127.0.0.1", port: int = 8000, insecure_ht
 
     Cookies are Secure (HTTPS only) unless `insecure_http` is given, which is allowed on a loopback
     address only: for a developer's browser on plain http://127.0.0.1. Behind a TLS-terminating proxy,
-    keep them Secure and let the proxy pass X-Forwarded-For (uvicorn trusts it from 127.0.0.1).
+    keep them Secure, let the proxy pass X-Forwarded-For and name it in ATHAR_TRUSTED_PROXIES: the app
+    reads that header only from those addresses (`athar.web.clients`), so uvicorn's own reading is off.
+    Other settings come from the environment (`WebSettings.from_env`).
     """
+    import dataclasses
+
     import uvicorn
 
     from athar.web.app import create_app
@@ -28,5 +32,6 @@ def serve(db: str | None, host: str = "127.0.0.1", port: int = 8000, insecure_ht
 
     if insecure_http and not _is_loopback(host):
         raise ValueError("--insecure-http is only allowed on a loopback address (127.0.0.1, ::1, localhost)")
-    app = create_app(db, WebSettings(secure_cookies=not insecure_http))
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+    settings = dataclasses.replace(WebSettings.from_env(), secure_cookies=not insecure_http)
+    app = create_app(db, settings)
+    uvicorn.run(app, host=host, port=port, proxy_headers=False)
