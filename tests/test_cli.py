@@ -82,7 +82,7 @@ def test_export_records_has_source_record_id_and_blank_person_id_before_linkage(
     athar("import", str(reports), "--source", "families", "--db", db)
     out = tmp_path / "records.csv"
     assert athar("export", "records", "--out", str(out), "--db", db).exit_code == 0
-    with out.open(encoding="utf-8") as f:
+    with out.open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == 1
     assert rows[0]["source"] == "families" and rows[0]["record_id"] == "1"
@@ -157,3 +157,24 @@ def test_import_with_an_unknown_kind_exits_2_and_imports_nothing(db, reports):
     result = athar("import", str(reports), "--source", "x", "--kind", "rumours", "--db", db)
     assert result.exit_code == 2 and "--kind must be one of" in result.output
     assert json.loads(athar("sources", "--json", "--db", db).stdout) == []
+
+
+def test_export_to_standard_output_and_a_format_the_name_contradicts(tmp_path, db, reports):
+    from sqlalchemy import select
+
+    from athar.store import open_store
+    from athar.store.tables import AuditEntry
+
+    athar("import", str(reports), "--source", "families", "--db", db)
+    result = athar("export", "records", "--out", "-", "--format", "jsonl", "--db", db)
+    assert result.exit_code == 0
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["full_name"] for r in lines] == ["Mohammad Al-Hamoud"]
+    refused = athar("export", "persons", "--out", str(tmp_path / "p.csv"), "--format", "xlsx", "--db", db)
+    assert refused.exit_code == 2 and "the name says .csv" in refused.stderr
+    assert not (tmp_path / "p.csv").exists()
+    engine = open_store(db)
+    with engine.connect() as conn:
+        actions = conn.execute(select(AuditEntry.action, AuditEntry.detail)).all()
+    engine.dispose()
+    assert ("export_records", {"rows": 1, "format": "jsonl"}) in [(a, d) for a, d in actions]

@@ -1,34 +1,71 @@
-"""`athar export records|pfif`: the store's current records out, each export audited."""
+"""`athar export records|persons|pfif`: the store out, in the format asked for, each export audited."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from athar.cli.common import DbOption, UserOption, command_group, err, open_cli_store
+from athar.cli.common import DbOption, UserOption, command_group, err, fail, open_cli_store
 
 app = command_group("Write the store's records out.")
 
 
+Out = Annotated[
+    str, typer.Option("--out", "-o", help="File to write (its extension says the format), or - for stdout.")
+]
+Format = Annotated[
+    str | None, typer.Option("--format", "-f", help="csv, xlsx, jsonl or parquet (default: from --out).")
+]
+
+
+def _export(
+    table: str, out: str, fmt: str | None, db: str | None, user: str | None, source: str | None
+) -> None:
+    """Write one export table for the acting operator, audited; one line on standard error."""
+    from athar.accounts.permissions import operator
+    from athar.audit import current_user, record_event
+    from athar.exports import STDOUT, TABLES, ExportFormatError, format_for, write_table
+
+    try:
+        chosen = format_for(out, fmt)
+    except ExportFormatError as e:
+        raise fail(str(e)) from None
+    columns, rows_of = TABLES[table]
+    with open_cli_store(db) as engine:
+        acting = current_user(user)
+        rows = rows_of(engine, operator(acting), source) if source else rows_of(engine, operator(acting))
+        if out == STDOUT:
+            count = write_table(columns, rows, sys.stdout.buffer, chosen)
+            sys.stdout.buffer.flush()
+        else:
+            with open(out, "wb") as stream:
+                count = write_table(columns, rows, stream, chosen)
+        record_event(
+            engine, acting, f"export_{table}", "source", source, detail={"rows": count, "format": chosen}
+        )
+    where = "standard output" if out == STDOUT else out
+    err.print(f"wrote {count:,} {table} to {where} ({chosen})", highlight=False)
+
+
 @app.command("records")
 def export_records(
-    out: Annotated[Path, typer.Option("--out", "-o", help="CSV file to write.")],
+    out: Out,
+    fmt: Format = None,
     source: Annotated[str | None, typer.Option("--source", "-s")] = None,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Canonical columns of every current record, with source and person_id."""
-    from athar.accounts.permissions import operator
-    from athar.audit import current_user, record_event
-    from athar.exports import export_records_csv
+    """One row per current record: source, the canonical columns, person_id."""
+    _export("records", out, fmt, db, user, source)
 
-    with open_cli_store(db) as engine:
-        acting = current_user(user)
-        count = export_records_csv(engine, out, operator(acting), source)
-        record_event(engine, acting, "export_records", "source", source, detail={"records": count})
-    err.print(f"wrote {count:,} records to {out}", highlight=False)
+
+@app.command("persons")
+def export_persons(out: Out, fmt: Format = None, db: DbOption = None, user: UserOption = None) -> None:
+    """One row per person: names in both scripts, sex, birth, status, sources, records."""
+    _export("persons", out, fmt, db, user, None)
 
 
 @app.command("pfif")

@@ -13,7 +13,8 @@ Pages (each route's action is in `permissions.PERMISSIONS`):
 * `/review`, `POST /review/judgements`: uncertain pairs (reviewer, investigator, admin);
 * `/import`, `POST /import/preview`, `POST /import` (investigator, admin): upload a list, preview its
   mapping and first rows, import, see the counts and quarantined rows;
-* `/audit`, `/audit/export.csv` (admin); `/export/records.csv` (investigator, admin);
+* `/audit`, `/audit/export.csv` (admin); `/export/records.FMT`, `/export/persons.FMT` (investigator,
+  admin; FMT csv, xlsx, jsonl or parquet);
 * `/admin/users`, `/admin/organisations` (admin): accounts (add, role, disable/enable, clear a
   lockout) and organisations; `/admin/sources` (admin; investigators for their own organisation's
   sources): each source's sharing setting and kind. Every change is audited;

@@ -1,4 +1,4 @@
-"""Admins browse and export the audit log; investigators and admins export records. Exports are audited."""
+"""Admins browse and export the audit log (audited). Record and person exports: `export_pages`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from athar.accounts.permissions import Principal
 from athar.csv_safety import SafeWriter
-from athar.exports import EXPORT_COLUMNS, current_records
 from athar.store.tables import AuditEntry
 from athar.web.audit import audit
 from athar.web.permissions import require
@@ -87,19 +86,4 @@ def audit_export(
         _csv(AUDIT_COLUMNS, rows()),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
-    )
-
-
-@router.get("/export/records.csv")
-def records_export(
-    request: Request, principal: Annotated[Principal, Depends(require("records.export"))]
-) -> StreamingResponse:
-    """Current records of the sources this user may see, with their person ids."""
-    audit(request, principal, "records.export")
-    engine = request.app.state.engine
-    rows = (tuple(r.values()) for r in current_records(engine, principal=principal))
-    return StreamingResponse(
-        _csv(EXPORT_COLUMNS, rows),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="records.csv"'},
     )

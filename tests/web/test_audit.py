@@ -69,6 +69,7 @@ def test_an_admin_browses_and_exports_the_log_and_the_export_is_itself_audited(a
 
 def test_a_records_export_holds_only_visible_sources_and_is_audited(app):
     export = client_for(app, "investigator-alpha").get("/export/records.csv")
-    sources = {r["source"] for r in csv.DictReader(io.StringIO(export.text))}
+    assert export.content.startswith(b"\xef\xbb\xbf")  # a BOM, so that Excel reads UTF-8
+    sources = {r["source"] for r in csv.DictReader(io.StringIO(export.content.decode("utf-8-sig")))}
     assert sources == {"families", "returnees", "morgue"}
     assert _last(app, "records.export").user_name == "investigator-alpha"

@@ -30,5 +30,6 @@ def test_the_records_export_neutralises_formula_cells(app, tmp_path):
         alpha = ensure_organisation(conn, "Alpha")
     import_file(app.state.engine, listing, "formula-list", organisation_id=alpha)
     export = client_for(app, "investigator-alpha").get("/export/records.csv")
-    rows = [r for r in csv.DictReader(io.StringIO(export.text)) if r["source"] == "formula-list"]
+    text = export.content.decode("utf-8-sig")
+    rows = [r for r in csv.DictReader(io.StringIO(text)) if r["source"] == "formula-list"]
     assert sorted(r["full_name"] for r in rows) == ["'-2+3", "'@SUM(1+1)*cmd|' /C calc'!A0"]

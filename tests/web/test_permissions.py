@@ -99,6 +99,7 @@ def targets(app, alpha_person) -> dict[str, str]:
         "{user_id}": str(user_id),
         "{source_id}": str(source_id),
         "{curation_id}": "999999",
+        "{fmt}": "xlsx",
     }
 
 

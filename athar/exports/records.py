@@ -1,8 +1,7 @@
-"""Writing the store's current records out: canonical CSV and PFIF 1.4 XML.
+"""The records table of an export (one row per current record, with its person) and PFIF 1.4 XML.
 
-Every export names who it is for (a `Principal`: a web user, or the command line's `operator`) and
-holds only the records of the sources that principal may see (`athar.accounts.visibility`).
-The pipeline's own full read (linkage, search index) is `athar.store.records.current_records`.
+The pipeline's own full read (linkage, search index) is `athar.store.records.current_records`; here
+every read names who it is for and holds only the sources that principal may see.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from sqlalchemy import Engine
 from athar.accounts.permissions import Principal
 from athar.accounts.visibility import visible_sources
 from athar.config import pfif_domain
-from athar.csv_safety import SafeDictWriter
 from athar.ingest.pfif import write_pfif
 from athar.store import records as store_records
 from athar.store.tables import CANONICAL_COLUMNS
@@ -35,15 +33,10 @@ def current_records(
     return store_records.current_records(engine, source, record_id, where=where)
 
 
-def export_records_csv(engine: Engine, out: Path, principal: Principal, source: str | None = None) -> int:
-    count = 0
-    with out.open("w", encoding="utf-8", newline="") as f:
-        writer = SafeDictWriter(f, fieldnames=EXPORT_COLUMNS)
-        writer.writeheader()
-        for record in current_records(engine, source, principal=principal):
-            writer.writerow({k: "" if v is None else v for k, v in record.items()})
-            count += 1
-    return count
+def record_rows(engine: Engine, principal: Principal, source: str | None = None) -> Iterator[tuple]:
+    """The records table's rows, in `EXPORT_COLUMNS` order."""
+    for record in current_records(engine, source, principal=principal):
+        yield tuple(record[c] for c in EXPORT_COLUMNS)
 
 
 def export_pfif(
