@@ -22,7 +22,8 @@ from athar.linkage.halves import collector_paused, map_in_two_processes
 from athar.names import is_arabic, name_key, name_skeleton, normalize_arabic, parse_name_chain
 from athar.names.arabic import rasm, strip_article
 from athar.names.keys import arabize
-from athar.names.reading import LINKAGE, NameRoles, readings, taken_reading
+from athar.names.reading import LINKAGE, NameRoles, name_parts, readings
+from athar.store.dates import birth_fields
 
 NAME_PARTS = ("given", "father", "grandfather", "family")
 
@@ -132,16 +133,6 @@ def name_roles(records: Iterable[dict]) -> NameRoles:
     return roles
 
 
-def name_parts(record: dict, roles: NameRoles | None = None) -> tuple[str | None, ...]:
-    """Given, father, grandfather and family name: the separate columns first, the parsed full name
-    after (read family name first when `roles` say that reading is clearly the likelier)."""
-    separate = tuple(record.get(f"{p}_name") or None for p in NAME_PARTS)
-    if all(separate) or not record.get("full_name"):
-        return separate
-    parsed = taken_reading(record["full_name"], roles, LINKAGE).parts
-    return tuple(s if s is not None else p for s, p in zip(separate, parsed, strict=True))
-
-
 def name_readings(
     record: dict, roles: NameRoles | None = None
 ) -> tuple[tuple[str | None, ...], tuple[tuple[tuple[str | None, ...], float], ...]]:
@@ -175,20 +166,6 @@ def name_features(record: dict, roles: NameRoles | None = None) -> tuple[str | N
 def _features_of_parts(parts: tuple[str | None, ...]) -> tuple[str | None, ...]:
     features = [_part_features(part) for part in parts]
     return tuple(f[i] for i in range(3) for f in features)
-
-
-def birth_fields(birth_date: str | None, age: int | None, event_date: str | None) -> tuple:
-    """(birth_date, year, month, day, precision) with precision 'day', 'month', 'year', 'age' or None."""
-    if birth_date:
-        parts = birth_date.split("-")
-        year = int(parts[0])
-        month = int(parts[1]) if len(parts) > 1 else None
-        day = int(parts[2]) if len(parts) > 2 else None
-        precision = "day" if day else "month" if month else "year"
-        return birth_date, year, month, day, precision
-    if age is not None and event_date:
-        return None, int(event_date[:4]) - age, None, None, "age"
-    return None, None, None, None, None
 
 
 _EPOCH = dt.date(1970, 1, 1)

@@ -331,3 +331,18 @@ def _compound_given(chain: NameChain, words: list[str], policy: ReadingPolicy) -
         return None
     rest = [p for p in (chain.grandfather, *chain.unplaced) if p] + [None, None]
     return (chain.given + " " + chain.father, rest[0], rest[1], chain.family)
+
+
+RECORD_NAME_PARTS: tuple[str, ...] = ("given", "father", "grandfather", "family")
+
+
+def name_parts(record: Mapping[str, object], roles: NameRoles | None = None) -> tuple[str | None, ...]:
+    """A record's given, father, grandfather and family name: its separate columns first, its parsed
+    full name after (read family name first when `roles` say that reading is clearly the likelier).
+    Linkage and the search index read a record's name through this one function."""
+    separate = tuple(str(record.get(f"{p}_name") or "") or None for p in RECORD_NAME_PARTS)
+    full = record.get("full_name")
+    if all(separate) or not full:
+        return separate
+    parsed = taken_reading(str(full), roles, LINKAGE).parts
+    return tuple(s if s is not None else p for s, p in zip(separate, parsed, strict=True))

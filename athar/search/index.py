@@ -24,8 +24,9 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import Engine, func, select
 
-from athar.linkage.features import birth_fields, name_parts
 from athar.names import name_skeleton, normalize_name, parse_name_chain
+from athar.names.reading import name_parts
+from athar.store.dates import birth_fields
 
 # The parts each entry holds, in column order; the mother's name is her given name only.
 PARTS = ("given", "father", "grandfather", "family", "mother")
