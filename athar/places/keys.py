@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from athar.names.arabic import is_arabic, normalize_arabic
+from athar.names.arabic import is_arabic, normalize_arabic, strip_article
 
 LATIN_ARTICLES = frozenset(
     [
@@ -156,12 +156,8 @@ def _fold_latin(text: str) -> Folded:
     return Folded("".join(_fold_latin_token(t) for t in kept), kind, rif)
 
 
-def _strip_article(tok: str) -> str:
-    return tok[2:] if tok.startswith("ال") and len(tok) > 3 else tok
-
-
 def _fold_arabic(text: str) -> Folded:
-    tokens = [ARABIC_SYNONYMS.get(t, t) for t in (_strip_article(t) for t in normalize_arabic(text).split())]
+    tokens = [ARABIC_SYNONYMS.get(t, t) for t in (strip_article(t) for t in normalize_arabic(text).split())]
     kind = None
     rif = False
     kept: list[str] = []
