@@ -471,6 +471,11 @@ def _chain_readings(full: str) -> tuple:
 def name_similarity(a: str, b: str, frequencies: NameFrequencies | None = None) -> float:
     """Similarity in [0, 1] of two full personal names, each in any script and any order.
 
+    Library code, not a step of the pipeline: linkage scores names inside Splink and the search ranks
+    on its index, but both on the rules this applies (`athar.names.reading`, `athar.names.evidence`).
+    It is the one call for a program that wants to compare two names, and `bench/names.py` measures the
+    name rules through it (AUC on real Arabic/Latin pairs).
+
     Chain-aware: parts present on both sides are compared on their cross-script keys; a part missing
     on one side (no grandfather written) counts neither way; a different given or father name
     counts strongly against. The result is a logistic of the summed evidence, so 0.5 means
