@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import Engine, and_, select
+from sqlalchemy import Engine, select
 
 from athar.names import parse_name_chain
+from athar.store.records import MEMBER_CURRENT_VERSION
 from athar.store.tables import Membership, Record, Source
 
 STRATA = ("governorate", "year", "sex", "age_group")
@@ -64,14 +65,7 @@ def person_capture_rows(
             Record.full_name,
         )
         .join(Source, Source.id == Membership.source_id)
-        .join(
-            Record,
-            and_(
-                Record.source_id == Membership.source_id,
-                Record.record_id == Membership.record_id,
-                Record.is_current.is_(True),
-            ),
-        )
+        .join(Record, MEMBER_CURRENT_VERSION)
         .order_by(Membership.person_id)
     )
     current: str | None = None

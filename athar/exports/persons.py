@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import groupby
 
-from sqlalchemy import Engine, and_, select
+from sqlalchemy import Engine, select
 
 from athar.accounts.permissions import Principal
 from athar.accounts.visibility import visible_sources
 from athar.names import is_arabic
 from athar.names.display import full_name, other_script
+from athar.store.records import MEMBER_CURRENT_VERSION
 from athar.store.tables import CANONICAL_COLUMNS, Membership, Person, Record, Source
 
 PERSON_COLUMNS: tuple[str, ...] = (
@@ -61,14 +62,7 @@ def person_rows(engine: Engine, principal: Principal) -> Iterator[tuple]:
         select(Membership.person_id, Person.status, Source.name.label("source"), *columns)
         .join(Person, Person.id == Membership.person_id)
         .join(Source, Source.id == Membership.source_id)
-        .join(
-            Record,
-            and_(
-                Record.source_id == Membership.source_id,
-                Record.record_id == Membership.record_id,
-                Record.is_current.is_(True),
-            ),
-        )
+        .join(Record, MEMBER_CURRENT_VERSION)
         .where(visible_sources(principal))
         .order_by(Membership.person_id, Source.name, Record.record_id)
     )

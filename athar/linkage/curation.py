@@ -24,6 +24,7 @@ from athar.linkage.store_io import latest_judgements
 from athar.store.tables import Curation, Decision, Judgement, Membership, Source
 
 MAX_SPLIT_PAIRS = 10_000
+Pair = tuple[str, str, str]  # left ref, right ref, decision
 
 
 class CurationError(AtharError, ValueError):
@@ -76,53 +77,71 @@ def _judge(
         conn.execute(insert(Judgement), rows)
 
 
-def _record(conn: Connection, values: dict) -> int:
-    return conn.execute(insert(Curation).values(**values).returning(Curation.id)).scalar_one()
+@dataclass(frozen=True)
+class _Act:
+    """Who makes a curation, why, for which organisation, and when."""
+
+    user: str
+    reason: str
+    organisation_id: int | None
+    now: dt.datetime
 
 
-def _require_reason(reason: str) -> str:
-    reason = reason.strip()
-    if not reason:
+def _carry_out(
+    conn: Connection,
+    act: _Act,
+    kind: str,
+    person_id: str,
+    pairs: list[Pair],
+    other_person_id: str | None = None,
+    undoes: int | None = None,
+) -> int:
+    """Record the curation and append its judgements (each noting the curation and its reason)."""
+    curation_id = conn.execute(
+        insert(Curation)
+        .values(
+            kind=kind,
+            person_id=person_id,
+            other_person_id=other_person_id,
+            pairs=[list(p) for p in pairs],
+            undoes=undoes,
+            reason=act.reason,
+            user_name=act.user,
+            organisation_id=act.organisation_id,
+            created_at=act.now,
+        )
+        .returning(Curation.id)
+    ).scalar_one()
+    _judge(conn, pairs, act.user, f"{kind} {curation_id}: {act.reason}", act.now)
+    return curation_id
+
+
+def _act(user: str, reason: str, organisation_id: int | None) -> _Act:
+    if not reason.strip():
         raise CurationError("a merge, split or undo needs a reason")
-    return reason
+    return _Act(user, reason.strip(), organisation_id, dt.datetime.now(dt.UTC))
 
 
 def merge_persons(
     engine: Engine, person_id: str, other_person_id: str, user: str, reason: str, organisation_id: int | None
 ) -> int:
     """Judge one record of each person "same"; the next `athar link` makes them one person."""
-    reason = _require_reason(reason)
+    act = _act(user, reason, organisation_id)
     if person_id == other_person_id:
         raise CurationError("a person cannot be merged with itself")
-    now = dt.datetime.now(dt.UTC)
     with engine.begin() as conn:
         mine, theirs = person_record_refs(conn, person_id), person_record_refs(conn, other_person_id)
         if not mine or not theirs:
             raise CurationError("no such person")
         pairs = [(mine[0], theirs[0], Decision.SAME.value)]
-        curation_id = _record(
-            conn,
-            dict(
-                kind="merge",
-                person_id=person_id,
-                other_person_id=other_person_id,
-                pairs=[list(p) for p in pairs],
-                reason=reason,
-                user_name=user,
-                organisation_id=organisation_id,
-                created_at=now,
-            ),
-        )
-        _judge(conn, pairs, user, f"merge {curation_id}: {reason}", now)
-    return curation_id
+        return _carry_out(conn, act, "merge", person_id, pairs, other_person_id=other_person_id)
 
 
 def split_person(
     engine: Engine, person_id: str, records: list[str], user: str, reason: str, organisation_id: int | None
 ) -> int:
     """Judge each record in `records` "different" from each other record of the person."""
-    reason = _require_reason(reason)
-    now = dt.datetime.now(dt.UTC)
+    act = _act(user, reason, organisation_id)
     with engine.begin() as conn:
         held = person_record_refs(conn, person_id)
         chosen = sorted(set(records))
@@ -136,28 +155,14 @@ def split_person(
         if len(chosen) * len(rest) > MAX_SPLIT_PAIRS:
             raise CurationError(f"a split may judge at most {MAX_SPLIT_PAIRS:,} pairs; split in steps")
         pairs = [(a, b, Decision.DIFFERENT.value) for a in chosen for b in rest]
-        curation_id = _record(
-            conn,
-            dict(
-                kind="split",
-                person_id=person_id,
-                pairs=[list(p) for p in pairs],
-                reason=reason,
-                user_name=user,
-                organisation_id=organisation_id,
-                created_at=now,
-            ),
-        )
-        _judge(conn, pairs, user, f"split {curation_id}: {reason}", now)
-    return curation_id
+        return _carry_out(conn, act, "split", person_id, pairs)
 
 
 def undo_curation(
     engine: Engine, curation_id: int, user: str, reason: str, organisation_id: int | None
 ) -> int:
     """Judge the curation's pairs "unsure" again, except those a reviewer has judged since."""
-    reason = _require_reason(reason)
-    now = dt.datetime.now(dt.UTC)
+    act = _act(user, reason, organisation_id)
     with engine.begin() as conn:
         original = conn.execute(select(Curation).where(Curation.id == curation_id)).first()
         if original is None or original.kind == "undo":
@@ -170,22 +175,9 @@ def undo_curation(
             for left, right, decision in original.pairs
             if latest.get(pair_key(tuple(left.split(":", 1)), tuple(right.split(":", 1)))) == decision
         ]
-        undo_id = _record(
-            conn,
-            dict(
-                kind="undo",
-                person_id=original.person_id,
-                other_person_id=original.other_person_id,
-                pairs=[list(p) for p in pairs],
-                undoes=curation_id,
-                reason=reason,
-                user_name=user,
-                organisation_id=organisation_id,
-                created_at=now,
-            ),
+        return _carry_out(
+            conn, act, "undo", original.person_id, pairs, original.other_person_id, undoes=curation_id
         )
-        _judge(conn, pairs, user, f"undo {curation_id}: {reason}", now)
-    return undo_id
 
 
 def curations_of(engine: Engine, person_id: str) -> list[CurationView]:

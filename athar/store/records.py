@@ -10,6 +10,13 @@ from sqlalchemy import ColumnElement, Engine, and_, select
 from athar.errors import AtharError
 from athar.store.tables import CANONICAL_COLUMNS, Membership, Record, Source
 
+# Join a membership (a record's place in a person) to that record's current version.
+MEMBER_CURRENT_VERSION = and_(
+    Record.source_id == Membership.source_id,
+    Record.record_id == Membership.record_id,
+    Record.is_current.is_(True),
+)
+
 
 class RecordRefError(AtharError, ValueError):
     """A record reference that is not SOURCE:RECORD_ID."""
