@@ -132,7 +132,7 @@ def test_an_admin_cannot_change_their_own_role_or_disable_themselves(app):
 
 def test_clearing_a_lockout_lets_the_user_sign_in_again(app, member):
     settings = app.state.settings
-    for _ in range(settings.lockout_failures):
+    for _ in range(settings.signin_free_failures + 4):  # a wait of 16 s now
         authenticate(app.state.engine, member, "wrong password", None, settings)
     assert _user(app, member).locked_until is not None
     assert login(TestClient(app, base_url=BASE_URL), member).status_code == 401  # locked, right password
