@@ -32,8 +32,8 @@ from athar.web.permissions import LoginRequired
 from athar.web.search_state import AddressHasher, IndexHolder, RateLimiter
 from athar.web.sessions import set_cookie
 from athar.web.settings import WebSettings
-from athar.web.throttle import SigninThrottle
 from athar.web.templates import make_environment, render
+from athar.web.throttle import SigninThrottle
 
 STATIC = Path(__file__).parent / "static"
 YEAR = 365 * 24 * 3600
