@@ -16,6 +16,7 @@ from athar.accounts.visibility import PersonNotVisible
 from athar.store import open_store
 from athar.store.engine import StoreBusy, is_lock_timeout
 from athar.web import (
+    account_pages,
     admin_pages,
     api,
     audit_pages,
@@ -59,6 +60,7 @@ PAGE_MODULES = (
     search_pages,
     import_pages,
     admin_pages,
+    account_pages,
 )
 
 
