@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pyotp
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from athar.accounts import Outcome, authenticate, create_user, enable_totp, hash_password, verify_password
 from athar.store.tables import User
@@ -94,10 +94,11 @@ def test_forty_parallel_guesses_check_no_more_passwords_than_the_free_failures(a
 
     monkeypatch.setattr(signin, "verify_password", counting)
     barrier = threading.Barrier(40)
+    now = dt.datetime.now(dt.UTC)  # one instant for all: no wait runs out while they race
 
     def guess(i):
         barrier.wait()
-        return authenticate(engine, "raced", f"guess {i}", None, SETTINGS).outcome
+        return authenticate(engine, "raced", f"guess {i}", None, SETTINGS, now).outcome
 
     with ThreadPoolExecutor(max_workers=40) as pool:
         outcomes = list(pool.map(guess, range(40)))
@@ -108,8 +109,9 @@ def test_forty_parallel_guesses_check_no_more_passwords_than_the_free_failures(a
 def test_every_failure_gets_the_same_page_whether_the_name_exists_or_not(app, anonymous):
     app.state.signin_throttle.reset()
     create_user(app.state.engine, "waiting-web", "caseworker", "Alpha", PASSWORD)
-    for _ in range(6):
-        authenticate(app.state.engine, "waiting-web", "wrong", None, SETTINGS)
+    with app.state.engine.begin() as conn:  # nine failures already: the next one brings a 32 s wait
+        conn.execute(update(User).where(User.name == "waiting-web").values(failed_logins=9))
+    authenticate(app.state.engine, "waiting-web", "wrong", None, SETTINGS)
     backoff = login(anonymous, "waiting-web")  # the right password, during the wait
     unknown = login(anonymous, "waiting-nobody")
     wrong = login(anonymous, "caseworker-alpha", "not it")
@@ -152,9 +154,10 @@ def test_a_success_resets_the_failure_count(app):
 def test_a_waiting_account_is_refused_by_the_login_page(app, anonymous):
     app.state.signin_throttle.reset()
     create_user(app.state.engine, "locked-web", "caseworker", "Alpha", PASSWORD)
-    for _ in range(5):
-        login(anonymous, "locked-web", "wrong")
-    response = login(anonymous, "locked-web")  # within the wait after the fifth failure
+    with app.state.engine.begin() as conn:  # nine failures already: the next one brings a 32 s wait
+        conn.execute(update(User).where(User.name == "locked-web").values(failed_logins=9))
+    assert login(anonymous, "locked-web", "wrong").status_code == 401
+    response = login(anonymous, "locked-web")  # the right password, within the wait
     assert response.status_code == 401
     assert anonymous.get("/dashboard", follow_redirects=False).status_code == 303
 
