@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from athar.accounts.passwords import WeakPassword, verify_password
@@ -39,6 +39,8 @@ def change_password(
     from sqlalchemy import select
 
     engine = request.app.state.engine
+    if principal.user_id is None:  # pages are reached through a session, which always names its user
+        raise HTTPException(status_code=403, detail="no account")
     with engine.connect() as conn:
         stored = conn.execute(select(User.password_hash).where(User.id == principal.user_id)).scalar_one()
     if not verify_password(stored, current):
