@@ -1,8 +1,13 @@
-"""Passwords: argon2 hashes, verification that costs the same for an unknown user, generated passwords."""
+"""Passwords: argon2 hashes, verification that costs the same for an unknown user, generated
+passwords, and the rule a new password must meet (`password_problem`)."""
 
 from __future__ import annotations
 
+import gzip
+import re
 import secrets
+from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -36,3 +41,43 @@ def needs_rehash(password_hash: str) -> bool:
 
 def generate_password() -> str:
     return secrets.token_urlsafe(15)
+
+
+MIN_LENGTH = 12
+COMMON_PASSWORDS = Path(__file__).parent / "data" / "common-passwords.txt.gz"  # see data/README.md
+_EDGES = re.compile(r"^[\W\d_]+|[\W\d_]+$")
+
+
+@cache
+def _common() -> frozenset[str]:
+    with gzip.open(COMMON_PASSWORDS, "rt", encoding="utf-8") as f:
+        return frozenset(line.strip().lower() for line in f if line.strip())
+
+
+def _repeats_something_short(text: str) -> bool:
+    """`abcabcabcabc`, `monkeymonkey`: one short piece said again and again."""
+    for size in range(1, len(text) // 2 + 1):
+        if len(text) % size == 0 and text[:size] * (len(text) // size) == text:
+            return size <= 4 or text[:size] in _common()
+    return False
+
+
+def password_problem(password: str, user_name: str = "", min_length: int = MIN_LENGTH) -> str | None:
+    """Why `password` may not be chosen, or None. At least `min_length` characters, not the user's
+    name, and not a known common password (the shipped list, no network), whether as it is,
+    lower-cased, with digits and symbols stripped from its ends, or repeated."""
+    if len(password) < min_length:
+        return f"a password needs at least {min_length} characters"
+    lowered = password.lower()
+    folded = re.sub(r"\s+", "", lowered)
+    if user_name and user_name.strip().lower() in (lowered, folded):
+        return "a password may not be the user's name"
+    common = _common()
+    stripped = _EDGES.sub("", folded)
+    if lowered in common or folded in common or stripped in common or _repeats_something_short(folded):
+        return "that password is among the most common ones that attackers try first"
+    return None
+
+
+class WeakPassword(ValueError):
+    """A new password that `password_problem` refuses."""

@@ -14,10 +14,11 @@ ANONYMOUS = "anonymous"
 ROLES: tuple[str, ...] = ("admin", "investigator", "reviewer", "caseworker")
 SHARING: tuple[str, ...] = ("private", "shared")
 
-_STAFF = frozenset({"dashboard.view", "sources.view", "public.view"})
+_STAFF = frozenset({"dashboard.view", "sources.view", "public.view", "account.password"})
 
 # The one table. Actions: public.view (the public pages and the family search), dashboard.view,
-# sources.view, review.view / review.judge (uncertain pairs), person.view (a person's records and case),
+# sources.view, account.password (one's own password), review.view / review.judge (uncertain pairs),
+# person.view (a person's records and case),
 # search.view (the investigator search), case.update (a person's status, with reason and evidence),
 # case.inquiry (record and see families' inquiries), records.import (upload a list), records.export,
 # audit.view / audit.export, users.manage and organisations.manage (accounts and organisations),

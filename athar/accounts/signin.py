@@ -1,4 +1,16 @@
-"""Sign-in: password, lockout after repeated failures, optional TOTP (two-factor) codes."""
+"""Sign-in: password, a growing wait after repeated failures, optional TOTP (two-factor) codes.
+
+Not a lock: after `signin_free_failures` failures each further attempt on the account must wait a
+little longer (doubling, capped at a minute by default), so five requests from a stranger cannot shut
+an admin out for a quarter of an hour; the long waits fall on the guessing client (`athar.web.throttle`).
+
+The count is taken *before* the password is checked, by one compare-and-set UPDATE on the user's row
+(`failed_logins` as read, and no wait pending): of parallel guesses only one wins each step, the
+others are refused unchecked, so forty guesses at once check no more passwords than forty in a row.
+A success sets the count back to zero. Whatever went wrong, the caller gets `INVALID`: an unknown name,
+a wrong password or code, a disabled account and an account that must wait look alike, and each spends
+one password hash's time.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +20,26 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import pyotp
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, or_, select, update
 
 from athar.accounts.passwords import hash_password, needs_rehash, verify_nothing, verify_password
 from athar.store.tables import User
 
 
-class LockoutPolicy(Protocol):
-    """How many failures lock an account, and for how long (`athar.web.settings.WebSettings` is one)."""
+class BackoffPolicy(Protocol):
+    """How sign-in failures slow an account down (`athar.web.settings.WebSettings` is one)."""
 
-    lockout_failures: int
-    lockout_minutes: float
+    signin_free_failures: int
+    signin_backoff_seconds: float
+    signin_max_backoff_seconds: float
+
+
+def backoff_seconds(failures: int, policy: BackoffPolicy) -> float:
+    """The wait after `failures` failures in a row: none for the first free ones, then doubling, capped."""
+    excess = failures - policy.signin_free_failures
+    if excess < 0:
+        return 0.0
+    return min(policy.signin_backoff_seconds * 2.0 ** min(excess, 30), policy.signin_max_backoff_seconds)
 
 
 def enable_totp(engine: Engine, name: str) -> str:
@@ -37,8 +58,7 @@ def totp_uri(secret: str, name: str) -> str:
 
 class Outcome(enum.Enum):
     OK = "ok"
-    INVALID = "invalid"  # unknown name, wrong password or wrong code: one answer for all, to leak nothing
-    LOCKED = "locked"
+    INVALID = "invalid"  # unknown name, wrong password or code, or a wait pending: one answer for all
     TOTP_REQUIRED = "totp_required"  # password right, code missing: ask for it, count nothing
 
 
@@ -46,6 +66,7 @@ class Outcome(enum.Enum):
 class SignIn:
     outcome: Outcome
     user_id: int | None = None
+    detail: str | None = None
 
 
 def aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -60,43 +81,52 @@ def authenticate(
     name: str,
     password: str,
     totp_code: str | None,
-    settings: LockoutPolicy,
+    settings: BackoffPolicy,
     now: dt.datetime | None = None,
 ) -> SignIn:
-    """Check a sign-in. Each failure is counted on the user; the `lockout_failures`-th locks the account
-    for `lockout_minutes`, during which even the right password is refused."""
+    """Check a sign-in (see the module docstring). `SignIn.detail` says why an attempt failed, for the
+    audit log only: `unknown`, `wrong`, `backoff` or `race`."""
     now = now or dt.datetime.now(dt.UTC)
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         user = conn.execute(select(User).where(User.name == name)).first()
-        if user is None or user.disabled:
-            verify_nothing(password)
-            return SignIn(Outcome.INVALID)
-        locked_until = aware(user.locked_until)
-        if locked_until is not None and locked_until > now:
-            return SignIn(Outcome.LOCKED)
-        ok = verify_password(user.password_hash, password)
-        if ok and user.totp_secret:
-            if not totp_code:
-                return SignIn(Outcome.TOTP_REQUIRED)
-            ok = pyotp.TOTP(user.totp_secret).verify(totp_code.strip(), for_time=now, valid_window=1)
-        if ok:
-            values: dict = {"failed_logins": 0, "locked_until": None}
-            if needs_rehash(user.password_hash):
-                values["password_hash"] = hash_password(password)
-            conn.execute(update(User).where(User.id == user.id).values(**values))
-            return SignIn(Outcome.OK, user.id)
-        # Counted in the database (not read-modify-write here), so parallel guesses all count.
-        failures = conn.execute(
+    if user is None or user.disabled:
+        verify_nothing(password)
+        return SignIn(Outcome.INVALID, detail="unknown")
+    wait_until = aware(user.locked_until)
+    if wait_until is not None and wait_until > now:
+        verify_nothing(password)
+        return SignIn(Outcome.INVALID, detail="backoff")
+    failures = user.failed_logins + 1
+    delay = dt.timedelta(seconds=backoff_seconds(failures, settings))
+    with engine.begin() as conn:
+        reserved = conn.execute(
             update(User)
-            .where(User.id == user.id)
-            .values(failed_logins=User.failed_logins + 1)
-            .returning(User.failed_logins)
-        ).scalar_one()
-        if failures < settings.lockout_failures:
-            return SignIn(Outcome.INVALID)
-        conn.execute(
-            update(User)
-            .where(User.id == user.id)
-            .values(failed_logins=0, locked_until=now + dt.timedelta(minutes=settings.lockout_minutes))
-        )
-        return SignIn(Outcome.LOCKED)
+            .where(
+                User.id == user.id,
+                User.failed_logins == user.failed_logins,
+                or_(User.locked_until.is_(None), User.locked_until <= now),
+            )
+            .values(failed_logins=failures, locked_until=(now + delay) if delay else None)
+        ).rowcount
+    if not reserved:  # another attempt on this account took this step first
+        verify_nothing(password)
+        return SignIn(Outcome.INVALID, detail="race")
+    ok = verify_password(user.password_hash, password)
+    if ok and user.totp_secret:
+        if not totp_code:
+            with engine.begin() as conn:  # the password was right: this attempt counts for nothing
+                conn.execute(
+                    update(User)
+                    .where(User.id == user.id, User.failed_logins > 0)
+                    .values(failed_logins=User.failed_logins - 1)
+                )
+            return SignIn(Outcome.TOTP_REQUIRED)
+        ok = pyotp.TOTP(user.totp_secret).verify(totp_code.strip(), for_time=now, valid_window=1)
+    if not ok:
+        return SignIn(Outcome.INVALID, detail="wrong")
+    values: dict = {"failed_logins": 0, "locked_until": None}
+    if needs_rehash(user.password_hash):
+        values["password_hash"] = hash_password(password)
+    with engine.begin() as conn:
+        conn.execute(update(User).where(User.id == user.id).values(**values))
+    return SignIn(Outcome.OK, user.id)

@@ -11,10 +11,10 @@ import datetime as dt
 from sqlalchemy import Engine, insert, select, update
 
 from athar.accounts.organisations import ensure_organisation
-from athar.accounts.passwords import hash_password
+from athar.accounts.passwords import MIN_LENGTH, WeakPassword, hash_password, password_problem
 from athar.accounts.permissions import ROLES
 from athar.accounts.signin import aware
-from athar.store.tables import Organisation, User
+from athar.store.tables import Organisation, User, WebSession
 
 
 def create_user(engine: Engine, name: str, role: str, organisation: str, password: str) -> int:
@@ -94,3 +94,38 @@ def set_disabled(engine: Engine, user_id: int, disabled: bool) -> None:
 def clear_lockout(engine: Engine, user_id: int) -> None:
     with engine.begin() as conn:
         conn.execute(update(User).where(User.id == user_id).values(failed_logins=0, locked_until=None))
+
+
+def set_password(
+    engine: Engine,
+    user_id: int,
+    password: str,
+    min_length: int = MIN_LENGTH,
+    keep_session_id: int | None = None,
+) -> None:
+    """Give `user_id` a new password that `password_problem` accepts (else `WeakPassword`), clear its
+    failures, and end every session of the user but `keep_session_id` (the one that changed it)."""
+    with engine.begin() as conn:
+        name = conn.execute(select(User.name).where(User.id == user_id)).scalar_one_or_none()
+        if name is None:
+            raise ValueError(f"no user with id {user_id}")
+        problem = password_problem(password, name, min_length)
+        if problem:
+            raise WeakPassword(problem)
+        conn.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(password_hash=hash_password(password), failed_logins=0, locked_until=None)
+        )
+        ended = update(WebSession).where(WebSession.user_id == user_id, WebSession.revoked_at.is_(None))
+        if keep_session_id is not None:
+            ended = ended.where(WebSession.id != keep_session_id)
+        conn.execute(ended.values(revoked_at=dt.datetime.now(dt.UTC)))
+
+
+def user_id_named(engine: Engine, name: str) -> int:
+    with engine.connect() as conn:
+        user_id = conn.execute(select(User.id).where(User.name == name)).scalar_one_or_none()
+    if user_id is None:
+        raise ValueError(f"no user {name!r}")
+    return user_id

@@ -1,4 +1,5 @@
-"""`athar users add` and `athar tokens add`: accounts of the web application and partners' API tokens."""
+"""`athar users add|password|reset` and `athar tokens add`: accounts of the web application and
+partners' API tokens."""
 
 from __future__ import annotations
 
@@ -31,6 +32,63 @@ def users_add(
         raise fail(str(e)) from None
 
 
+@users_app.command("password")
+def users_password(
+    name: Annotated[str, typer.Argument(help="Account name.")],
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Set a new password, typed twice (12 characters at least, not a common one); ends the account's
+    sessions."""
+    from athar.accounts.passwords import WeakPassword
+
+    try:
+        change_password(db, name, _typed_password(name), by=user)
+    except (ValueError, WeakPassword) as e:
+        raise fail(str(e)) from None
+    print(f"password of {name} changed; its sessions have ended")
+
+
+@users_app.command("reset")
+def users_reset(
+    name: Annotated[str, typer.Argument(help="Account name.")],
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Give an account a generated password, printed once; ends the account's sessions."""
+    from athar.accounts import generate_password
+
+    password = generate_password()
+    try:
+        change_password(db, name, password, by=user, action="user.password_reset")
+    except ValueError as e:
+        raise fail(str(e)) from None
+    print(f"New password for {name} (shown once): {password}")
+
+
+def _typed_password(name: str) -> str:
+    password = getpass.getpass(f"Password for {name}: ")
+    if password != getpass.getpass("Again: "):
+        raise fail("the passwords differ")
+    return password
+
+
+def change_password(
+    db: str | None, name: str, password: str, by: str | None = None, action: str = "user.password"
+) -> None:
+    """Set `name`'s password (checked by `password_problem`), end its sessions, and audit it."""
+    from athar.accounts.users import set_password, user_id_named
+    from athar.audit import current_user, record_event
+    from athar.store import open_store
+
+    engine = open_store(db)
+    try:
+        set_password(engine, user_id_named(engine, name), password)
+        record_event(engine, current_user(by), action, "user", name)
+    finally:
+        engine.dispose()
+
+
 @tokens_app.command("add")
 def tokens_add(
     org: Annotated[str, typer.Option(help="Partner organisation.")],
@@ -55,6 +113,7 @@ def add_user(
     Pass `password=""` to be prompted for one on the terminal instead.
     """
     from athar.accounts import create_user, generate_password
+    from athar.accounts.passwords import password_problem
     from athar.audit import current_user, record_event
     from athar.store import open_store
 
@@ -64,6 +123,9 @@ def add_user(
             raise ValueError("the passwords differ")
     generated = password is None
     password = password or generate_password()
+    problem = None if generated else password_problem(password, name)
+    if problem:
+        raise ValueError(problem)
     engine = open_store(db)
     try:
         create_user(engine, name, role, org, password)

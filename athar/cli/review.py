@@ -57,12 +57,20 @@ def review_judge(
     user: UserOption = None,
 ) -> None:
     """Record a judgement on a pair; the next `athar link` honours it and no re-run overrides it."""
-    from athar.audit import current_user
+    import getpass
+
+    from athar.audit import current_user, record_event
     from athar.linkage.review import ReviewError, record_judgement
 
+    acting = current_user(user)
     with open_cli_store(db) as store:
         try:
-            record_judgement(store, left, right, decision, current_user(user), note)
+            record_judgement(store, left, right, decision, acting, note)
         except ReviewError as e:
             raise fail(str(e)) from None
+        # `--user` is a name anyone can type: the entry also keeps the operating-system account.
+        record_event(
+            store, acting, "review.judge", "pair", f"{left} {right}",
+            detail={"decision": decision, "os_user": getpass.getuser()},
+        )  # fmt: skip
     err.print(f"recorded: {left} {decision} {right}", highlight=False)

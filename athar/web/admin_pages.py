@@ -168,6 +168,19 @@ def clear_lockout(
     return RedirectResponse("/admin/users", status_code=303)
 
 
+@router.post("/users/{user_id}/password")
+def reset_password(
+    request: Request, user_id: int, principal: Annotated[Principal, Depends(require("users.manage"))]
+) -> Response:
+    """A generated password for the account, shown once to the admin; every session of it ends."""
+    engine = request.app.state.engine
+    user = _user(engine, user_id)
+    password = generate_password()
+    users.set_password(engine, user_id, password, request.app.state.settings.min_password_length)
+    audit(request, principal, "user.password_reset", "user", user["name"])
+    return _users_page(request, reset_user={"name": user["name"], "password": password})
+
+
 # -- organisations ---------------------------------------------------------------------------------------
 
 

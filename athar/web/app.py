@@ -9,11 +9,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from athar.accounts.visibility import PersonNotVisible
 from athar.store import open_store
+from athar.store.engine import StoreBusy, is_lock_timeout
 from athar.web import (
+    account_pages,
     admin_pages,
     api,
     audit_pages,
@@ -33,6 +36,7 @@ from athar.web.search_state import AddressHasher, IndexHolder, RateLimiter
 from athar.web.sessions import set_cookie
 from athar.web.settings import WebSettings
 from athar.web.templates import make_environment, render
+from athar.web.throttle import SigninThrottle
 
 STATIC = Path(__file__).parent / "static"
 YEAR = 365 * 24 * 3600
@@ -60,6 +64,7 @@ PAGE_MODULES = (
     search_pages,
     import_pages,
     admin_pages,
+    account_pages,
 )
 
 
@@ -102,6 +107,7 @@ def create_app(db_url: str | None = None, settings: WebSettings | None = None) -
     app.state.search_index = IndexHolder(app.state.engine)
     app.state.family_limiter = RateLimiter(settings.family_searches_per_minute, 60.0)
     app.state.hash_address = AddressHasher()
+    app.state.signin_throttle = SigninThrottle(settings)
 
     protected = [Depends(csrf_protect)]
     for module in PAGE_MODULES:
@@ -143,6 +149,21 @@ def create_app(db_url: str | None = None, settings: WebSettings | None = None) -
     async def not_disclosed(request: Request, exc: PersonNotVisible) -> Response:
         # The same 404 whether the person does not exist or none of their records is visible.
         return await http_error(request, StarletteHTTPException(status_code=404, detail="no such person"))
+
+    @app.exception_handler(StoreBusy)
+    @app.exception_handler(OperationalError)
+    async def store_busy(request: Request, exc: Exception) -> Response:
+        # A long import (or another writer) holds SQLite's write lock past the busy timeout: a clear
+        # 503 with Retry-After, never a 500 nor the driver's message (it quotes personal data).
+        if isinstance(exc, OperationalError) and not is_lock_timeout(exc):
+            raise exc
+        headers = {"Retry-After": "30"}
+        if _wants_json(request):
+            detail = "the store is busy with another write (an import?): try again in a moment"
+            return JSONResponse({"detail": detail}, status_code=503, headers=headers)
+        response = render(request, "error.html", status_code=503, status=503)
+        response.headers.update(headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:

@@ -223,5 +223,8 @@ def quarantine_cells(raw: dict, fields: str | None, columns: dict[str, str]) -> 
 
 
 def _one_line(error: UnreadableFile) -> str:
-    """The cause, naming the file by its own name (not the server's temporary path)."""
-    return f"{error.path.name}: {error.cause}".splitlines()[0]
+    """The cause, naming the file by its own name: a parser's own message may quote the path it read
+    (lxml does), and the server's temporary folders are nobody's business."""
+    cause = error.cause.replace(str(error.path), error.path.name)
+    cause = re.sub(r"\S*athar-uploads-[^/\\\s]*[/\\]([^/\\\s]+[/\\])?", "", cause)
+    return f"{error.path.name}: {cause}".splitlines()[0]

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from athar.accounts.permissions import Principal
 from athar.accounts.signin import Outcome, authenticate
 from athar.audit import record_event
+from athar.store.engine import lock_timeout_as_store_busy
 from athar.web.audit import client_address
 from athar.web.permissions import require
 from athar.web.sessions import (
@@ -45,6 +46,10 @@ def login_form(
     return render(request, "login.html", next=safe_next(next), error=None, ask_totp=False, name="")
 
 
+FAILED = N_("Wrong name, password or code, or too many attempts: wait a minute and try again.")
+THROTTLED = N_("Too many sign-in attempts from here: wait a few minutes and try again.")
+
+
 @router.post("/login", response_class=HTMLResponse)
 def login(
     request: Request,
@@ -55,32 +60,40 @@ def login(
     next: Annotated[str | None, Form()] = None,
 ) -> Response:
     app = request.app
-    result = authenticate(app.state.engine, name, password, totp, app.state.settings)
     client = client_address(request)
+    throttle = app.state.signin_throttle
+    if not throttle.admit(client or ""):
+        # Nothing about the account is checked or said: the wait is this client's (or everyone's).
+        record_event(app.state.engine, name, "login.failed", "user", name, client=client,
+                     detail={"outcome": "throttled"})  # fmt: skip
+        return _form(request, 429, next, THROTTLED, bool(totp), name)
+    with lock_timeout_as_store_busy("sign-in"):
+        result = authenticate(app.state.engine, name, password, totp, app.state.settings)
     if result.outcome is Outcome.OK and result.user_id is not None:
         token = start_session(app.state.engine, result.user_id, client, app.state.settings)
         record_event(app.state.engine, name, "login", "user", name, client=client)
         response = RedirectResponse(safe_next(next), status_code=303)
         set_session_cookie(response, app.state.settings, token)
         return response
-    if result.outcome is not Outcome.TOTP_REQUIRED:
-        record_event(
-            app.state.engine, name, "login.failed", "user", name, client=client,
-            detail={"outcome": result.outcome.value},
-        )  # fmt: skip
-    errors = {
-        Outcome.INVALID: N_("Wrong name, password or code."),
-        Outcome.LOCKED: N_("Too many failed attempts: this account is locked for a while."),
-        Outcome.TOTP_REQUIRED: N_("Enter the code from your authenticator app."),
-    }
-    status = 200 if result.outcome is Outcome.TOTP_REQUIRED else 401
+    if result.outcome is Outcome.TOTP_REQUIRED:
+        return _form(request, 200, next, N_("Enter the code from your authenticator app."), True, name)
+    throttle.failed(client or "")
+    record_event(
+        app.state.engine, name, "login.failed", "user", name, client=client,
+        detail={"outcome": result.outcome.value, "why": result.detail},
+    )  # fmt: skip
+    # One answer for every failure, whether the name exists or not (no account enumeration).
+    return _form(request, 401, next, FAILED, bool(totp), name)
+
+
+def _form(request: Request, status: int, next: str | None, error: str, ask_totp: bool, name: str) -> Response:
     return render(
         request,
         "login.html",
         status_code=status,
         next=safe_next(next),
-        error=errors[result.outcome],
-        ask_totp=result.outcome is Outcome.TOTP_REQUIRED or bool(totp),
+        error=error,
+        ask_totp=ask_totp,
         name=name,
     )
 

@@ -1,6 +1,9 @@
 """Browser sessions: a random token in an HttpOnly, SameSite=Lax (and, outside local development,
 Secure `__Host-`) cookie, and a server-side row holding only the token's SHA-256.
 
+A session ends after `session_hours` however active, and after `idle_minutes` without a request
+(`expires_at` is the idle deadline, moved forward at most once a minute by the requests that use it).
+
 Why rows rather than self-contained signed cookies: signing out, disabling a user or an admin ending a
 session takes effect at once (a signed cookie stays valid until it expires); there is no signing key to
 configure, share between workers or leak; and a stolen copy of the database yields no working cookie.
@@ -14,8 +17,10 @@ import secrets
 
 from fastapi import Request, Response
 from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.exc import OperationalError
 
 from athar.accounts.permissions import NOBODY, Principal
+from athar.store.engine import is_lock_timeout
 from athar.store.tables import User, WebSession
 from athar.web.settings import WebSettings
 
@@ -40,11 +45,22 @@ def start_session(engine: Engine, user_id: int, client: str | None, settings: We
                 token_hash=_hash(token),
                 user_id=user_id,
                 created_at=now,
-                expires_at=now + dt.timedelta(hours=settings.session_hours),
+                expires_at=_idle_deadline(now, now, settings),
                 client=client,
             )
         )
     return token
+
+
+def _idle_deadline(created: dt.datetime, now: dt.datetime, settings: WebSettings) -> dt.datetime:
+    return min(
+        now + dt.timedelta(minutes=settings.idle_minutes),
+        created + dt.timedelta(hours=settings.session_hours),
+    )
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def end_session(engine: Engine, token: str) -> None:
@@ -56,25 +72,34 @@ def end_session(engine: Engine, token: str) -> None:
         )
 
 
-def principal_for_session(engine: Engine, token: str, now: dt.datetime | None = None) -> Principal | None:
-    """The user of a live session (not revoked, not expired, user not disabled), else None."""
+def principal_for_session(
+    engine: Engine, token: str, now: dt.datetime | None = None, settings: WebSettings | None = None
+) -> Principal | None:
+    """The user of a live session (not revoked, not idle past its deadline nor older than
+    `session_hours`, user not disabled), else None. With `settings`, a use moves the idle deadline."""
     now = now or dt.datetime.now(dt.UTC)
     with engine.connect() as conn:
         row = conn.execute(
-            select(WebSession.id, WebSession.expires_at, User.id.label("user_id"), User.name, User.role)
-            .add_columns(User.organisation_id)
+            select(
+                WebSession.id, WebSession.created_at, WebSession.expires_at,
+                User.id.label("user_id"), User.name, User.role, User.organisation_id,
+            )
             .join(User, User.id == WebSession.user_id)
             .where(
                 WebSession.token_hash == _hash(token),
                 WebSession.revoked_at.is_(None),
                 User.disabled.is_(False),
             )
-        ).first()
+        ).first()  # fmt: skip
     if row is None:
         return None
-    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)
+    expires, created = _aware(row.expires_at), _aware(row.created_at)
     if expires <= now:
         return None
+    if settings is not None:
+        if created + dt.timedelta(hours=settings.session_hours) <= now:
+            return None
+        _touch(engine, row.id, expires, _idle_deadline(created, now, settings))
     return Principal(
         name=row.name,
         role=row.role,
@@ -83,6 +108,18 @@ def principal_for_session(engine: Engine, token: str, now: dt.datetime | None = 
         user_id=row.user_id,
         session_id=row.id,
     )
+
+
+def _touch(engine: Engine, session_id: int, expires: dt.datetime, deadline: dt.datetime) -> None:
+    """Move the idle deadline, at most once a minute; skipped, not failed, while the store is busy."""
+    if deadline - expires < dt.timedelta(minutes=1):
+        return
+    try:
+        with engine.begin() as conn:
+            conn.execute(update(WebSession).where(WebSession.id == session_id).values(expires_at=deadline))
+    except OperationalError as e:
+        if not is_lock_timeout(e):
+            raise
 
 
 def session_token(request: Request) -> str | None:
@@ -95,7 +132,10 @@ def current_principal(request: Request) -> Principal:
     if cached is not None:
         return cached
     token = session_token(request)
-    principal = (principal_for_session(request.app.state.engine, token) if token else None) or NOBODY
+    settings = request.app.state.settings
+    principal = (
+        principal_for_session(request.app.state.engine, token, settings=settings) if token else None
+    ) or NOBODY
     request.state.principal = principal
     return principal
 

@@ -26,8 +26,6 @@ class WebSettings:
     secure_cookies: bool = True
     session_hours: float = 12.0  # a session's whole life, however active
     idle_minutes: float = 30.0  # a session unused this long is over (ATHAR_WEB_IDLE_MINUTES)
-    lockout_failures: int = 5
-    lockout_minutes: float = 15.0
     signin_free_failures: int = 5
     signin_backoff_seconds: float = 1.0
     signin_max_backoff_seconds: float = 60.0

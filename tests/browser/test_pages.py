@@ -95,7 +95,9 @@ def test_a_wrong_password_is_refused_with_a_message_and_no_session(page, screens
     with page.expect_response(lambda r: r.url.endswith("/login") and r.request.method == "POST") as posted:
         page.click("form.stack button[type=submit]")
     assert posted.value.status == 401
-    assert page.inner_text("[role=alert]") == "الاسم أو كلمة المرور أو الرمز غير صحيح."
+    assert page.inner_text("[role=alert]") == (
+        "الاسم أو كلمة المرور أو الرمز غير صحيح، أو كثرت المحاولات: انتظر دقيقة ثم أعد المحاولة."
+    )
     assert page.input_value("input[name=name]") == "caseworker-alpha"
     screenshots(page, "login-failed-ar")
     page.goto("/dashboard")

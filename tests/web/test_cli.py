@@ -27,10 +27,10 @@ def test_add_user_generates_a_password_prints_it_once_and_stores_only_its_hash(t
 def test_add_user_refuses_an_unknown_role_and_a_duplicate_name(tmp_path):
     db = str(tmp_path / "athar.db")
     with pytest.raises(ValueError, match="role"):
-        add_user(db, "x", "superuser", "Alpha", password="p")
-    add_user(db, "y", "admin", "Alpha", password="p")
+        add_user(db, "x", "superuser", "Alpha", password="olive grove at dawn 7")
+    add_user(db, "y", "admin", "Alpha", password="olive grove at dawn 7")
     with pytest.raises(ValueError, match="exists"):
-        add_user(db, "y", "admin", "Alpha", password="p")
+        add_user(db, "y", "admin", "Alpha", password="olive grove at dawn 7")
 
 
 def test_add_token_returns_a_working_token_for_the_organisation(tmp_path, capsys):

@@ -28,6 +28,8 @@ POST_BODIES = {
     "/admin/users/{user_id}/disable": {},
     "/admin/users/{user_id}/enable": {},
     "/admin/users/{user_id}/unlock": {},
+    "/admin/users/{user_id}/password": {},
+    "/account/password": {"current": "not it", "new": "x", "again": "x"},
     "/admin/organisations": {"name": "Permission Test Organisation"},
     "/admin/sources/{source_id}": {"sharing": "private", "kind": "family_report"},
     "/persons/{person_id}/merge": {"other_person_id": "P-none", "reason": "permission test"},

@@ -62,3 +62,28 @@ def test_signing_out_ends_the_session_on_the_server(app, anonymous):
     thief = TestClient(app, base_url=BASE_URL)
     thief.cookies.set("__Host-athar_session", stolen)
     assert thief.get("/dashboard", follow_redirects=False).status_code == 303
+
+
+def test_a_session_unused_for_the_idle_timeout_is_over_and_each_use_moves_the_deadline(app):
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from athar.store.tables import User
+    from athar.web.sessions import principal_for_session, start_session
+
+    settings = app.state.settings
+    with app.state.engine.connect() as conn:
+        user_id = conn.execute(select(User.id).where(User.name == "reviewer-alpha")).scalar_one()
+    token = start_session(app.state.engine, user_id, "testclient", settings)
+    now = dt.datetime.now(dt.UTC)
+    idle = dt.timedelta(minutes=settings.idle_minutes)
+    assert (
+        principal_for_session(app.state.engine, token, now + idle + dt.timedelta(minutes=1), settings) is None
+    )
+    in_use = now + idle / 2
+    assert principal_for_session(app.state.engine, token, in_use, settings) is not None
+    later = in_use + idle - dt.timedelta(minutes=1)  # past the first deadline, within the moved one
+    assert principal_for_session(app.state.engine, token, later, settings) is not None
+    too_old = now + dt.timedelta(hours=settings.session_hours, minutes=1)
+    assert principal_for_session(app.state.engine, token, too_old, settings) is None
