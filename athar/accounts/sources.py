@@ -2,7 +2,11 @@
 import into one, and the visible sources with their counts.
 
 A source made by an import belongs to the importer's organisation and starts private; sharing is that
-organisation's choice. Nobody imports into another organisation's source.
+organisation's choice. Nobody imports into another organisation's source, and a source that belongs to
+no organisation (made from the command line, for everyone) takes imports from admins only: its records
+are everyone's, so a partner's import would rewrite what every organisation sees. An import changes an
+existing source's kind only when an admin asks (`may_change_kind_by_import`); other roles change their
+own organisation's sources' kind on the sources page, where the change is audited with the value before.
 """
 
 from __future__ import annotations
@@ -22,10 +26,21 @@ def may_manage_source(principal: Principal, organisation_id: int | None) -> bool
 
 
 def may_import_into(engine: Engine, source: str, principal: Principal) -> bool:
-    """A new source, one of the principal's organisation, or one that belongs to no organisation."""
+    """A new source, one of the principal's organisation, or (admins only) one that belongs to no
+    organisation."""
     with engine.connect() as conn:
         row = conn.execute(select(Source.organisation_id).where(Source.name == source)).first()
-    return row is None or row.organisation_id is None or row.organisation_id == principal.organisation_id
+    if row is None:
+        return True
+    if row.organisation_id is None:
+        return principal.role == "admin"
+    return row.organisation_id == principal.organisation_id
+
+
+def may_change_kind_by_import(principal: Principal) -> bool:
+    """Whether an import by this principal may change an existing source's kind: admins (and the
+    command line's operator, who holds the database) only."""
+    return principal.role == "admin"
 
 
 def manageable_sources(engine: Engine, principal: Principal) -> list[dict]:
