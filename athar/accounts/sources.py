@@ -46,7 +46,9 @@ def may_change_kind_by_import(principal: Principal) -> bool:
 def manageable_sources(engine: Engine, principal: Principal) -> list[dict]:
     """The sources this principal may manage, with kind, sharing and organisation, by name."""
     query = (
-        select(Source.id, Source.name, Source.kind, Source.sharing, Source.organisation_id)
+        select(
+            Source.id, Source.name, Source.kind, Source.sharing, Source.organisation_id, Source.family_search
+        )
         .add_columns(Organisation.name.label("organisation"))
         .outerjoin(Organisation, Organisation.id == Source.organisation_id)
         .order_by(Source.name)
@@ -60,22 +62,32 @@ def manageable_source(engine: Engine, source_id: int, principal: Principal) -> d
     """Source `source_id` (id, name, sharing, kind, organisation_id) if this principal may manage it."""
     with engine.connect() as conn:
         source = conn.execute(
-            select(Source.id, Source.name, Source.sharing, Source.kind, Source.organisation_id).where(
-                Source.id == source_id
-            )
+            select(
+                Source.id,
+                Source.name,
+                Source.sharing,
+                Source.kind,
+                Source.organisation_id,
+                Source.family_search,
+            ).where(Source.id == source_id)
         ).first()
     if source is None or not may_manage_source(principal, source.organisation_id):
         return None
     return dict(source._mapping)
 
 
-def change_source(engine: Engine, source: dict, sharing: str, kind: str) -> dict[str, str]:
-    """Set a source's sharing and kind; returns what changed (`sharing`, `kind`), nothing if neither."""
+def change_source(
+    engine: Engine, source: dict, sharing: str, kind: str, family_search: bool | None = None
+) -> dict[str, object]:
+    """Set a source's sharing, kind and (when given) whether the public family search may answer from
+    it; returns what changed (`sharing`, `kind`, `family_search`), nothing if none."""
     if sharing not in SHARING:
         raise ValueError(f"sharing must be one of {', '.join(SHARING)}")
     if kind not in SOURCE_KINDS:
         raise ValueError(f"kind must be one of {', '.join(SOURCE_KINDS)}")
-    changes = {}
+    changes: dict[str, object] = {}
+    if family_search is not None and family_search != bool(source.get("family_search")):
+        changes["family_search"] = family_search
     if sharing != source["sharing"]:
         changes["sharing"] = sharing
     if kind != (source["kind"] or "other"):

@@ -282,3 +282,21 @@ def test_the_investigator_search_needs_a_name_and_the_csrf_token(app):
 def test_caseworkers_and_reviewers_may_not_use_the_investigator_search(app):
     for who in ("caseworker-alpha", "reviewer-alpha"):
         assert client_for(app, who).get("/search").status_code == 403
+
+
+def test_an_organisation_opens_its_list_to_the_family_search_on_the_sources_page(app, anonymous, detained):
+    _open_to_families(app, "detention", False)
+    try:
+        beta = client_for(app, "investigator-beta")  # Beta owns the detention register
+        with app.state.engine.connect() as conn:
+            source_id = conn.execute(select(Source.id).where(Source.name == "detention")).scalar_one()
+        form = {"sharing": "private", "kind": "detention_register", "family_search": "on"}
+        token = csrf(beta, "/admin/sources")
+        saved = beta.post(
+            f"/admin/sources/{source_id}", data={**form, "csrf_token": token}, follow_redirects=False
+        )
+        assert saved.status_code == 303
+        assert 'data-family-search="yes"' in beta.get("/admin/sources").text
+        assert 'id="possible-match"' in _family(anonymous, name=detained["name"]).text
+    finally:
+        _open_to_families(app, "detention", True)
