@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from athar.store.tables import AuditEntry, CaseEvent, InquiryContact, Membership, Person, Source
 from tests.web.conftest import BASE_URL, client_for, csrf
 
+ON_POSTGRES = True  # every test here also runs on PostgreSQL (tests/web/conftest.py)
+
 PHONE = "+963 933 555 777"
 SECRET_NOTE = "fears reprisals; do not share"
 REASON = "Named by a released detainee"
