@@ -57,7 +57,7 @@ def record_inquiry(
         shared=shared,
     )
     with engine.begin() as conn:
-        event_id = conn.execute(insert(CaseEvent).values(**event)).inserted_primary_key[0]
+        event_id = conn.execute(insert(CaseEvent).values(**event).returning(CaseEvent.id)).scalar_one()
         conn.execute(
             insert(InquiryContact).values(
                 case_event_id=event_id, sealed=seal_inquiry(cipher, event_id, detail)

@@ -105,6 +105,6 @@ def change_status(
             organisation_id=principal.organisation_id,
             shared=shared,
         )
-        event["id"] = conn.execute(insert(CaseEvent).values(**event)).inserted_primary_key[0]
+        event["id"] = conn.execute(insert(CaseEvent).values(**event).returning(CaseEvent.id)).scalar_one()
         conn.execute(update(Person).where(Person.id == person_id).values(status=status))
     return event

@@ -156,7 +156,9 @@ def _unprocessable(field: str, message: str, kind: str) -> HTTPException:
     return HTTPException(status_code=422, detail=[{"loc": ["body", field], "msg": message, "type": kind}])
 
 
-NOT_FOUND = {404: {"description": "no such person, or none of their records is visible to you"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "no such person, or none of their records is visible to you"}
+}
 
 # -- investigator search ---------------------------------------------------------------------------------
 
@@ -392,6 +394,7 @@ def post_inquiry(
     case, not in the audit log."""
     visible_person(request.app.state.engine, person_id, principal)
     cipher = case_cipher(request, required=True)
+    assert cipher is not None  # required: 503 without a data key
     contact = {f: getattr(body, f) or "" for f in cases.INQUIRY_FIELDS}
     event = cases.record_inquiry(
         request.app.state.engine,
@@ -399,7 +402,7 @@ def post_inquiry(
         contact,
         principal,
         cipher,
-        body.share,  # type: ignore[arg-type]
+        body.share,
     )
     audit(request, principal, "case.inquiry", "person", person_id, {"shared": body.share})
     return _inquiry_out(event)

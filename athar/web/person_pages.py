@@ -133,6 +133,7 @@ def record_inquiry(
     engine = request.app.state.engine
     visible_person(engine, person_id, principal)
     cipher = case_cipher(request, required=True)
+    assert cipher is not None  # required: 503 without a data key
     contact = {
         "contact_name": contact_name,
         "relationship": relationship,
@@ -141,7 +142,7 @@ def record_inquiry(
         "note": note,
     }
     try:
-        cases.record_inquiry(engine, person_id, contact, principal, cipher, checked(share))  # type: ignore[arg-type]
+        cases.record_inquiry(engine, person_id, contact, principal, cipher, checked(share))
     except ValueError:
         return _page(request, principal, read_case(request, person_id, principal), 422, "inquiry")
     # The family's details stay in the case (sealed), not in the audit log.

@@ -61,7 +61,8 @@ def family_index(request: Request) -> PersonIndex:
 
 def family_reference_key(request: Request) -> bytes:
     cipher = case_cipher(request, required=True)
-    return cipher.derive(FAMILY_REFERENCE_LABEL)  # type: ignore[union-attr]
+    assert cipher is not None  # required: 503 without a data key
+    return cipher.derive(FAMILY_REFERENCE_LABEL)
 
 
 def investigator_results(
