@@ -7,7 +7,7 @@ The rules, usable without the web: the web application (`athar.web`) and the com
 | --- | --- |
 | `permissions.py` | the one table of role -> actions; `Principal`, who acts |
 | `visibility.py` | the one rule of which sources, records and persons a principal may see |
-| `passwords.py`, `signin.py` | argon2 hashes, the rule for new passwords; sign-in with waits and optional TOTP |
+| `passwords.py`, `signin.py` | argon2 hashes, new-password rules; sign-in with waits, optional TOTP |
 | `users.py`, `organisations.py`, `tokens.py` | accounts, organisations, partners' API tokens |
 | `sources.py` | who may manage a source's sharing and kind, who may import into it |
 """

@@ -2,7 +2,11 @@
 import into one, and the visible sources with their counts.
 
 A source made by an import belongs to the importer's organisation and starts private; sharing is that
-organisation's choice. Nobody imports into another organisation's source.
+organisation's choice. Nobody imports into another organisation's source, and a source that belongs to
+no organisation (made from the command line, for everyone) takes imports from admins only: its records
+are everyone's, so a partner's import would rewrite what every organisation sees. An import changes an
+existing source's kind only when an admin asks (`may_change_kind_by_import`); other roles change their
+own organisation's sources' kind on the sources page, where the change is audited with the value before.
 """
 
 from __future__ import annotations
@@ -22,16 +26,29 @@ def may_manage_source(principal: Principal, organisation_id: int | None) -> bool
 
 
 def may_import_into(engine: Engine, source: str, principal: Principal) -> bool:
-    """A new source, one of the principal's organisation, or one that belongs to no organisation."""
+    """A new source, one of the principal's organisation, or (admins only) one that belongs to no
+    organisation."""
     with engine.connect() as conn:
         row = conn.execute(select(Source.organisation_id).where(Source.name == source)).first()
-    return row is None or row.organisation_id is None or row.organisation_id == principal.organisation_id
+    if row is None:
+        return True
+    if row.organisation_id is None:
+        return principal.role == "admin"
+    return row.organisation_id == principal.organisation_id
+
+
+def may_change_kind_by_import(principal: Principal) -> bool:
+    """Whether an import by this principal may change an existing source's kind: admins (and the
+    command line's operator, who holds the database) only."""
+    return principal.role == "admin"
 
 
 def manageable_sources(engine: Engine, principal: Principal) -> list[dict]:
     """The sources this principal may manage, with kind, sharing and organisation, by name."""
     query = (
-        select(Source.id, Source.name, Source.kind, Source.sharing, Source.organisation_id)
+        select(
+            Source.id, Source.name, Source.kind, Source.sharing, Source.organisation_id, Source.family_search
+        )
         .add_columns(Organisation.name.label("organisation"))
         .outerjoin(Organisation, Organisation.id == Source.organisation_id)
         .order_by(Source.name)
@@ -45,22 +62,32 @@ def manageable_source(engine: Engine, source_id: int, principal: Principal) -> d
     """Source `source_id` (id, name, sharing, kind, organisation_id) if this principal may manage it."""
     with engine.connect() as conn:
         source = conn.execute(
-            select(Source.id, Source.name, Source.sharing, Source.kind, Source.organisation_id).where(
-                Source.id == source_id
-            )
+            select(
+                Source.id,
+                Source.name,
+                Source.sharing,
+                Source.kind,
+                Source.organisation_id,
+                Source.family_search,
+            ).where(Source.id == source_id)
         ).first()
     if source is None or not may_manage_source(principal, source.organisation_id):
         return None
     return dict(source._mapping)
 
 
-def change_source(engine: Engine, source: dict, sharing: str, kind: str) -> dict[str, str]:
-    """Set a source's sharing and kind; returns what changed (`sharing`, `kind`), nothing if neither."""
+def change_source(
+    engine: Engine, source: dict, sharing: str, kind: str, family_search: bool | None = None
+) -> dict[str, object]:
+    """Set a source's sharing, kind and (when given) whether the public family search may answer from
+    it; returns what changed (`sharing`, `kind`, `family_search`), nothing if none."""
     if sharing not in SHARING:
         raise ValueError(f"sharing must be one of {', '.join(SHARING)}")
     if kind not in SOURCE_KINDS:
         raise ValueError(f"kind must be one of {', '.join(SOURCE_KINDS)}")
-    changes = {}
+    changes: dict[str, object] = {}
+    if family_search is not None and family_search != bool(source.get("family_search")):
+        changes["family_search"] = family_search
     if sharing != source["sharing"]:
         changes["sharing"] = sharing
     if kind != (source["kind"] or "other"):

@@ -7,13 +7,18 @@ over it.
 | `status.py` | the statuses, what a valid change needs, `change_status` |
 | `events.py` | case events read and appended; families' inquiries |
 | `timeline.py` | records' event dates by source kind, with the case events |
+| `scope.py` | whose an event is, who sees its details, who may change a case |
+| `contacts.py` | inquiries' contacts sealed apart, and their erasure |
 | `view.py` | a case as one principal may see it |
 """
 
+from athar.cases.contacts import AlreadyErased, InquiryNotFound, erase_inquiry, store_cipher
 from athar.cases.events import INQUIRY_FIELDS, case_events, record_inquiry
+from athar.cases.scope import event_open_to, may_update_case, owns_event
 from athar.cases.status import (
     STATUS_CHANGE_PROBLEMS,
     STATUSES,
+    CaseNotYours,
     change_status,
     person_status,
     status_change_problem,
@@ -27,15 +32,23 @@ __all__ = [
     "STATUSES",
     "STATUS_CHANGE_PROBLEMS",
     "TIMELINE_KINDS",
+    "AlreadyErased",
+    "CaseNotYours",
     "CaseView",
+    "InquiryNotFound",
     "case_events",
     "case_view",
     "change_status",
+    "erase_inquiry",
+    "event_open_to",
     "may_see_inquiries",
+    "may_update_case",
+    "owns_event",
     "person_status",
     "record_event_kind",
     "record_inquiry",
     "status_change_problem",
+    "store_cipher",
     "timeline",
     "valid_event_date",
 ]

@@ -1,8 +1,9 @@
 """A person's case status: the statuses, what a valid change needs, and the change itself.
 
 The status changes only through `change_status`, which appends a case event (kind `status`, with the
-reason and the evidence) and sets `persons.status` in one transaction; nothing updates or deletes a
-case event.
+reason and the evidence, recorded for the principal's organisation) and sets `persons.status` in one
+transaction; nothing updates or deletes a case event. Only a principal with the right to the case
+(`athar.cases.scope.may_update_case`) changes it.
 """
 
 from __future__ import annotations
@@ -11,9 +12,18 @@ import datetime as dt
 
 from sqlalchemy import Engine, insert, select, update
 
+from athar.accounts.permissions import Principal
+from athar.cases.scope import may_update_case
 from athar.store.tables import CaseEvent, CaseStatus, Person
 
 STATUSES: tuple[str, ...] = tuple(CaseStatus)
+
+
+class CaseNotYours(PermissionError):
+    """The principal may see the person but has no right to change their case."""
+
+    def __init__(self) -> None:
+        super().__init__("only an organisation that holds a record of this person may change the case")
 
 
 def valid_event_date(value: str) -> bool:
@@ -60,13 +70,18 @@ def change_status(
     status: str,
     reason: str,
     evidence: str,
-    user: str,
+    principal: Principal,
     event_date: str | None = None,
+    shared: bool = False,
 ) -> dict:
-    """Append the change to the case and set the person's status, together; returns the case event."""
+    """Append the change to the case and set the person's status, together; returns the case event.
+    The reason and evidence are the principal's organisation's, shown to others only if `shared`.
+    `CaseNotYours` when the principal has no right to the case."""
     problem = status_change_problem(status, reason, evidence, event_date)
     if problem:
         raise ValueError(STATUS_CHANGE_PROBLEMS[problem])
+    if not may_update_case(engine, person_id, principal):
+        raise CaseNotYours()
     with engine.begin() as conn:
         previous = conn.execute(select(Person.status).where(Person.id == person_id)).scalar()
         if previous is None:
@@ -79,9 +94,11 @@ def change_status(
             reason=reason.strip(),
             evidence=evidence.strip(),
             detail={"previous": previous},
-            user_name=user,
+            user_name=principal.name,
             created_at=dt.datetime.now(dt.UTC),
+            organisation_id=principal.organisation_id,
+            shared=shared,
         )
-        conn.execute(insert(CaseEvent).values(**event))
+        event["id"] = conn.execute(insert(CaseEvent).values(**event).returning(CaseEvent.id)).scalar_one()
         conn.execute(update(Person).where(Person.id == person_id).values(status=status))
     return event

@@ -18,3 +18,14 @@ class UnreadableFile(AtharError):
 
 class MappingError(UnreadableFile):
     """The column mapping file is missing, malformed, or names a column Athar does not know."""
+
+
+class KindChangeRefused(PermissionError):
+    """An import asked to change an existing source's kind, and the importer may not (only an admin
+    changes a list's kind by importing; `athar.accounts.sources.may_change_kind_by_import`)."""
+
+    def __init__(self, source: str, kind: str, current: str) -> None:
+        self.source, self.kind, self.current = source, kind, current
+        super().__init__(
+            f"the list {source!r} is a {current}: only an admin changes its kind (to {kind}) by importing"
+        )

@@ -18,7 +18,7 @@ from pathlib import Path
 import orjson
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from athar.ingest.errors import UnreadableFile
+from athar.ingest.errors import KindChangeRefused, UnreadableFile
 from athar.ingest.limits import MAX_REASON_CHARS, bounded_row, cut
 from athar.ingest.mapping import Mapping, load_mapping_file, resolve
 from athar.ingest.readers import read_bytes, read_table
@@ -69,15 +69,24 @@ RECORD_INSERT_COLUMNS = (
 
 
 def _ensure_source(
-    conn: Connection, name: str, now: dt.datetime, kind: str | None, organisation_id: int | None
+    conn: Connection,
+    name: str,
+    now: dt.datetime,
+    kind: str | None,
+    organisation_id: int | None,
+    may_change_kind: bool = True,
 ) -> tuple[int, str]:
-    """The source's id and kind: created (as `kind`, or "other") if new; given `kind` if one is given."""
+    """The source's id and kind: created (as `kind`, or "other") if new; given `kind` if one is given
+    and the importer may change it (`KindChangeRefused` otherwise: read in the import's transaction, so
+    no other import slips between the check and the change)."""
     row = conn.execute(select(Source.id, Source.kind).where(Source.name == name)).first()
     if row is None:
         kind = kind or "other"
         values = dict(name=name, created_at=now, kind=kind, organisation_id=organisation_id)
         return conn.execute(insert(Source).values(**values)).inserted_primary_key[0], kind
     if kind is not None and kind != row.kind:
+        if not may_change_kind:
+            raise KindChangeRefused(name, kind, row.kind or "other")
         conn.execute(update(Source).where(Source.id == row.id).values(kind=kind))
         return row.id, kind
     return row.id, row.kind or "other"
@@ -95,12 +104,14 @@ def import_file(
     progress: Callable[[int], None] | None = None,
     kind: str | None = None,
     organisation_id: int | None = None,
+    may_change_kind: bool = True,
 ) -> ImportResult:
     """Read `path` into `source`; raise UnreadableFile (naming the file and cause) if it is not a table.
 
     `kind` (else the mapping file's `[options] kind`) sets what kind of list the source is; without
     either, a new source is "other" and an existing one keeps its kind. `organisation_id` is the owner
-    given to the source if this import creates it.
+    given to the source if this import creates it. With `may_change_kind` false (an importer who is not
+    an admin), a `kind` that differs from an existing source's raises `KindChangeRefused`, nothing written.
     """
     if not source.strip():
         raise UnreadableFile(path, "the source name is empty")
@@ -119,7 +130,7 @@ def import_file(
     sha256 = hashlib.sha256(data).hexdigest()
 
     with lock_timeout_as_store_busy(f"{path}: import into {source!r}"), engine.begin() as conn:
-        source_id, source_kind = _ensure_source(conn, source, now, kind, organisation_id)
+        source_id, source_kind = _ensure_source(conn, source, now, kind, organisation_id, may_change_kind)
         seen_before = conn.execute(
             select(Import.id).where(Import.source_id == source_id, Import.sha256 == sha256).limit(1)
         ).first()

@@ -1,11 +1,13 @@
 """The investigator search over the store: the saved index, and matches with the records a principal
 may see (`athar.accounts.visibility`). The command line (`athar.cli.search`) and the web app's
 investigator search (`athar.web.search_pages`) are thin over it; families are told only
-`family_answer`.
+`family_answer_with_reference`, from the lists open to the family search (below).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from sqlalchemy import Engine, and_, select
 from athar.accounts.permissions import Principal
 from athar.accounts.visibility import visible_person_records, visible_record, visible_sources
 from athar.search.index import UNLINKED_PREFIX, PersonIndex, default_index_path, store_fingerprint
-from athar.search.query import Match
+from athar.search.query import FamilyAnswer, Match, family_answer
 from athar.store.tables import CANONICAL_COLUMNS, Membership, Record, Source
 
 log = logging.getLogger(__name__)
@@ -91,3 +93,72 @@ def visible_matches(engine: Engine, matches: list[Match], principal: Principal) 
         if records:
             results.append({"match": match, "person_id": person_id, "records": records})
     return results
+
+
+# -- the public family search ----------------------------------------------------------------------------
+#
+# A family's search answers only from the lists an organisation (or an admin) chose to open to it
+# (`sources.family_search`), never from a private list: the index it searches holds those lists' records
+# alone, so a name only a private list holds is not found, not even by its spelling. The reference a
+# family is given is opaque: a keyed digest of the person id (a plain one would be reversed by trying
+# the sequential P- ids), which a caseworker resolves with `resolve_family_reference`.
+
+FAMILY_REFERENCE_LABEL = "family search references"
+
+
+def family_search_fingerprint(engine: Engine) -> str:
+    """Changes when the store or the set of lists open to the family search changes."""
+    with engine.connect() as conn:
+        opened = conn.execute(
+            select(Source.id).where(Source.family_search.is_(True)).order_by(Source.id)
+        ).scalars()
+        sources = ",".join(str(s) for s in opened)
+    return f"{store_fingerprint(engine)}|f{sources}"
+
+
+def family_search_records(engine: Engine) -> list[dict]:
+    """The current records of the lists open to the family search, each with its person (None if
+    unlinked)."""
+    columns = [getattr(Record, c) for c in CANONICAL_COLUMNS]
+    query = (
+        select(Source.name.label("source"), *columns, Membership.person_id)
+        .join(Source, Source.id == Record.source_id)
+        .outerjoin(
+            Membership,
+            and_(Membership.source_id == Record.source_id, Membership.record_id == Record.record_id),
+        )
+        .where(Record.is_current.is_(True), Source.family_search.is_(True))
+        .order_by(Source.name, Record.id)
+    )
+    with engine.connect() as conn:
+        return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def family_search_index(engine: Engine) -> PersonIndex:
+    """The index the family search searches: the records of the lists open to it, nothing else."""
+    index = PersonIndex.from_records(family_search_records(engine))
+    index.meta["fingerprint"] = family_search_fingerprint(engine)
+    return index
+
+
+def family_reference(person_id: str, key: bytes) -> str:
+    """The opaque reference a family is given for a person (or an unlinked record): `F-` and a keyed
+    digest, telling nothing of the id, its order, or which list holds the record."""
+    return "F-" + hmac.new(key, person_id.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+
+
+def family_answer_with_reference(matches: list[Match], key: bytes) -> FamilyAnswer:
+    """`family_answer`, with the opaque family reference in place of the person id."""
+    answer = family_answer(matches)
+    if not answer.possible_match:
+        return answer
+    best = max(matches, key=lambda m: m.score)
+    return FamilyAnswer(True, family_reference(best.person_id, key))
+
+
+def resolve_family_reference(index: PersonIndex, reference: str, key: bytes) -> str | None:
+    """The person id (or unlinked-record id) behind a reference a family was given, for a caseworker."""
+    for person_id in index.person_ids.tolist():
+        if hmac.compare_digest(family_reference(person_id, key), reference):
+            return person_id
+    return None

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -111,6 +112,9 @@ class Source(Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     sharing: Mapped[str] = mapped_column(String(20), default="private")
     kind: Mapped[str] = mapped_column(String(40), default="other", server_default="other")
+    # Whether the public family search may answer from this list (migration 0006): a choice of its own,
+    # apart from `sharing`, which is between organisations.
+    family_search: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     description: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -265,6 +269,20 @@ class CaseEvent(Base):
     detail: Mapped[dict | None] = mapped_column(JSON)
     user_name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The recording organisation owns the event's reasons, evidence and inquiry; `shared` is its choice
+    # to show them to other organisations (migration 0006; athar.cases.scope).
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class InquiryContact(Base):
+    """A family's inquiry as given (contact name, relationship, phone, other contact, note), sealed with
+    `athar.protect` (the case event's id as associated data). Kept apart from the append-only case
+    event so that erasure deletes this row and the event stays as the tombstone."""
+
+    __tablename__ = "inquiry_contacts"
+    case_event_id: Mapped[int] = mapped_column(ForeignKey("case_events.id"), primary_key=True)
+    sealed: Mapped[str] = mapped_column(Text)
 
 
 class User(Base):

@@ -239,6 +239,7 @@ def change_source(
     principal: Annotated[Principal, Depends(require("sources.manage"))],
     sharing: Annotated[str, Form()] = "",
     kind: Annotated[str, Form()] = "",
+    family_search: Annotated[str, Form()] = "",
 ) -> Response:
     engine = request.app.state.engine
     source = manageable_source(engine, source_id, principal)
@@ -249,7 +250,10 @@ def change_source(
             request, "admin_sources.html", status_code=422, sources=manageable_sources(engine, principal),
             sharing_choices=SHARING, kinds=SOURCE_KINDS, error="source",
         )  # fmt: skip
-    changes = change_source_settings(engine, source, sharing, kind)
+    opened = family_search.strip().lower() in ("on", "1", "true", "yes")
+    changes = change_source_settings(engine, source, sharing, kind, opened)
+    if "family_search" in changes:
+        audit(request, principal, "source.family_search", "source", source["name"], {"to": opened})
     if "sharing" in changes:
         audit(
             request, principal, "source.sharing", "source", source["name"],

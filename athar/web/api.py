@@ -5,8 +5,12 @@ The same operations as the pages, through the same queries, permissions and audi
 * `GET /sources`; `GET /review/next`, `POST /review/judgements`;
 * `POST /search`: the investigator search (each person in the answer is audited as viewed);
 * `GET /persons/{id}`; `GET /persons/{id}/case` (status, history of status changes, families'
-  inquiries); `POST /persons/{id}/status` (reason and evidence required); `POST /persons/{id}/inquiries`
-  (a family's inquiry, linked to that person);
+  inquiries, each as much as your organisation may see: `athar.cases.scope`); `POST /persons/{id}/status`
+  (reason and evidence required; only an organisation holding a record of the person); `POST
+  /persons/{id}/inquiries` (a family's inquiry, linked to that person); `POST
+  /persons/{id}/inquiries/{event_id}/erasure` (erase what the family gave; the inquiry stays as a
+  tombstone). `share` on a status change or an inquiry shows its details to other organisations;
+  without it they stay your organisation's;
 * `POST /imports`: a file (and optionally a TOML mapping) into a source, answered with the counts and
   the rows quarantined with their reasons.
 
@@ -29,12 +33,13 @@ from athar import cases
 from athar.accounts.permissions import Principal
 from athar.accounts.sources import may_import_into, visible_source_counts
 from athar.accounts.visibility import visible_person
-from athar.ingest import UnreadableFile
+from athar.ingest import KindChangeRefused, UnreadableFile
 from athar.store.tables import CaseStatus, Decision, SourceKind
 from athar.web import queries
-from athar.web.audit import audit
+from athar.web.audit import audit, client_address
 from athar.web.import_pages import _one_line, _safe_name, _save, _upload_root, run_import
 from athar.web.permissions import require_api
+from athar.web.person_pages import case_cipher, read_case
 from athar.web.review_pages import judge_pair
 from athar.web.search_pages import INVESTIGATOR_LIMIT, investigator_results
 
@@ -152,7 +157,9 @@ def _unprocessable(field: str, message: str, kind: str) -> HTTPException:
     return HTTPException(status_code=422, detail=[{"loc": ["body", field], "msg": message, "type": kind}])
 
 
-NOT_FOUND = {404: {"description": "no such person, or none of their records is visible to you"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "no such person, or none of their records is visible to you"}
+}
 
 # -- investigator search ---------------------------------------------------------------------------------
 
@@ -214,14 +221,17 @@ Status = CaseStatus
 class StatusEventOut(BaseModel):
     status: str
     previous: str | None
-    reason: str | None
+    reason: str | None = Field(description="null when another organisation recorded it and did not share it")
     evidence: str | None
     event_date: str | None
-    user: str
+    user: str | None
     at: dt.datetime
+    shared: bool = Field(description="the recording organisation shows the reason and evidence to others")
+    withheld: bool = Field(default=False, description="recorded by another organisation, not shared")
 
 
 class InquiryOut(BaseModel):
+    id: int
     contact_name: str | None = None
     relationship: str | None = None
     phone: str | None = None
@@ -229,6 +239,8 @@ class InquiryOut(BaseModel):
     note: str | None = None
     user: str
     at: dt.datetime
+    shared: bool
+    erased: bool = Field(default=False, description="the family's details were erased; this is the tombstone")
 
 
 class CaseOut(BaseModel):
@@ -243,6 +255,7 @@ class StatusChangeIn(BaseModel):
     reason: str = Field(min_length=1, max_length=4000)
     evidence: str = Field(min_length=1, max_length=4000)
     event_date: str | None = Field(default=None, max_length=10, description="YYYY, YYYY-MM or YYYY-MM-DD")
+    share: bool = Field(default=False, description="show the reason and evidence to other organisations")
 
     @field_validator("reason", "evidence")
     @classmethod
@@ -268,12 +281,30 @@ class InquiryIn(BaseModel):
     phone: str | None = Field(default=None, max_length=60)
     other_contact: str | None = Field(default=None, max_length=300)
     note: str | None = Field(default=None, max_length=4000)
+    share: bool = Field(default=False, description="show this inquiry to other organisations")
 
     @model_validator(mode="after")
     def _something(self) -> InquiryIn:
         if not any((getattr(self, f) or "").strip() for f in cases.INQUIRY_FIELDS):
             raise ValueError("an inquiry needs at least one contact detail or a note")
         return self
+
+
+class ErasureIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=1000)
+
+    @field_validator("reason")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value.strip()
+
+
+class ErasureOut(BaseModel):
+    inquiry: int
+    erased_at: dt.datetime
+    user: str
 
 
 def _status_out(event: dict) -> dict:
@@ -285,11 +316,20 @@ def _status_out(event: dict) -> dict:
         "event_date": event["event_date"],
         "user": event["user_name"],
         "at": event["created_at"],
+        "shared": bool(event.get("shared")),
+        "withheld": bool(event.get("withheld")),
     }
 
 
 def _inquiry_out(event: dict) -> dict:
-    return {**(event["detail"] or {}), "user": event["user_name"], "at": event["created_at"]}
+    return {
+        **(event.get("contact") or {}),
+        "id": event["id"],
+        "user": event["user_name"],
+        "at": event["created_at"],
+        "shared": bool(event.get("shared")),
+        "erased": event.get("erased") is not None,
+    }
 
 
 def _case_out(case: cases.CaseView) -> dict:
@@ -307,7 +347,7 @@ def get_case(
 ) -> dict:
     """The person's case: status, the history of status changes with reasons and evidence, and (for roles
     that record them) families' inquiries. Audited as a view of the person."""
-    case = cases.case_view(request.app.state.engine, person_id, principal)
+    case = read_case(request, person_id, principal)
     audit(
         request, principal, "person.view", "person", person_id, {"records": len(case.records), "case": True}
     )
@@ -324,14 +364,21 @@ def post_status(
     principal: Annotated[Principal, Depends(require_api("case.update"))],
 ) -> dict:
     """Change the person's status, with the reason and the evidence. Appended to the case's history
-    (never rewritten) and audited."""
+    (never rewritten) and audited. Only an organisation that holds a record of the person in a list of
+    its own may (403 otherwise; admins also for persons held by lists that belong to no organisation)."""
     engine = request.app.state.engine
     visible_person(engine, person_id, principal)
     previous = cases.person_status(engine, person_id)
-    event = cases.change_status(
-        engine, person_id, body.status, body.reason, body.evidence, principal.name, body.event_date
-    )
-    audit(request, principal, "case.status", "person", person_id, {"from": previous, "to": body.status})
+    try:
+        event = cases.change_status(
+            engine, person_id, body.status, body.reason, body.evidence, principal, body.event_date, body.share
+        )
+    except cases.CaseNotYours as refused:
+        raise HTTPException(status_code=403, detail=str(refused)) from None
+    audit(
+        request, principal, "case.status", "person", person_id,
+        {"from": previous, "to": body.status, "shared": body.share},
+    )  # fmt: skip
     return _status_out(event)
 
 
@@ -347,10 +394,46 @@ def post_inquiry(
     """Record a family's inquiry and link it to this person's case. The family's details stay in the
     case, not in the audit log."""
     visible_person(request.app.state.engine, person_id, principal)
+    cipher = case_cipher(request, required=True)
+    assert cipher is not None  # required: 503 without a data key
     contact = {f: getattr(body, f) or "" for f in cases.INQUIRY_FIELDS}
-    event = cases.record_inquiry(request.app.state.engine, person_id, contact, principal.name)
-    audit(request, principal, "case.inquiry", "person", person_id)
+    event = cases.record_inquiry(
+        request.app.state.engine,
+        person_id,
+        contact,
+        principal,
+        cipher,
+        body.share,
+    )
+    audit(request, principal, "case.inquiry", "person", person_id, {"shared": body.share})
     return _inquiry_out(event)
+
+
+@router.post(
+    "/persons/{person_id}/inquiries/{event_id}/erasure",
+    response_model=ErasureOut,
+    status_code=201,
+    responses={**NOT_FOUND, 409: {"description": "already erased"}},
+)
+def post_inquiry_erasure(
+    request: Request,
+    person_id: str,
+    event_id: int,
+    body: ErasureIn,
+    principal: Annotated[Principal, Depends(require_api("case.inquiry"))],
+) -> dict:
+    """Erase what the family gave in an inquiry your organisation recorded (404 for any other). The
+    inquiry stays in the history as a tombstone; the erasure is appended to it and audited."""
+    visible_person(request.app.state.engine, person_id, principal)
+    try:
+        tombstone = cases.erase_inquiry(
+            request.app.state.engine, person_id, event_id, body.reason, principal, client_address(request)
+        )
+    except cases.InquiryNotFound:
+        raise HTTPException(status_code=404, detail="no such inquiry") from None
+    except cases.AlreadyErased:
+        raise HTTPException(status_code=409, detail="already erased") from None
+    return {"inquiry": event_id, "erased_at": tombstone["created_at"], "user": principal.name}
 
 
 # -- import ----------------------------------------------------------------------------------------------
@@ -384,7 +467,12 @@ class ImportOut(BaseModel):
     "/imports",
     response_model=ImportOut,
     status_code=201,
-    responses={403: {"description": "the source belongs to another organisation"}},
+    responses={
+        403: {
+            "description": "the source belongs to another organisation (or to none, and you are not an "
+            "admin), or the import would change its kind and you are not an admin"
+        }
+    },
 )
 async def post_import(
     request: Request,
@@ -399,7 +487,7 @@ async def post_import(
     source = source.strip()
     engine = request.app.state.engine
     if not may_import_into(engine, source, principal):
-        raise HTTPException(status_code=403, detail="the source belongs to another organisation")
+        raise HTTPException(status_code=403, detail="the source belongs to another organisation, or to none")
     folder = _upload_root(request) / secrets.token_urlsafe(24)
     folder.mkdir()
     try:
@@ -416,6 +504,8 @@ async def post_import(
         except UnreadableFile as error:
             field = "mapping" if mapping_path is not None and error.path == mapping_path else "file"
             raise _unprocessable(field, _one_line(error), "unreadable_file") from None
+        except KindChangeRefused as refused:
+            raise HTTPException(status_code=403, detail=str(refused)) from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return {

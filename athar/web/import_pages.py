@@ -6,7 +6,8 @@ name that only the uploading user's form carries; it is deleted once imported.
 
 A source that an import creates belongs to the importer's organisation (private until that
 organisation shares it); an existing source takes imports only from its own organisation's staff (or
-anyone's, for a source that belongs to no organisation). The import can set the source's kind.
+an admin's, for a source that belongs to no organisation). The import sets a new source's kind; only
+an admin's import changes an existing source's kind (403 otherwise, nothing written).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import HTMLResponse
 
 from athar.accounts.permissions import Principal
-from athar.accounts.sources import may_import_into
-from athar.ingest import UnreadableFile, import_file
+from athar.accounts.sources import may_change_kind_by_import, may_import_into
+from athar.ingest import KindChangeRefused, UnreadableFile, import_file
 from athar.ingest.mapping import load_mapping_file, resolve
 from athar.ingest.readers import read_table
 from athar.store.summary import quarantined_count, quarantined_rows
@@ -167,6 +168,8 @@ def import_run(
         result, quarantined = run_import(request, principal, path, source, mapping_path, kind or None)
     except UnreadableFile as error:
         return _form(request, 422, error="file", message=_one_line(error), source=source, kind=kind)
+    except KindChangeRefused:
+        return _form(request, 403, error="kind", source=source, kind=kind)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     for q in quarantined:
@@ -195,7 +198,7 @@ def run_import(
     engine = request.app.state.engine
     result = import_file(
         engine, path, source, mapping_path=mapping_path, user=principal.name, kind=kind,
-        organisation_id=principal.organisation_id,
+        organisation_id=principal.organisation_id, may_change_kind=may_change_kind_by_import(principal),
     )  # fmt: skip
     audit(
         request, principal, "records.import", "source", source,

@@ -1,22 +1,51 @@
 """A person's page and case: the records that linkage (and reviewers) say are this person, a timeline of
-what happened to them, the case status with its history, and the families' inquiries."""
+what happened to them, the case status with its history, and the families' inquiries.
+
+What of a case one organisation sees of another's, and who may change it, is `athar.cases`'s rule
+(`scope.py`); the forms carry the recording organisation's choice to share an event (unticked: private).
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from athar import cases
 from athar.accounts.permissions import Principal, allowed
 from athar.accounts.visibility import visible_person
+from athar.protect import DataKeyError, FieldCipher
 from athar.web import queries
-from athar.web.audit import audit
+from athar.web.audit import audit, client_address
 from athar.web.permissions import require
 from athar.web.templates import render
 
 router = APIRouter()
+
+
+def case_cipher(request: Request, required: bool = False) -> FieldCipher | None:
+    """The field cipher that seals inquiries, loaded once per app; None (or 503 when `required`) when
+    the store has no data key (a PostgreSQL store without ATHAR_DATA_KEY)."""
+    state = request.app.state
+    cipher = getattr(state, "case_cipher", None)
+    if cipher is None:
+        try:
+            cipher = state.case_cipher = cases.store_cipher(state.engine)
+        except DataKeyError:
+            if required:
+                raise HTTPException(status_code=503, detail="no data key: set ATHAR_DATA_KEY") from None
+            return None
+    return cipher
+
+
+def read_case(request: Request, person_id: str, principal: Principal) -> cases.CaseView:
+    return cases.case_view(request.app.state.engine, person_id, principal, case_cipher(request))
+
+
+def checked(value: str) -> bool:
+    """A ticked form checkbox."""
+    return value.strip().lower() in ("on", "1", "true", "yes")
 
 
 def _page(
@@ -39,7 +68,7 @@ def _page(
         history=case.history,
         inquiries=case.inquiries,
         timeline=cases.timeline(case.records, case.events, case.inquiries_visible),
-        may_change_status=allowed(principal.role, "case.update"),
+        may_change_status=case.may_update,
         may_curate=allowed(principal.role, "person.curate"),
         may_record_inquiry=case.inquiries_visible,
         error=error,
@@ -51,7 +80,7 @@ def _page(
 def person_page(
     request: Request, person_id: str, principal: Annotated[Principal, Depends(require("person.view"))]
 ) -> HTMLResponse:
-    case = cases.case_view(request.app.state.engine, person_id, principal)
+    case = read_case(request, person_id, principal)
     audit(request, principal, "person.view", "person", person_id, {"records": len(case.records)})
     return _page(request, principal, case)
 
@@ -65,17 +94,28 @@ def change_status(
     reason: Annotated[str, Form()] = "",
     evidence: Annotated[str, Form()] = "",
     event_date: Annotated[str, Form()] = "",
+    share: Annotated[str, Form()] = "",
 ) -> Response:
     engine = request.app.state.engine
     visible_person(engine, person_id, principal)
+    if not cases.may_update_case(engine, person_id, principal):
+        raise HTTPException(status_code=403, detail="not your organisation's case")
     event_date = event_date.strip()
     form = {"status": status, "reason": reason, "evidence": evidence, "event_date": event_date}
     error = cases.status_change_problem(status, reason, evidence, event_date)
     if error:
-        return _page(request, principal, cases.case_view(engine, person_id, principal), 422, error, form)
+        return _page(request, principal, read_case(request, person_id, principal), 422, error, form)
     previous = cases.person_status(engine, person_id)
-    cases.change_status(engine, person_id, status, reason, evidence, principal.name, event_date or None)
-    audit(request, principal, "case.status", "person", person_id, {"from": previous, "to": status})
+    shared = checked(share)
+    cases.change_status(engine, person_id, status, reason, evidence, principal, event_date or None, shared)
+    audit(
+        request,
+        principal,
+        "case.status",
+        "person",
+        person_id,
+        {"from": previous, "to": status, "shared": shared},
+    )
     return RedirectResponse(f"/persons/{person_id}#history", status_code=303)
 
 
@@ -89,9 +129,12 @@ def record_inquiry(
     phone: Annotated[str, Form()] = "",
     other_contact: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
+    share: Annotated[str, Form()] = "",
 ) -> Response:
     engine = request.app.state.engine
     visible_person(engine, person_id, principal)
+    cipher = case_cipher(request, required=True)
+    assert cipher is not None  # required: 503 without a data key
     contact = {
         "contact_name": contact_name,
         "relationship": relationship,
@@ -100,9 +143,32 @@ def record_inquiry(
         "note": note,
     }
     try:
-        cases.record_inquiry(engine, person_id, contact, principal.name)
+        cases.record_inquiry(engine, person_id, contact, principal, cipher, checked(share))
     except ValueError:
-        return _page(request, principal, cases.case_view(engine, person_id, principal), 422, "inquiry")
-    # The family's details stay in the case, not in the audit log.
-    audit(request, principal, "case.inquiry", "person", person_id)
+        return _page(request, principal, read_case(request, person_id, principal), 422, "inquiry")
+    # The family's details stay in the case (sealed), not in the audit log.
+    audit(request, principal, "case.inquiry", "person", person_id, {"shared": checked(share)})
+    return RedirectResponse(f"/persons/{person_id}#inquiries", status_code=303)
+
+
+@router.post("/persons/{person_id}/inquiries/{event_id}/erase")
+def erase_inquiry(
+    request: Request,
+    person_id: str,
+    event_id: int,
+    principal: Annotated[Principal, Depends(require("case.inquiry"))],
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    """Erase what a family gave in an inquiry your organisation recorded; the inquiry stays as a
+    tombstone in the history."""
+    engine = request.app.state.engine
+    visible_person(engine, person_id, principal)
+    if not reason.strip():
+        return _page(request, principal, read_case(request, person_id, principal), 422, "erase")
+    try:
+        cases.erase_inquiry(engine, person_id, event_id, reason, principal, client_address(request))
+    except cases.InquiryNotFound:
+        raise HTTPException(status_code=404, detail="no such inquiry") from None
+    except cases.AlreadyErased:
+        pass
     return RedirectResponse(f"/persons/{person_id}#inquiries", status_code=303)

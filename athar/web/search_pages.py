@@ -2,6 +2,8 @@
 investigator search (persons with their records). One engine, `athar.search`, over the app's index.
 
 Both forms are POSTed, so that the names searched for stay out of URLs, browser history and proxy logs.
+The family search searches only the lists open to it (`sources.family_search`), in an index of its own,
+and gives an opaque reference (`athar.search.service.family_reference`).
 """
 
 from __future__ import annotations
@@ -13,11 +15,18 @@ from fastapi.responses import HTMLResponse
 
 from athar.accounts.permissions import Principal
 from athar.audit import record_event
-from athar.search import family_answer, search
-from athar.search.service import visible_matches
+from athar.search import PersonIndex, search
+from athar.search.service import (
+    FAMILY_REFERENCE_LABEL,
+    family_answer_with_reference,
+    family_search_fingerprint,
+    family_search_index,
+    visible_matches,
+)
 from athar.web import queries
 from athar.web.audit import audit, client_address
 from athar.web.permissions import require
+from athar.web.person_pages import case_cipher
 from athar.web.templates import render
 
 router = APIRouter()
@@ -37,6 +46,23 @@ def _year(value: str | None) -> tuple[int | None, bool]:
     if value.isdigit() and 1900 <= int(value) <= 2100:
         return int(value), True
     return None, False
+
+
+def family_index(request: Request) -> PersonIndex:
+    """The family search's index, kept on the app and rebuilt when the store or the lists open to the
+    family search change."""
+    state = request.app.state
+    fingerprint = family_search_fingerprint(state.engine)
+    index = getattr(state, "family_index", None)
+    if index is None or index.meta.get("fingerprint") != fingerprint:
+        index = state.family_index = family_search_index(state.engine)
+    return index
+
+
+def family_reference_key(request: Request) -> bytes:
+    cipher = case_cipher(request, required=True)
+    assert cipher is not None  # required: 503 without a data key
+    return cipher.derive(FAMILY_REFERENCE_LABEL)
 
 
 def investigator_results(
@@ -92,8 +118,8 @@ def family_search(
     if not form["name"] or not year_ok:
         error = "name" if not form["name"] else "year"
         return render(request, "family_search.html", status_code=422, form=form, answer=None, error=error)
-    matches = search(state.search_index.get(), form["name"], form["father"], form["mother"], year)
-    answer = family_answer(matches)
+    matches = search(family_index(request), form["name"], form["father"], form["mother"], year)
+    answer = family_answer_with_reference(matches, family_reference_key(request))
     # The searcher's words are not kept: only that a search happened, its outcome, and a keyed hash of
     # the address. The reference given to the family is kept, so that a caseworker can expect the call.
     record_event(

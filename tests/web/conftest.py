@@ -1,4 +1,4 @@
-"""A small linked store of synthetic people, two organisations, one user and one API token per role.
+"""A small linked store of synthetic people, two organisations, one user and one API token per role in each.
 
 On SQLite always; a module that sets `ON_POSTGRES = True` also runs every test against the same store
 built on the throwaway PostgreSQL server (tests/postgres_server.py), marked `postgres`. Each module
@@ -21,6 +21,7 @@ from athar.accounts.tokens import create_token
 from athar.accounts.users import create_user
 from athar.demo import import_synthetic_lists
 from athar.linkage.run import LinkOptions, link
+from athar.protect import DataKey
 from athar.store import open_store
 from athar.store.tables import Source
 from athar.synth import generate
@@ -50,7 +51,7 @@ def _populate(engine, folder) -> None:
             )
     for role in ROLES:
         create_user(engine, f"{role}-alpha", role, "Alpha", PASSWORD)
-    create_user(engine, "investigator-beta", "investigator", "Beta", PASSWORD)
+        create_user(engine, f"{role}-beta", role, "Beta", PASSWORD)
 
 
 @pytest.fixture(scope="session")
@@ -120,9 +121,11 @@ def app(backend, request, tmp_path_factory):
     admin = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    application = create_app(server.url(name), WebSettings())
-    yield application
-    application.state.engine.dispose()
+    with pytest.MonkeyPatch.context() as patch:  # a server store has no key file beside it
+        patch.setenv("ATHAR_DATA_KEY", DataKey.generate().as_text())
+        application = create_app(server.url(name), WebSettings())
+        yield application
+        application.state.engine.dispose()
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     admin.dispose()
@@ -132,6 +135,12 @@ def app(backend, request, tmp_path_factory):
 def tokens(app) -> dict[str, str]:
     """One live API token per role, for Alpha."""
     return {role: create_token(app.state.engine, "Alpha", role) for role in ROLES}
+
+
+@pytest.fixture(scope="module")
+def beta_tokens(app) -> dict[str, str]:
+    """One live API token per role, for Beta (the other organisation of the permission walk)."""
+    return {role: create_token(app.state.engine, "Beta", role) for role in ROLES}
 
 
 @pytest.fixture

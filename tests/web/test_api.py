@@ -148,6 +148,7 @@ def test_the_openapi_document_describes_the_api_and_its_bearer_authentication(an
         "/api/v1/persons/{person_id}/case",
         "/api/v1/persons/{person_id}/status",
         "/api/v1/persons/{person_id}/inquiries",
+        "/api/v1/persons/{person_id}/inquiries/{event_id}/erasure",
         "/api/v1/imports",
     }
     assert any(s.get("scheme") == "bearer" for s in document["components"]["securitySchemes"].values())

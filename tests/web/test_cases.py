@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError
 
-from athar.cases import record_event_kind, record_inquiry, timeline
-from athar.store.tables import AuditEntry, CaseEvent, Membership, Person, Source
+from athar.accounts.permissions import operator
+from athar.cases import record_event_kind, record_inquiry, store_cipher, timeline
+from athar.store.tables import AuditEntry, CaseEvent, InquiryContact, Membership, Person, Source
 from tests.web.conftest import client_for, csrf
 
 ON_POSTGRES = True  # every test here also runs on PostgreSQL (tests/web/conftest.py)
@@ -52,6 +53,13 @@ def _events(app, person_id):
             .where(CaseEvent.person_id == person_id)
             .order_by(CaseEvent.id)
         ).all()
+
+
+def _sealed(app, event_id) -> str:
+    with app.state.engine.connect() as conn:
+        return conn.execute(
+            select(InquiryContact.sealed).where(InquiryContact.case_event_id == event_id)
+        ).scalar_one()
 
 
 def _status(app, person_id):
@@ -124,7 +132,13 @@ def test_status_changes_are_appended_set_on_the_person_audited_and_shown(app, pe
 
 def test_case_events_cannot_be_rewritten(app, person):
     # An inquiry of its own first: under xdist this test may run before any other made an event.
-    record_inquiry(app.state.engine, person, {"note": "append-only test"}, "test")
+    record_inquiry(
+        app.state.engine,
+        person,
+        {"note": "append-only test"},
+        operator("test"),
+        store_cipher(app.state.engine),
+    )
     with pytest.raises(DBAPIError, match="append-only"), app.state.engine.begin() as conn:
         conn.execute(update(CaseEvent).where(CaseEvent.person_id == person).values(reason="rewritten"))
 
@@ -134,7 +148,8 @@ def test_a_caseworker_records_an_inquiry_that_only_case_roles_see(app, person):
     data = {"contact_name": "Umm Khaled", "relationship": "mother", "phone": "+963 944 000 111"}
     assert _post(client, f"/persons/{person}/inquiries", data, person).status_code == 303
     inquiry = [e for e in _events(app, person) if e.kind == "inquiry"][-1]
-    assert inquiry.detail == data and inquiry.user_name == "caseworker-alpha"
+    assert inquiry.user_name == "caseworker-alpha" and inquiry.shared is False
+    assert "+963" not in repr(tuple(inquiry)) and _sealed(app, inquiry.id).startswith("s1.")
     audit_row = _last_audit(app)
     assert audit_row.action == "case.inquiry" and "+963" not in repr(audit_row.detail)
     for who in ("caseworker-alpha", "investigator-alpha", "admin-alpha"):

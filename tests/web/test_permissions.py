@@ -1,4 +1,6 @@
-"""Every role against every route, allowed and forbidden, generated from the permissions table."""
+"""Every role against every route, allowed and forbidden, generated from the permissions table; then
+every route again for every role of the other organisation (Beta), on Alpha's data, asserting that
+nothing Alpha recorded reaches Beta."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ POST_BODIES = {
     "/search": {"name": "Nobody Anyone"},
     "/persons/{person_id}/status": {"status": "missing", "reason": "permission test", "evidence": "none"},
     "/persons/{person_id}/inquiries": {"note": "permission test"},
+    "/persons/{person_id}/inquiries/{event_id}/erase": {"reason": "permission test"},
     "/import/preview": {"source": "permission-test"},
     "/import": {"token": "x" * 32, "source": "permission-test"},
     "/admin/users": {"name": "permission-test-user", "role": "reviewer", "organisation": "Alpha"},
@@ -49,6 +52,7 @@ JSON_BODIES = {
         "evidence": "none",
     },
     "/api/v1/persons/{person_id}/inquiries": {"note": "permission test"},
+    "/api/v1/persons/{person_id}/inquiries/{event_id}/erasure": {"reason": "permission test"},
 }
 MULTIPART_BODIES = {
     "/api/v1/imports": (
@@ -102,6 +106,7 @@ def targets(app, alpha_person) -> dict[str, str]:
         "{source_id}": str(source_id),
         "{curation_id}": "999999",
         "{fmt}": "xlsx",
+        "{event_id}": "999999999",  # no such inquiry: each allowed role is answered 404, none erases
     }
 
 
@@ -116,8 +121,8 @@ def test_every_page_post_has_a_body_for_the_permission_walk():
     assert posts == set(POST_BODIES)
 
 
-def _page_request(app, who: str, method: str, path: str, template: str | None = None):
-    client = TestClient(app, base_url=BASE_URL) if who == ANONYMOUS else client_for(app, f"{who}-alpha")
+def _page_request(app, who: str, method: str, path: str, template: str | None = None, org: str = "alpha"):
+    client = TestClient(app, base_url=BASE_URL) if who == ANONYMOUS else client_for(app, f"{who}-{org}")
     if method == "GET":
         return client.get(path, follow_redirects=False)
     body = POST_BODIES[template or path]
@@ -191,3 +196,107 @@ def test_only_admins_manage_users_and_organisations_and_only_they_and_investigat
     assert {r for r in PERMISSIONS if allowed(r, "users.manage")} == {"admin"}
     assert {r for r in PERMISSIONS if allowed(r, "organisations.manage")} == {"admin"}
     assert {r for r in PERMISSIONS if allowed(r, "sources.manage")} == {"admin", "investigator"}
+
+
+# -- the other organisation --------------------------------------------------------------------------------
+
+ALPHA_SECRETS = (
+    "+963 955 010 203",
+    "Umm Walid Secret",
+    "fears reprisals; do not share",
+    "Alpha's private reason",
+)
+
+
+@pytest.fixture(scope="module")
+def alpha_case(app, tokens) -> dict[str, str]:
+    """Alpha's private case work on two persons: one only Alpha's list holds, one Beta also sees
+    (through the morgue list, which belongs to no organisation) but holds no record of. Returns the
+    targets for Beta's walk (the person Beta sees, Alpha's inquiry on them, Alpha's source) and the
+    person Beta must not see."""
+    engine = app.state.engine
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Membership.person_id, Source.name).join(Source, Source.id == Membership.source_id)
+        ).all()
+        families_id = conn.execute(select(Source.id).where(Source.name == "families")).scalar_one()
+    held: dict[str, set[str]] = {}
+    for person_id, source in rows:
+        held.setdefault(person_id, set()).add(source)
+    only_alpha = sorted(p for p, s in held.items() if s == {"families"})[0]
+    seen_by_both = sorted(p for p, s in held.items() if s == {"families", "morgue"})[0]
+    alpha = TestClient(app, base_url=BASE_URL, headers={"Authorization": f"Bearer {tokens['caseworker']}"})
+    event_id = None
+    for person in (only_alpha, seen_by_both):
+        inquiry = {"contact_name": ALPHA_SECRETS[1], "phone": ALPHA_SECRETS[0], "note": ALPHA_SECRETS[2]}
+        made = alpha.post(f"/api/v1/persons/{person}/inquiries", json=inquiry)
+        assert made.status_code == 201, made.text
+        event_id = made.json()["id"]
+        change = {"status": "detention_record_found", "reason": ALPHA_SECRETS[3], "evidence": "Alpha's file"}
+        assert alpha.post(f"/api/v1/persons/{person}/status", json=change).status_code == 201
+    return {
+        "{person_id}": seen_by_both,
+        "{event_id}": str(event_id),
+        "{source_id}": str(families_id),
+        "{user_id}": "1",
+        "only_alpha": only_alpha,
+    }
+
+
+def _beta_request(app, beta_tokens, who, method, path, template):
+    if template.startswith("/api/"):
+        return _api_request(app, beta_tokens, who, method, path, template)
+    return _page_request(app, who, method, path, template, org="beta")
+
+
+@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_nothing_alpha_recorded_reaches_another_organisation(app, beta_tokens, alpha_case, who, method, path):
+    """Every route, as every role of Beta, on the person whose case Alpha holds: the table's refusals
+    hold, nothing is a server error, no response carries what Alpha recorded, and no write of Beta's
+    lands in Alpha's case (a status change needs a record of Beta's; Alpha's inquiry is not Beta's
+    to erase)."""
+    route = next(r for r in routes() if r.path == path and method in r.methods)
+    expected = allowed(who, route_action(route))
+    response = _beta_request(app, beta_tokens, who, method, _path(path, alpha_case), path)
+    assert response.status_code < 500, response.text
+    if not expected:
+        assert response.status_code in (401, 403)
+    for secret in ALPHA_SECRETS:
+        assert secret not in response.text, (who, method, path)
+    if expected and path.endswith("/status"):
+        # Beta may see the person, not change Alpha's case; Beta's admin may, as the person is also
+        # held by a list of no organisation (athar.cases.scope).
+        changed = 201 if path.startswith("/api/") else 303
+        assert response.status_code == (changed if who == "admin" else 403)
+    if expected and "{event_id}" in path:
+        assert response.status_code == 404  # Alpha's inquiry is not Beta's to erase
+    if expected and path == "/admin/sources/{source_id}" and who != "admin":
+        assert response.status_code == 404  # Alpha's list is not Beta's to share
+
+
+@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize(
+    "path",
+    ["/persons/{id}", "/api/v1/persons/{id}", "/api/v1/persons/{id}/case"],
+    ids=["page", "api", "case"],
+)
+def test_a_person_only_alpha_holds_does_not_exist_for_beta(app, beta_tokens, alpha_case, who, path):
+    concrete = path.replace("{id}", alpha_case["only_alpha"])
+    response = _beta_request(app, beta_tokens, who, "GET", concrete, path)
+    assert response.status_code == (404 if allowed(who, "person.view") else 403)
+    assert alpha_case["only_alpha"] not in response.text or response.status_code == 403
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_beta_sees_alphas_private_case_only_as_a_status(app, beta_tokens, alpha_case, who):
+    if not allowed(who, "person.view"):
+        pytest.skip("this role sees no person")
+    person = alpha_case["{person_id}"]
+    client = TestClient(app, base_url=BASE_URL, headers={"Authorization": f"Bearer {beta_tokens[who]}"})
+    case = client.get(f"/api/v1/persons/{person}/case").json()
+    # Beta's own events (the walk above records some) are Beta's; Alpha's are there only as statuses.
+    assert not [i for i in case["inquiries"] if i["phone"] == ALPHA_SECRETS[0]]
+    alphas = [h for h in case["history"] if h["withheld"]]
+    assert alphas and {h["status"] for h in alphas} == {"detention_record_found"}
+    assert all(h["reason"] is None and h["evidence"] is None and h["user"] is None for h in alphas)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import select
+import re
 
+import pytest
+from sqlalchemy import select, update
+
+from athar.search.service import FAMILY_REFERENCE_LABEL, resolve_family_reference
 from athar.store.tables import AuditEntry, Membership, Record, Source
 from athar.web.search_state import IndexHolder, RateLimiter
 from tests.web.conftest import client_for, csrf
@@ -51,7 +54,24 @@ def detained(app) -> dict:
         ).all()
     detention = next(r for r in records if r.source_name == "detention")
     name = f"{detention.given_name} {detention.father_name or ''} {detention.family_name}".replace("  ", " ")
+    _open_to_families(app, "detention", True)  # Beta opens its register to the family search
     return {"person_id": person, "record": detention, "name": name, "records": records}
+
+
+def _open_to_families(app, source: str, opened: bool) -> None:
+    with app.state.engine.begin() as conn:
+        conn.execute(update(Source).where(Source.name == source).values(family_search=opened))
+
+
+def _reference(page: str) -> str:
+    return re.search(r'id="case-reference">([^<]+)<', page).group(1)
+
+
+def _resolve(app, reference: str) -> str | None:
+    from athar.cases import store_cipher
+
+    key = store_cipher(app.state.engine).derive(FAMILY_REFERENCE_LABEL)
+    return resolve_family_reference(app.state.family_index, reference, key)
 
 
 @pytest.fixture(autouse=True)
@@ -90,9 +110,46 @@ def test_a_family_is_told_of_a_possible_match_and_nothing_of_the_records(anonymo
         assert source not in html
 
 
-def test_the_case_reference_is_the_person_a_caseworker_can_open(anonymous, detained):
+def test_the_case_reference_is_opaque_and_a_caseworker_resolves_it_to_the_person(app, anonymous, detained):
     page = _family(anonymous, name=detained["name"])
-    assert detained["person_id"] in page.text
+    reference = _reference(page.text)
+    assert re.fullmatch(r"F-[0-9a-f]{16}", reference) and detained["person_id"] not in page.text
+    assert "P-" not in page.text.split('id="case-reference"')[1][:200]
+    assert _resolve(app, reference) == detained["person_id"]
+
+
+def test_a_name_only_a_private_list_holds_is_not_found_by_the_family_search(app, anonymous, detained):
+    """Beta's detention register answers families only once Beta opens it to the family search."""
+    only_detention = {r.source_name for r in detained["records"]} == {"detention"}
+    _open_to_families(app, "detention", False)
+    try:
+        page = _family(anonymous, name=detained["name"])
+        if only_detention:
+            assert 'id="no-match"' in page.text
+        assert detained["person_id"] not in page.text
+    finally:
+        _open_to_families(app, "detention", True)
+
+
+def test_the_family_search_answers_from_no_list_that_is_not_opened_to_it(app, anonymous):
+    with app.state.engine.begin() as conn:
+        opened = conn.execute(select(Source.name).where(Source.family_search.is_(True))).scalars().all()
+        conn.execute(update(Source).values(family_search=False))
+    try:
+        with app.state.engine.connect() as conn:
+            row = conn.execute(
+                select(Record.given_name, Record.family_name)
+                .join(Source, Source.id == Record.source_id)
+                .where(
+                    Source.name == "families", Record.given_name.is_not(None), Record.family_name.is_not(None)
+                )
+                .limit(1)
+            ).one()
+        page = _family(anonymous, name=f"{row.given_name} {row.family_name}")
+        assert 'id="no-match"' in page.text
+    finally:
+        for name in opened:
+            _open_to_families(app, name, True)
 
 
 def test_no_match_says_so(anonymous):
@@ -156,7 +213,8 @@ def test_every_family_search_is_audited_without_the_query_or_the_address(app, an
         ).all()
     assert [r.action for r in rows] == ["family.search", "family.search"]
     assert [r.detail["outcome"] for r in rows] == ["possible_match", "no_match"]
-    assert rows[0].target_id == detained["person_id"] and rows[1].target_id is None
+    assert _resolve(app, rows[0].target_id) == detained["person_id"] and rows[1].target_id is None
+    assert detained["person_id"] != rows[0].target_id
     for row in rows:
         assert row.user_name == "anonymous"
         assert row.client.startswith("h:") and "testclient" not in row.client
@@ -174,11 +232,17 @@ def test_the_index_is_built_once_and_rebuilt_when_the_store_changes(app, monkeyp
     assert holder.get() is not first and holder.builds == 2
 
 
-def test_the_app_keeps_one_index(app, anonymous):
+def test_the_app_keeps_one_family_index_until_the_lists_open_to_families_change(app, anonymous):
     _family(anonymous, name="Zzyzx Qwerty")
-    builds = app.state.search_index.builds
+    index = app.state.family_index
     _family(anonymous, name="Zzyzx Qwerty")
-    assert app.state.search_index.builds == builds == 1
+    assert app.state.family_index is index
+    _open_to_families(app, "returnees", True)
+    try:
+        _family(anonymous, name="Zzyzx Qwerty")
+        assert app.state.family_index is not index
+    finally:
+        _open_to_families(app, "returnees", False)
 
 
 def _investigate(client, **data):
@@ -226,3 +290,21 @@ def test_a_caseworker_finds_cases_by_name_among_what_the_organisation_sees(app, 
     assert 'href="/search"' in client.get("/dashboard").text
     page = _investigate(client, name=detained["name"])
     assert page.status_code == 200 and "<td>detention</td>" not in page.text
+
+
+def test_an_organisation_opens_its_list_to_the_family_search_on_the_sources_page(app, anonymous, detained):
+    _open_to_families(app, "detention", False)
+    try:
+        beta = client_for(app, "investigator-beta")  # Beta owns the detention register
+        with app.state.engine.connect() as conn:
+            source_id = conn.execute(select(Source.id).where(Source.name == "detention")).scalar_one()
+        form = {"sharing": "private", "kind": "detention_register", "family_search": "on"}
+        token = csrf(beta, "/admin/sources")
+        saved = beta.post(
+            f"/admin/sources/{source_id}", data={**form, "csrf_token": token}, follow_redirects=False
+        )
+        assert saved.status_code == 303
+        assert 'data-family-search="yes"' in beta.get("/admin/sources").text
+        assert 'id="possible-match"' in _family(anonymous, name=detained["name"]).text
+    finally:
+        _open_to_families(app, "detention", True)

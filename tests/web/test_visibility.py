@@ -13,7 +13,7 @@ from athar.accounts.visibility import (
     visible_record,
     visible_source_names,
 )
-from athar.cases import case_view, record_inquiry
+from athar.cases import case_view, record_inquiry, store_cipher
 from athar.exports import current_records
 from athar.search.service import person_records
 from athar.store.tables import Membership, Organisation, Source
@@ -101,10 +101,12 @@ def test_search_shows_a_principal_only_the_records_it_may_see(app):
 def test_a_case_hides_families_inquiries_from_roles_that_do_not_record_them(app):
     engine = app.state.engine
     person = _person_only_in(engine, "families")
-    record_inquiry(engine, person, {"note": "asked at the office"}, "caseworker-alpha")
-    caseworker = case_view(engine, person, _member(engine, "Alpha", role="caseworker"))
-    reviewer = case_view(engine, person, _member(engine, "Alpha", role="reviewer"))
-    assert [e["detail"] for e in caseworker.inquiries][-1] == {"note": "asked at the office"}
+    cipher = store_cipher(engine)
+    alpha = _member(engine, "Alpha", role="caseworker")
+    record_inquiry(engine, person, {"note": "asked at the office"}, alpha, cipher)
+    caseworker = case_view(engine, person, alpha, cipher)
+    reviewer = case_view(engine, person, _member(engine, "Alpha", role="reviewer"), cipher)
+    assert [e["contact"] for e in caseworker.inquiries][-1] == {"note": "asked at the office"}
     assert reviewer.inquiries == [] and not reviewer.inquiries_visible
     with pytest.raises(PersonNotVisible):
         case_view(engine, person, _member(engine, "Beta"))
