@@ -38,6 +38,12 @@ def lists(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built_once(tmp_path_factory, "every-store-lists", lambda out: generate(out, persons=1500, seed=11))
 
 
+@pytest.fixture(scope="module")
+def many_lists(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Lists of 10,000 persons, for a families' list of thousands (generated once per run: read only)."""
+    return built_once(tmp_path_factory, "every-store-many", lambda out: generate(out, persons=10_000, seed=3))
+
+
 def read_list(lists: Path, name: str) -> tuple[list[str], list[list[str]]]:
     with (lists / f"{name}.csv").open(encoding=ENCODINGS.get(name, "utf-8"), newline="") as f:
         header, *rows = csv.reader(f)
@@ -151,6 +157,25 @@ def test_one_list_alone_with_duplicates_and_no_national_numbers_links_its_duplic
     assert not any("national numbers" in w for w in summary["warnings"])
 
 
+def test_an_ngos_list_with_some_reports_written_twice_links_them(many_lists, db, tmp_path):
+    """2,000 families' reports, 8% of them a person's second report: EM blocked on the full birth
+    date found no match among its pairs, its share of matches fell to 0 and its m to 0/0, and
+    DuckDB was handed `nan` as SQL ("Referenced column nan")."""
+    header, _ = read_list(many_lists, "families")
+    groups = reports_by_person(many_lists)
+    twice = [row for group in groups if len(group) > 1 for row in group[:2]][:160]
+    once = [group[0] for group in groups if len(group) == 1][: 2000 - len(twice)]
+    import_rows(db, tmp_path, "families", header, twice + once)
+    summary = linked(athar_link(db))
+    assert summary["records"] == 2000
+    assigned = persons_of(db)
+    predicted = pairs_of(assigned)
+    actual = pairs_of({k: v for k, v in truth(many_lists).items() if k in assigned})
+    found = len(predicted & actual)
+    assert len(actual) == 80
+    assert found / len(predicted) >= 0.95 and found / len(actual) >= 0.7
+
+
 def test_three_small_lists_without_national_numbers_link_with_a_warning(lists, store_url, tmp_path):
     """Nineteen records from each of three lists, national numbers left out: the national number's EM
     pass has no pairs, which stopped training with a 60-line traceback."""
@@ -252,3 +277,38 @@ def test_the_prior_stays_between_one_expected_match_and_even_odds():
 def test_an_em_pass_that_leaves_less_than_one_matching_pair_found_nothing():
     assert not model.em_pass_found_matches(1e-12, 50_000)
     assert model.em_pass_found_matches(0.02, 50_000)
+
+
+def test_em_keeps_its_share_of_matches_off_zero_and_ignores_a_nan_estimate(lists, db, tmp_path):
+    """Among pairs of different persons only, EM's share of matches reaches 0 and its m estimates
+    0/0: the share stays at its bound (log2 of it is defined) and a NaN m leaves the level's m as
+    it was (never written into SQL)."""
+    from splink.internals import expectation_maximisation as em
+
+    header, rows = read_list(lists, "families")
+    import_rows(db, tmp_path, "families", header, rows[:20])
+    engine = open_store(db)
+    loaded = steps.load(engine, full=True)
+    engine.dispose()
+    linker = model.make_linker(db_api_for("duckdb"), steps.make_features(loaded).records)
+    before = linker._settings_obj.core_model_settings.copy()
+    given = before.comparisons[0]
+    top = given._comparison_levels_excluding_null[0]
+    top.m_probability = 0.9
+    share_and_m = [
+        {
+            "output_column_name": "_probability_two_random_records_match",
+            "comparison_vector_value": 0,
+            "m_probability": 0.0,
+            "u_probability": 1.0,
+        },
+        {
+            "output_column_name": given.output_column_name,
+            "comparison_vector_value": top.comparison_vector_value,
+            "m_probability": float("nan"),
+            "u_probability": 0.01,
+        },
+    ]
+    after = em.maximisation_step({"u"}, before, share_and_m)
+    assert 0 < after.probability_two_random_records_match <= 1e-9
+    assert after.comparisons[0]._comparison_levels_excluding_null[0].m_probability == 0.9
