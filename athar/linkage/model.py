@@ -202,7 +202,7 @@ def train(
             f"taken from {u_from}"
         )
     for warning in warnings:
-        log.warning("training: %s", warning)
+        log.info("training: %s", warning)
     return Trained(regularised(model, config.m_floor, config.u_floor), tuple(warnings))
 
 
