@@ -9,7 +9,16 @@ import typer
 from rich import box
 from rich.table import Table
 
-from athar.cli.common import DbOption, JsonFlag, UserOption, console, fail, open_cli_store, progress_bar
+from athar.cli.common import (
+    DbOption,
+    JsonFlag,
+    UserOption,
+    console,
+    err,
+    fail,
+    open_cli_store,
+    progress_bar,
+)
 
 
 def link(
@@ -47,6 +56,8 @@ def link(
             summary = run_link(store, options, progress=lambda m: progress.update(task, description=m))
         except ValueError as e:
             raise fail(str(e)) from None
+    for warning in summary.warnings:
+        err.print(f"[bold yellow]athar: warning:[/] {warning}", highlight=False, soft_wrap=True)
     if json_out:
         print(json.dumps(summary.as_json()))
         return

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -27,19 +29,37 @@ DETERMINISTIC_RULES = (
 
 
 def em_rule(columns: tuple[str, ...], features: pd.DataFrame | None, max_pairs: int) -> str:
-    """An EM blocking rule on `columns`, thinned to a deterministic sample of about `max_pairs` pairs.
+    """An EM blocking rule on `columns`, thinned to a deterministic sample of about `max_pairs` pairs
+    (`em_block`)."""
+    return em_block(columns, features, max_pairs).rule
+
+
+@dataclass(frozen=True)
+class EmBlock:
+    """One EM pass: its blocking rule, and about how many pairs it trains on."""
+
+    columns: tuple[str, ...]
+    rule: str
+    pairs: int  # after thinning; exact when not thinned
+
+
+def em_block(columns: tuple[str, ...], features: pd.DataFrame | None, max_pairs: int) -> EmBlock:
+    """An EM pass blocked on `columns`, thinned to a deterministic sample of about `max_pairs` pairs.
 
     Blocks on common names grow with the square of the data (given+family: 23 million pairs at a
     million records); EM needs a few million. Keeping pairs whose id sum falls in one residue class
-    samples without regard to whether the pair matches, so m and u are not biased.
+    samples without regard to whether the pair matches, so m and u are not biased. Without
+    `features` the pass is not thinned and its size is unknown (-1).
     """
     rule = " AND ".join(f"l.{c} = r.{c}" for c in columns)
     if features is None:
-        return rule
+        return EmBlock(columns, rule, -1)
     sizes = features.dropna(subset=list(columns)).groupby(list(columns)).size()
     pairs = int((sizes * (sizes - 1) // 2).sum())
     every = -(-pairs // max_pairs)  # ceiling
-    return rule if every <= 1 else f"{rule} AND (l.unique_id + r.unique_id) % {every} = 0"
+    if every <= 1:
+        return EmBlock(columns, rule, pairs)
+    return EmBlock(columns, f"{rule} AND (l.unique_id + r.unique_id) % {every} = 0", pairs // every)
 
 
 def make_linker(db_api: Any, features: pd.DataFrame | Any, model: dict | None = None) -> Linker:
@@ -96,16 +116,233 @@ def estimate_u(linker: Linker, config: TrainingConfig) -> None:
     )
 
 
-def train(linker: Linker, config: TrainingConfig, features: pd.DataFrame | None = None) -> None:
-    """EM training; with `features`, each EM pass is thinned to at most `config.em_max_pairs` pairs."""
-    linker.training.estimate_probability_two_random_records_match(
-        list(DETERMINISTIC_RULES), recall=config.deterministic_recall
-    )
-    estimate_u(linker, config)
-    for columns in config.em_blocks:
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            em_rule(columns, features, config.em_max_pairs), estimate_without_term_frequencies=True
+def train(
+    linker: Linker,
+    config: TrainingConfig,
+    features: pd.DataFrame | None = None,
+    fallback: Fallback | None = None,
+) -> Trained:
+    """The model trained on the linker's records, floored (`regularised`), and what could not be
+    estimated from them.
+
+    The prior (how often two records are one person) comes from deterministic rules, bounded away
+    from 0 and 1 (`bounded_prior`); u from random pairs; m by EM passes, each thinned to at most
+    `config.em_max_pairs` pairs when `features` is given. A pass with no pairs is skipped, and a pass
+    whose EM finds no matches among its pairs is undone (`em_pass_found_matches`): on a list in
+    which every record is a different person, EM otherwise "learns" what namesakes have in common.
+    Whatever is left without an estimate is taken from `fallback` (the store's saved model) where it
+    fits, else from Splink's defaults, and said in `Trained.warnings`.
+    """
+    records = linker.misc.query_sql(
+        f"SELECT count(*) AS n FROM {_input_table(linker)}", output_type="pandas"
+    )["n"].iloc[0]
+    records = int(records)
+    pairs = records * (records - 1) // 2
+    if pairs == 0:
+        raise ValueError("a model needs at least two records to be trained")
+    warnings: list[str] = []
+
+    observed = deterministic_pairs(linker)
+    prior = bounded_prior(observed, pairs, config.deterministic_recall)
+    linker._settings_obj._probability_two_random_records_match = prior
+    if prior == PRIOR_CEILING:
+        warnings.append(
+            f"{records:,} records are too few to estimate how often two records are one person: taken "
+            "as even odds"
         )
+    elif observed == 0:
+        warnings.append(
+            "no two records share given, father's and family name with the birth year, or a national "
+            "number, so how often two records are one person could not be estimated: taken as one "
+            f"pair in {round(1 / prior):,}"
+        )
+
+    estimate_u(linker, config)
+    u_estimated = min(pairs, config.u_max_pairs) >= U_MIN_PAIRS
+
+    for columns in config.em_blocks:
+        block = em_block(columns, features, config.em_max_pairs)
+        if block.pairs == 0:
+            log.debug("EM pass on %s skipped: no two records share them", ", ".join(columns))
+            continue
+        session = linker.training.estimate_parameters_using_expectation_maximisation(
+            block.rule, estimate_without_term_frequencies=True
+        )
+        share = session.core_model_settings.probability_two_random_records_match
+        if not em_pass_found_matches(share, block.pairs):
+            log.debug("EM pass on %s undone: it found no matches among its pairs", ", ".join(columns))
+            _undo_em_pass(linker, session._blocking_rule_for_training.blocking_rule_sql)
+
+    model = linker.misc.save_model_to_json()
+    unestimated_m = [
+        c.output_column_name
+        for c in linker._settings_obj.comparisons
+        if not any(level._has_estimated_m_values for level in c._comparison_levels_excluding_null)
+    ]
+    model, m_from = _filled(model, linker, "m_probability", unestimated_m, fallback)
+    # a field no two random records both hold (no national numbers in the list) tells nothing
+    # either way: its m is filled, but not worth a word
+    held = {
+        c.output_column_name
+        for c in linker._settings_obj.comparisons
+        if any(level._u_is_trained for level in c._comparison_levels_excluding_null)
+    }
+    unlearnt = [c for c in unestimated_m if c in held]
+    if unlearnt:
+        fields = "any field" if len(unlearnt) == len(held) else _plain(unlearnt)
+        warnings.append(
+            f"what records of one person have in common could not be learnt for {fields} (too few "
+            f"pairs of records agree on the other fields to learn from): taken from {m_from}"
+        )
+    if not u_estimated:
+        every = [c.output_column_name for c in linker._settings_obj.comparisons]
+        model, u_from = _filled(model, linker, "u_probability", every, fallback)
+        warnings.append(
+            f"{records:,} records are too few to estimate how often different persons agree by chance: "
+            f"taken from {u_from}"
+        )
+    for warning in warnings:
+        log.info("training: %s", warning)
+    return Trained(regularised(model, config.m_floor, config.u_floor), tuple(warnings))
+
+
+# The prior is kept between one expected matching pair in all (`bounded_prior`) and even odds.
+PRIOR_CEILING = 0.5
+# u is estimated from the data only when random sampling can draw at least this many pairs: in a
+# handful of records the random pairs are the very pairs being judged, duplicates included.
+U_MIN_PAIRS = 1_000
+# An EM pass whose match class holds fewer pairs than this has found nothing to learn from.
+EM_MIN_MATCHING_PAIRS = 1.0
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A saved model to take what the data cannot estimate from, and how to name it to a user."""
+
+    model: dict
+    name: str
+
+
+@dataclass(frozen=True)
+class Trained:
+    """A trained, floored model and, in plain words, what could not be estimated and what was
+    taken instead (never personal data: counts and field names)."""
+
+    model: dict
+    warnings: tuple[str, ...] = ()
+
+
+def bounded_prior(observed: int, pairs: int, recall: float) -> float:
+    """How often two random records are one person, from `observed` pairs that the deterministic
+    rules find among `pairs` and the rules' `recall`.
+
+    Kept at no less than one matching pair in all (no pair found does not show that no two records
+    are one person, and a prior of 0 makes every match weight -inf: Splink's log2 fails) and at most
+    `PRIOR_CEILING` (a handful of records can hold more rule-agreeing pairs than the recall allows).
+    """
+    expected = max(observed / recall, 1.0)
+    return min(expected / pairs, PRIOR_CEILING)
+
+
+def deterministic_pairs(linker: Linker) -> int:
+    """Pairs of the linker's records that at least one deterministic rule pairs (exact count)."""
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    counts = count_comparisons_from_blocking_rules(
+        list(linker._input_tables_dict.values()),
+        blocking_rules=list(DETERMINISTIC_RULES),
+        link_type="dedupe_only",
+        record_sample_proportion=1.0,
+    )
+    last = counts[-1]
+    row = last if isinstance(last, dict) else vars(last)
+    return int(row["cumulative_comparison_count"])
+
+
+def em_pass_found_matches(match_share: float, pairs: int) -> bool:
+    """Whether an EM pass's final share of matches among its `pairs` amounts to any matching pair.
+
+    Among pairs of different persons only, EM's match class empties (the share falls to its bound,
+    `splink_compat.EM_MATCH_SHARE_BOUND`) and the m it leaves describe a handful of pairs' worth of
+    weight: nothing. An unknown size (`pairs` < 0) is taken as enough.
+    """
+    return pairs < 0 or match_share * pairs >= EM_MIN_MATCHING_PAIRS
+
+
+def _input_table(linker: Linker) -> str:
+    (table,) = linker._input_tables_dict.values()
+    return table.physical_name
+
+
+def _undo_em_pass(linker: Linker, rule_sql: str) -> None:
+    """Drop the m estimates of the EM pass blocked on `rule_sql`: each level's m becomes the median
+    of its other passes' again, or none if no other pass estimated it."""
+    description = f"EM, blocked on: {rule_sql}"
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison._comparison_levels_excluding_null:
+            level._trained_m_probabilities = [
+                t for t in level._trained_m_probabilities if t["description"] != description
+            ]
+            if not level._has_estimated_m_values:
+                level._m_probability = None
+    linker._populate_m_u_from_trained_values()
+
+
+def _filled(
+    model: dict, linker: Linker, name: str, comparisons: list[str], fallback: Fallback | None
+) -> tuple[dict, str]:
+    """`model` with the `name` ("m_probability" or "u_probability") of every level of `comparisons`
+    taken from `fallback` where its comparison has the same levels, else Splink's defaults; and where
+    they came from, in words."""
+    saved_comparisons = fallback.model.get("comparisons", []) if fallback else []
+    saved = {c["output_column_name"]: c["comparison_levels"] for c in saved_comparisons}
+    defaults = {
+        c.output_column_name: [
+            level.default_m_probability if name == "m_probability" else level.default_u_probability
+            for level in c.comparison_levels
+        ]
+        for c in linker._settings_obj.comparisons
+    }
+    out = copy.deepcopy(model)
+    sources = set()
+    for comparison in out["comparisons"]:
+        column = comparison["output_column_name"]
+        if column not in comparisons:
+            continue
+        levels = comparison["comparison_levels"]
+        from_saved = saved.get(column)
+        if (
+            from_saved is not None
+            and len(from_saved) == len(levels)
+            and all(lv.get(name) is not None for lv in from_saved if not lv.get("is_null_level"))
+        ):
+            values = [lv.get(name) for lv in from_saved]
+            sources.add(fallback.name if fallback else "")
+        else:
+            values = defaults[column]
+            sources.add("general defaults")
+        for level, value in zip(levels, values, strict=True):
+            if not level.get("is_null_level"):
+                level[name] = value
+    return out, " and ".join(sorted(sources))
+
+
+_PLAIN_NAMES = {
+    "given_name": "given names",
+    "father_name": "fathers' names",
+    "grandfather_name": "grandfathers' names",
+    "family_name": "family names",
+    "mother_name": "mothers' names",
+    "birth_date": "birth dates",
+    "event_date": "event dates",
+    "national_id": "national numbers",
+    "birth_place": "birth places",
+}
+
+
+def _plain(columns: list[str]) -> str:
+    words = [_PLAIN_NAMES.get(c, c.replace("_", " ")) for c in columns]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def regularised(model: dict, m_floor: float, u_floor: float) -> dict:
@@ -115,16 +352,16 @@ def regularised(model: dict, m_floor: float, u_floor: float) -> dict:
     for comparison in out["comparisons"]:
         levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
         for name, floor in (("m_probability", m_floor), ("u_probability", u_floor)):
-            values = [max(level.get(name) or 0.0, floor) for level in levels]
+            values = [max(_probability_or_zero(level.get(name)), floor) for level in levels]
             total = sum(values)
             for level, value in zip(levels, values, strict=True):
                 level[name] = value / total
     return out
 
 
-def trained_model(linker: Linker, config: TrainingConfig) -> dict:
-    """The trained model as a plain dict, regularised: what is saved beside each run and used to predict."""
-    return regularised(linker.misc.save_model_to_json(), config.m_floor, config.u_floor)
+def _probability_or_zero(value: Any) -> float:
+    """A saved m or u as a number: absent, "level not observed" or NaN read as 0 (then floored)."""
+    return float(value) if isinstance(value, int | float) and not math.isnan(value) else 0.0
 
 
 def predict(linker: Linker, threshold_match_probability: float = 0.01) -> pd.DataFrame:

@@ -66,12 +66,25 @@ class LinkSummary:
     blocking: list[dict] = field(default_factory=list)
     # full runs with judgements: the model against them before and after its prior was tuned
     judgement_check: dict = field(default_factory=dict)
+    # in plain words: what the records could not tell (a parameter taken from a saved model or from
+    # defaults, records nothing can pair); counts and field names, never personal data
+    warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return asdict(self)
 
 
 Progress = Callable[[str], None]
+
+
+class NothingToLink(ValueError):
+    """The store holds no records and has never been linked: there is nothing to do."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the store holds no records, so there is nothing to link: import a list first "
+            "(`athar import FILE --source NAME`)"
+        )
 
 
 class StepClock:
@@ -98,6 +111,8 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
 
     say("loading records")
     loaded = steps.load(engine, options.full, options.config)
+    if not loaded.records and loaded.previous is None:
+        raise NothingToLink()
     config = loaded.config
     clock.lap("load")
 
@@ -106,6 +121,7 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
     with objects_frozen():
         say("computing name keys and features")
         features = steps.make_features(loaded)
+        warnings = steps.unlinkable_warnings(features)
         clock.lap("features")
 
         blocking: list[dict] = []
@@ -117,10 +133,14 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
         model = loaded.previous.model if loaded.incremental and loaded.previous else None
         judgement_check: dict = {}
         scored: steps.ScoredPairs = {}
-        if loaded.needs_scoring:
+        # records with neither a name nor a national number meet no blocking rule: with fewer than
+        # two others, there is no pair to train on or to score
+        if loaded.needs_scoring and steps.pairable_records(features) >= 2:
             if not loaded.incremental:
                 say("training the model (EM)")
-                model = steps.train(new_db_api, features, config.training)
+                trained = steps.train(new_db_api, features, config.training, loaded.previous)
+                model = trained.model
+                warnings += trained.warnings
                 clock.lap("train")
                 with engine.connect() as conn:
                     labels = steps.judged_labels(store_io.latest_judgements(conn), loaded.keys)
@@ -187,6 +207,7 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
                 peak_rss_mib=clock.peak_rss_mib,
                 blocking=blocking,
                 judgement_check=judgement_check,
+                warnings=warnings,
             )
             saved = {
                 **summary.as_json(),

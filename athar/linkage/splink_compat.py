@@ -1,19 +1,32 @@
-"""A guard around one Splink 5.0 behaviour that would otherwise stop training.
+"""Guards around Splink 5.0 behaviours that would otherwise stop training.
 
 During EM, a level that true matches almost never show can reach an m probability below 1e-300.
 Splink 5.0's setter then raises instead of clamping (it clamps the same way when it computes match
 weights), and the whole `athar link` run fails. We clamp the EM lookup to Splink's own minimum
 before it is applied; our post-training floor (`TrainingConfig.m_floor`) then lifts such levels anyway.
+
+On a list in which no two records are one person (or on a block of such pairs), EM drives its share
+of matches among the blocked pairs to 0: the next iteration takes log2 of it (`math domain error`),
+and every m estimate becomes 0/0, a NaN that Splink writes into SQL as a column name (DuckDB:
+`Referenced column "nan"`). The share is kept within `EM_MATCH_SHARE_BOUND` of 0 and 1, and a NaN
+estimate leaves the level as it was before the iteration; `athar.linkage.model` then judges whether
+the pass learnt anything (`model.em_pass_found_matches`).
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from splink.internals import expectation_maximisation as em
 from splink.internals.comparison_level import M_U_CLAMP_MIN
+from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
 
-_original = em.populate_m_u_from_lookup
+# EM's share of matches among its blocked pairs stays this far from 0 and from 1.
+EM_MATCH_SHARE_BOUND = 1e-12
+
+_original_populate = em.populate_m_u_from_lookup
+_original_maximisation = em.maximisation_step
 
 
 def _clamped(
@@ -22,14 +35,35 @@ def _clamped(
     output_column_name: str,
     m_u_records_lookup: dict[str, dict[int, Any]],
 ) -> None:
-    for by_level in m_u_records_lookup.values():
-        for record in by_level.values():
-            for name in ("m_probability", "u_probability"):
-                value = record.get(name)
-                if isinstance(value, float) and value < M_U_CLAMP_MIN:
-                    record[name] = M_U_CLAMP_MIN
-    _original(training_fixed_probabilities, comparison_level, output_column_name, m_u_records_lookup)
+    record = m_u_records_lookup.get(output_column_name, {}).get(comparison_level.comparison_vector_value)
+    if record is not None:
+        for name in ("m_probability", "u_probability"):
+            value = record.get(name)
+            if not isinstance(value, float):
+                continue
+            if math.isnan(value):
+                before = getattr(comparison_level, f"_{name}")
+                usable = isinstance(before, float) and not math.isnan(before)
+                record[name] = before if usable else LEVEL_NOT_OBSERVED_TEXT
+            elif value < M_U_CLAMP_MIN:
+                record[name] = M_U_CLAMP_MIN
+    _original_populate(training_fixed_probabilities, comparison_level, output_column_name, m_u_records_lookup)
+
+
+def _bounded_match_share(
+    training_fixed_probabilities: set[str], core_model_settings: Any, param_records: list[dict[str, Any]]
+) -> Any:
+    before = core_model_settings.probability_two_random_records_match
+    updated = _original_maximisation(training_fixed_probabilities, core_model_settings, param_records)
+    share = updated.probability_two_random_records_match
+    if not isinstance(share, float) or math.isnan(share):
+        share = before
+    updated.probability_two_random_records_match = min(
+        max(share, EM_MATCH_SHARE_BOUND), 1.0 - EM_MATCH_SHARE_BOUND
+    )
+    return updated
 
 
 def install() -> None:
     em.populate_m_u_from_lookup = _clamped
+    em.maximisation_step = _bounded_match_share

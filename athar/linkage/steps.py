@@ -60,8 +60,9 @@ class Loaded:
 
     @property
     def needs_scoring(self) -> bool:
-        """A full run scores every pair; an incremental one only pairs with a new record."""
-        return bool(self.records) and (not self.incremental or bool(self.new_keys))
+        """A full run scores every pair; an incremental one only pairs with a new record. A single
+        record has no pair."""
+        return len(self.records) >= 2 and (not self.incremental or bool(self.new_keys))
 
 
 def load(engine: Engine, full: bool, config: LinkConfig | None = None) -> Loaded:
@@ -129,6 +130,33 @@ def term_frequencies(features: pd.DataFrame) -> dict[str, dict[str, float]]:
     return out
 
 
+def pairable_records(features: Features) -> int:
+    """Records that a blocking rule can pair: each needs a name or a national number."""
+    records = features.records
+    identifying = [c for c in ("given_key", "father_key", "family_key", "national_id") if c in records]
+    return int(records[identifying].notna().any(axis=1).sum()) if identifying else len(records)
+
+
+def unlinkable_warnings(features: Features) -> list[str]:
+    """In plain words, records that nothing can pair: alone in the store, or with neither a name nor
+    a national number (every blocking rule needs one of them)."""
+    total = len(features.records)
+    if total == 1:
+        return ["the store holds one record: nothing to compare it with, so it is a person of its own"]
+    unnamed = total - pairable_records(features)
+    if total and unnamed == total:
+        return [
+            "no record has a name or a national number, and records are only paired on those: "
+            "each stays a person of its own"
+        ]
+    if unnamed:
+        return [
+            f"{unnamed:,} of {total:,} records have neither a name nor a national number: "
+            "nothing pairs them with others, so each stays a person of its own"
+        ]
+    return []
+
+
 def blocking_report(new_db_api: NewDbApi, features: Features) -> list[dict]:
     """Pairs each blocking rule generates beyond the rules before it (`model.blocking_report`)."""
     return splink_model.blocking_report(new_db_api(), features.records)
@@ -137,11 +165,16 @@ def blocking_report(new_db_api: NewDbApi, features: Features) -> list[dict]:
 # -- train and check -------------------------------------------------------------------------------
 
 
-def train(new_db_api: NewDbApi, features: Features, config: TrainingConfig) -> dict:
-    """A model trained by EM on the records' rows, floored: Splink's settings dict."""
+def train(
+    new_db_api: NewDbApi, features: Features, config: TrainingConfig, previous: SavedRun | None = None
+) -> splink_model.Trained:
+    """A model trained by EM on the records' rows, floored: Splink's settings dict, and what could
+    not be estimated from the records (taken from `previous`'s model where it fits, else defaults)."""
+    fallback = None
+    if previous is not None and previous.model is not None:
+        fallback = splink_model.Fallback(previous.model, f"the model of run {previous.run_id}")
     linker = splink_model.make_linker(new_db_api(), features.records)
-    splink_model.train(linker, config, features=features.records)
-    return splink_model.trained_model(linker, config)
+    return splink_model.train(linker, config, features=features.records, fallback=fallback)
 
 
 def judged_labels(judgements: dict[PairKey, str], keys: list[RecordKey]) -> list[labels_module.Label]:
