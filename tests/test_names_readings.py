@@ -129,3 +129,18 @@ def test_the_numpy_evidence_is_the_plain_one():
     totals = np.linspace(-12.0, 12.0, 49)
     assert probability_array(totals).tolist() == pytest.approx([probability(float(t)) for t in totals])
     assert probability(0.0) == 0.5
+
+
+def test_the_shortcut_for_the_first_word_agrees_with_normalizing_the_rest():
+    """reading._first_word_alone saves normalizing the rest of most names: it must only ever say
+    what reading._head_words would."""
+    from athar.names.chain import parse_parts
+    from athar.names.reading import _Chain, _first_word_alone, _head_words, written_words
+
+    checked = 0
+    for full in NAMES:
+        words = written_words(_Chain(*parse_parts(full)))
+        if words and _first_word_alone(full.split(), tuple(words)):
+            assert _head_words(full.split(), words[1:]) == 1, full
+            checked += 1
+    assert checked > len(NAMES) // 2

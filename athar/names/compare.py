@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz.distance import Indel, JaroWinkler
 
 from athar.names.arabic import is_arabic, rasm, strip_article
+from athar.names.chain import parse_parts
 from athar.names.dictionary import DICTIONARY
 from athar.names.evidence import CHAIN_WEIGHTS, PIVOT, PRIOR, SPAN, probability
 from athar.names.keys import (
@@ -468,6 +469,13 @@ def _chain_readings(full: str) -> tuple:
     return tuple(_readings(full))
 
 
+@lru_cache(maxsize=100_000)
+def _taken(full: str) -> tuple:
+    """The parts of the reading of ``full`` that is taken: with no roles, always the parse
+    (`reading.readings`), so a pair settled on it needs no other reading enumerated."""
+    return parse_parts(full)[:4]
+
+
 def name_similarity(a: str, b: str, frequencies: NameFrequencies | None = None) -> float:
     """Similarity in [0, 1] of two full personal names, each in any script and any order.
 
@@ -485,10 +493,10 @@ def name_similarity(a: str, b: str, frequencies: NameFrequencies | None = None) 
     given name's count in the built-in Levantine list, or, with ``frequencies`` counted from the
     records at hand, by how many of them are expected to carry that given + family name.
     """
-    ra, rb = _chain_readings(a or ""), _chain_readings(b or "")
-    if (not ra[0] and not ra[3]) or (not rb[0] and not rb[3]):
+    a, b = a or "", b or ""
+    base_a, base_b = _taken(a), _taken(b)
+    if (not base_a[0] and not base_a[3]) or (not base_b[0] and not base_b[3]):
         return 0.0
-    base_a, base_b = ra[:4], rb[:4]
     if base_a.count(None) == 3 and base_b.count(None) == 3 and base_a != base_b:
         # two one-word names (العلي, Ali): the word is all either says, wherever each parse put it
         base_a, base_b = (_only_word(base_a), None, None, None), (_only_word(base_b), None, None, None)
@@ -496,7 +504,7 @@ def name_similarity(a: str, b: str, frequencies: NameFrequencies | None = None) 
     if best > _CONFIDENT:
         return _logistic(best + _PRIOR)  # other readings could only add to a sure match
     # one side read otherwise, the other as parsed
-    for alts, base, flip in ((ra, base_b, False), (rb, base_a, True)):
+    for alts, base, flip in ((_chain_readings(a), base_b, False), (_chain_readings(b), base_a, True)):
         for i in range(5, len(alts), 5):
             alt, pen = alts[i : i + 4], alts[i + 4]
             pa, pb = (base, alt) if flip else (alt, base)

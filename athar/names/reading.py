@@ -40,7 +40,7 @@ from athar.names.chain import (
     parse_name_chain,
     parse_parts,
 )
-from athar.names.keys import name_key, normalize_name
+from athar.names.keys import name_key, normalize_name, part_identity
 from athar.names.latin import TITLES as LATIN_TITLES
 
 Parts = tuple[str | None, str | None, str | None, str | None]
@@ -48,10 +48,6 @@ Parts = tuple[str | None, str | None, str | None, str | None]
 
 NameRoles = dict[str, float]
 """Log-odds, per name key, that the name is a family name rather than a given (or father's) one."""
-
-# With roles, a family-first reading must be this much more likely (log-odds) than the given-first
-# parse to be taken instead of it.
-FAMILY_FIRST_MARGIN = 1.5
 
 
 class ReadingKind(StrEnum):
@@ -63,6 +59,26 @@ class ReadingKind(StrEnum):
     NO_FAMILY = "no_family"
     COMPOUND_GIVEN = "compound_given"
     COMPOUND_FAMILY = "compound_family"
+
+
+class _Chain(NamedTuple):
+    """A parsed name as `parse_parts` gives it: `NameChain`'s fields in a tuple, which Python builds
+    several times faster than the frozen dataclass (every name linkage or name_similarity meets
+    is read into two or three of these)."""
+
+    given: str | None
+    father: str | None
+    grandfather: str | None
+    family: str | None
+    unplaced: list[str]
+    order_detected: str
+    connectors: bool
+
+    def parts(self) -> Parts:
+        return (self.given, self.father, self.grandfather, self.family)
+
+
+AnyChain = NameChain | _Chain
 
 
 class Reading(NamedTuple):
@@ -86,6 +102,8 @@ class ReadingPolicy:
     with no family name has; ``no_family_with_article``: whether its last word may then carry the
     article (al-, ال, Abu) and still be read as a father's name. ``compound_given_alone``: whether
     two words (محمد خير) are read as a compound given name with no family name after it.
+    ``family_first_margin``: with roles, how much more likely (log-odds) a family-first reading
+    must be than the given-first parse to be taken instead of it.
     """
 
     log_odds: Mapping[ReadingKind, float]
@@ -94,6 +112,7 @@ class ReadingPolicy:
     no_family_max_words: int = 3
     no_family_with_article: bool = True
     compound_given_alone: bool = False
+    family_first_margin: float = 1.5
 
 
 # Linkage (athar.linkage.features) scores each other reading as a second row of the record, with the
@@ -121,7 +140,7 @@ SEARCH = ReadingPolicy(
     log_odds={ReadingKind.GIVEN_FIRST: -1.0, ReadingKind.FAMILY_FIRST: -1.0, ReadingKind.NO_FAMILY: -1.0}
 )
 
-_MUHAMMAD = name_key("محمد")
+_MUHAMMAD = part_identity("محمد")[0]
 # Titles a family name may open with (Hajj Mahdi, الشيخ أنيس, Bou Jasem): athar.names' own lists.
 _TITLE_WORDS = frozenset(LATIN_TITLES) | frozenset(ARABIC_TITLES)
 
@@ -139,7 +158,7 @@ def given_first_parts(tokens: list[str]) -> Parts:
     return (tokens[0], tokens[1], tokens[2], tokens[-1])
 
 
-def written_words(chain: NameChain) -> list[str]:
+def written_words(chain: AnyChain) -> list[str]:
     """The normalized words of a parsed name in the order they were written."""
     if chain.order_detected == FAMILY_FIRST:
         return [p for p in (chain.family, chain.given, chain.father, chain.grandfather, *chain.unplaced) if p]
@@ -152,7 +171,6 @@ def opens_with_title(full: str) -> bool:
     return bool(words) and words[0].lower().strip(".,-") in _TITLE_WORDS
 
 
-@lru_cache(maxsize=200_000)
 def family_first_chain(full: str, tokens: tuple[str, ...] | None = None) -> NameChain | None:
     """The words of an unmarked name read family name first.
 
@@ -161,43 +179,68 @@ def family_first_chain(full: str, tokens: tuple[str, ...] | None = None) -> Name
     before a given name, opens the family name with the word after it. ``tokens``: the words of
     ``full`` as normalized, when the caller has them.
     """
-    words = full.split()
     if tokens is None:
         tokens = tuple(normalize_name(full).split())
+    chain = _family_first_chain(full, tokens)
+    return None if chain is None else NameChain(*chain)
+
+
+@lru_cache(maxsize=200_000)
+def _family_first_chain(full: str, tokens: tuple[str, ...]) -> _Chain | None:
+    """`family_first_chain` as a `_Chain`."""
+    words = full.split()
     if not words or not tokens:
         return None
     rest = list(tokens[1:])
-    if len(words) == len(tokens) and all(map(_same_alone, words, tokens)):
-        head: int | None = 1  # most names: every word is one name, whatever its neighbours
-    else:
-        head = next((k for k in range(1, len(words) + 1) if _tokens(words[k:]) == rest), None)
+    head = 1 if _first_word_alone(words, tokens) else _head_words(words, rest)
     if head is None or head == 1:  # the first word alone made the first name: as normalized in place
         family = tokens[0]
     else:
         family = normalize_name(" ".join(words[:head])).replace(" ", "")
-    return NameChain(
-        given=rest[0] if rest else None,
-        father=rest[1] if len(rest) > 1 else None,
-        grandfather=rest[2] if len(rest) > 2 else None,
-        family=family or None,
-        unplaced=rest[3:],
-        order_detected=FAMILY_FIRST,
+    n = len(rest)
+    return _Chain(
+        rest[0] if n else None,
+        rest[1] if n > 1 else None,
+        rest[2] if n > 2 else None,
+        family or None,
+        rest[3:],
+        FAMILY_FIRST,
+        False,
     )
 
 
-def _family_first(full: str, chain: NameChain) -> NameChain | None:
-    """`family_first_chain` of a name its given-first parse has normalized already."""
-    return family_first_chain(full, tuple(written_words(chain)))
+def _first_word_alone(words: list[str], tokens: tuple[str, ...]) -> bool:
+    """Whether the first written word made the first token alone, and the words after it the
+    other tokens: `_head_words` would say 1, found without normalizing the rest of the name.
+
+    Most names: the first two words each normalize on their own to the first two tokens. Then no
+    compound, article or title joined them (that would change one of them), the second word is no
+    title (a title joins the word after it), and normalization, which acts only between neighbours
+    and at the head of a name, reads the words after the first as it did in the whole name.
+    `tests/test_names_readings.py` pins that this agrees with `_head_words` on synthetic names."""
+    if len(words) == 1:
+        return len(tokens) == 1 and _normalized_word(words[0]) == tokens[0]
+    return (
+        len(tokens) >= 2
+        and _normalized_word(words[0]) == tokens[0]
+        and _normalized_word(words[1]) == tokens[1]
+    )
+
+
+def _head_words(words: list[str], rest: list[str]) -> int | None:
+    """How many written words made the first token: the fewest whose removal leaves the other
+    tokens as normalization reads them (None when no number does)."""
+    return next((k for k in range(1, len(words) + 1) if _tokens(words[k:]) == rest), None)
+
+
+def _family_first(full: str, words: list[str]) -> _Chain | None:
+    """`family_first_chain` of a name whose given-first parse wrote these normalized ``words``."""
+    return _family_first_chain(full, tuple(words))
 
 
 @lru_cache(maxsize=200_000)
 def _normalized_word(word: str) -> str:
     return normalize_name(word)
-
-
-def _same_alone(word: str, token: str) -> bool:
-    """Whether a written word normalizes on its own to the token it became in its name."""
-    return _normalized_word(word) == token
 
 
 def _tokens(words: list[str]) -> list[str]:
@@ -208,7 +251,7 @@ def _key(part: str | None) -> str:
     return (name_key(part) or "") if part else ""
 
 
-def _roles_log_odds(chain: NameChain, roles: NameRoles) -> float:
+def _roles_log_odds(chain: AnyChain, roles: NameRoles) -> float:
     """log P(this reading's roles of its names), with P(family) = sigmoid(the name's log-odds)."""
     score = 0.0
     for i, value in enumerate(chain.parts()):
@@ -220,59 +263,62 @@ def _roles_log_odds(chain: NameChain, roles: NameRoles) -> float:
     return score
 
 
+Orders = tuple[AnyChain, ReadingKind, AnyChain | None, ReadingKind, float]
+
+
 def _orders(
-    full: str, chain: NameChain, roles: NameRoles | None, policy: ReadingPolicy, others: bool
-) -> tuple[NameChain, ReadingKind, NameChain | None, ReadingKind, float]:
-    """(the reading taken, its kind, the other order or None, its kind, its log-odds)."""
-    none = (chain, ReadingKind.PARSED, None, ReadingKind.PARSED, 0.0)
+    full: str,
+    chain: AnyChain,
+    words: list[str],
+    roles: NameRoles | None,
+    policy: ReadingPolicy,
+    others: bool,
+) -> Orders:
+    """(the reading taken, its kind, the other order or None, its kind, its log-odds); ``words``
+    are ``written_words(chain)``."""
+    none: Orders = (chain, ReadingKind.PARSED, None, ReadingKind.PARSED, 0.0)
     if chain.connectors:
         return none
     if chain.order_detected != GIVEN_FIRST:
         kind = ReadingKind.GIVEN_FIRST
         if not others or kind not in policy.log_odds:
             return none
-        words = written_words(chain)
         if len(words) < max(policy.other_order_min_words, 2):
             return none
         p = given_first_parts(words)
-        other = NameChain(p[0], p[1], p[2], p[3], order_detected=GIVEN_FIRST)
+        other = _Chain(p[0], p[1], p[2], p[3], [], GIVEN_FIRST, False)
         return chain, ReadingKind.PARSED, other, kind, policy.log_odds[kind]
     kind = ReadingKind.FAMILY_FIRST
-    if kind not in policy.log_odds or len(written_words(chain)) < policy.other_order_min_words:
+    if kind not in policy.log_odds or len(words) < policy.other_order_min_words:
         return none
     floor = policy.min_log_odds
     if not roles:
-        other = _family_first(full, chain) if others else None
+        other = _family_first(full, words) if others else None
         return chain, ReadingKind.PARSED, other, kind, policy.log_odds[kind]
     # The two readings differ by the log-odds of the first word being a family name less those of
     # the last (the words between are given or fathers' names in both), so most names are settled
     # without scoring both readings.
+    margin = policy.family_first_margin
     gain = roles.get(_key(chain.given), 0.0) - roles.get(_key(chain.family), 0.0)
-    if gain <= FAMILY_FIRST_MARGIN and not opens_with_title(full):
+    if gain <= margin and not opens_with_title(full):
         if not others or min(0.0, gain) < floor:
             return chain, ReadingKind.PARSED, None, kind, min(0.0, gain)
-        return chain, ReadingKind.PARSED, _family_first(full, chain), kind, min(0.0, gain)
-    alternative = _family_first(full, chain)
+        return chain, ReadingKind.PARSED, _family_first(full, words), kind, min(0.0, gain)
+    alternative = _family_first(full, words)
     if alternative is None:
         return none
     odds = _roles_log_odds(alternative, roles) - _roles_log_odds(chain, roles)
-    if odds > FAMILY_FIRST_MARGIN:
-        taken, taken_kind, other, other_kind, log_odds = alternative, kind, chain, ReadingKind.PARSED, -odds
-    else:
-        taken, taken_kind, other, other_kind, log_odds = (
-            chain,
-            ReadingKind.PARSED,
-            alternative,
-            kind,
-            min(0.0, odds),
-        )
-    return taken, taken_kind, other if others and log_odds >= floor else None, other_kind, log_odds
+    if odds > margin:
+        return alternative, kind, chain if others and -odds >= floor else None, ReadingKind.PARSED, -odds
+    log_odds = min(0.0, odds)
+    return chain, ReadingKind.PARSED, alternative if others and log_odds >= floor else None, kind, log_odds
 
 
 def taken_reading(full: str, roles: NameRoles | None = None, policy: ReadingPolicy = LINKAGE) -> Reading:
     """The reading of a full name that is taken: the parse, or, when ``roles`` say it is clearly
     the likelier, the family-first reading."""
-    taken, kind, _other, _kind, _odds = _orders(full, parse_name_chain(full or ""), roles, policy, False)
+    chain = parse_name_chain(full or "")
+    taken, kind, _other, _kind, _odds = _orders(full, chain, written_words(chain), roles, policy, False)
     return Reading(taken.parts(), kind, 0.0)
 
 
@@ -282,52 +328,56 @@ def readings(
     """The reading of ``full`` that is taken, then its other readings that ``policy`` weighs, each
     with its log-odds against the one taken (see the module docstring). A reading with the parts
     of the one taken is not repeated."""
-    chain = NameChain(*parse_parts(full or ""))  # not parse_name_chain's cache: each caller keeps its own
-    taken, taken_kind, other, other_kind, other_odds = _orders(full or "", chain, roles, policy, True)
+    full = full or ""
+    chain = _Chain(*parse_parts(full))  # not parse_name_chain's cache: each caller keeps its own
+    words = written_words(chain)
+    taken, taken_kind, other, other_kind, other_odds = _orders(full, chain, words, roles, policy, True)
     parts = taken.parts()
     out = [Reading(parts, taken_kind, 0.0)]
     if taken.connectors:
         return tuple(out)
-    words = written_words(taken)
+    if taken is not chain:
+        words = written_words(taken)
     n = len(words)
     floor = policy.min_log_odds
     given_first = taken.order_detected == GIVEN_FIRST
     for kind, default in policy.log_odds.items():
-        if kind in (ReadingKind.FAMILY_FIRST, ReadingKind.GIVEN_FIRST):
+        if kind is ReadingKind.FAMILY_FIRST or kind is ReadingKind.GIVEN_FIRST:
             if other is not None and kind == other_kind:
                 out.append(Reading(other.parts(), kind, other_odds))
             elif other is not None and other_kind == ReadingKind.PARSED and kind == taken_kind:
                 out.append(Reading(other.parts(), other_kind, other_odds))  # roles took the other order
-        elif kind == ReadingKind.NO_FAMILY:
+        elif kind is ReadingKind.NO_FAMILY:
             if not given_first or not 2 <= n <= policy.no_family_max_words:
                 continue
             if not policy.no_family_with_article and looks_like_family_name(words[-1]):
                 continue
             odds = default if roles is None else -roles.get(_key(taken.family), 0.0)
             if odds >= floor:
-                padded = [*words, None]
-                out.append(Reading((padded[0], padded[1], padded[2], None), kind, odds))
-        elif kind == ReadingKind.COMPOUND_FAMILY:
+                out.append(Reading((words[0], words[1], words[2] if n > 2 else None, None), kind, odds))
+        elif kind is ReadingKind.COMPOUND_FAMILY:
             if given_first and n >= 3:
                 out.append(
                     Reading(given_first_parts([*words[:-2], words[-2] + " " + words[-1]]), kind, default)
                 )
-        elif kind == ReadingKind.COMPOUND_GIVEN:
+        elif kind is ReadingKind.COMPOUND_GIVEN:
             compound = _compound_given(taken, words, policy)
             if compound is not None and (roles is None or _key(compound[0]) in roles):
                 out.append(Reading(compound, kind, default))
+    if len(out) == 1:
+        return (out[0],)
     return tuple(r for i, r in enumerate(out) if i == 0 or r.parts != parts)
 
 
-def _compound_given(chain: NameChain, words: list[str], policy: ReadingPolicy) -> Parts | None:
+def _compound_given(chain: AnyChain, words: list[str], policy: ReadingPolicy) -> Parts | None:
     """محمد and the word after it as one given name (محمد خير), the rest read as before."""
     if chain.order_detected == GIVEN_FIRST:
         if len(words) < 2 or (len(words) == 2 and not policy.compound_given_alone):
             return None
-        if _key(words[0]) != _MUHAMMAD:
+        if part_identity(words[0])[0] != _MUHAMMAD:
             return None
         return given_first_parts([words[0] + " " + words[1], *words[2:]])
-    if not (chain.given and chain.father) or _key(chain.given) != _MUHAMMAD:
+    if not (chain.given and chain.father) or part_identity(chain.given)[0] != _MUHAMMAD:
         return None
     rest = [p for p in (chain.grandfather, *chain.unplaced) if p] + [None, None]
     return (chain.given + " " + chain.father, rest[0], rest[1], chain.family)
