@@ -24,6 +24,7 @@ from athar.ingest.validate import MAX_RAW_CELL, Problem, RowValidator
 from athar.ingest.values import BadValue, parse_record_id
 from athar.store.tables import CANONICAL_COLUMNS, Quarantine, RecordFlag
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BAD_FIELD_POLICIES: tuple[str, ...] = ("quarantine", "blank")
 QUARANTINE_COLUMN_PREFIX = "athar_quarantine_"
 QUARANTINE_COLUMNS: tuple[str, ...] = tuple(
@@ -43,7 +44,9 @@ def record_id_of(raw: dict[str, str], column: str | None) -> str | None:
     return value or None
 
 
-def blank_bad_fields(validator: RowValidator, raw: dict[str, str], problem: Problem) -> dict[str, object] | None:
+def blank_bad_fields(
+    validator: RowValidator, raw: dict[str, str], problem: Problem
+) -> dict[str, object] | None:
     """Canonical values of `raw` with the fields `problem` names blanked, or None when the problem is not
     only about field values (record id, row shape, size) and the row must be quarantined whole."""
     fields = set((problem.field or "").split(", "))
@@ -57,15 +60,23 @@ def blank_bad_fields(validator: RowValidator, raw: dict[str, str], problem: Prob
     return None if isinstance(canonical, Problem) else canonical
 
 
+def _unquoted(value: str) -> str:
+    """A cell as it was before the export's CSV guard put a `'` before a formula character."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES) else value
+
+
 def drop_quarantine_columns(table: Table) -> Table:
-    """The table without the reason columns a quarantine export adds (none: the table as it is)."""
+    """The table without the reason columns a quarantine export adds (none: the table as it is), and
+    with the quote taken off the cells the export's CSV guard quoted."""
     dropped = [c for c in table.columns if c.startswith(QUARANTINE_COLUMN_PREFIX)]
     if not dropped:
         return table
 
     def rows(source: Iterable[RawRow]) -> Iterator[RawRow]:
         for row in source:
-            values = {k: v for k, v in row.values.items() if not k.startswith(QUARANTINE_COLUMN_PREFIX)}
+            values = {
+                k: _unquoted(v) for k, v in row.values.items() if not k.startswith(QUARANTINE_COLUMN_PREFIX)
+            }
             yield RawRow(row.row_number, values, row.problem)
 
     kept = [c for c in table.columns if not c.startswith(QUARANTINE_COLUMN_PREFIX)]

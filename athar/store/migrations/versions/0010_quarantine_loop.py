@@ -45,10 +45,16 @@ def upgrade() -> None:
         sa.Column("raw_values", sa.JSON(), nullable=False),
         sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("resolved_by_import_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(["source_id"], ["sources.id"], name=op.f("fk_record_flags_source_id_sources")),
-        sa.ForeignKeyConstraint(["import_id"], ["imports.id"], name=op.f("fk_record_flags_import_id_imports")),
         sa.ForeignKeyConstraint(
-            ["resolved_by_import_id"], ["imports.id"], name=op.f("fk_record_flags_resolved_by_import_id_imports")
+            ["source_id"], ["sources.id"], name=op.f("fk_record_flags_source_id_sources")
+        ),
+        sa.ForeignKeyConstraint(
+            ["import_id"], ["imports.id"], name=op.f("fk_record_flags_import_id_imports")
+        ),
+        sa.ForeignKeyConstraint(
+            ["resolved_by_import_id"],
+            ["imports.id"],
+            name=op.f("fk_record_flags_resolved_by_import_id_imports"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_record_flags")),
     )
