@@ -363,3 +363,27 @@ def test_cli_import_org_gives_the_new_source_its_organisation_and_refuses_an_unk
             assert conn.execute(select(Source.organisation_id)).scalar_one() == org
     finally:
         engine.dispose()
+
+
+def test_a_list_imported_with_org_is_listed_with_its_organisation_and_private_to_it(db, tmp_path):
+    from athar.accounts.sources import manageable_sources
+    from athar.accounts.visibility import visible_source_names
+    from athar.store import open_store
+
+    engine = open_store(f"sqlite:///{db}")
+    try:
+        own = add_organisation(engine, "Org A")
+        other = add_organisation(engine, "Org B")
+        f = write(tmp_path, "a.csv", "R1,Ahmad Halabi,M,1985\n")
+        assert athar("import", str(f), "-s", "register", "--org", "Org A", "--db", db).exit_code == 0
+        admin = Principal(name="admin", role="admin", organisation_id=other)
+        [listed] = manageable_sources(engine, admin)
+        assert (listed["name"], listed["organisation"], listed["sharing"]) == ("register", "Org A", "private")
+        member = Principal(name="a", role="investigator", organisation_id=own)
+        outsider = Principal(name="b", role="investigator", organisation_id=other)
+        assert [s["name"] for s in manageable_sources(engine, member)] == ["register"]
+        assert manageable_sources(engine, outsider) == []
+        assert visible_source_names(engine, member) == {"register"}
+        assert visible_source_names(engine, outsider) == set() == visible_source_names(engine, NOBODY)
+    finally:
+        engine.dispose()
