@@ -387,3 +387,19 @@ def test_a_list_imported_with_org_is_listed_with_its_organisation_and_private_to
         assert visible_source_names(engine, outsider) == set() == visible_source_names(engine, NOBODY)
     finally:
         engine.dispose()
+
+
+def test_a_fix_that_restores_the_current_version_resolves_too(store, tmp_path):
+    import_file(store, write(tmp_path, "a.csv", "R1,Ahmad Halabi,M,1985\n"), "families", today=TODAY)
+    import_file(store, write(tmp_path, "b.csv", "R1,Ahmad Halabi,M,1985-13-45\n"), "families", today=TODAY)
+    restored = import_file(
+        store, write(tmp_path, "c.csv", "R1,Ahmad Halabi,M,1985\n"), "families", today=TODAY
+    )
+    assert (restored.unchanged, restored.quarantine_resolved) == (1, 1)
+
+
+def test_a_bad_row_and_its_valid_twin_in_one_file_leave_the_bad_row_open(store, tmp_path):
+    f = write(tmp_path, "a.csv", "R1,Ahmad Halabi,M,1985-13-45\nR1,Ahmad Halabi,M,1985\n")
+    result = import_file(store, f, "families", today=TODAY)
+    assert (result.stored, result.quarantined, result.quarantine_resolved) == (1, 1, 0)
+    assert rows_of(store, Quarantine)[0]["resolved_at"] is None

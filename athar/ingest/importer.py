@@ -123,8 +123,8 @@ def import_file(
 
     `bad_field="blank"` keeps a row whose only problems are field values (a date, a sex code, a
     national number) with those fields blanked and a `RecordFlag` noting each, instead of quarantining
-    it. A valid row stored as new or as a new version resolves the open quarantined rows and flags of
-    its record id left by earlier imports.
+    it. A fully valid row (new, a new version or unchanged) resolves the open quarantined rows and
+    flags of its record id left by earlier imports.
     """
     if not source.strip():
         raise UnreadableFile(path, "the source name is empty")
@@ -202,7 +202,7 @@ def import_file(
                 progress(result.read)
         writer.flush()
         result.quarantine_resolved, result.flags_resolved = resolve_earlier(
-            conn, source_id, import_id, writer.valid_changed, now
+            conn, source_id, import_id, writer.valid_stored, now
         )
         conn.execute(
             update(Import)
@@ -244,9 +244,8 @@ class _Writer:
     ) -> None:
         self.conn = conn
         self.record_id_column = record_id_column
-        # Record ids stored as new or as a new version from a fully valid row: they resolve earlier
-        # quarantined rows and flags.
-        self.valid_changed: set[str] = set()
+        # Record ids of this file's fully valid rows: they resolve earlier quarantined rows and flags.
+        self.valid_stored: set[str] = set()
         self.flags: list[dict] = []
         self.source_id = source_id
         self.import_id = import_id
@@ -283,15 +282,15 @@ class _Writer:
         content_hash = hashlib.blake2b(fingerprint, digest_size=16).hexdigest()
         record_id: str = canonical["record_id"]  # type: ignore[assignment]
         self.result.stored += 1
-        if blanked is not None:
+        if blanked is None:
+            self.valid_stored.add(record_id)
+        else:
             self.result.kept_with_blanks += 1
         previous = self.current.get(record_id)
         if previous is not None and previous[0] == content_hash:
             self.result.unchanged += 1
             return
-        if blanked is None:
-            self.valid_changed.add(record_id)
-        else:
+        if blanked is not None:
             self.flags.append(
                 dict(
                     source_id=self.source_id,

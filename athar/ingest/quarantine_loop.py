@@ -1,8 +1,8 @@
 """Closing the quarantine loop on import: fixed rows resolve what they fix, bad fields may be blanked.
 
 - A quarantined row keeps the record id it was read with; a fully valid row for the same source and
-  record id, stored as new or as a new version by a later import, marks it resolved (when, by which
-  import). Open flags of that record (below) are resolved the same way.
+  record id, stored by a later import (as new, a new version, or unchanged), marks it resolved (when,
+  by which import). Open flags of that record (below) are resolved the same way.
 - `--bad-field blank`: a row whose only problems are canonical field values (not its record id, not
   its shape or size) is kept with those fields blank; the stored record gets a `RecordFlag` naming
   them and why. The raw row is stored as read, so nothing of what the list said is lost.
