@@ -86,3 +86,44 @@ def export_pfif(
         count = write(engine, out, operator(acting), source, include_national_id)
         record_event(engine, acting, "export_pfif", "source", source, detail={"records": count})
     err.print(f"wrote {count:,} PFIF persons to {out}", highlight=False)
+
+
+@app.command("quarantine")
+def export_quarantine(
+    source: Annotated[
+        str, typer.Option("--source", "-s", help="The source whose open quarantined rows to write.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write: .csv or .xlsx.")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="csv or xlsx (default: from --out).")
+    ] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """A source's open quarantined rows, with their original columns and the reasons, for fixing and
+    re-importing as they are (the reason columns are ignored on import)."""
+    from athar.accounts.permissions import operator
+    from athar.audit import current_user, record_event
+    from athar.ingest.quarantine_export import (
+        QuarantineExportError,
+        export_format,
+        quarantine_table,
+        write_quarantine,
+    )
+
+    try:
+        chosen = export_format(str(out), fmt)
+    except QuarantineExportError as e:
+        raise fail(str(e)) from None
+    with open_cli_store(db) as engine:
+        acting = current_user(user)
+        try:
+            header, rows = quarantine_table(engine, operator(acting), source)
+        except QuarantineExportError as e:
+            raise fail(str(e)) from None
+        with open(out, "wb") as stream:
+            count = write_quarantine(header, rows, stream, chosen)
+        record_event(
+            engine, acting, "export_quarantine", "source", source, detail={"rows": count, "format": chosen}
+        )
+    err.print(f"wrote {count:,} quarantined rows of {source} to {out} ({chosen})", highlight=False)

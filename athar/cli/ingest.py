@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from athar.cli.common import DbOption, JsonFlag, UserOption, console, fail, open_cli_store, progress_bar
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def import_(
@@ -25,6 +28,20 @@ def import_(
             "returnee_registration or other (sets it; a new source without one is 'other')."
         ),
     ] = None,
+    bad_field: Annotated[
+        str,
+        typer.Option(
+            help="quarantine: a row with a bad value is quarantined whole (default); blank: a row whose "
+            "only problems are field values is kept with those fields blank and flagged "
+            "(see athar quarantine --flagged)."
+        ),
+    ] = "quarantine",
+    org: Annotated[
+        str | None,
+        typer.Option(
+            "--org", help="Organisation that owns the source if this import creates it (must exist)."
+        ),
+    ] = None,
     json_out: JsonFlag = False,
     db: DbOption = None,
     user: UserOption = None,
@@ -32,11 +49,15 @@ def import_(
     """Import one file into a source: every row stored or quarantined with its reason."""
     from athar.audit import current_user
     from athar.ingest import StoreBusy, UnreadableFile, import_file
+    from athar.ingest.quarantine_loop import BAD_FIELD_POLICIES
     from athar.store.tables import SOURCE_KINDS
 
     if kind is not None and kind not in SOURCE_KINDS:
         raise fail(f"--kind must be one of: {', '.join(SOURCE_KINDS)}")
+    if bad_field not in BAD_FIELD_POLICIES:
+        raise fail(f"--bad-field must be one of: {', '.join(BAD_FIELD_POLICIES)}")
     with open_cli_store(db) as engine, progress_bar() as progress:
+        organisation_id = _organisation_id(engine, org) if org is not None else None
         task = progress.add_task(f"importing {file.name}", total=None)
         try:
             result = import_file(
@@ -49,6 +70,8 @@ def import_(
                 user=current_user(user),
                 progress=lambda n: progress.update(task, completed=n),
                 kind=kind,
+                organisation_id=organisation_id,
+                bad_field=bad_field,
             )
         except (UnreadableFile, StoreBusy) as e:
             raise fail(str(e)) from None
@@ -64,6 +87,18 @@ def import_(
         f"quarantined {result.quarantined:,}",
         highlight=False,
     )
+    if result.kept_with_blanks:
+        console.print(
+            f"Kept with bad fields blanked: {result.kept_with_blanks:,} "
+            f"(see them with: athar quarantine --flagged --source {source})",
+            highlight=False,
+        )
+    if result.quarantine_resolved or result.flags_resolved:
+        console.print(
+            f"Resolved by this import: {result.quarantine_resolved:,} quarantined rows, "
+            f"{result.flags_resolved:,} flagged records",
+            highlight=False,
+        )
     if result.same_file_imported_before:
         console.print("This exact file was imported into this source before; nothing new was added.")
     if result.unmapped_columns:
@@ -83,14 +118,24 @@ def sources(db: DbOption = None, json_out: JsonFlag = False) -> None:
     if json_out:
         print(json.dumps(rows, ensure_ascii=False, default=str))
         return
-    table = Table("source", "kind", "records", "versions", "quarantined", "imports", "last import")
+    table = Table(
+        "source",
+        "kind",
+        "records",
+        "versions",
+        "quarantined open/resolved",
+        "flagged",
+        "imports",
+        "last import",
+    )
     for r in rows:
         table.add_row(
             r["source"],
             r["kind"],
             f"{r['records']:,}",
             f"{r['versions']:,}",
-            f"{r['quarantined']:,}",
+            f"{r['quarantine_open']:,} / {r['quarantine_resolved']:,}",
+            f"{r['flagged']:,}",
             str(r["imports"]),
             str(r["last_import"] or ""),
         )
@@ -100,24 +145,61 @@ def sources(db: DbOption = None, json_out: JsonFlag = False) -> None:
 def quarantine(
     source: Annotated[str | None, typer.Option("--source", "-s")] = None,
     limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 50,
+    resolved: Annotated[
+        bool, typer.Option("--resolved", help="Also list rows a later import has resolved, marked so.")
+    ] = False,
+    flagged: Annotated[
+        bool,
+        typer.Option("--flagged", help="List the records kept with bad fields blanked (--bad-field blank)."),
+    ] = False,
     db: DbOption = None,
     user: UserOption = None,
     json_out: JsonFlag = False,
 ) -> None:
-    """List quarantined rows with the field and reason that stopped each."""
+    """List open quarantined rows with the field and reason that stopped each (or flagged records)."""
     from athar.audit import current_user, record_event
-    from athar.store.summary import quarantined_rows
+    from athar.store.summary import flagged_rows, quarantined_rows
 
     with open_cli_store(db) as engine:
-        rows = quarantined_rows(engine, source, limit or None)
-        record_event(
-            engine, current_user(user), "view_quarantine", "source", source, detail={"rows": len(rows)}
-        )
+        if flagged:
+            rows = flagged_rows(engine, source, limit or None)
+        else:
+            rows = quarantined_rows(engine, source, limit or None, include_resolved=resolved)
+        action = "view_flagged" if flagged else "view_quarantine"
+        record_event(engine, current_user(user), action, "source", source, detail={"rows": len(rows)})
     if json_out:
         print(json.dumps(rows, ensure_ascii=False))
         return
-    table = Table("source", "file", "row", "field", "reason", "raw values")
+    if flagged:
+        table = Table("source", "file", "row", "record", "blanked", "reason")
+        for r in rows:
+            table.add_row(
+                r["source"], r["file"], str(r["row_number"]), r["record_id"], r["field"], r["reason"]
+            )
+        console.print(table)
+        return
+    columns = ["source", "file", "row", "field", "reason", "raw values"]
+    table = Table(*columns, *(["resolved"] if resolved else []))
     for r in rows:
         raw = "; ".join(f"{k}={v}" for k, v in r["raw"].items() if v)
-        table.add_row(r["source"], r["file"], str(r["row_number"]), r["field"] or "", r["reason"], raw[:80])
+        cells = [r["source"], r["file"], str(r["row_number"]), r["field"] or "", r["reason"], raw[:80]]
+        if resolved:
+            at = r["resolved_at"]
+            cells.append(f"{at[:16]} by import {r['resolved_by_import']}" if at else "open")
+        table.add_row(*cells)
     console.print(table)
+
+
+def _organisation_id(engine: Engine, name: str) -> int:
+    """The id of organisation `name`; a clear refusal when there is none (it is never created here)."""
+    from sqlalchemy import select
+
+    from athar.store.tables import Organisation
+
+    with engine.connect() as conn:
+        found = conn.execute(select(Organisation.id).where(Organisation.name == name)).scalar_one_or_none()
+    if found is None:
+        raise fail(
+            f"--org: no organisation named {name!r}; an import never creates one (an admin adds it first)"
+        )
+    return found

@@ -21,11 +21,26 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from athar.ingest.errors import KindChangeRefused, UnreadableFile
 from athar.ingest.limits import MAX_REASON_CHARS, bounded_row, cut
 from athar.ingest.mapping import Mapping, load_mapping_file, resolve
+from athar.ingest.quarantine_loop import (
+    BAD_FIELD_POLICIES,
+    blank_bad_fields,
+    drop_quarantine_columns,
+    record_id_of,
+    resolve_earlier,
+)
 from athar.ingest.readers import read_bytes, read_table
 from athar.ingest.validate import Problem, RowValidator
 from athar.store.bulk import bulk_insert
 from athar.store.engine import lock_timeout_as_store_busy
-from athar.store.tables import CANONICAL_COLUMNS, SOURCE_KINDS, Import, Quarantine, Record, Source
+from athar.store.tables import (
+    CANONICAL_COLUMNS,
+    SOURCE_KINDS,
+    Import,
+    Quarantine,
+    Record,
+    RecordFlag,
+    Source,
+)
 
 log = logging.getLogger(__name__)
 BATCH = 5_000
@@ -46,6 +61,9 @@ class ImportResult:
     new_versions: int = 0
     unchanged: int = 0
     quarantine_new: int = 0
+    kept_with_blanks: int = 0
+    quarantine_resolved: int = 0
+    flags_resolved: int = 0
     kind: str = "other"
     same_file_imported_before: bool = False
     columns: dict[str, str] = field(default_factory=dict)
@@ -105,6 +123,7 @@ def import_file(
     kind: str | None = None,
     organisation_id: int | None = None,
     may_change_kind: bool = True,
+    bad_field: str = "quarantine",
 ) -> ImportResult:
     """Read `path` into `source`; raise UnreadableFile (naming the file and cause) if it is not a table.
 
@@ -112,18 +131,25 @@ def import_file(
     either, a new source is "other" and an existing one keeps its kind. `organisation_id` is the owner
     given to the source if this import creates it. With `may_change_kind` false (an importer who is not
     an admin), a `kind` that differs from an existing source's raises `KindChangeRefused`, nothing written.
+
+    `bad_field="blank"` keeps a row whose only problems are field values (a date, a sex code, a
+    national number) with those fields blanked and a `RecordFlag` noting each, instead of quarantining
+    it. A fully valid row (new, a new version or unchanged) resolves the open quarantined rows and
+    flags of its record id left by earlier imports.
     """
     if not source.strip():
         raise UnreadableFile(path, "the source name is empty")
     if kind is not None and kind not in SOURCE_KINDS:
         raise ValueError(f"kind must be one of {', '.join(SOURCE_KINDS)}, not {kind!r}")
+    if bad_field not in BAD_FIELD_POLICIES:
+        raise ValueError(f"bad_field must be one of {', '.join(BAD_FIELD_POLICIES)}, not {bad_field!r}")
     mapping_file = load_mapping_file(mapping_path) if mapping_path else None
     if mapping_file:
         encoding = encoding or mapping_file.options.get("encoding")
         sheet = sheet or mapping_file.options.get("sheet")
         kind = kind or mapping_file.options.get("kind")
     data = read_bytes(path)
-    table = read_table(path, encoding=encoding, sheet=sheet, data=data)
+    table = drop_quarantine_columns(read_table(path, encoding=encoding, sheet=sheet, data=data))
     mapping: Mapping = resolve(table.columns, mapping_file, str(path))
     validator = RowValidator(mapping, today=today)
     now = dt.datetime.now(dt.UTC)
@@ -158,7 +184,7 @@ def import_file(
             columns=mapping.columns,
             unmapped_columns=mapping.unmapped,
         )
-        writer = _Writer(conn, source_id, import_id, result)
+        writer = _Writer(conn, source_id, import_id, result, mapping.columns.get("record_id"))
         first_row_of: dict[str, int] = {}
         for raw_row in table.rows:
             result.read += 1
@@ -166,6 +192,11 @@ def import_file(
                 writer.quarantine(raw_row.row_number, raw_row.values, Problem(*raw_row.problem))
             else:
                 canonical = validator.canonical(raw_row.values)
+                blanked: Problem | None = None
+                if isinstance(canonical, Problem) and bad_field == "blank":
+                    kept = blank_bad_fields(validator, raw_row.values, canonical)
+                    if kept is not None:
+                        blanked, canonical = canonical, kept
                 if isinstance(canonical, Problem):
                     writer.quarantine(raw_row.row_number, raw_row.values, canonical)
                 else:
@@ -177,10 +208,13 @@ def import_file(
                         )
                         writer.quarantine(raw_row.row_number, raw_row.values, problem)
                     else:
-                        writer.store(raw_row.row_number, raw_row.values, canonical)
+                        writer.store(raw_row.row_number, raw_row.values, canonical, blanked)
             if progress and result.read % 10_000 == 0:
                 progress(result.read)
         writer.flush()
+        result.quarantine_resolved, result.flags_resolved = resolve_earlier(
+            conn, source_id, import_id, writer.valid_stored, now
+        )
         conn.execute(
             update(Import)
             .where(Import.id == import_id)
@@ -191,6 +225,7 @@ def import_file(
                 records_new=result.new,
                 records_new_version=result.new_versions,
                 records_unchanged=result.unchanged,
+                rows_kept_blank=result.kept_with_blanks,
             )
         )
     if progress:
@@ -210,8 +245,19 @@ def import_file(
 class _Writer:
     """Batches rows for insertion and decides new / new version / unchanged against the store."""
 
-    def __init__(self, conn: Connection, source_id: int, import_id: int, result: ImportResult) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        source_id: int,
+        import_id: int,
+        result: ImportResult,
+        record_id_column: str | None,
+    ) -> None:
         self.conn = conn
+        self.record_id_column = record_id_column
+        # Record ids of this file's fully valid rows: they resolve earlier quarantined rows and flags.
+        self.valid_stored: set[str] = set()
+        self.flags: list[dict] = []
         self.source_id = source_id
         self.import_id = import_id
         self.result = result
@@ -233,17 +279,40 @@ class _Writer:
         self.superseded: list[str] = []
         self.held: list[dict] = []
 
-    def store(self, row_number: int, raw: dict[str, str], canonical: dict[str, object]) -> None:
+    def store(
+        self,
+        row_number: int,
+        raw: dict[str, str],
+        canonical: dict[str, object],
+        blanked: Problem | None = None,
+    ) -> None:
+        """Store a valid row; `blanked`, when given, is the problem whose fields were blanked to keep it."""
         values = tuple(map(canonical.get, CANONICAL_COLUMNS))
         raw_json = orjson.dumps(raw).decode()
         fingerprint = orjson.dumps(raw, option=orjson.OPT_SORT_KEYS) + orjson.dumps(values)
         content_hash = hashlib.blake2b(fingerprint, digest_size=16).hexdigest()
         record_id: str = canonical["record_id"]  # type: ignore[assignment]
         self.result.stored += 1
+        if blanked is None:
+            self.valid_stored.add(record_id)
+        else:
+            self.result.kept_with_blanks += 1
         previous = self.current.get(record_id)
         if previous is not None and previous[0] == content_hash:
             self.result.unchanged += 1
             return
+        if blanked is not None:
+            self.flags.append(
+                dict(
+                    source_id=self.source_id,
+                    record_id=record_id,
+                    import_id=self.import_id,
+                    row_number=row_number,
+                    field=blanked.field,
+                    reason=cut(blanked.reason, MAX_REASON_CHARS),
+                    raw_values=bounded_row(raw),
+                )
+            )
         version = 1
         if previous is not None:
             version = previous[1] + 1
@@ -278,6 +347,10 @@ class _Writer:
                 row_number=row_number,
                 raw=raw,
                 raw_hash=raw_hash,
+                # A duplicate's id belongs to the row stored before it: nothing later resolves it.
+                record_id=None
+                if "record_id" in (problem.field or "").split(", ")
+                else record_id_of(raw, self.record_id_column),
                 field=problem.field,
                 reason=problem.reason,
             )
@@ -301,3 +374,6 @@ class _Writer:
         if self.held:
             self.conn.execute(insert(Quarantine), self.held)
             self.held.clear()
+        if self.flags:
+            self.conn.execute(insert(RecordFlag), self.flags)
+            self.flags.clear()

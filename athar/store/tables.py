@@ -138,6 +138,7 @@ class Import(Base):
     records_new: Mapped[int] = mapped_column(Integer, default=0)
     records_new_version: Mapped[int] = mapped_column(Integer, default=0)
     records_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    rows_kept_blank: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Record(Base):
@@ -185,6 +186,30 @@ class Quarantine(Base):
     raw_hash: Mapped[str] = mapped_column(String(32), index=True)
     field: Mapped[str | None] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(Text)
+    # The record id the row was read with, if readable: a later valid row for it resolves this one.
+    record_id: Mapped[str | None] = mapped_column(String(200))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_by_import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
+
+    __table_args__ = (Index("ix_quarantine_source_record", "source_id", "record_id"),)
+
+
+class RecordFlag(Base):
+    """A stored record whose bad field values were blanked on import (`--bad-field blank`): what was
+    blanked and why, until a later valid row for the record resolves it."""
+
+    __tablename__ = "record_flags"
+    __table_args__ = (Index("ix_record_flags_source_record", "source_id", "record_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    record_id: Mapped[str] = mapped_column(String(200))
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"))
+    row_number: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    raw_values: Mapped[dict] = mapped_column(JSON)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_by_import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
 
 
 class RecordPair:

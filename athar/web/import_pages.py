@@ -1,5 +1,7 @@
-"""The import page: upload a list, preview its first rows and the column mapping Athar detects, then
-import it (`athar.ingest.import_file`) and see the counts and the quarantined rows with their reasons.
+"""The import page: upload a list, preview its first rows, the column mapping Athar detects and the rows
+an import would quarantine (with their reasons), change the mapping there if need be (one choice per
+column, checked again before importing; plain HTML forms, no JavaScript needed), then import it
+(`athar.ingest.import_file`) and see the counts and the quarantined rows with their reasons.
 
 Between preview and import the upload waits in a private temporary folder of the app, under a random
 name that only the uploading user's form carries; it is deleted once imported.
@@ -22,15 +24,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from athar.accounts.permissions import Principal
 from athar.accounts.sources import may_change_kind_by_import, may_import_into
 from athar.ingest import KindChangeRefused, UnreadableFile, import_file
-from athar.ingest.mapping import load_mapping_file, resolve
+from athar.ingest.dry_run import dry_run
+from athar.ingest.mapping import IGNORE, load_mapping_file, resolve
 from athar.ingest.readers import read_table
 from athar.store.summary import quarantined_count, quarantined_rows
-from athar.store.tables import SOURCE_KINDS
+from athar.store.tables import CANONICAL_COLUMNS, SOURCE_KINDS
 from athar.web.audit import audit
+from athar.web.import_mapping import MappingChoiceError, chosen_columns, write_mapping
 from athar.web.permissions import require
 from athar.web.templates import render
 
@@ -121,19 +126,38 @@ async def import_preview(
         if mapping is not None and mapping.filename:
             mapping_path = folder / "mapping.toml"
             await _save(mapping, mapping_path)
-        mapping_file = load_mapping_file(mapping_path) if mapping_path else None
-        options = mapping_file.options if mapping_file else {}
-        table = read_table(path, encoding=options.get("encoding"), sheet=options.get("sheet"))
-        resolved = resolve(table.columns, mapping_file, path.name)
-        rows = [row.values for row in itertools.islice(table.rows, PREVIEW_ROWS)]
+        return _preview_page(request, token, path, mapping_path, source, kind)
     except UnreadableFile as error:
         shutil.rmtree(folder, ignore_errors=True)
         return _form(request, 422, error="file", message=_one_line(error), source=source, kind=kind)
+
+
+def _preview_page(
+    request: Request,
+    token: str,
+    path: Path,
+    mapping_path: Path | None,
+    source: str,
+    kind: str,
+    status_code: int = 200,
+    message: str | None = None,
+) -> HTMLResponse:
+    """The preview of an upload: its first rows, the mapping (as choices to change), and the rows an
+    import with that mapping would quarantine. Raises UnreadableFile (a MappingError included)."""
+    mapping_file = load_mapping_file(mapping_path) if mapping_path else None
+    options = mapping_file.options if mapping_file else {}
+    table = read_table(path, encoding=options.get("encoding"), sheet=options.get("sheet"))
+    resolved = resolve(table.columns, mapping_file, path.name)
+    first = list(itertools.islice(table.rows, PREVIEW_ROWS))
+    check = dry_run(itertools.chain(first, table.rows), resolved)
+    feeds = {column: field for field, column in resolved.columns.items()}
     return render(
         request,
         "import.html",
+        status_code,
         stage="preview",
-        error=None,
+        error="mapping" if message else None,
+        message=message,
         token=token,
         source=source,
         kind=kind,
@@ -142,14 +166,65 @@ async def import_preview(
         file_format=table.file_format,
         encoding=table.encoding,
         columns=table.columns,
-        rows=rows,
+        rows=[row.values for row in first],
         mapping=resolved.columns,
+        feeds=feeds,
+        fields=CANONICAL_COLUMNS,
         unmapped=resolved.unmapped,
+        check=check,
     )
 
 
+def _apply_choices(form: dict[str, str], path: Path, folder: Path, mapping_path: Path | None) -> Path | None:
+    """Write the mapping chosen on the preview's form beside the upload (if it changes anything); the
+    mapping file the import is then to read. MappingChoiceError when the choices contradict."""
+    mapping_file = load_mapping_file(mapping_path) if mapping_path else None
+    options = mapping_file.options if mapping_file else {}
+    table = read_table(path, encoding=options.get("encoding"), sheet=options.get("sheet"))
+    chosen = chosen_columns(form, table.columns)
+    if chosen is None:
+        return mapping_path
+    current = resolve(table.columns, mapping_file, path.name).columns
+    feeds = {column: field for field, column in current.items()}
+    if chosen == {column: feeds.get(column, IGNORE) for column in table.columns}:
+        return mapping_path
+    target = folder / "mapping.toml"
+    write_mapping(target, chosen)
+    return target
+
+
+async def _text_fields(request: Request) -> dict[str, str]:
+    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+
+
+@router.post("/import/preview/mapping", response_class=HTMLResponse)
+async def import_preview_mapping(
+    request: Request,
+    principal: Annotated[Principal, Depends(require("records.import"))],
+    token: Annotated[str, Form()] = "",
+    source: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    """The preview again, with the column mapping the user chose on it."""
+    source, kind = source.strip(), clean_kind(kind) or ""
+    folder, path, mapping_path = _pending(request, token, principal)
+    form = await _text_fields(request)
+
+    def again() -> HTMLResponse:
+        try:
+            chosen_path = _apply_choices(form, path, folder, mapping_path)
+        except MappingChoiceError as error:
+            return _preview_page(request, token, path, mapping_path, source, kind, 422, str(error))
+        return _preview_page(request, token, path, chosen_path, source, kind)
+
+    try:
+        return await run_in_threadpool(again)
+    except UnreadableFile as error:
+        return _form(request, 422, error="file", message=_one_line(error), source=source, kind=kind)
+
+
 @router.post("/import", response_class=HTMLResponse)
-def import_run(
+async def import_run(
     request: Request,
     principal: Annotated[Principal, Depends(require("records.import"))],
     token: Annotated[str, Form()] = "",
@@ -164,8 +239,21 @@ def import_run(
     if not may_import_into(engine, source, principal):
         shutil.rmtree(folder, ignore_errors=True)
         return _form(request, 403, error="owner", source=source, kind=kind)
+    form = await _text_fields(request)
     try:
-        result, quarantined = run_import(request, principal, path, source, mapping_path, kind or None)
+        mapping_path = await run_in_threadpool(_apply_choices, form, path, folder, mapping_path)
+    except MappingChoiceError as error:
+        page = run_in_threadpool(
+            _preview_page, request, token, path, mapping_path, source, kind, 422, str(error)
+        )
+        return await page
+    except UnreadableFile as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        return _form(request, 422, error="file", message=_one_line(error), source=source, kind=kind)
+    try:
+        result, quarantined = await run_in_threadpool(
+            run_import, request, principal, path, source, mapping_path, kind or None
+        )
     except UnreadableFile as error:
         return _form(request, 422, error="file", message=_one_line(error), source=source, kind=kind)
     except KindChangeRefused:

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from athar.store.tables import AuditEntry, Source
+from athar.store.tables import AuditEntry, Import, Source
 from tests.web.conftest import client_for, csrf
 
 CSV = (
@@ -229,3 +229,110 @@ def test_the_done_page_lists_the_rows_of_this_import_not_of_another_file_of_the_
     assert re.search(r'id="count-quarantined">٢<', last.text)
     assert _listed_rows(last.text) == [3] and "Third Bad" in last.text
     assert re.search(r'id="quarantined-elsewhere">[^<]*١\s*</p>', last.text)
+
+
+# --- the preview flags the rows that will be quarantined; the mapping is changed there ----------
+
+UNNAMED = (
+    "ident,الاسم,الميلاد,notes\n"
+    "A-1,أحمد خليل المصري,1980,ok\n"
+    "A-2,سارة عمر حداد,1991-13-01,bad date\n"
+    "A-3,يوسف سمير العلي,1975,ok\n"
+).encode()
+
+
+def _will_quarantine(page) -> int:
+    return int(re.search(r'id="will-quarantine-count" data-count="(\d+)"', page.text).group(1))
+
+
+def _check(client, preview, source, **choices):
+    token = re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
+    data = {"token": token, "source": source, "csrf_token": csrf(client, "/import"), **choices}
+    return client.post("/import/preview/mapping", data=data)
+
+
+def test_the_preview_flags_the_rows_that_will_be_quarantined_with_their_reasons(app):
+    client = client_for(app, "investigator-alpha")
+    preview = _preview(client, source="web-flagged")
+    assert _will_quarantine(preview) == 1
+    flagged = re.search(r'<table class="data" id="will-quarantine">(.*?)</table>', preview.text, re.S).group(
+        1
+    )
+    assert 'data-row="4"' in flagged and "2013-99-99" in flagged
+    done = _import(client, preview, "web-flagged")
+    assert re.search(r'id="count-quarantined">([^<]+)<', done.text).group(1) == "١"
+
+
+def test_the_mapping_changed_in_the_preview_is_checked_again_and_imported(app):
+    client = client_for(app, "investigator-alpha")
+    preview = _preview(client, data=UNNAMED, source="web-remapped")
+    assert _will_quarantine(preview) == 3  # "ident" is not recognised: no record id anywhere
+    assert 'name="column_0"' in preview.text
+    checked = _check(
+        client,
+        preview,
+        "web-remapped",
+        column_0="record_id",
+        column_1="full_name",
+        column_2="birth_date",
+        column_3="-",
+    )
+    assert checked.status_code == 200
+    assert _will_quarantine(checked) == 1
+    assert re.search(
+        r'<select name="column_0"[^>]*>.*?<option value="record_id" selected', checked.text, re.S
+    )
+    token = re.search(r'name="token" value="([^"]+)"', checked.text).group(1)
+    assert token == re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
+    done = _import(client, checked, "web-remapped")
+    assert done.status_code == 200
+    assert re.search(r'id="count-stored">([^<]+)<', done.text).group(1) == "٢"
+    with app.state.engine.connect() as conn:
+        mapping = conn.execute(
+            select(Import.mapping)
+            .join(Source, Source.id == Import.source_id)
+            .where(Source.name == "web-remapped")
+        ).scalar_one()
+    assert mapping["columns"] == {"record_id": "ident", "full_name": "الاسم", "birth_date": "الميلاد"}
+
+
+def test_choices_sent_with_the_import_button_itself_are_used(app):
+    client = client_for(app, "admin-alpha")
+    preview = _preview(client, data=UNNAMED, source="web-remapped-direct")
+    token = re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
+    data = {"token": token, "source": "web-remapped-direct", "csrf_token": csrf(client, "/import"),
+            "column_0": "record_id", "column_1": "full_name", "column_2": "-", "column_3": "-"}  # fmt: skip
+    done = client.post("/import", data=data)
+    assert re.search(r'id="count-stored">([^<]+)<', done.text).group(1) == "٣"
+
+
+def test_two_columns_chosen_for_one_field_are_refused_and_the_upload_kept(app):
+    client = client_for(app, "investigator-alpha")
+    preview = _preview(client, data=UNNAMED, source="web-conflict")
+    refused = _check(client, preview, "web-conflict", column_0="record_id", column_1="record_id")
+    assert refused.status_code == 422 and 'id="mapping-error"' in refused.text
+    assert "ident" in refused.text and "الاسم" in refused.text
+    fixed = _check(client, preview, "web-conflict", column_0="record_id", column_1="full_name")
+    assert fixed.status_code == 200 and _will_quarantine(fixed) == 0
+
+
+def test_the_mapping_of_another_users_upload_or_by_the_public_cannot_be_changed(app, anonymous):
+    preview = _preview(client_for(app, "investigator-alpha"), data=UNNAMED, source="web-theirs")
+    token = re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
+    for other in ("admin-alpha", "investigator-beta"):
+        client = client_for(app, other)
+        data = {
+            "token": token,
+            "source": "web-theirs",
+            "csrf_token": csrf(client, "/import"),
+            "column_0": "record_id",
+        }
+        assert client.post("/import/preview/mapping", data=data).status_code == 404
+    response = anonymous.post("/import/preview/mapping", data={"token": token, "column_0": "record_id"})
+    assert response.status_code in (401, 403)
+
+
+def test_the_preview_in_arabic_names_the_new_parts(app):
+    client = client_for(app, "investigator-alpha")
+    preview = _preview(client, source="web-arabic")
+    assert "صفوف ستُحجز" in preview.text and "افحص الصفوف بهذه المطابقة" in preview.text
