@@ -16,14 +16,17 @@ from athar.store import open_store
 from athar.web import (
     admin_pages,
     api,
+    api_requests,
     audit_pages,
     i18n,
     import_pages,
     login,
     pages,
     person_pages,
+    request_pages,
     review_pages,
     search_pages,
+    trace_pages,
 )
 from athar.web.csrf import SEED_COOKIE, csrf_protect, new_seed
 from athar.web.permissions import LoginRequired
@@ -57,6 +60,14 @@ PAGE_MODULES = (
     import_pages,
     admin_pages,
 )
+# Tracing requests (docs/tracing-requests.md): walked for every role by tests/web/test_trace_permissions.py.
+TRACING_PAGE_MODULES = (trace_pages, request_pages)
+
+
+def tracing_routes() -> list[APIRoute]:
+    """The tracing-request pages and API routes (the integrator may fold them into `routes`)."""
+    found = [r for m in TRACING_PAGE_MODULES for r in m.router.routes if isinstance(r, APIRoute)]
+    return found + [r for r in api_requests.router.routes if isinstance(r, APIRoute)]
 
 
 def routes() -> list[APIRoute]:
@@ -100,9 +111,10 @@ def create_app(db_url: str | None = None, settings: WebSettings | None = None) -
     app.state.hash_address = AddressHasher()
 
     protected = [Depends(csrf_protect)]
-    for module in PAGE_MODULES:
+    for module in (*PAGE_MODULES, *TRACING_PAGE_MODULES):
         app.include_router(module.router, dependencies=protected, include_in_schema=False)
     app.include_router(api.router)
+    app.include_router(api_requests.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.middleware("http")

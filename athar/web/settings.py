@@ -23,6 +23,10 @@ class WebSettings:
     # (shown with every answer; None shows the translated default text).
     family_searches_per_minute: int = 10
     family_contact: str | None = None
+    # The public tracing-request form (/trace): the organisation its requests are filed with, and
+    # accepted requests per client address per ten minutes.
+    trace_organisation: str = "Athar"
+    trace_requests_per_window: int = 5
 
     @property
     def cookie_prefix(self) -> str:
@@ -35,4 +39,9 @@ class WebSettings:
         insecure = os.environ.get("ATHAR_WEB_INSECURE_COOKIES", "") == "1"
         contact = os.environ.get("ATHAR_WEB_FAMILY_CONTACT") or None
         per_minute = int(os.environ.get("ATHAR_WEB_FAMILY_SEARCHES_PER_MINUTE", "10"))
-        return cls(secure_cookies=not insecure, family_contact=contact, family_searches_per_minute=per_minute)
+        return cls(
+            secure_cookies=not insecure,
+            family_contact=contact,
+            family_searches_per_minute=per_minute,
+            trace_organisation=os.environ.get("ATHAR_WEB_TRACE_ORGANISATION") or "Athar",
+        )
