@@ -72,6 +72,7 @@ def person_capture_rows(
                 Record.is_current.is_(True),
             ),
         )
+        .where(~Source.name.startswith("tracing requests: ", autoescape=True))  # requests are not lists
         .order_by(Membership.person_id)
     )
     current: str | None = None
