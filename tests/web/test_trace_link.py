@@ -19,10 +19,18 @@ from athar.store.histories import person_capture_rows
 from athar.store.tables import Membership, Record, Source
 from tests.test_requests_support import test_cipher
 
-COLUMNS = (
-    "request_id,given_name,father_name,family_name,mother_name,sex,birth_date,"
-    "requester_name,requester_relationship,requester_email"
-).split(",")
+COLUMNS = [
+    "request_id",
+    "given_name",
+    "father_name",
+    "family_name",
+    "mother_name",
+    "sex",
+    "birth_date",
+    "requester_name",
+    "requester_relationship",
+    "requester_email",
+]
 
 
 @pytest.fixture(scope="module")
