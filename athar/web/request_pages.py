@@ -98,7 +98,9 @@ async def intake(request: Request, principal: Annotated[Principal, Depends(requi
     form = await request.form()
     values = form_values(form)
     family_language = form.get("language")
-    values["language"] = family_language if family_language in i18n.LANGUAGES else "ar"  # type: ignore[assignment]
+    values["language"] = (
+        family_language if isinstance(family_language, str) and family_language in i18n.LANGUAGES else "ar"
+    )
     lang = i18n.language(request)
     state = request.app.state
     try:
