@@ -18,8 +18,9 @@ from athar.accounts.permissions import Principal
 from athar.requests import casework
 from athar.requests.access import NotYourRequest, RequestNotVisible, workable_request
 from athar.requests.casework import RequestErased
+from athar.requests.family import Wish, record_wish, requester_for_found_person
 from athar.requests.intake import submit_request
-from athar.requests.lookup import UnknownRequest
+from athar.requests.lookup import UnknownRequest, find_request, person_of
 from athar.requests.statuses import RequestStatus, StatusChangeError
 from athar.requests.validation import RequestInvalid, Spam
 from athar.requests.view import queue_view, request_view
@@ -198,3 +199,38 @@ def status(
         reason.strip() or None, cipher(request),
     )  # fmt: skip
     return _done(request, principal, reference, error)
+
+
+def _found_person(request: Request, reference: str) -> str | None:
+    with request.app.state.engine.connect() as conn:
+        return person_of(conn, find_request(conn, reference))
+
+
+@router.post("/requests/{reference}/wish")
+def found_person_wish(
+    request: Request,
+    reference: str,
+    principal: Annotated[Principal, Depends(require(ACTION))],
+    wish: Annotated[str, Form(max_length=30)] = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Record what the person sought, located alive, wants their family told (the newest wish counts)."""
+    check_workable(request, reference, principal)
+    person_id = _found_person(request, reference)
+    if person_id is None:
+        return _done(request, principal, reference, "no person is accepted or linked for this request yet")
+    if wish not in {w.value for w in Wish}:
+        return _done(request, principal, reference, f"unknown wish {wish!r}")
+    record_wish(request.app.state.engine, person_id, wish, principal.name, note.strip() or None)
+    return _done(request, principal, reference, None)
+
+
+@router.post("/requests/{reference}/requester-for-found", response_class=HTMLResponse)
+def requester_for_found(
+    request: Request, reference: str, principal: Annotated[Principal, Depends(require(ACTION))]
+) -> HTMLResponse:
+    """Who is looking, as the found person may be told it: the requester's name and relationship only
+    if the requester agreed. A disclosure event either way (a POST: it is an act, not a view)."""
+    check_workable(request, reference, principal)
+    told = requester_for_found_person(request.app.state.engine, reference, cipher(request), principal.name)
+    return render(request, "requests/found.html", reference=reference, told=told)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from athar.requests.intake import submit_request
-from athar.store.tables import AuditEntry, OutboxMessage, Record, Source, TracingRequest
+from athar.store.tables import AuditEntry, OutboxMessage, Record, RequestEvent, Source, TracingRequest
 from athar.web.request_support import cipher
 from tests.web.conftest import BASE_URL, client_for, csrf
 
@@ -260,3 +260,35 @@ def test_the_api_hides_unshared_requests_of_other_organisations(app, tokens, bet
     assert client.post(f"/api/v1/requests/{beta_shared}/notes", json={"note": "x"}).status_code == 403
     listed = {r["reference"] for r in client.get("/api/v1/requests").json()}
     assert beta_shared in listed and beta_private not in listed
+
+
+@pytest.mark.parametrize("agreed", [True, False])
+def test_the_found_person_learns_who_is_looking_only_if_the_requester_agreed(app, people, agreed):
+    reference = file_request(
+        app, "Alpha", people[1], n=10 + agreed, reveal_requester_to_found="yes" if agreed else "no"
+    )
+    client = caseworker(app)
+    with app.state.engine.connect() as conn:
+        best = conn.execute(
+            select(TracingRequest.candidates).where(TracingRequest.reference == reference)
+        ).scalar_one()[0]["person_id"]
+    post(client, f"/requests/{reference}/accept", {"person_id": best})
+    assert post(client, f"/requests/{reference}/wish", {"wish": "alive_only"}).status_code == 303
+    page = post(client, f"/requests/{reference}/requester-for-found", {})
+    assert page.status_code == 200
+    assert ("Synthetic Requester" in page.text) is agreed
+    assert ('id="not-agreed"' in page.text) is not agreed
+    with app.state.engine.connect() as conn:
+        request_id = conn.execute(
+            select(TracingRequest.id).where(TracingRequest.reference == reference)
+        ).scalar_one()
+        told = (
+            conn.execute(
+                select(RequestEvent.detail).where(
+                    RequestEvent.request_id == request_id, RequestEvent.kind == "disclosure"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert told == [{"to": "found_person", "told": "requester_identity" if agreed else "nothing"}]

@@ -29,6 +29,8 @@ POST_BODIES = {
     "/requests/{reference}/assign": {"assignee": "permission-test"},
     "/requests/{reference}/notes": {"note": "permission test"},
     "/requests/{reference}/status": {"status": "being_searched"},
+    "/requests/{reference}/wish": {"wish": "nothing"},
+    "/requests/{reference}/requester-for-found": {},
 }
 JSON_BODIES = {
     "/api/v1/requests": {
