@@ -13,7 +13,10 @@ from sqlalchemy import select, update
 from athar.requests.intake import submit_request
 from athar.store.tables import AuditEntry, OutboxMessage, Record, RequestEvent, Source, TracingRequest
 from athar.web.request_support import cipher
+from tests.test_requests_support import test_cipher
 from tests.web.conftest import BASE_URL, client_for, csrf
+
+ON_POSTGRES = True  # also against the same store on PostgreSQL
 
 
 class _AppRequest:
@@ -54,6 +57,12 @@ def file_request(app, organisation: str, person: dict, *, share: bool = False, n
         app.state.engine, values, organisation, cipher(_AppRequest(app)), app.state.search_index.get()
     )
     return result.reference
+
+
+@pytest.fixture(scope="module", autouse=True)
+def data_key(app):
+    """A data key of the test's own (a PostgreSQL store has no key file beside it: ATHAR_DATA_KEY's job)."""
+    app.state.request_cipher = test_cipher()
 
 
 @pytest.fixture(scope="module")
