@@ -99,6 +99,7 @@ def run_demo(
         highlight=False,
     )
     _link_and_estimate(engine, lists_dir, summary.persons, console, progress)
+    file_demo_requests(engine, lists_dir, console)
     console.print(f"Store: {db_path}   Lists and truth: {lists_dir}", highlight=False)
     console.print(
         f"Next: athar review list --db {db_path}   athar explain SOURCE:ID SOURCE:ID --db {db_path}   "
@@ -142,18 +143,75 @@ def _link_and_estimate(engine, lists_dir: Path, true_total: int, console: Consol
     )
 
 
+DEMO_ORGANISATION = "Demo organisation"
+DEMO_REQUESTS = 3
+
+
+def file_demo_requests(engine: Engine, lists_dir: Path, console: Console) -> list[str]:
+    """File a few tracing requests for synthetic people (as families would on /trace), ranked against
+    the linked store at once, and show their references (and secrets: synthetic, shown this once)."""
+    import csv
+    import random
+
+    from athar.requests.intake import cipher_for, submit_request
+    from athar.search import PersonIndex
+
+    with (lists_dir / "persons.csv").open(encoding="utf-8") as f:
+        people = list(csv.DictReader(f))
+    rng = random.Random(7)
+    index = PersonIndex.build(engine)
+    cipher = cipher_for(engine)
+    table = Table("reference", "secret", "sought (synthetic)", "best candidate", title="Tracing requests")
+    references = []
+    for n, person in enumerate(rng.sample(people, min(DEMO_REQUESTS, len(people)))):
+        script = "ar" if n % 2 == 0 else "latin"
+        values = {
+            "given_name": person[f"given_name_{script}"],
+            "father_name": person[f"father_name_{script}"],
+            "family_name": person[f"family_name_{script}"],
+            "mother_name": person[f"mother_name_{script}"],
+            "sex": person["sex"],
+            "birth_date": person["birth_date"][:4],
+            "requester_name": f"Demo requester {n + 1}",
+            "requester_relationship": "sister",
+            "requester_phone": f"+96394{rng.randrange(1_000_000, 9_999_999)}",
+            "preferred_channel": "sms",
+            "language": "ar" if script == "ar" else "en",
+        }
+        result = submit_request(engine, values, DEMO_ORGANISATION, cipher, index, user="demo")
+        best = result.candidates[0] if result.candidates else None
+        sought = " ".join(values[k] for k in ("given_name", "father_name", "family_name"))
+        table.add_row(
+            result.reference,
+            result.secret,
+            sought,
+            f"{best['person_id']} ({best['score']:.2f})" if best else "-",
+        )
+        references.append(result.reference)
+    console.print(table)
+    console.print(
+        "Families read a request's status at /trace/status with its reference and secret; caseworkers "
+        "of the demo organisation work on them at /requests (`athar demo --serve`).",
+        highlight=False,
+    )
+    return references
+
+
 def serve_demo(workdir: Path, console: Console, port: int = 8000) -> None:
     """Serve the demo store on this machine, with one synthetic account per role, printed once."""
+    import os
+
     from athar.accounts.permissions import ROLES
     from athar.cli.accounts import add_user
     from athar.web import server
 
+    os.environ.setdefault("ATHAR_WEB_TRACE_ORGANISATION", DEMO_ORGANISATION)  # /trace files with the demo's
     db = str(workdir / "athar.db")
     table = Table("account", "role", "password", title="Demo accounts (this machine only)")
     for role in ROLES:
         name = f"demo-{role}"
         password = f"demo-{role}-{secrets.token_hex(4)}"
-        add_user(db, name, role, "Demo organisation", password=password, by="demo")
+        add_user(db, name, role, DEMO_ORGANISATION, password=password, by="demo")
         table.add_row(name, role, password)
     console.print(table)
     console.print(f"Open http://127.0.0.1:{port}/ (the family search needs no account). Ctrl-C stops.")

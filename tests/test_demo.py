@@ -14,6 +14,8 @@ def test_demo_generates_imports_and_accounts_for_every_row(tmp_path):
     assert result.exit_code == 0, result.output
     engine = open_store(str(tmp_path / "athar.db"))
     summaries = {s["source"]: s for s in source_summaries(engine)}
+    requests = summaries.pop("tracing requests: Demo organisation")  # the demo's synthetic requests
+    assert requests["records"] == 3
     assert set(summaries) == {"families", "detention", "returnees", "morgue"}
     assert {name: s["kind"] for name, s in summaries.items()} == {
         "families": "family_report",

@@ -145,7 +145,8 @@ def status(
     from athar.requests.casework import change_status
 
     with open_cli_store(db) as engine, _known_request():
-        out.print(change_status(engine, reference, new_status, current_user(user), reason))
+        cipher = _cipher(engine)  # the family is sent a "there is news" message
+        out.print(change_status(engine, reference, new_status, current_user(user), reason, cipher))
 
 
 @app.command()

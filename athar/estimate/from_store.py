@@ -66,6 +66,7 @@ def person_capture_rows(
         )
         .join(Source, Source.id == Membership.source_id)
         .join(Record, MEMBER_CURRENT_VERSION)
+        .where(~Source.name.startswith("tracing requests: ", autoescape=True))  # requests are not lists
         .order_by(Membership.person_id)
     )
     current: str | None = None

@@ -7,9 +7,13 @@ import datetime as dt
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from athar.accounts.permissions import Principal
 from athar.audit import record_event
 from athar.errors import AtharError
+from athar.protect import FieldCipher
+from athar.requests.access import visible_requests
 from athar.requests.lookup import find_request, person_of
+from athar.requests.notify import queue_status_message
 from athar.requests.statuses import ENDED, RequestStatus, check_transition
 from athar.store.tables import Organisation, RequestEvent, RequestSettings, TracingRequest
 
@@ -36,7 +40,16 @@ def _open(conn: Connection, reference: str):
     return request
 
 
-def change_status(engine: Engine, reference: str, status: str, user: str, reason: str | None = None) -> str:
+def change_status(
+    engine: Engine,
+    reference: str,
+    status: str,
+    user: str,
+    reason: str | None = None,
+    cipher: FieldCipher | None = None,
+) -> str:
+    """Move the request to ``status`` (as the workflow allows). With the store's ``cipher``, the family
+    is also sent a "there is news" message through the outbox, in the same transaction."""
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as conn:
         request = _open(conn, reference)
@@ -53,6 +66,8 @@ def change_status(engine: Engine, reference: str, status: str, user: str, reason
             status=target.value,
             detail={"from": request.status, "reason": reason},
         )
+        if cipher is not None:
+            queue_status_message(conn, request, cipher, now)
         record_event(
             conn,
             user,
@@ -112,9 +127,14 @@ def accept_candidate(engine: Engine, reference: str, person_id: str | None, user
 
 
 def queue(
-    engine: Engine, organisation: str | None = None, status: str | None = None, limit: int = 200
+    engine: Engine,
+    organisation: str | None = None,
+    status: str | None = None,
+    limit: int = 200,
+    principal: Principal | None = None,
 ) -> list[dict]:
-    """Requests not erased, newest first, each with its candidates (what a caseworker's queue shows)."""
+    """Requests not erased, newest first, each with its candidates (what a caseworker's queue shows);
+    with a ``principal``, only the requests it may see (`athar.requests.access`)."""
     query = (
         select(
             TracingRequest.reference,
@@ -123,6 +143,7 @@ def queue(
             TracingRequest.created_at,
             TracingRequest.candidates,
             TracingRequest.accepted_person_id,
+            TracingRequest.last_activity_at,
             Organisation.name.label("organisation"),
         )
         .join(Organisation, Organisation.id == TracingRequest.organisation_id)
@@ -130,6 +151,8 @@ def queue(
         .order_by(TracingRequest.created_at.desc(), TracingRequest.id.desc())
         .limit(limit)
     )
+    if principal is not None:
+        query = query.where(visible_requests(principal))
     if organisation:
         query = query.where(Organisation.name == organisation)
     if status:
@@ -144,6 +167,7 @@ def queue(
                 "created_at": r.created_at.isoformat(),
                 "candidates": r.candidates or [],
                 "accepted_person_id": r.accepted_person_id,
+                "last_activity_at": r.last_activity_at.isoformat(),
             }
             for r in conn.execute(query)
         ]

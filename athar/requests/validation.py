@@ -262,6 +262,8 @@ def validate_request(
             if "over-long" in checked.reason:
                 code = "too_long"
             problems.append(FieldProblem(form_field, code, checked.reason))
+        if not (raw.get("full_name") or raw.get("given_name")):  # said with the other problems
+            problems.append(FieldProblem("full_name", "name"))
     else:
         record = checked
         record.pop("record_id", None)

@@ -19,6 +19,7 @@ from athar.web import (
     account_pages,
     admin_pages,
     api,
+    api_requests,
     audit_pages,
     curation_pages,
     export_pages,
@@ -27,8 +28,10 @@ from athar.web import (
     login,
     pages,
     person_pages,
+    request_pages,
     review_pages,
     search_pages,
+    trace_pages,
 )
 from athar.web.csrf import SEED_COOKIE, csrf_protect, new_seed
 from athar.web.permissions import LoginRequired
@@ -66,6 +69,14 @@ PAGE_MODULES = (
     admin_pages,
     account_pages,
 )
+# Tracing requests (docs/tracing-requests.md): walked for every role by tests/web/test_trace_permissions.py.
+TRACING_PAGE_MODULES = (trace_pages, request_pages)
+
+
+def tracing_routes() -> list[APIRoute]:
+    """The tracing-request pages and API routes (the integrator may fold them into `routes`)."""
+    found = [r for m in TRACING_PAGE_MODULES for r in m.router.routes if isinstance(r, APIRoute)]
+    return found + [r for r in api_requests.router.routes if isinstance(r, APIRoute)]
 
 
 def routes() -> list[APIRoute]:
@@ -110,9 +121,10 @@ def create_app(db_url: str | None = None, settings: WebSettings | None = None) -
     app.state.signin_throttle = SigninThrottle(settings)
 
     protected = [Depends(csrf_protect)]
-    for module in PAGE_MODULES:
+    for module in (*PAGE_MODULES, *TRACING_PAGE_MODULES):
         app.include_router(module.router, dependencies=protected, include_in_schema=False)
     app.include_router(api.router)
+    app.include_router(api_requests.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.middleware("http")

@@ -40,6 +40,10 @@ class WebSettings:
     family_contact: str | None = None
     # Proxies whose X-Forwarded-For is believed (ATHAR_TRUSTED_PROXIES; `athar.web.clients`).
     trusted_proxies: tuple[Network, ...] = ()
+    # The public tracing-request form (/trace): the organisation its requests are filed with, and
+    # accepted requests per client address per ten minutes.
+    trace_organisation: str = "Athar"
+    trace_requests_per_window: int = 5
 
     @property
     def cookie_prefix(self) -> str:
@@ -58,4 +62,5 @@ class WebSettings:
             family_searches_per_minute=per_minute,
             idle_minutes=float(os.environ.get("ATHAR_WEB_IDLE_MINUTES", "30")),
             trusted_proxies=parse_trusted_proxies(os.environ.get("ATHAR_TRUSTED_PROXIES", "")),
+            trace_organisation=os.environ.get("ATHAR_WEB_TRACE_ORGANISATION") or "Athar",
         )

@@ -150,6 +150,12 @@ def test_the_openapi_document_describes_the_api_and_its_bearer_authentication(an
         "/api/v1/persons/{person_id}/inquiries",
         "/api/v1/persons/{person_id}/inquiries/{event_id}/erasure",
         "/api/v1/imports",
+        "/api/v1/requests",
+        "/api/v1/requests/{reference}",
+        "/api/v1/requests/{reference}/accept",
+        "/api/v1/requests/{reference}/assign",
+        "/api/v1/requests/{reference}/notes",
+        "/api/v1/requests/{reference}/status",
     }
     assert any(s.get("scheme") == "bearer" for s in document["components"]["securitySchemes"].values())
 

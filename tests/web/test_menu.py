@@ -11,6 +11,7 @@ from tests.web.conftest import client_for
 
 MENU = {
     "/review": "review.view",
+    "/requests": "case.inquiry",
     "/search": "search.view",
     "/import": "records.import",
     "/admin/sources": "sources.manage",
