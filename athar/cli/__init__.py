@@ -7,7 +7,19 @@ import sys
 
 import typer
 
-from athar.cli import accounts, estimate, export, ingest, link, requests, review, search, serve, synth
+from athar.cli import (
+    accounts,
+    estimate,
+    export,
+    ingest,
+    link,
+    remains,
+    requests,
+    review,
+    search,
+    serve,
+    synth,
+)
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -20,6 +32,9 @@ app.add_typer(review.app, name="review")
 app.add_typer(accounts.users_app, name="users")
 app.add_typer(accounts.tokens_app, name="tokens")
 app.add_typer(requests.app, name="requests")
+app.add_typer(remains.sites_app, name="sites")
+app.add_typer(remains.remains_app, name="remains")
+app.add_typer(remains.dna_app, name="dna")
 
 app.command("import")(ingest.import_)
 app.command()(ingest.sources)

@@ -134,24 +134,25 @@ def load_pool(conn: Connection) -> Pool:
 
 def load_bodies(conn: Connection, case_ids: list[str] | None, governorates: dict[str, int]) -> list[Body]:
     """The named cases, or every open case (not confirmed, not a part of another)."""
-    query = select(RemainsCase, Site).join(Site, Site.id == RemainsCase.site_id)
+    query = select(
+        RemainsCase.__table__, Site.used_from, Site.used_to, Site.governorate.label("site_governorate")
+    ).join(Site, Site.id == RemainsCase.site_id)
     if case_ids:
         query = query.where(RemainsCase.case_id.in_(case_ids))
     else:
         query = query.where(RemainsCase.part_of_id.is_(None))
     found = conn.execute(query.order_by(RemainsCase.case_id)).all()
     if case_ids:
-        missing = sorted(set(case_ids) - {case.case_id for case, _ in found})
+        missing = sorted(set(case_ids) - {case.case_id for case in found})
         if missing:
             raise KeyError(f"no remains case {', '.join(missing)}")
     else:
         confirmed = set(_confirmed_cases(conn))
-        found = [(c, s) for c, s in found if c.id not in confirmed]
+        found = [c for c in found if c.id not in confirmed]
     bodies = []
-    for case, site in found:
-        facts = SiteFacts(site.used_from, site.used_to, governorates.get(site.governorate or "", -1))
-        row = {c.name: getattr(case, c.name) for c in case.__table__.columns}
-        bodies.append(body_from_row(row, facts))
+    for case in found:
+        facts = SiteFacts(case.used_from, case.used_to, governorates.get(case.site_governorate or "", -1))
+        bodies.append(body_from_row(case._mapping, facts))
     return bodies
 
 
@@ -163,16 +164,16 @@ def _confirmed_cases(conn: Connection) -> list[int]:
 
 def dna_reports_by_case(conn: Connection) -> dict[str, list[dict]]:
     rows = conn.execute(
-        select(DnaReport, RemainsCase.case_id, Source.name)
+        select(DnaReport.__table__, RemainsCase.case_id.label("case_id"), Source.name.label("source"))
         .join(RemainsCase, RemainsCase.id == DnaReport.remains_case_id)
         .join(Source, Source.id == DnaReport.source_id)
         .order_by(DnaReport.id)
     )
     out: dict[str, list[dict]] = defaultdict(list)
-    for report, case_id, source in rows:
-        out[case_id].append(
+    for report in rows:
+        out[report.case_id].append(
             {
-                "reference": f"{source}:{report.record_id}",
+                "reference": f"{report.source}:{report.record_id}",
                 "dna_sample_id": report.dna_sample_id,
                 "posterior": report.posterior,
                 "likelihood_ratio": report.likelihood_ratio,

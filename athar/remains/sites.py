@@ -93,5 +93,5 @@ def find_site(conn: Connection, name: str) -> SiteInfo | None:
     row = conn.execute(select(Site).where(Site.name == " ".join(name.split()))).first()
     if row is None:
         return None
-    s = row[0]
+    s = row
     return SiteInfo(s.id, s.name, s.kind, s.governorate, s.used_from, s.used_to, s.source_id)

@@ -51,7 +51,7 @@ def current_steps(conn: Connection, case_pk: int | None = None) -> dict[tuple[in
     if case_pk is not None:
         query = query.where(IdentificationStep.remains_case_id == case_pk)
     out: dict[tuple[int, int, str], StepRow] = {}
-    for (s,) in conn.execute(query):
+    for s in conn.execute(query):
         out[(s.remains_case_id, s.source_id, s.record_id)] = StepRow(
             s.step, s.person_id, s.user_name, s.created_at
         )
