@@ -95,6 +95,22 @@ def _log10(x: float) -> float:
     return math.log10(min(max(x, 1e-6), 1 - 1e-6))
 
 
+def _binary(q: float, p: float) -> tuple[float, float]:
+    """log10 ratios for a yes/no fact of a candidate (same sex, inside the range) that the body's
+    finding holds with probability `q` when the candidate is the body, `1 - q` when the fact is no;
+    `p` is the share of candidates for whom it is yes. The denominator is the finding's probability
+    over the whole list, so agreement is always above 0 and disagreement always below."""
+    p = min(max(p, 1e-3), 1 - 1e-3)
+    marginal = q * p + (1 - q) * (1 - p)
+    return _log10(q) - _log10(marginal), _log10(1 - q) - _log10(marginal)
+
+
+def _rare(recall: float, share: float) -> float:
+    """log10 ratio for a finding a family names with probability `recall` that `share` of the
+    candidates' families also name: never below 0."""
+    return max(0.0, _log10(recall) - _log10(max(share, 1e-6)))
+
+
 def _index(sets: list[frozenset[str]]) -> dict[str, np.ndarray]:
     postings: dict[str, list[int]] = defaultdict(list)
     for i, concepts in enumerate(sets):
@@ -115,8 +131,9 @@ class Ranker:
         for code in (1, 2):
             share = float(np.mean(sex[known] == code)) if known.any() else 0.5
             vector = np.zeros(n, dtype=np.float32)
-            vector[sex == code] = _log10(1 - SEX_ERROR) - _log10(share)
-            vector[known & (sex != code)] = _log10(SEX_ERROR) - _log10(1 - share)
+            agree, disagree = _binary(1 - SEX_ERROR, share)
+            vector[sex == code] = agree
+            vector[known & (sex != code)] = disagree
             self._sex_vectors[code] = vector
         age_at = persons.disappeared_year - persons.birth_year
         self._age_known = ~np.isnan(age_at)
@@ -155,8 +172,9 @@ class Ranker:
         if end is not None and known.any():
             fits = known & (dy <= end)
             p = max(float(fits.sum()) / known.sum(), 1e-3)
-            date[fits] = _log10(DISAPPEARED_BEFORE_USE_END) - _log10(p)
-            date[known & ~fits] = _log10(1 - DISAPPEARED_BEFORE_USE_END) - _log10(1 - p)
+            agree, disagree = _binary(DISAPPEARED_BEFORE_USE_END, p)
+            date[fits] = agree
+            date[known & ~fits] = disagree
         if recovery_year is not None:
             date[known & (dy > recovery_year)] = -LLR_CAP  # disappeared after the body was recovered
         place = np.zeros(self.n, dtype=np.float32)
@@ -165,8 +183,9 @@ class Ranker:
             g_known = gov >= 0
             if g_known.any():
                 share = max(float(np.mean(gov[g_known] == site.governorate)), 1e-3)
-                place[gov == site.governorate] = _log10(SAME_GOVERNORATE) - _log10(share)
-                place[g_known & (gov != site.governorate)] = _log10(1 - SAME_GOVERNORATE) - _log10(1 - share)
+                agree, disagree = _binary(SAME_GOVERNORATE, share)
+                place[gov == site.governorate] = agree
+                place[g_known & (gov != site.governorate)] = disagree
         first = site.used_from
         last = site.used_to if site.used_to is not None else recovery_year
         dy0 = np.where(known, dy, 0)
@@ -202,8 +221,8 @@ class Ranker:
         n_outside = int(np.count_nonzero(outside if known is None else (outside & known)))
         total = len(gap) if known is None else int(np.count_nonzero(known))
         p = min(max(1 - n_outside / max(total, 1), 1e-3), 1 - 1e-3)
-        inside = np.float32(_log10(in_range) - _log10(p))
-        beyond = np.float32(_log10(1 - in_range) - _log10(1 - p))
+        agree, disagree = _binary(in_range, p)
+        inside, beyond = np.float32(agree), np.float32(disagree)
         gap *= np.float32(-decay)
         gap += beyond
         np.maximum(gap, np.float32(-LLR_CAP), out=gap)
@@ -243,7 +262,7 @@ class Ranker:
                 continue
             if kind == "concordant":
                 share = len(idx) / self._dental_holders
-                out[idx] += min(DENTAL_CONCORDANT_MAX, _log10(0.95) - _log10(share))
+                out[idx] += min(DENTAL_CONCORDANT_MAX, _rare(0.95, share))
             elif kind == "explainable":
                 out[idx] += DENTAL_EXPLAINABLE
             else:
@@ -260,7 +279,7 @@ class Ranker:
             hits = [self._marks[c] for c in agree if c in self._marks]
             if hits:
                 idx = np.unique(np.concatenate(hits))
-                out[idx] += min(LLR_CAP, _log10(MARK_RECALL) - _log10(len(idx) / self.n))
+                out[idx] += min(LLR_CAP, _rare(MARK_RECALL, len(idx) / self.n))
             for c in other:
                 if c in self._marks:
                     out[self._marks[c]] += MARK_OTHER_SIDE
@@ -271,7 +290,7 @@ class Ranker:
         for concept in body.clothing:
             idx = self._clothing.get(concept)
             if idx is not None:
-                out[idx] += max(0.0, min(LLR_CAP, _log10(CLOTHING_RECALL) - _log10(len(idx) / self.n)))
+                out[idx] += min(LLR_CAP, _rare(CLOTHING_RECALL, len(idx) / self.n))
         return out
 
     def rank(self, body: Body, top: int = 10) -> list[Candidate]:

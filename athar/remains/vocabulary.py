@@ -14,6 +14,7 @@ from functools import lru_cache
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي"})
 _DIACRITICS = re.compile(r"[\u064B-\u0652\u0640]")
 _TOKEN = re.compile(r"[\w\u0600-\u06FF]+")
+_SUFFIXES = ("ها", "ه")
 _PREFIXES = ("وبال", "بال", "وال", "فال", "لل", "ال", "و", "ب")
 
 
@@ -23,6 +24,9 @@ def _forms(token: str) -> list[str]:
     for prefix in _PREFIXES:
         if token.startswith(prefix) and len(token) - len(prefix) >= 2:
             forms.append(token[len(prefix) :])
+    for suffix in _SUFFIXES:  # ذراعه "his arm", يدها "her hand"
+        if token.endswith(suffix) and len(token) - len(suffix) >= 2 and _ARABIC.match(token):
+            forms.extend(f[: -len(suffix)] for f in list(forms) if f.endswith(suffix))
     return forms
 
 
