@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
@@ -59,9 +60,9 @@ def main() -> None:
     bodies = [body_from_row(row, sites[row["site"]]) for row in data.bodies]
     truth = {p["key"]: i for i, p in enumerate(data.persons)}
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     ranked = [ranker.rank(body, top=10) for body in bodies]
-    t_rank = time.perf_counter() - t0
+    t_rank, c_rank = time.perf_counter() - t0, time.process_time() - c0
 
     hits1 = hits10 = 0
     base1 = base10 = 0.0
@@ -83,6 +84,8 @@ def main() -> None:
         "baseline_filters_recall_at_1": round(base1 / n, 4),
         "baseline_filters_recall_at_10": round(base10 / n, 4),
         "ranking_seconds": round(t_rank, 3),
+        "ranking_cpu_seconds": round(c_rank, 3),
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "prepare_seconds": round(t_prepare, 3),
         "synth_seconds": round(t_synth, 3),
         "ante_mortem_share": {

@@ -156,12 +156,18 @@ class Ranker:
         self._dental = {k: np.asarray(v, dtype=np.int64) for k, v in postings.items()}
         self._dental_holders = max(1, sum(1 for c in persons.dental if c is not None and c.examined))
         self._all_sound = np.asarray(sound, dtype=np.int64)
-        self._site_cache: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._site_cache: dict[tuple, tuple[np.ndarray, ...]] = {}
+        # Sparse features write into buffers kept across bodies; only the entries touched are reset.
+        self._buffers = {name: np.zeros(n, dtype=np.float32) for name in ("dental", "marks", "clothing")}
+        self._touched: dict[str, list[np.ndarray]] = {name: [] for name in self._buffers}
+        self._total = np.zeros(n, dtype=np.float32)
 
     # --- per site (and recovery year): vectors shared by every body of a site -------------------------
 
     def _site_vectors(self, site: SiteFacts, recovery_year: int | None) -> tuple[np.ndarray, ...]:
         """(date llr, place llr, years between disappearance and death: lowest, highest)."""
+        if site.used_to is not None and (recovery_year is None or recovery_year >= site.used_to):
+            recovery_year = None  # disappearing after it says no more than after the site's last use
         key = (site, recovery_year)
         if key in self._site_cache:
             return self._site_cache[key]
@@ -201,6 +207,8 @@ class Ranker:
     # --- one body ------------------------------------------------------------------------------------
 
     def feature_vectors(self, body: Body) -> dict[str, np.ndarray]:
+        """Each feature's log10 ratio for every candidate. The sparse features' arrays are reused:
+        they hold this body's values until the next call."""
         n = self.n
         out: dict[str, np.ndarray] = {}
         date, place, extra_lo, extra_hi = self._site_vectors(body.site, body.recovery_year)
@@ -249,8 +257,16 @@ class Ranker:
         out[self._height_idx] = self._interval_llr(gap, None, STATURE_IN_RANGE, STATURE_DECAY)
         return out
 
+    def _buffer(self, name: str) -> np.ndarray:
+        out = self._buffers[name]
+        for idx in self._touched[name]:
+            out[idx] = 0
+        self._touched[name].clear()
+        return out
+
     def _dental_llr(self, body: Body) -> np.ndarray:
-        out = np.zeros(self.n, dtype=np.float32)
+        out = self._buffer("dental")
+        touched = self._touched["dental"]
         chart = body.dental
         if chart is None or not chart.examined:
             return out
@@ -260,6 +276,7 @@ class Ranker:
             kind = classify(ante, post)
             if kind == "unknown":
                 continue
+            touched.append(idx)
             if kind == "concordant":
                 share = len(idx) / self._dental_holders
                 out[idx] += min(DENTAL_CONCORDANT_MAX, _rare(0.95, share))
@@ -270,33 +287,37 @@ class Ranker:
         if len(self._all_sound):
             non_sound = sum(1 for state in chart.teeth.values() if state not in (Tooth.UNKNOWN, Tooth.SOUND))
             out[self._all_sound] += DENTAL_EXPLAINABLE * non_sound
-        return np.maximum(out, -2 * LLR_CAP)
+            touched.append(self._all_sound)
+        return out
 
     def _marks_llr(self, body: Body) -> np.ndarray:
-        out = np.zeros(self.n, dtype=np.float32)
+        out = self._buffer("marks")
         for concept in body.marks:
             agree, other = side_variants(concept)
             hits = [self._marks[c] for c in agree if c in self._marks]
             if hits:
                 idx = np.unique(np.concatenate(hits))
                 out[idx] += min(LLR_CAP, _rare(MARK_RECALL, len(idx) / self.n))
+                self._touched["marks"].append(idx)
             for c in other:
                 if c in self._marks:
                     out[self._marks[c]] += MARK_OTHER_SIDE
+                    self._touched["marks"].append(self._marks[c])
         return out
 
     def _clothing_llr(self, body: Body) -> np.ndarray:
-        out = np.zeros(self.n, dtype=np.float32)
+        out = self._buffer("clothing")
         for concept in body.clothing:
             idx = self._clothing.get(concept)
             if idx is not None:
                 out[idx] += min(LLR_CAP, _rare(CLOTHING_RECALL, len(idx) / self.n))
+                self._touched["clothing"].append(idx)
         return out
 
     def rank(self, body: Body, top: int = 10) -> list[Candidate]:
         """The `top` candidates for one body, best first, each with its per-feature log10 ratios."""
         vectors = self.feature_vectors(body)
-        total = vectors["sex"] + vectors["age"]
+        total = np.add(vectors["sex"], vectors["age"], out=self._total)
         for name in ("stature", "dental", "marks", "clothing", "date", "place"):
             total += vectors[name]
         k = min(top, self.n)
