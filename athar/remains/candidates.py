@@ -152,7 +152,7 @@ def load_bodies(conn: Connection, case_ids: list[str] | None, governorates: dict
     bodies = []
     for case in found:
         facts = SiteFacts(case.used_from, case.used_to, governorates.get(case.site_governorate or "", -1))
-        bodies.append(body_from_row(case._mapping, facts))
+        bodies.append(body_from_row(dict(case._mapping), facts))
     return bodies
 
 

@@ -27,6 +27,7 @@ from athar.ingest.readers import read_bytes, read_table
 from athar.ingest.values import BadValue, ascii_digits, clean_text, parse_date
 from athar.remains.candidates import DEFAULT_POSTERIOR_THRESHOLD
 from athar.remains.postmortem import header
+from athar.remains.sites import new_id
 from athar.store.engine import lock_timeout_as_store_busy
 from athar.store.tables import DnaReport, Import, Membership, Quarantine, Record, RemainsCase, Source
 
@@ -70,11 +71,13 @@ def _dna_source(conn: Connection, now: dt.datetime) -> int:
     found = conn.execute(select(Source.id).where(Source.name == DNA_SOURCE)).scalar()
     if found is not None:
         return found
-    return conn.execute(
-        insert(Source).values(
-            name=DNA_SOURCE, kind="other", created_at=now, description="laboratories' DNA reports"
+    return new_id(
+        conn.execute(
+            insert(Source).values(
+                name=DNA_SOURCE, kind="other", created_at=now, description="laboratories' DNA reports"
+            )
         )
-    ).inserted_primary_key[0]
+    )
 
 
 def import_dna(
@@ -91,12 +94,12 @@ def import_dna(
     now = dt.datetime.now(dt.UTC)
     with lock_timeout_as_store_busy(f"{path}: DNA import"), engine.begin() as conn:
         source_id = _dna_source(conn, now)
-        import_id = conn.execute(
+        import_id = new_id(conn.execute(
             insert(Import).values(
                 source_id=source_id, file_name=path.name, sha256=hashlib.sha256(data).hexdigest(),
                 file_format=table.file_format, encoding=table.encoding, imported_at=now, imported_by=user,
             )
-        ).inserted_primary_key[0]  # fmt: skip
+        ))  # fmt: skip
         result = DnaImportResult(str(path), import_id, threshold)
         samples = dict(conn.execute(select(RemainsCase.dna_sample_id, RemainsCase.id)).all())
         sources = dict(conn.execute(select(Source.name, Source.id)).all())
@@ -174,7 +177,7 @@ def import_dna(
             result.new += 1
             conn.execute(
                 insert(DnaReport).values(
-                    import_id=import_id, row_number=row.row_number, remains_case_id=samples[sample],
+                    import_id=import_id, row_number=row.row_number, remains_case_id=samples[str(sample)],
                     dna_sample_id=sample, source_id=sources[source], record_id=record_id,
                     relationship=out["relationship"], likelihood_ratio=out["likelihood_ratio"],
                     posterior=out["posterior"], lab=out["lab"], report_date=out["report_date"],

@@ -22,7 +22,7 @@ from athar.audit import record_event
 from athar.ingest.limits import MAX_REASON_CHARS, bounded_row, cut
 from athar.ingest.readers import read_bytes, read_table
 from athar.remains.postmortem import header, validate_row
-from athar.remains.sites import find_site
+from athar.remains.sites import find_site, new_id
 from athar.store.engine import lock_timeout_as_store_busy
 from athar.store.tables import CustodyEvent, Import, Quarantine, RemainsCase, RemainsCaseEvent
 
@@ -67,17 +67,19 @@ def import_remains(
         info = find_site(conn, site)
         if info is None:
             raise UnknownSite(f"no site named {site!r}; add it first with `athar sites add`")
-        import_id = conn.execute(
-            insert(Import).values(
-                source_id=info.source_id,
-                file_name=path.name,
-                sha256=hashlib.sha256(data).hexdigest(),
-                file_format=table.file_format,
-                encoding=table.encoding,
-                imported_at=now,
-                imported_by=user,
+        import_id = new_id(
+            conn.execute(
+                insert(Import).values(
+                    source_id=info.source_id,
+                    file_name=path.name,
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    file_format=table.file_format,
+                    encoding=table.encoding,
+                    imported_at=now,
+                    imported_by=user,
+                )
             )
-        ).inserted_primary_key[0]
+        )
         result = RemainsImportResult(str(path), info.name, import_id)
         stored = {
             c: (i, h)
@@ -153,21 +155,23 @@ def import_remains(
                 result.stored += 1
                 result.unchanged += 1
                 continue
-            new_id = conn.execute(
-                insert(RemainsCase).values(
-                    **checked,
-                    site_id=info.id,
-                    import_id=import_id,
-                    row_number=row.row_number,
-                    raw=row.values,
-                    content_hash=content_hash,
-                    created_at=now,
+            case_pk = new_id(
+                conn.execute(
+                    insert(RemainsCase).values(
+                        **checked,
+                        site_id=info.id,
+                        import_id=import_id,
+                        row_number=row.row_number,
+                        raw=row.values,
+                        content_hash=content_hash,
+                        created_at=now,
+                    )
                 )
-            ).inserted_primary_key[0]
-            stored[case_id] = (new_id, content_hash)
+            )
+            stored[case_id] = (case_pk, content_hash)
             conn.execute(
                 insert(CustodyEvent).values(
-                    remains_case_id=new_id,
+                    remains_case_id=case_pk,
                     sample_id=checked.get("dna_sample_id"),
                     action="recovered",
                     holder=info.name,
@@ -178,10 +182,10 @@ def import_remains(
                 )
             )
             if part_of:
-                parts.append((new_id, str(part_of), row.row_number))
+                parts.append((case_pk, str(part_of), row.row_number))
             result.stored += 1
             result.new += 1
-        for new_id, part_of, row_number in parts:
+        for case_pk, part_of, row_number in parts:
             if part_of not in stored:
                 raise_later = (
                     f"row {row_number}: part_of names case {part_of!r}, which is in neither file nor store"
@@ -189,11 +193,11 @@ def import_remains(
                 result.problems.append({"row": row_number, "field": "part_of", "reason": raise_later})
                 continue
             conn.execute(
-                update(RemainsCase).where(RemainsCase.id == new_id).values(part_of_id=stored[part_of][0])
+                update(RemainsCase).where(RemainsCase.id == case_pk).values(part_of_id=stored[part_of][0])
             )
             conn.execute(
                 insert(RemainsCaseEvent).values(
-                    remains_case_id=new_id,
+                    remains_case_id=case_pk,
                     kind="joined",
                     other_case_id=stored[part_of][0],
                     reason=f"part_of in {path.name}, row {row_number}",

@@ -5,13 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, CursorResult, Engine, insert, select
 
 from athar.audit import record_event
 from athar.places.lookup import governorate_of
 from athar.store.tables import SITE_KINDS, Site, Source
 
 SITE_SOURCE_PREFIX = "site: "
+
+
+def new_id(result: CursorResult) -> int:
+    """The primary key an INSERT made."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 class SiteError(ValueError):
@@ -60,31 +67,35 @@ def add_site(
     with engine.begin() as conn:
         if conn.execute(select(Site.id).where(Site.name == name)).first():
             raise SiteError(f"a site named {name!r} exists already")
-        source_id = conn.execute(
-            insert(Source).values(
-                name=SITE_SOURCE_PREFIX + name,
-                kind="other",
-                created_at=now,
-                organisation_id=organisation_id,
-                description=f"post-mortem records of {kind} {name}",
+        source_id = new_id(
+            conn.execute(
+                insert(Source).values(
+                    name=SITE_SOURCE_PREFIX + name,
+                    kind="other",
+                    created_at=now,
+                    organisation_id=organisation_id,
+                    description=f"post-mortem records of {kind} {name}",
+                )
             )
-        ).inserted_primary_key[0]
+        )
         governorate = governorate_of(place) if place else None
-        site_id = conn.execute(
-            insert(Site).values(
-                name=name,
-                kind=kind,
-                place=place,
-                governorate=governorate,
-                latitude=latitude,
-                longitude=longitude,
-                used_from=used_from,
-                used_to=used_to,
-                organisation_id=organisation_id,
-                source_id=source_id,
-                created_at=now,
+        site_id = new_id(
+            conn.execute(
+                insert(Site).values(
+                    name=name,
+                    kind=kind,
+                    place=place,
+                    governorate=governorate,
+                    latitude=latitude,
+                    longitude=longitude,
+                    used_from=used_from,
+                    used_to=used_to,
+                    organisation_id=organisation_id,
+                    source_id=source_id,
+                    created_at=now,
+                )
             )
-        ).inserted_primary_key[0]
+        )
         record_event(conn, user, "site.added", "site", str(site_id), detail={"name": name, "kind": kind})
     return SiteInfo(site_id, name, kind, governorate, used_from, used_to, source_id)
 

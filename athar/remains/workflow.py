@@ -206,7 +206,7 @@ def _part_of(engine: Engine, case_id: str, whole: str | None, reason: str, user:
                     RemainsCase.case_id.in_([case_id, whole or case_id])
                 )
             ).all()
-        )  # type: ignore[arg-type]
+        )
         if case_id not in ids or (whole and whole not in ids):
             raise IdentificationError(f"no remains case {case_id if case_id not in ids else whole!r}")
         if whole == case_id:

@@ -14,6 +14,7 @@ tattoos or scars: skin is gone), clothing decayed (colours often lost). Only syn
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -104,7 +105,8 @@ def generate(persons: int = 10_000, bodies: int = 500, seed: int = 17) -> Remain
         if rng.random() < 0.2:  # a dentist's record, made some years before the disappearance
             record = _chart(rng, gone - born - 3) if rng.random() < 0.05 else chart
             known = [t for t in record if record[t] != "M" or rng.random() < 0.5]
-            listed = rng.choice(known, min(len(known), int(rng.integers(1, 5))), False) if known else []
+            count = min(len(known), int(rng.integers(1, 5)))
+            listed: list[int] = [int(t) for t in rng.choice(known, count, False)] if known else []
             earlier = {t: record[t] for t in listed}
             row["dental"] = " ".join(f"{t}{earlier[t]}" for t in sorted(earlier))
             truth[-1]["chart"] = _later(rng, chart)  # treatment after the record
@@ -129,7 +131,7 @@ def generate(persons: int = 10_000, bodies: int = 500, seed: int = 17) -> Remain
                 row["clothing"] = ", ".join(f"{colour[0]} {item[0]}" for item, colour in said)
         people.append(row)
 
-    sites = []
+    sites: list[dict[str, Any]] = []
     for s in range(12):
         start = int(rng.integers(2011, 2019))
         sites.append(
