@@ -94,3 +94,29 @@ def test_unknown_site_is_one_line_and_exit_2(tmp_path) -> None:
     result = athar("remains", "import", str(bodies), "--site", "Nowhere", "--db", db)
     assert result.exit_code == 2
     assert "no site named 'Nowhere'" in result.output
+
+
+def test_donors_and_custody_are_recorded_and_refused_with_reasons(tmp_path) -> None:
+    from athar.store.tables import CustodyEvent, ReferenceDonor
+
+    db = str(tmp_path / "athar.db")
+    families, bodies, _ = _files(tmp_path)
+    athar("import", str(families), "--source", "families", "--db", db)
+    athar("sites", "add", "Grave A", "--kind", "mass_grave", "--db", db)
+    athar("remains", "import", str(bodies), "--site", "Grave A", "--db", db)
+    ok = athar("dna", "donor", "families:F1", "--sample", "R-1", "--relationship", "mother", "--db", db)
+    assert ok.exit_code == 0, ok.output
+    again = athar("dna", "donor", "families:F1", "--sample", "R-1", "--relationship", "mother", "--db", db)
+    assert again.exit_code == 2 and "recorded already" in again.output
+    unknown = athar("dna", "donor", "families:F9", "--sample", "R-2", "--relationship", "mother", "--db", db)
+    assert unknown.exit_code == 2 and "no record" in unknown.output
+    moved = athar("remains", "custody", "transferred", "--holder", "Lab", "--case", "A-1", "--db", db)
+    assert moved.exit_code == 0, moved.output
+    nowhere = athar("remains", "custody", "transferred", "--holder", "Lab", "--case", "Z-1", "--db", db)
+    assert nowhere.exit_code == 2
+    engine = open_store(db)
+    with engine.connect() as conn:
+        donors = conn.execute(select(func.count()).select_from(ReferenceDonor)).scalar()
+        custody = conn.execute(select(CustodyEvent.action).order_by(CustodyEvent.id)).scalars().all()
+    engine.dispose()
+    assert donors == 1 and custody == ["recovered", "transferred"]

@@ -31,13 +31,22 @@ def _json(value: object) -> None:
 @contextmanager
 def _clear_errors() -> Iterator[None]:
     from athar.ingest import UnreadableFile
+    from athar.remains.donors import DonorError
     from athar.remains.importer import UnknownSite
     from athar.remains.sites import SiteError
     from athar.remains.workflow import IdentificationError
 
     try:
         yield
-    except (UnreadableFile, UnknownSite, SiteError, IdentificationError, PermissionError, KeyError) as e:
+    except (
+        UnreadableFile,
+        UnknownSite,
+        SiteError,
+        IdentificationError,
+        DonorError,
+        PermissionError,
+        KeyError,
+    ) as e:
         raise fail(str(e).strip("'\"")) from None
 
 
@@ -197,6 +206,41 @@ def remains_split(
 
     with open_cli_store(db) as engine, _clear_errors():
         split_case(engine, case_id, reason, current_user(user))
+
+
+@remains_app.command("custody")
+def remains_custody(
+    action: Annotated[str, typer.Argument(help="recovered, transferred, sampled, stored, released")],
+    holder: Annotated[str, typer.Option("--holder", help="Who holds it now.")],
+    case_id: Annotated[str | None, typer.Option("--case")] = None,
+    sample_id: Annotated[str | None, typer.Option("--sample")] = None,
+    location: Annotated[str | None, typer.Option("--location")] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Append to the chain of custody of a case or a sample."""
+    from athar.audit import current_user
+    from athar.remains.workflow import record_custody
+
+    with open_cli_store(db) as engine, _clear_errors():
+        record_custody(engine, current_user(user), action, holder, location, case_id, sample_id)
+
+
+@dna_app.command("donor")
+def dna_donor(
+    reference: Annotated[str, typer.Argument(help="The missing person's record, source:record_id.")],
+    sample_id: Annotated[str, typer.Option("--sample")],
+    relationship: Annotated[str, typer.Option("--relationship")],
+    lab: Annotated[str | None, typer.Option("--lab")] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Record a relative's reference sample for a missing person's record."""
+    from athar.audit import current_user
+    from athar.remains.donors import add_donor
+
+    with open_cli_store(db) as engine, _clear_errors():
+        add_donor(engine, reference, sample_id, relationship, current_user(user), laboratory=lab)
 
 
 @dna_app.command("import")
