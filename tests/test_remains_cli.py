@@ -78,6 +78,8 @@ def test_the_whole_flow_from_the_command_line(tmp_path) -> None:
     assert ranked[0]["case_id"] == "A-1"
     first = ranked[0]["candidates"][0]
     assert first["records"] == ["families:F1"] and first["features"]["marks"] > 0
+    reverse = json.loads(athar("remains", "bodies", "families:F1", "--json", "--db", db).stdout)
+    assert reverse[0]["case_id"] == "A-1" and reverse[0]["rank_among_candidates"] == 1
     reports = json.loads(athar("dna", "import", str(dna), "--json", "--db", db).stdout)
     assert (reports["stored"], reports["quarantined"], reports["inconclusive"]) == (1, 1, 1)
     assert "no record 'families:F9'" in reports["problems"][0]["reason"]
@@ -85,7 +87,7 @@ def test_the_whole_flow_from_the_command_line(tmp_path) -> None:
     with engine.connect() as conn:
         views = conn.execute(select(func.count()).where(AuditEntry.action == "view_person")).scalar()
     engine.dispose()
-    assert views == 3
+    assert views == 4
 
 
 def test_unknown_site_is_one_line_and_exit_2(tmp_path) -> None:

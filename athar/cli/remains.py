@@ -146,6 +146,29 @@ def remains_candidates(
                 )
 
 
+@remains_app.command("bodies")
+def remains_bodies(
+    who: Annotated[str, typer.Argument(help="A person id, or a record as source:record_id.")],
+    top: Annotated[int, typer.Option("--top", min=1, max=1000)] = 10,
+    db: DbOption = None,
+    user: UserOption = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """The reverse: open remains cases ranked for one missing person (audited as a view of them)."""
+    from athar.audit import current_user, record_event
+    from athar.remains.candidates import bodies_for
+
+    with open_cli_store(db) as engine, _clear_errors():
+        ranked = bodies_for(engine, who, top=top)
+        record_event(engine, current_user(user), "view_person", "person", who, detail={"remains": "bodies"})
+    if json_out:
+        _json(ranked)
+        return
+    for rank, body in enumerate(ranked, 1):
+        parts = " ".join(f"{k} {v:+.2f}" for k, v in body["features"].items() if v)
+        console.print(f"{rank}. {body['case_id']}  {body['score']:+.2f}  ({parts})", highlight=False)
+
+
 @remains_app.command("step")
 def remains_step(
     case_id: str,

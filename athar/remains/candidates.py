@@ -231,3 +231,31 @@ def rank_cases(
             }
         )
     return out
+
+
+def bodies_for(engine: Engine, who: str, top: int = 10) -> list[dict]:
+    """The reverse: open remains cases ranked for one missing person (a person id, or a record as
+    `source:record_id`), each with the same per-feature explanation and the body's rank of this person."""
+    with engine.connect() as conn:
+        pool = load_pool(conn)
+        key = pool.key_of_reference.get(who, who)
+        if key not in pool.references:
+            raise KeyError(f"no open missing person or record {who!r}")
+        index = pool.ranker.persons.keys.index(key)
+        bodies = load_bodies(conn, None, pool.governorates)
+    scored = []
+    for body in bodies:
+        vectors = pool.ranker.feature_vectors(body)
+        features = {name: round(float(v[index]), 3) for name, v in vectors.items()}
+        score = sum(float(v[index]) for v in vectors.values())
+        total = sum(vectors.values())
+        scored.append(
+            {
+                "case_id": body.case_id,
+                "score": round(score, 3),
+                "features": features,
+                "rank_among_candidates": int((total > total[index]).sum()) + 1,
+            }
+        )
+    scored.sort(key=lambda s: (-s["score"], s["case_id"]))
+    return scored[:top]
