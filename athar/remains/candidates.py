@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import Connection, Engine, select
 
 from athar.places.lookup import governorate_of
@@ -243,12 +244,12 @@ def bodies_for(engine: Engine, who: str, top: int = 10) -> list[dict]:
             raise KeyError(f"no open missing person or record {who!r}")
         index = pool.ranker.persons.keys.index(key)
         bodies = load_bodies(conn, None, pool.governorates)
-    scored = []
+    scored: list[dict] = []
     for body in bodies:
         vectors = pool.ranker.feature_vectors(body)
         features = {name: round(float(v[index]), 3) for name, v in vectors.items()}
         score = sum(float(v[index]) for v in vectors.values())
-        total = sum(vectors.values())
+        total = np.sum(list(vectors.values()), axis=0)
         scored.append(
             {
                 "case_id": body.case_id,
@@ -257,5 +258,5 @@ def bodies_for(engine: Engine, who: str, top: int = 10) -> list[dict]:
                 "rank_among_candidates": int((total > total[index]).sum()) + 1,
             }
         )
-    scored.sort(key=lambda s: (-s["score"], s["case_id"]))
+    scored.sort(key=lambda s: (-float(s["score"]), str(s["case_id"])))
     return scored[:top]
