@@ -66,10 +66,23 @@ def main() -> None:
 
     hits1 = hits10 = 0
     base1 = base10 = 0.0
+    by_evidence: dict[str, list[int]] = {}
+    person_of = {p["key"]: p for p in data.persons}
     for row, body, candidates in zip(data.bodies, bodies, ranked, strict=True):
         keys = [c.key for c in candidates]
         hits1 += keys[:1] == [row["true_key"]]
         hits10 += row["true_key"] in keys
+        person = person_of[row["true_key"]]
+        if person["dental"] and row["dental"]:
+            group = "dental on both sides"
+        elif person["marks"] or person["clothing"]:
+            group = "marks or clothing recalled"
+        else:
+            group = "sex, age, stature, date, place only"
+        counts = by_evidence.setdefault(group, [0, 0, 0])
+        counts[0] += 1
+        counts[1] += keys[:1] == [row["true_key"]]
+        counts[2] += row["true_key"] in keys
         recall = _baseline_recall(ranker, body, truth[row["true_key"]], (1, 10))
         base1 += recall[1]
         base10 += recall[10]
@@ -83,6 +96,10 @@ def main() -> None:
         "recall_at_10": round(hits10 / n, 4),
         "baseline_filters_recall_at_1": round(base1 / n, 4),
         "baseline_filters_recall_at_10": round(base10 / n, 4),
+        "recall_by_evidence": {
+            group: {"bodies": n, "recall_at_1": round(a / n, 3), "recall_at_10": round(b / n, 3)}
+            for group, (n, a, b) in sorted(by_evidence.items())
+        },
         "ranking_seconds": round(t_rank, 3),
         "ranking_cpu_seconds": round(c_rank, 3),
         "load_average_1min": round(os.getloadavg()[0], 2),
