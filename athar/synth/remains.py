@@ -159,7 +159,7 @@ def generate(persons: int = 10_000, bodies: int = 500, seed: int = 17) -> Remain
             "recovery_date": f"{site['used_to'] + int(rng.integers(1, 6))}",
             "sex": sex,
             "age_min": str(max(12, int(centre - width / 2))),
-            "age_max": str(int(centre + width / 2)),
+            "age_max": str(max(14, int(centre + width / 2))),
             "stature_min_cm": "",
             "stature_max_cm": "",
             "dental": "",
