@@ -9,7 +9,19 @@ from typing import Annotated
 import typer
 
 from athar import __version__
-from athar.cli import accounts, estimate, export, ingest, link, requests, review, search, serve, synth
+from athar.cli import (
+    accounts,
+    estimate,
+    export,
+    ingest,
+    link,
+    remains,
+    requests,
+    review,
+    search,
+    serve,
+    synth,
+)
 from athar.cli.common import fail
 from athar.errors import AtharError
 
@@ -43,6 +55,9 @@ app.add_typer(review.app, name="review")
 app.add_typer(accounts.users_app, name="users")
 app.add_typer(accounts.tokens_app, name="tokens")
 app.add_typer(requests.app, name="requests")
+app.add_typer(remains.sites_app, name="sites")
+app.add_typer(remains.remains_app, name="remains")
+app.add_typer(remains.dna_app, name="dna")
 
 app.command("import")(ingest.import_)
 app.command()(ingest.sources)

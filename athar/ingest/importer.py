@@ -33,6 +33,7 @@ from athar.ingest.validate import Problem, RowValidator
 from athar.store.bulk import bulk_insert
 from athar.store.engine import lock_timeout_as_store_busy
 from athar.store.tables import (
+    ANTE_MORTEM_COLUMNS,
     CANONICAL_COLUMNS,
     SOURCE_KINDS,
     Import,
@@ -76,6 +77,7 @@ class ImportResult:
 
 RECORD_INSERT_COLUMNS = (
     *CANONICAL_COLUMNS,
+    *ANTE_MORTEM_COLUMNS,
     "source_id",
     "import_id",
     "row_number",
@@ -290,6 +292,9 @@ class _Writer:
         values = tuple(map(canonical.get, CANONICAL_COLUMNS))
         raw_json = orjson.dumps(raw).decode()
         fingerprint = orjson.dumps(raw, option=orjson.OPT_SORT_KEYS) + orjson.dumps(values)
+        ante_mortem = tuple(map(canonical.get, ANTE_MORTEM_COLUMNS))
+        if any(v is not None for v in ante_mortem):  # only then: older records keep their hash
+            fingerprint += orjson.dumps(ante_mortem)
         content_hash = hashlib.blake2b(fingerprint, digest_size=16).hexdigest()
         record_id: str = canonical["record_id"]  # type: ignore[assignment]
         self.result.stored += 1
@@ -322,7 +327,17 @@ class _Writer:
             self.result.new += 1
         self.current[record_id] = (content_hash, version)
         self.records.append(
-            (*values, self.source_id, self.import_id, row_number, version, True, content_hash, raw_json)
+            (
+                *values,
+                *ante_mortem,
+                self.source_id,
+                self.import_id,
+                row_number,
+                version,
+                True,
+                content_hash,
+                raw_json,
+            )
         )
         if len(self.records) >= BATCH:
             self.flush()

@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from athar.ingest.errors import MappingError
-from athar.store.tables import CANONICAL_COLUMNS, SOURCE_KINDS
+from athar.store.tables import ANTE_MORTEM_COLUMNS, CANONICAL_COLUMNS, SOURCE_KINDS
+
+MAPPABLE_COLUMNS = (*CANONICAL_COLUMNS, *ANTE_MORTEM_COLUMNS)
 
 IGNORE = "-"
 
@@ -173,6 +175,10 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "الجهه",
     ),
     "age": ("age", "age at event", "العمر", "السن"),
+    "height_cm": ("height", "height cm", "الطول"),
+    "dental": ("teeth", "dental record", "الأسنان", "الاسنان"),
+    "marks": ("distinguishing marks", "علامات مميزة", "العلامات الفارقة", "علامات فارقة"),
+    "clothing": ("clothes", "clothing and effects", "الملابس", "اللباس"),
 }
 
 BUILTIN_HEADERS: dict[str, str] = {}
@@ -213,15 +219,15 @@ def load_mapping_file(path: Path) -> MappingFile:
     if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
         raise MappingError(path, '[columns] must map each file column to a canonical column name, or "-"')
     for source_column, target in columns.items():
-        if target != IGNORE and target not in CANONICAL_COLUMNS:
+        if target != IGNORE and target not in MAPPABLE_COLUMNS:
             raise MappingError(
                 path,
                 f"column {source_column!r} maps to {target!r}, which is not one of: "
-                + ", ".join(CANONICAL_COLUMNS),
+                + ", ".join(MAPPABLE_COLUMNS),
             )
     value_maps = document.get("values", {})
     for target in value_maps:
-        if target not in CANONICAL_COLUMNS:
+        if target not in MAPPABLE_COLUMNS:
             raise MappingError(path, f"[values.{target}] names no canonical column")
     options = {k: str(v) for k, v in document.get("options", {}).items()}
     unknown = set(options) - {"encoding", "sheet", "kind"}

@@ -14,6 +14,8 @@ from athar.ingest.values import (
     clean_text,
     parse_age,
     parse_date,
+    parse_dental,
+    parse_height,
     parse_national_id,
     parse_record_id,
     parse_sex,
@@ -30,6 +32,8 @@ MAX_LENGTH = {
     "mother_name": 200,
     "birth_place": 200,
     "event_place": 300,
+    "marks": 2000,
+    "clothing": 2000,
 }
 MAX_RAW_CELL = MAX_CELL_KEPT_WHOLE
 
@@ -66,6 +70,8 @@ class RowValidator:
             "national_id": parse_national_id,
             "age": parse_age,
             "record_id": parse_record_id,
+            "height_cm": parse_height,
+            "dental": parse_dental,
         }.get(canonical, _clean_text_cached)
         return _memoised(parser) if canonical in ("sex", "age") else parser
 

@@ -129,3 +129,27 @@ def parse_age(text: str) -> int | None:
 
 def parse_record_id(text: str) -> str | None:
     return clean_text(ascii_digits(text))
+
+
+def parse_height(text: str) -> int | None:
+    """A living person's height in whole centimetres (40-250, as tracing requests accept)."""
+    value = ascii_digits(text).strip().casefold().removesuffix("cm").removesuffix("سم").strip()
+    if not value:
+        return None
+    try:
+        height = round(float(value))
+    except ValueError:
+        raise BadValue(f"{text!r} is not a height in centimetres") from None
+    if not 40 <= height <= 250:
+        raise BadValue(f"{text!r} is not a height in centimetres (40-250)")
+    return height
+
+
+def parse_dental(text: str) -> str | None:
+    """An ante-mortem dental chart (`athar.remains.dental`), written canonically."""
+    from athar.remains.dental import DentalError, normalise_chart
+
+    try:
+        return normalise_chart(text, post_mortem=False)
+    except DentalError as e:
+        raise BadValue(str(e)) from None

@@ -172,6 +172,11 @@ class Record(Base):
     event_date: Mapped[str | None] = mapped_column(String(10))
     event_place: Mapped[str | None] = mapped_column(Text)
     age: Mapped[int | None] = mapped_column(Integer)
+    # Ante-mortem data (ANTE_MORTEM_COLUMNS, migration 0009).
+    height_cm: Mapped[int | None] = mapped_column(Integer)
+    dental: Mapped[str | None] = mapped_column(Text)
+    marks: Mapped[str | None] = mapped_column(Text)
+    clothing: Mapped[str | None] = mapped_column(Text)
 
 
 class Quarantine(Base):
@@ -536,3 +541,146 @@ class RequestSettings(Base):
     reminder_days: Mapped[int] = mapped_column(Integer, default=14)
     contact_ar: Mapped[str | None] = mapped_column(Text)
     contact_en: Mapped[str | None] = mapped_column(Text)
+
+
+# --- Remains and identification (migration 0009; docs/remains.md) ------------------------------------
+
+# What a family or a dentist can say of a missing person, on any import beside the canonical columns
+# (stored on the record; kept out of CANONICAL_COLUMNS so that existing records keep their content hash).
+ANTE_MORTEM_COLUMNS: tuple[str, ...] = ("height_cm", "dental", "marks", "clothing")
+SITE_KINDS: tuple[str, ...] = ("mass_grave", "cemetery", "morgue", "detention_burial", "other")
+IDENTIFICATION_STEPS: tuple[str, ...] = ("candidate", "preliminary", "dna_supported", "confirmed", "revoked")
+
+
+class Site(Base):
+    """Where bodies are recovered: a mass grave, cemetery, morgue or detention burial ground. Its
+    imports and quarantined rows go through the ordinary `imports` and `quarantine` tables under the
+    site's own source (`source_id`), so `athar quarantine --source` shows them."""
+
+    __tablename__ = "sites"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    place: Mapped[str | None] = mapped_column(Text)
+    governorate: Mapped[str | None] = mapped_column(String(100))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    used_from: Mapped[int | None] = mapped_column(Integer)
+    used_to: Mapped[int | None] = mapped_column(Integer)
+    discovered_on: Mapped[str | None] = mapped_column(String(10))
+    excavation_status: Mapped[str | None] = mapped_column(String(30))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RemainsCase(Base):
+    """A body or body part recovered at a site, as the anthropologist described it (post-mortem).
+    `part_of_id` joins commingled remains to the case they belong to; each change of it is a
+    `remains_case_events` row with its reason."""
+
+    __tablename__ = "remains_cases"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(String(100), unique=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
+    row_number: Mapped[int | None] = mapped_column(Integer)
+    raw: Mapped[dict] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(32))
+    recovery_date: Mapped[str | None] = mapped_column(String(10))
+    sex: Mapped[str | None] = mapped_column(String(1))  # M | F | U
+    age_min: Mapped[int | None] = mapped_column(Integer)
+    age_max: Mapped[int | None] = mapped_column(Integer)
+    stature_min_cm: Mapped[int | None] = mapped_column(Integer)
+    stature_max_cm: Mapped[int | None] = mapped_column(Integer)
+    dental: Mapped[str | None] = mapped_column(Text)
+    skeletal_marks: Mapped[str | None] = mapped_column(Text)
+    clothing: Mapped[str | None] = mapped_column(Text)
+    effects: Mapped[str | None] = mapped_column(Text)
+    dna_sample_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+    part_of_id: Mapped[int | None] = mapped_column(ForeignKey("remains_cases.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RemainsCaseEvent(Base):
+    """A case made part of another (join) or separated from it (split), with the reason. Append-only."""
+
+    __tablename__ = "remains_case_events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    remains_case_id: Mapped[int] = mapped_column(ForeignKey("remains_cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # joined | split
+    other_case_id: Mapped[int | None] = mapped_column(ForeignKey("remains_cases.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    user_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReferenceDonor(Base):
+    """A relative who gave a reference DNA sample for a missing person's record (no donor name kept)."""
+
+    __tablename__ = "reference_donors"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sample_id: Mapped[str] = mapped_column(String(100), unique=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    record_id: Mapped[str] = mapped_column(String(200))
+    relationship: Mapped[str] = mapped_column(String(40))
+    laboratory: Mapped[str | None] = mapped_column(String(200))
+    collected_on: Mapped[str | None] = mapped_column(String(10))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DnaReport(Base):
+    """A laboratory's match report between a body's sample and a missing person's record. Append-only:
+    a later report on the same pair is read beside the earlier one, never over it."""
+
+    __tablename__ = "dna_reports"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"))
+    row_number: Mapped[int] = mapped_column(Integer)
+    remains_case_id: Mapped[int] = mapped_column(ForeignKey("remains_cases.id"), index=True)
+    dna_sample_id: Mapped[str] = mapped_column(String(100))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    record_id: Mapped[str] = mapped_column(String(200))
+    relationship: Mapped[str | None] = mapped_column(String(40))
+    likelihood_ratio: Mapped[float | None] = mapped_column(Float)
+    posterior: Mapped[float] = mapped_column(Float)
+    lab: Mapped[str | None] = mapped_column(String(200))
+    report_date: Mapped[str | None] = mapped_column(String(10))
+    content_hash: Mapped[str] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class IdentificationStep(Base):
+    """One step of identifying a body as a missing person's record: candidate, preliminary,
+    dna_supported, confirmed, or revoked (back to nothing, with a reason). Append-only: the newest
+    step of a (case, record) pair is where the identification stands."""
+
+    __tablename__ = "identification_steps"
+    __table_args__ = (Index("ix_identification_steps_pair", "remains_case_id", "source_id", "record_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    remains_case_id: Mapped[int] = mapped_column(ForeignKey("remains_cases.id"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    record_id: Mapped[str] = mapped_column(String(200))
+    person_id: Mapped[str | None] = mapped_column(String(40))
+    step: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    user_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CustodyEvent(Base):
+    """Who held a case or a sample, when and where (chain of custody). Append-only."""
+
+    __tablename__ = "custody_events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    remains_case_id: Mapped[int | None] = mapped_column(ForeignKey("remains_cases.id"), index=True)
+    sample_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    action: Mapped[str] = mapped_column(String(40))  # recovered | transferred | sampled | stored | released
+    holder: Mapped[str] = mapped_column(String(200))
+    location: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

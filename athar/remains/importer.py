@@ -1,0 +1,236 @@
+"""`athar remains import FILE --site NAME`: post-mortem records into one site, in one transaction.
+
+Every row is stored as a remains case (or recognised as one already stored with the same values) or
+quarantined with the fields and reasons, in the ordinary `imports` and `quarantine` tables under the
+site's source: read = stored + quarantined. A case id stored before with other values is quarantined
+(corrections are a separate step, never a silent overwrite).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import logging
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import orjson
+from sqlalchemy import Engine, insert, select, update
+
+from athar.audit import record_event
+from athar.ingest.limits import MAX_REASON_CHARS, bounded_row, cut
+from athar.ingest.readers import read_bytes, read_table
+from athar.remains.postmortem import header, validate_row
+from athar.remains.sites import find_site, new_id
+from athar.store.engine import lock_timeout_as_store_busy
+from athar.store.tables import CustodyEvent, Import, Quarantine, RemainsCase, RemainsCaseEvent
+
+log = logging.getLogger(__name__)
+
+
+class UnknownSite(ValueError):
+    """The import names a site nobody added."""
+
+
+@dataclass
+class RemainsImportResult:
+    file: str
+    site: str
+    import_id: int
+    read: int = 0
+    stored: int = 0
+    quarantined: int = 0
+    new: int = 0
+    unchanged: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    problems: list[dict] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+def _hash(values: dict) -> str:
+    return hashlib.blake2b(orjson.dumps(values, option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest()
+
+
+def import_remains(
+    engine: Engine, path: Path, site: str, user: str | None = None, today: dt.date | None = None
+) -> RemainsImportResult:
+    """Raise UnreadableFile for a file that is not a table, UnknownSite for a site not added."""
+    user = user or getpass.getuser()
+    today = today or dt.date.today()
+    data = read_bytes(path)
+    table = read_table(path, data=data)
+    now = dt.datetime.now(dt.UTC)
+    with lock_timeout_as_store_busy(f"{path}: remains import into {site!r}"), engine.begin() as conn:
+        info = find_site(conn, site)
+        if info is None:
+            raise UnknownSite(f"no site named {site!r}; add it first with `athar sites add`")
+        import_id = new_id(
+            conn.execute(
+                insert(Import).values(
+                    source_id=info.source_id,
+                    file_name=path.name,
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    file_format=table.file_format,
+                    encoding=table.encoding,
+                    imported_at=now,
+                    imported_by=user,
+                )
+            )
+        )
+        result = RemainsImportResult(str(path), info.name, import_id)
+        stored = {
+            c: (i, h)
+            for c, i, h in conn.execute(select(RemainsCase.case_id, RemainsCase.id, RemainsCase.content_hash))
+        }
+        first_row: dict[str, int] = {}
+        parts: list[tuple[int, str, int]] = []
+
+        def quarantine(row_number: int, raw: dict[str, str], problems: list[tuple[str, str]]) -> None:
+            fields = ", ".join(dict.fromkeys(f for f, _ in problems))
+            reason = cut("; ".join(f"{f}: {r}" for f, r in problems), MAX_REASON_CHARS)
+            result.quarantined += 1
+            for name in fields.split(", "):
+                result.reasons[name] = result.reasons.get(name, 0) + 1
+            result.problems.append({"row": row_number, "field": fields, "reason": reason})
+            conn.execute(
+                insert(Quarantine).values(
+                    source_id=info.source_id,
+                    import_id=import_id,
+                    row_number=row_number,
+                    raw=bounded_row(raw),
+                    raw_hash=_hash(raw),
+                    field=fields[:200],
+                    reason=reason,
+                )
+            )
+
+        rows = list(table.rows)
+        in_file = {
+            header_values.get("case_id", "").strip()
+            for header_values in ({header(k): v for k, v in r.values.items()} for r in rows)
+        }
+        for row in rows:
+            result.read += 1
+            if row.problem is not None:
+                quarantine(row.row_number, row.values, [(row.problem[0] or "row", row.problem[1])])
+                continue
+            checked = validate_row(row.values, today)
+            if isinstance(checked, list):
+                quarantine(row.row_number, row.values, checked)
+                continue
+            case_id = str(checked["case_id"])
+            first = first_row.setdefault(case_id, row.row_number)
+            if first != row.row_number:
+                quarantine(
+                    row.row_number,
+                    row.values,
+                    [("case_id", f"duplicate case_id {case_id!r} (first at row {first})")],
+                )
+                continue
+            part_of = checked.pop("part_of")
+            if part_of and part_of not in stored and part_of not in in_file:
+                quarantine(
+                    row.row_number,
+                    row.values,
+                    [
+                        (
+                            "part_of",
+                            f"part_of names case {part_of!r}, which is in neither this file nor the store",
+                        )
+                    ],
+                )
+                continue
+            content_hash = _hash({**checked, "part_of": part_of})
+            if case_id in stored:
+                if stored[case_id][1] != content_hash:
+                    quarantine(
+                        row.row_number,
+                        row.values,
+                        [("case_id", f"case {case_id!r} is stored already with other values")],
+                    )
+                    continue
+                result.stored += 1
+                result.unchanged += 1
+                continue
+            case_pk = new_id(
+                conn.execute(
+                    insert(RemainsCase).values(
+                        **checked,
+                        site_id=info.id,
+                        import_id=import_id,
+                        row_number=row.row_number,
+                        raw=row.values,
+                        content_hash=content_hash,
+                        created_at=now,
+                    )
+                )
+            )
+            stored[case_id] = (case_pk, content_hash)
+            conn.execute(
+                insert(CustodyEvent).values(
+                    remains_case_id=case_pk,
+                    sample_id=checked.get("dna_sample_id"),
+                    action="recovered",
+                    holder=info.name,
+                    location=info.name,
+                    at=now,
+                    recorded_by=user,
+                    created_at=now,
+                )
+            )
+            if part_of:
+                parts.append((case_pk, str(part_of), row.row_number))
+            result.stored += 1
+            result.new += 1
+        for case_pk, part_of, row_number in parts:
+            if part_of not in stored:
+                raise_later = (
+                    f"row {row_number}: part_of names case {part_of!r}, which is in neither file nor store"
+                )
+                result.problems.append({"row": row_number, "field": "part_of", "reason": raise_later})
+                continue
+            conn.execute(
+                update(RemainsCase).where(RemainsCase.id == case_pk).values(part_of_id=stored[part_of][0])
+            )
+            conn.execute(
+                insert(RemainsCaseEvent).values(
+                    remains_case_id=case_pk,
+                    kind="joined",
+                    other_case_id=stored[part_of][0],
+                    reason=f"part_of in {path.name}, row {row_number}",
+                    user_name=user,
+                    created_at=now,
+                )
+            )
+        conn.execute(
+            update(Import)
+            .where(Import.id == import_id)
+            .values(
+                rows_read=result.read,
+                rows_stored=result.stored,
+                rows_quarantined=result.quarantined,
+                records_new=result.new,
+                records_unchanged=result.unchanged,
+            )
+        )
+        record_event(
+            conn,
+            user,
+            "remains.imported",
+            "import",
+            str(import_id),
+            detail={"site": info.name, "read": result.read},
+        )
+    assert result.read == result.stored + result.quarantined
+    log.info(
+        "remains import %s into %s: read %d, stored %d, quarantined %d",
+        path.name,
+        info.name,
+        result.read,
+        result.stored,
+        result.quarantined,
+    )
+    return result
