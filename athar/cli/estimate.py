@@ -72,7 +72,9 @@ def estimate(
         Path | None, typer.Option(help="Aggregate CSV: one 0/1 column per list plus count.")
     ] = None,
     by: StrataOption = None,
-    method: Annotated[str, typer.Option(help="loglinear, lcmcr or both.")] = "loglinear",
+    method: Annotated[
+        str, typer.Option(help="loglinear, lcmcr, bma (model average over decomposable graphs) or both.")
+    ] = "loglinear",
     criterion: Annotated[str, typer.Option(help="Model choice: bic or aic.")] = "bic",
     interval: Annotated[str, typer.Option(help="profile, wald-log or bca (bootstrap).")] = "bca",
     search: Annotated[
