@@ -176,7 +176,9 @@ def run_estimate(
             "estimates": [e.to_dict() for e in overall],
             "strata": {label: [e.to_dict() for e in ests] for label, ests in by_stratum.items()},
         }
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=_jsonable) + "\n")
+        sys.stdout.write(
+            json.dumps(doc, ensure_ascii=False, indent=2, default=_jsonable, allow_nan=False) + "\n"
+        )
         return 0
     _print(console, "All", hist, overall)
     for label, ests in by_stratum.items():

@@ -34,11 +34,26 @@ class Estimate:
     details: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values: no NaN or infinities (``null`` instead), no NumPy types."""
         out = asdict(self)
         for key in ("estimate", "ci_low", "ci_high"):
             v = out[key]
             out[key] = None if v is None or not math.isfinite(v) else round(v, 2)
-        return out
+        return plain_json(out)
+
+
+def plain_json(value: Any) -> Any:
+    """``value`` with NumPy scalars and arrays made Python, and every non-finite float ``None``,
+    so that ``json.dumps(..., allow_nan=False)`` holds: standard JSON has no NaN or -Infinity."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: plain_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_json(v) for v in value]
+    return value
 
 
 def loglinear_estimate(
