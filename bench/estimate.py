@@ -256,10 +256,36 @@ def markdown(table: dict[str, dict[str, dict[str, float | int]]]) -> str:
 
 
 def load_cells(paths: Iterable[Path]) -> list[dict]:
+    """Cells of several runs, each with the default rule added as a method of its own."""
     cells = []
     for path in paths:
-        cells.extend(json.loads(Path(path).read_text("utf-8"))["cells"])
+        run = json.loads(Path(path).read_text("utf-8"))
+        for cell in run["cells"]:
+            add_default_rule(cell, run["settings"]["seed"])
+            cells.append(cell)
     return cells
+
+
+def add_default_rule(cell: dict, seed: int) -> None:
+    """``athar.estimate.default``'s rule on the cell's own replicates (regenerated from the seed):
+    the LCMCR draw where the table looks heterogeneous (or has more than six lists), else BMA's."""
+    from athar.estimate.heterogeneity import capture_dispersion
+
+    ms = cell["methods"]
+    if "lcmcr" not in ms or "bma" not in ms:
+        return
+    family, k, n = cell["family"], cell["lists"], cell["true_total"]
+    rng = np.random.default_rng([seed, k, n, list(FAMILIES).index(family)])
+    draws = []
+    for i in range(cell["reps"]):
+        d = capture_dispersion(FAMILIES[family](n, k, rng))
+        heterogeneous = (d is not None and d.looks_heterogeneous) or k > 6
+        draws.append(ms["lcmcr" if heterogeneous else "bma"]["draws"][i])
+    seconds = max(ms["lcmcr"]["seconds_per_rep"], ms["bma"]["seconds_per_rep"])
+    ms["default_rule"] = summarise([None if d is None else tuple(d) for d in draws], n) | {
+        "seconds_per_rep": seconds,
+        "draws": draws,
+    }
 
 
 def write_docs_table(docs: Path, table_md: str, runs: list[str]) -> None:

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from .api import Estimate, bma_estimate, lcmcr_estimate, loglinear_estimate
+from .default import default_estimate
 from .histories import CaptureHistories
 from .report import render_report
 
-METHODS = ("loglinear", "lcmcr", "bma", "both")
+METHODS = ("auto", "loglinear", "lcmcr", "bma", "both")
 
 
 def compute_estimates(
@@ -36,6 +37,8 @@ def compute_estimates(
     skipped: list[str] = []
     if method == "bma":
         return [bma_estimate(hist)]
+    if method == "auto":
+        return [default_estimate(hist, iterations=iterations, seed=seed)]
     if method in ("loglinear", "both"):
         kwargs = {"seed": seed} if seed is not None else {}
         try:
