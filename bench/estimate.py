@@ -329,29 +329,33 @@ def main() -> None:
     lists = [int(v) for v in args.lists.split(",")]
     sizes = [int(v) for v in args.sizes.split(",")]
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    cells = []
+    out = args.out or ROOT / "bench" / "results" / f"estimate_{'_'.join(families)}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cells: list[dict] = []
+    result: dict = {}
     for fam in families:
         for k in lists:
             for n in SPARSE_SIZES if fam == "sparse" else sizes:
                 cells.append(run_cell(fam, k, n, args.reps, ms, args.seed))
-    result = {
-        "bench": "estimate",
-        "when": started,
-        "machine": {
-            "python": platform.python_version(),
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-        },
-        "settings": {
-            key: (str(v) if isinstance(v, Path) else v) for key, v in vars(args).items() if key != "table"
-        },
-        "nominal_level": 0.95,
-        "families": family_table(cells),
-        "cells": cells,
-    }
-    out = args.out or ROOT / "bench" / "results" / f"estimate_{'_'.join(families)}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+                # written after every cell, so a run cut short keeps what it finished
+                result = {
+                    "bench": "estimate",
+                    "when": started,
+                    "machine": {
+                        "python": platform.python_version(),
+                        "cpus": os.cpu_count(),
+                        "platform": platform.platform(),
+                    },
+                    "settings": {
+                        key: (str(v) if isinstance(v, Path) else v)
+                        for key, v in vars(args).items()
+                        if key != "table"
+                    },
+                    "nominal_level": 0.95,
+                    "families": family_table(cells),
+                    "cells": cells,
+                }
+                out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(markdown(result["families"]))
 
 
