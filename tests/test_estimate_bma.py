@@ -144,3 +144,20 @@ def test_bma_is_a_method_of_the_estimate_service():
     assert est.method.startswith("BMA")
     assert est.details["graphs"] == 8
     assert est.details["delta"] == 2.0**-3
+
+
+def test_a_posterior_held_by_the_saturated_graph_is_reported():
+    """Large lists with heterogeneous visibility reject every graph but the complete one, under
+    which N is not identified: the estimate collapses towards the number observed, and says so."""
+    rng = np.random.default_rng(5)
+    n = 100_000
+    theta = rng.normal(0.0, 1.0, n)
+    logit = np.array([-1.2, -1.5, -1.8, -2.0])[None, :] + theta[:, None]
+    caught = rng.random((n, 4)) < 1 / (1 + np.exp(-logit))
+    cells = caught.astype(np.int64) @ (1 << np.arange(4))
+    counts = np.bincount(cells, minlength=16)
+    hist = CaptureHistories.from_rows(
+        list("ABCD"), [(tuple((c >> j) & 1 for j in range(4)), int(counts[c])) for c in range(1, 16)]
+    )
+    est = bma_estimate(hist)
+    assert any("saturated model" in w for w in est.warnings)

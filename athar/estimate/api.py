@@ -207,6 +207,13 @@ def bma_estimate(hist: CaptureHistories, delta: float | None = None, level: floa
             f"{res.mass_at_cap:.1%} of the posterior lies at the cap of {20 * res.n_observed:,} unobserved "
             "(20 times those observed): the lists do not bound the total"
         )
+    saturated = float(res.model_probs[-1])  # the complete graph is enumerated last
+    if saturated > 0.5:
+        warnings.append(
+            f"the saturated model (every list depending on every other) holds {saturated:.0%} of the "
+            "posterior: under it the lists say nothing about those no list holds, and the estimate is "
+            "the prior's (near the number observed). Heterogeneous visibility does this on large lists"
+        )
     return Estimate(
         method="BMA (decomposable graphs, Madigan-York)",
         lists=list(hist.lists),
