@@ -102,7 +102,7 @@ def test_strata_from_stratify_are_labelled_by_their_fields(capsys):
     assert set(doc["strata"]) == {"first", "unknown"}
 
 
-def test_cli_defaults_to_stepwise_with_a_seeded_bootstrap_and_honours_the_search_flag(tmp_path):
+def test_cli_defaults_to_the_stated_rule_seeded_and_honours_the_loglinear_flags(tmp_path):
     from typer.testing import CliRunner
 
     from athar.cli import app
@@ -117,9 +117,12 @@ def test_cli_defaults_to_stepwise_with_a_seeded_bootstrap_and_honours_the_search
         return json.loads(result.stdout)["estimates"][0]
 
     default = estimate()
-    assert (default["details"]["search"], default["interval"]) == ("stepwise", "bca")
+    assert default["method"].startswith("default: ")
+    assert default["details"]["default"]["rule"].startswith("default rule")
     assert estimate() == default  # seeded: the same figures every time
-    chosen = estimate("--search", "exhaustive", "--interval", "profile")
+    stepwise = estimate("--method", "loglinear")
+    assert (stepwise["details"]["search"], stepwise["interval"]) == ("stepwise", "bca")
+    chosen = estimate("--method", "loglinear", "--search", "exhaustive", "--interval", "profile")
     assert (chosen["details"]["search"], chosen["interval"]) == ("exhaustive", "profile")
 
 
