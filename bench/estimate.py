@@ -1,33 +1,37 @@
-"""Does the estimate's interval hold the true total as often as it claims? And how fast is it?
+"""Does each estimator's interval hold the true total as often as it claims, across the ways lists go wrong?
 
-Three simulations with known totals and dependent lists, each replicated (default 100 times):
+A simulation study over scenario families x number of lists x population size, each cell
+replicated ``--reps`` times. Every method runs on the same replicates. Families:
 
-* ``dependent_lists``: everyone equally findable, but lists feed each other (A -> B, C -> D).
-* ``heterogeneous_population``: latent classes (easy and hard to find) plus a direct dependence
-  (being on list A makes list B likelier), so no model here is exactly right.
-* ``synth``: ``athar.synth.generate`` (when installed): the true total is the rows of persons.csv,
-  the capture histories come from truth.csv (person -> sources), record linkage taken as perfect.
+* ``independent``: everyone equally findable, lists independent (every method's home ground).
+* ``latent_classes``: 35% easy to find, 65% hard, each list catching the classes at its own rates.
+* ``rasch``: continuous heterogeneity: ``logit p_ij = a_j + theta_i``, ``theta ~ N(0, 1)``; one
+  hidden visibility raises every list's chance alike (no finite set of interactions is exact).
+* ``positive_dependence``: list B copies 40% of list A's people.
+* ``negative_dependence``: lists that never meet: 40% of the missing are dead; the last list (a
+  morgue) holds only the dead, the one before it (returnees) only the living.
+* ``sparse``: a small population caught rarely (a few dozen observed).
 
-For each method the bench reports coverage of the nominal 95% interval, median relative error of
-the point estimate, and median relative interval width. Speed: a six-list model search and a
-10,000-iteration LCMCR run on the 20-list Colombian table.
+For each method and cell: coverage of the nominal 95% interval with its Monte Carlo standard
+error ``sqrt(c (1 - c) / reps)``, median relative error, median absolute relative error, median
+relative interval width, failures and seconds. Per-replicate (estimate, low, high) are kept in the
+JSON so that combination rules can be judged on the same draws without re-running.
 
-    .venv/bin/python bench/estimate.py [--reps 100] [--out bench/results/estimate.json]
+    nice -n 10 .venv/bin/python bench/estimate.py --families independent,rasch --reps 40
+    .venv/bin/python bench/estimate.py --table bench/results/estimate_*.json --docs docs/estimation.md
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import math
 import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -35,198 +39,324 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from athar.estimate import CaptureHistories, lcmcr, select_model  # noqa: E402
+from athar.estimate import CaptureHistories, bma_estimate, lcmcr_estimate  # noqa: E402
 from athar.estimate.api import loglinear_estimate  # noqa: E402
 
-DATA = ROOT / "tests" / "data" / "mse"
-Method = Callable[[CaptureHistories], tuple[float, float, float]]
+Triple = tuple[float, float, float]
+Method = Callable[[CaptureHistories], Triple]
+Simulator = Callable[[int, int, np.random.Generator], CaptureHistories]
 
 
-def simulate_dependent(n_total: int, rng: np.random.Generator) -> CaptureHistories:
-    """Five lists, everyone equally findable, but lists feed each other: A -> B and C -> D."""
-    caught = rng.random((n_total, 5)) < np.array([0.25, 0.15, 0.2, 0.12, 0.1])
-    caught[:, 1] |= caught[:, 0] & (rng.random(n_total) < 0.3)
-    caught[:, 3] |= caught[:, 2] & (rng.random(n_total) < 0.25)
-    rows = [(tuple(int(v) for v in r), 1) for r in caught if r.any()]
-    return CaptureHistories.from_rows(["A", "B", "C", "D", "E"], rows)
+# ----- populations ---------------------------------------------------------------------------
 
 
-def simulate_heterogeneous(n_total: int, rng: np.random.Generator) -> CaptureHistories:
-    """Five lists; 35% of people easy to find, 65% hard; list B likelier for those on list A."""
-    easy = rng.random(n_total) < 0.35
-    p = np.where(easy[:, None], [0.45, 0.35, 0.4, 0.3, 0.25], [0.12, 0.08, 0.1, 0.15, 0.06])
-    caught = rng.random((n_total, 5)) < p
-    boost = caught[:, 0] & (rng.random(n_total) < 0.25)
-    caught[:, 1] |= boost
-    rows = [(tuple(int(v) for v in r), 1) for r in caught if r.any()]
-    return CaptureHistories.from_rows(["A", "B", "C", "D", "E"], rows)
+def _histories(caught: np.ndarray) -> CaptureHistories:
+    k = caught.shape[1]
+    cells = caught.astype(np.int64) @ (1 << np.arange(k))
+    counts = np.bincount(cells, minlength=1 << k)
+    rows = [(tuple((c >> j) & 1 for j in range(k)), int(n)) for c, n in enumerate(counts) if c and n]
+    return CaptureHistories.from_rows([chr(65 + j) for j in range(k)], rows)
 
 
-SCENARIOS = {
-    "dependent_lists": (
-        simulate_dependent,
-        "5 lists, homogeneous catchability, direct dependence A->B and C->D (log-linear territory)",
-    ),
-    "heterogeneous_population": (
-        simulate_heterogeneous,
-        "5 lists; latent classes (35% easy, 65% hard to find) plus list B likelier for those on A",
-    ),
+def _rates(k: int, high: float, low: float) -> np.ndarray:
+    return np.linspace(high, low, k)
+
+
+def independent(n: int, k: int, rng: np.random.Generator) -> CaptureHistories:
+    return _histories(rng.random((n, k)) < _rates(k, 0.3, 0.12))
+
+
+def latent_classes(n: int, k: int, rng: np.random.Generator) -> CaptureHistories:
+    easy = rng.random(n) < 0.35
+    p = np.where(easy[:, None], _rates(k, 0.5, 0.3), _rates(k, 0.06, 0.14))
+    return _histories(rng.random((n, k)) < p)
+
+
+def rasch(n: int, k: int, rng: np.random.Generator) -> CaptureHistories:
+    a = np.log(_rates(k, 0.28, 0.14) / (1 - _rates(k, 0.28, 0.14))) - 0.3
+    theta = rng.normal(0.0, 1.0, n)
+    p = 1 / (1 + np.exp(-(a[None, :] + theta[:, None])))
+    return _histories(rng.random((n, k)) < p)
+
+
+def positive_dependence(n: int, k: int, rng: np.random.Generator) -> CaptureHistories:
+    caught = rng.random((n, k)) < _rates(k, 0.3, 0.12)
+    caught[:, 1] |= caught[:, 0] & (rng.random(n) < 0.4)
+    return _histories(caught)
+
+
+def negative_dependence(n: int, k: int, rng: np.random.Generator) -> CaptureHistories:
+    dead = rng.random(n) < 0.4
+    caught = rng.random((n, k)) < _rates(k, 0.3, 0.15)
+    caught[:, -1] &= dead  # the morgue holds only the dead
+    caught[:, -2] &= ~dead  # the returnee list only the living
+    return _histories(caught)
+
+
+def sparse(n: int, k: int, rng: np.random.Generator) -> CaptureHistories:
+    return _histories(rng.random((n, k)) < _rates(k, 0.12, 0.06))
+
+
+FAMILIES: dict[str, Simulator] = {
+    "independent": independent,
+    "latent_classes": latent_classes,
+    "rasch": rasch,
+    "positive_dependence": positive_dependence,
+    "negative_dependence": negative_dependence,
+    "sparse": sparse,
 }
+# sparse strata are small by definition: its sizes replace the grid's
+SPARSE_SIZES = (150, 400)
 
 
-def synth_replicate(persons: int, seed: int) -> tuple[CaptureHistories, int] | None:
-    try:
-        from athar.synth import generate
-    except ImportError:
-        return None
-    with tempfile.TemporaryDirectory() as tmp:
-        generate(Path(tmp), persons=persons, seed=seed)
-        with open(Path(tmp) / "persons.csv", encoding="utf-8", newline="") as fh:
-            n_true = sum(1 for _ in csv.DictReader(fh))
-        members: dict[str, set[str]] = {}
-        with open(Path(tmp) / "truth.csv", encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                members.setdefault(row["person_id"], set()).add(row["source"])
-    lists = sorted({s for v in members.values() for s in v})
-    return CaptureHistories.from_memberships(members.items(), lists), n_true
+# ----- methods -------------------------------------------------------------------------------
 
 
-def methods(lcmcr_iterations: int, bca_boot: int) -> dict[str, Method]:
-    def loglinear(search: str, criterion: str, interval: str) -> Method:
-        def run(h: CaptureHistories) -> tuple[float, float, float]:
-            e = loglinear_estimate(h, search=search, criterion=criterion, interval=interval, n_boot=bca_boot)
+def methods(n_boot: int, lcmcr_iterations: int, names: Iterable[str] | None) -> dict[str, Method]:
+    def loglinear(search: str, interval: str, criterion: str = "bic") -> Method:
+        def run(h: CaptureHistories) -> Triple:
+            e = loglinear_estimate(
+                h, search=search, criterion=criterion, interval=interval, n_boot=n_boot, seed=1
+            )
             return e.estimate, e.ci_low, e.ci_high
 
         return run
 
-    def latent(h: CaptureHistories) -> tuple[float, float, float]:
-        r = lcmcr(h, iterations=lcmcr_iterations, burnin=lcmcr_iterations // 2, thinning=5, chains=1)
-        lo, hi = r.interval(0.95)
-        return r.median, lo, hi
+    def latent(h: CaptureHistories) -> Triple:
+        it = lcmcr_iterations
+        e = lcmcr_estimate(h, iterations=it, burnin=it, thinning=max(it // 1000, 1), chains=2, seed=1)
+        return e.estimate, e.ci_low, e.ci_high
 
-    out: dict[str, Method] = {
-        "loglinear_bic_profile": loglinear("exhaustive", "bic", "profile"),
-        "loglinear_aic_profile": loglinear("exhaustive", "aic", "profile"),
-        "loglinear_stepwise_waldlog": loglinear("stepwise", "", "wald-log"),
+    def averaged(h: CaptureHistories) -> Triple:
+        e = bma_estimate(h)
+        return e.estimate, e.ci_low, e.ci_high
+
+    every: dict[str, Method] = {
+        "loglinear_stepwise_bca": loglinear("stepwise", "bca"),
+        "loglinear_stepwise_waldlog": loglinear("stepwise", "wald-log"),
+        "loglinear_stepwise_profile": loglinear("stepwise", "profile"),
+        "loglinear_downhill_bic_profile": loglinear("downhill", "profile"),
+        "loglinear_exhaustive_bic_profile": loglinear("exhaustive", "profile"),
         "lcmcr": latent,
+        "bma": averaged,
     }
-    if bca_boot:
-        out["loglinear_stepwise_bca"] = loglinear("stepwise", "", "bca")
-    return out
+    if names is None:
+        return every
+    return {name: every[name] for name in names}
 
 
-def evaluate(
-    replicates: list[tuple[CaptureHistories, int]], ms: dict[str, Method]
-) -> dict[str, dict[str, float | int]]:
-    out = {}
+# ----- running -------------------------------------------------------------------------------
+
+
+def run_cell(family: str, k: int, n: int, reps: int, ms: dict[str, Method], seed: int) -> dict[str, object]:
+    rng = np.random.default_rng([seed, k, n, list(FAMILIES).index(family)])
+    reps_h = [FAMILIES[family](n, k, rng) for _ in range(reps)]
+    cell: dict[str, object] = {
+        "family": family,
+        "lists": k,
+        "true_total": n,
+        "reps": reps,
+        "mean_observed": round(statistics.mean(h.n_observed for h in reps_h), 1),
+        "methods": {},
+    }
     for name, method in ms.items():
-        hits, errors, widths, failed = 0, [], [], 0
+        if name == "loglinear_exhaustive_bic_profile" and k > 5:
+            continue  # 32,768 models per replicate: the downhill search stands in for it
+        draws: list[Triple | None] = []
         start = time.perf_counter()
-        for hist, truth in replicates:
+        for h in reps_h:
             try:
-                est, lo, hi = method(hist)
-            except ValueError:
-                failed += 1
-                continue
-            hits += lo <= truth <= hi
-            errors.append((est - truth) / truth)
-            widths.append((hi - lo) / truth if math.isfinite(hi) else math.inf)
-        done = len(replicates) - failed
-        out[name] = {
-            "replications": done,
-            "failed": failed,
-            "coverage_95": round(hits / done, 3) if done else None,
-            "median_relative_error": round(statistics.median(errors), 4) if errors else None,
-            "median_abs_relative_error": round(statistics.median(map(abs, errors)), 4) if errors else None,
-            "median_relative_width": round(statistics.median(widths), 4) if widths else None,
-            "seconds": round(time.perf_counter() - start, 1),
-        }
-        print(f"  {name}: {out[name]}", file=sys.stderr)
-    return out
+                draws.append(method(h))
+            except (ValueError, np.linalg.LinAlgError, FloatingPointError):
+                draws.append(None)
+        seconds = time.perf_counter() - start
+        summary = summarise(draws, n) | {"seconds_per_rep": round(seconds / reps, 3)}
+        cell["methods"][name] = summary | {
+            "draws": [None if d is None else [round(v, 1) for v in d] for d in draws]
+        }  # type: ignore[index]
+        print(f"  {family} K={k} N={n} {name}: {summary}", file=sys.stderr, flush=True)
+    return cell
 
 
-def speed() -> dict[str, float]:
-    uk6 = CaptureHistories.from_json(DATA / "uk_2013_modern_slavery_6lists.json")
-    colombia = CaptureHistories.from_json(DATA / "colombia_child_recruitment_1999_male_verdata_20lists.json")
-    t = time.perf_counter()
-    sel = select_model(uk6, "downhill", "bic", max_order=6)
-    downhill = time.perf_counter() - t
-    t = time.perf_counter()
-    step = select_model(uk6, "stepwise")
-    stepwise = time.perf_counter() - t
-    t = time.perf_counter()
-    full = select_model(uk6, "exhaustive", "bic", max_order=2)
-    exhaustive = time.perf_counter() - t
-    t = time.perf_counter()
-    lcmcr(colombia, iterations=10_000, burnin=0, thinning=10, chains=1)
-    lc = time.perf_counter() - t
+def summarise(draws: list[Triple | None], truth: float) -> dict[str, float | int | None]:
+    ok = [d for d in draws if d is not None and math.isfinite(d[0])]
+    if not ok:
+        return {"done": 0, "failed": len(draws)}
+    hits = [lo <= truth <= hi for _, lo, hi in ok]
+    c = sum(hits) / len(ok)
+    err = [(e - truth) / truth for e, _, _ in ok]
+    width = [(hi - lo) / truth if math.isfinite(hi) else math.inf for _, lo, hi in ok]
     return {
-        "six_list_downhill_bic_seconds": round(downhill, 2),
-        "six_list_downhill_models_fitted": len(sel.fitted),
-        "six_list_stepwise_seconds": round(stepwise, 2),
-        "six_list_stepwise_models_fitted": len(step.fitted),
-        "six_list_exhaustive_order2_seconds": round(exhaustive, 2),
-        "six_list_exhaustive_order2_models": len(full.fitted),
-        "lcmcr_10000_iterations_20_lists_seconds": round(lc, 2),
+        "done": len(ok),
+        "failed": len(draws) - len(ok),
+        "coverage_95": round(c, 3),
+        "coverage_mc_se": round(math.sqrt(max(c * (1 - c), 0.25 / len(ok)) / len(ok)), 3),
+        "median_relative_error": round(statistics.median(err), 4),
+        "median_abs_relative_error": round(statistics.median(map(abs, err)), 4),
+        "median_relative_width": round(statistics.median(width), 4),
     }
+
+
+# ----- the table -----------------------------------------------------------------------------
+
+
+def family_table(cells: list[dict]) -> dict[str, dict[str, dict[str, float | int]]]:
+    """Pool each method's replicates over the cells of a family (coverage, errors, widths)."""
+    out: dict[str, dict[str, dict[str, float | int]]] = {}
+    for cell in cells:
+        for name, m in cell["methods"].items():
+            slot = out.setdefault(cell["family"], {}).setdefault(
+                name, {"hits": 0, "n": 0, "failed": 0, "err": [], "width": [], "seconds": 0.0}
+            )
+            truth = cell["true_total"]
+            for d in m["draws"]:
+                if d is None or d[0] is None:
+                    slot["failed"] += 1
+                    continue
+                e, lo, hi = d
+                slot["n"] += 1
+                slot["hits"] += lo <= truth <= hi
+                slot["err"].append((e - truth) / truth)
+                slot["width"].append((hi - lo) / truth)
+            slot["seconds"] += m.get("seconds_per_rep", 0) * len(m["draws"])
+    table: dict[str, dict[str, dict[str, float | int]]] = {}
+    for fam, per in out.items():
+        for name, s in per.items():
+            n = s["n"]
+            if not n:
+                continue
+            c = s["hits"] / n
+            table.setdefault(fam, {})[name] = {
+                "reps": n,
+                "failed": s["failed"],
+                "coverage_95": round(c, 3),
+                "coverage_mc_se": round(math.sqrt(max(c * (1 - c), 0.25 / n) / n), 3),
+                "median_abs_relative_error": round(statistics.median(map(abs, s["err"])), 3),
+                "median_relative_error": round(statistics.median(s["err"]), 3),
+                "median_relative_width": round(statistics.median(s["width"]), 3),
+                "seconds_per_rep": round(s["seconds"] / (n + s["failed"]), 2),
+            }
+    return table
+
+
+def markdown(table: dict[str, dict[str, dict[str, float | int]]]) -> str:
+    lines = [
+        "| family | method | reps | coverage (± MC s.e.) | median rel. error | median abs. rel. error "
+        "| median rel. width | s/rep |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for fam, per in table.items():
+        for name, s in per.items():
+            lines.append(
+                f"| {fam} | {name} | {s['reps']} | {s['coverage_95']:.2f} ± {s['coverage_mc_se']:.2f} "
+                f"| {s['median_relative_error']:+.3f} | {s['median_abs_relative_error']:.3f} "
+                f"| {s['median_relative_width']:.3f} | {s['seconds_per_rep']} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def load_cells(paths: Iterable[Path]) -> list[dict]:
+    """Cells of several runs, each with the default rule added as a method of its own."""
+    cells = []
+    for path in paths:
+        run = json.loads(Path(path).read_text("utf-8"))
+        for cell in run["cells"]:
+            add_default_rule(cell, run["settings"]["seed"])
+            cells.append(cell)
+    return cells
+
+
+def add_default_rule(cell: dict, seed: int) -> None:
+    """``athar.estimate.default``'s rule on the cell's own replicates (regenerated from the seed):
+    the LCMCR draw where the table looks heterogeneous (or has more than six lists), else BMA's."""
+    from athar.estimate.heterogeneity import capture_dispersion
+
+    ms = cell["methods"]
+    if "lcmcr" not in ms or "bma" not in ms:
+        return
+    family, k, n = cell["family"], cell["lists"], cell["true_total"]
+    rng = np.random.default_rng([seed, k, n, list(FAMILIES).index(family)])
+    draws = []
+    for i in range(cell["reps"]):
+        d = capture_dispersion(FAMILIES[family](n, k, rng))
+        heterogeneous = (d is not None and d.looks_heterogeneous) or k > 6
+        draws.append(ms["lcmcr" if heterogeneous else "bma"]["draws"][i])
+    seconds = max(ms["lcmcr"]["seconds_per_rep"], ms["bma"]["seconds_per_rep"])
+    ms["default_rule"] = summarise([None if d is None else tuple(d) for d in draws], n) | {
+        "seconds_per_rep": seconds,
+        "draws": draws,
+    }
+
+
+def write_docs_table(docs: Path, table_md: str, runs: list[str]) -> None:
+    """Replace the text between the bench markers in ``docs`` (or append it)."""
+    begin, end = "<!-- bench:estimate begin -->", "<!-- bench:estimate end -->"
+    block = f"{begin}\nFrom {', '.join(runs)}.\n\n{table_md}{end}"
+    text = docs.read_text("utf-8") if docs.exists() else ""
+    if begin in text and end in text:
+        text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    docs.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--reps", type=int, default=100)
-    ap.add_argument("--n-total", type=int, default=2000, help="population size in the own simulation")
-    ap.add_argument("--synth-persons", type=int, default=3000)
-    ap.add_argument("--lcmcr-iterations", type=int, default=4000)
-    ap.add_argument(
-        "--bca-boot", type=int, default=200, help="resamples for a stepwise BCa method (0: leave it out)"
-    )
+    ap.add_argument("--families", default=",".join(FAMILIES), help="comma-separated families")
+    ap.add_argument("--lists", default="5", help="numbers of lists, comma-separated (3 to 6)")
+    ap.add_argument("--sizes", default="2000", help="true totals, comma-separated (sparse uses its own)")
+    ap.add_argument("--reps", type=int, default=40)
+    ap.add_argument("--methods", default=None, help="comma-separated method names (default: all)")
+    ap.add_argument("--n-boot", type=int, default=100, help="bootstrap resamples for BCa")
+    ap.add_argument("--lcmcr-iterations", type=int, default=5000, help="burn-in and kept iterations")
     ap.add_argument("--seed", type=int, default=2026)
-    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "estimate.json")
-    ap.add_argument("--skip-speed", action="store_true")
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--table", nargs="*", type=Path, help="summarise these result files instead of running")
+    ap.add_argument("--docs", type=Path, default=None, help="write the family table into this Markdown file")
     args = ap.parse_args()
 
-    rng = np.random.default_rng(args.seed)
-    ms = methods(args.lcmcr_iterations, args.bca_boot)
-    result: dict = {
-        "bench": "estimate",
-        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {
-            "python": platform.python_version(),
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-        },
-        "settings": vars(args) | {"out": str(args.out)},
-        "nominal_level": 0.95,
-    }
-    for name, (simulate, description) in SCENARIOS.items():
-        print(f"{name}: N={args.n_total}, {args.reps} replications", file=sys.stderr)
-        reps = [(simulate(args.n_total, rng), args.n_total) for _ in range(args.reps)]
-        result[name] = {
-            "description": description,
-            "true_total": args.n_total,
-            "mean_observed": round(statistics.mean(h.n_observed for h, _ in reps), 1),
-            "methods": evaluate(reps, ms),
-        }
-    first = synth_replicate(args.synth_persons, args.seed)
-    if first is None:
-        result["synth"] = {"skipped": "athar.synth is not installed"}
-    else:
-        print(f"synth: {args.synth_persons} persons, {args.reps} replications", file=sys.stderr)
-        reps = [first] + [synth_replicate(args.synth_persons, args.seed + i) for i in range(1, args.reps)]
-        result["synth"] = {
-            "description": (
-                "athar.synth.generate; truth.csv linkage taken as perfect; total = rows of persons.csv"
-            ),
-            "lists": list(first[0].lists),
-            "mean_true_total": round(statistics.mean(t for _, t in reps), 1),
-            "mean_observed": round(statistics.mean(h.n_observed for h, _ in reps), 1),
-            "methods": evaluate(reps, ms),
-        }
-    if not args.skip_speed:
-        result["speed"] = speed()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=2))
+    if args.table:
+        cells = load_cells(args.table)
+        table = family_table(cells)
+        md = markdown(table)
+        print(md)
+        if args.docs:
+            write_docs_table(args.docs, md, [p.name for p in args.table])
+        return
+
+    ms = methods(args.n_boot, args.lcmcr_iterations, args.methods.split(",") if args.methods else None)
+    families = [f for f in args.families.split(",") if f]
+    lists = [int(v) for v in args.lists.split(",")]
+    sizes = [int(v) for v in args.sizes.split(",")]
+    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    out = args.out or ROOT / "bench" / "results" / f"estimate_{'_'.join(families)}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cells: list[dict] = []
+    result: dict = {}
+    for fam in families:
+        for k in lists:
+            for n in SPARSE_SIZES if fam == "sparse" else sizes:
+                cells.append(run_cell(fam, k, n, args.reps, ms, args.seed))
+                # written after every cell, so a run cut short keeps what it finished
+                result = {
+                    "bench": "estimate",
+                    "when": started,
+                    "machine": {
+                        "python": platform.python_version(),
+                        "cpus": os.cpu_count(),
+                        "platform": platform.platform(),
+                    },
+                    "settings": {
+                        key: (str(v) if isinstance(v, Path) else v)
+                        for key, v in vars(args).items()
+                        if key != "table"
+                    },
+                    "nominal_level": 0.95,
+                    "families": family_table(cells),
+                    "cells": cells,
+                }
+                out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    print(markdown(result["families"]))
 
 
 if __name__ == "__main__":

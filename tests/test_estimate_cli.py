@@ -102,7 +102,7 @@ def test_strata_from_stratify_are_labelled_by_their_fields(capsys):
     assert set(doc["strata"]) == {"first", "unknown"}
 
 
-def test_cli_defaults_to_stepwise_with_a_seeded_bootstrap_and_honours_the_search_flag(tmp_path):
+def test_cli_defaults_to_the_stated_rule_seeded_and_honours_the_loglinear_flags(tmp_path):
     from typer.testing import CliRunner
 
     from athar.cli import app
@@ -117,7 +117,49 @@ def test_cli_defaults_to_stepwise_with_a_seeded_bootstrap_and_honours_the_search
         return json.loads(result.stdout)["estimates"][0]
 
     default = estimate()
-    assert (default["details"]["search"], default["interval"]) == ("stepwise", "bca")
+    assert default["method"].startswith("default: ")
+    assert default["details"]["default"]["rule"].startswith("default rule")
     assert estimate() == default  # seeded: the same figures every time
-    chosen = estimate("--search", "exhaustive", "--interval", "profile")
+    stepwise = estimate("--method", "loglinear")
+    assert (stepwise["details"]["search"], stepwise["interval"]) == ("stepwise", "bca")
+    chosen = estimate("--method", "loglinear", "--search", "exhaustive", "--interval", "profile")
     assert (chosen["details"]["search"], chosen["interval"]) == ("exhaustive", "profile")
+
+
+def _strict(text: str) -> object:
+    def refuse(constant: str) -> object:
+        raise ValueError(f"not standard JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_json_output_is_standard_json_even_with_minus_infinity_terms(tmp_path, capsys):
+    # lists C and D never meet: the chosen model's C:D term is -infinity
+    path = tmp_path / "disjoint.csv"
+    CaptureHistories.from_rows(
+        ["A", "B", "C", "D"],
+        [
+            ((1, 0, 0, 0), 50),
+            ((0, 1, 0, 0), 40),
+            ((0, 0, 1, 0), 30),
+            ((0, 0, 0, 1), 30),
+            ((1, 1, 0, 0), 12),
+            ((1, 0, 1, 0), 9),
+            ((1, 0, 0, 1), 8),
+            ((0, 1, 1, 0), 7),
+            ((0, 1, 0, 1), 6),
+            ((1, 1, 1, 0), 3),
+        ],
+    ).to_csv(path)
+    for method in ("loglinear", "bma", "both"):
+        assert run_estimate(path, json_out=True, method=method, iterations=500) == 0
+        doc = _strict(capsys.readouterr().out)
+        assert doc["estimates"]
+
+
+def test_bma_method_runs_from_the_cli_entry_point(tmp_path, capsys):
+    assert run_estimate(western_csv(tmp_path), json_out=True, method="bma") == 0
+    est = _strict(capsys.readouterr().out)["estimates"][0]
+    assert est["method"].startswith("BMA")
+    assert est["ci_low"] <= est["estimate"] <= est["ci_high"]
+    assert est["details"]["graphs"] == 822

@@ -72,7 +72,13 @@ def estimate(
         Path | None, typer.Option(help="Aggregate CSV: one 0/1 column per list plus count.")
     ] = None,
     by: StrataOption = None,
-    method: Annotated[str, typer.Option(help="loglinear, lcmcr or both.")] = "loglinear",
+    method: Annotated[
+        str,
+        typer.Option(
+            help="auto (the default rule: LCMCR where visibility looks heterogeneous, else BMA; "
+            "docs/estimation.md), loglinear, lcmcr, bma (model average over decomposable graphs) or both."
+        ),
+    ] = "auto",
     criterion: Annotated[str, typer.Option(help="Model choice: bic or aic.")] = "bic",
     interval: Annotated[str, typer.Option(help="profile, wald-log or bca (bootstrap).")] = "bca",
     search: Annotated[
@@ -84,10 +90,10 @@ def estimate(
 ) -> None:
     """How many people no list holds: multiple systems estimation over the lists' overlaps.
 
-    The default (stepwise log-linear model search, bootstrap BCa interval) is the one that covered
-    the truth on simulated lists like Athar's (bench/estimate.py: 94% of nominal 95% intervals,
-    where the exhaustive BIC search with a profile interval covered 12%: it fits a term for lists
-    that never overlap by design).
+    The default (``--method auto``) is a rule on the data chosen from the simulation study in
+    bench/estimate.py and docs/estimation.md: LCMCR where the lists show heterogeneous visibility,
+    otherwise Bayesian model averaging over decomposable graphs. ``--search`` and ``--interval``
+    apply to ``--method loglinear``.
     """
     overall, strata = _capture_histories(db, histories, by)
     code = run_estimate(
@@ -174,7 +180,9 @@ def run_estimate(
             "estimates": [e.to_dict() for e in overall],
             "strata": {label: [e.to_dict() for e in ests] for label, ests in by_stratum.items()},
         }
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=_jsonable) + "\n")
+        sys.stdout.write(
+            json.dumps(doc, ensure_ascii=False, indent=2, default=_jsonable, allow_nan=False) + "\n"
+        )
         return 0
     _print(console, "All", hist, overall)
     for label, ests in by_stratum.items():

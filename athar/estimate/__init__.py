@@ -7,7 +7,9 @@ Knows nothing of the store: everything starts from a :class:`CaptureHistories` t
 >>> loglinear_estimate(hist, search="auto", criterion="bic")  # doctest: +SKIP
 """
 
-from .api import Estimate, fixed_model_estimate, lcmcr_estimate, loglinear_estimate
+from .api import Estimate, bma_estimate, fixed_model_estimate, lcmcr_estimate, loglinear_estimate
+from .bma import BMAResult, bma
+from .graphs import Decomposable, decomposable_graphs
 from .histories import CaptureHistories, stratify
 from .identifiability import Check
 from .intervals import Interval, bca_interval, profile_interval, wald_log_interval
@@ -17,8 +19,10 @@ from .models import Model, all_hierarchical_models, hierarchical_closure, model_
 from .selection import Selection, select_model
 
 __all__ = [
+    "BMAResult",
     "CaptureHistories",
     "Check",
+    "Decomposable",
     "Estimate",
     "Interval",
     "LCMCRResult",
@@ -27,6 +31,9 @@ __all__ = [
     "Selection",
     "all_hierarchical_models",
     "bca_interval",
+    "bma",
+    "bma_estimate",
+    "decomposable_graphs",
     "fit",
     "fixed_model_estimate",
     "hierarchical_closure",

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .bma import bma
 from .diagnostics import table_warnings
 from .histories import CaptureHistories
 from .intervals import bca_interval, profile_interval, wald_log_interval
@@ -33,11 +34,26 @@ class Estimate:
     details: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values: no NaN or infinities (``null`` instead), no NumPy types."""
         out = asdict(self)
         for key in ("estimate", "ci_low", "ci_high"):
             v = out[key]
             out[key] = None if v is None or not math.isfinite(v) else round(v, 2)
-        return out
+        return plain_json(out)
+
+
+def plain_json(value: Any) -> Any:
+    """``value`` with NumPy scalars and arrays made Python, and every non-finite float ``None``,
+    so that ``json.dumps(..., allow_nan=False)`` holds: standard JSON has no NaN or -Infinity."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: plain_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_json(v) for v in value]
+    return value
 
 
 def loglinear_estimate(
@@ -177,6 +193,51 @@ def lcmcr_estimate(
     )
 
 
+def bma_estimate(hist: CaptureHistories, delta: float | None = None, level: float = 0.95) -> Estimate:
+    """Madigan-York model average over decomposable graphs: posterior median, equal-tailed interval."""
+    hist = hist.drop_empty_lists()
+    warnings = table_warnings(hist)
+    if hist.k > 6:
+        raise ValueError(f"BMA over decomposable graphs is enumerated for up to 6 lists, not {hist.k}")
+    res = bma(hist, delta=delta)
+    low, high = res.interval(level)
+    top = res.top_models(5)
+    if res.mass_at_cap > 0.001:
+        warnings.append(
+            f"{res.mass_at_cap:.1%} of the posterior lies at the cap of {20 * res.n_observed:,} unobserved "
+            "(20 times those observed): the lists do not bound the total"
+        )
+    saturated = float(res.model_probs[-1])  # the complete graph is enumerated last
+    if saturated > 0.5:
+        warnings.append(
+            f"the saturated model (every list depending on every other) holds {saturated:.0%} of the "
+            "posterior: under it the lists say nothing about those no list holds, and the estimate is "
+            "the prior's (near the number observed). Heterogeneous visibility does this on large lists"
+        )
+    return Estimate(
+        method="BMA (decomposable graphs, Madigan-York)",
+        lists=list(hist.lists),
+        n_observed=hist.n_observed,
+        estimate=res.median,
+        ci_low=low,
+        ci_high=high,
+        ci_level=level,
+        interval="posterior quantiles",
+        model=f"average of {len(res.model_probs)} graphs; likeliest {top[0][0]} ({top[0][1]:.2f})",
+        warnings=warnings,
+        details={
+            "posterior_mean": res.mean,
+            "posterior_mode": res.mode,
+            "bayes_relative_squared_error": res.bayes_relative,
+            "delta": res.delta,
+            "prior_on_N": "1/N",
+            "graphs": len(res.model_probs),
+            "top_models": [{"model": name, "posterior": round(prob, 4)} for name, prob in top],
+            "posterior_mass_at_cap": res.mass_at_cap,
+        },
+    )
+
+
 def _top_models(sel: Selection, n_top: int) -> list[Model]:
     return [f.model for f in sel.ranked()[:n_top]]
 
@@ -221,6 +282,7 @@ def fixed_model_estimate(hist: CaptureHistories, model: Model, level: float = 0.
 __all__ = [
     "Estimate",
     "all_hierarchical_models",
+    "bma_estimate",
     "fixed_model_estimate",
     "lcmcr_estimate",
     "loglinear_estimate",

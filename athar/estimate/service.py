@@ -11,11 +11,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .api import Estimate, lcmcr_estimate, loglinear_estimate
+from .api import Estimate, bma_estimate, lcmcr_estimate, loglinear_estimate
+from .default import default_estimate
 from .histories import CaptureHistories
 from .report import render_report
 
-METHODS = ("loglinear", "lcmcr", "both")
+METHODS = ("auto", "loglinear", "lcmcr", "bma", "both")
 
 
 def compute_estimates(
@@ -34,6 +35,10 @@ def compute_estimates(
         raise ValueError(f"unknown method {method!r}: one of {', '.join(METHODS)}")
     out: list[Estimate] = []
     skipped: list[str] = []
+    if method == "bma":
+        return [bma_estimate(hist)]
+    if method == "auto":
+        return [default_estimate(hist, iterations=iterations, seed=seed)]
     if method in ("loglinear", "both"):
         kwargs = {"seed": seed} if seed is not None else {}
         try:
