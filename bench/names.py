@@ -250,7 +250,9 @@ def _clear_caches() -> None:
     """Empty every lru_cache in athar.names, so that a timing starts cold."""
     import importlib
 
-    for mod in ("arabic", "latin", "keys", "chain", "compare", "reading", "evidence", "dictionary", "frequency"):
+    modules = ("arabic", "latin", "keys", "chain", "compare", "reading", "evidence", "dictionary")
+    modules += ("frequency",)
+    for mod in modules:
         m = importlib.import_module(f"athar.names.{mod}")
         for obj in vars(m).values():
             if hasattr(obj, "cache_clear"):

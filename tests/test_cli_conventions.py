@@ -43,5 +43,5 @@ def test_every_help_reads_at_80_columns_and_shows_flags_without_a_type():
         for param in command.params:
             is_option = param.param_type_name == "option"
             if is_option and not getattr(param, "is_flag", False) and param.opts[0] != "--help":
-                option_line = next(line for line in lines if param.opts[0] in line)
+                option_line = next(line for line in lines if line.lstrip().startswith(tuple(param.opts)))
                 assert "<" in option_line or "[" in option_line, (path, option_line)

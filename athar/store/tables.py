@@ -172,7 +172,7 @@ class Record(Base):
     event_date: Mapped[str | None] = mapped_column(String(10))
     event_place: Mapped[str | None] = mapped_column(Text)
     age: Mapped[int | None] = mapped_column(Integer)
-    # Ante-mortem data (ANTE_MORTEM_COLUMNS, migration 0009).
+    # Ante-mortem data (ANTE_MORTEM_COLUMNS, migration 0007).
     height_cm: Mapped[int | None] = mapped_column(Integer)
     dental: Mapped[str | None] = mapped_column(Text)
     marks: Mapped[str | None] = mapped_column(Text)
@@ -543,7 +543,7 @@ class RequestSettings(Base):
     contact_en: Mapped[str | None] = mapped_column(Text)
 
 
-# --- Remains and identification (migration 0009; docs/remains.md) ------------------------------------
+# --- Remains and identification (migration 0007; docs/remains.md) ------------------------------------
 
 # What a family or a dentist can say of a missing person, on any import beside the canonical columns
 # (stored on the record; kept out of CANONICAL_COLUMNS so that existing records keep their content hash).

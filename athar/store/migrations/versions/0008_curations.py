@@ -1,7 +1,7 @@
 """curations
 
-Revision ID: 0011
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-05 13:40:00
 
 Merges and splits of persons made in the web application: each is carried out as judgements on
@@ -14,8 +14,8 @@ from alembic import op
 
 from athar.store.append_only import allow_changes, forbid_changes
 
-revision = "0011"
-down_revision = "0005"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """remains and identification
 
-Revision ID: 0009
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 
 Sites, remains cases (post-mortem records, with part-of for commingled remains and its append-only
 history), ante-mortem columns on records, families' reference DNA donors, laboratories' DNA reports,
@@ -14,8 +14,8 @@ from alembic import op
 
 from athar.store.append_only import allow_changes, forbid_changes
 
-revision = "0009"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """quarantine loop
 
-Revision ID: 0010
-Revises: 0011
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-05 14:10:00
 
 Closing the quarantine loop: a quarantined row keeps the record id it was read with (when it had a
@@ -14,8 +14,8 @@ Quarantined rows from before this revision have no record id and stay open until
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0011"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
