@@ -204,9 +204,9 @@ def test_identification_moves_forward_with_proof_and_back_with_a_reason(store, l
     body = data.bodies[0]
     reference = f"families:{body['true_key']}"
     person = _link_by_hand(store, body["true_key"])
-    investigator = Principal("inv", "investigator")
-    caseworker = Principal("cw", "caseworker")
-    reviewer = Principal("rv", "reviewer")
+    investigator = Principal("inv", "investigator", kind="operator")
+    caseworker = Principal("cw", "caseworker", kind="operator")
+    reviewer = Principal("rv", "reviewer", kind="operator")
     with pytest.raises(PermissionError):
         set_step(store, reviewer, body["case_id"], reference, "candidate")
     set_step(store, caseworker, body["case_id"], reference, "candidate")
@@ -238,7 +238,11 @@ def test_identification_history_and_custody_are_append_only(store, loaded) -> No
     import_remains(store, pm, "Grave A", today=TODAY)
     body = data.bodies[0]
     set_step(
-        store, Principal("cw", "caseworker"), body["case_id"], f"families:{body['true_key']}", "candidate"
+        store,
+        Principal("cw", "caseworker", kind="operator"),
+        body["case_id"],
+        f"families:{body['true_key']}",
+        "candidate",
     )
     for table in ("identification_steps", "custody_events"):
         with pytest.raises(Exception, match="append-only"), store.begin() as conn:

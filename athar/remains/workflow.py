@@ -143,7 +143,7 @@ def set_step(
             "missing",
             reason,
             f"identification of case {case_id} withdrawn",
-            principal.name,
+            principal,
         )
     return {**row, "case_id": case_id, "record": reference, "previous": before}
 
@@ -161,7 +161,7 @@ def _confirm_case(
         site = conn.execute(select(RemainsCase.site_id).where(RemainsCase.case_id == case_id)).scalar()
     change_status(
         engine, person_id, "remains_identified", reason, f"{evidence} (remains case {case_id}, site {site})",
-        principal.name,
+        principal,
     )  # fmt: skip
     with engine.begin() as conn:
         requests = [

@@ -25,6 +25,7 @@ POST_BODIES = {
     "/persons/{person_id}/inquiries": {"note": "permission test"},
     "/persons/{person_id}/inquiries/{event_id}/erase": {"reason": "permission test"},
     "/import/preview": {"source": "permission-test"},
+    "/import/preview/mapping": {"token": "x" * 32, "column_0": "record_id"},
     "/import": {"token": "x" * 32, "source": "permission-test"},
     "/admin/users": {"name": "permission-test-user", "role": "reviewer", "organisation": "Alpha"},
     "/admin/users/{user_id}/role": {"role": "reviewer"},

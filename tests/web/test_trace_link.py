@@ -9,9 +9,9 @@ import csv
 import shutil
 
 import pytest
-from athar.store.histories import person_capture_rows
 from sqlalchemy import select
 
+from athar.estimate.from_store import person_capture_rows
 from athar.linkage.run import LinkOptions, link
 from athar.requests.bulk import import_requests
 from athar.requests.lookup import find_request, person_of

@@ -38,6 +38,7 @@ OPERATIONS = (
     "GET /api/v1/persons/{person_id}/case",
     "POST /api/v1/persons/{person_id}/status",
     "POST /api/v1/persons/{person_id}/inquiries",
+    "POST /api/v1/persons/{person_id}/inquiries/{event_id}/erasure",
     "POST /api/v1/imports",
 )
 # A valid body per POST operation, for the token checks below.
@@ -50,6 +51,7 @@ BODIES = {
     "/api/v1/search": {"name": "Ahmad Khalil"},
     "/api/v1/persons/{person_id}/status": {"status": "deceased", "reason": "fuzz", "evidence": "none"},
     "/api/v1/persons/{person_id}/inquiries": {"note": "fuzz"},
+    "/api/v1/persons/{person_id}/inquiries/{event_id}/erasure": {"reason": "fuzz"},
     "/api/v1/imports": {"file": b"record_id,full_name\n1,Ahmad Khalil\n", "source": "fuzz-weak"},
 }
 
@@ -76,6 +78,8 @@ def test_a_revoked_or_missing_token_never_reaches_a_server_error(fuzz_app, api_s
     weak = create_token(fuzz_app.state.engine, "Beta", "caseworker")
     for operation in _operations(api_schema).values():
         path_parameters = {"person_id": "P-0000001"} if "{person_id}" in operation.path else {}
+        if "{event_id}" in operation.path:
+            path_parameters["event_id"] = 999999999
         body = {}
         if operation.method.upper() == "POST":
             media_type = "multipart/form-data" if operation.path == "/api/v1/imports" else "application/json"
