@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from athar.remains.dental import DentalError, Tooth, compare, normalise_chart, parse_chart
+from athar.dental import DentalError, Tooth, compare, normalise_chart, parse_chart
 
 
 def test_listed_teeth_carry_their_condition() -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from athar.dental import parse_chart
 from athar.remains.build import persons_from_rows
-from athar.remains.dental import parse_chart
 from athar.remains.ranking import Body, Ranker, SiteFacts, top_indices
 from athar.remains.vocabulary import clothing_concepts, mark_concepts
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from athar.remains.dental import parse_chart
+from athar.dental import parse_chart
 from athar.remains.postmortem import validate_row
 from athar.synth.remains import generate
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import orjson
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from athar.ingest.counts import record_import_counts
 from athar.ingest.errors import KindChangeRefused, UnreadableFile
 from athar.ingest.limits import MAX_REASON_CHARS, bounded_row, cut
 from athar.ingest.mapping import Mapping, load_mapping_file, resolve
@@ -217,19 +218,7 @@ def import_file(
         result.quarantine_resolved, result.flags_resolved = resolve_earlier(
             conn, source_id, import_id, writer.valid_stored, now
         )
-        conn.execute(
-            update(Import)
-            .where(Import.id == import_id)
-            .values(
-                rows_read=result.read,
-                rows_stored=result.stored,
-                rows_quarantined=result.quarantined,
-                records_new=result.new,
-                records_new_version=result.new_versions,
-                records_unchanged=result.unchanged,
-                rows_kept_blank=result.kept_with_blanks,
-            )
-        )
+        record_import_counts(conn, import_id, result)
     if progress:
         progress(result.read)
     assert result.read == result.stored + result.quarantined

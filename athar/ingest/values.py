@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from athar.dental import DentalError, normalise_chart
+
 # Arabic-Indic (U+0660..) and Extended Arabic-Indic / Persian (U+06F0..) digits read as 0-9.
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 EARLIEST_YEAR = 1880
@@ -146,9 +148,7 @@ def parse_height(text: str) -> int | None:
 
 
 def parse_dental(text: str) -> str | None:
-    """An ante-mortem dental chart (`athar.remains.dental`), written canonically."""
-    from athar.remains.dental import DentalError, normalise_chart
-
+    """An ante-mortem dental chart (`athar.dental`), written canonically."""
     try:
         return normalise_chart(text, post_mortem=False)
     except DentalError as e:

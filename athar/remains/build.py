@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from athar.remains.dental import DentalError, parse_chart
+from athar.dental import DentalError, parse_chart
 from athar.remains.ranking import Body, MissingPersons, SiteFacts
 from athar.remains.vocabulary import clothing_concepts, mark_concepts
 

@@ -19,9 +19,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import orjson
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select
 
 from athar.audit import record_event
+from athar.ingest.counts import record_import_counts
 from athar.ingest.limits import MAX_REASON_CHARS, bounded_row, cut
 from athar.ingest.readers import read_bytes, read_table
 from athar.ingest.values import BadValue, ascii_digits, clean_text, parse_date
@@ -184,12 +185,7 @@ def import_dna(
                     content_hash=content_hash, created_at=now,
                 )
             )  # fmt: skip
-        conn.execute(
-            update(Import).where(Import.id == import_id).values(
-                rows_read=result.read, rows_stored=result.stored, rows_quarantined=result.quarantined,
-                records_new=result.new, records_unchanged=result.unchanged,
-            )
-        )  # fmt: skip
+        record_import_counts(conn, import_id, result)
         result.conflicts = conflicts(conn, threshold)
         record_event(conn, user, "dna.imported", "import", str(import_id), detail={"read": result.read})
     assert result.read == result.stored + result.quarantined

@@ -19,6 +19,7 @@ import orjson
 from sqlalchemy import Engine, insert, select, update
 
 from athar.audit import record_event
+from athar.ingest.counts import record_import_counts
 from athar.ingest.limits import MAX_REASON_CHARS, bounded_row, cut
 from athar.ingest.readers import read_bytes, read_table
 from athar.remains.postmortem import header, validate_row
@@ -205,17 +206,7 @@ def import_remains(
                     created_at=now,
                 )
             )
-        conn.execute(
-            update(Import)
-            .where(Import.id == import_id)
-            .values(
-                rows_read=result.read,
-                rows_stored=result.stored,
-                rows_quarantined=result.quarantined,
-                records_new=result.new,
-                records_unchanged=result.unchanged,
-            )
-        )
+        record_import_counts(conn, import_id, result)
         record_event(
             conn,
             user,

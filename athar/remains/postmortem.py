@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from athar.dental import DentalError, normalise_chart
 from athar.ingest.values import BadValue, ascii_digits, clean_text, parse_date, parse_sex
-from athar.remains.dental import DentalError, normalise_chart
 
 COLUMNS: tuple[str, ...] = (
     "case_id",

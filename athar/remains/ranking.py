@@ -5,7 +5,7 @@ drawn at random from the list), the random-match side counted from the candidate
 feature everyone shares (an age range of 18-80, a shirt) weighs nothing. The score is their sum, as in
 a Fellegi-Sunter weight. Features: sex, age at death against age at disappearance carried through the
 site's period of use, stature against the height the family gave, dental charts (explainable and
-excluding discrepancies, `athar.remains.dental`), skeletal marks and clothing or effects against
+excluding discrepancies, `athar.dental`), skeletal marks and clothing or effects against
 the families' words (`athar.remains.vocabulary`), disappearance date and governorate against the site.
 
 Dense features are one vector operation over all persons per body; sparse ones (dental, marks,
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from athar.remains.dental import Chart, Tooth, classify
+from athar.dental import Chart, Tooth, classify
 from athar.remains.vocabulary import side_variants
 
 FEATURES = ("sex", "age", "stature", "dental", "marks", "clothing", "date", "place")

@@ -21,15 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 
 from athar.audit import record_event
+from athar.ingest.counts import record_import_counts
 from athar.ingest.readers import read_bytes, read_table
 from athar.protect import FieldCipher
 from athar.requests.intake import ensure_organisation, new_import, requests_source, store_request
 from athar.requests.validation import REQUESTER_FIELDS, RequestInvalid, Spam, validate_request
 from athar.search import PersonIndex
-from athar.store.tables import Import, Quarantine, TracingRequest
+from athar.store.tables import Quarantine, TracingRequest
 
 log = logging.getLogger(__name__)
 
@@ -179,17 +180,7 @@ def import_requests(
             )
             result.new += 1
             result.requests.append(intake.as_json())
-        conn.execute(
-            update(Import)
-            .where(Import.id == import_id)
-            .values(
-                rows_read=result.read,
-                rows_stored=result.stored,
-                rows_quarantined=result.quarantined,
-                records_new=result.new,
-                records_unchanged=result.unchanged,
-            )
-        )
+        record_import_counts(conn, import_id, result)
         record_event(
             conn,
             user,

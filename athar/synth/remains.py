@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from athar.remains.dental import PERMANENT
+from athar.dental import PERMANENT
 
 GOVERNORATES = (
     "Damascus", "Rif Dimashq", "Aleppo", "Homs", "Hama", "Idlib", "Latakia", "Tartus", "Daraa",
