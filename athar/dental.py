@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from enum import IntEnum
 
+from athar.errors import AtharError
+
 
 class Tooth(IntEnum):
     """What is known of one tooth, in the order treatment moves it (UNKNOWN is outside the order)."""
@@ -48,7 +50,7 @@ NONE_WORDS = frozenset({"none", "nil", "sound", "لا شيء", "سليمة", "س
 _ENTRY = re.compile(r"(\d{2})([A-Za-z]+)")
 
 
-class DentalError(ValueError):
+class DentalError(AtharError, ValueError):
     """A chart that does not follow the notation; the message names the entry and why."""
 
 

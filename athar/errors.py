@@ -10,3 +10,7 @@ from __future__ import annotations
 
 class AtharError(Exception):
     """A failure explained by its message, for the person who caused it or can fix it."""
+
+
+class ConfigurationError(AtharError, ValueError):
+    """An ``ATHAR_*`` setting or a command-line option the program cannot run with."""

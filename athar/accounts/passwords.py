@@ -12,6 +12,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from athar.accounts.errors import AccountError
+
 _hasher = PasswordHasher()
 # Verified against when the user name is unknown, so that a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
@@ -79,5 +81,5 @@ def password_problem(password: str, user_name: str = "", min_length: int = MIN_L
     return None
 
 
-class WeakPassword(ValueError):
+class WeakPassword(AccountError):
     """A new password that `password_problem` refuses."""

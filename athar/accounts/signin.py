@@ -22,6 +22,7 @@ from typing import Protocol
 import pyotp
 from sqlalchemy import Engine, or_, select, update
 
+from athar.accounts.errors import AccountError
 from athar.accounts.passwords import hash_password, needs_rehash, verify_nothing, verify_password
 from athar.store.tables import User
 
@@ -48,7 +49,7 @@ def enable_totp(engine: Engine, name: str) -> str:
     with engine.begin() as conn:
         done = conn.execute(update(User).where(User.name == name).values(totp_secret=secret)).rowcount
     if not done:
-        raise ValueError(f"no user {name!r}")
+        raise AccountError(f"no user {name!r}")
     return secret
 
 

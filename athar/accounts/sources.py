@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func, select, update
 
+from athar.accounts.errors import AccountError
 from athar.accounts.permissions import SHARING, Principal
 from athar.accounts.visibility import visible_sources
 from athar.store.tables import SOURCE_KINDS, Organisation, Quarantine, Record, Source
@@ -82,9 +83,9 @@ def change_source(
     """Set a source's sharing, kind and (when given) whether the public family search may answer from
     it; returns what changed (`sharing`, `kind`, `family_search`), nothing if none."""
     if sharing not in SHARING:
-        raise ValueError(f"sharing must be one of {', '.join(SHARING)}")
+        raise AccountError(f"sharing must be one of {', '.join(SHARING)}")
     if kind not in SOURCE_KINDS:
-        raise ValueError(f"kind must be one of {', '.join(SOURCE_KINDS)}")
+        raise AccountError(f"kind must be one of {', '.join(SOURCE_KINDS)}")
     changes: dict[str, object] = {}
     if family_search is not None and family_search != bool(source.get("family_search")):
         changes["family_search"] = family_search

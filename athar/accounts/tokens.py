@@ -13,6 +13,7 @@ import secrets
 
 from sqlalchemy import Engine, insert, select, update
 
+from athar.accounts.errors import AccountError
 from athar.accounts.organisations import ensure_organisation
 from athar.accounts.permissions import ROLES, Principal
 from athar.store.tables import ApiToken, Organisation
@@ -29,7 +30,7 @@ def create_token(
 ) -> str:
     """A new token acting as `role` for `organisation` (created if needed). Returned once, never stored."""
     if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        raise AccountError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     token = PREFIX + secrets.token_urlsafe(32)
     with engine.begin() as conn:
         org_id = ensure_organisation(conn, organisation)

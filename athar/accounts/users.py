@@ -10,6 +10,7 @@ import datetime as dt
 
 from sqlalchemy import Engine, insert, select, update
 
+from athar.accounts.errors import AccountError
 from athar.accounts.organisations import ensure_organisation
 from athar.accounts.passwords import MIN_LENGTH, WeakPassword, hash_password, password_problem
 from athar.accounts.permissions import ROLES
@@ -20,12 +21,12 @@ from athar.store.tables import Organisation, User, WebSession
 def create_user(engine: Engine, name: str, role: str, organisation: str, password: str) -> int:
     """A new account in `organisation` (created if needed); returns its id."""
     if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        raise AccountError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     if not name.strip():
-        raise ValueError("a user needs a name")
+        raise AccountError("a user needs a name")
     with engine.begin() as conn:
         if conn.execute(select(User.id).where(User.name == name)).first() is not None:
-            raise ValueError(f"user {name!r} already exists")
+            raise AccountError(f"user {name!r} already exists")
         org_id = ensure_organisation(conn, organisation)
         return conn.execute(
             insert(User)
@@ -79,7 +80,7 @@ def get_user(engine: Engine, user_id: int) -> dict | None:
 
 def set_role(engine: Engine, user_id: int, role: str) -> None:
     if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        raise AccountError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     with engine.begin() as conn:
         conn.execute(update(User).where(User.id == user_id).values(role=role))
 
@@ -108,7 +109,7 @@ def set_password(
     with engine.begin() as conn:
         name = conn.execute(select(User.name).where(User.id == user_id)).scalar_one_or_none()
         if name is None:
-            raise ValueError(f"no user with id {user_id}")
+            raise AccountError(f"no user with id {user_id}")
         problem = password_problem(password, name, min_length)
         if problem:
             raise WeakPassword(problem)
@@ -127,5 +128,5 @@ def user_id_named(engine: Engine, name: str) -> int:
     with engine.connect() as conn:
         user_id = conn.execute(select(User.id).where(User.name == name)).scalar_one_or_none()
     if user_id is None:
-        raise ValueError(f"no user {name!r}")
+        raise AccountError(f"no user {name!r}")
     return user_id

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, delete, insert, select, text
 
 from athar.accounts.permissions import Principal
 from athar.audit import record_event
+from athar.cases.errors import CaseError
 from athar.cases.scope import owns_event
 from athar.protect import FieldCipher, load_keyring
 from athar.store.tables import CaseEvent, InquiryContact
@@ -61,7 +62,7 @@ def erase_inquiry(
     organisation that recorded the inquiry erases it (`InquiryNotFound` for anyone else, as for an id
     that does not exist)."""
     if not reason.strip():
-        raise ValueError("erasure needs a reason")
+        raise CaseError("erasure needs a reason")
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as conn:
         if conn.dialect.name == "sqlite":

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, insert, select
 
 from athar.accounts.permissions import Principal
 from athar.cases.contacts import seal_inquiry
+from athar.cases.errors import CaseError
 from athar.protect import FieldCipher
 from athar.store.tables import CaseEvent, InquiryContact
 
@@ -46,7 +47,7 @@ def record_inquiry(
     the contact as given (`contact`)."""
     detail = {k: v.strip() for k, v in contact.items() if k in INQUIRY_FIELDS and v and v.strip()}
     if not detail:
-        raise ValueError("an inquiry needs at least one detail")
+        raise CaseError("an inquiry needs at least one detail")
     event = dict(
         person_id=person_id,
         kind="inquiry",

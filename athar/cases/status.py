@@ -13,6 +13,7 @@ import datetime as dt
 from sqlalchemy import Engine, insert, select, update
 
 from athar.accounts.permissions import Principal
+from athar.cases.errors import CaseError
 from athar.cases.scope import may_update_case
 from athar.store.tables import CaseEvent, CaseStatus, Person
 
@@ -79,13 +80,13 @@ def change_status(
     `CaseNotYours` when the principal has no right to the case."""
     problem = status_change_problem(status, reason, evidence, event_date)
     if problem:
-        raise ValueError(STATUS_CHANGE_PROBLEMS[problem])
+        raise CaseError(STATUS_CHANGE_PROBLEMS[problem])
     if not may_update_case(engine, person_id, principal):
         raise CaseNotYours()
     with engine.begin() as conn:
         previous = conn.execute(select(Person.status).where(Person.id == person_id)).scalar()
         if previous is None:
-            raise ValueError("no such person")
+            raise CaseError("no such person")
         event = dict(
             person_id=person_id,
             kind="status",

@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
+from athar.accounts.errors import AccountError
 from athar.cli.common import DbOption, UserOption, command_group, fail
+from athar.errors import AtharError
 
 users_app = command_group("Accounts of the web application.")
 tokens_app = command_group("API tokens for partner organisations.")
@@ -28,7 +30,7 @@ def users_add(
     """Create an account; a generated password is printed once."""
     try:
         add_user(db, name, role, org, password="" if prompt else None, by=user)
-    except ValueError as e:
+    except AtharError as e:
         raise fail(str(e)) from None
 
 
@@ -40,11 +42,9 @@ def users_password(
 ) -> None:
     """Set a new password, typed twice (12 characters at least, not a common one); ends the account's
     sessions."""
-    from athar.accounts.passwords import WeakPassword
-
     try:
         change_password(db, name, _typed_password(name), by=user)
-    except (ValueError, WeakPassword) as e:
+    except AtharError as e:
         raise fail(str(e)) from None
     print(f"password of {name} changed; its sessions have ended")
 
@@ -61,7 +61,7 @@ def users_reset(
     password = generate_password()
     try:
         change_password(db, name, password, by=user, action="user.password_reset")
-    except ValueError as e:
+    except AtharError as e:
         raise fail(str(e)) from None
     print(f"New password for {name} (shown once): {password}")
 
@@ -100,7 +100,7 @@ def tokens_add(
     """Create an API token for a partner organisation; printed once."""
     try:
         add_token(db, org, role, label=label, by=user)
-    except ValueError as e:
+    except AtharError as e:
         raise fail(str(e)) from None
 
 
@@ -120,12 +120,12 @@ def add_user(
     if password == "":
         password = getpass.getpass(f"Password for {name}: ")
         if password != getpass.getpass("Again: "):
-            raise ValueError("the passwords differ")
+            raise AccountError("the passwords differ")
     generated = password is None
     password = password or generate_password()
     problem = None if generated else password_problem(password, name)
     if problem:
-        raise ValueError(problem)
+        raise AccountError(problem)
     engine = open_store(db)
     try:
         create_user(engine, name, role, org, password)

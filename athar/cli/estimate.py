@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from athar.cli.common import DbOption, JsonFlag, console, err, fail, open_cli_store
+from athar.errors import AtharError
 
 if TYPE_CHECKING:
     from athar.estimate import CaptureHistories, Estimate
@@ -37,7 +38,7 @@ def _capture_histories(db: str | None, histories: Path | None, by: str | None):
             raise fail("--by needs the linked store; an aggregate --histories file has no strata")
         try:
             return CaptureHistories.from_csv(histories), {}
-        except (OSError, ValueError) as e:
+        except (OSError, AtharError) as e:
             raise fail(f"{histories}: {e}") from None
     left_out: list[str] = []
     with open_cli_store(db) as engine:
@@ -126,7 +127,7 @@ def report(
     overall, strata = _capture_histories(db, histories, None if histories else by)
     try:
         path = write_report(out, histories=overall, strata=strata, method=method, seed=seed)
-    except ValueError as e:
+    except AtharError as e:
         raise fail(str(e)) from None
     err.print(f"wrote {path}", highlight=False)
 
@@ -157,7 +158,7 @@ def run_estimate(
     err = Console(stderr=True)
     try:
         hist = load_histories(histories_csv, histories)
-        options = {
+        options: dict[str, Any] = {
             "method": method,
             "search": search,
             "criterion": criterion,
@@ -170,7 +171,7 @@ def run_estimate(
         overall = compute_estimates(hist, **options)
         strata = {stratum_label(key): h for key, h in (strata or {}).items()}
         by_stratum = {label: safe_estimates(h, options) for label, h in strata.items()}
-    except (ValueError, FileNotFoundError) as exc:
+    except (AtharError, FileNotFoundError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         return 2
     if json_out:
@@ -186,7 +187,7 @@ def run_estimate(
         return 0
     _print(console, "All", hist, overall)
     for label, ests in by_stratum.items():
-        _print(console, label, strata[label], ests)  # type: ignore[index]
+        _print(console, label, strata[label], ests)
     return 0
 
 

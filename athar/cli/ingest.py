@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from athar.cli.common import DbOption, JsonFlag, UserOption, console, fail, open_cli_store, progress_bar
+from athar.errors import AtharError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -75,7 +76,7 @@ def import_(
             )
         except (UnreadableFile, StoreBusy) as e:
             raise fail(str(e)) from None
-        except ValueError as e:
+        except AtharError as e:
             raise fail(f"{file}: {e}") from None
     if json_out:
         print(json.dumps(result.as_json(), ensure_ascii=False))

@@ -19,6 +19,7 @@ from athar.cli.common import (
     open_cli_store,
     progress_bar,
 )
+from athar.errors import AtharError
 
 
 def link(
@@ -54,7 +55,7 @@ def link(
         task = progress.add_task("linking", total=None)
         try:
             summary = run_link(store, options, progress=lambda m: progress.update(task, description=m))
-        except ValueError as e:
+        except AtharError as e:
             raise fail(str(e)) from None
     for warning in summary.warnings:
         err.print(f"[bold yellow]athar: warning:[/] {warning}", highlight=False, soft_wrap=True)

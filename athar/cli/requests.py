@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from athar.cli.common import DbOption, JsonFlag, UserOption, command_group, console, fail, open_cli_store
+from athar.errors import AtharError
 
 app = command_group("Families' tracing requests: import, show, casework, erasure.")
 out = console
@@ -37,14 +38,10 @@ def _cipher(engine):
 
 @contextmanager
 def _known_request() -> Iterator[None]:
-    from athar.requests.casework import RequestErased
-    from athar.requests.erasure import AlreadyErased
-    from athar.requests.lookup import UnknownRequest
-    from athar.requests.statuses import StatusChangeError
 
     try:
         yield
-    except (UnknownRequest, RequestErased, AlreadyErased, StatusChangeError, ValueError) as e:
+    except AtharError as e:
         raise fail(str(e)) from None
 
 

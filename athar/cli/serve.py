@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from athar.cli.common import DbOption, fail
+from athar.errors import AtharError
 
 
 def serve(
@@ -22,5 +23,5 @@ def serve(
 
     try:
         serve_web(db, host=host, port=port, insecure_http=insecure_http)
-    except ValueError as e:
+    except AtharError as e:
         raise fail(str(e)) from None

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from athar.estimate.errors import EstimateError
+
 from .bma import bma
 from .diagnostics import table_warnings
 from .histories import CaptureHistories
@@ -77,7 +79,7 @@ def loglinear_estimate(
     hist = hist.drop_empty_lists()
     warnings = table_warnings(hist)
     if hist.k < 2:
-        raise ValueError("need at least two lists holding someone")
+        raise EstimateError("need at least two lists holding someone")
     max_order = default_max_order(hist.k) if max_order is None else max_order
     sel = select_model(hist, search, criterion, max_order, p_threshold)
     best = sel.best
@@ -129,7 +131,7 @@ def loglinear_estimate(
             }
         )
     else:
-        raise ValueError(f"unknown interval {interval!r}")
+        raise EstimateError(f"unknown interval {interval!r}")
     if best.estimate > 5 * best.n_observed:
         warnings.append(
             f"the estimate is {best.estimate / best.n_observed:.1f} times the number observed: "
@@ -198,7 +200,7 @@ def bma_estimate(hist: CaptureHistories, delta: float | None = None, level: floa
     hist = hist.drop_empty_lists()
     warnings = table_warnings(hist)
     if hist.k > 6:
-        raise ValueError(f"BMA over decomposable graphs is enumerated for up to 6 lists, not {hist.k}")
+        raise EstimateError(f"BMA over decomposable graphs is enumerated for up to 6 lists, not {hist.k}")
     res = bma(hist, delta=delta)
     low, high = res.interval(level)
     top = res.top_models(5)
@@ -252,7 +254,7 @@ def _bootstrap_estimator(
         if candidates is not None:
             fits = [f for f in (fit(h, m) for m in candidates) if f.ok]
             if not fits:
-                raise ValueError("no candidate model fits this resample")
+                raise EstimateError("no candidate model fits this resample")
             return min(fits, key=lambda f: criterion_value(f, criterion)).estimate
         return select_model(h, search, criterion, max_order, p_threshold).best.estimate
 
@@ -263,7 +265,7 @@ def fixed_model_estimate(hist: CaptureHistories, model: Model, level: float = 0.
     """One given model, profile-likelihood interval."""
     f = fit(hist, model)
     if not f.ok:
-        raise ValueError(f"model {f.name}: {f.status.name.lower().replace('_', ' ')}")
+        raise EstimateError(f"model {f.name}: {f.status.name.lower().replace('_', ' ')}")
     ci = profile_interval(f, level)
     return Estimate(
         "log-linear (fixed model)",

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import gammaln, logsumexp
 
+from athar.estimate.errors import EstimateError
+
 from .graphs import decomposable_graphs, incidence
 from .histories import CaptureHistories
 
@@ -143,7 +145,7 @@ def bma(
     hist = hist.drop_empty_lists()
     p = hist.k
     if not 2 <= p <= 6:
-        raise ValueError(f"BMA over decomposable graphs needs 2 to 6 lists holding someone, not {p}")
+        raise EstimateError(f"BMA over decomposable graphs needs 2 to 6 lists holding someone, not {p}")
     delta = 2.0**-p if delta is None else float(delta)
     y = full_table(hist)
     n = int(y.sum())

@@ -18,6 +18,8 @@ from itertools import combinations
 
 import numpy as np
 
+from athar.estimate.errors import EstimateError
+
 
 @dataclass(frozen=True)
 class Decomposable:
@@ -74,7 +76,7 @@ def _cliques_and_separators(p: int, adj: list[int]) -> tuple[list[int], list[int
 def decomposable_graphs(p: int) -> tuple[Decomposable, ...]:
     """Every decomposable graph on ``p`` labelled lists (2 <= p <= 6), the empty graph first."""
     if not 2 <= p <= 6:
-        raise ValueError(f"decomposable graphs are enumerated for 2 to 6 lists, not {p}")
+        raise EstimateError(f"decomposable graphs are enumerated for 2 to 6 lists, not {p}")
     pairs = list(combinations(range(p), 2))
     out = []
     for mask in range(1 << len(pairs)):

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from athar.csv_safety import SafeDictWriter
+from athar.estimate.errors import EstimateError
 
 History = tuple[int, ...]
 
@@ -39,16 +40,16 @@ class CaptureHistories:
     def __post_init__(self) -> None:
         lists = tuple(str(name) for name in self.lists)
         if len(set(lists)) != len(lists):
-            raise ValueError(f"list names must be distinct: {lists}")
+            raise EstimateError(f"list names must be distinct: {lists}")
         clean: dict[History, int] = {}
         for history, n in self.counts.items():
             h = tuple(int(bool(v)) for v in history)
             if len(h) != len(lists):
-                raise ValueError(f"history {history} has {len(h)} entries for {len(lists)} lists")
+                raise EstimateError(f"history {history} has {len(h)} entries for {len(lists)} lists")
             if int(n) < 0:
-                raise ValueError(f"negative count for history {history}")
+                raise EstimateError(f"negative count for history {history}")
             if int(n) != n:
-                raise ValueError(f"count for history {history} is not a whole number: {n}")
+                raise EstimateError(f"count for history {history} is not a whole number: {n}")
             if n and any(h):
                 clean[h] = clean.get(h, 0) + int(n)
         object.__setattr__(self, "lists", lists)
@@ -71,7 +72,7 @@ class CaptureHistories:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
             if reader.fieldnames is None:
-                raise ValueError(f"{path}: empty file")
+                raise EstimateError(f"{path}: empty file")
             columns = [c.strip() for c in reader.fieldnames]
             lists = [c for c in columns if c.lower() != "count"]
             count_col = next((c for c in reader.fieldnames if c.strip().lower() == "count"), None)
@@ -82,7 +83,7 @@ class CaptureHistories:
                     history = [_to_flag(row[name]) for name in lists]
                     n = int(float(row[count_col.strip()])) if count_col else 1
                 except ValueError as exc:
-                    raise ValueError(f"{path}, line {lineno}: {exc}") from exc
+                    raise EstimateError(f"{path}, line {lineno}: {exc}") from exc
                 rows.append((history, n))
         return cls.from_rows(lists, rows)
 
@@ -117,7 +118,7 @@ class CaptureHistories:
         for sources in per_person.values():
             unknown = sources - position.keys()
             if unknown:
-                raise ValueError(f"sources not in lists: {sorted(unknown)}")
+                raise EstimateError(f"sources not in lists: {sorted(unknown)}")
             history = [0] * len(names)
             for s in sources:
                 history[position[s]] = 1
@@ -227,4 +228,4 @@ def _to_flag(value: str) -> int:
         return 1
     if v in ("0", "0.0", "false", "no", "n", ""):
         return 0
-    raise ValueError(f"not a 0/1 value: {value!r}")
+    raise EstimateError(f"not a 0/1 value: {value!r}")

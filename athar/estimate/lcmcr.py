@@ -40,6 +40,8 @@ from typing import Any
 
 import numpy as np
 
+from athar.estimate.errors import EstimateError
+
 from .histories import CaptureHistories
 
 
@@ -99,7 +101,7 @@ def lcmcr(
     """
     hist = hist.drop_empty_lists()
     if hist.k < 2:
-        raise ValueError("LCMCR needs at least two lists holding someone")
+        raise EstimateError("LCMCR needs at least two lists holding someone")
     k = k_max if k_max is not None else min(2**hist.k - 1, 15)
     x = np.array(list(hist.counts), dtype=float)
     c = np.array(list(hist.counts.values()), dtype=np.int64)

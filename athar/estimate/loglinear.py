@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy.special import gammaln
+
+from athar.estimate.errors import EstimateError
 
 from .histories import CaptureHistories, cell_patterns
 from .identifiability import Check, check
@@ -43,7 +46,7 @@ MAX_LISTS = 12
 def build_design(hist: CaptureHistories, model: Model) -> Design:
     k = hist.k
     if k > MAX_LISTS:
-        raise ValueError(
+        raise EstimateError(
             f"{k} lists: a log-linear model over 2**{k} cells is not practical; "
             "merge small lists (CaptureHistories.merge_lists) or use LCMCR"
         )
@@ -60,7 +63,7 @@ def build_design(hist: CaptureHistories, model: Model) -> Design:
     for j in set(range(k)) - set(mains):
         keep &= ~patterns[:, j]
     finite = tuple(t for t in terms if t not in infinite)
-    cols = [np.ones(len(y)), *(patterns[:, j] for j in mains)]
+    cols: list[Any] = [np.ones(len(y)), *(patterns[:, j] for j in mains)]
     cols += [patterns[:, list(t)].all(axis=1) for t in finite]
     x = np.column_stack(cols).astype(float)[keep]
     return Design(x, y[keep], finite, infinite, 1 + k + len(terms), keep, mains)
@@ -123,7 +126,7 @@ def fit(hist: CaptureHistories, model: Model = MAIN_EFFECTS) -> LoglinearFit:
     design = build_design(hist, model)
     n_obs = hist.n_observed
     verdict = check(design.x, design.y)
-    base = {
+    base: dict[str, Any] = {
         "lists": hist.lists,
         "model": model,
         "n_observed": n_obs,

@@ -157,17 +157,16 @@ def render_report(
     title: str = "Athar: how many are missing",
 ) -> str:
     strata = strata or {}
-    rows = [("All", overall.n_observed, list(overall_estimates))]
+    rows: list[tuple[str, int, list[Estimate]]] = [("All", overall.n_observed, list(overall_estimates))]
     rows += [(label, h.n_observed, list(ests)) for label, (h, ests) in strata.items()]
     main = overall_estimates[0] if overall_estimates else None
     table_rows = []
     for label, n_obs, ests in rows:
-        for e in ests or [None]:
-            if e is None:
-                table_rows.append(
-                    f"<tr><td>{_e(label)}</td><td>{n_obs:,}</td><td colspan=4>no estimate</td></tr>"
-                )
-                continue
+        if not ests:
+            table_rows.append(
+                f"<tr><td>{_e(label)}</td><td>{n_obs:,}</td><td colspan=4>no estimate</td></tr>"
+            )
+        for e in ests:
             table_rows.append(
                 f"<tr><td>{_e(label)}</td><td>{n_obs:,}</td><td>{_e(e.method)}</td><td>{_fmt(e.estimate)}</td>"
                 f"<td>{_fmt(e.ci_low)}–{_fmt(e.ci_high)}</td><td>{_e(e.model)}</td></tr>"

@@ -21,6 +21,8 @@ from itertools import combinations
 
 from scipy.stats import poisson
 
+from athar.estimate.errors import EstimateError
+
 from .histories import CaptureHistories, cell_patterns
 from .loglinear import LoglinearFit, fit
 from .models import MAIN_EFFECTS, Model, addable_terms, all_hierarchical_models, removable_terms
@@ -33,7 +35,7 @@ def criterion_value(f: LoglinearFit, criterion: str) -> float:
         return f.aic
     if criterion == "bic":
         return f.bic
-    raise ValueError(f"unknown criterion {criterion!r} (aic or bic)")
+    raise EstimateError(f"unknown criterion {criterion!r} (aic or bic)")
 
 
 @dataclass
@@ -74,7 +76,7 @@ def select_model(
         return downhill(hist, criterion, max_order)
     if search == "stepwise":
         return stepwise(hist, p_threshold)
-    raise ValueError(f"unknown search {search!r}")
+    raise EstimateError(f"unknown search {search!r}")
 
 
 def default_max_order(k: int) -> int:
@@ -85,7 +87,7 @@ def exhaustive(hist: CaptureHistories, criterion: str = "bic", max_order: int = 
     fits = [fit(hist, m) for m in all_hierarchical_models(hist.k, max_order)]
     ok = [f for f in fits if f.ok]
     if not ok:
-        raise ValueError("no hierarchical model has an identifiable estimate on this table")
+        raise EstimateError("no hierarchical model has an identifiable estimate on this table")
     best = min(ok, key=lambda f: criterion_value(f, criterion))
     return Selection(best, "exhaustive", criterion, fits, len(fits) - len(ok))
 
@@ -105,7 +107,7 @@ def downhill(
 
     current = get(start)
     if not current.ok:
-        raise ValueError("the starting model has no identifiable estimate on this table")
+        raise EstimateError("the starting model has no identifiable estimate on this table")
     while True:
         neighbours = [current.model | {t} for t in addable_terms(current.model, hist.k, max_order)]
         neighbours += [current.model - {t} for t in removable_terms(current.model)]
@@ -131,7 +133,7 @@ def stepwise(hist: CaptureHistories, p_threshold: float = 0.02) -> Selection:
     """
     current = fit(hist, MAIN_EFFECTS)
     if not current.ok:
-        raise ValueError("the main-effects model has no identifiable estimate on this table")
+        raise EstimateError("the main-effects model has no identifiable estimate on this table")
     fits = [current]
     patterns = cell_patterns(hist.k).astype(bool)
     y = hist.cell_counts()

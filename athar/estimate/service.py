@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from athar.estimate.errors import EstimateError
+
 from .api import Estimate, bma_estimate, lcmcr_estimate, loglinear_estimate
 from .default import default_estimate
 from .histories import CaptureHistories
@@ -32,7 +34,7 @@ def compute_estimates(
 ) -> list[Estimate]:
     """The estimates asked for; a method that cannot run on this table is left out."""
     if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}: one of {', '.join(METHODS)}")
+        raise EstimateError(f"unknown method {method!r}: one of {', '.join(METHODS)}")
     out: list[Estimate] = []
     skipped: list[str] = []
     if method == "bma":
@@ -91,7 +93,7 @@ def write_report(
 ) -> Path:
     """Write the self-contained HTML report to ``out`` and return its path."""
     hist = load_histories(histories_csv, histories)
-    options = {
+    options: dict[str, Any] = {
         "method": method,
         "search": search,
         "criterion": criterion,
@@ -119,7 +121,9 @@ def load_histories(histories_csv: Path | None, histories: CaptureHistories | Non
     if histories is not None:
         return histories
     if histories_csv is None:
-        raise ValueError("no capture histories: pass --histories F.csv (one 0/1 column per list plus count)")
+        raise EstimateError(
+            "no capture histories: pass --histories F.csv (one 0/1 column per list plus count)"
+        )
     return CaptureHistories.from_csv(histories_csv)
 
 

@@ -5,11 +5,17 @@ Every export names who it is for (a `Principal`: a web user, or the command line
 holds only what that principal may see (`athar.accounts.visibility`); callers audit it.
 """
 
+from collections.abc import Callable, Iterator
+
 from athar.exports.formats import FORMATS, MEDIA_TYPES, STDOUT, ExportFormatError, format_for, write_table
 from athar.exports.persons import PERSON_COLUMNS, person_rows
 from athar.exports.records import EXPORT_COLUMNS, current_records, export_pfif, record_rows
 
-TABLES = {"records": (EXPORT_COLUMNS, record_rows), "persons": (PERSON_COLUMNS, person_rows)}
+# name -> (columns, rows for a principal); only the records table also takes a source to narrow to
+TABLES: dict[str, tuple[tuple[str, ...], Callable[..., Iterator[tuple]]]] = {
+    "records": (EXPORT_COLUMNS, record_rows),
+    "persons": (PERSON_COLUMNS, person_rows),
+}
 
 __all__ = [
     "EXPORT_COLUMNS",

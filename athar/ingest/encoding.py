@@ -17,6 +17,7 @@ import codecs
 import re
 from typing import NamedTuple
 
+from athar.errors import ConfigurationError
 from athar.ingest.errors import UnreadableFile
 
 # Characters a decoder or a JSON escape can leave that are not text: lone UTF-16 surrogates.
@@ -39,7 +40,7 @@ def canonical_encoding_name(name: str) -> str:
     try:
         return codecs.lookup(ALIASES.get(name.lower().replace("_", "-"), name)).name
     except LookupError as e:
-        raise ValueError(f"unknown encoding {name!r}") from e
+        raise ConfigurationError(f"unknown encoding {name!r}") from e
 
 
 def _looks_utf16(data: bytes) -> str | None:

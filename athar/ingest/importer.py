@@ -16,8 +16,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import orjson
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, CursorResult, Engine, insert, select, update
 
+from athar.errors import ConfigurationError
 from athar.ingest.counts import record_import_counts
 from athar.ingest.errors import KindChangeRefused, UnreadableFile
 from athar.ingest.limits import MAX_REASON_CHARS, bounded_row, cut
@@ -89,6 +90,14 @@ RECORD_INSERT_COLUMNS = (
 )
 
 
+def _inserted_id(result: CursorResult) -> int:
+    """The primary key of the one row an INSERT just wrote."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("the insert wrote no row")
+    return int(key[0])
+
+
 def _ensure_source(
     conn: Connection,
     name: str,
@@ -104,7 +113,7 @@ def _ensure_source(
     if row is None:
         kind = kind or "other"
         values = dict(name=name, created_at=now, kind=kind, organisation_id=organisation_id)
-        return conn.execute(insert(Source).values(**values)).inserted_primary_key[0], kind
+        return _inserted_id(conn.execute(insert(Source).values(**values))), kind
     if kind is not None and kind != row.kind:
         if not may_change_kind:
             raise KindChangeRefused(name, kind, row.kind or "other")
@@ -143,9 +152,11 @@ def import_file(
     if not source.strip():
         raise UnreadableFile(path, "the source name is empty")
     if kind is not None and kind not in SOURCE_KINDS:
-        raise ValueError(f"kind must be one of {', '.join(SOURCE_KINDS)}, not {kind!r}")
+        raise ConfigurationError(f"kind must be one of {', '.join(SOURCE_KINDS)}, not {kind!r}")
     if bad_field not in BAD_FIELD_POLICIES:
-        raise ValueError(f"bad_field must be one of {', '.join(BAD_FIELD_POLICIES)}, not {bad_field!r}")
+        raise ConfigurationError(
+            f"bad_field must be one of {', '.join(BAD_FIELD_POLICIES)}, not {bad_field!r}"
+        )
     mapping_file = load_mapping_file(mapping_path) if mapping_path else None
     if mapping_file:
         encoding = encoding or mapping_file.options.get("encoding")
@@ -163,18 +174,20 @@ def import_file(
         seen_before = conn.execute(
             select(Import.id).where(Import.source_id == source_id, Import.sha256 == sha256).limit(1)
         ).first()
-        import_id = conn.execute(
-            insert(Import).values(
-                source_id=source_id,
-                file_name=path.name,
-                sha256=sha256,
-                file_format=table.file_format,
-                encoding=table.encoding,
-                mapping=mapping.as_json(),
-                imported_at=now,
-                imported_by=user or getpass.getuser(),
+        import_id = _inserted_id(
+            conn.execute(
+                insert(Import).values(
+                    source_id=source_id,
+                    file_name=path.name,
+                    sha256=sha256,
+                    file_format=table.file_format,
+                    encoding=table.encoding,
+                    mapping=mapping.as_json(),
+                    imported_at=now,
+                    imported_by=user or getpass.getuser(),
+                )
             )
-        ).inserted_primary_key[0]
+        )
         result = ImportResult(
             file=str(path),
             source=source,
@@ -266,7 +279,7 @@ class _Writer:
                 )
             )
         }
-        self.records: list[dict] = []
+        self.records: list[tuple] = []  # in RECORD_INSERT_COLUMNS' order
         self.superseded: list[str] = []
         self.held: list[dict] = []
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 
+from athar.errors import ConfigurationError
+
 # The most bytes a file's content may hold once decompressed (an XLSX's members added up, a text
 # file's size). ATHAR_MAX_IMPORT_BYTES raises or lowers it.
 DEFAULT_MAX_CONTENT_BYTES = 1 << 30  # 1 GiB
@@ -55,9 +57,9 @@ def max_content_bytes() -> int:
     try:
         bound = int(value)
     except ValueError as e:
-        raise ValueError(f"ATHAR_MAX_IMPORT_BYTES must be a number of bytes, not {value!r}") from e
+        raise ConfigurationError(f"ATHAR_MAX_IMPORT_BYTES must be a number of bytes, not {value!r}") from e
     if bound <= 0:
-        raise ValueError("ATHAR_MAX_IMPORT_BYTES must be positive")
+        raise ConfigurationError("ATHAR_MAX_IMPORT_BYTES must be positive")
     return bound
 
 

@@ -81,10 +81,10 @@ class RowValidator:
         total = sum(map(len, raw.values()))
         oversized = total > MAX_RAW_CELL
         if oversized:
-            for column, value in raw.items():
-                if len(value) > MAX_RAW_CELL:
+            for column, cell in raw.items():
+                if len(cell) > MAX_RAW_CELL:
                     problems.append(
-                        (column, f"over-long field: {len(value)} characters (limit {MAX_RAW_CELL})")
+                        (column, f"over-long field: {len(cell)} characters (limit {MAX_RAW_CELL})")
                     )
             if total > MAX_ROW_CHARS:
                 problems.append(("row", f"over-long row: {total} characters (limit {MAX_ROW_CHARS})"))
@@ -102,8 +102,8 @@ class RowValidator:
             except BadValue as e:
                 problems.append((canonical, str(e)))
                 continue
-            if limit and value is not None and len(value) > limit:  # type: ignore[arg-type]
-                problems.append((canonical, f"over-long field: {len(value)} characters (limit {limit})"))  # type: ignore[arg-type]
+            if limit and isinstance(value, str) and len(value) > limit:
+                problems.append((canonical, f"over-long field: {len(value)} characters (limit {limit})"))
                 continue
             out[canonical] = value
         if not out.get("record_id") and not any(f == "record_id" for f, _ in problems):

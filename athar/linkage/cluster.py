@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -120,7 +121,7 @@ def cluster(
     threshold: float,
     must_link: Iterable[tuple[Hashable, Hashable]] = (),
     cannot_link: Iterable[tuple[Hashable, Hashable]] = (),
-    attributes: Mapping[Hashable, Mapping[str, str | None]] | None = None,
+    attributes: Mapping[Any, Mapping[str, str | None]] | None = None,
     kept_apart: Iterable[tuple[Hashable, Hashable]] = (),
 ) -> ClusterResult:
     """Clusters of `nodes`; `pairs` are (a, b, match probability), joined when ≥ threshold.

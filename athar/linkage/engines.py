@@ -6,6 +6,8 @@ import os
 import tempfile
 from typing import Any
 
+from athar.linkage.errors import LinkageError
+
 ENGINES = ("duckdb", "spark")
 
 
@@ -16,7 +18,7 @@ def db_api_for(engine: str, spark_master: str | None = None) -> Any:
         return DuckDBAPI()
     if engine == "spark":
         return _spark_api(spark_master or "local[*]")
-    raise ValueError(f"unknown linkage engine {engine!r}; use one of: {', '.join(ENGINES)}")
+    raise LinkageError(f"unknown linkage engine {engine!r}; use one of: {', '.join(ENGINES)}")
 
 
 def _spark_api(master: str) -> Any:

@@ -10,8 +10,9 @@ in several clusters was split; an old id that went to no cluster is retired.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -21,8 +22,8 @@ class IdAssignment:
 
 
 def assign_ids(
-    clusters: Mapping[Hashable, list[Hashable]],
-    previous: Mapping[Hashable, str],
+    clusters: Mapping[Any, Sequence[Hashable]],
+    previous: Mapping[Any, str],
     new_id: Callable[[], str],
 ) -> IdAssignment:
     """`clusters`: cluster -> its records; `previous`: record -> person id from the last run."""

@@ -14,6 +14,7 @@ from splink import Linker
 
 from athar.linkage import splink_compat
 from athar.linkage.config import TrainingConfig
+from athar.linkage.errors import LinkageError
 from athar.linkage.settings import SAME_SEX_OR_UNKNOWN, settings
 
 splink_compat.install()
@@ -86,7 +87,7 @@ def model_for_dialect(model: dict, dialect: str) -> dict:
     for comparison in rebuilt["comparisons"]:
         levels = trained[comparison["output_column_name"]]
         if len(levels) != len(comparison["comparison_levels"]):
-            raise ValueError(
+            raise LinkageError(
                 f"the saved model does not fit comparison {comparison['output_column_name']!r} of this "
                 "version of Athar: run `athar link --full` to train it anew"
             )
@@ -139,7 +140,7 @@ def train(
     records = int(records)
     pairs = records * (records - 1) // 2
     if pairs == 0:
-        raise ValueError("a model needs at least two records to be trained")
+        raise LinkageError("a model needs at least two records to be trained")
     warnings: list[str] = []
 
     observed = deterministic_pairs(linker)

@@ -227,7 +227,7 @@ def settings(probability_two_random_records_match: float = 1e-5) -> SettingsCrea
             national_id(),
             birth_place(),
         ],
-        blocking_rules_to_generate_predictions=list(BLOCKING_RULES),
+        blocking_rules_to_generate_predictions=list(BLOCKING_RULES),  # type: ignore[arg-type]  # SQL strings: Splink takes them
         probability_two_random_records_match=probability_two_random_records_match,
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=False,

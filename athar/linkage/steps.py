@@ -14,7 +14,7 @@ import itertools
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -24,6 +24,7 @@ from athar.linkage import model as splink_model
 from athar.linkage import store_io
 from athar.linkage.cluster import ClusterResult, cluster
 from athar.linkage.config import DEFAULT_CONFIG, LabelConfig, LinkConfig, SiblingConfig, TrainingConfig
+from athar.linkage.errors import LinkageError
 from athar.linkage.features import NameRoles, feature_frames, name_roles
 from athar.linkage.ids import IdAssignment, assign_ids
 from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
@@ -88,7 +89,7 @@ def load(engine: Engine, full: bool, config: LinkConfig | None = None) -> Loaded
 def _config_of_incremental_run(requested: LinkConfig | None, previous: SavedRun) -> LinkConfig:
     saved = previous.config
     if requested is not None and requested != saved:
-        raise ValueError(
+        raise LinkageError(
             f"the linkage config differs from the one run {previous.run_id} trained its model with: "
             "run `athar link --full` to train anew"
         )
@@ -328,10 +329,11 @@ def cluster_records(
         attributes=record_traits(loaded.keys, loaded.records),
         kept_apart=siblings,
     )
-    return Clustered(pairs, judgements, siblings, len(must) + len(cannot), result, result.clusters())
+    clusters = cast(dict[Any, list[RecordKey]], result.clusters())
+    return Clustered(pairs, judgements, siblings, len(must) + len(cannot), result, clusters)
 
 
-def record_traits(keys: list[RecordKey], records: list[dict]) -> dict[RecordKey, dict]:
+def record_traits(keys: list[RecordKey], records: list[dict]) -> dict[RecordKey, dict[str, str | None]]:
     """What clustering checks: a person never holds two sexes or two national numbers more than a
     typo apart."""
     return {

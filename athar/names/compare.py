@@ -295,12 +295,16 @@ def _key_frequencies() -> dict[str, int]:
 _KEY_FREQUENCY: dict[str, int] | None = None
 
 
-def name_frequency(part: str) -> int:
-    """How many tokens of the Levantine frequency list are this name (any spelling, any script)."""
+def _key_frequencies_loaded() -> dict[str, int]:
     global _KEY_FREQUENCY
     if _KEY_FREQUENCY is None:
         _KEY_FREQUENCY = _key_frequencies()
-    return _KEY_FREQUENCY.get(part_identity(normalize_name(part))[0], 0)
+    return _KEY_FREQUENCY
+
+
+def name_frequency(part: str) -> int:
+    """How many tokens of the Levantine frequency list are this name (any spelling, any script)."""
+    return _key_frequencies_loaded().get(part_identity(normalize_name(part))[0], 0)
 
 
 _LOG_TOP = math.log1p(_TOP_FREQUENCY)
@@ -309,9 +313,7 @@ _LOG_TOP = math.log1p(_TOP_FREQUENCY)
 @lru_cache(maxsize=200_000)
 def _rarity(part: str) -> float:
     """Rarity in [0, 1] of a normalized given name: 0 for محمد, 1 for a name the list never shows."""
-    if _KEY_FREQUENCY is None:
-        name_frequency(part)
-    return max(0.0, 1.0 - math.log1p(_KEY_FREQUENCY.get(part_identity(part)[0], 0)) / _LOG_TOP)
+    return max(0.0, 1.0 - math.log1p(_key_frequencies_loaded().get(part_identity(part)[0], 0)) / _LOG_TOP)
 
 
 _pair_get = _token_similarity.get  # the dict's own get: stays valid when the cache is emptied
@@ -350,6 +352,7 @@ def _score(pa: tuple, pb: tuple, freq: NameFrequencies | None = None) -> float:
     total = 0.0
     tg = -1.0
     against = False
+    s: float | None
     for i in (0, 1, 2, 3):
         x, y = pa[i], pb[i]
         if x and y:
@@ -403,6 +406,7 @@ def _score_above(pa: tuple, pb: tuple, need: float, freq: NameFrequencies | None
     total = 0.0
     tg = -1.0
     rarity = 0.0
+    s: float | None
     for i in _ORDER:
         x, y = pa[i], pb[i]
         if not (x and y):

@@ -161,9 +161,9 @@ def load() -> NameDictionary:
             if old is None or rank < old[:2]:
                 table[k] = (*rank, arabic)
 
-    for ar, kind, spellings in _rows("syrian_names.tsv"):
+    for ar, kind, written in _rows("syrian_names.tsv"):
         key = normalize_arabic(ar)
-        variants = [v.strip() for v in spellings.split(",") if v.strip()]
+        variants = [v.strip() for v in written.split(",") if v.strip()]
         if kind == "connector":
             continue
         if key.startswith("ال") and kind == "given":
@@ -191,11 +191,11 @@ def load() -> NameDictionary:
     spellings: dict[str, Counter[str]] = {}
     for _, _, key, norm in tfp:
         spellings.setdefault(key, Counter())[norm] += 1
-    usual = {}
+    usual: dict[str, tuple[tuple[int, bool], str, str]] = {}
     for ar, lat, key, norm in tfp:
-        rank = (spellings[key][norm], ar == key)
-        if key not in usual or rank > usual[key][0]:
-            usual[key] = (rank, lat, norm)
+        agreement = (spellings[key][norm], ar == key)
+        if key not in usual or agreement > usual[key][0]:
+            usual[key] = (agreement, lat, norm)
     for _, lat, key, norm in tfp:
         if key.startswith("ال") and not lat.startswith(("al", "el")):
             d.no_article.add(key)
@@ -219,10 +219,10 @@ def load() -> NameDictionary:
     for i, arabic in enumerate(d.latin):  # curated names first, then the commoner
         if d.kind.get(arabic) != "given" and d.frequency.get(arabic, 0) < OCR_MIN_FREQUENCY:
             continue
-        rank = (-d.frequency.get(arabic, 0) - (10**6 if arabic in d.kind else 0), i)
+        standing = (-d.frequency.get(arabic, 0) - (10**6 if arabic in d.kind else 0), i)
         k = rasm(arabic)
-        if k not in shapes or rank < shapes[k][0]:
-            shapes[k] = (rank, arabic)
+        if k not in shapes or standing < shapes[k][0]:
+            shapes[k] = (standing, arabic)
     d.by_rasm = {k: arabic for k, (_, arabic) in shapes.items()}
     d.by_fold = {fold: arabic for fold, (_, _, arabic) in claims.items()}
     # the fold is trusted over the coarse fold only for a name the dictionary trusts (منزر munzir,

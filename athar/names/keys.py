@@ -290,7 +290,7 @@ def _known_key(arabic: str) -> str:
         # the key drops the article, so al-X is keyed as the name X the dictionary knows:
         # العبدالله as عبدالله (abdala, not the fold of its listed Al-Abdullah)
         return _known_key(arabic[2:])
-    latin = DICTIONARY.romanize_token(arabic)
+    latin = DICTIONARY.latin[arabic]  # known: the dictionary has its spelling
     return _key_without_article(latin, arabic, _fold_final_h if arabic.endswith("ح") else None)
 
 
@@ -355,7 +355,7 @@ def known_name_keys() -> frozenset[str]:
 def _keys_sharing_a_spelling() -> frozenset[frozenset[str]]:
     """Pairs of known-name keys that one Latin spelling writes (Hassan: حسن and حسان; Salim: سالم and
     سليم; Hamid: حامد and حميد): a list that writes that spelling may mean either."""
-    out = set()
+    out: set[frozenset[str]] = set()
     for arabics in DICTIONARY.spelled_by.values():
         if len(arabics) > 1:
             keys = sorted({_known_key(a) for a in arabics if " " not in a})

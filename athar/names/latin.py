@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import cast
 
 # Letters that NFKD does not decompose, and the ayn/hamza marks dropped without a space.
 _SPECIAL = {
@@ -244,7 +245,7 @@ def normalize_latin(s: str) -> str:
         return ""
     plain = [_plain(t) for t in tokens]
     if None not in plain:
-        return " ".join(plain)  # no word joins another: each is canonical on its own
+        return " ".join(cast(list[str], plain))  # no word joins another: each is canonical on its own
     tokens = _join_titles(_merge(tokens))
     return " ".join(_canonical_token(t) for t in tokens)
 

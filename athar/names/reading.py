@@ -286,7 +286,7 @@ def _orders(
         if len(words) < max(policy.other_order_min_words, 2):
             return none
         p = given_first_parts(words)
-        other = _Chain(p[0], p[1], p[2], p[3], [], GIVEN_FIRST, False)
+        other: _Chain | None = _Chain(p[0], p[1], p[2], p[3], [], GIVEN_FIRST, False)
         return chain, ReadingKind.PARSED, other, kind, policy.log_odds[kind]
     kind = ReadingKind.FAMILY_FIRST
     if kind not in policy.log_odds or len(words) < policy.other_order_min_words:

@@ -8,12 +8,13 @@ import datetime as dt
 from sqlalchemy import Engine, insert, select
 
 from athar.audit import record_event
+from athar.errors import AtharError
 from athar.store.tables import Record, ReferenceDonor, Source
 
 RELATIONSHIPS = ("mother", "father", "child", "sibling", "half_sibling", "spouse", "grandparent", "other")
 
 
-class DonorError(ValueError):
+class DonorError(AtharError, ValueError):
     """A donor that cannot be recorded; the message says why."""
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, CursorResult, Engine, insert, select
 
 from athar.audit import record_event
+from athar.errors import AtharError
 from athar.places.lookup import governorate_of
 from athar.store.tables import SITE_KINDS, Site, Source
 
@@ -21,7 +22,7 @@ def new_id(result: CursorResult) -> int:
     return int(key[0])
 
 
-class SiteError(ValueError):
+class SiteError(AtharError, ValueError):
     """A site that cannot be added, or a name that names no site."""
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from athar.accounts.permissions import Principal, allowed
 from athar.audit import record_event
 from athar.cases.status import change_status
+from athar.errors import AtharError
 from athar.remains.candidates import DEFAULT_POSTERIOR_THRESHOLD
 from athar.store.tables import (
     CaseEvent,
@@ -34,7 +35,7 @@ ORDER = {"revoked": 0, "candidate": 1, "preliminary": 2, "dna_supported": 3, "co
 CONFIRMING_ROLES = ("investigator", "admin")
 
 
-class IdentificationError(ValueError):
+class IdentificationError(AtharError, ValueError):
     """A step the workflow does not allow; the message says why."""
 
 

@@ -24,6 +24,10 @@ class RequestErased(AtharError, ValueError):
     """The request's personal data was erased; only its tombstone is left to read."""
 
 
+class CaseworkRefused(AtharError, ValueError):
+    """A caseworker's step that cannot be taken as asked (an empty note, a person not offered)."""
+
+
 def _event(conn: Connection, request_id: int, kind: str, user: str, now, status=None, detail=None) -> None:
     conn.execute(
         insert(RequestEvent).values(
@@ -91,7 +95,7 @@ def assign(engine: Engine, reference: str, assignee: str | None, user: str) -> N
 
 def add_note(engine: Engine, reference: str, note: str, user: str) -> None:
     if not note.strip():
-        raise ValueError("a note needs text")
+        raise CaseworkRefused("a note needs text")
     with engine.begin() as conn:
         request = _open(conn, reference)
         _event(conn, request.id, "note", user, dt.datetime.now(dt.UTC), detail={"note": note})
@@ -108,7 +112,7 @@ def accept_candidate(engine: Engine, reference: str, person_id: str | None, user
         request = _open(conn, reference)
         offered = {c["person_id"] for c in request.candidates or []}
         if person_id is not None and person_id not in offered:
-            raise ValueError(f"{person_id} is not among this request's candidates")
+            raise CaseworkRefused(f"{person_id} is not among this request's candidates")
         values: dict = {"accepted_person_id": person_id}
         if person_id is not None and request.status in (RequestStatus.RECEIVED, RequestStatus.BEING_SEARCHED):
             values["status"] = RequestStatus.POSSIBLE_MATCH.value

@@ -24,6 +24,10 @@ from athar.requests.statuses import ENDED
 from athar.store.tables import OutboxMessage, RequestContact, RequestEvent, RequestSettings, TracingRequest
 
 
+class ErasureRefused(AtharError, ValueError):
+    """An erasure asked for without a reason: the tombstone must say why."""
+
+
 class AlreadyErased(AtharError, ValueError):
     pass
 
@@ -31,7 +35,7 @@ class AlreadyErased(AtharError, ValueError):
 def erase_request(engine: Engine, reference: str, reason: str, user: str, client: str | None = "cli") -> dict:
     """Remove the requester's personal data for good; return the tombstone."""
     if not reason.strip():
-        raise ValueError("erasure needs a reason")
+        raise ErasureRefused("erasure needs a reason")
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as conn:
         if conn.dialect.name == "sqlite":

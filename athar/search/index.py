@@ -249,7 +249,7 @@ class PersonIndex:
         with tmp.open("wb") as f:
             np.savez(
                 f,
-                **self.arrays(),
+                **self.arrays(),  # type: ignore[arg-type]  # numpy's stub reads **arrays as allow_pickle
                 meta_keys=np.array(list(meta), dtype=str),
                 meta_values=np.array(list(meta.values()), dtype=str),
             )

@@ -170,7 +170,7 @@ def candidates(index: PersonIndex, parts: tuple[str | None, ...]) -> np.ndarray:
     misread given name (قواز for فواز) is not lost, entries that share the family name and the
     father's or mother's name. A bare given name is scored on at most MAX_SCAN entries.
     """
-    posts = {j: _postings(index, j, parts[j]) for j in INDEXED_PARTS if parts[j]}
+    posts = {j: _postings(index, j, part) for j in INDEXED_PARTS if (part := parts[j])}
     given = posts.pop(GIVEN, None)
     family = posts.pop(FAMILY, None)
     found: list[np.ndarray] = []

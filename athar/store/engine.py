@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 
 from athar.config import database_url
-from athar.errors import AtharError
+from athar.errors import AtharError, ConfigurationError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -36,7 +36,9 @@ def busy_timeout_seconds() -> float:
     try:
         seconds = float(value) if value else DEFAULT_BUSY_TIMEOUT_S
     except ValueError as e:
-        raise ValueError(f"ATHAR_SQLITE_BUSY_TIMEOUT must be a number of seconds, not {value!r}") from e
+        raise ConfigurationError(
+            f"ATHAR_SQLITE_BUSY_TIMEOUT must be a number of seconds, not {value!r}"
+        ) from e
     return min(max(seconds, 0.0), MAX_BUSY_TIMEOUT_S)
 
 

@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Engine
 
 from athar.accounts import organisations, users
+from athar.accounts.errors import AccountError
 from athar.accounts.organisations import OrganisationExists, list_organisations
 from athar.accounts.passwords import generate_password
 from athar.accounts.permissions import ROLES, SHARING, Principal
@@ -97,11 +98,11 @@ def add_user(
         error = "role"
     elif organisation not in known:
         error = "organisation"
-    if error is None:
+    if error is None and clean is not None:
         password = generate_password()
         try:
             users.create_user(engine, clean, role, organisation, password)
-        except ValueError:
+        except AccountError:
             error = "user_exists"
     if error is not None:
         return _users_page(request, 422, error, form=form)

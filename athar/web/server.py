@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 
+from athar.errors import ConfigurationError
+
 
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
@@ -31,7 +33,9 @@ def serve(db: str | None, host: str = "127.0.0.1", port: int = 8000, insecure_ht
     from athar.web.settings import WebSettings
 
     if insecure_http and not _is_loopback(host):
-        raise ValueError("--insecure-http is only allowed on a loopback address (127.0.0.1, ::1, localhost)")
+        raise ConfigurationError(
+            "--insecure-http is only allowed on a loopback address (127.0.0.1, ::1, localhost)"
+        )
     settings = dataclasses.replace(WebSettings.from_env(), secure_cookies=not insecure_http)
     app = create_app(db, settings)
     uvicorn.run(app, host=host, port=port, proxy_headers=False)
