@@ -5,9 +5,11 @@ import gc
 import json
 
 from athar.linkage.cluster import ClusterResult
-from athar.linkage.config import LinkConfig, SiblingConfig, TrainingConfig
+from athar.linkage.config import FeatureConfig, LinkConfig, SiblingConfig, TrainingConfig
+from athar.linkage.features import feature_frame, name_roles
 from athar.linkage.heap import objects_frozen
 from athar.linkage.steps import Clustered, stable_ids
+from athar.names.reading import LINKAGE, ReadingKind
 
 
 def test_a_config_reads_back_as_saved_through_json():
@@ -64,3 +66,51 @@ def test_new_person_ids_are_numbered_on_from_the_highest_given():
     )
     assignment = stable_ids(clustered, previous={("a", "2"): "P-0000007"}, max_number=41)
     assert assignment.person_of_cluster == {"c2": "P-0000007", "c1": "P-0000042", "c3": "P-0000043"}
+
+
+# -- the feature thresholds are the config's --------------------------------------------------------
+
+_NAMES = [
+    {"unique_id": i, "source_dataset": "a", "full_name": full}
+    for i, full in enumerate(["Naeem Ahmad Nafea Tarek", "محمد خير الدعاس", "Samir Khaled Haddad"] * 3)
+]
+_SEPARATE = [
+    {"unique_id": 100 + i, "source_dataset": "b", "given_name": g, "father_name": "Omar", "family_name": f}
+    for i, (g, f) in enumerate([("Tarek", "Haddad"), ("Naeem", "Tarek"), ("Samir", "Haddad")])
+]
+
+
+def _frame(config: FeatureConfig):
+    return feature_frame(
+        _NAMES + _SEPARATE, place_lookup=lambda _t: (None, None), other_readings=True, config=config
+    )
+
+
+def test_a_stricter_reading_threshold_scores_fewer_other_readings():
+    default = _frame(FeatureConfig())
+    strict = _frame(FeatureConfig(other_reading_min_log_odds=50.0))
+    assert len(default) > len(_NAMES) + len(_SEPARATE)  # some names are read another way
+    assert len(strict) == len(_NAMES) + len(_SEPARATE)  # no reading is that likely
+
+
+def test_names_get_roles_only_when_seen_as_often_as_the_config_asks():
+    records = _NAMES + _SEPARATE
+    assert name_roles(records, min_count=1)
+    assert not name_roles(records, min_count=1000)
+
+
+def test_the_rare_pair_limit_decides_which_name_pairs_are_blocked_on():
+    # each full name appears three times: blocked on with a limit of 3, not with a limit of 2
+    loose = _frame(FeatureConfig(rare_name_pair_limit=3))
+    tight = _frame(FeatureConfig(rare_name_pair_limit=2))
+    assert loose["given_family_block"].notna().sum() > tight["given_family_block"].notna().sum()
+
+
+def test_the_reading_policy_carries_the_config_thresholds():
+    policy = FeatureConfig(
+        other_reading_min_log_odds=-2.0, compound_given_log_odds=-1.0, family_first_margin=3.0
+    )
+    rules = policy.reading_policy()
+    assert (rules.min_log_odds, rules.family_first_margin) == (-2.0, 3.0)
+    assert rules.log_odds[ReadingKind.COMPOUND_GIVEN] == -1.0
+    assert FeatureConfig().reading_policy() == LINKAGE  # the defaults are linkage's own policy

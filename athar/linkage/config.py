@@ -13,34 +13,40 @@ trained, and what the run does with its scores.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from athar.names import SIMILAR_KEY_JW
+from athar.names.reading import LINKAGE, ReadingKind, ReadingPolicy
 
 
 @dataclass(frozen=True)
 class FeatureConfig:
-    """How records become feature rows.
+    """How records become feature rows (`athar.linkage.features`, which takes these values from here:
+    an old run's rows are rebuilt with the values it saved)."""
 
-    The same values as the constants `athar.linkage.features` reads today (named beside each field);
-    saved with the run so that a later change shows, until features.py takes them from here.
-    """
-
-    # OTHER_READING_MIN_LOG_ODDS: a name's other reading is scored when it has at least this log-odds
-    # (nats) against the one taken: a probability of about 1 in 100.
+    # a name's other reading is scored when it has at least this log-odds (nats) against the one
+    # taken: a probability of about 1 in 100
     other_reading_min_log_odds: float = -4.6
-    # RARE_NAME_PAIR_LIMIT: a given+family name pair shared by more records than this is too common
-    # to block on alone (محمد الأحمد).
+    # a given+family name pair shared by more records than this is too common to block on alone
+    # (محمد الأحمد): such records are found through rules that add the father's name or birth year
     rare_name_pair_limit: int = 25
-    # FAMILY_FIRST_MARGIN: a family-first reading must be this much more likely (log-odds) than the
-    # given-first default.
+    # a family-first reading must be this much more likely (log-odds) than the given-first default
     family_first_margin: float = 1.5
-    # _ROLE_MIN_COUNT: a name key gets a role (given or family name) only when the lists that write
-    # the parts in separate columns use it at least this many times.
+    # a name key gets a role (given or family name) only when the lists that write the parts in
+    # separate columns use it at least this many times
     role_min_count: int = 2
-    # COMPOUND_GIVEN_LOG_ODDS: either reading of "محمد خير …" is taken as likely as the other.
+    # either reading of "محمد خير …" is taken as likely as the other (both are common in Syria)
     compound_given_log_odds: float = 0.0
+
+    def reading_policy(self) -> ReadingPolicy:
+        """`athar.names.reading.LINKAGE` with this config's thresholds."""
+        return replace(
+            LINKAGE,
+            log_odds={**LINKAGE.log_odds, ReadingKind.COMPOUND_GIVEN: self.compound_given_log_odds},
+            min_log_odds=self.other_reading_min_log_odds,
+            family_first_margin=self.family_first_margin,
+        )
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,9 @@ def _scorer(engine: Engine, records: list[dict]) -> tuple[_Scorer, pd.DataFrame]
         cached = _scorers.get(key)
         if cached is None:
             run = store_io.saved_run(engine, run_id)
-            features = feature_frame(records, roles=run.name_roles, other_readings=True)
+            features = feature_frame(
+                records, roles=run.name_roles, other_readings=True, config=run.config.features
+            )
             linker = make_linker(db_api_for("duckdb"), features, run.model)
             cached = _Scorer(
                 run_id, linker, run.term_frequencies, run.name_roles, run.config, threading.Lock()
@@ -76,7 +78,9 @@ def _scorer(engine: Engine, records: list[dict]) -> tuple[_Scorer, pd.DataFrame]
             _scorers.clear()  # one model at a time per process is enough
             _scorers[key] = cached
             return cached, features
-    return cached, feature_frame(records, roles=cached.name_roles, other_readings=True)
+    return cached, feature_frame(
+        records, roles=cached.name_roles, other_readings=True, config=cached.config.features
+    )
 
 
 def explain(engine: Engine, left: str, right: str) -> dict:

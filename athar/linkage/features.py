@@ -14,61 +14,76 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from athar.linkage.config import FeatureConfig
 from athar.linkage.halves import collector_paused, map_in_two_processes
 from athar.names import is_arabic, name_key, name_skeleton, normalize_arabic, parse_name_chain
 from athar.names.arabic import rasm, strip_article
 from athar.names.keys import arabize
-from athar.names.reading import LINKAGE, NameRoles, name_parts, readings
+from athar.names.reading import LINKAGE, NameRoles, ReadingPolicy, name_parts, readings
 from athar.store.dates import birth_fields
 
 NAME_PARTS = ("given", "father", "grandfather", "family")
 
-FEATURE_COLUMNS = (
-    "unique_id",
-    "source_dataset",
-    *(f"{p}_key" for p in NAME_PARTS),
-    *(f"{p}_skel" for p in NAME_PARTS),
-    *(f"{p}_rasm" for p in NAME_PARTS),
-    "mother_key",
-    "sex",
-    "birth_date",
-    "birth_year",
-    "birth_month",
-    "birth_day",
-    "birth_precision",
-    "national_id",
-    "birth_place_id",
-    "birth_governorate_id",
-    "event_year",
-    "event_month",
-    "event_day",
-    "event_kind",
-    "given_family_block",
-    "given_family_skel_block",
-    "given_father_block",
-    "father_family_block",
-    "given_family_rasm_block",
-    "given_rasm_family_skel_block",
-    "family_given_block",
-    "birth_day_date",
-)
+
+class FeatureRow(NamedTuple):
+    """One row Splink reads: a record, or a record with its name read another way."""
+
+    unique_id: int | None  # None for another reading until `_frame` numbers it after the records
+    source_dataset: str
+    # the four name parts' cross-script keys, consonant skeletons and dotless shapes
+    given_key: str | None
+    father_key: str | None
+    grandfather_key: str | None
+    family_key: str | None
+    given_skel: str | None
+    father_skel: str | None
+    grandfather_skel: str | None
+    family_skel: str | None
+    given_rasm: str | None
+    father_rasm: str | None
+    grandfather_rasm: str | None
+    family_rasm: str | None
+    mother_key: str | None
+    sex: str | None
+    birth_date: str | None
+    birth_year: int | None
+    birth_month: int | None
+    birth_day: int | None
+    birth_precision: str | None
+    national_id: str | None
+    birth_place_id: str | None
+    birth_governorate_id: str | None
+    event_year: int | None
+    event_month: int | None  # months since year 0
+    event_day: int | None  # days since 1970
+    event_kind: str
+    # the blocking columns, filled in over the whole frame (`_frame`)
+    given_family_block: int | None = None
+    given_family_skel_block: int | None = None
+    given_father_block: int | None = None
+    father_family_block: int | None = None
+    given_family_rasm_block: int | None = None
+    given_rasm_family_skel_block: int | None = None
+    family_given_block: int | None = None
+    birth_day_date: str | None = None
+
+
+FEATURE_COLUMNS = FeatureRow._fields
+NAME_COLUMNS = FeatureRow._fields[2:14]  # the name parts' keys, skeletons and shapes, in that order
 
 # What a list's event date is, by the list's kind (`sources.kind`): a death (every other list's
 # event, an arrest, a disappearance, a return, happened while the person was alive), a return (after
 # the arrest or disappearance other lists record), or another event ("event").
 EVENT_KINDS = {"hospital_or_morgue": "death", "returnee_registration": "return"}
 
-# A name's other reading is scored when it has at least this log-odds (nats) against the one
-# taken: a probability of about 1 in 100 (athar.names.reading.LINKAGE).
-OTHER_READING_MIN_LOG_ODDS = LINKAGE.min_log_odds
-
-# A given+family name pair shared by more records than this is too common to block on alone
-# (محمد الأحمد): such records are found through rules that add the father's name or the birth year.
-RARE_NAME_PAIR_LIMIT = 25
+# The thresholds (how unlikely a reading is still scored, how common a name pair is still blocked
+# on, how often a name is seen before it has a role) are `FeatureConfig`'s, saved with each run.
+DEFAULT_FEATURES = FeatureConfig()
 
 
 @lru_cache(maxsize=500_000)
@@ -102,10 +117,7 @@ def _mother_key(mother_name: str | None) -> str | None:
     return _key(chain.given)
 
 
-_ROLE_MIN_COUNT = 2
-
-
-def name_roles(records: Iterable[dict]) -> NameRoles:
+def name_roles(records: Iterable[dict], min_count: int = DEFAULT_FEATURES.role_min_count) -> NameRoles:
     """How each name key is used where a list writes the parts in separate columns.
 
     A full name with no marker of its order ("Ismail Waleed Ayham", "Hajj Mahdi Ahmad Izzat") may
@@ -128,13 +140,13 @@ def name_roles(records: Iterable[dict]) -> NameRoles:
     roles = {}
     for key in family.keys() | chain.keys():
         f, c = family[key], chain[key]
-        if f + c >= _ROLE_MIN_COUNT:
+        if f + c >= min_count:
             roles[key] = round(math.log(((f + 0.5) / total_family) / ((c + 0.5) / total_chain)), 3)
     return roles
 
 
 def name_readings(
-    record: dict, roles: NameRoles | None = None
+    record: dict, roles: NameRoles | None = None, policy: ReadingPolicy = LINKAGE
 ) -> tuple[tuple[str | None, ...], tuple[tuple[tuple[str | None, ...], float], ...]]:
     """`name_parts(record, roles)` and the other readings of its full name, each with its log-odds
     (nats) against the one taken. One parse serves all: at a million records no cache holds every
@@ -142,7 +154,7 @@ def name_readings(
     said how to read them: no other reading.
 
     * the other order, when nothing marks it (a comma, capitals, an article, connectors) and that
-      reading is not unlikely (log-odds at least `OTHER_READING_MIN_LOG_ODDS`): "Naeem Ahmad Nafea
+      reading is not unlikely (log-odds at least `policy.min_log_odds`): "Naeem Ahmad Nafea
       Tarek" and "Mazzin Antar Mahmoud" read either way (Tarek and Mazen are given names and family
       names both); the roles say which reading is likelier, not which is right;
     * a given and a father's name, the family name left out (هاله عمر, Muhammed Hatem), for two
@@ -154,7 +166,7 @@ def name_readings(
     separate = tuple(record.get(f"{p}_name") or None for p in NAME_PARTS)
     if not full or any(separate):
         return name_parts(record, roles), ()
-    taken, *others = readings(full, roles or {}, LINKAGE)
+    taken, *others = readings(full, roles or {}, policy)
     return taken.parts, tuple((other.parts, other.log_odds) for other in others)
 
 
@@ -213,6 +225,7 @@ def feature_frame(
     place_lookup: PlaceLookup | None = None,
     roles: NameRoles | None = None,
     other_readings: bool = False,
+    config: FeatureConfig = DEFAULT_FEATURES,
 ) -> pd.DataFrame:
     """One row per record, with `unique_id` and `source_dataset` taken from the records as given
     (and `source_kind`, the list's kind, which says what its event date is: `EVENT_KINDS`).
@@ -221,35 +234,40 @@ def feature_frame(
     the ones its run used. With `other_readings`, a full name that may be read otherwise
     (:func:`name_readings`) gets a row for each other reading, with a unique id after all the
     records'; `reading_of` then gives each row's record and `reading_bits` the log2-probability of
-    its reading (0 for the reading taken).
+    its reading (0 for the reading taken). `config`: the run's thresholds.
     """
     records = list(records)
     place = place_lookup or default_place_lookup()
     if roles is None:
-        roles = name_roles(records)
+        roles = name_roles(records, config.role_min_count)
     known: NameRoles = roles
+    policy = config.reading_policy() if other_readings else None
     with collector_paused():
         per_record = map_in_two_processes(
-            lambda part: _record_rows(part, place, known, other_readings), records, PARALLEL_MIN_RECORDS
+            lambda part: _record_rows(part, place, known, policy), records, PARALLEL_MIN_RECORDS
         )
         rows = [row for row, _readings in per_record]
         readings = [reading for _row, of_record in per_record for reading in of_record]
         del per_record
+        limit = config.rare_name_pair_limit
         if not other_readings:
-            return _frame(rows, None, len(rows))
+            return _frame(rows, None, len(rows), limit)
         n_records = len(rows)
         rows.extend(row for row, _of, _bits in readings)
-        return _frame(rows, readings, n_records)
+        return _frame(rows, readings, n_records, limit)
 
 
 def feature_frames(
-    records: Iterable[dict], place_lookup: PlaceLookup | None = None, roles: NameRoles | None = None
+    records: Iterable[dict],
+    place_lookup: PlaceLookup | None = None,
+    roles: NameRoles | None = None,
+    config: FeatureConfig = DEFAULT_FEATURES,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The records' rows alone (for training) and with the other readings (for scoring), built as
     one frame: the first is the second's leading rows, whose rare-name blocking columns then count
     the other readings too (they serve only the scoring's blocking rules)."""
     records = list(records)
-    with_readings = feature_frame(records, place_lookup, roles, other_readings=True)
+    with_readings = feature_frame(records, place_lookup, roles, other_readings=True, config=config)
     features = with_readings.iloc[: len(records)].drop(columns=["reading_of", "reading_bits"])
     return features, with_readings
 
@@ -259,22 +277,21 @@ PARALLEL_MIN_RECORDS = 100_000
 
 
 def _record_rows(
-    records: Sequence[dict], place: PlaceLookup, roles: NameRoles, other_readings: bool
-) -> list[tuple[tuple, list[tuple[tuple, int, float]]]]:
-    """Each record's feature row, with the rows of its other readings (no unique id yet: `_frame`
-    numbers them after all the records')."""
+    records: Sequence[dict], place: PlaceLookup, roles: NameRoles, policy: ReadingPolicy | None
+) -> list[tuple[FeatureRow, list[tuple[FeatureRow, int, float]]]]:
+    """Each record's feature row, with the rows of its other readings under `policy` (none without
+    one; no unique id yet: `_frame` numbers them after all the records')."""
     out = []
-    names_end = 2 + 3 * len(NAME_PARTS)  # unique_id, source_dataset, then the name columns
     for r in records:
-        if other_readings:
-            parts, alternatives = name_readings(r, roles)
+        if policy is not None:
+            parts, alternatives = name_readings(r, roles, policy)
         else:
             parts, alternatives = name_parts(r, roles), ()
         row = _feature_row(r, r["unique_id"], _features_of_parts(parts), place)
         # the same record with its name read another way; log2 P(that reading) = log2 sigmoid
         readings = [
             (
-                (None, row[1], *_features_of_parts(other), *row[names_end:]),
+                row._replace(unique_id=None, **_name_fields(_features_of_parts(other))),
                 r["unique_id"],
                 -math.log1p(math.exp(-log_odds)) / math.log(2),
             )
@@ -302,14 +319,19 @@ _RARE_PAIR_BLOCKS = (
 )
 
 
-def _frame(rows: list[tuple], readings: list[tuple[tuple, int, float]] | None, records: int) -> pd.DataFrame:
+def _frame(
+    rows: list[FeatureRow],
+    readings: list[tuple[FeatureRow, int, float]] | None,
+    records: int,
+    rare_limit: int,
+) -> pd.DataFrame:
     # column by column as plain objects: pandas' own row-wise reading and type guessing took twice as
     # long at a million rows
     columns = zip(*rows, strict=True) if rows else ([] for _ in FEATURE_COLUMNS)
     frame = pd.DataFrame(
         {name: pd.Series(values, dtype=object) for name, values in zip(FEATURE_COLUMNS, columns, strict=True)}
     )
-    ids = [row[0] for row in rows[:records]]
+    ids = [int(row.unique_id) for row in rows[:records]]  # type: ignore[arg-type]  # a record's is set
     if readings is not None:
         frame["reading_of"] = pd.Series(ids + [of for _row, of, _b in readings], dtype="int64")
         bits = [0.0] * records + [bits for _row, _of, bits in readings]
@@ -319,7 +341,7 @@ def _frame(rows: list[tuple], readings: list[tuple[tuple, int, float]] | None, r
     frame["unique_id"] = pd.Series(ids, dtype="int64")
     codes = name_codes(frame, sorted({c for _block, *pair in _RARE_PAIR_BLOCKS for c in pair}))
     for block, first, second in _RARE_PAIR_BLOCKS:
-        frame[block] = rare_name_pairs(frame, first, second, codes=codes)
+        frame[block] = rare_name_pairs(frame, first, second, rare_limit, codes=codes)
     # Only a full date is specific enough to block on; "1985" alone would pair a year's births.
     frame["birth_day_date"] = frame["birth_date"].where(frame["birth_precision"] == "day")
     for column in _INTEGER_COLUMNS:
@@ -327,25 +349,33 @@ def _frame(rows: list[tuple], readings: list[tuple[tuple, int, float]] | None, r
     return frame
 
 
-def _feature_row(r: dict, unique_id: int, names: tuple[str | None, ...], place: PlaceLookup) -> tuple:
+def _name_fields(names: tuple[str | None, ...]) -> dict[str, Any]:
+    """`names` (from `_features_of_parts`) by their `NAME_COLUMNS`."""
+    return dict(zip(NAME_COLUMNS, names, strict=True))
+
+
+def _feature_row(r: dict, unique_id: int, names: tuple[str | None, ...], place: PlaceLookup) -> FeatureRow:
     birth = birth_fields(r.get("birth_date"), r.get("age"), r.get("event_date"))
     place_id, governorate_id = place(r["birth_place"]) if r.get("birth_place") else (None, None)
     event_date = r.get("event_date")
-    return (
-        unique_id,
-        r["source_dataset"],
-        *names,
-        _mother_key(r.get("mother_name")),
-        r.get("sex"),
-        *birth,
-        r.get("national_id"),
-        place_id,
-        governorate_id,
-        int(event_date[:4]) if event_date else None,
-        _months(event_date),
-        _days(event_date),
-        EVENT_KINDS.get(r.get("source_kind") or "", "event"),
-        *([None] * 8),  # the blocking columns, filled in over the whole frame
+    return FeatureRow(
+        unique_id=unique_id,
+        source_dataset=r["source_dataset"],
+        **_name_fields(names),
+        mother_key=_mother_key(r.get("mother_name")),
+        sex=r.get("sex"),
+        birth_date=birth[0],
+        birth_year=birth[1],
+        birth_month=birth[2],
+        birth_day=birth[3],
+        birth_precision=birth[4],
+        national_id=r.get("national_id"),
+        birth_place_id=place_id,
+        birth_governorate_id=governorate_id,
+        event_year=int(event_date[:4]) if event_date else None,
+        event_month=_months(event_date),
+        event_day=_days(event_date),
+        event_kind=EVENT_KINDS.get(r.get("source_kind") or "", "event"),
     )
 
 
@@ -367,11 +397,11 @@ def rare_name_pairs(
     frame: pd.DataFrame,
     first: str,
     second: str,
-    limit: int = RARE_NAME_PAIR_LIMIT,
+    limit: int = DEFAULT_FEATURES.rare_name_pair_limit,
     codes: NameCodes | None = None,
 ) -> pd.Series:
     """A number for the pair of values (first, second) in records whose pair is uncommon, else
-    missing (see RARE_NAME_PAIR_LIMIT), and missing where either name is. `codes` (from
+    missing (`FeatureConfig.rare_name_pair_limit`), and missing where either name is. `codes` (from
     `name_codes`) must cover both columns."""
     numbers, size = codes if codes is not None else name_codes(frame, (first, second))
     pair = numbers[first] * size + numbers[second]

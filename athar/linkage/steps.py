@@ -112,9 +112,10 @@ class Features:
 
 
 def make_features(loaded: Loaded) -> Features:
-    roles = name_roles(loaded.records)
+    config = loaded.config.features
+    roles = name_roles(loaded.records, config.role_min_count)
     # names whose order is not marked are also scored read the other way (`readings`)
-    records, readings = feature_frames(loaded.records, roles=roles)
+    records, readings = feature_frames(loaded.records, roles=roles, config=config)
     records["is_new"] = loaded.is_new
     readings["is_new"] = [loaded.is_new[i] for i in readings["reading_of"]]
     shares = term_frequencies(readings) if len(readings) else {}
