@@ -26,6 +26,7 @@ from athar import __version__
 from athar.linkage import persist, steps, store_io
 from athar.linkage.config import LinkConfig
 from athar.linkage.engines import db_api_for
+from athar.linkage.errors import LinkageError
 from athar.linkage.heap import objects_frozen
 
 
@@ -77,7 +78,7 @@ class LinkSummary:
 Progress = Callable[[str], None]
 
 
-class NothingToLink(ValueError):
+class NothingToLink(LinkageError):
     """The store holds no records and has never been linked: there is nothing to do."""
 
     def __init__(self) -> None:
