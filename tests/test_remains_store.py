@@ -260,3 +260,45 @@ def test_join_needs_a_reason_and_a_real_case(store, loaded) -> None:
         join_case(store, data.bodies[3]["case_id"], "Z-9", "same femur", "t")
     join_case(store, data.bodies[3]["case_id"], data.bodies[2]["case_id"], "matching fracture ends", "t")
     assert data.bodies[3]["case_id"] not in {c["case_id"] for c in rank_cases(store)}
+
+
+def test_confirmation_and_status_change_stand_or_fall_together(store, loaded, monkeypatch) -> None:
+    """A failure after the status is written (here: writing the family's task) leaves neither the
+    confirmation nor the status change."""
+    import athar.remains.workflow as workflow
+
+    data, _, pm = loaded
+    import_remains(store, pm, "Grave A", today=TODAY)
+    body = data.bodies[0]
+    reference = f"families:{body['true_key']}"
+    person = _link_by_hand(store, body["true_key"])
+    investigator = Principal("inv", "investigator", kind="operator")
+    real = workflow.write_status_change
+
+    def status_then_failure(*args, **kwargs):
+        real(*args, **kwargs)
+        raise RuntimeError("the disk filled up")
+
+    monkeypatch.setattr(workflow, "write_status_change", status_then_failure)
+    with pytest.raises(RuntimeError):
+        set_step(store, investigator, body["case_id"], reference, "confirmed", evidence="dental")
+    with store.connect() as conn:
+        assert conn.execute(select(Person.status).where(Person.id == person)).scalar() == "missing"
+        assert conn.execute(select(CaseEvent.id).where(CaseEvent.person_id == person)).all() == []
+        assert conn.execute(text("SELECT count(*) FROM identification_steps")).scalar() == 0
+    monkeypatch.setattr(workflow, "write_status_change", real)
+    set_step(store, investigator, body["case_id"], reference, "confirmed", evidence="dental")
+    with store.connect() as conn:
+        assert conn.execute(select(Person.status).where(Person.id == person)).scalar() == "remains_identified"
+
+
+def test_a_confirmation_on_another_organisations_case_is_refused_and_writes_nothing(store, loaded) -> None:
+    data, _, pm = loaded
+    import_remains(store, pm, "Grave A", today=TODAY)
+    body = data.bodies[0]
+    _link_by_hand(store, body["true_key"])
+    stranger = Principal("inv-b", "investigator", organisation_id=999)
+    with pytest.raises(PermissionError):
+        set_step(store, stranger, body["case_id"], f"families:{body['true_key']}", "confirmed", evidence="x")
+    with store.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM identification_steps")).scalar() == 0

@@ -4,7 +4,8 @@ Each step is an `identification_steps` row (append-only); where a (case, record)
 newest step. Moving forward needs the step's own proof (a DNA report at or above the threshold for
 dna_supported, evidence and an investigator for confirmed); moving back or revoking needs a reason.
 Confirmation sets the person's case status to remains identified (through `athar.cases.status`) and
-leaves the task of telling the family on the case; every step is audited.
+leaves the task of telling the family on the case, in the step's own transaction: the step, the status
+and the task stand or fall together. Every step is audited.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from athar.accounts.permissions import Principal, allowed
 from athar.audit import record_event
-from athar.cases.status import change_status
+from athar.cases.scope import may_update_case
+from athar.cases.status import CaseNotYours, write_status_change
+from athar.errors import AtharError
 from athar.remains.candidates import DEFAULT_POSTERIOR_THRESHOLD
 from athar.store.tables import (
     CaseEvent,
@@ -26,6 +29,7 @@ from athar.store.tables import (
     Membership,
     RemainsCase,
     RemainsCaseEvent,
+    Site,
     Source,
     TracingRequest,
 )
@@ -34,7 +38,7 @@ ORDER = {"revoked": 0, "candidate": 1, "preliminary": 2, "dna_supported": 3, "co
 CONFIRMING_ROLES = ("investigator", "admin")
 
 
-class IdentificationError(ValueError):
+class IdentificationError(AtharError, ValueError):
     """A step the workflow does not allow; the message says why."""
 
 
@@ -123,6 +127,9 @@ def set_step(
             ]
             if others:
                 raise IdentificationError(f"case {case_id} is confirmed as another record; revoke that first")
+        status_changes = person_id is not None and (step == "confirmed" or before == "confirmed")
+        if status_changes and not may_update_case(engine, str(person_id), principal):
+            raise CaseNotYours()
         row = dict(
             remains_case_id=case_pk, source_id=source_id, record_id=record_id, person_id=person_id, step=step,
             reason=reason or None, evidence=evidence or None, user_name=principal.name, created_at=now,
@@ -132,58 +139,53 @@ def set_step(
             conn, principal.name, "identification.step", "remains_case", case_id,
             detail={"record": reference, "step": step, "previous": before},
         )  # fmt: skip
-    if step == "confirmed" and person_id:
-        _confirm_case(
-            engine, principal, person_id, case_id, reference, reason or "remains identified", evidence
-        )
-    elif before == "confirmed" and person_id:
-        change_status(
-            engine,
-            person_id,
-            "missing",
-            reason,
-            f"identification of case {case_id} withdrawn",
-            principal,
-        )
+        if step == "confirmed" and person_id:
+            _confirm_case(conn, principal, person_id, case_pk, case_id, reference, reason, evidence)
+        elif before == "confirmed" and person_id:
+            write_status_change(
+                conn, person_id, "missing", reason, f"identification of case {case_id} withdrawn", principal
+            )
     return {**row, "case_id": case_id, "record": reference, "previous": before}
 
 
 def _confirm_case(
-    engine: Engine,
+    conn: Connection,
     principal: Principal,
     person_id: str,
+    case_pk: int,
     case_id: str,
     reference: str,
     reason: str,
     evidence: str,
 ) -> None:
-    with engine.connect() as conn:
-        site = conn.execute(select(RemainsCase.site_id).where(RemainsCase.case_id == case_id)).scalar()
-    change_status(
-        engine, person_id, "remains_identified", reason, f"{evidence} (remains case {case_id}, site {site})",
-        principal,
+    """The person's status to remains identified and the task of telling the family, inside the
+    confirmation's own transaction: a failure anywhere leaves neither the step nor the status."""
+    site = conn.execute(
+        select(Site.name).join(RemainsCase, RemainsCase.site_id == Site.id).where(RemainsCase.id == case_pk)
+    ).scalar()
+    write_status_change(
+        conn, person_id, "remains_identified", reason or "remains identified",
+        f"{evidence} (remains case {case_id}, site {site})", principal,
     )  # fmt: skip
-    with engine.begin() as conn:
-        requests = [
-            r
-            for r in conn.execute(
-                select(TracingRequest.reference)
-                .join(
-                    Membership,
-                    (Membership.source_id == TracingRequest.source_id)
-                    & (Membership.record_id == TracingRequest.record_id),
-                )
-                .where(Membership.person_id == person_id, TracingRequest.erased_at.is_(None))
-            ).scalars()
-        ]
+    requests = list(
         conn.execute(
-            insert(CaseEvent).values(
-                person_id=person_id, kind="task", reason="notify the family of the identification",
-                detail={"task": "notify_family", "remains_case": case_id, "record": reference,
-                        "tracing_requests": requests},
-                user_name=principal.name, created_at=dt.datetime.now(dt.UTC),
+            select(TracingRequest.reference)
+            .join(
+                Membership,
+                (Membership.source_id == TracingRequest.source_id)
+                & (Membership.record_id == TracingRequest.record_id),
             )
-        )  # fmt: skip
+            .where(Membership.person_id == person_id, TracingRequest.erased_at.is_(None))
+        ).scalars()
+    )
+    conn.execute(
+        insert(CaseEvent).values(
+            person_id=person_id, kind="task", reason="notify the family of the identification",
+            detail={"task": "notify_family", "remains_case": case_id, "record": reference,
+                    "tracing_requests": requests},
+            user_name=principal.name, created_at=dt.datetime.now(dt.UTC),
+        )
+    )  # fmt: skip
 
 
 def join_case(engine: Engine, case_id: str, whole_case_id: str, reason: str, user: str) -> None:
