@@ -20,6 +20,7 @@ from athar.audit import record_event
 from athar.cases.scope import may_update_case
 from athar.cases.status import CaseNotYours, write_status_change
 from athar.errors import AtharError
+from athar.remains.access import may_identify
 from athar.remains.candidates import DEFAULT_POSTERIOR_THRESHOLD
 from athar.store.tables import (
     CaseEvent,
@@ -39,7 +40,12 @@ CONFIRMING_ROLES = ("investigator", "admin")
 
 
 class IdentificationError(AtharError, ValueError):
-    """A step the workflow does not allow; the message says why."""
+    """A step the workflow does not allow; the message says why, `code` says which rule (for a page
+    to say it in the reader's language)."""
+
+    def __init__(self, message: str, code: str = "other") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -65,11 +71,11 @@ def current_steps(conn: Connection, case_pk: int | None = None) -> dict[tuple[in
 def _resolve(conn: Connection, case_id: str, reference: str) -> tuple[int, int, str, str | None]:
     case_pk = conn.execute(select(RemainsCase.id).where(RemainsCase.case_id == case_id)).scalar()
     if case_pk is None:
-        raise IdentificationError(f"no remains case {case_id!r}")
+        raise IdentificationError(f"no remains case {case_id!r}", "case")
     source, sep, record_id = reference.rpartition(":")
     source_id = conn.execute(select(Source.id).where(Source.name == source)).scalar() if sep else None
     if source_id is None:
-        raise IdentificationError(f"{reference!r} names no record (write source:record_id)")
+        raise IdentificationError(f"{reference!r} names no record (write source:record_id)", "record")
     person_id = conn.execute(
         select(Membership.person_id).where(
             Membership.source_id == source_id, Membership.record_id == record_id
@@ -90,7 +96,7 @@ def set_step(
 ) -> dict:
     """Move the identification of `case_id` as `reference` to `step`; returns the step as stored."""
     if step not in ORDER:
-        raise IdentificationError(f"step must be one of {', '.join(ORDER)}")
+        raise IdentificationError(f"step must be one of {', '.join(ORDER)}", "step")
     if not allowed(principal.role, "case.update"):
         raise PermissionError(f"{principal.role} may not take identification steps")
     if step == "confirmed" and principal.role not in CONFIRMING_ROLES:
@@ -99,14 +105,21 @@ def set_step(
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as conn:
         case_pk, source_id, record_id, person_id = _resolve(conn, case_id, reference)
+        site_organisation = conn.execute(
+            select(Site.organisation_id)
+            .join(RemainsCase, RemainsCase.site_id == Site.id)
+            .where(RemainsCase.id == case_pk)
+        ).scalar()
+        if not may_identify(principal, site_organisation):
+            raise PermissionError("the bodies of this site are another organisation's to identify")
         steps = current_steps(conn, case_pk)
         previous = steps.get((case_pk, source_id, record_id))
         before = previous.step if previous else None
         if before == step:
-            raise IdentificationError(f"the identification is {step} already")
+            raise IdentificationError(f"the identification is {step} already", "already")
         backwards = before is not None and ORDER[step] < ORDER[before]
         if (backwards or step == "revoked") and not reason:
-            raise IdentificationError("going back or revoking an identification needs a reason")
+            raise IdentificationError("going back or revoking an identification needs a reason", "reason")
         if step == "dna_supported":
             best = conn.execute(
                 select(DnaReport.posterior).where(
@@ -116,17 +129,23 @@ def set_step(
                 )
             ).scalars()
             if max(best, default=0.0) < threshold:
-                raise IdentificationError(f"no DNA report on this pair reaches the posterior {threshold}")
+                raise IdentificationError(
+                    f"no DNA report on this pair reaches the posterior {threshold}", "dna"
+                )
         if step == "confirmed":
             if not evidence:
-                raise IdentificationError("a confirmation needs evidence")
+                raise IdentificationError("a confirmation needs evidence", "evidence")
             if person_id is None:
-                raise IdentificationError(f"{reference} is in no person yet: run `athar link` first")
+                raise IdentificationError(
+                    f"{reference} is in no person yet: run `athar link` first", "unlinked"
+                )
             others = [
                 k for k, s in steps.items() if s.step == "confirmed" and k != (case_pk, source_id, record_id)
             ]
             if others:
-                raise IdentificationError(f"case {case_id} is confirmed as another record; revoke that first")
+                raise IdentificationError(
+                    f"case {case_id} is confirmed as another record; revoke that first", "confirmed_elsewhere"
+                )
         status_changes = person_id is not None and (step == "confirmed" or before == "confirmed")
         if status_changes and not may_update_case(engine, str(person_id), principal):
             raise CaseNotYours()
@@ -248,7 +267,7 @@ def record_custody(
         if case_id:
             case_pk = conn.execute(select(RemainsCase.id).where(RemainsCase.case_id == case_id)).scalar()
             if case_pk is None:
-                raise IdentificationError(f"no remains case {case_id!r}")
+                raise IdentificationError(f"no remains case {case_id!r}", "case")
         now = dt.datetime.now(dt.UTC)
         conn.execute(
             insert(CustodyEvent).values(
