@@ -37,7 +37,7 @@ SITE_FIELDS = (
 )  # fmt: skip
 CASE_FIELDS = (
     "case_id", "recovery_date", "sex", "age_min", "age_max", "stature_min_cm", "stature_max_cm", "dental",
-    "skeletal_marks", "clothing", "effects", "dna_sample_id", "notes",
+    "skeletal_marks", "clothing", "effects", "dna_sample_id", "notes", "version",
 )  # fmt: skip
 RECORD_VALUES = (
     "full_name", "sex", "birth_date", "age", "event_date", "event_place", "height_cm", "dental", "marks",
@@ -288,8 +288,9 @@ def person_remains(engine: Engine, person_id: str, principal: Principal, top: in
         if r.site_id in site_ids:
             latest[(r.remains_id, r.source_id, r.record_id)] = dict(r._mapping)
     identifications = [s for s in latest.values() if s["step"] != "revoked"]
-    try:
-        ranked = bodies_for(engine, person_id, top=top * 4)
+    any_body = any(site_id in site_ids for site_id, _ in site_of.values())
+    try:  # ranking reads every open missing person: only when there is a body the principal sees
+        ranked = bodies_for(engine, person_id, top=top * 4) if any_body else []
     except KeyError:  # identified, or located: no longer an open missing person
         ranked = []
     bodies = []
