@@ -70,7 +70,7 @@ def lists_side(values: list[dict]) -> dict[str, str]:
 def evidence_rows(case: dict, site: dict, features: dict[str, float], values: list[dict]) -> list[dict]:
     """One row per feature, strongest first: `{feature, body, lists, weight, finding}`."""
     body, lists = body_side(case, site), lists_side(values)
-    rows = [
+    rows: list[dict] = [
         {
             "feature": name,
             "body": body[name],
@@ -80,5 +80,5 @@ def evidence_rows(case: dict, site: dict, features: dict[str, float], values: li
         }
         for name in FEATURES
     ]
-    rows.sort(key=lambda r: -abs(r["weight"] or 0.0))
+    rows.sort(key=lambda r: -abs(features.get(r["feature"]) or 0.0))
     return rows
