@@ -9,7 +9,7 @@ import pytest
 from athar.dental import parse_chart
 from athar.remains.build import persons_from_rows
 from athar.remains.ranking import Body, Ranker, SiteFacts, top_indices
-from athar.remains.vocabulary import clothing_concepts, mark_concepts
+from athar.remains.vocabulary import absent_mark_concepts, clothing_concepts, mark_concepts
 
 
 @pytest.mark.parametrize(
@@ -115,3 +115,41 @@ def test_disappearance_after_the_site_closed_counts_against() -> None:
 def test_top_indices_agree_with_a_full_sort() -> None:
     scores = np.random.default_rng(5).normal(size=50_000).astype(np.float32)
     assert list(top_indices(scores, 10)) == list(np.argsort(-scores, kind="stable")[:10])
+
+
+@pytest.mark.parametrize(
+    "finding",
+    [
+        "no healed fracture of the left arm",
+        "left forearm intact",
+        "لا كسور في الذراع اليسرى",
+        "complete skeleton, no healed fractures",
+    ],
+)
+def test_an_examined_arm_without_the_familys_fracture_counts_against(finding: str) -> None:
+    """ "Broke his left arm" against a left arm examined and found without a healed fracture."""
+    assert mark_concepts(finding) == frozenset()  # a negated finding is not a mark
+    rows = [{"marks": "broke his left arm"}, {"marks": "broke his right leg"}, *_filler()]
+    ranker = Ranker(_persons(rows))
+    body = _body(marks=mark_concepts(finding), absent_marks=absent_mark_concepts(finding))
+    marks = ranker.feature_vectors(body)["marks"]
+    assert marks[0] < 0
+    assert marks[2] == 0  # a family that said nothing of marks is not touched
+    whole_skeleton = "skeleton" in finding
+    assert bool(marks[1] < 0) is whole_skeleton  # the right leg counts against only if it was examined
+
+
+def test_an_absence_on_one_side_says_nothing_of_the_other_or_of_an_unsaid_side() -> None:
+    rows = [{"marks": "broke his right arm"}, {"marks": "broke his arm"}, *_filler()]
+    ranker = Ranker(_persons(rows))
+    finding = "no fracture of the left radius"
+    body = _body(absent_marks=absent_mark_concepts(finding))
+    assert absent_mark_concepts(finding) == {"fracture:arm:left"}
+    marks = ranker.feature_vectors(body)["marks"]
+    assert marks[0] == 0 and marks[1] == 0
+
+
+def test_a_found_mark_and_an_examined_absence_read_from_one_description() -> None:
+    text = "healed fracture of the right tibia; no fracture of the left arm"
+    assert mark_concepts(text) == {"fracture:leg:right"}
+    assert absent_mark_concepts(text) == {"fracture:arm:left"}

@@ -27,6 +27,7 @@ from athar.store.tables import (
     Quarantine,
     Record,
     RemainsCase,
+    RemainsCaseVersion,
 )
 from athar.synth.remains import generate
 
@@ -260,3 +261,75 @@ def test_join_needs_a_reason_and_a_real_case(store, loaded) -> None:
         join_case(store, data.bodies[3]["case_id"], "Z-9", "same femur", "t")
     join_case(store, data.bodies[3]["case_id"], data.bodies[2]["case_id"], "matching fracture ends", "t")
     assert data.bodies[3]["case_id"] not in {c["case_id"] for c in rank_cases(store)}
+
+
+def test_confirmation_and_status_change_stand_or_fall_together(store, loaded, monkeypatch) -> None:
+    """A failure after the status is written (here: writing the family's task) leaves neither the
+    confirmation nor the status change."""
+    import athar.remains.workflow as workflow
+
+    data, _, pm = loaded
+    import_remains(store, pm, "Grave A", today=TODAY)
+    body = data.bodies[0]
+    reference = f"families:{body['true_key']}"
+    person = _link_by_hand(store, body["true_key"])
+    investigator = Principal("inv", "investigator", kind="operator")
+    real = workflow.write_status_change
+
+    def status_then_failure(*args, **kwargs):
+        real(*args, **kwargs)
+        raise RuntimeError("the disk filled up")
+
+    monkeypatch.setattr(workflow, "write_status_change", status_then_failure)
+    with pytest.raises(RuntimeError):
+        set_step(store, investigator, body["case_id"], reference, "confirmed", evidence="dental")
+    with store.connect() as conn:
+        assert conn.execute(select(Person.status).where(Person.id == person)).scalar() == "missing"
+        assert conn.execute(select(CaseEvent.id).where(CaseEvent.person_id == person)).all() == []
+        assert conn.execute(text("SELECT count(*) FROM identification_steps")).scalar() == 0
+    monkeypatch.setattr(workflow, "write_status_change", real)
+    set_step(store, investigator, body["case_id"], reference, "confirmed", evidence="dental")
+    with store.connect() as conn:
+        assert conn.execute(select(Person.status).where(Person.id == person)).scalar() == "remains_identified"
+
+
+def test_a_confirmation_on_another_organisations_case_is_refused_and_writes_nothing(store, loaded) -> None:
+    data, _, pm = loaded
+    import_remains(store, pm, "Grave A", today=TODAY)
+    body = data.bodies[0]
+    _link_by_hand(store, body["true_key"])
+    stranger = Principal("inv-b", "investigator", organisation_id=999)
+    with pytest.raises(PermissionError):
+        set_step(store, stranger, body["case_id"], f"families:{body['true_key']}", "confirmed", evidence="x")
+    with store.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM identification_steps")).scalar() == 0
+
+
+def test_a_corrected_row_makes_a_new_version_and_keeps_the_old_one(store, loaded, tmp_path) -> None:
+    data, _, pm = loaded
+    import_remains(store, pm, "Grave A", today=TODAY)
+    body = data.bodies[2]
+    set_step(store, Principal("cw", "caseworker", kind="operator"), body["case_id"],
+             f"families:{body['true_key']}", "candidate")  # fmt: skip
+    corrected = {**body, "age_min": "30", "age_max": "45", "notes": "re-examined: age revised"}
+    path = _write(tmp_path / "pm-corrected.csv", PM_HEADER, [corrected, data.bodies[3]])
+    result = import_remains(store, path, "Grave A", user="t", today=TODAY)
+    assert (result.read, result.stored, result.quarantined) == (2, 2, 0)
+    assert (result.new, result.new_versions, result.unchanged) == (0, 1, 1)
+    with store.connect() as conn:
+        case = conn.execute(select(RemainsCase).where(RemainsCase.case_id == body["case_id"])).one()
+        history = conn.execute(
+            select(RemainsCaseVersion).where(RemainsCaseVersion.remains_case_id == case.id)
+        ).all()
+        steps = conn.execute(text("SELECT remains_case_id FROM identification_steps")).scalars().all()
+    assert (case.version, case.age_min, case.age_max, case.notes) == (2, 30, 45, "re-examined: age revised")
+    assert len(history) == 1 and history[0].version == 1
+    assert (
+        history[0].stored["age_min"] == int(body["age_min"]) and history[0].raw["age_min"] == body["age_min"]
+    )
+    assert history[0].superseded_by_import_id == result.import_id
+    assert steps == [case.id]  # the identification stays with the case
+    again = import_remains(store, path, "Grave A", user="t", today=TODAY)
+    assert (again.new_versions, again.unchanged) == (0, 2)
+    with pytest.raises(Exception, match="append-only"), store.begin() as conn:
+        conn.execute(text("DELETE FROM remains_case_versions"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from athar.accounts.permissions import Principal
 from athar.cases.errors import CaseError
@@ -84,22 +84,38 @@ def change_status(
     if not may_update_case(engine, person_id, principal):
         raise CaseNotYours()
     with engine.begin() as conn:
-        previous = conn.execute(select(Person.status).where(Person.id == person_id)).scalar()
-        if previous is None:
-            raise CaseError("no such person")
-        event = dict(
-            person_id=person_id,
-            kind="status",
-            status=status,
-            event_date=event_date,
-            reason=reason.strip(),
-            evidence=evidence.strip(),
-            detail={"previous": previous},
-            user_name=principal.name,
-            created_at=dt.datetime.now(dt.UTC),
-            organisation_id=principal.organisation_id,
-            shared=shared,
-        )
-        event["id"] = conn.execute(insert(CaseEvent).values(**event).returning(CaseEvent.id)).scalar_one()
-        conn.execute(update(Person).where(Person.id == person_id).values(status=status))
+        return write_status_change(conn, person_id, status, reason, evidence, principal, event_date, shared)
+
+
+def write_status_change(
+    conn: Connection,
+    person_id: str,
+    status: str,
+    reason: str,
+    evidence: str,
+    principal: Principal,
+    event_date: str | None = None,
+    shared: bool = False,
+) -> dict:
+    """The writes of `change_status` inside the caller's transaction, for a caller (confirming an
+    identification) whose own writes must stand or fall with the status. The caller has checked the
+    change (`status_change_problem`) and the principal's right to the case (`may_update_case`)."""
+    previous = conn.execute(select(Person.status).where(Person.id == person_id)).scalar()
+    if previous is None:
+        raise CaseError("no such person")
+    event = dict(
+        person_id=person_id,
+        kind="status",
+        status=status,
+        event_date=event_date,
+        reason=reason.strip(),
+        evidence=evidence.strip(),
+        detail={"previous": previous},
+        user_name=principal.name,
+        created_at=dt.datetime.now(dt.UTC),
+        organisation_id=principal.organisation_id,
+        shared=shared,
+    )
+    event["id"] = conn.execute(insert(CaseEvent).values(**event).returning(CaseEvent.id)).scalar_one()
+    conn.execute(update(Person).where(Person.id == person_id).values(status=status))
     return event

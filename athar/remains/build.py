@@ -10,7 +10,7 @@ import numpy as np
 
 from athar.dental import DentalError, parse_chart
 from athar.remains.ranking import Body, MissingPersons, SiteFacts
-from athar.remains.vocabulary import clothing_concepts, mark_concepts
+from athar.remains.vocabulary import absent_mark_concepts, clothing_concepts, mark_concepts
 
 
 def _year(value: object) -> float:
@@ -75,5 +75,6 @@ def body_from_row(row: Mapping[str, object], site: SiteFacts) -> Body:
         recovery_year=None if np.isnan(recovery) else int(recovery),
         dental=dental if dental.examined else None,
         marks=mark_concepts(str(row.get("skeletal_marks") or "")),
+        absent_marks=absent_mark_concepts(str(row.get("skeletal_marks") or "")),
         clothing=clothing_concepts(worn),
     )

@@ -2,8 +2,9 @@
 
 Every row is stored as a remains case (or recognised as one already stored with the same values) or
 quarantined with the fields and reasons, in the ordinary `imports` and `quarantine` tables under the
-site's source: read = stored + quarantined. A case id stored before with other values is quarantined
-(corrections are a separate step, never a silent overwrite).
+site's source: read = stored + quarantined. A case id stored before with other values is a correction:
+the case gets a new version (its id, steps, DNA reports and custody stay), and the version it replaces
+is kept in `remains_case_versions`, as records keep theirs.
 """
 
 from __future__ import annotations
@@ -16,16 +17,23 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import orjson
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from athar.audit import record_event
 from athar.ingest.counts import record_import_counts
 from athar.ingest.limits import MAX_REASON_CHARS, bounded_row, cut
 from athar.ingest.readers import read_bytes, read_table
-from athar.remains.postmortem import header, validate_row
+from athar.remains.postmortem import COLUMNS, header, validate_row
 from athar.remains.sites import find_site, new_id
 from athar.store.engine import lock_timeout_as_store_busy
-from athar.store.tables import CustodyEvent, Import, Quarantine, RemainsCase, RemainsCaseEvent
+from athar.store.tables import (
+    CustodyEvent,
+    Import,
+    Quarantine,
+    RemainsCase,
+    RemainsCaseEvent,
+    RemainsCaseVersion,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +51,29 @@ class RemainsImportResult:
     stored: int = 0
     quarantined: int = 0
     new: int = 0
+    new_versions: int = 0
     unchanged: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
     problems: list[dict] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return asdict(self)
+
+
+VERSIONED = tuple(c for c in COLUMNS if c not in ("case_id", "part_of"))
+
+
+def _supersede(conn: Connection, case_pk: int, import_id: int, now: dt.datetime) -> None:
+    """Keep the case's current version, as read and as stored, before a corrected row replaces it."""
+    case = conn.execute(select(RemainsCase).where(RemainsCase.id == case_pk)).one()
+    conn.execute(
+        insert(RemainsCaseVersion).values(
+            remains_case_id=case_pk, version=case.version, import_id=case.import_id,
+            row_number=case.row_number, raw=case.raw, content_hash=case.content_hash,
+            stored={c: getattr(case, c) for c in (*VERSIONED, "part_of_id")},
+            superseded_by_import_id=import_id, superseded_at=now,
+        )
+    )  # fmt: skip
 
 
 def _hash(values: dict) -> str:
@@ -146,15 +171,28 @@ def import_remains(
                 continue
             content_hash = _hash({**checked, "part_of": part_of})
             if case_id in stored:
-                if stored[case_id][1] != content_hash:
-                    quarantine(
-                        row.row_number,
-                        row.values,
-                        [("case_id", f"case {case_id!r} is stored already with other values")],
-                    )
-                    continue
                 result.stored += 1
-                result.unchanged += 1
+                if stored[case_id][1] == content_hash:
+                    result.unchanged += 1
+                    continue
+                case_pk = stored[case_id][0]
+                _supersede(conn, case_pk, import_id, now)
+                conn.execute(
+                    update(RemainsCase)
+                    .where(RemainsCase.id == case_pk)
+                    .values(
+                        **{c: checked.get(c) for c in VERSIONED},
+                        import_id=import_id,
+                        row_number=row.row_number,
+                        raw=row.values,
+                        content_hash=content_hash,
+                        version=RemainsCase.version + 1,
+                    )
+                )
+                stored[case_id] = (case_pk, content_hash)
+                if part_of:
+                    parts.append((case_pk, str(part_of), row.row_number))
+                result.new_versions += 1
                 continue
             case_pk = new_id(
                 conn.execute(

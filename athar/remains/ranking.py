@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from athar.dental import Chart, Tooth, classify
-from athar.remains.vocabulary import side_variants
+from athar.remains.vocabulary import contradicted_by_absence, side_variants
 
 FEATURES = ("sex", "age", "stature", "dental", "marks", "clothing", "date", "place")
 SEX_CODES = {"M": 1, "F": 2}
@@ -37,6 +37,10 @@ DENTAL_EXPLAINABLE = -0.3
 DENTAL_CONCORDANT_MAX = 2.0
 MARK_RECALL = 0.6  # a family mentions a mark the skeleton shows
 MARK_OTHER_SIDE = -0.7
+# A family's mark on a bone examined and found without it: a healed fracture in an adult usually
+# stays visible, so its absence says about 1 in 5 that this is the person (childhood fractures may
+# remodel away, and families misremember).
+MARK_NOT_FOUND = -0.7
 CLOTHING_RECALL = 0.4
 LLR_CAP = 3.0
 DISAPPEARED_BEFORE_USE_END = 0.97
@@ -81,6 +85,7 @@ class Body:
     dental: Chart | None
     marks: frozenset[str] = field(default_factory=frozenset)
     clothing: frozenset[str] = field(default_factory=frozenset)
+    absent_marks: frozenset[str] = field(default_factory=frozenset)  # examined and not there
 
 
 @dataclass
@@ -303,6 +308,14 @@ class Ranker:
                 if c in self._marks:
                     out[self._marks[c]] += MARK_OTHER_SIDE
                     self._touched["marks"].append(self._marks[c])
+        if body.absent_marks:
+            ruled_out = [
+                c for c in self._marks if any(contradicted_by_absence(a, c) for a in body.absent_marks)
+            ]
+            if ruled_out:  # once per person, however many of their marks the examination rules out
+                idx = np.unique(np.concatenate([self._marks[c] for c in ruled_out]))
+                out[idx] += MARK_NOT_FOUND
+                self._touched["marks"].append(idx)
         return out
 
     def _clothing_llr(self, body: Body) -> np.ndarray:

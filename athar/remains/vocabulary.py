@@ -1,7 +1,10 @@
 """What families say and what anthropologists record, read into shared concepts, Arabic and English.
 
 Marks become ``(kind, region, side)`` concepts: "broke his left arm" and "healed fracture of the left
-radius" both read ``fracture:arm:left``; "كسر في اليد اليسرى" too. Clothing and effects become item and
+radius" both read ``fracture:arm:left``; "كسر في اليد اليسرى" too. A negated finding ("no healed
+fracture of the left arm", "لا كسور في الذراع اليسرى", "left arm intact") is not a mark but an
+examined absence (`absent_mark_concepts`): region ``*`` when no region is named ("no healed
+fractures"), side ``any`` when both sides were examined. Clothing and effects become item and
 item:colour concepts ("red shirt", "قميص أحمر" → ``shirt``, ``shirt:red``). Only what both sides can
 name is read; free text outside the vocabulary is ignored, never guessed at.
 """
@@ -176,20 +179,69 @@ def _concept(forms: list[str], lexicon: dict[str, str]) -> str | None:
     return None
 
 
+NEGATIONS = frozenset(
+    _DIACRITICS.sub("", w).translate(_ARABIC_FOLD)
+    for w in ("no", "not", "without", "none", "nil", "لا", "لم", "بدون", "دون", "ليس", "ليست", "خال", "خالي")
+)
+# Words that say a region was seen whole: no kind of mark named, so every kind a skeleton shows is absent.
+INTACT = frozenset(
+    _DIACRITICS.sub("", w).translate(_ARABIC_FOLD)
+    for w in ("intact", "sound", "normal", "unremarkable", "سليم", "سليمه", "سليمة", "طبيعي", "طبيعيه")
+)
+SKELETAL_KINDS = ("fracture", "amputation", "implant")
+
+
+def _phrase_marks(phrase: str) -> tuple[bool, set[str], set[str], str]:
+    """(negated, kinds, regions, side) of one phrase."""
+    words = tokens(phrase)
+    negated = any(f in NEGATIONS or f in INTACT for w in words for f in w)
+    kinds = {c for w in words if (c := _concept(w, MARK_KINDS))}
+    if not kinds and any(f in INTACT for w in words for f in w):
+        kinds = set(SKELETAL_KINDS)
+    regions = {c for w in words if (c := _concept(w, REGIONS))}
+    sides = {c for w in words if (c := _concept(w, SIDES))}
+    return negated, kinds, regions, next(iter(sides)) if len(sides) == 1 else "any"
+
+
 @lru_cache(maxsize=100_000)
 def mark_concepts(text: str | None) -> frozenset[str]:
-    """``kind:region:side`` concepts of a description of marks (side ``any`` when not said)."""
+    """``kind:region:side`` concepts of a description of marks (side ``any`` when not said); a
+    negated phrase names no mark."""
     out: set[str] = set()
     for phrase in _SPLIT.split(text or ""):
-        words = tokens(phrase)
-        kinds = {c for w in words if (c := _concept(w, MARK_KINDS))}
-        regions = {c for w in words if (c := _concept(w, REGIONS))}
-        sides = {c for w in words if (c := _concept(w, SIDES))}
-        side = next(iter(sides)) if len(sides) == 1 else "any"
+        negated, kinds, regions, side = _phrase_marks(phrase)
+        if negated:
+            continue
         for kind in kinds:
             for region in regions:
                 out.add(f"{kind}:{region}:{side}")
     return frozenset(out)
+
+
+@lru_cache(maxsize=100_000)
+def absent_mark_concepts(text: str | None) -> frozenset[str]:
+    """``kind:region:side`` concepts an examination found absent ("no healed fracture of the left arm"
+    → ``fracture:arm:left``; "no healed fractures" → ``fracture:*:any``)."""
+    out: set[str] = set()
+    for phrase in _SPLIT.split(text or ""):
+        negated, kinds, regions, side = _phrase_marks(phrase)
+        if not negated:
+            continue
+        for kind in kinds:
+            for region in regions or {"*"}:
+                out.add(f"{kind}:{region}:{side}")
+    return frozenset(out)
+
+
+def contradicted_by_absence(absent: str, family: str) -> bool:
+    """Whether an examined absence rules out what a family said: the same kind, the region examined
+    (or the whole skeleton), and the family's side examined (a family's side left unsaid is ruled out
+    only when both sides were)."""
+    kind, region, side = absent.split(":")
+    f_kind, f_region, f_side = family.split(":")
+    if kind != f_kind or region not in ("*", f_region):
+        return False
+    return side == "any" or side == f_side
 
 
 @lru_cache(maxsize=100_000)

@@ -4,7 +4,8 @@ Each step is an `identification_steps` row (append-only); where a (case, record)
 newest step. Moving forward needs the step's own proof (a DNA report at or above the threshold for
 dna_supported, evidence and an investigator for confirmed); moving back or revoking needs a reason.
 Confirmation sets the person's case status to remains identified (through `athar.cases.status`) and
-leaves the task of telling the family on the case; every step is audited.
+leaves the task of telling the family on the case, in the step's own transaction: the step, the status
+and the task stand or fall together. Every step is audited.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from athar.accounts.permissions import Principal, allowed
 from athar.audit import record_event
-from athar.cases.status import change_status
+from athar.cases.scope import may_update_case
+from athar.cases.status import CaseNotYours, write_status_change
 from athar.errors import AtharError
+from athar.remains.access import may_identify
 from athar.remains.candidates import DEFAULT_POSTERIOR_THRESHOLD
 from athar.store.tables import (
     CaseEvent,
@@ -27,6 +30,7 @@ from athar.store.tables import (
     Membership,
     RemainsCase,
     RemainsCaseEvent,
+    Site,
     Source,
     TracingRequest,
 )
@@ -36,7 +40,12 @@ CONFIRMING_ROLES = ("investigator", "admin")
 
 
 class IdentificationError(AtharError, ValueError):
-    """A step the workflow does not allow; the message says why."""
+    """A step the workflow does not allow; the message says why, `code` says which rule (for a page
+    to say it in the reader's language)."""
+
+    def __init__(self, message: str, code: str = "other") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -62,11 +71,11 @@ def current_steps(conn: Connection, case_pk: int | None = None) -> dict[tuple[in
 def _resolve(conn: Connection, case_id: str, reference: str) -> tuple[int, int, str, str | None]:
     case_pk = conn.execute(select(RemainsCase.id).where(RemainsCase.case_id == case_id)).scalar()
     if case_pk is None:
-        raise IdentificationError(f"no remains case {case_id!r}")
+        raise IdentificationError(f"no remains case {case_id!r}", "case")
     source, sep, record_id = reference.rpartition(":")
     source_id = conn.execute(select(Source.id).where(Source.name == source)).scalar() if sep else None
     if source_id is None:
-        raise IdentificationError(f"{reference!r} names no record (write source:record_id)")
+        raise IdentificationError(f"{reference!r} names no record (write source:record_id)", "record")
     person_id = conn.execute(
         select(Membership.person_id).where(
             Membership.source_id == source_id, Membership.record_id == record_id
@@ -87,7 +96,7 @@ def set_step(
 ) -> dict:
     """Move the identification of `case_id` as `reference` to `step`; returns the step as stored."""
     if step not in ORDER:
-        raise IdentificationError(f"step must be one of {', '.join(ORDER)}")
+        raise IdentificationError(f"step must be one of {', '.join(ORDER)}", "step")
     if not allowed(principal.role, "case.update"):
         raise PermissionError(f"{principal.role} may not take identification steps")
     if step == "confirmed" and principal.role not in CONFIRMING_ROLES:
@@ -96,14 +105,21 @@ def set_step(
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as conn:
         case_pk, source_id, record_id, person_id = _resolve(conn, case_id, reference)
+        site_organisation = conn.execute(
+            select(Site.organisation_id)
+            .join(RemainsCase, RemainsCase.site_id == Site.id)
+            .where(RemainsCase.id == case_pk)
+        ).scalar()
+        if not may_identify(principal, site_organisation):
+            raise PermissionError("the bodies of this site are another organisation's to identify")
         steps = current_steps(conn, case_pk)
         previous = steps.get((case_pk, source_id, record_id))
         before = previous.step if previous else None
         if before == step:
-            raise IdentificationError(f"the identification is {step} already")
+            raise IdentificationError(f"the identification is {step} already", "already")
         backwards = before is not None and ORDER[step] < ORDER[before]
         if (backwards or step == "revoked") and not reason:
-            raise IdentificationError("going back or revoking an identification needs a reason")
+            raise IdentificationError("going back or revoking an identification needs a reason", "reason")
         if step == "dna_supported":
             best = conn.execute(
                 select(DnaReport.posterior).where(
@@ -113,17 +129,26 @@ def set_step(
                 )
             ).scalars()
             if max(best, default=0.0) < threshold:
-                raise IdentificationError(f"no DNA report on this pair reaches the posterior {threshold}")
+                raise IdentificationError(
+                    f"no DNA report on this pair reaches the posterior {threshold}", "dna"
+                )
         if step == "confirmed":
             if not evidence:
-                raise IdentificationError("a confirmation needs evidence")
+                raise IdentificationError("a confirmation needs evidence", "evidence")
             if person_id is None:
-                raise IdentificationError(f"{reference} is in no person yet: run `athar link` first")
+                raise IdentificationError(
+                    f"{reference} is in no person yet: run `athar link` first", "unlinked"
+                )
             others = [
                 k for k, s in steps.items() if s.step == "confirmed" and k != (case_pk, source_id, record_id)
             ]
             if others:
-                raise IdentificationError(f"case {case_id} is confirmed as another record; revoke that first")
+                raise IdentificationError(
+                    f"case {case_id} is confirmed as another record; revoke that first", "confirmed_elsewhere"
+                )
+        status_changes = person_id is not None and (step == "confirmed" or before == "confirmed")
+        if status_changes and not may_update_case(engine, str(person_id), principal):
+            raise CaseNotYours()
         row = dict(
             remains_case_id=case_pk, source_id=source_id, record_id=record_id, person_id=person_id, step=step,
             reason=reason or None, evidence=evidence or None, user_name=principal.name, created_at=now,
@@ -133,58 +158,53 @@ def set_step(
             conn, principal.name, "identification.step", "remains_case", case_id,
             detail={"record": reference, "step": step, "previous": before},
         )  # fmt: skip
-    if step == "confirmed" and person_id:
-        _confirm_case(
-            engine, principal, person_id, case_id, reference, reason or "remains identified", evidence
-        )
-    elif before == "confirmed" and person_id:
-        change_status(
-            engine,
-            person_id,
-            "missing",
-            reason,
-            f"identification of case {case_id} withdrawn",
-            principal,
-        )
+        if step == "confirmed" and person_id:
+            _confirm_case(conn, principal, person_id, case_pk, case_id, reference, reason, evidence)
+        elif before == "confirmed" and person_id:
+            write_status_change(
+                conn, person_id, "missing", reason, f"identification of case {case_id} withdrawn", principal
+            )
     return {**row, "case_id": case_id, "record": reference, "previous": before}
 
 
 def _confirm_case(
-    engine: Engine,
+    conn: Connection,
     principal: Principal,
     person_id: str,
+    case_pk: int,
     case_id: str,
     reference: str,
     reason: str,
     evidence: str,
 ) -> None:
-    with engine.connect() as conn:
-        site = conn.execute(select(RemainsCase.site_id).where(RemainsCase.case_id == case_id)).scalar()
-    change_status(
-        engine, person_id, "remains_identified", reason, f"{evidence} (remains case {case_id}, site {site})",
-        principal,
+    """The person's status to remains identified and the task of telling the family, inside the
+    confirmation's own transaction: a failure anywhere leaves neither the step nor the status."""
+    site = conn.execute(
+        select(Site.name).join(RemainsCase, RemainsCase.site_id == Site.id).where(RemainsCase.id == case_pk)
+    ).scalar()
+    write_status_change(
+        conn, person_id, "remains_identified", reason or "remains identified",
+        f"{evidence} (remains case {case_id}, site {site})", principal,
     )  # fmt: skip
-    with engine.begin() as conn:
-        requests = [
-            r
-            for r in conn.execute(
-                select(TracingRequest.reference)
-                .join(
-                    Membership,
-                    (Membership.source_id == TracingRequest.source_id)
-                    & (Membership.record_id == TracingRequest.record_id),
-                )
-                .where(Membership.person_id == person_id, TracingRequest.erased_at.is_(None))
-            ).scalars()
-        ]
+    requests = list(
         conn.execute(
-            insert(CaseEvent).values(
-                person_id=person_id, kind="task", reason="notify the family of the identification",
-                detail={"task": "notify_family", "remains_case": case_id, "record": reference,
-                        "tracing_requests": requests},
-                user_name=principal.name, created_at=dt.datetime.now(dt.UTC),
+            select(TracingRequest.reference)
+            .join(
+                Membership,
+                (Membership.source_id == TracingRequest.source_id)
+                & (Membership.record_id == TracingRequest.record_id),
             )
-        )  # fmt: skip
+            .where(Membership.person_id == person_id, TracingRequest.erased_at.is_(None))
+        ).scalars()
+    )
+    conn.execute(
+        insert(CaseEvent).values(
+            person_id=person_id, kind="task", reason="notify the family of the identification",
+            detail={"task": "notify_family", "remains_case": case_id, "record": reference,
+                    "tracing_requests": requests},
+            user_name=principal.name, created_at=dt.datetime.now(dt.UTC),
+        )
+    )  # fmt: skip
 
 
 def join_case(engine: Engine, case_id: str, whole_case_id: str, reason: str, user: str) -> None:
@@ -247,7 +267,7 @@ def record_custody(
         if case_id:
             case_pk = conn.execute(select(RemainsCase.id).where(RemainsCase.case_id == case_id)).scalar()
             if case_pk is None:
-                raise IdentificationError(f"no remains case {case_id!r}")
+                raise IdentificationError(f"no remains case {case_id!r}", "case")
         now = dt.datetime.now(dt.UTC)
         conn.execute(
             insert(CustodyEvent).values(

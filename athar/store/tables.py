@@ -601,6 +601,27 @@ class RemainsCase(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     part_of_id: Mapped[int | None] = mapped_column(ForeignKey("remains_cases.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, server_default="1")  # corrected re-imports (0014)
+
+
+class RemainsCaseVersion(Base):
+    """A superseded version of a remains case, kept when a corrected row replaced it: the row as read
+    and the values as stored. Append-only."""
+
+    __tablename__ = "remains_case_versions"
+    __table_args__ = (
+        UniqueConstraint("remains_case_id", "version", name="uq_remains_case_versions_case_version"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    remains_case_id: Mapped[int] = mapped_column(BigId, ForeignKey("remains_cases.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
+    row_number: Mapped[int | None] = mapped_column(Integer)
+    raw: Mapped[dict] = mapped_column(JSON)
+    stored: Mapped[dict] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(32))
+    superseded_by_import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
+    superseded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class RemainsCaseEvent(Base):

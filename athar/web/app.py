@@ -28,6 +28,7 @@ from athar.web import (
     login,
     pages,
     person_pages,
+    remains_pages,
     request_pages,
     review_pages,
     search_pages,
@@ -68,6 +69,7 @@ PAGE_MODULES = (
     import_pages,
     admin_pages,
     account_pages,
+    remains_pages,  # sites, bodies and identification (docs/remains.md)
 )
 # Tracing requests (docs/tracing-requests.md): walked for every role by tests/web/test_trace_permissions.py.
 TRACING_PAGE_MODULES = (trace_pages, request_pages)

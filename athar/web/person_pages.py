@@ -16,7 +16,7 @@ from athar import cases
 from athar.accounts.permissions import Principal, allowed
 from athar.accounts.visibility import visible_person
 from athar.protect import DataKeyError, FieldCipher
-from athar.web import queries
+from athar.web import queries, remains_pages
 from athar.web.audit import audit, client_address
 from athar.web.permissions import require
 from athar.web.templates import render
@@ -71,6 +71,7 @@ def _page(
         may_change_status=case.may_update,
         may_curate=allowed(principal.role, "person.curate"),
         may_record_inquiry=case.inquiries_visible,
+        remains=remains_pages.person_section(request, case.person_id, principal),
         error=error,
         form=form or {},
     )

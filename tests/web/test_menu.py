@@ -12,6 +12,7 @@ from tests.web.conftest import client_for
 MENU = {
     "/review": "review.view",
     "/requests": "case.inquiry",
+    "/sites": "person.view",
     "/search": "search.view",
     "/import": "records.import",
     "/admin/sources": "sources.manage",

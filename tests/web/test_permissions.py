@@ -39,6 +39,7 @@ POST_BODIES = {
     "/persons/{person_id}/merge": {"other_person_id": "P-none", "reason": "permission test"},
     "/persons/{person_id}/split": {"records": "families:none", "reason": "permission test"},
     "/curations/{curation_id}/undo": {"reason": "permission test"},
+    "/remains/{remains_id}/identification": {"record": "families:none", "step": "candidate"},
 }
 JSON_BODIES = {
     "/api/v1/review/judgements": {
@@ -93,7 +94,16 @@ def alpha_person(app) -> str:
 
 
 @pytest.fixture(scope="module")
-def targets(app, alpha_person) -> dict[str, str]:
+def alpha_site(app, tmp_path_factory) -> dict[str, str]:
+    """Alpha's private site with a body, for the remains pages' walk (tests/web/remains_site.py)."""
+    from tests.web.remains_site import add_alpha_site
+
+    site_id, bodies = add_alpha_site(app.state.engine, tmp_path_factory.mktemp("walk-site"), bodies=1)
+    return {"{site_id}": str(site_id), "{remains_id}": str(bodies[0])}
+
+
+@pytest.fixture(scope="module")
+def targets(app, alpha_person, alpha_site) -> dict[str, str]:
     """Concrete values for the routes' path parameters: a person Alpha sees, an account the admin pages
     may change, and Alpha's own families list (so that an Alpha investigator may set its sharing)."""
     from athar.accounts.users import create_user
@@ -108,6 +118,7 @@ def targets(app, alpha_person) -> dict[str, str]:
         "{curation_id}": "999999",
         "{fmt}": "xlsx",
         "{event_id}": "999999999",  # no such inquiry: each allowed role is answered 404, none erases
+        **alpha_site,
     }
 
 
@@ -210,7 +221,7 @@ ALPHA_SECRETS = (
 
 
 @pytest.fixture(scope="module")
-def alpha_case(app, tokens) -> dict[str, str]:
+def alpha_case(app, tokens, alpha_site) -> dict[str, str]:
     """Alpha's private case work on two persons: one only Alpha's list holds, one Beta also sees
     (through the morgue list, which belongs to no organisation) but holds no record of. Returns the
     targets for Beta's walk (the person Beta sees, Alpha's inquiry on them, Alpha's source) and the
@@ -240,6 +251,7 @@ def alpha_case(app, tokens) -> dict[str, str]:
         "{event_id}": str(event_id),
         "{source_id}": str(families_id),
         "{user_id}": "1",
+        **alpha_site,
         "only_alpha": only_alpha,
     }
 
@@ -274,6 +286,8 @@ def test_nothing_alpha_recorded_reaches_another_organisation(app, beta_tokens, a
         assert response.status_code == 404  # Alpha's inquiry is not Beta's to erase
     if expected and path == "/admin/sources/{source_id}" and who != "admin":
         assert response.status_code == 404  # Alpha's list is not Beta's to share
+    if expected and ("{site_id}" in path or "{remains_id}" in path):
+        assert response.status_code == 404  # Alpha's private site does not exist for Beta
 
 
 @pytest.mark.parametrize("who", ROLES)
