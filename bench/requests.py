@@ -87,6 +87,7 @@ def run(args) -> dict:
         "python": platform.python_version(),
         "cpus_visible": os.cpu_count(),
         "persons": args.persons,
+        "load_average_at_start": [round(x, 1) for x in os.getloadavg()],
     }
     lists = workdir / "lists"
     t = time.perf_counter()
@@ -143,6 +144,7 @@ def run(args) -> dict:
         "requests_per_second": round(result.stored / seconds, 1),
         "with_candidates": sum(bool(r["candidates"]) for r in result.requests),
     }
+    report["candidate_search_cpu_ms_per_request"] = _search_cpu(index, chosen[args.intakes :][:500], rng)
     t = time.perf_counter()
     result = import_requests(engine, bulk_file, "Bench Bulk Org 2", cipher, None, user="bench")
     report["bulk_without_candidates_requests_per_second"] = round(
@@ -153,6 +155,32 @@ def run(args) -> dict:
         report["postgresql_concurrent"] = _concurrent(args.concurrent, chosen, rng, cipher, index)
     report["targets"] = {"intake_p95_ms": 300, "bulk_requests_per_second": 500, "concurrent_lost": 0}
     return report
+
+
+def _search_cpu(index, people: list[dict], rng: random.Random) -> dict:
+    """CPU milliseconds per request of ranking candidates one at a time and batched, on the same
+    requests (CPU time: the wall clock of a shared machine says more about the neighbours)."""
+    from athar.names.compare import _token_similarity
+    from athar.requests.intake import rank_candidates, rank_many
+
+    records = [
+        {k: v or None for k, v in _form(p, rng, "latin" if i % 2 else "ar").items() if k in BULK_COLUMNS}
+        for i, p in enumerate(people)
+    ]
+    _token_similarity.cache_clear()
+    t = time.process_time()
+    alone = [rank_candidates(index, r) for r in records]
+    single = time.process_time() - t
+    _token_similarity.cache_clear()
+    t = time.process_time()
+    batched = rank_many(index, [(r, None) for r in records])
+    many = time.process_time() - t
+    return {
+        "requests": len(records),
+        "one_at_a_time": round(single / len(records) * 1000, 2),
+        "batched": round(many / len(records) * 1000, 2),
+        "same_candidates": alone == batched,
+    }
 
 
 def _concurrent(n: int, chosen: list[dict], rng: random.Random, cipher, index) -> dict:
