@@ -1,6 +1,7 @@
 """Tracing requests: intake to ranked candidates (p50/p95/p99) and bulk import rate, over a big index.
 
-    python bench/requests.py [--persons 1000000] [--intakes 300] [--bulk 2000] [--out FILE.json]
+    python bench/requests.py [--persons 1000000] [--intakes 300] [--bulk 2000] [--concurrent 100]
+                             [--out FILE.json]
 
 As in bench/search.py, `athar synth` writes the lists for ``--persons`` people and the search index
 is built from their records under their true person ids (linkage at a million persons takes most of
@@ -8,7 +9,11 @@ an hour and does not change what is measured here). Each intake is a public-form
 those persons (another rendering of the name, from persons.csv), stored in a fresh SQLite store with
 its sealed contact, record, event, audit entry and outbox message, and ranked against the index:
 the time is `submit_request` end to end. The bulk phase imports one CSV of ``--bulk`` requests with
-candidates through `import_requests`, as `athar requests import` does.
+candidates through `import_requests`, as `athar requests import` does (ranked by the batched
+search, `athar.search.batch`). The concurrent phase starts a throwaway PostgreSQL
+(tests/postgres_server.py, durable settings) and submits ``--concurrent`` public-form requests at
+once from as many threads, then counts what was stored: every submission answered with a reference,
+every reference stored once, no error.
 """
 
 from __future__ import annotations
@@ -82,6 +87,7 @@ def run(args) -> dict:
         "python": platform.python_version(),
         "cpus_visible": os.cpu_count(),
         "persons": args.persons,
+        "load_average_at_start": [round(x, 1) for x in os.getloadavg()],
     }
     lists = workdir / "lists"
     t = time.perf_counter()
@@ -138,14 +144,104 @@ def run(args) -> dict:
         "requests_per_second": round(result.stored / seconds, 1),
         "with_candidates": sum(bool(r["candidates"]) for r in result.requests),
     }
+    report["candidate_search_cpu_ms_per_request"] = _search_cpu(index, chosen[args.intakes :][:500], rng)
     t = time.perf_counter()
     result = import_requests(engine, bulk_file, "Bench Bulk Org 2", cipher, None, user="bench")
     report["bulk_without_candidates_requests_per_second"] = round(
         result.stored / (time.perf_counter() - t), 1
     )
     engine.dispose()
-    report["targets"] = {"intake_p95_ms": 300, "bulk_requests_per_second": 500}
+    if args.concurrent:
+        report["postgresql_concurrent"] = _concurrent(args.concurrent, chosen, rng, cipher, index)
+    report["targets"] = {"intake_p95_ms": 300, "bulk_requests_per_second": 500, "concurrent_lost": 0}
     return report
+
+
+def _search_cpu(index, people: list[dict], rng: random.Random) -> dict:
+    """CPU milliseconds per request of ranking candidates one at a time and batched, on the same
+    requests (CPU time: the wall clock of a shared machine says more about the neighbours)."""
+    from athar.names.compare import _token_similarity
+    from athar.requests.intake import rank_candidates, rank_many
+
+    records = [
+        {k: v or None for k, v in _form(p, rng, "latin" if i % 2 else "ar").items() if k in BULK_COLUMNS}
+        for i, p in enumerate(people)
+    ]
+    _token_similarity.cache_clear()
+    t = time.process_time()
+    alone = [rank_candidates(index, r) for r in records]
+    single = time.process_time() - t
+    _token_similarity.cache_clear()
+    t = time.process_time()
+    batched = rank_many(index, [(r, None) for r in records])
+    many = time.process_time() - t
+    return {
+        "requests": len(records),
+        "one_at_a_time": round(single / len(records) * 1000, 2),
+        "batched": round(many / len(records) * 1000, 2),
+        "same_candidates": alone == batched,
+    }
+
+
+def _concurrent(n: int, chosen: list[dict], rng: random.Random, cipher, index) -> dict:
+    """``n`` public-form submissions at once on PostgreSQL: how many were answered, stored, lost."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import func, select
+
+    from athar.requests.intake import submit_request
+    from athar.store import open_store
+    from athar.store.tables import TracingRequest
+    from tests import postgres_server
+
+    bindir = postgres_server.find_bindir()
+    if bindir is None:
+        return {"skipped": "no PostgreSQL binaries (initdb) on this machine"}
+    server = postgres_server.start(bindir, durable=True)
+    try:
+        engine = open_store(server.url("postgres"))
+        forms = [_form(p, rng, "ar" if i % 2 else "latin") for i, p in enumerate(chosen[:n])]
+        # The organisation exists before the public form is opened to families.
+        submit_request(engine, forms[0], "Bench PG Org", cipher, index)
+
+        def submit(form: dict[str, str]) -> tuple[str | None, str | None, float]:
+            t = time.perf_counter()
+            try:
+                result = submit_request(engine, form, "Bench PG Org", cipher, index)
+            except Exception as e:
+                return None, type(e).__name__, time.perf_counter() - t
+            return result.reference, None, time.perf_counter() - t
+
+        t = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=n) as pool:
+            outcomes = list(pool.map(submit, forms))
+        wall = time.perf_counter() - t
+        references = [r for r, _e, _s in outcomes if r]
+        with engine.connect() as conn:
+            stored = conn.execute(
+                select(func.count()).where(TracingRequest.reference.in_(references))
+            ).scalar_one()
+            total = conn.execute(select(func.count()).select_from(TracingRequest)).scalar_one()
+        engine.dispose()
+    finally:
+        server.stop()
+    errors: dict[str, int] = {}
+    for _r, e, _s in outcomes:
+        if e:
+            errors[e] = errors.get(e, 0) + 1
+    latencies = [s * 1000 for _r, _e, s in outcomes]
+    return {
+        "submissions": n,
+        "answered": len(references),
+        "stored": stored,
+        "requests_in_store": total,  # the submissions and the one made before
+        "lost": n - stored,
+        "errors": errors,
+        "distinct_references": len(set(references)),
+        "wall_seconds": round(wall, 2),
+        "p95_ms": round(_percentile(latencies, 95), 1),
+        "max_ms": round(max(latencies), 1),
+    }
 
 
 def main() -> None:
@@ -153,6 +249,7 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--intakes", type=int, default=300)
     parser.add_argument("--bulk", type=int, default=2000)
+    parser.add_argument("--concurrent", type=int, default=100, help="0: skip the PostgreSQL phase")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir")
     parser.add_argument("--out", default=str(RESULTS))

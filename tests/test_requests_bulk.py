@@ -163,3 +163,44 @@ def test_show_and_erase_through_the_command_line(env) -> None:
     assert shown["erased"] is True and shown["erasure_reason"] == "family asked"
     unknown = runner.invoke(app, ["requests", "show", "AAAA-AAAA", "--db", db])
     assert unknown.exit_code == 2
+
+
+def test_bulk_candidates_are_those_a_single_intake_ranks(env) -> None:
+    """The file is ranked by the batched search; each row gets what `rank_candidates` gives alone."""
+    from athar.requests.bulk import import_requests
+    from athar.requests.intake import cipher_for, rank_candidates
+    from athar.search import PersonIndex
+    from athar.search.index import unlinked_person_id
+
+    tmp_path, people, db = env
+    rng = random.Random(7)
+    rows = _write(tmp_path / "requests.csv", people[:40], rng)
+    for i, row in enumerate(rows):
+        if i % 3 == 0:  # Arabic spellings, as families write them
+            p = people[i]
+            row.update(
+                given_name=p["given_name_ar"],
+                father_name=p["father_name_ar"],
+                family_name=p["family_name_ar"],
+            )
+    with (tmp_path / "requests.csv").open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    engine = open_store(db)
+    index = PersonIndex.build(engine)
+    result = import_requests(engine, tmp_path / "requests.csv", "Families Assoc", cipher_for(engine), index)
+    engine.dispose()
+    assert result.new == 40
+    source = "tracing requests: Families Assoc"
+    alone = [
+        rank_candidates(
+            index,
+            {k: row[k] or None for k in ("given_name", "father_name", "family_name", "mother_name", "sex")}
+            | {"birth_date": row["birth_date"]},
+            exclude=unlinked_person_id(source, row["request_id"]),
+        )
+        for row in rows
+    ]
+    assert sum(bool(c) for c in alone) >= 35
+    assert [r["candidates"] for r in result.requests] == alone

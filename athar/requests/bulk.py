@@ -27,12 +27,20 @@ from athar.audit import record_event
 from athar.ingest.counts import record_import_counts
 from athar.ingest.readers import read_bytes, read_table
 from athar.protect import FieldCipher
-from athar.requests.intake import ensure_organisation, new_import, requests_source, store_request
-from athar.requests.validation import REQUESTER_FIELDS, RequestInvalid, Spam, validate_request
+from athar.requests.intake import (
+    candidate_exclusion,
+    ensure_organisation,
+    new_import,
+    rank_many,
+    requests_source,
+    store_request,
+)
+from athar.requests.validation import REQUESTER_FIELDS, RequestInput, RequestInvalid, Spam, validate_request
 from athar.search import PersonIndex
 from athar.store.tables import Quarantine, TracingRequest
 
 log = logging.getLogger(__name__)
+RANK_CHUNK = 1000  # requests ranked per batched search
 
 
 @dataclass
@@ -87,6 +95,7 @@ def import_requests(
         candidates_of = {}
         result = BulkResult(str(path), organisation, import_id)
         first_row: dict[str, int] = {}
+        fresh: list[tuple[int, RequestInput, int]] = []  # (row number, checked, slot in result.requests)
 
         def quarantine(row_number: int, raw: dict[str, str], fields: str, reason: str) -> None:
             result.quarantined += 1
@@ -161,7 +170,16 @@ def import_requests(
                 )
                 continue
             raw = {k: v for k, v in row.values.items() if _header(k) not in REQUESTER_FIELDS}
-            checked = dataclasses.replace(checked, raw=raw)
+            fresh.append((row.row_number, dataclasses.replace(checked, raw=raw), len(result.requests)))
+            result.requests.append({})  # filled below, in the file's order
+        # Candidates for the whole file at once (athar.search.batch), in chunks that bound memory.
+        ranked: list[list[dict]] = []
+        if index is not None:
+            for start in range(0, len(fresh), RANK_CHUNK):
+                chunk = fresh[start : start + RANK_CHUNK]
+                sought = [(c.record, candidate_exclusion(source_name, c)) for _n, c, _slot in chunk]
+                ranked.extend(rank_many(index, sought))
+        for i, (row_number, checked, slot) in enumerate(fresh):
             intake = store_request(
                 conn,
                 checked,
@@ -170,16 +188,17 @@ def import_requests(
                 source_id=source_id,
                 source_name=source_name,
                 import_id=import_id,
-                row_number=row.row_number,
+                row_number=row_number,
                 intake="import",
                 user=user,
                 now=now,
-                index=index,
+                index=None,
                 checked_unique=True,
                 audited=False,
+                candidates=ranked[i] if index is not None else [],
             )
             result.new += 1
-            result.requests.append(intake.as_json())
+            result.requests[slot] = intake.as_json()
         record_import_counts(conn, import_id, result)
         record_event(
             conn,

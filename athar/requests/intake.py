@@ -24,7 +24,8 @@ from athar.protect import FieldCipher, load_keyring
 from athar.requests.references import hash_secret, new_reference, new_secret
 from athar.requests.statuses import RequestStatus
 from athar.requests.validation import FieldProblem, RequestInput, RequestInvalid, validate_request
-from athar.search import PersonIndex, search
+from athar.search import Match, PersonIndex, search
+from athar.search.batch import Query, search_many
 from athar.search.index import unlinked_person_id
 from athar.store.tables import (
     CANONICAL_COLUMNS,
@@ -111,30 +112,50 @@ def _born(record: dict) -> int | None:
     return int(text[:4]) if text[:4].isdigit() else None
 
 
-def rank_candidates(index: PersonIndex | None, record: dict, exclude: str | None = None) -> list[dict]:
-    """Persons that may be the one sought, best first: ``[{person_id, score}]``."""
-    if index is None:
-        return []
+def candidate_query(record: dict) -> Query | None:
+    """What the search is asked for a sought person (None when the record gives no name)."""
     text = record.get("full_name") or " ".join(
         str(record[p])
         for p in ("given_name", "father_name", "grandfather_name", "family_name")
         if record.get(p)
     )
     if not text:
-        return []
-    matches = search(
-        index,
+        return None
+    return Query(
         str(text),
         father=record.get("father_name") if record.get("full_name") is None else None,
         mother=record.get("mother_name"),
         born=_born(record),
         sex=record.get("sex"),
-        limit=CANDIDATES + 1,
     )
+
+
+def _ranked(matches: list[Match], exclude: str | None) -> list[dict]:
     ranked = [
         {"person_id": m.person_id, "score": round(m.score, 4)} for m in matches if m.person_id != exclude
     ]
     return ranked[:CANDIDATES]
+
+
+def rank_candidates(index: PersonIndex | None, record: dict, exclude: str | None = None) -> list[dict]:
+    """Persons that may be the one sought, best first: ``[{person_id, score}]``."""
+    query = candidate_query(record)
+    if index is None or query is None:
+        return []
+    matches = search(index, query.text, query.father, query.mother, query.born, CANDIDATES + 1, query.sex)
+    return _ranked(matches, exclude)
+
+
+def rank_many(index: PersonIndex, sought: list[tuple[dict, str | None]]) -> list[list[dict]]:
+    """`rank_candidates` of many (record, exclude) at once, through the batched search: the same
+    candidates, at a fraction of the cost per request (`athar.search.batch`)."""
+    queries = [candidate_query(record) for record, _exclude in sought]
+    asked = [q for q in queries if q is not None]
+    answers = iter(search_many(index, asked, limit=CANDIDATES + 1))
+    return [
+        [] if q is None else _ranked(next(answers), exclude)
+        for q, (_record, exclude) in zip(queries, sought, strict=True)
+    ]
 
 
 def record_values(checked: RequestInput, record_id: str) -> tuple[tuple, str, str]:
@@ -214,6 +235,11 @@ def cipher_for(engine: Engine) -> FieldCipher:
     return FieldCipher(load_keyring(database))
 
 
+def candidate_exclusion(source_name: str, checked: RequestInput) -> str | None:
+    """The index's stand-in person of the request's own record, when an earlier index holds it."""
+    return unlinked_person_id(source_name, checked.request_id) if checked.request_id else None
+
+
 def store_request(
     conn: Connection,
     checked: RequestInput,
@@ -231,9 +257,11 @@ def store_request(
     client: str | None = None,
     checked_unique: bool = False,
     audited: bool = True,
+    candidates: list[dict] | None = None,
 ) -> Intake:
     """Store one checked request. ``checked_unique``: the caller has already made sure its request
-    id is new (a bulk import does, for the whole file); ``audited=False``: the caller audits the batch."""
+    id is new (a bulk import does, for the whole file); ``audited=False``: the caller audits the batch;
+    ``candidates``: ranked already by the caller (a bulk import ranks the whole file at once)."""
     secret = new_secret()
     key_id = cipher.keyring.current.key_id
     request_values = dict(
@@ -260,8 +288,8 @@ def store_request(
     if not checked_unique and checked.request_id and request_id_taken(conn, source_id, checked.request_id):
         raise RequestInvalid([FieldProblem("request_id", "duplicate")], checked.language)
     # A request without an id of its own is its reference: rank as that record (it is not yet stored).
-    exclude = unlinked_person_id(source_name, checked.request_id) if checked.request_id else None
-    candidates = rank_candidates(index, checked.record, exclude=exclude)
+    if candidates is None:
+        candidates = rank_candidates(index, checked.record, exclude=candidate_exclusion(source_name, checked))
     request_values["candidates"] = candidates
     pk, reference = _insert_request(conn, request_values, checked.request_id)
     record_id = checked.request_id or reference

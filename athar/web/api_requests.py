@@ -6,11 +6,15 @@ partner organisations' tokens, through the same functions, permission action and
   the secret, shown this once, and the ranked candidates;
 * `GET /requests/{reference}`: one request with its candidates' visible records (audited);
 * `POST /requests/{reference}/accept|assign|notes|status`: casework; only the organisation that took
-  the request may change it (403 for one merely shared with yours, 404 for one you may not see).
+  the request may change it (403 for one merely shared with yours, 404 for one you may not see);
+* `POST /requests/{reference}/wish`: the found person's own wish about what their family is told
+  (share whereabouts / only that they are alive / nothing), recorded with who and when, as the
+  request page records it (409 while no person is accepted or linked for the request).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -20,8 +24,9 @@ from athar.accounts.permissions import Principal
 from athar.requests import casework
 from athar.requests.access import RequestNotVisible
 from athar.requests.casework import RequestErased
+from athar.requests.family import Wish, record_wish
 from athar.requests.intake import submit_request
-from athar.requests.lookup import UnknownRequest
+from athar.requests.lookup import UnknownRequest, find_request, person_of
 from athar.requests.statuses import RequestStatus, StatusChangeError
 from athar.requests.validation import RequestInvalid, Spam
 from athar.requests.view import queue_view, request_view
@@ -109,6 +114,18 @@ class NoteIn(BaseModel):
 class StatusIn(BaseModel):
     status: str = Field(max_length=30)
     reason: str | None = Field(default=None, max_length=2000)
+
+
+class WishIn(BaseModel):
+    wish: Wish = Field(description="what the found person wants their family told")
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class WishRecorded(BaseModel):
+    person_id: str
+    wish: Wish
+    recorded_by: str
+    recorded_at: str
 
 
 def _refusal(message: str) -> HTTPException:
@@ -230,3 +247,26 @@ def change_status(
         casework.change_status, request.app.state.engine, reference, body.status, principal.name,
         (body.reason or "").strip() or None, cipher(request),
     )  # fmt: skip
+
+
+@router.post("/{reference}/wish", response_model=WishRecorded, status_code=201)
+def found_person_wish(
+    request: Request,
+    reference: str,
+    body: WishIn,
+    principal: Annotated[Principal, Depends(require_api(ACTION))],
+) -> dict:
+    """Record what the person sought, located alive, wants their family told (the newest wish counts)."""
+    check_workable(request, reference, principal)
+    engine = request.app.state.engine
+    with engine.connect() as conn:
+        person_id = person_of(conn, find_request(conn, reference))
+    if person_id is None:
+        raise HTTPException(status_code=409, detail="no person is accepted or linked for this request yet")
+    recorded = record_wish(engine, person_id, body.wish, principal.name, (body.note or "").strip() or None)
+    return {
+        "person_id": person_id,
+        "wish": recorded,
+        "recorded_by": principal.name,
+        "recorded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }

@@ -8,10 +8,19 @@ import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
+from athar.requests.family import newest_wish
 from athar.requests.intake import submit_request
-from athar.store.tables import AuditEntry, OutboxMessage, Record, RequestEvent, Source, TracingRequest
+from athar.store.tables import (
+    AuditEntry,
+    FoundPersonWish,
+    OutboxMessage,
+    Record,
+    RequestEvent,
+    Source,
+    TracingRequest,
+)
 from athar.web.request_support import cipher
 from tests.test_requests_support import test_cipher
 from tests.web.conftest import BASE_URL, client_for, csrf
@@ -301,3 +310,51 @@ def test_the_found_person_learns_who_is_looking_only_if_the_requester_agreed(app
             .all()
         )
     assert told == [{"to": "found_person", "told": "requester_identity" if agreed else "nothing"}]
+
+
+def test_the_api_records_the_found_persons_wish_as_the_page_does(app, tokens, people):
+    """Own organisation: refused while no person is accepted, then recorded with who and when."""
+    client = api(app, tokens)
+    reference = file_request(app, "Alpha", people[3], n=20)
+    assert client.post(f"/api/v1/requests/{reference}/wish", json={"wish": "alive_only"}).status_code == 409
+    with app.state.engine.connect() as conn:
+        best = conn.execute(
+            select(TracingRequest.candidates).where(TracingRequest.reference == reference)
+        ).scalar_one()[0]["person_id"]
+    assert client.post(f"/api/v1/requests/{reference}/accept", json={"person_id": best}).status_code == 204
+    refused = client.post(f"/api/v1/requests/{reference}/wish", json={"wish": "tell everyone"})
+    assert refused.status_code == 422
+    answer = client.post(
+        f"/api/v1/requests/{reference}/wish", json={"wish": "alive_only", "note": "by phone"}
+    )
+    assert answer.status_code == 201, answer.text
+    body = answer.json()
+    assert (
+        (body["person_id"], body["wish"]) == (best, "alive_only")
+        and body["recorded_by"]
+        and body["recorded_at"]
+    )
+    with app.state.engine.connect() as conn:
+        newest = conn.execute(
+            select(FoundPersonWish)
+            .where(FoundPersonWish.person_id == best)
+            .order_by(FoundPersonWish.id.desc())
+        ).first()
+        counted = newest_wish(conn, best)
+    assert (newest.wish, newest.recorded_by, newest.note) == ("alive_only", body["recorded_by"], "by phone")
+    assert counted == "alive_only"  # what the family is told now follows it
+
+
+def test_the_wish_api_refuses_other_organisations_and_the_public(app, tokens, beta_private, beta_shared):
+    client = api(app, tokens)
+    body = {"wish": "share_whereabouts"}
+    with app.state.engine.connect() as conn:
+        before = conn.execute(select(func.count()).select_from(FoundPersonWish)).scalar_one()
+    assert client.post(f"/api/v1/requests/{beta_shared}/wish", json=body).status_code == 403
+    assert client.post(f"/api/v1/requests/{beta_private}/wish", json=body).status_code == 404
+    from fastapi.testclient import TestClient
+
+    public = TestClient(app, base_url=BASE_URL)
+    assert public.post(f"/api/v1/requests/{beta_shared}/wish", json=body).status_code == 401
+    with app.state.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(FoundPersonWish)).scalar_one() == before

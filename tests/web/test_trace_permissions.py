@@ -42,6 +42,7 @@ JSON_BODIES = {
     "/api/v1/requests/{reference}/assign": {"assignee": "permission-test"},
     "/api/v1/requests/{reference}/notes": {"note": "permission test"},
     "/api/v1/requests/{reference}/status": {"status": "no_news"},
+    "/api/v1/requests/{reference}/wish": {"wish": "alive_only"},
 }
 
 

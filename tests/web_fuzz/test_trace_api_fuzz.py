@@ -19,6 +19,7 @@ OPERATIONS = (
     "POST /api/v1/requests/{reference}/assign",
     "POST /api/v1/requests/{reference}/notes",
     "POST /api/v1/requests/{reference}/status",
+    "POST /api/v1/requests/{reference}/wish",
 )
 BODIES = {
     "/api/v1/requests": {
@@ -30,6 +31,7 @@ BODIES = {
     "/api/v1/requests/{reference}/assign": {"assignee": "fuzz"},
     "/api/v1/requests/{reference}/notes": {"note": "fuzz"},
     "/api/v1/requests/{reference}/status": {"status": "being_searched"},
+    "/api/v1/requests/{reference}/wish": {"wish": "nothing"},
 }
 
 

@@ -1,0 +1,266 @@
+"""Many queries against the person index at once, with the very results of one-at-a-time `search`.
+
+A bulk import of tracing requests asks for the candidates of thousands of sought persons. One
+`search` per person pays, for each of a name's readings, a round of small NumPy calls, a part
+comparison per distinct name it meets (through `part_similarity`'s normalisation and cache), and a
+second scoring of each person it returns (for the reasons). Here all readings of all queries are
+scored in one vectorised pass over the index's arrays:
+
+* the candidates of each reading are found as `search` finds them (`query.candidates`);
+* every (reading, candidate person) becomes one row; all rows' entries are gathered at once;
+* per name part, the distinct (query part, vocabulary id) pairs of the whole batch are compared once
+  each, with the same comparison functions as `search`, and scattered back to the entries;
+* evidence, birth-year and sex terms are summed in the same order as `query.score_persons`, so every
+  score is bit-for-bit the one `search` computes; top-``limit`` selection, the merge of readings and
+  the final order follow `search` step by step, and the reasons come from the same pass.
+
+`tests/test_requests_bulk_search.py` holds the batch to `search` on a synthetic population.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from athar.names import normalize_name
+from athar.names.compare import _token_similarity  # part_similarity without normalising again
+from athar.names.evidence import PRIOR, probability_array
+from athar.search.index import FAMILY, PARTS, SEX_CODES, PersonIndex
+from athar.search.query import (
+    _NO_EVIDENCE,
+    _PART_LABELS,
+    MIN_EVIDENCE,
+    SEX_CONFLICT,
+    WEIGHTS,
+    Match,
+    _agreement,
+    _untitled,
+    _year_evidence,
+    candidates,
+    evidence_array,
+    readings,
+)
+
+_UNKNOWN_YEAR = 10_000
+
+
+@dataclass(frozen=True)
+class Query:
+    """What `search` takes for one sought person: a full name, and optionally the father's and
+    mother's names, a birth year and a sex."""
+
+    text: str
+    father: str | None = None
+    mother: str | None = None
+    born: int | None = None
+    sex: str | None = None
+
+
+def search_many(index: PersonIndex, queries: Sequence[Query], limit: int = 10) -> list[list[Match]]:
+    """`search(index, q.text, q.father, q.mother, q.born, limit, q.sex)` for every query, in order."""
+    options = [readings(q.text, q.father, q.mother) for q in queries]
+    task_query: list[int] = []
+    task_parts: list[tuple[str | None, ...]] = []
+    task_odds: list[float] = []
+    person_runs: list[np.ndarray] = []
+    for q, reading_list in enumerate(options):
+        for parts, log_odds in reading_list:
+            entries = candidates(index, parts)
+            if not len(entries):
+                continue
+            task_query.append(q)
+            task_parts.append(parts)
+            task_odds.append(log_odds)
+            person_runs.append(np.unique(index.entry_person[entries]))
+    if not person_runs:
+        return [[] for _ in queries]
+    lengths = np.array([len(p) for p in person_runs], dtype=np.int64)
+    born = np.array([queries[q].born or 0 for q in task_query], dtype=np.int64)
+    sex = np.array([SEX_CODES.get((queries[q].sex or "").upper()[:1], 0) for q in task_query], dtype=np.int8)
+    rows = _Rows(
+        index,
+        task=np.repeat(np.arange(len(person_runs), dtype=np.int64), lengths),
+        person=np.concatenate(person_runs).astype(np.int64),
+        task_parts=task_parts,
+        offset=PRIOR + np.asarray(task_odds),
+    )
+    rows.score(born, sex)
+    evidence = rows.evidence()
+
+    bounds = np.concatenate([[0], np.cumsum(lengths)])
+    best: list[dict[int, tuple[float, int, int]]] = [{} for _ in queries]  # person -> (score, task, row)
+    for t in range(len(person_runs)):
+        lo, hi = int(bounds[t]), int(bounds[t + 1])
+        persons, ev = rows.person[lo:hi], evidence[lo:hi]
+        local = np.arange(hi - lo)
+        if len(persons) > limit:  # as `search`: argpartition over the same array chooses alike
+            local = np.argpartition(-ev, limit)[:limit]
+        found = best[task_query[t]]
+        for i, p, e in zip(local.tolist(), persons[local].tolist(), ev[local].tolist(), strict=True):
+            if p not in found or e > found[p][0]:
+                found[p] = (e, t, lo + i)
+    out = []
+    for q, found in enumerate(best):
+        ranked = sorted(found, key=lambda p: (-found[p][0], index.person_ids[p]))[:limit]
+        out.append(
+            [
+                _match(index, p, found[p], task_parts, task_odds, rows.sims, rows.gap, queries[q].born)
+                for p in ranked
+                if found[p][0] > MIN_EVIDENCE
+            ]
+        )
+    return out
+
+
+class _Rows:
+    """One row per (reading, candidate person) of the whole batch, scored as `query.score_persons`
+    scores: per part, each distinct (query name, vocabulary id) pair of the batch compared once."""
+
+    def __init__(self, index: PersonIndex, task: np.ndarray, person: np.ndarray, task_parts, offset) -> None:
+        self.index = index
+        self.compare = _Comparer()
+        self.task = task
+        self.person = person
+        self.task_parts = task_parts
+        self.offset = offset  # prior + reading's log-odds, per task
+        self.entries, self.seg = index.person_entries(person)
+        counts = np.diff(np.append(self.seg, len(self.entries)))
+        self.entry_row = np.repeat(np.arange(len(person), dtype=np.int64), counts)
+        n = len(person)
+        self.part_evidence = np.zeros((len(PARTS), n))
+        self.sims = np.full((n, len(PARTS)), _NO_EVIDENCE)
+        self.year_evidence = np.zeros(n)
+        self.sex_evidence = np.zeros(n)
+        self.gap = np.full(n, -1, dtype=np.int64)
+
+    def evidence(self) -> np.ndarray:
+        """Summed in `score_persons`' order, then the prior and the reading's log-odds, as `search`."""
+        total = np.zeros(len(self.person))
+        for j in range(len(PARTS)):
+            total += self.part_evidence[j]
+        total += self.year_evidence
+        total += self.sex_evidence
+        return total + self.offset[self.task]
+
+    def score(self, born: np.ndarray, sex: np.ndarray) -> None:
+        self._years(born[self.task])
+        self._sex(sex[self.task])
+        for j in range(len(PARTS)):
+            has_part = np.array([bool(parts[j]) for parts in self.task_parts], dtype=bool)
+            self._part(j, has_part[self.task])
+
+    def _part(self, j: int, rows: np.ndarray) -> None:
+        """Part ``j``'s similarities and evidence for the given rows (those whose reading has it)."""
+        if not rows.any():
+            return
+        index = self.index
+        name_ids, distinct = _name_ids([parts[j] for parts in self.task_parts])
+        task_name = np.asarray(name_ids, dtype=np.int64)
+        take = np.flatnonzero(rows[self.entry_row])
+        entry_row = self.entry_row[take]
+        ids = index.entry_parts[self.entries[take], j].astype(np.int64)
+        entry_name = task_name[self.task[entry_row]]
+        per_entry = np.full(len(take), _NO_EVIDENCE)
+        present = ids >= 0
+        if present.any():
+            n_vocab = len(index.vocab)
+            unique, inverse = np.unique(entry_name[present] * n_vocab + ids[present], return_inverse=True)
+            similarity = self.compare.family if j == FAMILY else self.compare.part
+            vocab = index.vocab
+            values = np.fromiter(
+                (similarity(distinct[u // n_vocab], vocab[u % n_vocab]) for u in unique.tolist()),
+                float,
+                len(unique),
+            )
+            per_entry[present] = values[inverse]
+        chosen = np.flatnonzero(rows)
+        starts = np.searchsorted(entry_row, chosen)  # entries of a row are contiguous, rows ascending
+        best = np.maximum.reduceat(per_entry, starts)
+        self.sims[chosen, j] = best
+        self.part_evidence[j, chosen] = evidence_array(best, *WEIGHTS[j])
+
+    def _years(self, born: np.ndarray) -> None:
+        if not (born > 0).any():
+            return
+        years = self.index.entry_year[self.entries].astype(np.int64)
+        diff = np.where(years > 0, np.abs(years - born[self.entry_row]), _UNKNOWN_YEAR)
+        best_diff = np.minimum.reduceat(diff, self.seg)
+        known = (best_diff < _UNKNOWN_YEAR) & (born > 0)
+        self.year_evidence = np.where(known, _year_evidence(best_diff), 0.0)
+        self.gap = np.where(known, best_diff, -1)
+
+    def _sex(self, sex: np.ndarray) -> None:
+        if not (sex > 0).any():
+            return
+        entry_sex = self.index.entry_sex[self.entries]
+        code = sex[self.entry_row]
+        agrees = np.maximum.reduceat((entry_sex == code).astype(np.int8), self.seg)
+        conflicts = np.maximum.reduceat(((code > 0) & (entry_sex == 3 - code)).astype(np.int8), self.seg)
+        self.sex_evidence = np.where((sex > 0) & (conflicts > 0) & (agrees == 0), SEX_CONFLICT, 0.0)
+
+
+class _Comparer:
+    """`part_similarity` and `query.family_similarity`, each name normalised once per batch rather
+    than once per comparison (the index holds thousands of distinct names; a batch compares each
+    with many query names)."""
+
+    def __init__(self) -> None:
+        self._normalized: dict[str, str] = {}
+
+    def _norm(self, name: str) -> str:
+        found = self._normalized.get(name)
+        if found is None:
+            found = self._normalized[name] = normalize_name(name)
+        return found
+
+    def part(self, a: str, b: str) -> float:
+        na, nb = self._norm(a), self._norm(b)
+        if not na or not nb:
+            return 0.0
+        return _token_similarity(na, nb)
+
+    def family(self, a: str, b: str) -> float:
+        s = self.part(a, b)
+        if s < 0.97:
+            ua, ub = _untitled(a), _untitled(b)
+            if ua != a or ub != b:
+                s = max(s, self.part(ua, ub) - 0.02)
+        return s
+
+
+def _name_ids(names: list[str | None]) -> tuple[list[int], list[str]]:
+    """Each name's number among the distinct names (-1 for none), and the distinct names."""
+    numbers: dict[str, int] = {}
+    ids = [-1 if not n else numbers.setdefault(n, len(numbers)) for n in names]
+    return ids, list(numbers)
+
+
+def _match(
+    index: PersonIndex,
+    person: int,
+    found: tuple[float, int, int],
+    task_parts: list[tuple[str | None, ...]],
+    task_odds: list[float],
+    sims: np.ndarray,
+    gap: np.ndarray,
+    born: int | None,
+) -> Match:
+    """`query._match` from the batch's own similarities (no second scoring)."""
+    evidence, task, row = found
+    parts, log_odds = task_parts[task], task_odds[task]
+    reasons = [f"{_PART_LABELS[j]}: {_agreement(sims[row, j])}" for j in range(len(PARTS)) if parts[j]]
+    if born:
+        g = int(gap[row])
+        reasons.append(
+            "birth year: not in the records"
+            if g < 0
+            else "birth year: same"
+            if g == 0
+            else f"birth year: {g} year{'s' if g > 1 else ''} apart"
+        )
+    if log_odds:
+        reasons.append("name read in another order")
+    score = float(probability_array(np.array(evidence))[()])
+    return Match(str(index.person_ids[person]), score, tuple(reasons))

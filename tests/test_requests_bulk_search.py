@@ -1,0 +1,92 @@
+"""The batched candidate search (`athar.search.batch`) gives what one `search` per person gives."""
+
+import csv
+import random
+
+import pytest
+
+from athar.demo import import_synthetic_lists
+from athar.exports import current_records
+from athar.search import PersonIndex, search
+from athar.search.batch import Query, search_many
+from athar.store import open_store
+from athar.synth import generate
+from tests.conftest import built_once
+
+
+@pytest.fixture(scope="module")
+def lists(tmp_path_factory):
+    return built_once(
+        tmp_path_factory, "bulk-search-lists", lambda folder: generate(folder, persons=1500, seed=5)
+    )
+
+
+@pytest.fixture(scope="module")
+def index(lists, tmp_path_factory) -> PersonIndex:
+    """Half the records under their true person (several entries per person), half unlinked."""
+    engine = open_store(str(tmp_path_factory.mktemp("bulk_search") / "athar.db"))
+    import_synthetic_lists(engine, lists)
+    with (lists / "truth.csv").open(encoding="utf-8") as f:
+        truth = {(r["source"], r["record_id"]): r["person_id"] for r in csv.DictReader(f)}
+    records = []
+    for i, record in enumerate(current_records(engine)):
+        record = dict(record)
+        record["person_id"] = truth.get((record["source"], record["record_id"])) if i % 2 else None
+        records.append(record)
+    engine.dispose()
+    return PersonIndex.from_records(records)
+
+
+def _queries(lists, n: int) -> list[Query]:
+    """Other renderings of the synthetic people, as families write them: either script, with or
+    without the father in the text, the mother, the birth year, the sex; some bare or misspelt."""
+    with (lists / "persons.csv").open(encoding="utf-8") as f:
+        people = [p for p in csv.DictReader(f) if p["given_name_latin"]]
+    rng = random.Random(3)
+    out = []
+    for i, p in enumerate(rng.sample(people, n)):
+        s = "ar" if i % 2 else "latin"
+        given, father, family = p[f"given_name_{s}"], p[f"father_name_{s}"], p[f"family_name_{s}"]
+        year = int(p["birth_date"][:4]) if p["birth_date"][:4].isdigit() else None
+        match i % 5:
+            case 0:
+                out.append(
+                    Query(f"{given} {father} {family}", mother=p[f"mother_name_{s}"], born=year, sex=p["sex"])
+                )
+            case 1:
+                out.append(Query(f"{given} {family}", father=father, born=year))
+            case 2:
+                out.append(Query(f"{family} {given}", sex=p["sex"]))
+            case 3:
+                out.append(Query(given))  # a bare given name: many candidates, ties at the cut
+            case _:
+                out.append(Query(f"{given[:-1]} {family}", mother=p[f"mother_name_{s}"], born=year))
+    return out
+
+
+def test_batch_gives_the_one_at_a_time_results_for_every_query(lists, index) -> None:
+    queries = _queries(lists, 300)
+    batched = search_many(index, queries, limit=11)
+    single = [search(index, q.text, q.father, q.mother, q.born, 11, q.sex) for q in queries]
+    assert sum(bool(m) for m in single) > 250  # the comparison is over real result lists
+    mismatched = [(q, b, s) for q, b, s in zip(queries, batched, single, strict=True) if b != s]
+    assert not mismatched, mismatched[:1]
+
+
+def test_batch_keeps_the_order_of_its_queries_and_answers_empty_ones(lists, index) -> None:
+    first, second = _queries(lists, 2)
+    batched = search_many(index, [first, Query(""), second])
+    assert batched == [
+        search(index, first.text, first.father, first.mother, first.born, 10, first.sex),
+        [],
+        search(index, second.text, second.father, second.mother, second.born, 10, second.sex),
+    ]
+    assert batched[0] and batched[0] != batched[2]
+    assert search_many(index, []) == []
+
+
+def test_batch_of_one_equals_search_with_a_small_limit(lists, index) -> None:
+    for q in _queries(lists, 20):
+        assert search_many(index, [q], limit=3) == [
+            search(index, q.text, q.father, q.mother, q.born, 3, q.sex)
+        ]
