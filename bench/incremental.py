@@ -162,7 +162,9 @@ def run(persons: int, new: int, seed: int, workdir: Path, compare_full: bool) ->
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--persons", default="200000", help="comma-separated sizes")
     parser.add_argument("--new", type=int, default=10_000, help="records in the new list")
     parser.add_argument("--seed", type=int, default=1)

@@ -99,7 +99,8 @@ def explain(
     left: Annotated[str, typer.Argument(help="SOURCE:RECORD_ID")],
     right: Annotated[str, typer.Argument(help="SOURCE:RECORD_ID")],
     run: Annotated[
-        int | None, typer.Option("--run", help="Explain with this run's model and config (default: the newest).")
+        int | None,
+        typer.Option("--run", help="Explain with this run's model and config (default: the newest)."),
     ] = None,
     db: DbOption = None,
     user: UserOption = None,

@@ -36,7 +36,9 @@ def changed_sources(previous: Mapping[str, str], now: Mapping[str, str]) -> set[
     return {source for source, kind in now.items() if source in previous and previous[source] != kind}
 
 
-def stale_reasons(previous: SavedRun, kinds_now: Mapping[str, str], records_now: int, version: str) -> list[str]:
+def stale_reasons(
+    previous: SavedRun, kinds_now: Mapping[str, str], records_now: int, version: str
+) -> list[str]:
     """In plain words, why `previous`'s model is stale for a store whose sources have `kinds_now`
     (source -> kind, sources holding records) and which holds `records_now` records; empty if it is
     not. Source names and counts only, never personal data."""

@@ -24,13 +24,13 @@ from athar import __version__
 from athar.linkage import labels as labels_module
 from athar.linkage import model as splink_model
 from athar.linkage import store_io
-from athar.linkage.staleness import changed_sources, stale_reasons
 from athar.linkage.cluster import ClusterResult, cluster
 from athar.linkage.config import DEFAULT_CONFIG, LabelConfig, LinkConfig, SiblingConfig, TrainingConfig
 from athar.linkage.features import NameRoles, feature_frames, name_roles
 from athar.linkage.ids import IdAssignment, assign_ids
 from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
 from athar.linkage.siblings import sibling_pairs
+from athar.linkage.staleness import changed_sources, stale_reasons
 from athar.linkage.store_io import SavedRun
 from athar.store.tables import Decision
 
@@ -370,9 +370,7 @@ def cluster_records(
         kept_apart=siblings,
     )
     dropped = frozenset(stored.keys() - kept.keys())
-    return Clustered(
-        pairs, judgements, siblings, len(must) + len(cannot), result, result.clusters(), dropped
-    )
+    return Clustered(pairs, judgements, siblings, len(must) + len(cannot), result, result.clusters(), dropped)
 
 
 def record_traits(keys: list[RecordKey], records: list[dict]) -> dict[RecordKey, dict]:
