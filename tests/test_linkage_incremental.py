@@ -247,3 +247,54 @@ def test_only_sources_that_existed_with_another_kind_count_as_changed():
     before = {"a": "family_report", "b": "other"}
     assert changed_sources(before, {"a": "family_report", "b": "hospital_or_morgue", "c": "other"}) == {"b"}
     assert changed_sources({}, {"a": "other"}) == set()
+
+
+def write_rows(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def test_a_new_version_of_a_record_is_scored_again_and_only_changed_memberships_move(store, lists, tmp_path):
+    """On SQLite and PostgreSQL: the stored pairs of a record's older version are dropped (each by its
+    pair of records) and its new version scored; every current record keeps one membership."""
+    with (lists / "families.csv").open(encoding="utf-8", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    rows = rows[:500]
+    import_file(store, write_rows(tmp_path / "families.csv", header, rows), "families", kind="family_report")
+    link(store, LinkOptions(user="test"))
+    with store.connect() as conn:
+        paired = conn.execute(
+            select(LinkPair.left_source, LinkPair.left_record_id).order_by(
+                LinkPair.match_probability.desc(), LinkPair.left_record_id
+            )
+        ).all()
+    changed_id = next(r for s, r in paired if s == "families")
+    changed = [list(row) for row in rows]
+    place = header.index("birth_place")
+    for row in changed:
+        if row[0] == changed_id:
+            row[place] = "Palmyra"
+    import_file(
+        store, write_rows(tmp_path / "families2.csv", header, changed), "families", kind="family_report"
+    )
+
+    summary = link(store, LinkOptions(user="test"))
+    assert summary.mode == "incremental" and summary.new_records == 1
+    with store.connect() as conn:
+        pairs = conn.execute(
+            select(
+                LinkPair.run_id,
+                LinkPair.left_source,
+                LinkPair.left_record_id,
+                LinkPair.right_source,
+                LinkPair.right_record_id,
+            )
+        ).all()
+    touching = [p for p in pairs if ("families", changed_id) in ((p[1], p[2]), (p[3], p[4]))]
+    assert touching and all(p[0] == summary.run_id for p in touching)
+    assert len(pairs) == len({p[1:] for p in pairs})  # no pair kept twice
+    persons = person_of(store)
+    assert len(persons) == 500 and all(persons.values())
