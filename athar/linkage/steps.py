@@ -276,8 +276,9 @@ def new_rows_last(readings: pd.DataFrame) -> pd.DataFrame:
 def incremental_model(model: dict) -> dict:
     """The saved model with each blocking rule limited to pairs that involve a new record, for rows
     numbered by `new_rows_last`: `r.is_new` alone, a condition on one side of the join, which the
-    engine applies before joining (with `l.is_new OR r.is_new` DuckDB joined every old block and
-    filtered afterwards: a new list's scoring cost as much as the whole store's)."""
+    engine can apply to that side before joining; `l.is_new OR r.is_new` names both sides and can
+    only be tested on pairs already joined. (At 57,000 records with 10,000 new, scoring took about
+    the same time either way; at 229,000 it took 1.4 s against the full run's 4.2 s.)"""
     adapted = dict(model)
     adapted["blocking_rules_to_generate_predictions"] = [
         {**rule, "blocking_rule": f"({rule['blocking_rule']}) AND r.is_new"}
