@@ -59,6 +59,13 @@ def link(
             raise fail(str(e)) from None
     for warning in summary.warnings:
         err.print(f"[bold yellow]athar: warning:[/] {warning}", highlight=False, soft_wrap=True)
+    for reason in summary.model_stale:
+        err.print(
+            f"[bold yellow]athar: warning: the model is stale:[/] {reason}; "
+            "`athar link --full` retrains it (the old model stays with its runs, for explain)",
+            highlight=False,
+            soft_wrap=True,
+        )
     if json_out:
         print(json.dumps(summary.as_json()))
         return
@@ -92,6 +99,10 @@ def link(
 def explain(
     left: Annotated[str, typer.Argument(help="SOURCE:RECORD_ID")],
     right: Annotated[str, typer.Argument(help="SOURCE:RECORD_ID")],
+    run: Annotated[
+        int | None,
+        typer.Option("--run", help="Explain with this run's model and config (default: the newest)."),
+    ] = None,
     db: DbOption = None,
     user: UserOption = None,
     json_out: JsonFlag = False,
@@ -105,7 +116,7 @@ def explain(
 
     with open_cli_store(db) as store:
         try:
-            result = explain_pair(store, left, right)
+            result = explain_pair(store, left, right, run_id=run)
         except ReviewError as e:
             raise fail(str(e)) from None
         left_record, right_record = pair_records(store, left, right)

@@ -58,11 +58,15 @@ _scorers: dict[tuple[str, int], _Scorer] = {}
 _scorers_lock = threading.Lock()
 
 
-def _scorer(engine: Engine, records: list[dict]) -> tuple[_Scorer, pd.DataFrame]:
-    """The newest run's scorer, and the feature rows of `records` read with that run's name roles."""
-    run_id = store_io.newest_model_run_id(engine)
+def _scorer(engine: Engine, records: list[dict], run_id: int | None = None) -> tuple[_Scorer, pd.DataFrame]:
+    """The scorer of run `run_id` (the newest with a model if None), and the feature rows of `records`
+    read with that run's name roles."""
     if run_id is None:
-        raise ReviewError("no linkage model yet: run `athar link` first")
+        run_id = store_io.newest_model_run_id(engine)
+        if run_id is None:
+            raise ReviewError("no linkage model yet: run `athar link` first")
+    elif not store_io.run_has_model(engine, run_id):
+        raise ReviewError(f"no linkage run {run_id} with a saved model")
     key = (str(engine.url), run_id)
     with _scorers_lock:
         cached = _scorers.get(key)
@@ -83,10 +87,13 @@ def _scorer(engine: Engine, records: list[dict]) -> tuple[_Scorer, pd.DataFrame]
     )
 
 
-def explain(engine: Engine, left: str, right: str) -> dict:
-    """{"left", "right", "match_probability", "match_weight", "steps": [...]} for two SOURCE:ID refs."""
+def explain(engine: Engine, left: str, right: str, run_id: int | None = None) -> dict:
+    """{"left", "right", "match_probability", "match_weight", "steps": [...]} for two SOURCE:ID refs,
+    scored with run `run_id`'s model, term frequencies, name roles and config (the newest run's if
+    None): every run keeps the model it scored with, so an older run's decision can be explained as
+    it was made after `athar link --full` trained another. The records are read as they are now."""
     records = [_record(engine, left, 0), _record(engine, right, 1)]
-    scorer, features = _scorer(engine, records)
+    scorer, features = _scorer(engine, records, run_id)
     rows = features.to_dict("records")
     for row in rows:
         for column, shares in scorer.term_frequencies.items():

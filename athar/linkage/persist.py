@@ -10,7 +10,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from athar.linkage.ids import IdAssignment
 from athar.linkage.keys import PairKey, RecordKey
@@ -55,8 +55,11 @@ def write_run(
     threshold: float,
     review: ReviewBand,
     started_at: dt.datetime,
+    previous_members: dict[RecordKey, str],
 ) -> Persisted:
-    """Everything the run produced, under a new (not yet finished) run: `finish_run` closes it."""
+    """Everything the run produced, under a new (not yet finished) run: `finish_run` closes it.
+    `previous_members` are the memberships the store holds (`store_io.memberships`): only those
+    that change are written."""
     now = dt.datetime.now(dt.UTC)
     run_id = conn.execute(
         insert(LinkRun)
@@ -74,8 +77,8 @@ def write_run(
         .returning(LinkRun.id)
     ).scalar_one()
     _write_persons(conn, assignment, run_id, now)
-    _write_memberships(conn, assignment.person_of_cluster, clustered.clusters, run_id)
-    _write_pairs(conn, run_id, scored, loaded.new_keys, full=not loaded.incremental)
+    _write_memberships(conn, assignment.person_of_cluster, clustered.clusters, run_id, previous_members)
+    _write_pairs(conn, run_id, scored, clustered.dropped, full=not loaded.incremental)
     tasks = _write_review_tasks(conn, run_id, clustered, review, now)
     return Persisted(run_id, tasks)
 
@@ -116,14 +119,29 @@ def _write_memberships(
     person_of_cluster: dict[Hashable, str],
     clusters: dict[Any, list[RecordKey]],
     run_id: int,
+    previous: dict[RecordKey, str],
 ) -> None:
+    """Each record's person: rows whose person changed (or whose record is gone) are replaced, the
+    rest left as they are. An incremental run moves few records, and rewriting a million unchanged
+    rows was most of its time; where most rows change, all are rewritten at once."""
     source_ids = {name: id_ for name, id_ in conn.execute(select(Source.name, Source.id))}
-    conn.execute(delete(Membership))
-    rows = [
-        (source_ids[s], r, person_of_cluster[c], run_id)
-        for c, members in clusters.items()
-        for s, r in members
-    ]
+    now = {m: person_of_cluster[c] for c, members in clusters.items() for m in members}
+    changed = [k for k, pid in now.items() if previous.get(k) != pid]
+    gone = [k for k in previous if k not in now]
+    if len(changed) + len(gone) > len(now) // 2:
+        conn.execute(delete(Membership))
+        written = list(now)
+    else:
+        stale = [k for k in changed if k in previous] + gone
+        if stale:
+            conn.execute(
+                delete(Membership).where(
+                    Membership.source_id == bindparam("s"), Membership.record_id == bindparam("r")
+                ),
+                [{"s": source_ids[s], "r": r} for s, r in stale],
+            )
+        written = changed
+    rows = [(source_ids[s], r, now[(s, r)], run_id) for s, r in written]
     bulk_insert(conn, "memberships", ("source_id", "record_id", "person_id", "run_id"), rows)
 
 
@@ -139,20 +157,22 @@ PAIR_COLUMNS = (
 
 
 def _write_pairs(
-    conn: Connection, run_id: int, scored: ScoredPairs, new_keys: set[RecordKey], full: bool
+    conn: Connection, run_id: int, scored: ScoredPairs, dropped: frozenset[PairKey], full: bool
 ) -> None:
-    """A full run replaces every kept pair; an incremental one those of its new records."""
+    """A full run replaces every kept pair; an incremental one adds its own and drops the stored
+    ones clustering no longer used (`Clustered.dropped`), each by its pair of records."""
     if full:
         conn.execute(delete(LinkPair))
-    else:
-        for source, record_id in new_keys:
-            for side in ("left", "right"):
-                conn.execute(
-                    delete(LinkPair).where(
-                        getattr(LinkPair, f"{side}_source") == source,
-                        getattr(LinkPair, f"{side}_record_id") == record_id,
-                    )
-                )
+    elif dropped:
+        conn.execute(
+            delete(LinkPair).where(
+                LinkPair.left_source == bindparam("ls"),
+                LinkPair.left_record_id == bindparam("lr"),
+                LinkPair.right_source == bindparam("rs"),
+                LinkPair.right_record_id == bindparam("rr"),
+            ),
+            [{"ls": ls, "lr": lr, "rs": rs, "rr": rr} for (ls, lr), (rs, rr) in dropped],
+        )
     rows = [(run_id, ls, lr, rs, rr, p, w) for ((ls, lr), (rs, rr)), (p, w) in scored.items()]
     bulk_insert(conn, "link_pairs", PAIR_COLUMNS, rows)
 

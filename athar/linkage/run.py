@@ -70,6 +70,9 @@ class LinkSummary:
     # in plain words: what the records could not tell (a parameter taken from a saved model or from
     # defaults, records nothing can pair); counts and field names, never personal data
     warnings: list[str] = field(default_factory=list)
+    # an incremental run's reasons to retrain (`athar.linkage.staleness`): it still links with the
+    # saved model, and `athar link --full` retrains
+    model_stale: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -171,9 +174,8 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
             clock.lap("cluster")
 
             say("assigning stable person ids")
-            assignment = steps.stable_ids(
-                clustered, store_io.memberships(conn), store_io.max_person_number(conn)
-            )
+            members = store_io.memberships(conn)
+            assignment = steps.stable_ids(clustered, members, store_io.max_person_number(conn))
             persisted = persist.write_run(
                 conn,
                 loaded=loaded,
@@ -186,6 +188,7 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
                 threshold=options.threshold,
                 review=persist.ReviewBand(options.review_low, options.review_high),
                 started_at=clock.started_at,
+                previous_members=members,
             )
             clock.lap("store")
 
@@ -209,6 +212,7 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
                 blocking=blocking,
                 judgement_check=judgement_check,
                 warnings=warnings,
+                model_stale=list(loaded.stale),
             )
             saved = {
                 **summary.as_json(),
@@ -218,6 +222,28 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
                 "name_roles": features.roles,
                 "config": config.as_json(),
                 "athar_version": __version__,
+                "source_kinds": loaded.source_kinds,
+                **_model_provenance(loaded, persisted.run_id),
             }
             persist.finish_run(conn, persisted.run_id, len(clustered.clusters), saved)
     return summary
+
+
+def _model_provenance(loaded: steps.Loaded, run_id: int) -> dict:
+    """What the run's model was trained on (`store_io.SavedRun.model_run_id` and the rest): this run's
+    records if it trained it, else what the run it came from said."""
+    previous = loaded.previous
+    if loaded.incremental and previous is not None:
+        kinds = previous.model_source_kinds
+        return {
+            "model_run_id": previous.model_run_id,
+            "model_records": previous.model_records,
+            "model_source_kinds": None if kinds is None else sorted(kinds),
+            "model_athar_version": previous.model_athar_version,
+        }
+    return {
+        "model_run_id": run_id,
+        "model_records": len(loaded.keys),
+        "model_source_kinds": sorted({k for k in loaded.source_kinds.values() if k}),
+        "model_athar_version": __version__,
+    }

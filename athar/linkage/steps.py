@@ -16,9 +16,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from athar import __version__
 from athar.linkage import labels as labels_module
 from athar.linkage import model as splink_model
 from athar.linkage import store_io
@@ -29,6 +31,7 @@ from athar.linkage.features import NameRoles, feature_frames, name_roles
 from athar.linkage.ids import IdAssignment, assign_ids
 from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
 from athar.linkage.siblings import sibling_pairs
+from athar.linkage.staleness import changed_sources, stale_reasons
 from athar.linkage.store_io import SavedRun
 from athar.store.tables import Decision
 
@@ -54,6 +57,9 @@ class Loaded:
     is_new: list[bool]  # per record: new since the previous run (every one in a full run)
     new_keys: set[RecordKey]
     config: LinkConfig
+    source_kinds: dict[str, str]  # each source holding records, with its kind (saved with the run)
+    # an incremental run's reasons to think its saved model stale (`athar.linkage.staleness`)
+    stale: tuple[str, ...] = ()
 
     @property
     def mode(self) -> str:
@@ -70,20 +76,28 @@ def load(engine: Engine, full: bool, config: LinkConfig | None = None) -> Loaded
     """The current records, and which are new since the newest run with a model (all, if `full` or
     there is none). A full run uses `config` (the defaults if None); an incremental one scores with
     the previous run's model and so keeps that run's config (the defaults for a run saved before
-    configs were), and refuses a `config` that differs from it."""
+    configs were), and refuses a `config` that differs from it.
+
+    New, in an incremental run: records imported since the previous run (a new version of a record
+    included) and every record of a list whose kind changed since then (its dates mean something
+    else now). Whether the saved model is stale for the store as it now is, is said in `stale`."""
     records, keys, max_row = store_io.load_records(engine)
+    kinds = {r["source"]: r["source_kind"] for r in records}
     previous = store_io.latest_run(engine)
     incremental = not full and previous is not None and previous.model is not None
+    stale: tuple[str, ...] = ()
     if incremental:
         assert previous is not None
         config = _config_of_incremental_run(config, previous)
         row_ids = store_io.record_row_ids(engine)
-        is_new = [row_ids.get(k, 0) > previous.max_record_row for k in keys]
+        rekinded = changed_sources(previous.source_kinds, kinds)
+        is_new = [row_ids.get(k, 0) > previous.max_record_row or k[0] in rekinded for k in keys]
+        stale = tuple(stale_reasons(previous, kinds, len(records), __version__))
     else:
         config = config or DEFAULT_CONFIG
         is_new = [True] * len(keys)
     new_keys = {k for k, new in zip(keys, is_new, strict=True) if new}
-    return Loaded(records, keys, max_row, previous, incremental, is_new, new_keys, config)
+    return Loaded(records, keys, max_row, previous, incremental, is_new, new_keys, config, kinds, stale)
 
 
 def _config_of_incremental_run(requested: LinkConfig | None, previous: SavedRun) -> LinkConfig:
@@ -233,23 +247,43 @@ def score(
     """The pairs that blocking finds (in an incremental run, only those with a new record) at or
     above `keep_above`; a record whose name reads either way is scored in each reading and a pair
     keeps its better one."""
-    scoring_model = incremental_model(model) if loaded.incremental else model
+    rows = features.readings
+    scoring_model = model
+    if loaded.incremental:
+        rows, scoring_model = new_rows_last(rows), incremental_model(model)
     # the pairs' weights are all that is read back (explain scores its pair itself)
     scoring_model = {**scoring_model, "retain_matching_columns": False}
-    linker = splink_model.make_linker(new_db_api(), features.readings, scoring_model)
+    linker = splink_model.make_linker(new_db_api(), rows, scoring_model)
     pairs = splink_model.predict(linker, keep_above)
     keys = loaded.keys
     return {
-        pair_key(keys[a], keys[b]): PairScore(p, w)
-        for a, b, p, w in best_readings(pairs, features.readings, keep_above)
+        pair_key(keys[a], keys[b]): PairScore(p, w) for a, b, p, w in best_readings(pairs, rows, keep_above)
     }
 
 
+def new_rows_last(readings: pd.DataFrame) -> pd.DataFrame:
+    """The scoring rows renumbered so that every new row (a new record's, or one of its readings)
+    has a higher `unique_id` than every old one; `reading_of` still names each row's record.
+
+    Splink pairs rows of one table as `l.unique_id < r.unique_id`, so once new rows come last a pair
+    holds a new row exactly when its right one is new (`incremental_model`)."""
+    order = np.argsort(readings["is_new"].to_numpy(dtype=bool), kind="stable")
+    renumbered = readings.copy(deep=False)
+    ids = np.empty(len(readings), dtype=np.int64)
+    ids[order] = np.arange(len(readings), dtype=np.int64)
+    renumbered["unique_id"] = ids
+    return renumbered
+
+
 def incremental_model(model: dict) -> dict:
-    """The saved model with each blocking rule limited to pairs that involve a new record."""
+    """The saved model with each blocking rule limited to pairs that involve a new record, for rows
+    numbered by `new_rows_last`: `r.is_new` alone, a condition on one side of the join, which the
+    engine can apply to that side before joining; `l.is_new OR r.is_new` names both sides and can
+    only be tested on pairs already joined. (At 57,000 records with 10,000 new, scoring took about
+    the same time either way; at 229,000 it took 1.4 s against the full run's 4.2 s.)"""
     adapted = dict(model)
     adapted["blocking_rules_to_generate_predictions"] = [
-        {**rule, "blocking_rule": f"({rule['blocking_rule']}) AND (l.is_new OR r.is_new)"}
+        {**rule, "blocking_rule": f"({rule['blocking_rule']}) AND r.is_new"}
         for rule in model["blocking_rules_to_generate_predictions"]
     ]
     return adapted
@@ -296,6 +330,9 @@ class Clustered:
     judgements_applied: int
     result: ClusterResult
     clusters: dict[Any, list[RecordKey]]
+    # stored pairs of earlier runs not kept: scored on a record's older version (or a list's older
+    # kind), or of a record no longer current; the store drops them
+    dropped: frozenset[PairKey] = frozenset()
 
 
 def cluster_records(
@@ -310,9 +347,14 @@ def cluster_records(
     """Cluster this run's pairs with the `stored` pairs of earlier runs that involve no new record,
     reviewers' "same" as must-links, "different" as cannot-links, and likely siblings kept apart."""
     new_keys = loaded.new_keys
-    kept = {k: v for k, v in stored.items() if k[0] not in new_keys and k[1] not in new_keys}
-    pairs = {**kept, **scored}
     present = set(loaded.keys)
+    # a stored pair of a record since replaced by a new version was scored on the old one: dropped
+    kept = {
+        k: v
+        for k, v in stored.items()
+        if k[0] not in new_keys and k[1] not in new_keys and k[0] in present and k[1] in present
+    }
+    pairs = {**kept, **scored}
     must = [k for k, d in judgements.items() if d == Decision.SAME and k[0] in present and k[1] in present]
     cannot = [k for k, d in judgements.items() if d == Decision.DIFFERENT]
     siblings = likely_siblings(
@@ -331,7 +373,8 @@ def cluster_records(
         kept_apart=siblings,
     )
     clusters = cast(dict[Any, list[RecordKey]], result.clusters())
-    return Clustered(pairs, judgements, siblings, len(must) + len(cannot), result, clusters)
+    dropped = frozenset(stored.keys() - kept.keys())
+    return Clustered(pairs, judgements, siblings, len(must) + len(cannot), result, clusters, dropped)
 
 
 def record_traits(keys: list[RecordKey], records: list[dict]) -> dict[RecordKey, dict[str, str | None]]:

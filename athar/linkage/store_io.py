@@ -139,6 +139,42 @@ class SavedRun:
     def max_record_row(self) -> int:
         return self.summary.get("max_record_row", 0)
 
+    @property
+    def trained_here(self) -> bool:
+        """Whether this run trained its model (a full run) rather than reusing an earlier one's."""
+        return self.summary.get("mode", "full") == "full"
+
+    @property
+    def source_kinds(self) -> dict[str, str]:
+        """Each source holding records at this run, with its kind then (empty for an older run)."""
+        return self.summary.get("source_kinds", {})
+
+    # What the model was trained on: saved by the run that trained it and carried by each incremental
+    # run after it (`athar.linkage.staleness`). A run saved before these were reads what it can.
+
+    @property
+    def model_run_id(self) -> int:
+        """The run that trained this run's model."""
+        return self.summary.get("model_run_id", self.run_id)
+
+    @property
+    def model_records(self) -> int | None:
+        """How many records the model was trained on (None if not known)."""
+        found = self.summary.get("model_records")
+        return found if found is not None else (self.summary.get("records") if self.trained_here else None)
+
+    @property
+    def model_source_kinds(self) -> frozenset[str] | None:
+        """The kinds of list the model was trained on (None if not known)."""
+        found = self.summary.get("model_source_kinds")
+        return None if found is None else frozenset(found)
+
+    @property
+    def model_athar_version(self) -> str | None:
+        """The version of Athar that trained the model (None if not known)."""
+        found = self.summary.get("model_athar_version")
+        return found if found is not None else (self.athar_version if self.trained_here else None)
+
 
 def latest_run(engine: Engine) -> SavedRun | None:
     """The newest finished run."""
@@ -159,6 +195,17 @@ def newest_model_run_id(engine: Engine) -> int | None:
         return conn.execute(
             select(LinkRun.id).where(LinkRun.model.is_not(None)).order_by(LinkRun.id.desc()).limit(1)
         ).scalar_one_or_none()
+
+
+def run_has_model(engine: Engine, run_id: int) -> bool:
+    """Whether run `run_id` exists, finished, with a saved model."""
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(LinkRun.id).where(
+                LinkRun.id == run_id, LinkRun.model.is_not(None), LinkRun.finished_at.is_not(None)
+            )
+        ).first()
+    return found is not None
 
 
 def saved_run(engine: Engine, run_id: int) -> SavedRun:

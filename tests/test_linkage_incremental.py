@@ -1,0 +1,300 @@
+"""Incremental linkage: a new list into a linked store, scored alone with the saved model.
+
+The base store (built once per run) holds three of the four synthetic lists, the families' reports
+short of their last rows, linked in full. Tests copy it, add a list and link again.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+from typer.testing import CliRunner
+
+from athar.cli import app
+from athar.exports import current_records
+from athar.ingest import import_file
+from athar.linkage import steps, store_io
+from athar.linkage.engines import db_api_for
+from athar.linkage.explain import explain
+from athar.linkage.run import LinkOptions, link
+from athar.linkage.staleness import GROWTH_LIMIT, changed_sources, stale_reasons
+from athar.linkage.store_io import SavedRun
+from athar.store import open_store
+from athar.store.tables import LinkPair, PersonEvent, Source
+from athar.synth import generate
+from tests.conftest import built_once
+
+LATE_ROWS = 150  # the families' reports held back as a later list
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def lists(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The linkage tests' lists (shared with tests/test_linkage_run.py; read only)."""
+    return built_once(tmp_path_factory, "linkage-lists", lambda out: generate(out, persons=1500, seed=7))
+
+
+@pytest.fixture(scope="module")
+def base(lists: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """families (less its last LATE_ROWS rows), detention and returnees, linked in full; and the held
+    back rows as families_late.csv (built once per run; copy the store)."""
+
+    def build(folder: Path) -> None:
+        with (lists / "families.csv").open(encoding="utf-8", newline="") as f:
+            header, *rows = list(csv.reader(f))
+        for name, part in (("families", rows[:-LATE_ROWS]), ("families_late", rows[-LATE_ROWS:])):
+            with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as f:
+                writer = csv.writer(f)
+                writer.writerow(header)
+                writer.writerows(part)
+        engine = open_store(str(folder / "athar.db"))
+        import_file(engine, folder / "families.csv", "families", kind="family_report")
+        import_file(engine, lists / "detention.csv", "detention", kind="detention_register")
+        import_file(engine, lists / "returnees.csv", "returnees", kind="returnee_registration")
+        link(engine, LinkOptions(user="test"))
+        engine.dispose()
+
+    return built_once(tmp_path_factory, "incremental-base", build)
+
+
+@pytest.fixture
+def db(base: Path, tmp_path: Path) -> str:
+    path = tmp_path / "athar.db"
+    shutil.copy(base / "athar.db", path)
+    return str(path)
+
+
+@pytest.fixture
+def engine(db: str):
+    engine = open_store(db)
+    yield engine
+    engine.dispose()
+
+
+def person_of(engine) -> dict[tuple[str, str], str]:
+    return {(r["source"], r["record_id"]): r["person_id"] for r in current_records(engine)}
+
+
+def partition(assignment: dict) -> set[frozenset]:
+    groups: dict = {}
+    for key, group in assignment.items():
+        groups.setdefault(group, set()).add(key)
+    return {frozenset(members) for members in groups.values()}
+
+
+def rescored_in_full_with_the_saved_model(engine) -> set[frozenset]:
+    """Persons as a full run would make them without retraining: every pair of the store blocked and
+    scored with the newest run's model and config, clustered the same way."""
+    saved = store_io.latest_run(engine)
+    assert saved is not None and saved.model is not None
+    loaded = steps.load(engine, full=True, config=saved.config)
+    features = steps.make_features(loaded)
+    scored = steps.score(functools.partial(db_api_for, "duckdb", None), loaded, features, saved.model, 0.05)
+    with engine.connect() as conn:
+        judgements = store_io.latest_judgements(conn)
+    clustered = steps.cluster_records(loaded, features, scored, judgements, {}, 0.9, saved.config.siblings)
+    return {frozenset(members) for members in clustered.clusters.values()}
+
+
+def add_late_list(engine, base: Path) -> None:
+    import_file(engine, base / "families_late.csv", "families_late", kind="family_report")
+
+
+def test_a_new_list_is_scored_alone_and_its_persons_equal_a_full_rescoring(engine, base):
+    add_late_list(engine, base)
+    summary = link(engine, LinkOptions(user="test"))
+    assert summary.mode == "incremental" and summary.new_records == LATE_ROWS
+    assert summary.model_stale == []
+    # only pairs with a new record were scored
+    with engine.connect() as conn:
+        scored = conn.execute(
+            select(LinkPair.left_source, LinkPair.right_source).where(LinkPair.run_id == summary.run_id)
+        ).all()
+    assert scored and all("families_late" in pair for pair in scored)
+    assert len(scored) == summary.pairs_scored
+    # The same persons as scoring every pair of the store with the same model. (Old pairs keep the
+    # scores they were given; a new list can change the name frequencies and name roles they were
+    # scored with, but on this store not enough to move any pair across the threshold.)
+    assert partition(person_of(engine)) == rescored_in_full_with_the_saved_model(engine)
+
+
+def test_person_ids_stay_and_new_records_join_persons_or_become_new_ones(engine, base):
+    before = person_of(engine)
+    add_late_list(engine, base)
+    summary = link(engine, LinkOptions(user="test"))
+    after = person_of(engine)
+    with engine.connect() as conn:
+        events = conn.execute(
+            select(PersonEvent.person_id, PersonEvent.kind).where(PersonEvent.run_id == summary.run_id)
+        ).all()
+    merged = {pid for pid, kind in events if kind == "merged"}
+    assert not [kind for _pid, kind in events if kind in ("split", "retired")]
+    old_persons: dict[str, set[str]] = {}
+    for key, pid in before.items():
+        old_persons.setdefault(pid, set()).add(after[key])
+    # each old person's records are still together, under its own id unless it was merged
+    assert all(len(now) == 1 for now in old_persons.values())
+    assert all(now == {pid} for pid, now in old_persons.items() if pid not in merged)
+    assert len(merged) == summary.merges
+    new_keys = [k for k in after if k[0] == "families_late"]
+    joined = [k for k in new_keys if after[k] in old_persons]
+    fresh = {after[k] for k in new_keys} - old_persons.keys()
+    assert joined and fresh  # the late list holds people already listed and people not yet
+    assert len(fresh) == summary.persons_created
+
+
+def test_a_list_of_a_kind_the_model_never_saw_makes_it_stale_and_full_retrains(engine, db, lists):
+    import_file(engine, lists / "morgue.csv", "morgue", kind="hospital_or_morgue")
+    summary = link(engine, LinkOptions(user="test"))
+    assert summary.mode == "incremental"
+    assert len(summary.model_stale) == 1
+    assert "'hospital_or_morgue'" in summary.model_stale[0] and "morgue" in summary.model_stale[0]
+
+    # what the incremental run decided is explained with the model it used, also after a retrain
+    persons = person_of(engine)
+    late, kept = None, None
+    for key, pid in persons.items():
+        if key[0] == "morgue":
+            mates = [k for k, p in persons.items() if p == pid and k[0] != "morgue"]
+            if mates:
+                late, kept = key, mates[0]
+                break
+    assert late is not None and kept is not None
+    refs = (f"{late[0]}:{late[1]}", f"{kept[0]}:{kept[1]}")
+    old = explain(engine, *refs)
+    assert old["run_id"] == summary.run_id
+
+    result = runner.invoke(app, ["link", "--full", "--json", "--db", db], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    full = json.loads(result.stdout)
+    assert full["mode"] == "full" and full["model_stale"] == []
+    assert explain(engine, *refs)["run_id"] == full["run_id"]
+    assert explain(engine, *refs, run_id=summary.run_id) == old
+    again = runner.invoke(app, ["explain", *refs, "--run", str(summary.run_id), "--json", "--db", db])
+    assert again.exit_code == 0, again.stderr
+    assert json.loads(again.stdout)["match_weight"] == old["match_weight"]
+
+    # the retrained model has seen the morgue's kind: the next run is incremental and not stale
+    after = link(engine, LinkOptions(user="test"))
+    assert after.mode == "incremental" and after.model_stale == [] and after.new_records == 0
+
+
+def test_link_on_the_command_line_says_the_model_is_stale_and_how_to_retrain(engine, db, lists):
+    import_file(engine, lists / "morgue.csv", "morgue", kind="hospital_or_morgue")
+    result = runner.invoke(app, ["link", "--db", db], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    assert "incremental run" in result.stdout
+    assert "the model is stale" in result.stderr and "athar link --full" in result.stderr
+
+
+def test_a_list_whose_kind_changed_has_its_records_scored_again(engine):
+    with engine.begin() as conn:
+        conn.execute(update(Source).where(Source.name == "detention").values(kind="hospital_or_morgue"))
+    detention = sum(1 for r in current_records(engine) if r["source"] == "detention")
+    summary = link(engine, LinkOptions(user="test"))
+    assert summary.mode == "incremental" and summary.new_records == detention
+    assert any("'hospital_or_morgue'" in reason for reason in summary.model_stale)
+    # the detention register's pairs were all scored again, as a morgue's deaths
+    with engine.connect() as conn:
+        rows = conn.execute(select(LinkPair.run_id, LinkPair.left_source, LinkPair.right_source)).all()
+    assert all(run == summary.run_id for run, left, right in rows if "detention" in (left, right))
+
+
+def saved(summary: dict, run_id: int = 3) -> SavedRun:
+    return SavedRun(run_id, {"comparisons": []}, summary)
+
+
+def test_the_store_growing_beyond_the_limit_makes_the_model_stale():
+    run = saved({"mode": "full", "records": 1000, "model_source_kinds": ["family_report"]})
+    kinds = {"families": "family_report"}
+    assert stale_reasons(run, kinds, int(1000 * (1 + GROWTH_LIMIT)), "1") == []
+    (reason,) = stale_reasons(run, kinds, int(1000 * (1 + GROWTH_LIMIT)) + 1, "1")
+    assert "1,501 records" in reason and "1,000" in reason and "run 3" in reason
+
+
+def test_an_incremental_run_carries_what_its_model_was_trained_on():
+    run = saved(
+        {
+            "mode": "incremental",
+            "records": 5000,
+            "model_run_id": 1,
+            "model_records": 1000,
+            "model_source_kinds": ["family_report"],
+            "model_athar_version": "0.9",
+        }
+    )
+    reasons = stale_reasons(run, {"families": "family_report", "log": "hospital_or_morgue"}, 5000, "1.0")
+    assert len(reasons) == 3
+    assert "run 1" in reasons[0] and "'hospital_or_morgue'" in reasons[0] and "log is" in reasons[0]
+    assert "5,000 records" in reasons[1]
+    assert "Athar 0.9" in reasons[2]
+
+
+def test_a_run_saved_before_provenance_was_kept_is_judged_on_what_it_says():
+    # a full run of an older Athar: its records and version stand for the model's; kinds unknown
+    assert stale_reasons(saved({"mode": "full", "records": 100}), {"a": "other"}, 120, "1") == []
+    # an older incremental run says nothing of its model: nothing to judge by
+    assert stale_reasons(saved({"mode": "incremental", "records": 100}), {"a": "other"}, 900, "1") == []
+
+
+def test_only_sources_that_existed_with_another_kind_count_as_changed():
+    before = {"a": "family_report", "b": "other"}
+    assert changed_sources(before, {"a": "family_report", "b": "hospital_or_morgue", "c": "other"}) == {"b"}
+    assert changed_sources({}, {"a": "other"}) == set()
+
+
+def write_rows(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def test_a_new_version_of_a_record_is_scored_again_and_only_changed_memberships_move(store, lists, tmp_path):
+    """On SQLite and PostgreSQL: the stored pairs of a record's older version are dropped (each by its
+    pair of records) and its new version scored; every current record keeps one membership."""
+    with (lists / "families.csv").open(encoding="utf-8", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    rows = rows[:500]
+    import_file(store, write_rows(tmp_path / "families.csv", header, rows), "families", kind="family_report")
+    link(store, LinkOptions(user="test"))
+    with store.connect() as conn:
+        paired = conn.execute(
+            select(LinkPair.left_source, LinkPair.left_record_id).order_by(
+                LinkPair.match_probability.desc(), LinkPair.left_record_id
+            )
+        ).all()
+    changed_id = next(r for s, r in paired if s == "families")
+    changed = [list(row) for row in rows]
+    place = header.index("birth_place")
+    for row in changed:
+        if row[0] == changed_id:
+            row[place] = "Palmyra"
+    import_file(
+        store, write_rows(tmp_path / "families2.csv", header, changed), "families", kind="family_report"
+    )
+
+    summary = link(store, LinkOptions(user="test"))
+    assert summary.mode == "incremental" and summary.new_records == 1
+    with store.connect() as conn:
+        pairs = conn.execute(
+            select(
+                LinkPair.run_id,
+                LinkPair.left_source,
+                LinkPair.left_record_id,
+                LinkPair.right_source,
+                LinkPair.right_record_id,
+            )
+        ).all()
+    touching = [p for p in pairs if ("families", changed_id) in ((p[1], p[2]), (p[3], p[4]))]
+    assert touching and all(p[0] == summary.run_id for p in touching)
+    assert len(pairs) == len({p[1:] for p in pairs})  # no pair kept twice
+    persons = person_of(store)
+    assert len(persons) == 500 and all(persons.values())
