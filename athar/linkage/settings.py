@@ -25,17 +25,34 @@ def _sql(condition: str, label: str) -> cll.CustomLevel:
     return cll.CustomLevel(condition, label_for_charts=label, base_dialect_str=DIALECT)
 
 
+def _by_frequency(level: cll.CustomLevel, column: str) -> cll.CustomLevel:
+    """`level` weighed by how common the value both sides share in `column` is.
+
+    Splink's term-frequency adjustment on a level other than an exact match replaces the level's
+    u by the share of rows holding the value (`disable_tf_exact_match_detection`): the level then
+    weighs log2(m / share of the value), as an exact match does. So two spellings of a rare name
+    that meet only on their skeleton (البومنور / Bu Mounawwar) count for nearly as much as the
+    rare name written alike, and محمد / محمود, which share the commonest skeleton, count against.
+    """
+    return level.configure(tf_adjustment_column=column, disable_tf_exact_match_detection=True)
+
+
 def name_part(part: str, term_frequencies: bool = True) -> cl.CustomComparison:
-    """Exact key (weighted by how common the name is), same consonant skeleton, close, similar, other."""
+    """Exact key, same consonant skeleton, same dotless shape (each weighted by how common the name
+    is), close, similar, other."""
     key, skel, shape = f"{part}_key", f"{part}_skel", f"{part}_rasm"
+    same_skeleton = _sql(f"{skel}_l = {skel}_r", "same consonant skeleton")
+    same_shape = _sql(f"{shape}_l = {shape}_r", "same letter shapes, dots aside (scan noise)")
+    if term_frequencies:
+        same_skeleton, same_shape = _by_frequency(same_skeleton, skel), _by_frequency(same_shape, shape)
     return cl.CustomComparison(
         output_column_name=f"{part}_name",
         comparison_description=f"{part} name on its cross-script key",
         comparison_levels=[
             cll.NullLevel(key),
             cll.ExactMatchLevel(key, term_frequency_adjustments=term_frequencies),
-            _sql(f"{skel}_l = {skel}_r", "same consonant skeleton"),
-            _sql(f"{shape}_l = {shape}_r", "same letter shapes, dots aside (scan noise)"),
+            same_skeleton,
+            same_shape,
             cll.JaroWinklerLevel(key, CLOSE_KEY_JW),
             cll.JaroWinklerLevel(key, SIMILAR_KEY_JW),
             cll.ElseLevel(),
@@ -176,6 +193,18 @@ def birth_place() -> cl.CustomComparison:
             cll.ElseLevel(),
         ],
     )
+
+
+# The columns whose values' shares Splink counts for term-frequency adjustments (the name levels
+# above); kept with each run, so that explain weighs names as the run did.
+TERM_FREQUENCY_COLUMNS: tuple[str, ...] = (
+    *(
+        f"{part}_{kind}"
+        for part in ("given", "father", "grandfather", "family")
+        for kind in ("key", "skel", "rasm")
+    ),
+    "mother_key",
+)
 
 
 def _rule(*columns: str) -> str:
