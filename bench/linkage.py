@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 RESULTS = ROOT / "bench" / "results" / "linkage.json"
 THRESHOLD = 0.9
+METHODS = ("athar", "plain_splink")
 
 
 def _pairs(assignment: dict) -> set[frozenset]:
@@ -323,19 +324,25 @@ def morgue_ambiguity(lists: Path, age_slack: int = 7) -> tuple[dict, set[tuple[s
     }, {("morgue", record_id) for record_id in unplaceable}
 
 
-def run_size(persons: int, seed: int, workdir: Path) -> dict:
+def run_size(persons: int, seed: int, workdir: Path, methods: tuple[str, ...] = METHODS) -> dict:
     from athar.demo import import_synthetic_lists
     from athar.store import open_store
     from athar.synth import generate
 
-    lists = workdir / f"lists-{persons}"
-    generate(lists, persons=persons, seed=seed)
+    lists = workdir / f"lists-{persons}-{seed}"
+    store = workdir / f"athar-{persons}-{seed}.db"
+    db = f"sqlite:///{store}"
+    # a kept --workdir reuses the lists and the imported store of an earlier run (linking anew
+    # replaces the persons, so the store can be linked again)
+    reused = (lists / "truth.csv").exists() and store.exists()
+    if not reused:
+        generate(lists, persons=persons, seed=seed)
     with (lists / "truth.csv").open(encoding="utf-8") as f:
         truth = {(r["source"], r["record_id"]): r["person_id"] for r in csv.DictReader(f)}
-    db = f"sqlite:///{workdir / f'athar-{persons}.db'}"
     engine = open_store(db)
     t0 = time.perf_counter()
-    import_synthetic_lists(engine, lists, user="bench")
+    if not reused:
+        import_synthetic_lists(engine, lists, user="bench")
     import_seconds = time.perf_counter() - t0
     from athar.exports import current_records
 
@@ -357,6 +364,8 @@ def run_size(persons: int, seed: int, workdir: Path) -> dict:
     }
     out["morgue_ambiguity"], unplaceable = morgue_ambiguity(lists)
     for name, target in (("athar", _athar), ("plain_splink", _plain_splink)):
+        if name not in methods:
+            continue
         result = _in_process(target, db)
         assignment = result.pop("assignment")
         by_threshold = result.pop("by_threshold", {})
@@ -383,7 +392,16 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--persons", default="20000,200000")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="keep the lists and imported stores here and reuse them on the next run (default: a "
+        "temporary directory, removed after)",
+    )
+    parser.add_argument("--only", choices=METHODS, default=None, help="run one method only (default: both)")
     args = parser.parse_args(argv)
+    methods = (args.only,) if args.only else METHODS
     report = {
         "benchmark": "linkage",
         "threshold": THRESHOLD,
@@ -392,8 +410,10 @@ def main(argv: list[str] | None = None) -> dict:
         "sizes": [],
     }
     with tempfile.TemporaryDirectory() as tmp:
+        workdir = args.workdir or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
         for persons in (int(p) for p in args.persons.split(",")):
-            report["sizes"].append(run_size(persons, args.seed, Path(tmp)))
+            report["sizes"].append(run_size(persons, args.seed, workdir, methods))
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return report

@@ -11,7 +11,7 @@ from athar.linkage import model
 from athar.linkage.config import TrainingConfig
 from athar.linkage.engines import db_api_for
 from athar.linkage.features import feature_frame
-from athar.linkage.settings import event_date, settings
+from athar.linkage.settings import event_date, lists, settings
 from athar.synth import generate
 
 
@@ -92,3 +92,48 @@ def test_u_is_estimated_from_every_sampled_pair(tmp_path):
     labels = list(u)  # highest gamma first
     for gamma, share in shares.items():
         assert u[labels[len(labels) - 1 - gamma]] == pytest.approx(share, abs=1e-6)
+
+
+def _of(source: str, kind: str) -> dict:
+    return {"source_dataset": source, "event_kind": kind}
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "level"),
+    [
+        (_of("register", "event"), _of("register", "event"), "same list"),
+        (_of("morgue", "death"), _of("morgue", "death"), "same list"),
+        (_of("morgue", "death"), _of("returnees", "return"), "a death and a return"),
+        (_of("returnees", "return"), _of("morgue", "death"), "a death and a return"),
+        (_of("register", "event"), _of("morgue", "death"), "a death and another event"),
+        (_of("returnees", "return"), _of("families", "event"), "a return and another event"),
+        (_of("register", "event"), _of("families", "event"), "two lists of events of one kind"),
+        (_of("morgue A", "death"), _of("morgue B", "death"), "two lists of events of one kind"),
+    ],
+)
+def test_the_lists_of_a_pair_are_compared_by_their_kinds(left, right, level):
+    """Two records of one list, a death and a return, a death or a return and another list's event,
+    or two lists that record the same kind of event: each its own level, so that EM learns how often
+    each holds one person's two records."""
+    assert _level(lists(), left, right) == level
+
+
+def test_the_lists_comparison_keeps_the_m_of_the_passes_blocked_on_names(tmp_path):
+    """A pass blocked on national numbers or full birth dates sees no morgue pair (morgues write
+    neither), so its m for "a death and another event" is near 0; the median over passes would
+    take it. Only the passes blocked on names, which every kind of list writes, are kept."""
+    features = _frame(300, tmp_path)
+    linker = model.make_linker(db_api_for("duckdb"), features)
+    names_pass = "EM, blocked on: l.given_key = r.given_key AND l.family_key = r.family_key"
+    (comparison,) = [c for c in linker._settings_obj.comparisons if c.output_column_name == "lists"]
+    levels = comparison._comparison_levels_excluding_null
+    for i, level in enumerate(levels):
+        level._add_trained_m_probability(
+            0.1 + 0.1 * i, f"{names_pass} AND (l.unique_id + r.unique_id) % 3 = 0"
+        )
+        level._add_trained_m_probability(1e-4, "EM, blocked on: l.national_id = r.national_id")
+        level._add_trained_m_probability(1e-4, "EM, blocked on: l.birth_day_date = r.birth_day_date")
+    model._keep_lists_m_from(linker, TrainingConfig().lists_learnt_from)
+    assert [level.m_probability for level in levels] == pytest.approx(
+        [0.1 + 0.1 * i for i in range(len(levels))]
+    )

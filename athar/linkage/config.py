@@ -70,6 +70,10 @@ class TrainingConfig:
         ("birth_day_date",),
         ("national_id",),
     )
+    # the comparison of which lists a pair comes from (`settings.lists`) keeps the m of these passes
+    # only: every kind of list writes names, while national numbers, full birth dates and mothers'
+    # names are missing from whole lists (a morgue's), so passes blocked on them see no such pairs
+    lists_learnt_from: tuple[tuple[str, ...], ...] = (("given_key", "family_key"),)
     # EM drives the m probability of a level that matches almost never show towards 0, which turns
     # one typo in a birth date or national number into a veto (-40 bits); real registers have such
     # typos, so every level keeps at least this probability in either class

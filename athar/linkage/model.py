@@ -15,7 +15,7 @@ from splink import Linker
 from athar.linkage import splink_compat
 from athar.linkage.config import TrainingConfig
 from athar.linkage.errors import LinkageError
-from athar.linkage.settings import SAME_SEX_OR_UNKNOWN, settings
+from athar.linkage.settings import LISTS_COMPARISON, SAME_SEX_OR_UNKNOWN, settings
 
 splink_compat.install()
 
@@ -174,6 +174,7 @@ def train(
             log.debug("EM pass on %s undone: it found no matches among its pairs", ", ".join(columns))
             _undo_em_pass(linker, session._blocking_rule_for_training.blocking_rule_sql)
 
+    _keep_lists_m_from(linker, config.lists_learnt_from)
     model = linker.misc.save_model_to_json()
     unestimated_m = [
         c.output_column_name
@@ -273,6 +274,20 @@ def em_pass_found_matches(match_share: float, pairs: int) -> bool:
 def _input_table(linker: Linker) -> str:
     (table,) = linker._input_tables_dict.values()
     return table.physical_name
+
+
+def _keep_lists_m_from(linker: Linker, passes: tuple[tuple[str, ...], ...]) -> None:
+    """The m of the lists comparison (`settings.lists`) from the EM passes blocked on `passes`
+    only, where any of them ran; otherwise left as every pass estimated it."""
+    kept = tuple(f"EM, blocked on: {' AND '.join(f'l.{c} = r.{c}' for c in columns)}" for columns in passes)
+    for comparison in linker._settings_obj.comparisons:
+        if comparison.output_column_name != LISTS_COMPARISON:
+            continue
+        for level in comparison._comparison_levels_excluding_null:
+            chosen = [t for t in level._trained_m_probabilities if t["description"].startswith(kept)]
+            if chosen:
+                level._trained_m_probabilities = chosen
+    linker._populate_m_u_from_trained_values()
 
 
 def _undo_em_pass(linker: Linker, rule_sql: str) -> None:

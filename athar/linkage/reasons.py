@@ -65,6 +65,11 @@ CUSTOM_LEVELS: tuple[str, ...] = (
     "a return before the other event",
     "same year",
     "within 2 years",
+    "same list",
+    "a death and a return",
+    "a death and another event",
+    "a return and another event",
+    "two lists of events of one kind",
 )
 
 FINDINGS: tuple[str, ...] = (

@@ -30,6 +30,7 @@ from athar.linkage.errors import LinkageError
 from athar.linkage.features import NameRoles, feature_frames, name_roles
 from athar.linkage.ids import IdAssignment, assign_ids
 from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
+from athar.linkage.settings import TERM_FREQUENCY_COLUMNS
 from athar.linkage.siblings import sibling_pairs
 from athar.linkage.staleness import changed_sources, stale_reasons
 from athar.linkage.store_io import SavedRun
@@ -39,7 +40,7 @@ NewDbApi = Callable[[], Any]
 ScoredPairs = dict[PairKey, PairScore]
 
 # Term frequencies are kept for these columns (the name comparisons that use them).
-TF_COLUMNS = ("given_key", "father_key", "grandfather_key", "family_key", "mother_key")
+TF_COLUMNS = TERM_FREQUENCY_COLUMNS
 
 
 # -- load ------------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from athar.search.query import (
     _year_evidence,
     candidates,
     evidence_array,
+    frequency_evidence,
     readings,
 )
 
@@ -163,6 +164,7 @@ class _Rows:
         ids = index.entry_parts[self.entries[take], j].astype(np.int64)
         entry_name = task_name[self.task[entry_row]]
         per_entry = np.full(len(take), _NO_EVIDENCE)
+        share = np.zeros(len(take))
         present = ids >= 0
         if present.any():
             n_vocab = len(index.vocab)
@@ -175,11 +177,14 @@ class _Rows:
                 len(unique),
             )
             per_entry[present] = values[inverse]
+            share[present] = index.vocab_share[ids[present], j]
         chosen = np.flatnonzero(rows)
         starts = np.searchsorted(entry_row, chosen)  # entries of a row are contiguous, rows ascending
-        best = np.maximum.reduceat(per_entry, starts)
-        self.sims[chosen, j] = best
-        self.part_evidence[j, chosen] = evidence_array(best, *WEIGHTS[j])
+        self.sims[chosen, j] = np.maximum.reduceat(per_entry, starts)
+        weighed = evidence_array(per_entry, *WEIGHTS[j]) + frequency_evidence(
+            per_entry, share, float(index.part_agreement[j])
+        )
+        self.part_evidence[j, chosen] = np.maximum.reduceat(weighed, starts)
 
     def _years(self, born: np.ndarray) -> None:
         if not (born > 0).any():

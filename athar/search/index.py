@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import Engine, func, select
 
-from athar.names import name_skeleton, normalize_name, parse_name_chain
+from athar.names import name_key, name_skeleton, normalize_name, parse_name_chain
 from athar.names.reading import name_parts
 from athar.store.dates import birth_fields
 
@@ -35,7 +35,7 @@ GIVEN, FATHER, GRANDFATHER, FAMILY, MOTHER = range(len(PARTS))
 INDEXED_PARTS = (GIVEN, FATHER, FAMILY, MOTHER)
 SEX_CODES = {"M": 1, "F": 2}
 UNLINKED_PREFIX = "record:"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: name-key shares (`vocab_share`)
 # Skeletons of the titles that family names carry or drop at will (الحاج حميد, Al-Sheikh Zubair):
 # a family name with one is also posted under the rest, so either spelling finds the other.
 TITLE_SKELETONS = ("cx", "hj")  # sheikh/شيخ, haj/حاج
@@ -75,6 +75,9 @@ class _Builder:
     vocab: dict[str, int] = field(default_factory=dict)
     persons: dict[str, int] = field(default_factory=dict)
     entries: dict[tuple, None] = field(default_factory=dict)  # insertion-ordered set
+    # per part, how many records hold each vocabulary id there (records, not entries: as linkage
+    # counts its term frequencies, one row per record)
+    held: list[dict[int, int]] = field(default_factory=lambda: [{} for _ in PARTS])
 
     def vocab_id(self, part: str | None) -> int:
         if part is None:
@@ -86,7 +89,11 @@ class _Builder:
 
     def add(self, person_id: str, entry: tuple) -> None:
         p = self.persons.setdefault(person_id, len(self.persons))
-        self.entries[(p, *(self.vocab_id(x) for x in entry[:5]), entry[5], entry[6])] = None
+        ids = [self.vocab_id(x) for x in entry[:5]]
+        for held, vid in zip(self.held, ids, strict=True):
+            if vid >= 0:
+                held[vid] = held.get(vid, 0) + 1
+        self.entries[(p, *ids, entry[5], entry[6])] = None
 
 
 class PersonIndex:
@@ -102,6 +109,12 @@ class PersonIndex:
         self.vocab: list[str] = arrays["vocab"].tolist()
         self.skeletons: list[str] = arrays["skeletons"].tolist()
         self.vocab_skeleton: np.ndarray = arrays["vocab_skeleton"]  # int32 skeleton id per vocab id
+        # float64 (n_vocab, 5): share of the records holding a name in each part whose name has this
+        # vocabulary entry's cross-script key there (`key_shares`); 0 where none does
+        self.vocab_share: np.ndarray = arrays["vocab_share"]
+        # float64 (5,): how often two random records' names agree on their key, per part (the sum
+        # of the squared shares: Splink's u of an exact match); the share a name is weighed against
+        self.part_agreement: np.ndarray = arrays["part_agreement"]
         self.post_start: np.ndarray = arrays["post_start"]  # int64 (len(INDEXED_PARTS), n_skel + 1)
         self.post_entries: list[np.ndarray] = [arrays[f"post_entries_{j}"] for j in INDEXED_PARTS]
         self.skeleton_id: dict[str, int] = {s: i for i, s in enumerate(self.skeletons)}
@@ -165,6 +178,7 @@ class PersonIndex:
             "skeletons": np.array(list(skeleton_ids), dtype=str),
             "vocab_skeleton": vocab_skeleton,
         }
+        arrays["vocab_share"], arrays["part_agreement"] = key_shares(vocab, b.held)
         starts = []
         for j in INDEXED_PARTS:
             present = np.flatnonzero(entry_parts[:, j] >= 0)
@@ -232,6 +246,8 @@ class PersonIndex:
             "vocab": np.array(self.vocab, dtype=str),
             "skeletons": np.array(self.skeletons, dtype=str),
             "vocab_skeleton": self.vocab_skeleton,
+            "vocab_share": self.vocab_share,
+            "part_agreement": self.part_agreement,
             "post_start": self.post_start,
         }
         for row, j in enumerate(INDEXED_PARTS):
@@ -271,6 +287,31 @@ class PersonIndex:
 
 
 _EMPTY = np.zeros(0, dtype=np.int32)
+
+
+def key_shares(vocab: list[str], held: list[dict[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """(n_vocab, parts) shares: for each part, the share of records holding a name there whose
+    name has the cross-script key (`athar.names.name_key`) of each vocabulary entry; and per part
+    the chance that two random records agree there (the sum of the squared shares of its keys).
+
+    These are linkage's term frequencies (`athar.linkage.settings`: a name's share among the
+    records, by key, not by spelling): محمد, Mohammed and Mhd count as one name, so the search
+    weighs a common name agreeing as little as linkage does.
+    """
+    keys = [name_key(v) or v for v in vocab]
+    shares = np.zeros((len(vocab), len(held)), dtype=np.float64)
+    agreement = np.zeros(len(held), dtype=np.float64)
+    for j, counts in enumerate(held):
+        total = sum(counts.values())
+        if not total:
+            continue
+        by_key: dict[str, int] = {}
+        for vid, n in counts.items():
+            by_key[keys[vid]] = by_key.get(keys[vid], 0) + n
+        for vid in range(len(vocab)):
+            shares[vid, j] = by_key.get(keys[vid], 0) / total
+        agreement[j] = sum((n / total) ** 2 for n in by_key.values())
+    return shares, agreement
 
 
 def store_fingerprint(engine: Engine) -> str:

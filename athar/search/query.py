@@ -189,6 +189,24 @@ def candidates(index: PersonIndex, parts: tuple[str | None, ...]) -> np.ndarray:
     return others[0][:MAX_SCAN] if others else np.zeros(0, dtype=np.int32)
 
 
+# A name agreeing is weighed by how common its key is among the records, as linkage weighs it
+# (Splink's term-frequency adjustment, log2 of the part's chance agreement over the name's share),
+# scaled to this evidence's units and bounded: محمد agreeing says less than a rare name agreeing.
+FREQUENCY_SCALE = 0.5  # evidence per bit
+FREQUENCY_BOUNDS = (-2.0, 2.0)
+AGREEING = 0.92  # similarity from which a part counts as the same name (the "close" level)
+
+
+def frequency_evidence(similarity: np.ndarray, share: np.ndarray, agreement: float) -> np.ndarray:
+    """The evidence added to an agreeing part for how common its name is (0 where the part does not
+    agree, or the name's share is unknown)."""
+    if agreement <= 0:
+        return np.zeros(len(similarity))
+    bits = np.log2(agreement / np.where(share > 0, share, agreement))
+    adjusted = np.clip(FREQUENCY_SCALE * bits, *FREQUENCY_BOUNDS)
+    return np.where(similarity >= AGREEING, adjusted, 0.0)
+
+
 def _year_evidence(diff: np.ndarray) -> np.ndarray:
     """Birth years: the same +0.8, within two +0.5, three to five nothing, further off against."""
     return np.select([diff == 0, diff <= 2, diff <= 5, diff <= 10], [0.8, 0.5, 0.0, -1.5], -3.0)
@@ -215,14 +233,18 @@ def score_persons(
         ids = index.entry_parts[entries, j]
         present = ids >= 0
         per_entry = np.full(len(entries), _NO_EVIDENCE)
+        share = np.zeros(len(entries))
         if present.any():
             unique, inverse = np.unique(ids[present], return_inverse=True)
             similarity = family_similarity if j == FAMILY else part_similarity
             values = np.fromiter((similarity(name, vocab[u]) for u in unique), float, len(unique))
             per_entry[present] = values[inverse]
-        best = np.maximum.reduceat(per_entry, seg)
-        sims[:, j] = best
-        total += evidence_array(best, *WEIGHTS[j])
+            share[present] = index.vocab_share[unique, j][inverse]
+        sims[:, j] = np.maximum.reduceat(per_entry, seg)
+        weighed = evidence_array(per_entry, *WEIGHTS[j]) + frequency_evidence(
+            per_entry, share, float(index.part_agreement[j])
+        )
+        total += np.maximum.reduceat(weighed, seg)
     gap = np.full(len(persons), -1, dtype=np.int64)
     if born:
         years = index.entry_year[entries].astype(np.int64)

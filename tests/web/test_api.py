@@ -156,6 +156,7 @@ def test_the_openapi_document_describes_the_api_and_its_bearer_authentication(an
         "/api/v1/requests/{reference}/assign",
         "/api/v1/requests/{reference}/notes",
         "/api/v1/requests/{reference}/status",
+        "/api/v1/requests/{reference}/wish",
     }
     assert any(s.get("scheme") == "bearer" for s in document["components"]["securitySchemes"].values())
 

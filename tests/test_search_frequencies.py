@@ -1,0 +1,55 @@
+"""The search weighs a name agreeing by how common its key is among the records, as linkage does:
+a rare name agreeing counts for more than محمد agreeing."""
+
+import numpy as np
+
+from athar.search import PersonIndex, search
+from athar.search.index import FAMILY, GIVEN
+from athar.search.query import frequency_evidence
+
+
+def _rec(pid: str, full: str) -> dict:
+    return {"person_id": pid, "source": "test", "record_id": pid, "full_name": full, "sex": "M"}
+
+
+def _index() -> PersonIndex:
+    fathers = ["خالد", "سعيد", "ياسين", "عمر", "بكري", "حسن", "صالح", "نزار"]
+    common = [_rec(f"P-{i}", f"محمد {father} الأحمد") for i, father in enumerate(fathers)]
+    others = [
+        _rec(f"P-{20 + i}", f"{given} {father} الحموي")
+        for i, (given, father) in enumerate(zip(["أحمد", "عمر", "خالد", "علي"], fathers, strict=False))
+    ]
+    return PersonIndex.from_records([*common, *others, _rec("P-99", "زياد نزار القباني")])
+
+
+def test_a_rare_name_agreeing_outranks_a_common_one_with_the_same_agreement():
+    """The same query shape, given and family name, each agreeing exactly with the one person
+    found: زياد القباني (a name one record holds) scores above محمد الأحمد (held by eight), though
+    the part similarities are the same."""
+    index = _index()
+    rare = search(index, "زياد القباني", limit=1)[0]
+    common = search(index, "محمد الأحمد", limit=1)[0]
+    assert rare.reasons == common.reasons == ("given name: same", "family name: same")
+    assert rare.score > common.score
+
+
+def test_the_shares_are_counted_by_key_across_scripts():
+    """محمد written in Latin letters counts with محمد: the shares are by cross-script key."""
+    index = PersonIndex.from_records(
+        [_rec("P-1", "محمد الأحمد"), _rec("P-2", "Mohammed Hamwi"), _rec("P-3", "Ziad Hamwi")]
+    )
+    share = {name: index.vocab_share[i] for i, name in enumerate(index.vocab)}
+    mohammed = [s[GIVEN] for name, s in share.items() if name in ("محمد", "mohammed")]
+    assert mohammed and all(s == 2 / 3 for s in mohammed)
+    assert index.part_agreement[FAMILY] == (1 / 3) ** 2 + (2 / 3) ** 2
+
+
+def test_frequency_evidence_only_for_agreeing_parts():
+    """A part that does not agree gets nothing for how common the name is; one that agrees gets
+    more the rarer its name, within bounds."""
+    similarity = np.array([1.0, 1.0, 1.0, 0.5])
+    share = np.array([0.5, 0.01, 1e-9, 1e-9])
+    evidence = frequency_evidence(similarity, share, agreement=0.05)
+    assert evidence[0] < 0 < evidence[1] < evidence[2]
+    assert evidence[2] == 2.0  # bounded
+    assert evidence[3] == 0.0
