@@ -16,6 +16,7 @@ from athar.cli.common import DbOption, JsonFlag, console, err, fail, open_cli_st
 
 if TYPE_CHECKING:
     from athar.estimate import CaptureHistories, Estimate
+    from athar.estimate.linkage_draws import UncertainLinks
 
 StrataOption = Annotated[
     str | None,
@@ -24,8 +25,9 @@ StrataOption = Annotated[
 
 
 def _capture_histories(db: str | None, histories: Path | None, by: str | None):
-    """Capture histories from a CSV, or from the linked store (with strata when asked)."""
-    from athar.estimate.from_store import STRATA, person_capture_rows
+    """Capture histories from a CSV, or from the linked store (with strata when asked, and the
+    linkage's uncertain pairs: None for a CSV)."""
+    from athar.estimate.from_store import STRATA, person_capture_rows, uncertain_links
     from athar.estimate.histories import CaptureHistories, stratify
 
     fields = [f.strip() for f in by.split(",") if f.strip()] if by else []
@@ -36,7 +38,7 @@ def _capture_histories(db: str | None, histories: Path | None, by: str | None):
         if fields:
             raise fail("--by needs the linked store; an aggregate --histories file has no strata")
         try:
-            return CaptureHistories.from_csv(histories), {}
+            return CaptureHistories.from_csv(histories), {}, None
         except (OSError, ValueError) as e:
             raise fail(f"{histories}: {e}") from None
     left_out: list[str] = []
@@ -64,7 +66,9 @@ def _capture_histories(db: str | None, histories: Path | None, by: str | None):
         )
     overall = stratify(rows)[()]
     strata = stratify(rows, by=fields, lists=list(overall.lists)) if fields else {}
-    return overall, strata
+    with open_cli_store(db) as engine:
+        links = uncertain_links(engine, rows, left_out)
+    return overall, strata, links
 
 
 def estimate(
@@ -85,6 +89,13 @@ def estimate(
         str, typer.Option(help="Model search: auto, exhaustive, downhill or stepwise.")
     ] = "stepwise",
     seed: Annotated[int, typer.Option(help="Seed for bootstrap and LCMCR (same seed, same figures).")] = 0,
+    linkage_draws: Annotated[
+        int | None,
+        typer.Option(
+            help="Draws of the review band's unjudged pairs mixed into the interval (Sadinle 2018); "
+            "default 20 from the store, 0 to take the linkage as certain. Not for --histories."
+        ),
+    ] = None,
     db: DbOption = None,
     json_out: JsonFlag = False,
 ) -> None:
@@ -95,7 +106,11 @@ def estimate(
     otherwise Bayesian model averaging over decomposable graphs. ``--search`` and ``--interval``
     apply to ``--method loglinear``.
     """
-    overall, strata = _capture_histories(db, histories, by)
+    from athar.estimate.linkage_draws import DEFAULT_DRAWS
+
+    overall, strata, links = _capture_histories(db, histories, by)
+    if links is None and linkage_draws:
+        raise fail("--linkage-draws needs the linked store; an aggregate --histories file has no pairs")
     code = run_estimate(
         histories=overall,
         strata=strata,
@@ -106,6 +121,8 @@ def estimate(
         interval=interval,
         seed=seed,
         console=console,
+        links=links,
+        linkage_draws=DEFAULT_DRAWS if linkage_draws is None else linkage_draws,
     )
     raise typer.Exit(code)
 
@@ -123,7 +140,7 @@ def report(
     """A self-contained HTML report: list overlaps, estimates by stratum, what they do and do not say."""
     from athar.estimate.service import write_report
 
-    overall, strata = _capture_histories(db, histories, None if histories else by)
+    overall, strata, _links = _capture_histories(db, histories, None if histories else by)
     try:
         path = write_report(out, histories=overall, strata=strata, method=method, seed=seed)
     except ValueError as e:
@@ -146,6 +163,8 @@ def run_estimate(
     iterations: int = 10_000,
     seed: int | None = None,
     console: Console | None = None,
+    links: UncertainLinks | None = None,
+    linkage_draws: int = 0,
 ) -> int:
     """Print observed count, estimate, interval, model and warnings; return the exit code.
 
@@ -167,7 +186,7 @@ def run_estimate(
             "iterations": iterations,
             "seed": seed,
         }
-        overall = compute_estimates(hist, **options)
+        overall = compute_estimates(hist, **options, links=links, linkage_draws=linkage_draws)
         strata = {stratum_label(key): h for key, h in (strata or {}).items()}
         by_stratum = {label: safe_estimates(h, options) for label, h in strata.items()}
     except (ValueError, FileNotFoundError) as exc:
