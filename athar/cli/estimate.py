@@ -170,7 +170,7 @@ def run_estimate(
 
     Exit codes: 0 done, 2 no usable input or no estimate possible.
     """
-    from athar.estimate.service import compute_estimates, load_histories, safe_estimates, stratum_label
+    from athar.estimate.service import compute_estimates, estimate_by_stratum, load_histories
 
     console = console or Console()
     err = Console(stderr=True)
@@ -187,8 +187,7 @@ def run_estimate(
             "seed": seed,
         }
         overall = compute_estimates(hist, **options, links=links, linkage_draws=linkage_draws)
-        strata = {stratum_label(key): h for key, h in (strata or {}).items()}
-        by_stratum = {label: safe_estimates(h, options) for label, h in strata.items()}
+        stratified = estimate_by_stratum(strata or {}, **options)
     except (ValueError, FileNotFoundError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         return 2
@@ -197,15 +196,21 @@ def run_estimate(
             "n_observed": hist.n_observed,
             "lists": list(hist.lists),
             "estimates": [e.to_dict() for e in overall],
-            "strata": {label: [e.to_dict() for e in ests] for label, ests in by_stratum.items()},
+            "strata": {s.label: [e.to_dict() for e in s.estimates] for s in stratified.strata},
         }
+        if stratified.strata:
+            doc["strata_pooled"] = {s.label: s.members for s in stratified.strata if len(s.members) > 1}
+            doc["strata_pooling_rule"] = stratified.rule
+            doc["strata_total"] = stratified.total.to_dict() if stratified.total else None
         sys.stdout.write(
             json.dumps(doc, ensure_ascii=False, indent=2, default=_jsonable, allow_nan=False) + "\n"
         )
         return 0
     _print(console, "All", hist, overall)
-    for label, ests in by_stratum.items():
-        _print(console, label, strata[label], ests)  # type: ignore[index]
+    for stratum in stratified.strata:
+        _print(console, stratum.label, stratum.histories, stratum.estimates)
+    if stratified.total is not None:
+        _print(console, "Sum of strata", hist, [stratified.total])
     return 0
 
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from .api import Estimate
 from .histories import CaptureHistories, History
+from .posterior_shape import two_piece_lognormal
 
 
 @dataclass(frozen=True)
@@ -140,13 +141,9 @@ def mix_draws(
     """Estimate on every draw and mix the per-draw posteriors (Sadinle 2018's mixture).
 
     ``estimator`` gives ``(estimate, low, high)`` at ``level``. Each draw's posterior (or bootstrap
-    distribution) is represented by a two-piece log-normal with its median at the estimate and its
-    ``level`` quantiles at the interval's ends (exact for the quantiles that matter here, whatever
-    method made them); the mixture's median and equal-tailed quantiles are the result.
+    distribution) is represented by :func:`two_piece_lognormal`, whatever method made it; the
+    mixture's median and equal-tailed quantiles are the result.
     """
-    from statistics import NormalDist
-
-    z = NormalDist().inv_cdf(0.5 + level / 2)
     rng = np.random.default_rng(seed)
     pooled: list[np.ndarray] = []
     per_draw: list[tuple[float, float, float]] = []
@@ -155,11 +152,7 @@ def mix_draws(
         per_draw.append((est, low, high))
         if on_draw is not None:
             on_draw()
-        centre = np.log(est)
-        below = (centre - np.log(max(low, 1e-9))) / z
-        above = (np.log(high) - centre) / z if np.isfinite(high) else np.inf
-        normal = rng.standard_normal(samples_per_draw)
-        pooled.append(np.exp(centre + np.where(normal < 0, below, above) * normal))
+        pooled.append(two_piece_lognormal(est, low, high, level, samples_per_draw, rng))
     values = np.concatenate(pooled)
     tail = (1 - level) / 2
     return LinkageMixture(

@@ -16,6 +16,7 @@ from .default import default_estimate
 from .histories import CaptureHistories
 from .linkage_draws import UncertainLinks, with_linkage_draws
 from .report import render_report
+from .strata import StratifiedEstimate, estimate_strata
 
 METHODS = ("auto", "loglinear", "lcmcr", "bma", "both")
 
@@ -144,11 +145,23 @@ def write_report(
         "seed": seed,
     }
     overall = compute_estimates(hist, **options)
-    per = {stratum_label(key): (h, safe_estimates(h, options)) for key, h in (strata or {}).items()}
+    by_stratum = estimate_by_stratum(strata or {}, **options)
+    per = {s.label: (s.histories, s.estimates) for s in by_stratum.strata}
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_report(hist, overall, per, title), encoding="utf-8")
     return out
+
+
+def estimate_by_stratum(
+    strata: Mapping[Any, CaptureHistories], level: float = 0.95, **options: Any
+) -> StratifiedEstimate:
+    """Estimates per stratum (keys as :func:`athar.estimate.histories.stratify` gives them), small
+    strata pooled by ``athar.estimate.strata.POOLING_RULE``, and the total as the sum of the strata's
+    first estimate. ``options`` are :func:`compute_estimates`' (no linkage draws within strata)."""
+    labelled = {stratum_label(key): h for key, h in strata.items()}
+    seed = options.get("seed") or 0
+    return estimate_strata(labelled, lambda h: compute_estimates(h, **options), level=level, seed=seed)
 
 
 def stratum_label(key: object) -> str:
