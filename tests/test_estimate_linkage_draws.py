@@ -177,3 +177,18 @@ def test_the_store_gives_the_band_the_judgements_and_the_persons_as_linked(store
 
 def test_a_store_never_linked_has_no_linkage_to_draw(store):
     assert uncertain_links(store, []) is None
+
+
+def test_lcmcr_shares_one_chain_among_the_draws_and_reports_its_progress():
+    links = _band(400)
+    hist = links.current()
+    plain = compute_estimates(hist, method="lcmcr", iterations=2000, seed=1)[0]
+    shares: list[float] = []
+    drawn = compute_estimates(
+        hist, method="lcmcr", iterations=2000, seed=1, links=links, linkage_draws=20, progress=shares.append
+    )[0]
+    assert drawn.details["linkage_draws"]["draws"] == 20
+    assert drawn.details["linkage_tables"] == 20
+    # the draws link about half the pairs the linkage as it stands left apart: fewer people
+    assert drawn.estimate < plain.estimate
+    assert shares == sorted(shares) and shares[-1] == 1.0

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from athar.cli.common import DbOption, JsonFlag, console, err, fail, open_cli_store
+from athar.cli.common import DbOption, JsonFlag, console, err, fail, open_cli_store, progress_bar
 
 if TYPE_CHECKING:
     from athar.estimate import CaptureHistories, Estimate
@@ -186,7 +188,10 @@ def run_estimate(
             "iterations": iterations,
             "seed": seed,
         }
-        overall = compute_estimates(hist, **options, links=links, linkage_draws=linkage_draws)
+        with _progress(enabled=not json_out) as progress:
+            overall = compute_estimates(
+                hist, **options, links=links, linkage_draws=linkage_draws, progress=progress
+            )
         stratified = estimate_by_stratum(strata or {}, **options)
     except (ValueError, FileNotFoundError) as exc:
         err.print(f"[red]error:[/red] {exc}")
@@ -212,6 +217,25 @@ def run_estimate(
     if stratified.total is not None:
         _print(console, "Sum of strata", hist, [stratified.total])
     return 0
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[float], None] | None]:
+    """A progress bar on stderr for an estimate that takes more than two seconds (none under
+    --json, or when stderr is not a terminal: ``progress_bar`` is then disabled)."""
+    if not enabled:
+        yield None
+        return
+    bar = progress_bar()
+    task = bar.add_task("estimating", total=100)
+    timer = threading.Timer(2.0, bar.start)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield lambda share: bar.update(task, completed=round(100 * share))
+    finally:
+        timer.cancel()
+        bar.stop()
 
 
 def _print(console: Console, label: str, hist: CaptureHistories, estimates: list[Estimate]) -> None:

@@ -170,19 +170,20 @@ DEFAULT_DRAWS = 20
 def with_linkage_draws(
     estimate: Estimate,
     links: UncertainLinks,
-    draws: int,
+    tables: Sequence[CaptureHistories],
     estimator: Callable[[CaptureHistories], Estimate],
     seed: int = 0,
     on_draw: Callable[[], None] | None = None,
 ) -> Estimate:
     """``estimate`` (made on the linkage as it stands) with the linkage's uncertainty mixed in.
 
-    With no uncertain pair, or no draws asked, the estimate is returned as it is: every draw would
-    be the linkage as it stands. Otherwise the estimate and interval become the mixture's over
-    ``draws`` resolutions of the uncertain pairs, and ``details["linkage_draws"]`` keeps the
-    figures on the linkage as it stands and each draw's.
+    ``tables`` are draws of ``links`` (:meth:`UncertainLinks.draw`). With no uncertain pair, or no
+    draws, the estimate is returned as it is: every draw would be the linkage as it stands.
+    Otherwise the estimate and interval become the mixture's over the draws, and
+    ``details["linkage_draws"]`` keeps the figures on the linkage as it stands and each draw's.
     """
-    if draws <= 0 or links.empty:
+    draws = len(tables)
+    if draws == 0 or links.empty:
         estimate.details["linkage_draws"] = {
             "draws": 0,
             "uncertain_pairs": len(links.uncertain),
@@ -191,8 +192,6 @@ def with_linkage_draws(
             else "linkage uncertainty not drawn (--linkage-draws 0)",
         }
         return estimate
-    rng = np.random.default_rng(seed)
-    tables = [links.draw(rng) for _ in range(draws)]
 
     def figures(hist: CaptureHistories) -> tuple[float, float, float]:
         e = estimator(hist)

@@ -7,9 +7,11 @@ The store is not touched here: the caller passes either a CSV path or ready capt
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from .api import Estimate, bma_estimate, lcmcr_estimate, loglinear_estimate
 from .default import default_estimate
@@ -33,15 +35,17 @@ def compute_estimates(
     seed: int | None = None,
     links: UncertainLinks | None = None,
     linkage_draws: int = 0,
+    progress: Callable[[float], None] | None = None,
 ) -> list[Estimate]:
     """The estimates asked for; a method that cannot run on this table is left out.
 
     With ``links`` (the linkage's uncertain pairs, ``athar.estimate.from_store.uncertain_links``) and
-    ``linkage_draws`` > 0, each estimate's figures are mixed over that many draws of the linkage
-    (:mod:`athar.estimate.linkage_draws`); each draw runs the same method, LCMCR with
-    ``iterations`` shared among the draws (at least 1,000 each).
+    ``linkage_draws`` > 0, the estimates carry the linkage's uncertainty
+    (:mod:`athar.estimate.linkage_draws`): LCMCR shares its chain among the draws; BMA and
+    log-linear estimates are repeated per draw (with the method the table as linked chose) and
+    mixed. ``progress`` is called now and then with the share of the work done (0 to 1).
     """
-    options = {
+    options: dict[str, Any] = {
         "method": method,
         "search": search,
         "criterion": criterion,
@@ -51,16 +55,35 @@ def compute_estimates(
         "iterations": iterations,
         "seed": seed,
     }
-    out = _estimates(hist, **options)  # type: ignore[arg-type]
+    tables: list[CaptureHistories] = []
+    if links is not None and not links.empty and linkage_draws > 0:
+        rng = np.random.default_rng(seed or 0)
+        tables = [links.draw(rng) for _ in range(linkage_draws)]
+    report = progress or (lambda _share: None)
+    main_share = 0.5 if tables else 1.0
+    out = _estimates(hist, **options, tables=tables, on_progress=lambda f: report(f * main_share))
     if links is None or not out:
+        report(1.0)
         return out
-    per_draw = {**options, "iterations": max(1_000, iterations // max(linkage_draws, 1))}
-    for position, est in enumerate(out):
+    done = [0]
 
-        def estimator(h: CaptureHistories, position: int = position) -> Estimate:
-            return _estimates(h, **per_draw)[position]  # type: ignore[arg-type]
+    def on_draw() -> None:
+        done[0] += 1
+        report(main_share + (1 - main_share) * done[0] / max(len(tables) * len(out), 1))
 
-        with_linkage_draws(est, links, linkage_draws, estimator, seed=seed or 0)
+    for est in out:
+        if "linkage_draws" in est.details:
+            continue  # LCMCR: its chain already ran across the draws
+        per_draw = {
+            **options,
+            "method": "bma" if est.method.startswith(("default: BMA", "BMA")) else "loglinear",
+        }
+
+        def estimator(h: CaptureHistories, per_draw: dict[str, Any] = per_draw) -> Estimate:
+            return _estimates(h, **per_draw)[0]
+
+        with_linkage_draws(est, links, tables, estimator, seed=seed or 0, on_draw=on_draw)
+    report(1.0)
     return out
 
 
@@ -74,6 +97,8 @@ def _estimates(
     n_boot: int,
     iterations: int,
     seed: int | None,
+    tables: Sequence[CaptureHistories] = (),
+    on_progress: Callable[[float], None] | None = None,
 ) -> list[Estimate]:
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}: one of {', '.join(METHODS)}")
@@ -82,7 +107,9 @@ def _estimates(
     if method == "bma":
         return [bma_estimate(hist)]
     if method == "auto":
-        return [default_estimate(hist, iterations=iterations, seed=seed)]
+        return [
+            default_estimate(hist, iterations=iterations, seed=seed, tables=tables, on_progress=on_progress)
+        ]
     if method in ("loglinear", "both"):
         kwargs = {"seed": seed} if seed is not None else {}
         try:
@@ -103,7 +130,16 @@ def _estimates(
             skipped.append(f"no log-linear estimate: {exc}")
     if method in ("lcmcr", "both") and hist.drop_empty_lists().k >= 2:
         kwargs = {"seed": seed} if seed is not None else {}
-        out.append(lcmcr_estimate(hist, iterations=iterations, burnin=iterations, **kwargs))
+        out.append(
+            lcmcr_estimate(
+                hist,
+                iterations=iterations,
+                burnin=iterations,
+                tables=tables,
+                on_progress=on_progress,
+                **kwargs,
+            )
+        )
         out[-1].warnings.extend(skipped)
     if len(out) == 2:
         a, b = out
