@@ -60,7 +60,7 @@ def default_estimate(
             level=level,
             tables=tables,
             on_progress=on_progress,
-            **kwargs,  # type: ignore[arg-type]
+            **kwargs,
         )
         reason = "heterogeneous visibility" if heterogeneous else "more than six lists"
     else:

@@ -171,7 +171,7 @@ def write_report(
 ) -> Path:
     """Write the self-contained HTML report to ``out`` and return its path."""
     hist = load_histories(histories_csv, histories)
-    options = {
+    options: dict[str, Any] = {
         "method": method,
         "search": search,
         "criterion": criterion,
