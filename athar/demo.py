@@ -112,7 +112,7 @@ def run_demo(
 def _link_and_estimate(engine, lists_dir: Path, true_total: int, console: Console, progress) -> None:
     import csv
 
-    from athar.estimate.from_store import person_capture_rows
+    from athar.estimate.from_store import person_capture_rows, uncertain_links
     from athar.estimate.histories import stratify
     from athar.estimate.service import compute_estimates
     from athar.exports import current_records
@@ -132,8 +132,10 @@ def _link_and_estimate(engine, lists_dir: Path, true_total: int, console: Consol
         highlight=False,
     )
     left_out: list[str] = []
-    histories = stratify(person_capture_rows(engine, left_out))[()]
-    [estimate] = compute_estimates(histories, method="loglinear", search="stepwise", interval="bca", seed=0)
+    rows = list(person_capture_rows(engine, left_out))
+    histories = stratify(rows)[()]
+    links = uncertain_links(engine, rows, left_out)
+    [estimate] = compute_estimates(histories, method="auto", seed=0, links=links, linkage_draws=20)
     console.print(
         f"Estimate: {estimate.estimate:,.0f} people in all "
         f"({estimate.ci_level:.0%} interval {estimate.ci_low:,.0f}–{estimate.ci_high:,.0f}); "

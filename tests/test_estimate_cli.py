@@ -50,13 +50,17 @@ def test_unreadable_csv_is_an_error_not_a_crash(tmp_path):
     assert run_estimate(bad) == 2
 
 
-def test_strata_are_estimated_separately_and_thin_ones_get_no_estimate(tmp_path, capsys):
+def test_strata_are_estimated_separately_and_thin_ones_are_pooled_into_the_smallest(tmp_path, capsys):
     hist = CaptureHistories.from_json(DATA / "kosovo_1999_killings_4lists.json")
-    thin = CaptureHistories(("a", "b"), {(1, 0): 3})
+    thin = CaptureHistories(hist.lists, {(1, 0, 0, 0): 3})
     assert run_estimate(json_out=True, histories=hist, strata={"big": hist, "thin": thin}) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["strata"]["big"][0]["estimate"] == doc["estimates"][0]["estimate"]
-    assert doc["strata"]["thin"] == []
+    pooled = "big + small strata, pooled"
+    assert list(doc["strata"]) == [pooled]
+    assert doc["strata_pooled"] == {pooled: ["big", "thin"]}
+    assert doc["strata"][pooled][0]["n_observed"] == hist.n_observed + 3
+    assert doc["strata_total"]["estimate"] == doc["strata"][pooled][0]["estimate"]
+    assert "pooled" in doc["strata_pooling_rule"]
 
 
 def test_report_is_self_contained_with_charts_and_both_languages(tmp_path):

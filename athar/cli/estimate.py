@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,11 +14,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from athar.cli.common import DbOption, JsonFlag, console, err, fail, open_cli_store
+from athar.cli.common import DbOption, JsonFlag, console, err, fail, open_cli_store, progress_bar
 from athar.errors import AtharError
 
 if TYPE_CHECKING:
     from athar.estimate import CaptureHistories, Estimate
+    from athar.estimate.linkage_draws import UncertainLinks
 
 StrataOption = Annotated[
     str | None,
@@ -25,8 +28,9 @@ StrataOption = Annotated[
 
 
 def _capture_histories(db: str | None, histories: Path | None, by: str | None):
-    """Capture histories from a CSV, or from the linked store (with strata when asked)."""
-    from athar.estimate.from_store import STRATA, person_capture_rows
+    """Capture histories from a CSV, or from the linked store (with strata when asked, and the
+    linkage's uncertain pairs: None for a CSV)."""
+    from athar.estimate.from_store import STRATA, person_capture_rows, uncertain_links
     from athar.estimate.histories import CaptureHistories, stratify
 
     fields = [f.strip() for f in by.split(",") if f.strip()] if by else []
@@ -37,7 +41,7 @@ def _capture_histories(db: str | None, histories: Path | None, by: str | None):
         if fields:
             raise fail("--by needs the linked store; an aggregate --histories file has no strata")
         try:
-            return CaptureHistories.from_csv(histories), {}
+            return CaptureHistories.from_csv(histories), {}, None
         except (OSError, AtharError) as e:
             raise fail(f"{histories}: {e}") from None
     left_out: list[str] = []
@@ -65,7 +69,9 @@ def _capture_histories(db: str | None, histories: Path | None, by: str | None):
         )
     overall = stratify(rows)[()]
     strata = stratify(rows, by=fields, lists=list(overall.lists)) if fields else {}
-    return overall, strata
+    with open_cli_store(db) as engine:
+        links = uncertain_links(engine, rows, left_out)
+    return overall, strata, links
 
 
 def estimate(
@@ -86,6 +92,13 @@ def estimate(
         str, typer.Option(help="Model search: auto, exhaustive, downhill or stepwise.")
     ] = "stepwise",
     seed: Annotated[int, typer.Option(help="Seed for bootstrap and LCMCR (same seed, same figures).")] = 0,
+    linkage_draws: Annotated[
+        int | None,
+        typer.Option(
+            help="Draws of the review band's unjudged pairs mixed into the interval (Sadinle 2018); "
+            "default 20 from the store, 0 to take the linkage as certain. Not for --histories."
+        ),
+    ] = None,
     db: DbOption = None,
     json_out: JsonFlag = False,
 ) -> None:
@@ -96,7 +109,11 @@ def estimate(
     otherwise Bayesian model averaging over decomposable graphs. ``--search`` and ``--interval``
     apply to ``--method loglinear``.
     """
-    overall, strata = _capture_histories(db, histories, by)
+    from athar.estimate.linkage_draws import DEFAULT_DRAWS
+
+    overall, strata, links = _capture_histories(db, histories, by)
+    if links is None and linkage_draws:
+        raise fail("--linkage-draws needs the linked store; an aggregate --histories file has no pairs")
     code = run_estimate(
         histories=overall,
         strata=strata,
@@ -107,6 +124,8 @@ def estimate(
         interval=interval,
         seed=seed,
         console=console,
+        links=links,
+        linkage_draws=DEFAULT_DRAWS if linkage_draws is None else linkage_draws,
     )
     raise typer.Exit(code)
 
@@ -124,7 +143,7 @@ def report(
     """A self-contained HTML report: list overlaps, estimates by stratum, what they do and do not say."""
     from athar.estimate.service import write_report
 
-    overall, strata = _capture_histories(db, histories, None if histories else by)
+    overall, strata, _links = _capture_histories(db, histories, None if histories else by)
     try:
         path = write_report(out, histories=overall, strata=strata, method=method, seed=seed)
     except AtharError as e:
@@ -147,12 +166,14 @@ def run_estimate(
     iterations: int = 10_000,
     seed: int | None = None,
     console: Console | None = None,
+    links: UncertainLinks | None = None,
+    linkage_draws: int = 0,
 ) -> int:
     """Print observed count, estimate, interval, model and warnings; return the exit code.
 
     Exit codes: 0 done, 2 no usable input or no estimate possible.
     """
-    from athar.estimate.service import compute_estimates, load_histories, safe_estimates, stratum_label
+    from athar.estimate.service import compute_estimates, estimate_by_stratum, load_histories
 
     console = console or Console()
     err = Console(stderr=True)
@@ -168,9 +189,11 @@ def run_estimate(
             "iterations": iterations,
             "seed": seed,
         }
-        overall = compute_estimates(hist, **options)
-        strata = {stratum_label(key): h for key, h in (strata or {}).items()}
-        by_stratum = {label: safe_estimates(h, options) for label, h in strata.items()}
+        with _progress(enabled=not json_out) as progress:
+            overall = compute_estimates(
+                hist, **options, links=links, linkage_draws=linkage_draws, progress=progress
+            )
+        stratified = estimate_by_stratum(strata or {}, **options)
     except (AtharError, FileNotFoundError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         return 2
@@ -179,16 +202,41 @@ def run_estimate(
             "n_observed": hist.n_observed,
             "lists": list(hist.lists),
             "estimates": [e.to_dict() for e in overall],
-            "strata": {label: [e.to_dict() for e in ests] for label, ests in by_stratum.items()},
+            "strata": {s.label: [e.to_dict() for e in s.estimates] for s in stratified.strata},
         }
+        if stratified.strata:
+            doc["strata_pooled"] = {s.label: s.members for s in stratified.strata if len(s.members) > 1}
+            doc["strata_pooling_rule"] = stratified.rule
+            doc["strata_total"] = stratified.total.to_dict() if stratified.total else None
         sys.stdout.write(
             json.dumps(doc, ensure_ascii=False, indent=2, default=_jsonable, allow_nan=False) + "\n"
         )
         return 0
     _print(console, "All", hist, overall)
-    for label, ests in by_stratum.items():
-        _print(console, label, strata[label], ests)
+    for stratum in stratified.strata:
+        _print(console, stratum.label, stratum.histories, stratum.estimates)
+    if stratified.total is not None:
+        _print(console, "Sum of strata", hist, [stratified.total])
     return 0
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[float], None] | None]:
+    """A progress bar on stderr for an estimate that takes more than two seconds (none under
+    --json, or when stderr is not a terminal: ``progress_bar`` is then disabled)."""
+    if not enabled:
+        yield None
+        return
+    bar = progress_bar()
+    task = bar.add_task("estimating", total=100)
+    timer = threading.Timer(2.0, bar.start)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield lambda share: bar.update(task, completed=round(100 * share))
+    finally:
+        timer.cancel()
+        bar.stop()
 
 
 def _print(console: Console, label: str, hist: CaptureHistories, estimates: list[Estimate]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -161,13 +161,21 @@ def lcmcr_estimate(
     k_max: int | None = None,
     level: float = 0.95,
     seed: int = 19481210,
+    tables: Sequence[CaptureHistories] = (),
+    on_progress: Callable[[float], None] | None = None,
 ) -> Estimate:
-    """Latent-class estimate: posterior median and equal-tailed credible interval."""
+    """Latent-class estimate: posterior median and equal-tailed credible interval.
+
+    ``tables``: draws of the linkage (``athar.estimate.linkage_draws``); the chain's kept
+    iterations are shared among them, so the posterior is their mixture (:func:`lcmcr`).
+    """
     hist = hist.drop_empty_lists()
     warnings = table_warnings(hist)
     if hist.k < 3:
         warnings.append("LCMCR needs three or more lists to say anything about heterogeneity (HRDAG's rule)")
-    res = lcmcr(hist, k_max, iterations, burnin, thinning, chains, seed=seed)
+    res = lcmcr(
+        hist, k_max, iterations, burnin, thinning, chains, seed=seed, tables=tables, on_progress=on_progress
+    )
     diag = res.diagnostics()
     if not res.converged():
         warnings.append(
@@ -176,6 +184,15 @@ def lcmcr_estimate(
         )
     low, high = res.interval(level)
     settings = {key: v for key, v in res.settings.items() if key != "lists"}
+    details: dict[str, Any] = {"posterior_mean": res.mean, **diag, **settings}
+    if tables:
+        details["linkage_draws"] = {
+            "draws": len(tables),
+            "method": "Sadinle (2018): unjudged review-band pairs drawn linked with their match "
+            "probability, persons rebuilt per draw; the chain's kept iterations shared among the "
+            "draws, so the posterior is the draws' mixture",
+            "observed_per_draw": [min(t.n_observed for t in tables), max(t.n_observed for t in tables)],
+        }
     return Estimate(
         method="LCMCR (Bayesian latent classes)",
         lists=list(hist.lists),
@@ -184,14 +201,10 @@ def lcmcr_estimate(
         ci_low=low,
         ci_high=high,
         ci_level=level,
-        interval="posterior quantiles",
+        interval="posterior quantiles" + (f", mixed over {len(tables)} linkage draws" if tables else ""),
         model=f"latent classes, K = {res.settings['K']}",
         warnings=warnings,
-        details={
-            "posterior_mean": res.mean,
-            **diag,
-            **settings,
-        },
+        details=details,
     )
 
 

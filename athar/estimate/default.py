@@ -15,6 +15,8 @@ carries a warning saying so and that it is likely too low.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from .api import Estimate, bma_estimate, lcmcr_estimate
 from .heterogeneity import capture_dispersion
 from .histories import CaptureHistories
@@ -34,15 +36,32 @@ HETEROGENEITY_WARNING = (
 
 
 def default_estimate(
-    hist: CaptureHistories, iterations: int = 10_000, seed: int | None = None, level: float = 0.95
+    hist: CaptureHistories,
+    iterations: int = 10_000,
+    seed: int | None = None,
+    level: float = 0.95,
+    tables: Sequence[CaptureHistories] = (),
+    on_progress: Callable[[float], None] | None = None,
 ) -> Estimate:
-    """Apply the rule; the estimate's ``details`` say which method ran and why."""
+    """Apply the rule; the estimate's ``details`` say which method ran and why.
+
+    ``tables`` (draws of the linkage) are used by LCMCR, whose chain mixes them at the cost of one
+    run; a BMA estimate is mixed over them afterwards by the caller (``athar.estimate.service``).
+    """
     hist = hist.drop_empty_lists()
     dispersion = capture_dispersion(hist)
     heterogeneous = dispersion is not None and dispersion.looks_heterogeneous
     if heterogeneous or hist.k > 6:
         kwargs = {"seed": seed} if seed is not None else {}
-        est = lcmcr_estimate(hist, iterations=iterations, burnin=iterations, level=level, **kwargs)
+        est = lcmcr_estimate(
+            hist,
+            iterations=iterations,
+            burnin=iterations,
+            level=level,
+            tables=tables,
+            on_progress=on_progress,
+            **kwargs,
+        )
         reason = "heterogeneous visibility" if heterogeneous else "more than six lists"
     else:
         est = bma_estimate(hist, level=level)

@@ -16,9 +16,13 @@ from collections.abc import Iterator
 
 from sqlalchemy import Engine, select
 
+from athar.linkage.keys import PairKey, RecordKey
 from athar.names import parse_name_chain
 from athar.store.records import MEMBER_CURRENT_VERSION
-from athar.store.tables import Membership, Record, Source
+from athar.store.tables import Decision, LinkRun, Membership, Record, ReviewTask, Source
+
+from .histories import CaptureHistories
+from .linkage_draws import UncertainLinks
 
 STRATA = ("governorate", "year", "sex", "age_group")
 
@@ -132,3 +136,140 @@ def _strata(facts: dict) -> dict:
         "sex": facts.get("sex"),
         "age_group": age_group(age),
     }
+
+
+def uncertain_links(
+    engine: Engine, rows: list[tuple[str, set[str], dict]], left_out: list[str] | None = None
+) -> UncertainLinks | None:
+    """The newest linkage's uncertain pairs as an :class:`UncertainLinks`, or None before any run.
+
+    ``rows`` are :func:`person_capture_rows`' (the persons as linked now); ``left_out`` the persons it
+    left out as unidentifiable. Uncertain: the newest run's review tasks (its review band and the
+    pairs kept apart as likely siblings) and any stored pair a reviewer judged "unsure". A pair
+    judged "same" or "different" is not drawn: it joins or parts as judged. A sibling pair was kept
+    apart whatever the model said, so it is drawn as even odds, as the review queue ranks it.
+    """
+    from athar.linkage.keys import pair_key
+    from athar.linkage.store_io import latest_judgements, memberships, stored_pairs
+
+    with engine.connect() as conn:
+        run = conn.execute(select(LinkRun.id, LinkRun.threshold).order_by(LinkRun.id.desc()).limit(1)).first()
+        if run is None:
+            return None
+        judged = latest_judgements(conn)
+        pairs = stored_pairs(conn)
+        person_of = memberships(conn)
+        tasks = conn.execute(
+            select(
+                ReviewTask.left_source,
+                ReviewTask.left_record_id,
+                ReviewTask.right_source,
+                ReviewTask.right_record_id,
+                ReviewTask.match_probability,
+            ).where(ReviewTask.run_id == run.id)
+        ).all()
+    uncertain: dict[PairKey, float] = {}
+    for ls, lr, rs, rr, p in tasks:
+        key = pair_key((ls, lr), (rs, rr))
+        if judged.get(key, Decision.UNSURE) == Decision.UNSURE:
+            uncertain[key] = p
+    for key, decision in judged.items():
+        if decision == Decision.UNSURE and key in pairs:
+            uncertain[key] = pairs[key].probability
+    uncertain = {k: v for k, v in uncertain.items() if k[0] in person_of and k[1] in person_of}
+    for (a, b), p in uncertain.items():
+        if p >= run.threshold and person_of[a] != person_of[b]:
+            uncertain[(a, b)] = 0.5  # kept apart by rule although the model was sure
+    return _build_links(rows, left_out or [], person_of, uncertain, pairs, judged, run.threshold)
+
+
+def _build_links(
+    rows: list[tuple[str, set[str], dict]],
+    left_out: list[str],
+    person_of: dict[RecordKey, str],
+    uncertain: dict[PairKey, float],
+    pairs: dict,
+    judged: dict[PairKey, str],
+    threshold: float,
+) -> UncertainLinks:
+    lists = sorted({s for _pid, sources, _f in rows for s in sources})
+    bit = {name: 1 << j for j, name in enumerate(lists)}
+    touched = {person_of[r] for pair in uncertain for r in pair}
+    fixed = CaptureHistories.from_memberships(
+        ((pid, sources) for pid, sources, _f in rows if pid not in touched), lists
+    )
+    records = [r for r, pid in person_of.items() if pid in touched]
+    index = {r: i for i, r in enumerate(records)}
+    sure = _UnionFind(len(records))  # records no draw can part
+    loose = _UnionFind(len(records))  # ... and those any draw might join within a person
+    for (a, b), score in pairs.items():
+        within = a in index and b in index and person_of[a] == person_of[b]
+        if within and (a, b) not in uncertain and score.probability >= threshold:
+            sure.join(index[a], index[b])
+            loose.join(index[a], index[b])
+    for (a, b), decision in judged.items():
+        if decision == Decision.SAME and a in index and b in index and person_of[a] == person_of[b]:
+            sure.join(index[a], index[b])
+            loose.join(index[a], index[b])
+    for a, b in uncertain:
+        if person_of[a] == person_of[b]:
+            loose.join(index[a], index[b])
+    # records of one person that nothing we can see joins were joined for a reason we cannot see
+    # (an older run's pair, a curation): they stay together
+    first_part: dict[tuple[str, int], int] = {}
+    anchor: dict[str, int] = {}
+    for i, r in enumerate(records):
+        part = loose.find(i)
+        pid = person_of[r]
+        if (pid, part) not in first_part:
+            first_part[(pid, part)] = i
+            if pid in anchor:
+                sure.join(anchor[pid], i)
+            else:
+                anchor[pid] = i
+    roots = sorted({sure.find(i) for i in range(len(records))})
+    piece_of_root = {root: n for n, root in enumerate(roots)}
+    piece = [piece_of_root[sure.find(i)] for i in range(len(records))]
+    unnamed = set(left_out)
+    piece_lists = [0] * len(roots)
+    piece_counted = [False] * len(roots)
+    person_number: dict[str, int] = {}
+    pieces_now = [0] * len(roots)
+    for i, (source, _record_id) in enumerate(records):
+        pid = person_of[(source, _record_id)]
+        piece_lists[piece[i]] |= bit.get(source, 0)
+        piece_counted[piece[i]] = pid not in unnamed
+        pieces_now[piece[i]] = person_number.setdefault(pid, len(person_number))
+    drawn = sorted(
+        ((piece[index[a]], piece[index[b]], p) for (a, b), p in uncertain.items()), key=lambda e: -e[2]
+    )
+    apart = [
+        (piece[index[a]], piece[index[b]])
+        for (a, b), decision in judged.items()
+        if decision == Decision.DIFFERENT and a in index and b in index
+    ]
+    return UncertainLinks(
+        fixed=fixed,
+        piece_lists=piece_lists,
+        piece_counted=piece_counted,
+        uncertain=[(a, b, p) for a, b, p in drawn if a != b],
+        apart=apart,
+        pieces_now=pieces_now,
+    )
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def join(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra

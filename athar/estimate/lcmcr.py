@@ -35,6 +35,7 @@ example (K = 10, 10,000 burn-in, 1,000 draws at thinning 100) both give a median
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +43,11 @@ import numpy as np
 
 from athar.estimate.errors import EstimateError
 
-from .histories import CaptureHistories
+from .histories import CaptureHistories, cell_patterns
+
+RE_BURNIN = 200  # iterations on each linkage draw's table before its draws are kept
+PROGRESS_EVERY = 250  # iterations between two calls of ``on_progress``
+WARMUP = 500
 
 
 @dataclass
@@ -93,23 +98,40 @@ def lcmcr(
     b_alpha: float = 0.25,
     seed: int = 19481210,
     label_swaps: int = 5,
+    tables: Sequence[CaptureHistories] = (),
+    on_progress: Callable[[float], None] | None = None,
 ) -> LCMCRResult:
     """Run ``chains`` independent chains; keep every ``thinning``-th of ``iterations`` after burn-in.
 
     ``k_max`` defaults to HRDAG's choice, ``min(2**J - 1, 15)``. ``label_swaps`` Metropolis
     label-swap proposals per iteration help the chain between labellings (0: plain LCMCR).
+
+    ``tables``: other versions of the same table (draws of the linkage, over the same lists). The
+    chain burns in on ``hist``, then spends an equal share of ``iterations`` on each table, after
+    ``RE_BURNIN`` iterations to settle on it: the kept draws are the mixture of the tables'
+    posteriors (Sadinle 2018) at the cost of about one run, not one run per table.
+    ``on_progress`` is called now and then with the share of the work done (0 to 1).
     """
     hist = hist.drop_empty_lists()
     if hist.k < 2:
         raise EstimateError("LCMCR needs at least two lists holding someone")
     k = k_max if k_max is not None else min(2**hist.k - 1, 15)
-    x = np.array(list(hist.counts), dtype=float)
-    c = np.array(list(hist.counts.values()), dtype=np.int64)
+    x = cell_patterns(hist.k).astype(float)
+    counts = [hist.cell_counts()] + [t.select(hist.lists).cell_counts() for t in tables]
+    plan = _plan(len(tables), burnin, iterations)
+    steps = sum(n for _t, n, _keep in plan)
     seeds = np.random.SeedSequence(seed).spawn(chains)
-    runs = [
-        _chain(x, c, k, iterations, burnin, thinning, a_alpha, b_alpha, np.random.default_rng(s), label_swaps)
-        for s in seeds
-    ]
+    runs = []
+    for number, s in enumerate(seeds):
+
+        def tick(step: int, number: int = number) -> None:
+            if on_progress is not None:
+                on_progress((number * steps + step) / (chains * steps))
+
+        rng = np.random.default_rng(s)
+        runs.append(_chain(x, counts, plan, k, thinning, a_alpha, b_alpha, rng, label_swaps, tick))
+    if on_progress is not None:
+        on_progress(1.0)
     settings = {
         "K": k,
         "iterations": iterations,
@@ -121,22 +143,40 @@ def lcmcr(
         "seed": seed,
         "label_swaps": label_swaps,
         "lists": list(hist.lists),
+        **({"linkage_tables": len(tables), "re_burnin": RE_BURNIN} if tables else {}),
     }
     return LCMCRResult(hist.n_observed, np.column_stack(runs), settings)
 
 
+Plan = list[tuple[int, int, bool]]  # (table, iterations, kept?) in order
+
+
+def _plan(extra_tables: int, burnin: int, iterations: int) -> Plan:
+    """Warm-up and burn-in on table 0; then the kept iterations on table 0, or shared among the
+    other tables, each after ``RE_BURNIN`` iterations that are not kept."""
+    plan = [(0, WARMUP, False), (0, burnin, False)]
+    if not extra_tables:
+        return [*plan, (0, iterations, True)]
+    share = max(iterations // extra_tables, 1)
+    for t in range(1, extra_tables + 1):
+        plan += [(t, RE_BURNIN, False), (t, share, True)]
+    return plan
+
+
 def _chain(
-    x: np.ndarray,
-    c: np.ndarray,
+    patterns: np.ndarray,
+    counts: list[np.ndarray],
+    plan: Plan,
     k: int,
-    iterations: int,
-    burnin: int,
     thinning: int,
     a_alpha: float,
     b_alpha: float,
     rng: np.random.Generator,
     label_swaps: int = 0,
+    tick: Callable[[int], None] | None = None,
 ) -> np.ndarray:
+    table = plan[0][0]
+    x, c = patterns[counts[table] > 0], counts[table][counts[table] > 0].astype(np.int64)
     n = int(c.sum())
     # start as Manrique-Vallier's LCMCR does: every class catches like the list's share of the
     # observed, four large classes, a tiny alpha held fixed for a 500-iteration warm-up. Starting
@@ -147,55 +187,90 @@ def _chain(
     pi = np.full(k, 0.1 / (k - 4)) if k > 4 else np.zeros(k)
     pi[: min(k, 4)] = 0.9 / min(k, 4)
     log_pi = np.log(pi / pi.sum())
-    warmup = 500
-    keep = np.empty(iterations // thinning)
+    keep = np.empty(sum(steps for _t, steps, kept in plan if kept) // thinning + len(plan))
     kept = 0
     xt = x.T
-    for it in range(-warmup, burnin + iterations):
-        log_lam = np.log(lam)
-        log_1m = np.log1p(-lam)
-        # 1. unobserved persons and their classes
-        log_w0 = log_pi + log_1m.sum(axis=0)
-        top = log_w0.max()
-        w0 = np.exp(log_w0 - top)
-        p0 = min(math.exp(top) * float(w0.sum()), 1 - 1e-12)
-        n0 = _unobserved(rng, n, p0)
-        m0 = rng.multinomial(n0, w0 / w0.sum()) if n0 else np.zeros(k, dtype=np.int64)
-        # 2. classes of the observed persons, per capture history
-        logp = log_pi + x @ log_lam + (1.0 - x) @ log_1m
-        logp -= logp.max(axis=1, keepdims=True)
-        prob = np.exp(logp)
-        prob /= prob.sum(axis=1, keepdims=True)
-        m = rng.multinomial(c, prob)  # (patterns, K)
-        n_k = m.sum(axis=0) + m0
-        if label_swaps:
-            perm = _swap_labels(rng, n_k, log_pi, label_swaps)
-            m, m0, n_k = m[:, perm], m0[perm], n_k[perm]
-        caught = xt @ m  # (lists, K)
-        # 3. capture probabilities within classes
-        lam = rng.beta(1.0 + caught, 1.0 + n_k[None, :] - caught)
-        lam = np.clip(lam, 1e-300, 1 - 1e-16)
-        # 4. sticks, on the log scale: V_k is tiny or near one when alpha is small
-        tail = np.concatenate([np.cumsum(n_k[::-1])[::-1][1:], [0]])[:-1]
-        lg1 = _log_gamma(rng, 1.0 + n_k[:-1])
-        lg2 = _log_gamma(rng, alpha + tail)
-        lse = np.logaddexp(lg1, lg2)
-        log_v, log_1mv = lg1 - lse, lg2 - lse
-        acc = np.concatenate([[0.0], np.cumsum(log_1mv)])
-        log_pi = np.concatenate([log_v, [0.0]]) + acc
-        # 5. concentration
-        if it == -1:
-            # end of warm-up: relabel the classes by decreasing weight, as LCMCR does
-            # (permute_latent_classes_by_nu), so the sampler starts from the labelling the
-            # stick-breaking prior favours
-            order = np.argsort(-log_pi, kind="stable")
-            log_pi, lam = log_pi[order], lam[:, order]
-        if it >= 0:
-            alpha = rng.gamma(a_alpha + k - 1, 1.0 / (b_alpha - acc[-1]))
-        if it >= burnin and (it - burnin) % thinning == thinning - 1:
-            keep[kept] = n + n0
-            kept += 1
+    it = -WARMUP - 1  # below 0: warm-up, alpha held fixed
+    step = 0
+    since_kept = 0
+    for next_table, steps, keeping in plan:
+        if next_table != table:
+            table = next_table
+            x, c = patterns[counts[table] > 0], counts[table][counts[table] > 0].astype(np.int64)
+            n, xt = int(c.sum()), x.T
+        for _ in range(steps):
+            it += 1
+            step += 1
+            if tick is not None and step % PROGRESS_EVERY == 0:
+                tick(step)
+            lam, log_pi, alpha, n0 = _iteration(
+                x, xt, c, n, k, lam, log_pi, alpha, it, a_alpha, b_alpha, rng, label_swaps
+            )
+            if keeping:
+                since_kept += 1
+                if since_kept % thinning == 0:
+                    keep[kept] = n + n0
+                    kept += 1
     return keep[:kept]
+
+
+def _iteration(
+    x: np.ndarray,
+    xt: np.ndarray,
+    c: np.ndarray,
+    n: int,
+    k: int,
+    lam: np.ndarray,
+    log_pi: np.ndarray,
+    alpha: float,
+    it: int,
+    a_alpha: float,
+    b_alpha: float,
+    rng: np.random.Generator,
+    label_swaps: int,
+) -> tuple[np.ndarray, np.ndarray, float, int]:
+    """One Gibbs sweep (steps 1 to 5 of the module's docstring); ``it`` < 0 during warm-up."""
+    log_lam = np.log(lam)
+    log_1m = np.log1p(-lam)
+    # 1. unobserved persons and their classes
+    log_w0 = log_pi + log_1m.sum(axis=0)
+    top = log_w0.max()
+    w0 = np.exp(log_w0 - top)
+    p0 = min(math.exp(top) * float(w0.sum()), 1 - 1e-12)
+    n0 = _unobserved(rng, n, p0)
+    m0 = rng.multinomial(n0, w0 / w0.sum()) if n0 else np.zeros(k, dtype=np.int64)
+    # 2. classes of the observed persons, per capture history
+    logp = log_pi + x @ log_lam + (1.0 - x) @ log_1m
+    logp -= logp.max(axis=1, keepdims=True)
+    prob = np.exp(logp)
+    prob /= prob.sum(axis=1, keepdims=True)
+    m = rng.multinomial(c, prob)  # (patterns, K)
+    n_k = m.sum(axis=0) + m0
+    if label_swaps:
+        perm = _swap_labels(rng, n_k, log_pi, label_swaps)
+        m, m0, n_k = m[:, perm], m0[perm], n_k[perm]
+    caught = xt @ m  # (lists, K)
+    # 3. capture probabilities within classes
+    lam = rng.beta(1.0 + caught, 1.0 + n_k[None, :] - caught)
+    lam = np.clip(lam, 1e-300, 1 - 1e-16)
+    # 4. sticks, on the log scale: V_k is tiny or near one when alpha is small
+    tail = np.concatenate([np.cumsum(n_k[::-1])[::-1][1:], [0]])[:-1]
+    lg1 = _log_gamma(rng, 1.0 + n_k[:-1])
+    lg2 = _log_gamma(rng, alpha + tail)
+    lse = np.logaddexp(lg1, lg2)
+    log_v, log_1mv = lg1 - lse, lg2 - lse
+    acc = np.concatenate([[0.0], np.cumsum(log_1mv)])
+    log_pi = np.concatenate([log_v, [0.0]]) + acc
+    # 5. concentration
+    if it == -1:
+        # end of warm-up: relabel the classes by decreasing weight, as LCMCR does
+        # (permute_latent_classes_by_nu), so the sampler starts from the labelling the
+        # stick-breaking prior favours
+        order = np.argsort(-log_pi, kind="stable")
+        log_pi, lam = log_pi[order], lam[:, order]
+    if it >= 0:
+        alpha = rng.gamma(a_alpha + k - 1, 1.0 / (b_alpha - acc[-1]))
+    return lam, log_pi, alpha, n0
 
 
 MAX_UNOBSERVED = 20  # times the number observed: LCMCR's truncation of n0

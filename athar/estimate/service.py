@@ -7,16 +7,20 @@ The store is not touched here: the caller passes either a CSV path or ready capt
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from athar.estimate.errors import EstimateError
 
 from .api import Estimate, bma_estimate, lcmcr_estimate, loglinear_estimate
 from .default import default_estimate
 from .histories import CaptureHistories
+from .linkage_draws import UncertainLinks, with_linkage_draws
 from .report import render_report
+from .strata import StratifiedEstimate, estimate_strata
 
 METHODS = ("auto", "loglinear", "lcmcr", "bma", "both")
 
@@ -31,8 +35,73 @@ def compute_estimates(
     n_boot: int = 1000,
     iterations: int = 10_000,
     seed: int | None = None,
+    links: UncertainLinks | None = None,
+    linkage_draws: int = 0,
+    progress: Callable[[float], None] | None = None,
 ) -> list[Estimate]:
-    """The estimates asked for; a method that cannot run on this table is left out."""
+    """The estimates asked for; a method that cannot run on this table is left out.
+
+    With ``links`` (the linkage's uncertain pairs, ``athar.estimate.from_store.uncertain_links``) and
+    ``linkage_draws`` > 0, the estimates carry the linkage's uncertainty
+    (:mod:`athar.estimate.linkage_draws`): LCMCR shares its chain among the draws; BMA and
+    log-linear estimates are repeated per draw (with the method the table as linked chose) and
+    mixed. ``progress`` is called now and then with the share of the work done (0 to 1).
+    """
+    options: dict[str, Any] = {
+        "method": method,
+        "search": search,
+        "criterion": criterion,
+        "max_order": max_order,
+        "interval": interval,
+        "n_boot": n_boot,
+        "iterations": iterations,
+        "seed": seed,
+    }
+    tables: list[CaptureHistories] = []
+    if links is not None and not links.empty and linkage_draws > 0:
+        rng = np.random.default_rng(seed or 0)
+        tables = [links.draw(rng) for _ in range(linkage_draws)]
+    report = progress or (lambda _share: None)
+    main_share = 0.5 if tables else 1.0
+    out = _estimates(hist, **options, tables=tables, on_progress=lambda f: report(f * main_share))
+    if links is None or not out:
+        report(1.0)
+        return out
+    done = [0]
+
+    def on_draw() -> None:
+        done[0] += 1
+        report(main_share + (1 - main_share) * done[0] / max(len(tables) * len(out), 1))
+
+    for est in out:
+        if "linkage_draws" in est.details:
+            continue  # LCMCR: its chain already ran across the draws
+        per_draw = {
+            **options,
+            "method": "bma" if est.method.startswith(("default: BMA", "BMA")) else "loglinear",
+        }
+
+        def estimator(h: CaptureHistories, per_draw: dict[str, Any] = per_draw) -> Estimate:
+            return _estimates(h, **per_draw)[0]
+
+        with_linkage_draws(est, links, tables, estimator, seed=seed or 0, on_draw=on_draw)
+    report(1.0)
+    return out
+
+
+def _estimates(
+    hist: CaptureHistories,
+    method: str,
+    search: str,
+    criterion: str,
+    max_order: int | None,
+    interval: str,
+    n_boot: int,
+    iterations: int,
+    seed: int | None,
+    tables: Sequence[CaptureHistories] = (),
+    on_progress: Callable[[float], None] | None = None,
+) -> list[Estimate]:
     if method not in METHODS:
         raise EstimateError(f"unknown method {method!r}: one of {', '.join(METHODS)}")
     out: list[Estimate] = []
@@ -40,7 +109,9 @@ def compute_estimates(
     if method == "bma":
         return [bma_estimate(hist)]
     if method == "auto":
-        return [default_estimate(hist, iterations=iterations, seed=seed)]
+        return [
+            default_estimate(hist, iterations=iterations, seed=seed, tables=tables, on_progress=on_progress)
+        ]
     if method in ("loglinear", "both"):
         kwargs = {"seed": seed} if seed is not None else {}
         try:
@@ -61,7 +132,16 @@ def compute_estimates(
             skipped.append(f"no log-linear estimate: {exc}")
     if method in ("lcmcr", "both") and hist.drop_empty_lists().k >= 2:
         kwargs = {"seed": seed} if seed is not None else {}
-        out.append(lcmcr_estimate(hist, iterations=iterations, burnin=iterations, **kwargs))
+        out.append(
+            lcmcr_estimate(
+                hist,
+                iterations=iterations,
+                burnin=iterations,
+                tables=tables,
+                on_progress=on_progress,
+                **kwargs,
+            )
+        )
         out[-1].warnings.extend(skipped)
     if len(out) == 2:
         a, b = out
@@ -103,11 +183,23 @@ def write_report(
         "seed": seed,
     }
     overall = compute_estimates(hist, **options)
-    per = {stratum_label(key): (h, safe_estimates(h, options)) for key, h in (strata or {}).items()}
+    by_stratum = estimate_by_stratum(strata or {}, **options)
+    per = {s.label: (s.histories, s.estimates) for s in by_stratum.strata}
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_report(hist, overall, per, title), encoding="utf-8")
     return out
+
+
+def estimate_by_stratum(
+    strata: Mapping[Any, CaptureHistories], level: float = 0.95, **options: Any
+) -> StratifiedEstimate:
+    """Estimates per stratum (keys as :func:`athar.estimate.histories.stratify` gives them), small
+    strata pooled by ``athar.estimate.strata.POOLING_RULE``, and the total as the sum of the strata's
+    first estimate. ``options`` are :func:`compute_estimates`' (no linkage draws within strata)."""
+    labelled = {stratum_label(key): h for key, h in strata.items()}
+    seed = options.get("seed") or 0
+    return estimate_strata(labelled, lambda h: compute_estimates(h, **options), level=level, seed=seed)
 
 
 def stratum_label(key: object) -> str:
