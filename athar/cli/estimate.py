@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from athar.cli.common import DbOption, JsonFlag, console, err, fail, open_cli_store
+from athar.cli.common import DbOption, JsonFlag, console, err, fail, open_cli_store, progress_bar
 
 if TYPE_CHECKING:
     from athar.estimate import CaptureHistories, Estimate
@@ -85,6 +86,14 @@ def estimate(
         str, typer.Option(help="Model search: auto, exhaustive, downhill or stepwise.")
     ] = "stepwise",
     seed: Annotated[int, typer.Option(help="Seed for bootstrap and LCMCR (same seed, same figures).")] = 0,
+    compare: Annotated[
+        bool,
+        typer.Option(
+            "--compare",
+            help="With the default method: also the other methods, labelled as comparisons, with why "
+            "they differ (as the report shows them).",
+        ),
+    ] = False,
     db: DbOption = None,
     json_out: JsonFlag = False,
 ) -> None:
@@ -95,19 +104,38 @@ def estimate(
     otherwise Bayesian model averaging over decomposable graphs. ``--search`` and ``--interval``
     apply to ``--method loglinear``.
     """
-    overall, strata = _capture_histories(db, histories, by)
-    code = run_estimate(
-        histories=overall,
-        strata=strata,
-        json_out=json_out,
-        method=method,
-        search=search,
-        criterion=criterion,
-        interval=interval,
-        seed=seed,
-        console=console,
-    )
+    with progress_bar(disable=json_out) as bar:
+        reading = bar.add_task("reading the linked store", total=None)
+        overall, strata = _capture_histories(db, histories, by)
+        bar.remove_task(reading)
+        task = bar.add_task("estimating", total=1 + len(strata))
+        code = run_estimate(
+            histories=overall,
+            strata=strata,
+            json_out=json_out,
+            method=method,
+            search=search,
+            criterion=criterion,
+            interval=interval,
+            seed=seed,
+            compare=compare,
+            console=console,
+            progress=_advance(bar, task),
+        )
     raise typer.Exit(code)
+
+
+def _advance(bar: Any, task: Any) -> Callable[[str], None]:
+    """A progress callback: each call names the estimate about to run and counts the one before."""
+    started = [False]
+
+    def step(what: str) -> None:
+        if started[0]:
+            bar.advance(task)
+        started[0] = True
+        bar.update(task, description=f"estimating: {what}")
+
+    return step
 
 
 def report(
@@ -116,18 +144,36 @@ def report(
         Path | None, typer.Option(help="Aggregate CSV: one 0/1 column per list plus count.")
     ] = None,
     by: StrataOption = "governorate",
-    method: Annotated[str, typer.Option(help="loglinear, lcmcr or both.")] = "both",
+    method: Annotated[
+        str,
+        typer.Option(
+            help="auto (the default estimate, as `athar estimate` gives it, with the other methods "
+            "beside it as comparisons), loglinear, lcmcr, bma or both."
+        ),
+    ] = "auto",
     seed: Annotated[int | None, typer.Option(help="Seed for bootstrap and LCMCR.")] = 0,
     db: DbOption = None,
 ) -> None:
-    """A self-contained HTML report: list overlaps, estimates by stratum, what they do and do not say."""
+    """A self-contained HTML report: the default estimate and its interval, the other methods as
+    comparisons, estimates by stratum, list overlaps, what the estimate covers and what it does not."""
     from athar.estimate.service import write_report
 
-    overall, strata = _capture_histories(db, histories, None if histories else by)
-    try:
-        path = write_report(out, histories=overall, strata=strata, method=method, seed=seed)
-    except ValueError as e:
-        raise fail(str(e)) from None
+    with progress_bar() as bar:
+        reading = bar.add_task("reading the linked store", total=None)
+        overall, strata = _capture_histories(db, histories, None if histories else by)
+        bar.remove_task(reading)
+        task = bar.add_task("estimating", total=1 + len(strata))
+        try:
+            path = write_report(
+                out,
+                histories=overall,
+                strata=strata,
+                method=method,
+                seed=seed,
+                progress=_advance(bar, task),
+            )
+        except ValueError as e:
+            raise fail(str(e)) from None
     err.print(f"wrote {path}", highlight=False)
 
 
@@ -145,13 +191,27 @@ def run_estimate(
     n_boot: int = 1000,
     iterations: int = 10_000,
     seed: int | None = None,
+    compare: bool = False,
     console: Console | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> int:
     """Print observed count, estimate, interval, model and warnings; return the exit code.
 
+    ``method="auto"`` is the default estimate every interface quotes
+    (``athar.estimate.service.headline_estimates``); with ``compare`` the other methods follow it,
+    labelled. ``progress`` is called before each estimate (all lists, then each stratum).
+
     Exit codes: 0 done, 2 no usable input or no estimate possible.
     """
-    from athar.estimate.service import compute_estimates, load_histories, safe_estimates, stratum_label
+    from athar.estimate.service import (
+        compute_estimates,
+        headline_estimates,
+        load_histories,
+        safe_estimates,
+        stratum_label,
+    )
+
+    step = progress or (lambda _what: None)
 
     console = console or Console()
     err = Console(stderr=True)
@@ -167,9 +227,16 @@ def run_estimate(
             "iterations": iterations,
             "seed": seed,
         }
-        overall = compute_estimates(hist, **options)
+        step("all lists")
+        if method == "auto":
+            overall = headline_estimates(hist, compare=compare, seed=seed, iterations=iterations)
+        else:
+            overall = compute_estimates(hist, **options)
         strata = {stratum_label(key): h for key, h in (strata or {}).items()}
-        by_stratum = {label: safe_estimates(h, options) for label, h in strata.items()}
+        by_stratum = {}
+        for label, h in strata.items():
+            step(label)
+            by_stratum[label] = safe_estimates(h, options)
     except (ValueError, FileNotFoundError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         return 2
@@ -195,8 +262,9 @@ def _print(console: Console, label: str, hist: CaptureHistories, estimates: list
     for col in ("method", "estimate", "interval", "model"):
         table.add_column(col)
     for e in estimates:
+        role = e.details.get("role")
         table.add_row(
-            e.method,
+            ("comparison: " if role == "comparison" else "") + e.method,
             f"{e.estimate:,.0f}",
             f"{e.ci_low:,.0f}–{e.ci_high:,.0f} ({e.ci_level:.0%} {e.interval})",
             e.model,
@@ -204,8 +272,17 @@ def _print(console: Console, label: str, hist: CaptureHistories, estimates: list
     if not estimates:
         table.add_row("—", "no estimate", "", "too few lists or persons")
     console.print(table)
-    for w in sorted({w for e in estimates for w in e.warnings}):
-        console.print(f"[yellow]warning:[/yellow] {w}")
+    for e in estimates:
+        if e.details.get("why"):
+            who = "comparison" if e.details.get("role") == "comparison" else "default"
+            console.print(f"[bold]{who}:[/bold] {escape(e.details['why'])}", highlight=False)
+    headline, others = estimates[:1], estimates[1:]
+    for w in sorted({w for e in headline for w in e.warnings}):
+        console.print(f"[yellow]warning:[/yellow] {escape(w)}", highlight=False)
+    for e in others:
+        for w in e.warnings:
+            if w not in headline[0].warnings:
+                console.print(f"[yellow]warning ({escape(e.method)}):[/yellow] {escape(w)}", highlight=False)
 
 
 def _jsonable(value: object) -> object:

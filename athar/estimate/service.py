@@ -7,16 +7,21 @@ The store is not touched here: the caller passes either a CSV path or ready capt
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from . import comparison
 from .api import Estimate, bma_estimate, lcmcr_estimate, loglinear_estimate
 from .default import default_estimate
 from .histories import CaptureHistories
 from .report import render_report
 
 METHODS = ("auto", "loglinear", "lcmcr", "bma", "both")
+# The seed every interface uses unless told otherwise, so that the CLI, the report and the web
+# dashboard quote the same default figure for one store.
+DEFAULT_SEED = 0
+DEFAULT_ITERATIONS = 10_000
 
 
 def compute_estimates(
@@ -74,23 +79,63 @@ def compute_estimates(
     return out
 
 
+def headline_estimates(
+    hist: CaptureHistories,
+    *,
+    compare: bool = False,
+    seed: int | None = DEFAULT_SEED,
+    iterations: int = DEFAULT_ITERATIONS,
+) -> list[Estimate]:
+    """The default estimate (the headline every interface quotes) and, when ``compare``, the other
+    methods after it as labelled comparisons (``athar.estimate.comparison``); a comparison that
+    cannot run on this table is left out. The log-linear comparison is stepwise BIC with a profile
+    interval: quick, and said to be too narrow."""
+    headline = default_estimate(hist, iterations=iterations, seed=seed)
+    others: list[Estimate] = []
+    if compare:
+        chosen = comparison.default_chosen(headline)
+        runs = {
+            "log-linear": lambda: loglinear_estimate(hist, search="stepwise", interval="profile"),
+            "LCMCR": lambda: lcmcr_estimate(
+                hist, iterations=iterations, burnin=iterations, **({"seed": seed} if seed is not None else {})
+            ),
+            "BMA": lambda: bma_estimate(hist),
+        }
+        for family, run in runs.items():
+            if family == chosen:
+                continue
+            try:
+                others.append(run())
+            except ValueError:
+                continue
+    return comparison.label(headline, others)
+
+
 def write_report(
     out: Path,
     histories_csv: Path | None = None,
     *,
     histories: CaptureHistories | None = None,
     strata: Mapping[Any, CaptureHistories] | None = None,
-    method: str = "both",
+    method: str = "auto",
     search: str = "auto",
     criterion: str = "bic",
     max_order: int | None = None,
     interval: str = "profile",
-    iterations: int = 10_000,
-    seed: int | None = None,
+    iterations: int = DEFAULT_ITERATIONS,
+    seed: int | None = DEFAULT_SEED,
     title: str = "Athar: how many are missing",
+    progress: Callable[[str], None] | None = None,
 ) -> Path:
-    """Write the self-contained HTML report to ``out`` and return its path."""
+    """Write the self-contained HTML report to ``out`` and return its path.
+
+    ``method="auto"``: the default estimate as the headline, the other methods as labelled
+    comparisons, and the default alone for each stratum. ``progress`` is called with what is about
+    to be computed (one call per estimate: ``1 + len(strata)`` calls)."""
+    from .report import stratum_title
+
     hist = load_histories(histories_csv, histories)
+    step = progress or (lambda _what: None)
     options = {
         "method": method,
         "search": search,
@@ -100,8 +145,16 @@ def write_report(
         "iterations": iterations,
         "seed": seed,
     }
-    overall = compute_estimates(hist, **options)
-    per = {stratum_label(key): (h, safe_estimates(h, options)) for key, h in (strata or {}).items()}
+    step("all lists")
+    if method == "auto":
+        overall = headline_estimates(hist, compare=True, seed=seed, iterations=iterations)
+    else:
+        overall = compute_estimates(hist, **options)
+    per = {}
+    for key, h in (strata or {}).items():
+        label = stratum_title(key)
+        step(label)
+        per[label] = (h, safe_estimates(h, options))
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_report(hist, overall, per, title), encoding="utf-8")
