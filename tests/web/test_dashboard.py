@@ -420,3 +420,10 @@ def test_the_cli_the_report_and_the_dashboard_give_the_same_estimate_for_one_sto
         html = client_for(application, user).get("/dashboard?lang=en").text
         assert _headline(html) == expected
         assert f'data-observed="{cli_headline["n_observed"]}"' in html
+    # Alpha makes its family reports private again: Beta's estimate no longer draws on them.
+    with application.state.engine.begin() as conn:
+        conn.execute(update(Source).where(Source.name == "families").values(sharing="private"))
+    alpha = _estimate_section(client_for(application, "reviewer-alpha").get("/dashboard?lang=en").text)
+    beta = _estimate_section(client_for(application, "investigator-beta").get("/dashboard?lang=en").text)
+    assert "families" in re.search(r'data-lists="([^"]*)"', alpha)[1]
+    assert "families" not in re.search(r'data-lists="([^"]*)"', beta)[1]
