@@ -217,7 +217,7 @@ def run_estimate(
     err = Console(stderr=True)
     try:
         hist = load_histories(histories_csv, histories)
-        options = {
+        options: dict[str, Any] = {
             "method": method,
             "search": search,
             "criterion": criterion,
@@ -253,7 +253,7 @@ def run_estimate(
         return 0
     _print(console, "All", hist, overall)
     for label, ests in by_stratum.items():
-        _print(console, label, strata[label], ests)  # type: ignore[index]
+        _print(console, label, strata[label], ests)
     return 0
 
 

@@ -173,7 +173,8 @@ def render_report(
     rows += [(label, h.n_observed, list(ests)) for label, (h, ests) in strata.items()]
     table_rows = []
     for label, n_obs, ests in rows:
-        for e in ests or [None]:
+        shown: list[Estimate | None] = list(ests) or [None]
+        for e in shown:
             if e is None:
                 table_rows.append(
                     f"<tr><td>{_e(label)}</td><td>{n_obs:,}</td><td colspan=5>no estimate</td></tr>"

@@ -54,7 +54,7 @@ def interval_svg(rows: Sequence[IntervalRow], title: str = "Estimates with their
     the headline. An interval whose upper end is infinite runs to the edge with an arrow."""
     if not rows:
         return ""
-    values = [r.observed for r in rows]
+    values: list[float] = [float(r.observed) for r in rows]
     for r in rows:
         if r.estimate is not None:
             values += [v for v in (r.estimate.estimate, r.estimate.ci_high) if math.isfinite(v)]

@@ -136,7 +136,7 @@ def write_report(
 
     hist = load_histories(histories_csv, histories)
     step = progress or (lambda _what: None)
-    options = {
+    options: dict[str, Any] = {
         "method": method,
         "search": search,
         "criterion": criterion,

@@ -16,6 +16,7 @@ which lists are visible reads them afresh.
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,6 +44,14 @@ class DashboardEstimate:
     left_out: int  # persons with no given and family name on any visible record
     headline: Estimate | None
     problem: str | None = None
+
+    @property
+    def figures(self) -> tuple[int | None, int | None, int | None]:
+        """Estimate, lower and upper end, rounded; None for an end that is not finite (shown as a dash)."""
+        if self.headline is None:
+            return None, None, None
+        e = self.headline
+        return tuple(round(v) if math.isfinite(v) else None for v in (e.estimate, e.ci_low, e.ci_high))  # type: ignore[return-value]
 
     @property
     def chosen(self) -> str:
