@@ -68,7 +68,7 @@ def test_report_is_self_contained_with_charts_and_both_languages(tmp_path):
         iterations=500,
     )
     page = out.read_text("utf-8")
-    assert page.count("<svg") == 4  # estimates, strata, combinations of lists, pairs of lists
+    assert page.count("<svg") == 5  # estimates, distribution, strata, combinations and pairs of lists
     assert "dir=rtl" in page and "تقدير" in page
     assert "what the estimate says" in page.lower()
     urls = set(re.findall(r"(?:src|href)=[\"']?([^\"' >]+)", page))

@@ -93,3 +93,23 @@ def test_the_report_says_what_the_estimate_covers_and_what_it_does_not(page):
     coverage = re.search(r"<section id=coverage>(.*?)</section>", page, re.S).group(1)
     assert "could have reached" in coverage and "People no list could ever reach" in coverage
     assert "ما يشمله التقدير" in coverage and "ما لا يشمله" in coverage
+
+
+def test_the_default_estimates_distribution_is_drawn_with_its_interval(kosovo, page):
+    svg = re.search(r'<svg[^>]*class="distribution".*?</svg>', page, re.S).group(0)
+    bins = re.findall(r'<rect class="bin"[^>]*opacity="([\d.]+)"', svg)
+    assert len(bins) == 40
+    assert "0.85" in bins and "0.3" in bins  # inside the interval darker than the tails
+    assert all(f'class="{mark}"' in svg for mark in ("low", "high", "estimate"))
+
+
+@pytest.mark.parametrize("method", ["bma", "lcmcr"])
+def test_each_bayesian_method_carries_its_posterior_as_a_histogram(kosovo, method):
+    from athar.estimate import bma_estimate, lcmcr_estimate
+
+    est = bma_estimate(kosovo) if method == "bma" else lcmcr_estimate(kosovo, iterations=300, burnin=300)
+    hist = est.details["posterior_histogram"]
+    assert len(hist["edges"]) == len(hist["mass"]) + 1 == 41
+    assert sum(hist["mass"]) == pytest.approx(1, abs=1e-3)
+    assert hist["edges"][0] <= est.estimate <= hist["edges"][-1]
+    assert hist["edges"][0] <= est.ci_low and est.ci_high <= hist["edges"][-1] + 1

@@ -9,6 +9,7 @@ from typing import Any
 
 from .bma import bma
 from .diagnostics import table_warnings
+from .distribution import histogram
 from .histories import CaptureHistories
 from .intervals import bca_interval, profile_interval, wald_log_interval
 from .lcmcr import lcmcr
@@ -187,6 +188,7 @@ def lcmcr_estimate(
         warnings=warnings,
         details={
             "posterior_mean": res.mean,
+            "posterior_histogram": histogram(res.pooled),
             **diag,
             **settings,
         },
@@ -234,6 +236,7 @@ def bma_estimate(hist: CaptureHistories, delta: float | None = None, level: floa
             "graphs": len(res.model_probs),
             "top_models": [{"model": name, "posterior": round(prob, 4)} for name, prob in top],
             "posterior_mass_at_cap": res.mass_at_cap,
+            "posterior_histogram": histogram(res.totals, res.posterior),
         },
     )
 

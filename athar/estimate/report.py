@@ -15,7 +15,7 @@ from athar.places.gazetteer import index as gazetteer
 from .api import Estimate
 from .comparison import COMPARISON, HEADLINE
 from .histories import CaptureHistories
-from .report_charts import FONT, IntervalRow, fmt, interval_svg, overlap_svg, upset_svg
+from .report_charts import FONT, IntervalRow, distribution_svg, fmt, interval_svg, overlap_svg, upset_svg
 
 
 def _e(text: object) -> str:
@@ -225,6 +225,16 @@ def render_report(
             interval_svg(overall_rows, "Estimates of the total with their intervals"),
             comparisons_html(overall_estimates),
         ]
+        shape = distribution_svg(main)
+        if shape:
+            parts += [
+                "<h3>How sure: the distribution of the default estimate</h3>",
+                f"<p class=note>How plausible each total is, given the lists ({_e(main.interval)}). The "
+                f"darker bars lie inside the {main.ci_level:.0%} interval; the solid line is the estimate, "
+                "the dashed lines the interval's ends. A long tail to the right means the lists cannot rule "
+                "out a much larger total.</p>",
+                shape,
+            ]
     if strata_rows:
         parts += [
             "<h2>By stratum</h2>",

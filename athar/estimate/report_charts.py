@@ -193,3 +193,53 @@ def overlap_svg(hist: CaptureHistories) -> str:
             )
     out.append("</svg>")
     return "".join(out)
+
+
+def distribution_svg(est: Estimate, title: str = "Posterior distribution of the total") -> str:
+    """The estimate's posterior distribution (``details["posterior_histogram"]``) as bars, the bars
+    inside its interval darker, the interval's ends and the estimate marked. Empty when the method
+    gives no distribution (a log-linear fit with a profile interval)."""
+    hist = est.details.get("posterior_histogram") or {}
+    edges, mass = hist.get("edges") or [], hist.get("mass") or []
+    if len(edges) != len(mass) + 1 or not mass or max(mass) <= 0:
+        return ""
+    left, plot_w, plot_h, top = 60, 600, 160, 24
+    width, height = left + plot_w + 30, top + plot_h + 40
+    lo_v, hi_v, peak = edges[0], edges[-1], max(mass)
+
+    def sx(v: float) -> float:
+        return round(left + plot_w * (min(max(v, lo_v), hi_v) - lo_v) / ((hi_v - lo_v) or 1), 1)
+
+    c = color(est)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'role="img" aria-label="{_e(title)}" font-family="{FONT}" font-size="12" class="distribution">',
+        f"<title>{_e(title)}</title>",
+    ]
+    base = top + plot_h
+    for a, b, m in zip(edges, edges[1:], mass, strict=False):
+        h = round(plot_h * m / peak, 1)
+        inside = est.ci_low <= (a + b) / 2 <= est.ci_high
+        bar_w = max(sx(b) - sx(a) - 1, 0.5)
+        out.append(
+            f'<rect class="bin" x="{sx(a)}" y="{base - h}" width="{bar_w}" height="{h}" '
+            f'fill="{c}" opacity="{0.85 if inside else 0.3}"><title>{fmt(a)}–{fmt(b)}: {m:.1%}</title></rect>'
+        )
+    for v, name, dash in (
+        (est.ci_low, "low", "4 3"),
+        (est.ci_high, "high", "4 3"),
+        (est.estimate, "estimate", ""),
+    ):
+        if math.isfinite(v) and lo_v <= v <= hi_v:
+            style = f'stroke-dasharray="{dash}" ' if dash else ""
+            out.append(
+                f'<line class="{name}" x1="{sx(v)}" x2="{sx(v)}" y1="{top - 6}" y2="{base}" stroke="#222" '
+                f'{style}stroke-width="1.5"/>'
+                f'<text x="{sx(v)}" y="{top - 10}" text-anchor="middle">{fmt(v)}</text>'
+            )
+    out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{base}" y2="{base}" stroke="#888"/>')
+    for t in range(5):
+        v = lo_v + (hi_v - lo_v) * t / 4
+        out.append(f'<text x="{sx(v)}" y="{base + 18}" text-anchor="middle">{fmt(v)}</text>')
+    out.append("</svg>")
+    return "".join(out)
