@@ -226,3 +226,14 @@ def test_estimate_compare_labels_the_other_methods_and_says_why_they_differ(tmp_
     )
     text = console.export_text()
     assert text.count("comparison:") >= 2 and "quote this figure" in text
+
+
+def test_text_output_names_governorates_and_json_keeps_their_ids(capsys):
+    hist = CaptureHistories.from_json(DATA / "kosovo_1999_killings_4lists.json")
+    strata = {("sy-ale",): hist}
+    console = Console(record=True, width=80)
+    assert run_estimate(histories=hist, strata=strata, method="bma", console=console) == 0
+    text = console.export_text()
+    assert "Aleppo · حلب" in text and "sy-ale" not in text
+    assert run_estimate(histories=hist, strata=strata, method="bma", json_out=True) == 0
+    assert set(_strict(capsys.readouterr().out)["strata"]) == {"sy-ale"}

@@ -203,6 +203,7 @@ def run_estimate(
 
     Exit codes: 0 done, 2 no usable input or no estimate possible.
     """
+    from athar.estimate.report import stratum_title
     from athar.estimate.service import (
         compute_estimates,
         headline_estimates,
@@ -232,6 +233,7 @@ def run_estimate(
             overall = headline_estimates(hist, compare=compare, seed=seed, iterations=iterations)
         else:
             overall = compute_estimates(hist, **options)
+        titles = {stratum_label(key): stratum_title(key) for key in strata or {}}
         strata = {stratum_label(key): h for key, h in (strata or {}).items()}
         by_stratum = {}
         for label, h in strata.items():
@@ -253,7 +255,7 @@ def run_estimate(
         return 0
     _print(console, "All", hist, overall)
     for label, ests in by_stratum.items():
-        _print(console, label, strata[label], ests)
+        _print(console, titles[label], strata[label], ests)  # governorates in words, as the report
     return 0
 
 
