@@ -72,7 +72,7 @@ def test_report_is_self_contained_with_charts_and_both_languages(tmp_path):
         iterations=500,
     )
     page = out.read_text("utf-8")
-    assert page.count("<svg") == 2
+    assert page.count("<svg") == 5  # estimates, distribution, strata, combinations and pairs of lists
     assert "dir=rtl" in page and "تقدير" in page
     assert "what the estimate says" in page.lower()
     urls = set(re.findall(r"(?:src|href)=[\"']?([^\"' >]+)", page))
@@ -167,3 +167,78 @@ def test_bma_method_runs_from_the_cli_entry_point(tmp_path, capsys):
     assert est["method"].startswith("BMA")
     assert est["ci_low"] <= est["estimate"] <= est["ci_high"]
     assert est["details"]["graphs"] == 822
+
+
+def _kosovo_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "kosovo.csv"
+    CaptureHistories.from_json(DATA / "kosovo_1999_killings_4lists.json").to_csv(path)
+    return path
+
+
+def test_progress_is_drawn_on_a_terminal_and_json_output_stays_clean_json(tmp_path, monkeypatch):
+    import io
+
+    from typer.testing import CliRunner
+
+    from athar.cli import app, common
+
+    terminal = io.StringIO()
+    monkeypatch.setattr(common, "err", Console(file=terminal, force_terminal=True, width=80))
+    csv_path = _kosovo_csv(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(app, ["estimate", "--histories", str(csv_path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert _strict(result.stdout)["estimates"][0]["method"].startswith("default: ")
+    assert terminal.getvalue() == ""  # --json: no bar even on a terminal
+    result = runner.invoke(app, ["estimate", "--histories", str(csv_path)])
+    assert result.exit_code == 0, result.output
+    assert "estimating" in terminal.getvalue()
+    assert "estimating" not in result.stdout
+    drawn = len(terminal.getvalue())
+    result = runner.invoke(app, ["report", "--histories", str(csv_path), "--out", str(tmp_path / "r.html")])
+    assert result.exit_code == 0, result.output
+    assert "estimating" in terminal.getvalue()[drawn:]
+
+
+def test_no_progress_is_drawn_when_standard_error_is_not_a_terminal(tmp_path):
+    from typer.testing import CliRunner
+
+    from athar.cli import app
+
+    result = CliRunner().invoke(app, ["estimate", "--histories", str(_kosovo_csv(tmp_path))])
+    assert result.exit_code == 0, result.output
+    assert "estimating" not in result.output and "\x1b[" not in result.output
+
+
+def test_estimate_compare_labels_the_other_methods_and_says_why_they_differ(tmp_path, capsys):
+    hist = CaptureHistories.from_json(DATA / "kosovo_1999_killings_4lists.json")
+    assert (
+        run_estimate(json_out=True, histories=hist, method="auto", compare=True, iterations=500, seed=0) == 0
+    )
+    estimates = _strict(capsys.readouterr().out)["estimates"]
+    roles = [e["details"]["role"] for e in estimates]
+    assert roles[0] == "headline" and set(roles[1:]) == {"comparison"} and len(roles) == 3
+    assert estimates[0]["method"].startswith("default: ")
+    chosen = estimates[0]["details"]["default"]["chosen"].split(" ")[0]
+    assert not any(e["method"].startswith(chosen) for e in estimates[1:])  # the default is not repeated
+    for e in estimates[1:]:
+        assert e["details"]["why"].startswith(("log-linear:", "LCMCR:", "BMA:"))
+    console = Console(record=True, width=80)
+    assert (
+        run_estimate(histories=hist, method="auto", compare=True, iterations=500, seed=0, console=console)
+        == 0
+    )
+    text = console.export_text()
+    assert text.count("comparison:") >= 2 and "quote this figure" in text
+
+
+def test_text_output_names_governorates_and_json_keeps_their_ids(capsys):
+    hist = CaptureHistories.from_json(DATA / "kosovo_1999_killings_4lists.json")
+    strata = {("sy-ale",): hist}
+    console = Console(record=True, width=80)
+    assert run_estimate(histories=hist, strata=strata, method="bma", console=console) == 0
+    text = console.export_text()
+    assert "Aleppo · حلب" in text and "sy-ale" not in text
+    capsys.readouterr()  # the recording console printed too
+    assert run_estimate(histories=hist, strata=strata, method="bma", json_out=True) == 0
+    assert set(_strict(capsys.readouterr().out)["strata"]) == {"sy-ale"}

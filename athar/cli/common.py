@@ -60,7 +60,9 @@ def open_cli_store(db: str | None) -> Iterator[Engine]:
         engine.dispose()
 
 
-def progress_bar(transient: bool = True) -> Progress:
+def progress_bar(transient: bool = True, disable: bool = False) -> Progress:
+    """A bar on standard error, drawn only on a terminal (and never when `disable`, e.g. under
+    --json, so that piped or machine-read output stays clean)."""
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -69,5 +71,5 @@ def progress_bar(transient: bool = True) -> Progress:
         TimeElapsedColumn(),
         console=err,
         transient=transient,
-        disable=not err.is_terminal,
+        disable=disable or not err.is_terminal,
     )

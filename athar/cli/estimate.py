@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from athar.cli.common import DbOption, JsonFlag, console, err, fail, open_cli_store, progress_bar
@@ -99,6 +98,14 @@ def estimate(
             "default 20 from the store, 0 to take the linkage as certain. Not for --histories."
         ),
     ] = None,
+    compare: Annotated[
+        bool,
+        typer.Option(
+            "--compare",
+            help="With the default method: also the other methods, labelled as comparisons, with why "
+            "they differ (as the report shows them).",
+        ),
+    ] = False,
     db: DbOption = None,
     json_out: JsonFlag = False,
 ) -> None:
@@ -111,23 +118,42 @@ def estimate(
     """
     from athar.estimate.linkage_draws import DEFAULT_DRAWS
 
-    overall, strata, links = _capture_histories(db, histories, by)
-    if links is None and linkage_draws:
-        raise fail("--linkage-draws needs the linked store; an aggregate --histories file has no pairs")
-    code = run_estimate(
-        histories=overall,
-        strata=strata,
-        json_out=json_out,
-        method=method,
-        search=search,
-        criterion=criterion,
-        interval=interval,
-        seed=seed,
-        console=console,
-        links=links,
-        linkage_draws=DEFAULT_DRAWS if linkage_draws is None else linkage_draws,
-    )
+    with progress_bar(disable=json_out) as bar:
+        reading = bar.add_task("reading the linked store", total=None)
+        overall, strata, links = _capture_histories(db, histories, by)
+        if links is None and linkage_draws:
+            raise fail("--linkage-draws needs the linked store; an aggregate --histories file has no pairs")
+        bar.remove_task(reading)
+        task = bar.add_task("estimating", total=1 + bool(strata))
+        code = run_estimate(
+            histories=overall,
+            strata=strata,
+            json_out=json_out,
+            method=method,
+            search=search,
+            criterion=criterion,
+            interval=interval,
+            seed=seed,
+            compare=compare,
+            console=console,
+            links=links,
+            linkage_draws=DEFAULT_DRAWS if linkage_draws is None else linkage_draws,
+            progress=_advance(bar, task),
+        )
     raise typer.Exit(code)
+
+
+def _advance(bar: Any, task: Any) -> Callable[[str], None]:
+    """A progress callback: each call names the estimate about to run and counts the one before."""
+    started = [False]
+
+    def step(what: str) -> None:
+        if started[0]:
+            bar.advance(task)
+        started[0] = True
+        bar.update(task, description=f"estimating: {what}")
+
+    return step
 
 
 def report(
@@ -136,18 +162,37 @@ def report(
         Path | None, typer.Option(help="Aggregate CSV: one 0/1 column per list plus count.")
     ] = None,
     by: StrataOption = "governorate",
-    method: Annotated[str, typer.Option(help="loglinear, lcmcr or both.")] = "both",
+    method: Annotated[
+        str,
+        typer.Option(
+            help="auto (the default estimate, as `athar estimate` gives it, with the other methods "
+            "beside it as comparisons), loglinear, lcmcr, bma or both."
+        ),
+    ] = "auto",
     seed: Annotated[int | None, typer.Option(help="Seed for bootstrap and LCMCR.")] = 0,
     db: DbOption = None,
 ) -> None:
-    """A self-contained HTML report: list overlaps, estimates by stratum, what they do and do not say."""
+    """A self-contained HTML report: the default estimate and its interval, the other methods as
+    comparisons, estimates by stratum, list overlaps, what the estimate covers and what it does not."""
     from athar.estimate.service import write_report
 
-    overall, strata, _links = _capture_histories(db, histories, None if histories else by)
-    try:
-        path = write_report(out, histories=overall, strata=strata, method=method, seed=seed)
-    except AtharError as e:
-        raise fail(str(e)) from None
+    with progress_bar() as bar:
+        reading = bar.add_task("reading the linked store", total=None)
+        overall, strata, links = _capture_histories(db, histories, None if histories else by)
+        bar.remove_task(reading)
+        task = bar.add_task("estimating", total=1 + bool(strata))
+        try:
+            path = write_report(
+                out,
+                histories=overall,
+                strata=strata,
+                method=method,
+                seed=seed,
+                links=links,
+                progress=_advance(bar, task),
+            )
+        except AtharError as e:
+            raise fail(str(e)) from None
     err.print(f"wrote {path}", highlight=False)
 
 
@@ -165,15 +210,31 @@ def run_estimate(
     n_boot: int = 1000,
     iterations: int = 10_000,
     seed: int | None = None,
+    compare: bool = False,
     console: Console | None = None,
     links: UncertainLinks | None = None,
     linkage_draws: int = 0,
+    progress: Callable[[str], None] | None = None,
 ) -> int:
     """Print observed count, estimate, interval, model and warnings; return the exit code.
 
+    ``method="auto"`` is the default estimate every interface quotes
+    (``athar.estimate.service.headline_estimates``); with ``compare`` the other methods follow it,
+    labelled. ``links`` and ``linkage_draws``: the linkage's uncertain pairs drawn into the headline's
+    interval. Strata are estimated with small ones pooled (``athar.estimate.strata``), and their
+    sum given. ``progress`` is called before the overall estimate and before the strata.
+
     Exit codes: 0 done, 2 no usable input or no estimate possible.
     """
-    from athar.estimate.service import compute_estimates, estimate_by_stratum, load_histories
+    from athar.estimate.service import (
+        compute_estimates,
+        estimate_by_stratum,
+        headline_estimates,
+        load_histories,
+        stratum_titles,
+    )
+
+    step = progress or (lambda _what: None)
 
     console = console or Console()
     err = Console(stderr=True)
@@ -189,16 +250,27 @@ def run_estimate(
             "iterations": iterations,
             "seed": seed,
         }
-        with _progress(enabled=not json_out) as progress:
-            overall = compute_estimates(
-                hist, **options, links=links, linkage_draws=linkage_draws, progress=progress
+        step("all lists")
+        if method == "auto":
+            overall = headline_estimates(
+                hist,
+                compare=compare,
+                seed=seed,
+                iterations=iterations,
+                links=links,
+                linkage_draws=linkage_draws,
             )
+        else:
+            overall = compute_estimates(hist, **options, links=links, linkage_draws=linkage_draws)
+        if strata:
+            step("strata")
         stratified = estimate_by_stratum(strata or {}, **options)
+        titles = stratum_titles(stratified, strata or {})
     except (AtharError, FileNotFoundError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         return 2
     if json_out:
-        doc = {
+        doc: dict[str, Any] = {
             "n_observed": hist.n_observed,
             "lists": list(hist.lists),
             "estimates": [e.to_dict() for e in overall],
@@ -213,30 +285,11 @@ def run_estimate(
         )
         return 0
     _print(console, "All", hist, overall)
-    for stratum in stratified.strata:
-        _print(console, stratum.label, stratum.histories, stratum.estimates)
+    for stratum in stratified.strata:  # governorates in words, as the report
+        _print(console, titles[stratum.label], stratum.histories, stratum.estimates)
     if stratified.total is not None:
         _print(console, "Sum of strata", hist, [stratified.total])
     return 0
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[float], None] | None]:
-    """A progress bar on stderr for an estimate that takes more than two seconds (none under
-    --json, or when stderr is not a terminal: ``progress_bar`` is then disabled)."""
-    if not enabled:
-        yield None
-        return
-    bar = progress_bar()
-    task = bar.add_task("estimating", total=100)
-    timer = threading.Timer(2.0, bar.start)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield lambda share: bar.update(task, completed=round(100 * share))
-    finally:
-        timer.cancel()
-        bar.stop()
 
 
 def _print(console: Console, label: str, hist: CaptureHistories, estimates: list[Estimate]) -> None:
@@ -244,8 +297,9 @@ def _print(console: Console, label: str, hist: CaptureHistories, estimates: list
     for col in ("method", "estimate", "interval", "model"):
         table.add_column(col)
     for e in estimates:
+        role = e.details.get("role")
         table.add_row(
-            e.method,
+            ("comparison: " if role == "comparison" else "") + e.method,
             f"{e.estimate:,.0f}",
             f"{e.ci_low:,.0f}–{e.ci_high:,.0f} ({e.ci_level:.0%} {e.interval})",
             e.model,
@@ -253,8 +307,17 @@ def _print(console: Console, label: str, hist: CaptureHistories, estimates: list
     if not estimates:
         table.add_row("—", "no estimate", "", "too few lists or persons")
     console.print(table)
-    for w in sorted({w for e in estimates for w in e.warnings}):
-        console.print(f"[yellow]warning:[/yellow] {w}")
+    for e in estimates:
+        if e.details.get("why"):
+            who = "comparison" if e.details.get("role") == "comparison" else "default"
+            console.print(f"[bold]{who}:[/bold] {escape(e.details['why'])}", highlight=False)
+    headline, others = estimates[:1], estimates[1:]
+    for w in sorted({w for e in headline for w in e.warnings}):
+        console.print(f"[yellow]warning:[/yellow] {escape(w)}", highlight=False)
+    for e in others:
+        for w in e.warnings:
+            if w not in headline[0].warnings:
+                console.print(f"[yellow]warning ({escape(e.method)}):[/yellow] {escape(w)}", highlight=False)
 
 
 def _jsonable(value: object) -> object:

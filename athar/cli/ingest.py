@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from athar.cli.common import DbOption, JsonFlag, UserOption, console, fail, open_cli_store, progress_bar
+from athar.cli.tables import flagged_table, quarantine_table, sources_table
 from athar.errors import AtharError
 
 if TYPE_CHECKING:
@@ -119,27 +119,7 @@ def sources(db: DbOption = None, json_out: JsonFlag = False) -> None:
     if json_out:
         print(json.dumps(rows, ensure_ascii=False, default=str))
         return
-    table = Table(
-        "source",
-        "kind",
-        "records",
-        "versions",
-        "quarantined open/resolved",
-        "flagged",
-        "imports",
-        "last import",
-    )
-    for r in rows:
-        table.add_row(
-            r["source"],
-            r["kind"],
-            f"{r['records']:,}",
-            f"{r['versions']:,}",
-            f"{r['quarantine_open']:,} / {r['quarantine_resolved']:,}",
-            f"{r['flagged']:,}",
-            str(r["imports"]),
-            str(r["last_import"] or ""),
-        )
+    table = sources_table(rows)
     console.print(table)
 
 
@@ -171,24 +151,7 @@ def quarantine(
     if json_out:
         print(json.dumps(rows, ensure_ascii=False))
         return
-    if flagged:
-        table = Table("source", "file", "row", "record", "blanked", "reason")
-        for r in rows:
-            table.add_row(
-                r["source"], r["file"], str(r["row_number"]), r["record_id"], r["field"], r["reason"]
-            )
-        console.print(table)
-        return
-    columns = ["source", "file", "row", "field", "reason", "raw values"]
-    table = Table(*columns, *(["resolved"] if resolved else []))
-    for r in rows:
-        raw = "; ".join(f"{k}={v}" for k, v in r["raw"].items() if v)
-        cells = [r["source"], r["file"], str(r["row_number"]), r["field"] or "", r["reason"], raw[:80]]
-        if resolved:
-            at = r["resolved_at"]
-            cells.append(f"{at[:16]} by import {r['resolved_by_import']}" if at else "open")
-        table.add_row(*cells)
-    console.print(table)
+    console.print(flagged_table(rows) if flagged else quarantine_table(rows, resolved))
 
 
 def _organisation_id(engine: Engine, name: str) -> int:

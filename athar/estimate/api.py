@@ -11,12 +11,15 @@ from athar.estimate.errors import EstimateError
 
 from .bma import bma
 from .diagnostics import table_warnings
+from .distribution import histogram
 from .histories import CaptureHistories
 from .intervals import bca_interval, profile_interval, wald_log_interval
 from .lcmcr import lcmcr
 from .loglinear import fit
 from .models import Model, all_hierarchical_models
 from .selection import Selection, criterion_value, default_max_order, select_model
+
+DEFAULT_LCMCR_SEED = 19481210
 
 
 @dataclass
@@ -160,7 +163,7 @@ def lcmcr_estimate(
     chains: int = 2,
     k_max: int | None = None,
     level: float = 0.95,
-    seed: int = 19481210,
+    seed: int = DEFAULT_LCMCR_SEED,
     tables: Sequence[CaptureHistories] = (),
     on_progress: Callable[[float], None] | None = None,
 ) -> Estimate:
@@ -184,7 +187,12 @@ def lcmcr_estimate(
         )
     low, high = res.interval(level)
     settings = {key: v for key, v in res.settings.items() if key != "lists"}
-    details: dict[str, Any] = {"posterior_mean": res.mean, **diag, **settings}
+    details: dict[str, Any] = {
+        "posterior_mean": res.mean,
+        "posterior_histogram": histogram(res.pooled),
+        **diag,
+        **settings,
+    }
     if tables:
         details["linkage_draws"] = {
             "draws": len(tables),
@@ -249,6 +257,7 @@ def bma_estimate(hist: CaptureHistories, delta: float | None = None, level: floa
             "graphs": len(res.model_probs),
             "top_models": [{"model": name, "posterior": round(prob, 4)} for name, prob in top],
             "posterior_mass_at_cap": res.mass_at_cap,
+            "posterior_histogram": histogram(res.totals, res.posterior),
         },
     )
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import Engine, select
+from sqlalchemy import ColumnElement, Engine, select
 
 from athar.linkage.keys import PairKey, RecordKey
 from athar.names import parse_name_chain
@@ -49,9 +49,12 @@ def identifiable(given: str | None, family: str | None, full_name: str | None) -
 
 
 def person_capture_rows(
-    engine: Engine, left_out: list[str] | None = None
+    engine: Engine, left_out: list[str] | None = None, visible: ColumnElement[bool] | None = None
 ) -> Iterator[tuple[str, set[str], dict]]:
-    """Rows for identifiable persons; the ids of the others are appended to `left_out` when given."""
+    """Rows for identifiable persons; the ids of the others are appended to `left_out` when given.
+
+    `visible`, a condition on `Source`, keeps only the records of the sources it holds for (the web
+    dashboard passes what the viewer's organisation may see); by default every source counts."""
     from athar.places import governorate_of
 
     query = (
@@ -73,6 +76,8 @@ def person_capture_rows(
         .where(~Source.name.startswith("tracing requests: ", autoescape=True))  # requests are not lists
         .order_by(Membership.person_id)
     )
+    if visible is not None:
+        query = query.where(visible)
     current: str | None = None
     sources: set[str] = set()
     facts: dict = {}

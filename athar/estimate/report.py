@@ -7,122 +7,50 @@ and Arabic (right to left).
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
-from .api import Estimate
-from .histories import CaptureHistories
+from athar.places.gazetteer import index as gazetteer
 
-FONT = "'Noto Sans', 'Noto Sans Arabic', 'Noto Naskh Arabic', 'DejaVu Sans', sans-serif"
-COLORS = {"observed": "#7a8793", "log-linear": "#1f6fb2", "LCMCR": "#c2571a"}
+from .api import Estimate
+from .comparison import COMPARISON, HEADLINE
+from .histories import CaptureHistories
+from .report_charts import FONT, IntervalRow, distribution_svg, fmt, interval_svg, overlap_svg, upset_svg
 
 
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _fmt(v: float) -> str:
-    return "—" if v is None or not math.isfinite(v) else f"{v:,.0f}"
+def governorate_names() -> dict[str, tuple[str, str]]:
+    """Governorate place id (``sy-ale``) -> (English, Arabic) name, from the gazetteer."""
+    return {
+        p.place_id: (p.name_en, p.name_ar) for p in gazetteer().places.values() if p.kind == "governorate"
+    }
 
 
-def upset_svg(hist: CaptureHistories, max_patterns: int = 20) -> str:
-    """An UpSet-style chart: persons per capture history (bars) over the lists it holds (dots)."""
-    patterns = sorted(hist.counts.items(), key=lambda kv: -kv[1])[:max_patterns]
-    if not patterns:
-        return "<p>No persons.</p>"
-    k = hist.k
-    col_w, row_h, bar_h, left = 30, 22, 160, 150
-    width = left + col_w * len(patterns) + 20
-    height = bar_h + 30 + row_h * k + 10
-    top = max(n for _, n in patterns)
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-        f'aria-label="Persons per combination of lists" font-family="{FONT}" font-size="11">'
-    ]
-    sizes = hist.list_sizes()
-    for i, (history, n) in enumerate(patterns):
-        x = left + i * col_w + 5
-        h = bar_h * n / top
-        out.append(f'<rect x="{x}" y="{bar_h - h + 10}" width="{col_w - 10}" height="{h}" fill="#1f6fb2"/>')
-        out.append(f'<text x="{x + (col_w - 10) / 2}" y="{bar_h - h + 6}" text-anchor="middle">{n}</text>')
-        on = [j for j in range(k) if history[j]]
-        cx = x + (col_w - 10) / 2
-        y0 = bar_h + 30
-        if len(on) > 1:
-            out.append(
-                f'<line x1="{cx}" x2="{cx}" y1="{y0 + on[0] * row_h + 8}" '
-                f'y2="{y0 + on[-1] * row_h + 8}" stroke="#222" stroke-width="2"/>'
-            )
-        for j in range(k):
-            fill = "#222" if history[j] else "#ddd"
-            out.append(f'<circle cx="{x + (col_w - 10) / 2}" cy="{y0 + j * row_h + 8}" r="6" fill="{fill}"/>')
-    for j, name in enumerate(hist.lists):
-        y = bar_h + 30 + j * row_h + 12
-        out.append(f'<text x="{left - 8}" y="{y}" text-anchor="end">{_e(name)} ({sizes[name]:,})</text>')
-    out.append("</svg>")
-    note = ""
-    if len(hist.counts) > max_patterns:
-        note = f"<p class=note>The {max_patterns} largest of {len(hist.counts)} combinations are shown.</p>"
-    return "".join(out) + note
-
-
-def strata_svg(rows: Sequence[tuple[str, int, Sequence[Estimate]]]) -> str:
-    """Observed count (bar) and each method's estimate with its interval, one row per stratum."""
-    if not rows:
-        return ""
-    high = max(
-        [n for _, n, _ in rows]
-        + [e.ci_high for _, _, ests in rows for e in ests if math.isfinite(e.ci_high)]
-        + [e.estimate for _, _, ests in rows for e in ests]
-    )
-    high = high * 1.05 or 1
-    left, plot_w, row_h = 170, 560, 34
-    width, height = left + plot_w + 30, 40 + row_h * len(rows) + 30
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-        f'aria-label="Observed and estimated totals by stratum" font-family="{FONT}" font-size="11">'
-    ]
-
-    def sx(v: float) -> float:
-        return left + plot_w * min(v, high) / high
-
-    for t in range(5):
-        v = high * t / 4
-        out.append(f'<line x1="{sx(v)}" x2="{sx(v)}" y1="30" y2="{height - 25}" stroke="#eee"/>')
-        out.append(f'<text x="{sx(v)}" y="{height - 10}" text-anchor="middle">{_fmt(v)}</text>')
-    for i, (label, n_obs, ests) in enumerate(rows):
-        y = 40 + i * row_h
-        out.append(f'<text x="{left - 8}" y="{y + 14}" text-anchor="end">{_e(label)}</text>')
-        out.append(
-            f'<rect x="{left}" y="{y + 4}" width="{sx(n_obs) - left}" height="16" '
-            f'fill="{COLORS["observed"]}" opacity="0.45"><title>observed {n_obs:,}</title></rect>'
-        )
-        for j, e in enumerate(ests):
-            color = COLORS["LCMCR"] if e.method.startswith("LCMCR") else COLORS["log-linear"]
-            yy = y + 8 + j * 8
-            if math.isfinite(e.ci_low) and math.isfinite(e.ci_high):
-                out.append(
-                    f'<line x1="{sx(e.ci_low)}" x2="{sx(e.ci_high)}" y1="{yy}" y2="{yy}" '
-                    f'stroke="{color}" stroke-width="2"/>'
-                )
-            out.append(
-                f'<circle cx="{sx(e.estimate)}" cy="{yy}" r="4" fill="{color}"><title>{_e(e.method)}: '
-                f"{_fmt(e.estimate)} ({_fmt(e.ci_low)}–{_fmt(e.ci_high)})</title></circle>"
-            )
-    legend_y = 16
-    for j, (name, color) in enumerate(COLORS.items()):
-        out.append(f'<rect x="{left + j * 120}" y="{legend_y - 9}" width="10" height="10" fill="{color}"/>')
-        out.append(f'<text x="{left + j * 120 + 14}" y="{legend_y}">{_e(name)}</text>')
-    out.append("</svg>")
-    return "".join(out)
+def stratum_title(key: object, names: Mapping[str, tuple[str, str]] | None = None) -> str:
+    """A stratum's key in words: ``("sy-ale", 2013)`` -> ``"Aleppo · حلب / 2013"``; a missing value
+    is ``unknown``. Governorates are named in English and Arabic, never by their ids."""
+    names = governorate_names() if names is None else names
+    parts = key if isinstance(key, tuple) else (key,)
+    words = []
+    for v in parts:
+        if v is None:
+            words.append("unknown")
+        elif str(v) in names:
+            en, ar = names[str(v)]
+            words.append(f"{en} · {ar}")
+        else:
+            words.append(str(v))
+    return " / ".join(words) or "all"
 
 
 def explanation_en(est: Estimate) -> str:
-    lo, hi = _fmt(est.ci_low), _fmt(est.ci_high)
+    lo, hi = fmt(est.ci_low), fmt(est.ci_high)
     return (
         f"The lists hold {est.n_observed:,} distinct persons. Comparing how often the same person "
-        f"appears on several lists, the {est.method} estimate is that about {_fmt(est.estimate)} persons "
+        f"appears on several lists, the {est.method} estimate is that about {fmt(est.estimate)} persons "
         f"belong to this population in total, most plausibly between {lo} and {hi} "
         f"({est.ci_level:.0%} interval). The difference from the observed count is an estimate of those "
         "that no list holds. This is a statistical estimate, not a list of names: it cannot say who is "
@@ -136,10 +64,10 @@ def explanation_en(est: Estimate) -> str:
 
 
 def explanation_ar(est: Estimate) -> str:
-    lo, hi = _fmt(est.ci_low), _fmt(est.ci_high)
+    lo, hi = fmt(est.ci_low), fmt(est.ci_high)
     return (
         f"تضمّ القوائم {est.n_observed:,} شخصاً مختلفاً. بمقارنة عدد المرات التي يظهر فيها الشخص نفسه "
-        f"في أكثر من قائمة، يقدّر هذا النموذج أن العدد الكلي نحو {_fmt(est.estimate)} شخص، "
+        f"في أكثر من قائمة، يقدّر هذا النموذج أن العدد الكلي نحو {fmt(est.estimate)} شخص، "
         f"والأرجح أنه بين {lo} و{hi} (فترة بمستوى {est.ci_level:.0%}). الفرق بين هذا العدد والعدد المسجَّل "
         "هو تقدير لمن لا تذكرهم أي قائمة. هذا تقدير إحصائي وليس قائمة بالأسماء: لا يقول من هم المفقودون، "
         "بل كم عددهم تقريباً. ويفترض أن القوائم تصف المجتمع نفسه والفترة نفسها، وأن الربط بين السجلات "
@@ -150,28 +78,121 @@ def explanation_ar(est: Estimate) -> str:
     )
 
 
+COVERS_EN = (
+    "The estimate covers the people these lists could have reached: those whom at least one of the "
+    "organisations behind the lists could in principle have recorded, in the places and the period "
+    "the lists cover, with no list written from another.",
+    "It counts people, not names: it says roughly how many no list holds, never who they are.",
+)
+NOT_COVERED_EN = (
+    "People no list could ever reach: whole families gone, no one left to report, places and periods "
+    "no organisation worked in. Multiple systems estimation cannot see them, so the true total may be "
+    "higher than the interval's upper end.",
+    "Places and periods that are not in the lists: an estimate for one governorate or year says nothing "
+    "about another.",
+    "Errors of linkage: two records of one person left apart raise the estimate; two persons joined "
+    "lower it (the uncertain pairs waiting for review are a measure of this).",
+    "Causes and circumstances: the estimate is of how many, not of what happened to them.",
+)
+COVERS_AR = (
+    "يشمل التقدير من كان يمكن أن تصل إليهم هذه القوائم: من كان بإمكان جهة واحدة على الأقل من الجهات "
+    "التي أعدّت القوائم أن تسجّلهم، في الأماكن والفترة التي تغطيها القوائم، دون أن تُنسخ قائمة من أخرى.",
+    "يحصي التقدير أشخاصاً لا أسماء: يقول كم عدد من لا تذكرهم أي قائمة تقريباً، ولا يقول من هم.",
+)
+NOT_COVERED_AR = (
+    "من لا يمكن أن تصل إليهم أي قائمة: عائلات فُقدت بأكملها، أو لم يبقَ من يبلّغ عنهم، أو أماكن وفترات "
+    "لم تعمل فيها أي جهة. لا تراهم طرق التقدير هذه، فقد يكون العدد الحقيقي أعلى من الحد الأعلى للفترة.",
+    "الأماكن والفترات التي لا تغطيها القوائم: تقدير محافظة أو سنة لا يقول شيئاً عن غيرها.",
+    "أخطاء الربط بين السجلات: سجلّان لشخص واحد بقيا منفصلين يرفعان التقدير، وشخصان دُمجا يخفضانه "
+    "(والأزواج غير المؤكدة التي تنتظر المراجعة مقياس لذلك).",
+    "الأسباب والظروف: التقدير لعدد الأشخاص، لا لما جرى لهم.",
+)
+
+
+def _items(texts: Sequence[str]) -> str:
+    return "".join(f"<li>{_e(t)}</li>" for t in texts)
+
+
+def coverage_html() -> str:
+    """What the estimate covers and what it does not, in English and Arabic."""
+    return "\n".join(
+        [
+            "<section id=coverage><h2>What the estimate covers, and what it does not</h2>",
+            f"<div lang=en><h3>It covers</h3><ul>{_items(COVERS_EN)}</ul>",
+            f"<h3>It does not cover</h3><ul>{_items(NOT_COVERED_EN)}</ul></div>",
+            "<div lang=ar dir=rtl><h3>ما يشمله التقدير</h3>"
+            f"<ul>{_items(COVERS_AR)}</ul><h3>ما لا يشمله</h3><ul>{_items(NOT_COVERED_AR)}</ul></div>",
+            "</section>",
+        ]
+    )
+
+
+def _role(e: Estimate) -> str:
+    role = e.details.get("role")
+    return "default" if role == HEADLINE else "comparison" if role == COMPARISON else ""
+
+
+def headline_html(main: Estimate) -> str:
+    """The figure to quote, in one line, with the rule's reason."""
+    why = main.details.get("why", "")
+    return (
+        f'<p class=headline id=headline data-estimate="{main.estimate:.0f}" data-low="{fmt(main.ci_low)}" '
+        f'data-high="{fmt(main.ci_high)}"><strong>About {fmt(main.estimate)}</strong> persons in total '
+        f"({fmt(main.ci_low)}–{fmt(main.ci_high)}, {main.ci_level:.0%} {_e(main.interval)}), of whom "
+        f"{main.n_observed:,} are on at least one list. <span class=note>{_e(main.method)}"
+        f"{': ' + _e(why) if why else ''}.</span></p>"
+    )
+
+
+def comparisons_html(overall: Sequence[Estimate]) -> str:
+    """Why the other methods' figures differ from the default's, one item per comparison."""
+    others = [e for e in overall[1:] if e.details.get("why")]
+    if not others:
+        return ""
+    items = "".join(
+        f"<li><strong>{_e(e.method)}</strong>: {fmt(e.estimate)} ({fmt(e.ci_low)}–{fmt(e.ci_high)}). "
+        f"{_e(e.details['why'])}.</li>"
+        for e in others
+    )
+    return (
+        "<p>The other methods below are shown for comparison only; they answer the same question "
+        f"under other assumptions. Quote the default.</p><ul class=comparisons>{items}</ul>"
+    )
+
+
 def render_report(
     overall: CaptureHistories,
     overall_estimates: Sequence[Estimate],
     strata: Mapping[str, tuple[CaptureHistories, Sequence[Estimate]]] | None = None,
     title: str = "Athar: how many are missing",
 ) -> str:
+    """The whole page. ``overall_estimates[0]`` is the headline; the rest are comparisons."""
     strata = strata or {}
+    main = overall_estimates[0] if overall_estimates else None
     rows: list[tuple[str, int, list[Estimate]]] = [("All", overall.n_observed, list(overall_estimates))]
     rows += [(label, h.n_observed, list(ests)) for label, (h, ests) in strata.items()]
-    main = overall_estimates[0] if overall_estimates else None
     table_rows = []
     for label, n_obs, ests in rows:
-        if not ests:
+        shown: list[Estimate | None] = list(ests) or [None]
+        for e in shown:
+            if e is None:
+                table_rows.append(
+                    f"<tr><td>{_e(label)}</td><td>{n_obs:,}</td><td colspan=5>no estimate</td></tr>"
+                )
+                continue
             table_rows.append(
-                f"<tr><td>{_e(label)}</td><td>{n_obs:,}</td><td colspan=4>no estimate</td></tr>"
+                f"<tr data-role={_role(e) or 'none'}><td>{_e(label)}</td><td>{n_obs:,}</td>"
+                f"<td>{_e(_role(e))}</td><td>{_e(e.method)}</td><td>{fmt(e.estimate)}</td>"
+                f"<td>{fmt(e.ci_low)}–{fmt(e.ci_high)}</td><td>{_e(e.model)}</td></tr>"
             )
-        for e in ests:
-            table_rows.append(
-                f"<tr><td>{_e(label)}</td><td>{n_obs:,}</td><td>{_e(e.method)}</td><td>{_fmt(e.estimate)}</td>"
-                f"<td>{_fmt(e.ci_low)}–{_fmt(e.ci_high)}</td><td>{_e(e.model)}</td></tr>"
-            )
-    warnings = sorted({w for _, _, ests in rows[:1] for e in ests for w in e.warnings})
+    overall_rows = [
+        IntervalRow("All lists" if i == 0 else e.method.split(" (")[0], overall.n_observed, e, _role(e))
+        for i, e in enumerate(overall_estimates)
+    ]
+    strata_rows = [
+        IntervalRow(label, h.n_observed, ests[0] if ests else None) for label, (h, ests) in strata.items()
+    ]
+    warnings = sorted({w for e in overall_estimates[:1] for w in e.warnings})
     parts = [
         "<!doctype html><html lang=en><head><meta charset=utf-8>",
         f"<title>{_e(title)}</title>",
@@ -180,6 +201,7 @@ def render_report(
         "line-height:1.5}",
         "table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;"
         "text-align:start}th{background:#f3f3f3}.note{color:#666;font-size:.9em}",
+        ".headline{font-size:1.25em}tr[data-role=comparison]{color:#666}",
         "[dir=rtl]{font-family:'Noto Naskh Arabic','Noto Sans Arabic',serif;font-size:1.1em}",
         "svg{max-width:100%;height:auto}",
         "</style></head><body>",
@@ -190,12 +212,38 @@ def render_report(
     if main is not None:
         parts += [
             "<h2>What the estimate says</h2>",
+            headline_html(main),
             f"<p lang=en>{_e(explanation_en(main))}</p>",
             f"<p lang=ar dir=rtl>{_e(explanation_ar(main))}</p>",
         ]
+    parts.append(coverage_html())
+    if main is not None:
+        parts += [
+            "<h2>The estimate and its interval</h2>",
+            "<p class=note>Grey bar: persons on at least one list. Dot: the estimate of the total; line: "
+            "its interval. The default is drawn solid; comparisons hollow and dashed.</p>",
+            interval_svg(overall_rows, "Estimates of the total with their intervals"),
+            comparisons_html(overall_estimates),
+        ]
+        shape = distribution_svg(main)
+        if shape:
+            parts += [
+                "<h3>How sure: the distribution of the default estimate</h3>",
+                f"<p class=note>How plausible each total is, given the lists ({_e(main.interval)}). The "
+                f"darker bars lie inside the {main.ci_level:.0%} interval; the solid line is the estimate, "
+                "the dashed lines the interval's ends. A long tail to the right means the lists cannot rule "
+                "out a much larger total.</p>",
+                shape,
+            ]
+    if strata_rows:
+        parts += [
+            "<h2>By stratum</h2>",
+            "<p class=note>The default estimate for each stratum, with its interval.</p>",
+            interval_svg(strata_rows, "Observed and estimated totals by stratum"),
+        ]
     parts += [
-        "<h2>Estimates</h2><table><tr><th>Stratum</th><th>Observed</th><th>Method</th><th>Estimate</th>"
-        "<th>Interval</th><th>Model</th></tr>",
+        "<h2>Estimates</h2><table><tr><th>Stratum</th><th>Observed</th><th>Role</th><th>Method</th>"
+        "<th>Estimate</th><th>Interval</th><th>Model</th></tr>",
         *table_rows,
         "</table>",
     ]
@@ -206,10 +254,10 @@ def render_report(
         "<p class=note>Each bar counts the persons found on exactly the lists marked below it. "
         "The overlaps between lists are what the estimate is made from.</p>",
         upset_svg(overall),
-        "<h2>Observed and estimated, by stratum</h2>",
-        "<p class=note>Grey bar: persons on at least one list. Dots: estimates of the total; lines: "
-        "their intervals.</p>",
-        strata_svg(rows),
+        "<p class=note>Persons on both of each pair of lists (each list's size on the diagonal); the darker "
+        "the cell, the larger the share of the smaller list. A pale cell is two lists that share almost "
+        "nobody.</p>",
+        overlap_svg(overall),
         "</body></html>",
     ]
     return "\n".join(parts)

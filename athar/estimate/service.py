@@ -7,7 +7,7 @@ The store is not touched here: the caller passes either a CSV path or ready capt
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,8 @@ import numpy as np
 
 from athar.estimate.errors import EstimateError
 
-from .api import Estimate, bma_estimate, lcmcr_estimate, loglinear_estimate
+from . import comparison
+from .api import DEFAULT_LCMCR_SEED, Estimate, bma_estimate, lcmcr_estimate, loglinear_estimate
 from .default import default_estimate
 from .histories import CaptureHistories
 from .linkage_draws import UncertainLinks, with_linkage_draws
@@ -23,6 +24,10 @@ from .report import render_report
 from .strata import StratifiedEstimate, estimate_strata
 
 METHODS = ("auto", "loglinear", "lcmcr", "bma", "both")
+# The seed every interface uses unless told otherwise, so that the CLI, the report and the web
+# dashboard quote the same default figure for one store.
+DEFAULT_SEED = 0
+DEFAULT_ITERATIONS = 10_000
 
 
 def compute_estimates(
@@ -156,23 +161,76 @@ def _estimates(
     return out
 
 
+def headline_estimates(
+    hist: CaptureHistories,
+    *,
+    compare: bool = False,
+    seed: int | None = DEFAULT_SEED,
+    iterations: int = DEFAULT_ITERATIONS,
+    links: UncertainLinks | None = None,
+    linkage_draws: int = 0,
+) -> list[Estimate]:
+    """The default estimate (the headline every interface quotes) and, when ``compare``, the other
+    methods after it as labelled comparisons (``athar.estimate.comparison``); a comparison that
+    cannot run on this table is left out. The log-linear comparison is stepwise BIC with a profile
+    interval: quick, and said to be too narrow. With ``links`` and ``linkage_draws`` the headline
+    carries the linkage's uncertainty (:func:`compute_estimates`); the comparisons do not."""
+    headline = compute_estimates(
+        hist, method="auto", iterations=iterations, seed=seed, links=links, linkage_draws=linkage_draws
+    )[0]
+    others: list[Estimate] = []
+    if compare:
+        chosen = comparison.default_chosen(headline)
+        runs = {
+            "log-linear": lambda: loglinear_estimate(hist, search="stepwise", interval="profile"),
+            "LCMCR": lambda: lcmcr_estimate(
+                hist,
+                iterations=iterations,
+                burnin=iterations,
+                seed=DEFAULT_LCMCR_SEED if seed is None else seed,
+            ),
+            "BMA": lambda: bma_estimate(hist),
+        }
+        for family, run in runs.items():
+            if family == chosen:
+                continue
+            try:
+                others.append(run())
+            except ValueError:
+                continue
+    return comparison.label(headline, others)
+
+
 def write_report(
     out: Path,
     histories_csv: Path | None = None,
     *,
     histories: CaptureHistories | None = None,
     strata: Mapping[Any, CaptureHistories] | None = None,
-    method: str = "both",
+    method: str = "auto",
     search: str = "auto",
     criterion: str = "bic",
     max_order: int | None = None,
     interval: str = "profile",
-    iterations: int = 10_000,
-    seed: int | None = None,
+    iterations: int = DEFAULT_ITERATIONS,
+    seed: int | None = DEFAULT_SEED,
     title: str = "Athar: how many are missing",
+    progress: Callable[[str], None] | None = None,
+    links: UncertainLinks | None = None,
+    linkage_draws: int | None = None,
 ) -> Path:
-    """Write the self-contained HTML report to ``out`` and return its path."""
+    """Write the self-contained HTML report to ``out`` and return its path.
+
+    ``method="auto"``: the default estimate as the headline, the other methods as labelled
+    comparisons, and the default alone for each stratum (small strata pooled). With ``links`` the
+    headline draws the linkage's uncertain pairs in (``linkage_draws``, by default as many as
+    `athar estimate` draws), so both quote one figure. ``progress`` is called with what is about to
+    be computed."""
+    from .linkage_draws import DEFAULT_DRAWS
+
+    draws = DEFAULT_DRAWS if linkage_draws is None else linkage_draws
     hist = load_histories(histories_csv, histories)
+    step = progress or (lambda _what: None)
     options: dict[str, Any] = {
         "method": method,
         "search": search,
@@ -182,9 +240,18 @@ def write_report(
         "iterations": iterations,
         "seed": seed,
     }
-    overall = compute_estimates(hist, **options)
+    step("all lists")
+    if method == "auto":
+        overall = headline_estimates(
+            hist, compare=True, seed=seed, iterations=iterations, links=links, linkage_draws=draws
+        )
+    else:
+        overall = compute_estimates(hist, **options, links=links, linkage_draws=draws)
+    if strata:
+        step("strata")
     by_stratum = estimate_by_stratum(strata or {}, **options)
-    per = {s.label: (s.histories, s.estimates) for s in by_stratum.strata}
+    titles = stratum_titles(by_stratum, strata or {})
+    per = {titles[s.label]: (s.histories, s.estimates) for s in by_stratum.strata}
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_report(hist, overall, per, title), encoding="utf-8")
@@ -200,6 +267,19 @@ def estimate_by_stratum(
     labelled = {stratum_label(key): h for key, h in strata.items()}
     seed = options.get("seed") or 0
     return estimate_strata(labelled, lambda h: compute_estimates(h, **options), level=level, seed=seed)
+
+
+def stratum_titles(stratified: StratifiedEstimate, keys: Iterable[object]) -> dict[str, str]:
+    """Each stratum's label in words for a reader (governorates named, ``athar.estimate.report
+    .stratum_title``), a pooled stratum's first member included; JSON keeps the labels."""
+    from .report import stratum_title
+
+    titles = {stratum_label(key): stratum_title(key) for key in keys}
+    out = {}
+    for s in stratified.strata:
+        head, sep, tail = s.label.partition(" + ")
+        out[s.label] = titles.get(head, head) + sep + tail
+    return out
 
 
 def stratum_label(key: object) -> str:

@@ -12,6 +12,7 @@ from athar.accounts.sources import visible_source_counts
 from athar.web import dashboard as stats
 from athar.web import i18n, queries
 from athar.web.charts import bar_chart
+from athar.web.dashboard_estimate import dashboard_estimate
 from athar.web.permissions import require
 from athar.web.templates import render
 
@@ -59,4 +60,5 @@ def dashboard(
         sources=sources,
         source_chart=bar_chart(((s["name"], s["records"]) for s in sources), rtl),
         imports=stats.recent_imports(engine, principal),
+        estimate=dashboard_estimate(engine, principal),
     )

@@ -341,3 +341,89 @@ def test_the_dashboard_shows_counts_only_and_writes_no_person_view_to_the_audit_
         assert f">{name}<" not in html and name not in re.sub(r"<[^>]+>", " ", html).split()
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(AuditEntry)).scalar_one() == before
+
+
+def _estimate_section(html: str) -> str:
+    return re.search(r'<section id="estimate".*?</section>', html, re.S).group(0)
+
+
+def _headline(html: str) -> tuple[int, int, int]:
+    """(estimate, low, high) of the dashboard's headline estimate."""
+    found = re.search(
+        r'id="estimate-headline" data-estimate="(\d+)" data-low="(\d+)" data-high="(\d+)"', html
+    )
+    assert found, _estimate_section(html)
+    return int(found[1]), int(found[2]), int(found[3])
+
+
+def test_the_estimate_is_made_from_the_viewers_visible_lists_only(small):
+    alpha = _estimate_section(client_for(small, "admin-alpha").get("/dashboard?lang=en").text)
+    beta = _estimate_section(client_for(small, "caseworker-beta").get("/dashboard?lang=en").text)
+    # Alpha: its family reports and the ownerless returnees (P1-P4); Beta: its register and the returnees.
+    assert 'data-observed="4" data-lists="families|returnees"' in alpha
+    assert 'data-observed="3" data-lists="detention|returnees"' in beta
+    for section in (alpha, beta):
+        assert "could reach" in section and "never who" in section
+        assert "athar report" in section
+
+
+def test_on_the_linked_store_the_dashboard_states_the_rule_in_arabic_too(app):
+    english = _estimate_section(client_for(app, "reviewer-alpha").get("/dashboard?lang=en").text)
+    estimate, low, high = _headline(english)
+    assert low <= estimate <= high
+    method = re.search(r'data-method="([^"]+)"', english)[1]
+    assert method in ("BMA", "LCMCR") and "The default rule that athar estimate" in english
+    arabic = _estimate_section(client_for(app, "reviewer-alpha").get("/dashboard").text)
+    assert "القاعدة الافتراضية" in arabic and "default rule" not in arabic
+    assert _headline(arabic) == (estimate, low, high)
+
+
+@pytest.fixture(scope="module")
+def all_shared(backend, linked_store, tmp_path_factory):
+    """A copy of the linked store whose every list is shared: the CLI, the report and every
+    organisation's dashboard see the same lists."""
+    if backend != "sqlite":
+        pytest.skip("the command line is tested on SQLite")
+    folder = tmp_path_factory.mktemp("all-shared")
+    path = folder / "athar.db"
+    shutil.copy(linked_store, path)
+    engine = open_store(str(path))
+    with engine.begin() as conn:
+        conn.execute(update(Source).values(sharing="shared"))
+    engine.dispose()
+    application = create_app(str(path), WebSettings())
+    yield path, application
+    application.state.engine.dispose()
+
+
+def test_the_cli_the_report_and_the_dashboard_give_the_same_estimate_for_one_store(all_shared):
+    import json
+
+    from typer.testing import CliRunner
+
+    from athar.cli import app as cli
+
+    path, application = all_shared
+    runner = CliRunner()
+    result = runner.invoke(cli, ["estimate", "--db", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    cli_headline = json.loads(result.stdout)["estimates"][0]
+    expected = tuple(round(cli_headline[k]) for k in ("estimate", "ci_low", "ci_high"))
+    report = path.parent / "report.html"
+    result = runner.invoke(cli, ["report", "--db", str(path), "--out", str(report), "--by", ""])
+    assert result.exit_code == 0, result.output
+    page = report.read_text("utf-8")
+    found = re.search(r'id=headline data-estimate="(\d+)" data-low="([\d,]+)" data-high="([\d,]+)"', page)
+    assert tuple(int(v.replace(",", "")) for v in found.groups()) == expected
+    assert "comparison" in page  # the other methods are there, labelled, not as the headline
+    for user in ("reviewer-alpha", "investigator-beta"):
+        html = client_for(application, user).get("/dashboard?lang=en").text
+        assert _headline(html) == expected
+        assert f'data-observed="{cli_headline["n_observed"]}"' in html
+    # Alpha makes its family reports private again: Beta's estimate no longer draws on them.
+    with application.state.engine.begin() as conn:
+        conn.execute(update(Source).where(Source.name == "families").values(sharing="private"))
+    alpha = _estimate_section(client_for(application, "reviewer-alpha").get("/dashboard?lang=en").text)
+    beta = _estimate_section(client_for(application, "investigator-beta").get("/dashboard?lang=en").text)
+    assert "families" in re.search(r'data-lists="([^"]*)"', alpha)[1]
+    assert "families" not in re.search(r'data-lists="([^"]*)"', beta)[1]
