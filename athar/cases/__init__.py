@@ -12,7 +12,14 @@ over it.
 | `view.py` | a case as one principal may see it |
 """
 
-from athar.cases.contacts import AlreadyErased, InquiryNotFound, erase_inquiry, store_cipher
+from athar.cases.contacts import (
+    AlreadyErased,
+    ErasureNeedsReason,
+    InquiryNotFound,
+    erase_inquiry,
+    inquiry_person,
+    store_cipher,
+)
 from athar.cases.events import INQUIRY_FIELDS, case_events, record_inquiry
 from athar.cases.scope import event_open_to, may_update_case, owns_event
 from athar.cases.status import (
@@ -35,12 +42,14 @@ __all__ = [
     "AlreadyErased",
     "CaseNotYours",
     "CaseView",
+    "ErasureNeedsReason",
     "InquiryNotFound",
     "case_events",
     "case_view",
     "change_status",
     "erase_inquiry",
     "event_open_to",
+    "inquiry_person",
     "may_see_inquiries",
     "may_update_case",
     "owns_event",

@@ -18,16 +18,21 @@ from athar.accounts.permissions import Principal
 from athar.audit import record_event
 from athar.cases.errors import CaseError
 from athar.cases.scope import owns_event
+from athar.errors import AtharError
 from athar.protect import FieldCipher, load_keyring
 from athar.store.tables import CaseEvent, InquiryContact
 
 
-class InquiryNotFound(LookupError):
+class InquiryNotFound(AtharError, LookupError):
     """No such inquiry on this person, or not one the principal's organisation recorded."""
 
 
-class AlreadyErased(ValueError):
-    pass
+class ErasureNeedsReason(CaseError):
+    """An erasure without a reason: the tombstone and the audit log keep why the details went."""
+
+
+class AlreadyErased(CaseError):
+    """The inquiry's contact details are gone already; only its tombstone is left."""
 
 
 def store_cipher(engine: Engine) -> FieldCipher:
@@ -62,7 +67,7 @@ def erase_inquiry(
     organisation that recorded the inquiry erases it (`InquiryNotFound` for anyone else, as for an id
     that does not exist)."""
     if not reason.strip():
-        raise CaseError("erasure needs a reason")
+        raise ErasureNeedsReason("erasure needs a reason")
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as conn:
         if conn.dialect.name == "sqlite":
@@ -92,6 +97,18 @@ def erase_inquiry(
         )
     _scrub_free_space(engine)
     return tombstone
+
+
+def inquiry_person(engine: Engine, event_id: int) -> str:
+    """The person whose case holds inquiry `event_id` (`InquiryNotFound` if there is no such inquiry):
+    the command line names an inquiry by its number alone."""
+    with engine.connect() as conn:
+        person_id = conn.execute(
+            select(CaseEvent.person_id).where(CaseEvent.id == event_id, CaseEvent.kind == "inquiry")
+        ).scalar()
+    if person_id is None:
+        raise InquiryNotFound(f"no inquiry {event_id}")
+    return person_id
 
 
 def _scrub_free_space(engine: Engine) -> None:

@@ -11,6 +11,7 @@ import typer
 from athar import __version__
 from athar.cli import (
     accounts,
+    cases,
     estimate,
     export,
     ingest,
@@ -55,6 +56,7 @@ app.add_typer(review.app, name="review")
 app.add_typer(accounts.users_app, name="users")
 app.add_typer(accounts.tokens_app, name="tokens")
 app.add_typer(requests.app, name="requests")
+app.add_typer(cases.app, name="cases")
 app.add_typer(remains.sites_app, name="sites")
 app.add_typer(remains.remains_app, name="remains")
 app.add_typer(remains.dna_app, name="dna")
