@@ -177,7 +177,8 @@ class _Rows:
                 len(unique),
             )
             per_entry[present] = values[inverse]
-            share[present] = index.vocab_share[ids[present], j]
+            sought = np.array([index.name_share(j, name) for name in distinct])
+            share[present] = np.maximum(index.vocab_share[ids[present], j], sought[entry_name[present]])
         chosen = np.flatnonzero(rows)
         starts = np.searchsorted(entry_row, chosen)  # entries of a row are contiguous, rows ascending
         self.sims[chosen, j] = np.maximum.reduceat(per_entry, starts)

@@ -17,6 +17,7 @@ Records that linkage has not yet placed in a person stand as their own person
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,6 +123,23 @@ class PersonIndex:
         self._part_skeletons: dict[int, list[str]] = {}
 
     # --- building ---------------------------------------------------------------------------------
+
+    def name_share(self, part: int, name: str) -> float:
+        """The share of records whose name in ``part`` has ``name``'s cross-script key (0 when none
+        has): how common the sought name is, as ``vocab_share`` says how common a record's is."""
+        return self._share_by_key[part].get(name_key(name) or name, 0.0)
+
+    @functools.cached_property
+    def _share_by_key(self) -> list[dict[str, float]]:
+        keys = [name_key(v) or v for v in self.vocab]
+        return [
+            {
+                key: float(share)
+                for key, share in zip(keys, self.vocab_share[:, j].tolist(), strict=True)
+                if share
+            }
+            for j in range(self.vocab_share.shape[1])
+        ]
 
     @classmethod
     def build(cls, engine: Engine) -> PersonIndex:
