@@ -116,7 +116,9 @@ def test_cli_defaults_to_the_stated_rule_seeded_and_honours_the_loglinear_flags(
     runner = CliRunner()
 
     def estimate(*flags: str) -> dict:
-        result = runner.invoke(app, ["estimate", "--histories", str(csv_path), "--json", *flags])
+        result = runner.invoke(
+            app, ["estimate", "--histories", str(csv_path), "--iterations", "1000", "--json", *flags]
+        )
         assert result.exit_code == 0, result.output
         return json.loads(result.stdout)["estimates"][0]
 
@@ -186,16 +188,19 @@ def test_progress_is_drawn_on_a_terminal_and_json_output_stays_clean_json(tmp_pa
     monkeypatch.setattr(common, "err", Console(file=terminal, force_terminal=True, width=80))
     csv_path = _kosovo_csv(tmp_path)
     runner = CliRunner()
-    result = runner.invoke(app, ["estimate", "--histories", str(csv_path), "--json"])
+    result = runner.invoke(app, ["estimate", "--histories", str(csv_path), "--iterations", "500", "--json"])
     assert result.exit_code == 0, result.output
     assert _strict(result.stdout)["estimates"][0]["method"].startswith("default: ")
     assert terminal.getvalue() == ""  # --json: no bar even on a terminal
-    result = runner.invoke(app, ["estimate", "--histories", str(csv_path)])
+    result = runner.invoke(app, ["estimate", "--histories", str(csv_path), "--iterations", "500"])
     assert result.exit_code == 0, result.output
     assert "estimating" in terminal.getvalue()
     assert "estimating" not in result.stdout
     drawn = len(terminal.getvalue())
-    result = runner.invoke(app, ["report", "--histories", str(csv_path), "--out", str(tmp_path / "r.html")])
+    result = runner.invoke(
+        app,
+        ["report", "--histories", str(csv_path), "--iterations", "500", "--out", str(tmp_path / "r.html")],
+    )
     assert result.exit_code == 0, result.output
     assert "estimating" in terminal.getvalue()[drawn:]
 
@@ -205,7 +210,9 @@ def test_no_progress_is_drawn_when_standard_error_is_not_a_terminal(tmp_path):
 
     from athar.cli import app
 
-    result = CliRunner().invoke(app, ["estimate", "--histories", str(_kosovo_csv(tmp_path))])
+    result = CliRunner().invoke(
+        app, ["estimate", "--histories", str(_kosovo_csv(tmp_path)), "--iterations", "500"]
+    )
     assert result.exit_code == 0, result.output
     assert "estimating" not in result.output and "\x1b[" not in result.output
 

@@ -91,6 +91,9 @@ def estimate(
         str, typer.Option(help="Model search: auto, exhaustive, downhill or stepwise.")
     ] = "stepwise",
     seed: Annotated[int, typer.Option(help="Seed for bootstrap and LCMCR (same seed, same figures).")] = 0,
+    iterations: Annotated[
+        int, typer.Option(min=100, help="LCMCR iterations kept per chain (and as many of warm-up).")
+    ] = 10_000,
     linkage_draws: Annotated[
         int | None,
         typer.Option(
@@ -134,6 +137,7 @@ def estimate(
             criterion=criterion,
             interval=interval,
             seed=seed,
+            iterations=iterations,
             compare=compare,
             console=console,
             links=links,
@@ -170,6 +174,9 @@ def report(
         ),
     ] = "auto",
     seed: Annotated[int | None, typer.Option(help="Seed for bootstrap and LCMCR.")] = 0,
+    iterations: Annotated[
+        int, typer.Option(min=100, help="LCMCR iterations kept per chain (and as many of warm-up).")
+    ] = 10_000,
     db: DbOption = None,
 ) -> None:
     """A self-contained HTML report: the default estimate and its interval, the other methods as
@@ -188,6 +195,7 @@ def report(
                 strata=strata,
                 method=method,
                 seed=seed,
+                iterations=iterations,
                 links=links,
                 progress=_advance(bar, task),
             )
