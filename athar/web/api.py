@@ -4,8 +4,10 @@ The same operations as the pages, through the same queries, permissions and audi
 
 * `GET /sources`; `GET /review/next`, `POST /review/judgements`;
 * `POST /search`: the investigator search (each person in the answer is audited as viewed);
-* `GET /persons/{id}`; `GET /persons/{id}/case` (status, history of status changes, families'
-  inquiries, each as much as your organisation may see: `athar.cases.scope`); `POST /persons/{id}/status`
+* `GET /persons/{id}`, where `{id}` is your organisation's reference for the person (`C-…`, as every
+  answer gives it: `athar.web.person_refs`; internal `P-` ids are taken from admins only);
+  `GET /persons/{id}/case` (status, history of status changes, families' inquiries, each as much as
+  your organisation may see: `athar.cases.scope`); `POST /persons/{id}/status`
   (reason and evidence required; only an organisation holding a record of the person); `POST
   /persons/{id}/inquiries` (a family's inquiry, linked to that person); `POST
   /persons/{id}/inquiries/{event_id}/erasure` (erase what the family gave; the inquiry stays as a
@@ -40,6 +42,7 @@ from athar.web.audit import audit, client_address
 from athar.web.import_pages import _one_line, _safe_name, _save, _upload_root, run_import
 from athar.web.permissions import require_api
 from athar.web.person_pages import case_cipher, read_case
+from athar.web.person_refs import person_behind, reference_for, shown_id
 from athar.web.review_pages import judge_pair
 from athar.web.search_pages import INVESTIGATOR_LIMIT, investigator_results
 
@@ -76,8 +79,14 @@ class RecordOut(BaseModel):
     age: int | None = None
 
 
+PERSON_REFERENCE = (
+    "your organisation's reference for the person (C-XXXXX-XXXXX): another organisation has another "
+    "one for the same person; internal ids are not shown"
+)
+
+
 class PersonOut(BaseModel):
-    id: str
+    id: str = Field(description=PERSON_REFERENCE)
     records: list[RecordOut] = Field(description="only records of sources your organisation may see")
 
 
@@ -146,10 +155,12 @@ def post_judgement(
 def get_person(
     request: Request, person_id: str, principal: Annotated[Principal, Depends(require_api("person.view"))]
 ) -> dict:
-    """A person's records from the sources your organisation may see. Every call is audited."""
+    """A person's records from the sources your organisation may see. Every call is audited. `person_id`
+    is your organisation's reference for the person (`C-…`, as answers give it)."""
+    person_id = person_behind(request, principal, person_id)
     records = visible_person(request.app.state.engine, person_id, principal)
     audit(request, principal, "person.view", "person", person_id, {"records": len(records)})
-    return {"id": person_id, "records": records}
+    return {"id": reference_for(request, principal, person_id), "records": records}
 
 
 def _unprocessable(field: str, message: str, kind: str) -> HTTPException:
@@ -185,8 +196,10 @@ class SearchIn(BaseModel):
 
 
 class SearchHitOut(BaseModel):
-    person_id: str | None = Field(description="null for a record that linkage has put in no person yet")
-    reference: str = Field(description="the person id, or U-SOURCE:RECORD_ID for an unlinked record")
+    person_id: str | None = Field(
+        description=PERSON_REFERENCE + "; null for a record that linkage has put in no person yet"
+    )
+    reference: str = Field(description="the person's reference, or U-… for an unlinked record")
     score: float
     reasons: list[str] = Field(description="which name parts agreed")
     records: list[RecordOut] = Field(description="only records of sources your organisation may see")
@@ -201,15 +214,16 @@ def post_search(
     results = investigator_results(
         request, principal, body.name, body.father, body.mother, body.born, body.limit
     )
+    shown = [shown_id(request, principal, r["person_id"]) for r in results]
     return [
         {
-            "person_id": r["person_id"],
-            "reference": r["match"].person_id,
+            "person_id": reference,
+            "reference": reference or r["match"].person_id,
             "score": round(r["match"].score, 4),
             "reasons": list(r["match"].reasons),
             "records": r["records"],
         }
-        for r in results
+        for r, reference in zip(results, shown, strict=True)
     ]
 
 
@@ -244,7 +258,7 @@ class InquiryOut(BaseModel):
 
 
 class CaseOut(BaseModel):
-    person_id: str
+    person_id: str = Field(description=PERSON_REFERENCE)
     status: str
     history: list[StatusEventOut] = Field(description="every status change, oldest first")
     inquiries: list[InquiryOut] = Field(description="families' inquiries, oldest first")
@@ -332,9 +346,9 @@ def _inquiry_out(event: dict) -> dict:
     }
 
 
-def _case_out(case: cases.CaseView) -> dict:
+def _case_out(case: cases.CaseView, shown: str) -> dict:
     return {
-        "person_id": case.person_id,
+        "person_id": shown,
         "status": case.status or CaseStatus.MISSING,
         "history": [_status_out(e) for e in case.history],
         "inquiries": [_inquiry_out(e) for e in case.inquiries],
@@ -347,11 +361,12 @@ def get_case(
 ) -> dict:
     """The person's case: status, the history of status changes with reasons and evidence, and (for roles
     that record them) families' inquiries. Audited as a view of the person."""
+    person_id = person_behind(request, principal, person_id)
     case = read_case(request, person_id, principal)
     audit(
         request, principal, "person.view", "person", person_id, {"records": len(case.records), "case": True}
     )
-    return _case_out(case)
+    return _case_out(case, reference_for(request, principal, person_id))
 
 
 @router.post(
@@ -367,7 +382,7 @@ def post_status(
     (never rewritten) and audited. Only an organisation that holds a record of the person in a list of
     its own may (403 otherwise; admins also for persons held by lists that belong to no organisation)."""
     engine = request.app.state.engine
-    visible_person(engine, person_id, principal)
+    person_id = person_behind(request, principal, person_id)
     previous = cases.person_status(engine, person_id)
     try:
         event = cases.change_status(
@@ -393,7 +408,7 @@ def post_inquiry(
 ) -> dict:
     """Record a family's inquiry and link it to this person's case. The family's details stay in the
     case, not in the audit log."""
-    visible_person(request.app.state.engine, person_id, principal)
+    person_id = person_behind(request, principal, person_id)
     cipher = case_cipher(request, required=True)
     assert cipher is not None  # required: 503 without a data key
     contact = {f: getattr(body, f) or "" for f in cases.INQUIRY_FIELDS}
@@ -424,7 +439,7 @@ def post_inquiry_erasure(
 ) -> dict:
     """Erase what the family gave in an inquiry your organisation recorded (404 for any other). The
     inquiry stays in the history as a tombstone; the erasure is appended to it and audited."""
-    visible_person(request.app.state.engine, person_id, principal)
+    person_id = person_behind(request, principal, person_id)
     try:
         tombstone = cases.erase_inquiry(
             request.app.state.engine, person_id, event_id, body.reason, principal, client_address(request)

@@ -7,6 +7,7 @@ see; each action is audited, and takes effect as judgements at the next `athar l
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -18,6 +19,7 @@ from athar.linkage import curation
 from athar.store.tables import Curation
 from athar.web.audit import audit
 from athar.web.permissions import require
+from athar.web.person_refs import person_behind, person_behind_or_none, reference_for, shown_id
 from athar.web.templates import render
 
 router = APIRouter()
@@ -39,21 +41,34 @@ def _page(
 ) -> Response:
     engine = request.app.state.engine
     records = visible_person(engine, person_id, principal)
+    shown = [  # the persons named by the user's references, as everywhere
+        replace(
+            c,
+            person_id=reference_for(request, principal, c.person_id),
+            other_person_id=shown_id(request, principal, c.other_person_id),
+        )
+        for c in curation.curations_of(engine, person_id)
+    ]
     return render(
         request,
         "person_curate.html",
         status_code=status_code,
-        person_id=person_id,
+        person_id=reference_for(request, principal, person_id),
         records=records,
-        curations=curation.curations_of(engine, person_id),
+        curations=shown,
         error=error,
     )
+
+
+def _back_to_curation(request: Request, principal: Principal, person_id: str) -> RedirectResponse:
+    return RedirectResponse(f"/persons/{reference_for(request, principal, person_id)}/curate#history", 303)
 
 
 @router.get("/persons/{person_id}/curate", response_class=HTMLResponse)
 def curate_page(
     request: Request, person_id: str, principal: Annotated[Principal, Depends(require("person.curate"))]
 ) -> Response:
+    person_id = person_behind(request, principal, person_id)
     response = _page(request, principal, person_id)
     audit(request, principal, "person.view", "person", person_id, {"page": "curate"})
     return response
@@ -68,11 +83,9 @@ def merge(
     reason: Reason = "",
 ) -> Response:
     engine = request.app.state.engine
-    visible_person(engine, person_id, principal)
-    other = other_person_id.strip()
-    try:
-        visible_person(engine, other, principal)
-    except PersonNotVisible:
+    person_id = person_behind(request, principal, person_id)
+    other = person_behind_or_none(request, principal, other_person_id)  # the user's reference for them
+    if other is None:
         return _page(request, principal, person_id, 422, "merge_unknown")
     try:
         done = curation.merge_persons(
@@ -81,7 +94,7 @@ def merge(
     except curation.CurationError:
         return _page(request, principal, person_id, 422, "merge")
     audit(request, principal, "person.merge", "person", person_id, {"with": other, "curation": done})
-    return RedirectResponse(f"/persons/{person_id}/curate#history", status_code=303)
+    return _back_to_curation(request, principal, person_id)
 
 
 @router.post("/persons/{person_id}/split")
@@ -93,6 +106,7 @@ def split(
     reason: Reason = "",
 ) -> Response:
     engine = request.app.state.engine
+    person_id = person_behind(request, principal, person_id)
     visible = set(_refs(visible_person(engine, person_id, principal)))
     chosen = [r for r in records or [] if r in visible]
     if not chosen or len(chosen) != len(records or []):
@@ -104,7 +118,7 @@ def split(
     except curation.CurationError:
         return _page(request, principal, person_id, 422, "split")
     audit(request, principal, "person.split", "person", person_id, {"records": len(chosen), "curation": done})
-    return RedirectResponse(f"/persons/{person_id}/curate#history", status_code=303)
+    return _back_to_curation(request, principal, person_id)
 
 
 @router.post("/curations/{curation_id}/undo")
@@ -129,4 +143,4 @@ def undo(
     except curation.CurationError:
         return _page(request, principal, person_id, 422, "undo")
     audit(request, principal, "person.undo", "person", person_id, {"curation": curation_id, "undo": done})
-    return RedirectResponse(f"/persons/{person_id}/curate#history", status_code=303)
+    return _back_to_curation(request, principal, person_id)

@@ -14,11 +14,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from athar import cases
 from athar.accounts.permissions import Principal, allowed
-from athar.accounts.visibility import visible_person
 from athar.protect import DataKeyError, FieldCipher
 from athar.web import queries, remains_pages
 from athar.web.audit import audit, client_address
 from athar.web.permissions import require
+from athar.web.person_refs import person_behind, reference_for
 from athar.web.templates import render
 
 router = APIRouter()
@@ -60,7 +60,7 @@ def _page(
         request,
         "person.html",
         status_code=status_code,
-        person_id=case.person_id,
+        person_id=reference_for(request, principal, case.person_id),
         records=case.records,
         fields=queries.RECORD_FIELDS,
         status=case.status,
@@ -77,10 +77,17 @@ def _page(
     )
 
 
+def _back_to(request: Request, principal: Principal, person_id: str, section: str) -> RedirectResponse:
+    """After a form: the person's page (by the user's reference) at the section the form changed."""
+    return RedirectResponse(f"/persons/{reference_for(request, principal, person_id)}#{section}", 303)
+
+
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
 def person_page(
     request: Request, person_id: str, principal: Annotated[Principal, Depends(require("person.view"))]
 ) -> HTMLResponse:
+    """`person_id` is the user's reference for the person (`athar.web.person_refs`), as every path's."""
+    person_id = person_behind(request, principal, person_id)
     case = read_case(request, person_id, principal)
     audit(request, principal, "person.view", "person", person_id, {"records": len(case.records)})
     return _page(request, principal, case)
@@ -98,7 +105,7 @@ def change_status(
     share: Annotated[str, Form()] = "",
 ) -> Response:
     engine = request.app.state.engine
-    visible_person(engine, person_id, principal)
+    person_id = person_behind(request, principal, person_id)
     if not cases.may_update_case(engine, person_id, principal):
         raise HTTPException(status_code=403, detail="not your organisation's case")
     event_date = event_date.strip()
@@ -117,7 +124,7 @@ def change_status(
         person_id,
         {"from": previous, "to": status, "shared": shared},
     )
-    return RedirectResponse(f"/persons/{person_id}#history", status_code=303)
+    return _back_to(request, principal, person_id, "history")
 
 
 @router.post("/persons/{person_id}/inquiries")
@@ -133,7 +140,7 @@ def record_inquiry(
     share: Annotated[str, Form()] = "",
 ) -> Response:
     engine = request.app.state.engine
-    visible_person(engine, person_id, principal)
+    person_id = person_behind(request, principal, person_id)
     cipher = case_cipher(request, required=True)
     assert cipher is not None  # required: 503 without a data key
     contact = {
@@ -149,7 +156,7 @@ def record_inquiry(
         return _page(request, principal, read_case(request, person_id, principal), 422, "inquiry")
     # The family's details stay in the case (sealed), not in the audit log.
     audit(request, principal, "case.inquiry", "person", person_id, {"shared": checked(share)})
-    return RedirectResponse(f"/persons/{person_id}#inquiries", status_code=303)
+    return _back_to(request, principal, person_id, "inquiries")
 
 
 @router.post("/persons/{person_id}/inquiries/{event_id}/erase")
@@ -163,7 +170,7 @@ def erase_inquiry(
     """Erase what a family gave in an inquiry your organisation recorded; the inquiry stays as a
     tombstone in the history."""
     engine = request.app.state.engine
-    visible_person(engine, person_id, principal)
+    person_id = person_behind(request, principal, person_id)
     if not reason.strip():
         return _page(request, principal, read_case(request, person_id, principal), 422, "erase")
     try:
@@ -172,4 +179,4 @@ def erase_inquiry(
         raise HTTPException(status_code=404, detail="no such inquiry") from None
     except cases.AlreadyErased:
         pass
-    return RedirectResponse(f"/persons/{person_id}#inquiries", status_code=303)
+    return _back_to(request, principal, person_id, "inquiries")

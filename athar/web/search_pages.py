@@ -27,6 +27,7 @@ from athar.web import queries
 from athar.web.audit import audit, client_address
 from athar.web.permissions import require
 from athar.web.person_pages import case_cipher
+from athar.web.person_refs import shown_id
 from athar.web.templates import render
 
 router = APIRouter()
@@ -158,7 +159,8 @@ def investigator_search(
             request, "search.html", status_code=422, form=form, results=None, error=error,
             fields=queries.RECORD_FIELDS,
         )  # fmt: skip
-    results = investigator_results(request, principal, form["name"], form["father"], form["mother"], year)
+    found = investigator_results(request, principal, form["name"], form["father"], form["mother"], year)
+    results = [{**r, "person_id": shown_id(request, principal, r["person_id"])} for r in found]
     return render(
         request, "search.html", form=form, results=results, error=None, fields=queries.RECORD_FIELDS
     )

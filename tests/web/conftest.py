@@ -173,3 +173,17 @@ def login(client: TestClient, name: str, password: str = PASSWORD, totp: str | N
     if totp is not None:
         data["totp"] = totp
     return client.post("/login", data=data, follow_redirects=False)
+
+
+def person_ref(app, person_id: str, organisation: str = "Alpha") -> str:
+    """The reference an organisation's users are shown for a person, and give in its URLs
+    (`athar.web.person_refs`): what a test puts in a path in place of the internal id."""
+    from sqlalchemy import select
+
+    from athar.cases import store_cipher
+    from athar.cases.references import PERSON_REFERENCE_LABEL, person_reference
+    from athar.store.tables import Organisation
+
+    with app.state.engine.connect() as conn:
+        org_id = conn.execute(select(Organisation.id).where(Organisation.name == organisation)).scalar_one()
+    return person_reference(person_id, org_id, store_cipher(app.state.engine).derive(PERSON_REFERENCE_LABEL))

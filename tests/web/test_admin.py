@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from athar.accounts import authenticate, create_user
 from athar.store.tables import AuditEntry, Membership, Organisation, Source, User
-from tests.web.conftest import BASE_URL, PASSWORD, client_for, csrf, login
+from tests.web.conftest import BASE_URL, PASSWORD, client_for, csrf, login, person_ref
 
 ON_POSTGRES = True  # every test here also runs on PostgreSQL (tests/web/conftest.py)
 
@@ -201,7 +201,7 @@ def _alpha_sees(app, source_name) -> bool:
             .where(Source.name == source_name)
             .limit(1)
         ).scalar_one()
-    page = client_for(app, "investigator-alpha").get(f"/persons/{person}")
+    page = client_for(app, "investigator-alpha").get(f"/persons/{person_ref(app, person)}")
     return f"<td>{source_name}</td>" in page.text
 
 

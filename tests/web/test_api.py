@@ -16,7 +16,7 @@ from athar.store.tables import (
     Record,
     Source,
 )
-from tests.web.conftest import BASE_URL
+from tests.web.conftest import BASE_URL, person_ref
 
 ON_POSTGRES = True  # every test here also runs on PostgreSQL (tests/web/conftest.py)
 
@@ -76,10 +76,14 @@ def test_a_person_lacks_the_records_of_another_organisations_unshared_source(app
     alpha = create_token(app.state.engine, "Alpha", "investigator")
     beta = create_token(app.state.engine, "Beta", "investigator")
     alpha_sources = {
-        r["source"] for r in api(app, alpha).get(f"/api/v1/persons/{mixed_person}").json()["records"]
+        r["source"]
+        for r in api(app, alpha).get(f"/api/v1/persons/{person_ref(app, mixed_person)}").json()["records"]
     }
     beta_sources = {
-        r["source"] for r in api(app, beta).get(f"/api/v1/persons/{mixed_person}").json()["records"]
+        r["source"]
+        for r in api(app, beta)
+        .get(f"/api/v1/persons/{person_ref(app, mixed_person, 'Beta')}")
+        .json()["records"]
     }
     assert "detention" not in alpha_sources and alpha_sources
     assert "detention" in beta_sources
@@ -97,11 +101,11 @@ def test_a_person_only_in_another_organisations_unshared_source_is_not_found(app
     if only_detention is None:
         pytest.skip("no person known only from detention")
     alpha = create_token(app.state.engine, "Alpha", "admin")
-    assert api(app, alpha).get(f"/api/v1/persons/{only_detention}").status_code == 404
+    assert api(app, alpha).get(f"/api/v1/persons/{person_ref(app, only_detention)}").status_code == 404
 
 
 def test_every_person_view_through_the_api_is_audited_with_who_and_from_where(app, tokens, mixed_person):
-    response = api(app, tokens["caseworker"]).get(f"/api/v1/persons/{mixed_person}")
+    response = api(app, tokens["caseworker"]).get(f"/api/v1/persons/{person_ref(app, mixed_person)}")
     assert response.status_code == 200
     with app.state.engine.connect() as conn:
         entry = conn.execute(
@@ -210,11 +214,13 @@ def test_the_api_search_finds_the_person_shows_only_visible_records_and_audits_e
     )
     assert response.status_code == 200, response.text
     hits = response.json()
-    assert named_family_record["person"] in {h["person_id"] for h in hits}
+    assert person_ref(app, named_family_record["person"]) in {h["person_id"] for h in hits}
+    assert not [h for h in hits if (h["person_id"] or "").startswith("P-")]  # references, not internal ids
     assert all(h["records"] for h in hits)
     assert not {r["source"] for h in hits for r in h["records"]} & {"detention"}  # Beta's, private
     views = _audits(app, "person.view")[before:]
-    assert sorted(v.target_id for v in views) == sorted(h["reference"] for h in hits)
+    shown = [person_ref(app, v.target_id) if v.target_id.startswith("P-") else v.target_id for v in views]
+    assert sorted(shown) == sorted(h["reference"] for h in hits)
     assert all(v.detail["via_search"] and v.detail["via"] == "token" for v in views)
     assert _audits(app, "search")[-1].detail["results"] == len(hits)
 
@@ -248,7 +254,9 @@ def test_a_status_change_through_the_api_is_appended_shown_in_the_history_and_au
     person = named_family_record["person"]
     client = api(app, tokens["caseworker"])
     change = {"status": "detention_record_found", "reason": "Named in a register", "evidence": "Page 4"}
-    response = client.post(f"/api/v1/persons/{person}/status", json={**change, "event_date": "2014-06"})
+    response = client.post(
+        f"/api/v1/persons/{person_ref(app, person)}/status", json={**change, "event_date": "2014-06"}
+    )
     assert response.status_code == 201, response.text
     body = response.json()
     assert (body["status"], body["previous"], body["event_date"]) == (
@@ -258,8 +266,8 @@ def test_a_status_change_through_the_api_is_appended_shown_in_the_history_and_au
     )
     assert body["user"].startswith("api-token:") and _person_status(app, person) == "detention_record_found"
     second = {"status": "located_alive", "reason": "Came home", "evidence": "Seen by a caseworker"}
-    assert client.post(f"/api/v1/persons/{person}/status", json=second).status_code == 201
-    case = client.get(f"/api/v1/persons/{person}/case").json()
+    assert client.post(f"/api/v1/persons/{person_ref(app, person)}/status", json=second).status_code == 201
+    case = client.get(f"/api/v1/persons/{person_ref(app, person)}/case").json()
     assert case["status"] == "located_alive"
     assert [(h["previous"], h["status"], h["reason"]) for h in case["history"]][-2:] == [
         ("missing", "detention_record_found", "Named in a register"),
@@ -290,7 +298,9 @@ def test_a_status_change_without_reason_and_evidence_or_with_a_bad_date_is_refus
             .limit(1)
         ).scalar_one()
     before = (_person_status(app, person), len(_case_events(app, person)))
-    response = api(app, tokens["investigator"]).post(f"/api/v1/persons/{person}/status", json=change)
+    response = api(app, tokens["investigator"]).post(
+        f"/api/v1/persons/{person_ref(app, person)}/status", json=change
+    )
     assert response.status_code == 422
     assert all({"loc", "msg", "type"} <= set(item) for item in response.json()["detail"])
     assert (_person_status(app, person), len(_case_events(app, person))) == before
@@ -306,10 +316,18 @@ def test_the_case_of_a_person_of_another_organisations_private_list_is_not_found
             .limit(1)
         ).scalar_one()
     alpha = api(app, create_token(app.state.engine, "Alpha", "admin"))
-    assert alpha.get(f"/api/v1/persons/{only_detention}/case").status_code == 404
+    assert alpha.get(f"/api/v1/persons/{person_ref(app, only_detention)}/case").status_code == 404
     change = {"status": "deceased", "reason": "r", "evidence": "e"}
-    assert alpha.post(f"/api/v1/persons/{only_detention}/status", json=change).status_code == 404
-    assert alpha.post(f"/api/v1/persons/{only_detention}/inquiries", json={"note": "x"}).status_code == 404
+    assert (
+        alpha.post(f"/api/v1/persons/{person_ref(app, only_detention)}/status", json=change).status_code
+        == 404
+    )
+    assert (
+        alpha.post(
+            f"/api/v1/persons/{person_ref(app, only_detention)}/inquiries", json={"note": "x"}
+        ).status_code
+        == 404
+    )
     assert _person_status(app, only_detention) == "missing" and _case_events(app, only_detention) == []
 
 
@@ -319,13 +337,15 @@ def test_a_familys_inquiry_through_the_api_is_linked_to_the_person_and_kept_out_
     person = named_family_record["person"]
     client = api(app, tokens["caseworker"])
     inquiry = {"contact_name": "Umm Omar", "relationship": "mother", "phone": "+963 933 000 222"}
-    response = client.post(f"/api/v1/persons/{person}/inquiries", json=inquiry)
+    response = client.post(f"/api/v1/persons/{person_ref(app, person)}/inquiries", json=inquiry)
     assert response.status_code == 201 and response.json()["phone"] == "+963 933 000 222"
-    shown = client.get(f"/api/v1/persons/{person}/case").json()["inquiries"][-1]
+    shown = client.get(f"/api/v1/persons/{person_ref(app, person)}/case").json()["inquiries"][-1]
     assert {k: shown[k] for k in inquiry} == inquiry and shown["note"] is None
     entry = _audits(app, "case.inquiry", target_id=person)[-1]
     assert "+963" not in repr(entry.detail) and "Umm Omar" not in repr(entry.detail)
-    empty = client.post(f"/api/v1/persons/{person}/inquiries", json={"phone": "  ", "note": ""})
+    empty = client.post(
+        f"/api/v1/persons/{person_ref(app, person)}/inquiries", json={"phone": "  ", "note": ""}
+    )
     assert empty.status_code == 422
 
 

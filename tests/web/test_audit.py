@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from athar.store.tables import AuditEntry, Membership, Source
-from tests.web.conftest import BASE_URL, client_for, login
+from tests.web.conftest import BASE_URL, client_for, login, person_ref
 
 ON_POSTGRES = True  # every test here also runs on PostgreSQL (tests/web/conftest.py)
 
@@ -28,8 +28,8 @@ def _last(app, action: str):
 
 def test_viewing_a_person_page_writes_who_what_when_and_from_where(app):
     person = _person(app)
-    page = client_for(app, "caseworker-alpha").get(f"/persons/{person}")
-    assert page.status_code == 200 and person in page.text
+    page = client_for(app, "caseworker-alpha").get(f"/persons/{person_ref(app, person)}")
+    assert page.status_code == 200 and person_ref(app, person) in page.text and person not in page.text
     entry = _last(app, "person.view")
     assert (entry.user_name, entry.target_type, entry.target_id) == ("caseworker-alpha", "person", person)
     assert entry.client == "testclient" and entry.at is not None
@@ -38,6 +38,7 @@ def test_viewing_a_person_page_writes_who_what_when_and_from_where(app):
 def test_an_unknown_person_is_not_found_and_not_logged_as_a_view(app):
     before = _last(app, "person.view")
     assert client_for(app, "caseworker-alpha").get("/persons/P-does-not-exist").status_code == 404
+    assert client_for(app, "caseworker-alpha").get("/persons/C-22222-22222").status_code == 404
     assert _last(app, "person.view") == before
 
 
@@ -57,7 +58,7 @@ def test_sign_ins_and_failures_are_audited(anonymous, app):
 def test_an_admin_browses_and_exports_the_log_and_the_export_is_itself_audited(app):
     assert login(TestClient(app, base_url=BASE_URL), "admin-alpha").status_code == 303  # a sign-in to export
     admin = client_for(app, "admin-alpha")
-    client_for(app, "caseworker-alpha").get(f"/persons/{_person(app)}")
+    client_for(app, "caseworker-alpha").get(f"/persons/{person_ref(app, _person(app))}")
     page = admin.get("/audit?action=person.view")
     assert page.status_code == 200 and "caseworker-alpha" in page.text
     export = admin.get("/audit/export.csv")

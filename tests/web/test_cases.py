@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from athar.accounts.permissions import operator
 from athar.cases import record_event_kind, record_inquiry, store_cipher, timeline
 from athar.store.tables import AuditEntry, CaseEvent, InquiryContact, Membership, Person, Source
-from tests.web.conftest import client_for, csrf
+from tests.web.conftest import client_for, csrf, person_ref
 
 ON_POSTGRES = True  # every test here also runs on PostgreSQL (tests/web/conftest.py)
 
@@ -68,17 +68,17 @@ def _status(app, person_id):
 
 
 def _post(client, path, data, person_id):
-    token = csrf(client, f"/persons/{person_id}")
+    token = csrf(client, "/dashboard")
     return client.post(path, data={**data, "csrf_token": token}, follow_redirects=False)
 
 
 def test_the_page_shows_every_record_with_its_source_the_timeline_and_the_status(app, person):
-    page = client_for(app, "investigator-alpha").get(f"/persons/{person}?lang=en")
+    page = client_for(app, "investigator-alpha").get(f"/persons/{person_ref(app, person)}?lang=en")
     assert page.status_code == 200
     assert "<td>families</td>" in page.text
     assert 'id="timeline"' in page.text and 'data-kind="last_seen"' in page.text
     assert 'data-status="missing"' in page.text and "Status history" in page.text
-    arabic = client_for(app, "investigator-alpha").get(f"/persons/{person}").text
+    arabic = client_for(app, "investigator-alpha").get(f"/persons/{person_ref(app, person)}").text
     assert "التسلسل الزمني" in arabic and "سجل تغييرات الحالة" in arabic
 
 
@@ -91,16 +91,17 @@ def test_a_status_change_needs_reason_and_evidence(app, person):
         {"status": "eaten_by_bears", "reason": "r", "evidence": "e"},
         {"status": "deceased", "reason": "r", "evidence": "e", "event_date": "last spring"},
     ):
-        response = _post(client, f"/persons/{person}/status", data, person)
+        response = _post(client, f"/persons/{person_ref(app, person)}/status", data, person)
         assert response.status_code == 422 and 'class="error"' in response.text
     assert len(_events(app, person)) == before and _status(app, person) == "missing"
 
 
 def test_a_status_change_needs_the_csrf_token(app, person):
     client = client_for(app, "investigator-alpha")
-    client.get(f"/persons/{person}")
+    client.get(f"/persons/{person_ref(app, person)}")
     response = client.post(
-        f"/persons/{person}/status", data={"status": "deceased", "reason": "r", "evidence": "e"}
+        f"/persons/{person_ref(app, person)}/status",
+        data={"status": "deceased", "reason": "r", "evidence": "e"},
     )
     assert response.status_code == 403 and _status(app, person) == "missing"
 
@@ -113,18 +114,18 @@ def test_status_changes_are_appended_set_on_the_person_audited_and_shown(app, pe
         "evidence": "Register page 12",
         "event_date": "2015-03",
     }
-    response = _post(client, f"/persons/{person}/status", first, person)
+    response = _post(client, f"/persons/{person_ref(app, person)}/status", first, person)
     assert response.status_code == 303 and _status(app, person) == "detention_record_found"
     audit_row = _last_audit(app)
     assert (audit_row.action, audit_row.target_id) == ("case.status", person)
     assert audit_row.detail["to"] == "detention_record_found"
     second = {"status": "located_alive", "reason": "Came home", "evidence": "Seen by caseworker"}
-    assert _post(client, f"/persons/{person}/status", second, person).status_code == 303
+    assert _post(client, f"/persons/{person_ref(app, person)}/status", second, person).status_code == 303
     events = [e for e in _events(app, person) if e.kind == "status"]
     assert [e.status for e in events][-2:] == ["detention_record_found", "located_alive"]
     assert events[-1].detail["previous"] == "detention_record_found"
     assert events[-1].user_name == "investigator-alpha"
-    page = client.get(f"/persons/{person}?lang=en").text
+    page = client.get(f"/persons/{person_ref(app, person)}?lang=en").text
     for text in ("Named in a register", "Register page 12", "Came home", "Seen by caseworker"):
         assert text in page
     assert 'data-status="located_alive"' in page and 'data-kind="status"' in page
@@ -146,30 +147,36 @@ def test_case_events_cannot_be_rewritten(app, person):
 def test_a_caseworker_records_an_inquiry_that_only_case_roles_see(app, person):
     client = client_for(app, "caseworker-alpha")
     data = {"contact_name": "Umm Khaled", "relationship": "mother", "phone": "+963 944 000 111"}
-    assert _post(client, f"/persons/{person}/inquiries", data, person).status_code == 303
+    assert _post(client, f"/persons/{person_ref(app, person)}/inquiries", data, person).status_code == 303
     inquiry = [e for e in _events(app, person) if e.kind == "inquiry"][-1]
     assert inquiry.user_name == "caseworker-alpha" and inquiry.shared is False
     assert "+963" not in repr(tuple(inquiry)) and _sealed(app, inquiry.id).startswith("s1.")
     audit_row = _last_audit(app)
     assert audit_row.action == "case.inquiry" and "+963" not in repr(audit_row.detail)
     for who in ("caseworker-alpha", "investigator-alpha", "admin-alpha"):
-        page = client_for(app, who).get(f"/persons/{person}").text
+        page = client_for(app, who).get(f"/persons/{person_ref(app, person)}").text
         assert "+963 944 000 111" in page and 'id="inquiry-form"' in page
     reviewer = client_for(app, "reviewer-alpha")
-    assert reviewer.get(f"/persons/{person}").status_code == 403
+    assert reviewer.get(f"/persons/{person_ref(app, person)}").status_code == 403
     assert _post_forbidden(reviewer, person).status_code == 403
 
 
 def _post_forbidden(client, person):
+    app = client.app
     token = csrf(client, "/dashboard")
-    return client.post(f"/persons/{person}/inquiries", data={"note": "x", "csrf_token": token})
+    return client.post(
+        f"/persons/{person_ref(app, person)}/inquiries", data={"note": "x", "csrf_token": token}
+    )
 
 
 def test_an_empty_inquiry_is_refused_and_csrf_is_required(app, person):
     client = client_for(app, "caseworker-alpha")
     before = len(_events(app, person))
-    assert _post(client, f"/persons/{person}/inquiries", {"phone": "  "}, person).status_code == 422
-    assert client.post(f"/persons/{person}/inquiries", data={"note": "x"}).status_code == 403
+    assert (
+        _post(client, f"/persons/{person_ref(app, person)}/inquiries", {"phone": "  "}, person).status_code
+        == 422
+    )
+    assert client.post(f"/persons/{person_ref(app, person)}/inquiries", data={"note": "x"}).status_code == 403
     assert len(_events(app, person)) == before
 
 
@@ -188,15 +195,16 @@ def test_a_person_whose_records_are_invisible_cannot_be_changed(app):
     assert detention_only
     client = client_for(app, "investigator-alpha")  # Beta's detention list is private to Beta
     for person_id in detention_only[:3]:
-        assert client.get(f"/persons/{person_id}").status_code == 404
+        assert client.get(f"/persons/{person_ref(app, person_id)}").status_code == 404
         data = {"status": "deceased", "reason": "r", "evidence": "e"}
         assert _post_404(client, person_id, data).status_code == 404
         assert _status(app, person_id) == "missing"
 
 
 def _post_404(client, person_id, data):
+    app = client.app
     token = csrf(client, "/dashboard")
-    return client.post(f"/persons/{person_id}/status", data={**data, "csrf_token": token})
+    return client.post(f"/persons/{person_ref(app, person_id)}/status", data={**data, "csrf_token": token})
 
 
 def test_record_event_kinds_follow_the_sources_kind_not_its_name():
@@ -226,7 +234,7 @@ def test_the_page_timeline_follows_the_kind_stored_with_each_source(app, person)
     with app.state.engine.connect() as conn:
         kinds = dict(conn.execute(select(Source.name, Source.kind)).all())
     assert kinds["families"] == "family_report" and kinds["returnees"] == "returnee_registration"
-    page = client_for(app, "investigator-alpha").get(f"/persons/{person}?lang=en").text
+    page = client_for(app, "investigator-alpha").get(f"/persons/{person_ref(app, person)}?lang=en").text
     items = re.findall(r'<li data-kind="([a-z_]+)" data-source="([^"]+)">', page)
     assert items
     expected = {"families": "last_seen", "returnees": "returned", "morgue": "died"}

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from athar.linkage.run import LinkOptions, link
 from athar.store.tables import AuditEntry, Curation, Judgement, Membership, Source
-from tests.web.conftest import client_for, csrf
+from tests.web.conftest import client_for, csrf, person_ref
 
 ON_POSTGRES = True  # also on the throwaway PostgreSQL server (tests/web/conftest.py)
 ALPHA_VISIBLE = {"families", "returnees", "morgue"}  # Alpha's own, Beta's shared, the ownerless one
@@ -59,14 +59,19 @@ def _latest(app, a: str, b: str) -> str | None:
 def test_a_merge_is_a_judgement_the_next_link_keeps_and_an_undo_hands_back_to_the_model(app):
     client = client_for(app, "investigator-alpha")
     first, second = _only_in(app, {"families"})[:2]
-    token = csrf(client, f"/persons/{first}/curate")
+    token = csrf(client, f"/persons/{person_ref(app, first)}/curate")
     refused = client.post(
-        f"/persons/{first}/merge", data={"other_person_id": second, "reason": " ", "csrf_token": token}
+        f"/persons/{person_ref(app, first)}/merge",
+        data={"other_person_id": person_ref(app, second), "reason": " ", "csrf_token": token},
     )
     assert refused.status_code == 422
     response = client.post(
-        f"/persons/{first}/merge",
-        data={"other_person_id": second, "reason": "same mother, same village", "csrf_token": token},
+        f"/persons/{person_ref(app, first)}/merge",
+        data={
+            "other_person_id": person_ref(app, second),
+            "reason": "same mother, same village",
+            "csrf_token": token,
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -78,7 +83,7 @@ def test_a_merge_is_a_judgement_the_next_link_keeps_and_an_undo_hands_back_to_th
     assert decision == "same" and _latest(app, left, right) == "same"
     link(app.state.engine, LinkOptions(user="test"))
     assert _person_of(app, left) == _person_of(app, right)
-    page = client.get(f"/persons/{_person_of(app, left)}/curate").text
+    page = client.get(f"/persons/{person_ref(app, _person_of(app, left))}/curate").text
     assert f'data-curation="{merge.id}"' in page and "same mother, same village" in page
     undo = client.post(
         f"/curations/{merge.id}/undo",
@@ -97,7 +102,7 @@ def test_a_split_keeps_the_chosen_records_apart_at_the_next_link(app):
     refs = sorted(_persons(app)[person])
     chosen, rest = refs[0], refs[1:]
     response = client.post(
-        f"/persons/{person}/split",
+        f"/persons/{person_ref(app, person)}/split",
         data={"records": [chosen], "reason": "different father on the register", "csrf_token": csrf(client)},
         follow_redirects=False,
     )
@@ -106,7 +111,7 @@ def test_a_split_keeps_the_chosen_records_apart_at_the_next_link(app):
     link(app.state.engine, LinkOptions(user="test"))
     assert _person_of(app, chosen) != _person_of(app, rest[0])
     everything = client.post(
-        f"/persons/{_person_of(app, rest[0])}/split",
+        f"/persons/{person_ref(app, _person_of(app, rest[0]))}/split",
         data={
             "records": _persons(app)[_person_of(app, rest[0])],
             "reason": "all",
@@ -121,16 +126,24 @@ def test_nobody_merges_or_splits_with_records_they_may_not_see(app):
     alpha_only = _only_in(app, {"families"})[0]
     beta_only = _only_in(app, {"detention"})[0]
     token = csrf(beta)
-    assert beta.get(f"/persons/{alpha_only}/curate").status_code == 404
+    assert beta.get(f"/persons/{person_ref(app, alpha_only, 'Beta')}/curate").status_code == 404
     merged = beta.post(
-        f"/persons/{beta_only}/merge",
-        data={"other_person_id": alpha_only, "reason": "x", "csrf_token": token},
+        f"/persons/{person_ref(app, beta_only, 'Beta')}/merge",
+        data={"other_person_id": person_ref(app, alpha_only, "Beta"), "reason": "x", "csrf_token": token},
     )
     assert merged.status_code == 422 and alpha_only not in merged.text
+    by_internal_id = beta.post(
+        f"/persons/{person_ref(app, beta_only, 'Beta')}/merge",
+        data={"other_person_id": alpha_only, "reason": "x", "csrf_token": token},
+    )
+    assert by_internal_id.status_code == 422  # internal ids are an admin's only
     split = beta.post(
-        f"/persons/{alpha_only}/split",
+        f"/persons/{person_ref(app, alpha_only, 'Beta')}/split",
         data={"records": _persons(app)[alpha_only][:1], "reason": "x", "csrf_token": token},
     )
     assert split.status_code == 404
     for role in ("caseworker", "reviewer"):  # neither holds both person.view and review.judge
-        assert client_for(app, f"{role}-alpha").get(f"/persons/{alpha_only}/curate").status_code == 403
+        assert (
+            client_for(app, f"{role}-alpha").get(f"/persons/{person_ref(app, alpha_only)}/curate").status_code
+            == 403
+        )

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from athar.search.service import FAMILY_REFERENCE_LABEL, resolve_family_reference
 from athar.store.tables import AuditEntry, Membership, Record, Source
 from athar.web.search_state import IndexHolder, RateLimiter
-from tests.web.conftest import client_for, csrf
+from tests.web.conftest import client_for, csrf, person_ref
 
 TEXT_FIELDS = (
     "full_name",
@@ -256,7 +256,9 @@ def test_an_investigator_sees_the_matching_person_with_records_and_each_is_audit
         before = conn.execute(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1)).scalar() or 0
     page = _investigate(client, name=detained["name"])
     assert page.status_code == 200
-    assert f'href="/persons/{detained["person_id"]}"' in page.text and rec.family_name in page.text
+    shown = person_ref(app, detained["person_id"], "Beta")
+    assert f'href="/persons/{shown}"' in page.text and rec.family_name in page.text
+    assert detained["person_id"] not in page.text  # Beta's reference, not the internal id
     with app.state.engine.connect() as conn:
         rows = conn.execute(select(*AuditEntry.__table__.columns).where(AuditEntry.id > before)).all()
     viewed = {r.target_id for r in rows if r.action == "person.view"}
