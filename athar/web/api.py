@@ -42,7 +42,7 @@ from athar.web.audit import audit, client_address
 from athar.web.import_pages import _one_line, _safe_name, _save, _upload_root, run_import
 from athar.web.permissions import require_api
 from athar.web.person_pages import case_cipher, read_case
-from athar.web.person_refs import person_behind, reference_for, shown_id
+from athar.web.person_refs import PERSON_REFERENCE, person_behind, reference_for, shown_id
 from athar.web.review_pages import judge_pair
 from athar.web.search_pages import INVESTIGATOR_LIMIT, investigator_results
 
@@ -77,12 +77,6 @@ class RecordOut(BaseModel):
     event_date: str | None = None
     event_place: str | None = None
     age: int | None = None
-
-
-PERSON_REFERENCE = (
-    "your organisation's reference for the person (C-XXXXX-XXXXX): another organisation has another "
-    "one for the same person; internal ids are not shown"
-)
 
 
 class PersonOut(BaseModel):

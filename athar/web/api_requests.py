@@ -29,10 +29,11 @@ from athar.requests.intake import submit_request
 from athar.requests.lookup import UnknownRequest, find_request, person_of
 from athar.requests.statuses import RequestStatus, StatusChangeError
 from athar.requests.validation import RequestInvalid, Spam
-from athar.requests.view import queue_view, request_view
+from athar.requests.view import candidate_records, queue_view, request_view
 from athar.web.audit import client_address
 from athar.web.permissions import require_api
-from athar.web.request_pages import ACTION, check_workable
+from athar.web.person_refs import PERSON_REFERENCE, candidate_behind, shown_candidate, shown_request
+from athar.web.request_pages import ACTION, NOT_A_CANDIDATE, check_workable
 from athar.web.request_support import cipher, principal_organisation
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
@@ -52,7 +53,7 @@ class QueueRow(BaseModel):
     sought: str = Field(description="the sought person's name as the request gives it")
     candidates: int
     best_score: float | None
-    accepted_person_id: str | None
+    accepted_person_id: str | None = Field(description=PERSON_REFERENCE)
 
 
 class RequestIn(BaseModel):
@@ -88,7 +89,9 @@ class RequestIn(BaseModel):
 
 
 class Candidate(BaseModel):
-    person_id: str
+    person_id: str = Field(
+        description=PERSON_REFERENCE + "; record:SOURCE:RECORD_ID for a record in no person"
+    )
     score: float
 
 
@@ -96,11 +99,13 @@ class Created(BaseModel):
     reference: str
     secret: str = Field(description="give it to the family; it is shown this once and never stored")
     request_id: str
-    candidates: list[Candidate]
+    candidates: list[Candidate] = Field(description="only candidates your organisation may see")
 
 
 class AcceptIn(BaseModel):
-    person_id: str | None = Field(default=None, max_length=300, description="a candidate; null for none")
+    person_id: str | None = Field(
+        default=None, max_length=300, description="a candidate, as the request gives it; null for none"
+    )
 
 
 class AssignIn(BaseModel):
@@ -122,7 +127,7 @@ class WishIn(BaseModel):
 
 
 class WishRecorded(BaseModel):
-    person_id: str
+    person_id: str = Field(description=PERSON_REFERENCE)
     wish: Wish
     recorded_by: str
     recorded_at: str
@@ -152,7 +157,8 @@ def list_requests(
 ) -> list[dict]:
     if status is not None and status not in {s.value for s in RequestStatus}:
         raise _refusal(f"unknown status {status!r}")
-    return queue_view(request.app.state.engine, principal, status=status, idle_days=idle_days)
+    rows = queue_view(request.app.state.engine, principal, status=status, idle_days=idle_days)
+    return [shown_request(request, principal, row) for row in rows]
 
 
 @router.post("", response_model=Created, status_code=201)
@@ -185,7 +191,11 @@ def create_request(
         "reference": result.reference,
         "secret": result.secret,
         "request_id": result.request_id,
-        "candidates": result.candidates,
+        "candidates": [
+            {**c, "person_id": shown_candidate(request, principal, c["person_id"])}
+            for c in result.candidates
+            if candidate_records(state.engine, c["person_id"], principal)
+        ],
     }
 
 
@@ -195,9 +205,10 @@ def get_request(
 ) -> dict:
     """The request as a caseworker sees it (never the requester's contact details)."""
     try:
-        return request_view(request.app.state.engine, reference, principal, client_address(request))
+        view = request_view(request.app.state.engine, reference, principal, client_address(request))
     except RequestNotVisible as e:
         raise HTTPException(status_code=404, detail="no such request") from e
+    return shown_request(request, principal, view)
 
 
 @router.post("/{reference}/accept", status_code=204)
@@ -208,7 +219,10 @@ def accept(
     principal: Annotated[Principal, Depends(require_api(ACTION))],
 ) -> None:
     check_workable(request, reference, principal)
-    _casework(casework.accept_candidate, request.app.state.engine, reference, body.person_id, principal.name)
+    chosen = None if body.person_id is None else candidate_behind(request, principal, body.person_id)
+    if body.person_id is not None and chosen is None:
+        raise _refusal(NOT_A_CANDIDATE)
+    _casework(casework.accept_candidate, request.app.state.engine, reference, chosen, principal.name)
 
 
 @router.post("/{reference}/assign", status_code=204)
@@ -265,7 +279,7 @@ def found_person_wish(
         raise HTTPException(status_code=409, detail="no person is accepted or linked for this request yet")
     recorded = record_wish(engine, person_id, body.wish, principal.name, (body.note or "").strip() or None)
     return {
-        "person_id": person_id,
+        "person_id": shown_candidate(request, principal, person_id),
         "wish": recorded,
         "recorded_by": principal.name,
         "recorded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

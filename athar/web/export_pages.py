@@ -14,9 +14,20 @@ from athar.accounts.permissions import Principal
 from athar.exports import FORMATS, MEDIA_TYPES, TABLES, write_table
 from athar.web.audit import audit
 from athar.web.permissions import require
+from athar.web.person_refs import shown_id
 
 router = APIRouter()
 CHUNK = 1 << 16
+
+
+def _by_reference(
+    request: Request, principal: Principal, columns: tuple[str, ...], rows: Iterator[tuple]
+) -> Iterator[tuple]:
+    """The rows with each person id replaced by the user's reference for that person, as the pages show
+    it (`athar.web.person_refs`); the command line's exports keep the internal ids."""
+    at = columns.index("person_id")
+    for row in rows:
+        yield (*row[:at], shown_id(request, principal, row[at]), *row[at + 1 :])
 
 
 def _spooled(table: str, fmt: str, request: Request, principal: Principal) -> tuple[Iterator[bytes], int]:
@@ -24,7 +35,8 @@ def _spooled(table: str, fmt: str, request: Request, principal: Principal) -> tu
     their first byte), then streamed out in chunks."""
     columns, rows_of = TABLES[table]
     spool = tempfile.SpooledTemporaryFile(max_size=32 << 20)  # noqa: SIM115 - the stream closes it
-    count = write_table(columns, rows_of(request.app.state.engine, principal), spool, fmt)
+    rows = _by_reference(request, principal, columns, rows_of(request.app.state.engine, principal))
+    count = write_table(columns, rows, spool, fmt)
     spool.seek(0)
 
     def chunks() -> Iterator[bytes]:

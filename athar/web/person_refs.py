@@ -14,8 +14,13 @@ from fastapi import Request
 from athar.accounts.permissions import Principal
 from athar.accounts.visibility import PersonNotVisible, visible_person
 from athar.cases.references import PERSON_REFERENCE_LABEL, PersonReferences
+from athar.search.index import UNLINKED_PREFIX
 
 INTERNAL_ID_PREFIX = "P-"
+PERSON_REFERENCE = (
+    "your organisation's reference for the person (C-XXXXX-XXXXX): another organisation has another "
+    "one for the same person; internal ids are not shown"
+)
 
 
 def references(request: Request) -> PersonReferences:
@@ -37,8 +42,28 @@ def reference_for(request: Request, principal: Principal, person_id: str) -> str
 
 
 def shown_id(request: Request, principal: Principal, person_id: str | None) -> str | None:
-    """`reference_for`, None (a record in no person) staying None."""
-    return None if person_id is None else reference_for(request, principal, person_id)
+    """`reference_for`, None or empty (a record in no person) staying as it is."""
+    return person_id if not person_id else reference_for(request, principal, person_id)
+
+
+def shown_candidate(request: Request, principal: Principal, candidate_id: str | None) -> str | None:
+    """A search's or a request's candidate as shown: a person by the principal's reference, a record no
+    person holds yet (``record:SOURCE:RECORD_ID``, no sequential id in it) as it is."""
+    if candidate_id is None or candidate_id.startswith(UNLINKED_PREFIX):
+        return candidate_id
+    return reference_for(request, principal, candidate_id)
+
+
+def candidate_behind(request: Request, principal: Principal, given: str) -> str | None:
+    """The candidate a form or an API body names (`shown_candidate`'s inverse): an unlinked record's
+    ``record:`` reference as it is, a person by the principal's reference (or an admin's internal id).
+    None for anything else; whether the candidate is offered is the caller's to check."""
+    given = given.strip()
+    if given.startswith(UNLINKED_PREFIX):
+        return given
+    if given.upper().startswith(INTERNAL_ID_PREFIX):
+        return given if may_use_internal_ids(principal) else None
+    return references(request).resolve(request.app.state.engine, given, principal.organisation_id)
 
 
 def may_use_internal_ids(principal: Principal) -> bool:
@@ -66,3 +91,27 @@ def person_behind_or_none(request: Request, principal: Principal, given: str) ->
         return person_behind(request, principal, given)
     except PersonNotVisible:
         return None
+
+
+def shown_request(request: Request, principal: Principal, view: dict) -> dict:
+    """A tracing request's view (`athar.requests.view`) or queue row with every person in it named by the
+    principal's reference: the person found, the accepted candidate, each candidate, and the person
+    an acceptance in the history names."""
+
+    def shown(candidate_id: str | None) -> str | None:
+        return shown_candidate(request, principal, candidate_id)
+
+    out = dict(view)
+    for key in ("person_id", "accepted_person_id"):
+        if out.get(key) is not None:
+            out[key] = shown(out[key])
+    if "candidates" in out and isinstance(out["candidates"], list):
+        out["candidates"] = [{**c, "person_id": shown(c["person_id"])} for c in out["candidates"]]
+    if "history" in out:
+        out["history"] = [
+            {**h, "detail": {**h["detail"], "person_id": shown(h["detail"]["person_id"])}}
+            if h.get("detail") and "person_id" in h["detail"]
+            else h
+            for h in out["history"]
+        ]
+    return out

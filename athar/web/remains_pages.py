@@ -11,6 +11,7 @@ transaction with the status change it makes.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -23,6 +24,7 @@ from athar.remains.workflow import ORDER, IdentificationError, set_step
 from athar.store.records import RecordRefError
 from athar.web.audit import audit
 from athar.web.permissions import require
+from athar.web.person_refs import shown_id
 from athar.web.templates import render
 
 router = APIRouter()
@@ -63,6 +65,13 @@ def _body_page(
         request, principal, "remains.view", "remains_case", str(body.case["case_id"]),
         {"candidates": len(body.candidates), "persons": shown},
     )  # fmt: skip
+    body = replace(  # persons by the user's references, as everywhere (athar.web.person_refs)
+        body,
+        candidates=[
+            {**c, "person_id": shown_id(request, principal, c["person_id"])} for c in body.candidates
+        ],
+        steps=[{**s, "person_id": shown_id(request, principal, s.get("person_id"))} for s in body.steps],
+    )
     steps = STEPS_OFFERED + (("confirmed",) if body.may_confirm else ())
     return render(
         request,

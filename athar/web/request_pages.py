@@ -27,6 +27,7 @@ from athar.requests.view import queue_view, request_view
 from athar.web import i18n
 from athar.web.audit import client_address
 from athar.web.permissions import require
+from athar.web.person_refs import candidate_behind, shown_request
 from athar.web.request_support import (
     cipher,
     form_values,
@@ -38,6 +39,7 @@ from athar.web.trace_pages import form_page
 router = APIRouter()
 ACTION = "case.inquiry"  # record and see families' inquiries: a tracing request is one
 STATUSES = tuple(s.value for s in RequestStatus)
+NOT_A_CANDIDATE = "that is not among this request's candidates"
 
 
 def check_workable(request: Request, reference: str, principal: Principal) -> None:
@@ -74,7 +76,10 @@ def queue_page(
     ] = None,
 ) -> HTMLResponse:
     status = status if status in STATUSES else None
-    rows = queue_view(request.app.state.engine, principal, status=status, idle_days=idle)
+    rows = [
+        shown_request(request, principal, row)
+        for row in queue_view(request.app.state.engine, principal, status=status, idle_days=idle)
+    ]
     reminders = [r for r in rows if r["reminder_due"]]
     return render(
         request, "requests/queue.html", rows=rows, statuses=STATUSES, status=status, idle=idle,
@@ -127,6 +132,7 @@ def _request_page(request: Request, principal: Principal, reference: str, error:
         view = request_view(request.app.state.engine, reference, principal, client_address(request))
     except RequestNotVisible as e:
         raise HTTPException(status_code=404, detail="no such request") from e
+    view = shown_request(request, principal, view)  # persons by the user's references, as everywhere
     return render(request, "requests/request.html", status_code=code, r=view, error=error, statuses=STATUSES)
 
 
@@ -150,12 +156,16 @@ def accept(
     principal: Annotated[Principal, Depends(require(ACTION))],
     person_id: Annotated[str, Form(max_length=300)] = "none",
 ) -> Response:
-    """Accept one candidate as the person sought, or none of them (``none``)."""
+    """Accept one candidate (by the user's reference, as the page shows it) as the person sought, or none
+    of them (``none``)."""
     check_workable(request, reference, principal)
-    chosen = None if person_id in ("", "none") else person_id
-    error = casework_errors(
-        casework.accept_candidate, request.app.state.engine, reference, chosen, principal.name
-    )
+    chosen = None if person_id.strip() in ("", "none") else candidate_behind(request, principal, person_id)
+    if chosen is None and person_id.strip() not in ("", "none"):
+        error: str | None = NOT_A_CANDIDATE
+    else:
+        error = casework_errors(
+            casework.accept_candidate, request.app.state.engine, reference, chosen, principal.name
+        )
     return _done(request, principal, reference, error)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from athar.names import is_arabic
 from athar.store.tables import AuditEntry, Membership, Source
-from tests.web.conftest import client_for
+from tests.web.conftest import client_for, person_ref
 
 ON_POSTGRES = True
 VISIBLE = {  # who sees which lists (tests/web/conftest.py: OWNERSHIP)
@@ -45,6 +45,8 @@ def test_the_records_export_holds_only_the_organisations_lists(app, who, fmt):
     assert response.status_code == 200
     rows = _rows(response, fmt)
     assert {r["source"] for r in rows} == VISIBLE[who]
+    linked = [r["person_id"] for r in rows if r["person_id"]]
+    assert linked and all(p.startswith("C-") for p in linked)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet"])
@@ -60,7 +62,9 @@ def test_the_persons_export_has_a_row_per_visible_person_with_only_visible_recor
                 .where(Source.name.in_(VISIBLE[who]))
             ).scalars()
         )
-    assert {r["person_id"] for r in rows} == expected
+    # each person by the organisation's own reference, as its pages show it, never the internal id
+    organisation = who.split("-")[1].capitalize()
+    assert {r["person_id"] for r in rows} == {person_ref(app, p, organisation) for p in expected}
     for row in rows:
         lists = set(row["sources"].split(";"))
         assert lists <= VISIBLE[who]

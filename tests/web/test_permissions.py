@@ -4,6 +4,8 @@ nothing Alpha recorded reaches Beta."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -11,9 +13,12 @@ from sqlalchemy import select
 from athar.accounts.permissions import ACTIONS, ANONYMOUS, PERMISSIONS, ROLES, allowed
 from athar.store.tables import Membership, Source
 from athar.web.app import route_action, routes
-from tests.web.conftest import BASE_URL, client_for, csrf
+from tests.web.conftest import BASE_URL, client_for, csrf, person_ref
 
 PRINCIPALS = (ANONYMOUS, *ROLES)
+# An internal person id (P-0000123), shown to admins only (docs/security.md); not the "P-3" inside a
+# reference such as C-JN23P-348TA.
+SEQUENTIAL_ID = re.compile(r"(?<![0-9A-Z])P-\d")
 ROUTES = [(method, route.path) for route in routes() for method in sorted(route.methods - {"HEAD"})]
 POST_BODIES = {
     "/login": {"name": "nobody", "password": "wrong"},
@@ -112,7 +117,7 @@ def targets(app, alpha_person, alpha_site) -> dict[str, str]:
     with app.state.engine.connect() as conn:
         source_id = conn.execute(select(Source.id).where(Source.name == "families")).scalar_one()
     return {
-        "{person_id}": alpha_person,
+        "{person_id}": person_ref(app, alpha_person, "Alpha"),  # what Alpha's users are shown and give
         "{user_id}": str(user_id),
         "{source_id}": str(source_id),
         "{curation_id}": "999999",
@@ -126,6 +131,18 @@ def _path(path: str, targets: dict[str, str]) -> str:
     for parameter, value in targets.items():
         path = path.replace(parameter, value)
     return path
+
+
+def assert_no_sequential_id(who: str, response, where: object) -> None:
+    """Nothing served to anyone but an admin names a person by the internal sequential id (issue 14
+    item 6): pages, JSON and the text exports. Binary exports (XLSX, Parquet) are checked by
+    tests/web/test_person_refs.py through their CSV twin."""
+    if who == "admin" or not response.headers.get("content-type", "").startswith(
+        ("text/", "application/json")
+    ):
+        return
+    found = SEQUENTIAL_ID.search(response.text)
+    assert found is None, (who, where, response.text[max(0, found.start() - 80) : found.end() + 80])
 
 
 def test_every_page_post_has_a_body_for_the_permission_walk():
@@ -176,6 +193,7 @@ def test_route_is_allowed_exactly_for_the_roles_the_table_allows(app, tokens, ta
             assert to_login if who == ANONYMOUS else response.status_code == 403
     assert refused is not expected, (who, method, path, response.status_code)
     assert response.status_code < 500
+    assert_no_sequential_id(who, response, (method, path))
 
 
 def test_anonymous_cannot_reach_any_record_page_or_api(app, alpha_person):
@@ -239,7 +257,7 @@ def alpha_case(app, tokens, alpha_site) -> dict[str, str]:
     seen_by_both = sorted(p for p, s in held.items() if s == {"families", "morgue"})[0]
     alpha = TestClient(app, base_url=BASE_URL, headers={"Authorization": f"Bearer {tokens['caseworker']}"})
     event_id = None
-    for person in (only_alpha, seen_by_both):
+    for person in (person_ref(app, only_alpha, "Alpha"), person_ref(app, seen_by_both, "Alpha")):
         inquiry = {"contact_name": ALPHA_SECRETS[1], "phone": ALPHA_SECRETS[0], "note": ALPHA_SECRETS[2]}
         made = alpha.post(f"/api/v1/persons/{person}/inquiries", json=inquiry)
         assert made.status_code == 201, made.text
@@ -247,12 +265,13 @@ def alpha_case(app, tokens, alpha_site) -> dict[str, str]:
         change = {"status": "detention_record_found", "reason": ALPHA_SECRETS[3], "evidence": "Alpha's file"}
         assert alpha.post(f"/api/v1/persons/{person}/status", json=change).status_code == 201
     return {
-        "{person_id}": seen_by_both,
+        "{person_id}": person_ref(app, seen_by_both, "Beta"),  # Beta's own reference for the person
         "{event_id}": str(event_id),
         "{source_id}": str(families_id),
         "{user_id}": "1",
         **alpha_site,
         "only_alpha": only_alpha,
+        "seen_by_both": seen_by_both,
     }
 
 
@@ -288,26 +307,48 @@ def test_nothing_alpha_recorded_reaches_another_organisation(app, beta_tokens, a
         assert response.status_code == 404  # Alpha's list is not Beta's to share
     if expected and ("{site_id}" in path or "{remains_id}" in path):
         assert response.status_code == 404  # Alpha's private site does not exist for Beta
+    assert_no_sequential_id(who, response, (method, path))
+
+
+PERSON_PATHS = ["/persons/{id}", "/api/v1/persons/{id}", "/api/v1/persons/{id}/case"]
 
 
 @pytest.mark.parametrize("who", ROLES)
-@pytest.mark.parametrize(
-    "path",
-    ["/persons/{id}", "/api/v1/persons/{id}", "/api/v1/persons/{id}/case"],
-    ids=["page", "api", "case"],
-)
-def test_a_person_only_alpha_holds_does_not_exist_for_beta(app, beta_tokens, alpha_case, who, path):
-    concrete = path.replace("{id}", alpha_case["only_alpha"])
-    response = _beta_request(app, beta_tokens, who, "GET", concrete, path)
+@pytest.mark.parametrize("given", ["alpha-reference", "internal-id"])
+@pytest.mark.parametrize("path", PERSON_PATHS, ids=["page", "api", "case"])
+def test_a_person_only_alpha_holds_does_not_exist_for_beta(app, beta_tokens, alpha_case, who, given, path):
+    """By Alpha's reference or by the internal id (even Beta's admin, who may give internal ids): the
+    answer is the 404 of a person that does not exist, and names neither."""
+    person = alpha_case["only_alpha"]
+    named = person_ref(app, person, "Alpha") if given == "alpha-reference" else person
+    response = _beta_request(app, beta_tokens, who, "GET", path.replace("{id}", named), path)
     assert response.status_code == (404 if allowed(who, "person.view") else 403)
-    assert alpha_case["only_alpha"] not in response.text or response.status_code == 403
+    assert person not in response.text and named not in response.text
+
+
+@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize("path", PERSON_PATHS, ids=["page", "api", "case"])
+def test_alphas_reference_of_a_person_beta_sees_is_unknown_to_beta(app, beta_tokens, alpha_case, who, path):
+    """References are per organisation: Beta sees the person under its own reference, and Alpha's
+    reference for the same person is, to Beta, no person at all. So is the internal id for any
+    role but admin."""
+    if not allowed(who, "person.view"):
+        pytest.skip("this role sees no person")
+    person = alpha_case["seen_by_both"]
+    alphas, betas = person_ref(app, person, "Alpha"), person_ref(app, person, "Beta")
+    assert alphas != betas and re.fullmatch(r"C-[2-9A-Z]{5}-[2-9A-Z]{5}", betas)
+    own = _beta_request(app, beta_tokens, who, "GET", path.replace("{id}", betas), path)
+    assert own.status_code == 200 and betas in own.text and alphas not in own.text
+    assert _beta_request(app, beta_tokens, who, "GET", path.replace("{id}", alphas), path).status_code == 404
+    internal = _beta_request(app, beta_tokens, who, "GET", path.replace("{id}", person), path)
+    assert internal.status_code == (200 if who == "admin" else 404)
 
 
 @pytest.mark.parametrize("who", ROLES)
 def test_beta_sees_alphas_private_case_only_as_a_status(app, beta_tokens, alpha_case, who):
     if not allowed(who, "person.view"):
         pytest.skip("this role sees no person")
-    person = alpha_case["{person_id}"]
+    person = alpha_case["{person_id}"]  # Beta's reference
     client = TestClient(app, base_url=BASE_URL, headers={"Authorization": f"Bearer {beta_tokens[who]}"})
     case = client.get(f"/api/v1/persons/{person}/case").json()
     # Beta's own events (the walk above records some) are Beta's; Alpha's are there only as statuses.

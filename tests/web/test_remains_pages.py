@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from athar.store.tables import Membership, Person, Source
-from tests.web.conftest import BASE_URL, client_for, csrf
+from tests.web.conftest import BASE_URL, client_for, csrf, person_ref
 from tests.web.remains_site import add_alpha_site
 
 ON_POSTGRES = True
@@ -106,8 +106,9 @@ def _step(client, body_id: int, **form):
     )
 
 
-def _alpha_candidate(app, client, body_id: int) -> tuple[str, str]:
-    """A linked candidate of this body held by Alpha's own list (so Alpha may change their case)."""
+def _alpha_candidate(app, client, body_id: int) -> tuple[str, str, str]:
+    """A linked candidate of this body held by Alpha's own list (so Alpha may change their case): its
+    record, its person id, and the reference Alpha's users are shown for it (the page gives only that)."""
     page = client.get(f"/remains/{body_id}?lang=en").text
     with app.state.engine.connect() as conn:
         families = set(
@@ -117,7 +118,8 @@ def _alpha_candidate(app, client, body_id: int) -> tuple[str, str]:
                 .where(Source.name == "families")
             ).scalars()
         )
-    return next((r, p) for r, p in _candidates(page) if p in families)
+    by_reference = {person_ref(app, p, "Alpha"): p for p in families}
+    return next((r, by_reference[p], p) for r, p in _candidates(page) if p in by_reference)
 
 
 def _status(app, person: str) -> str:
@@ -129,7 +131,7 @@ def test_identification_from_preliminary_to_confirmed_and_back_by_the_roles_that
     body_id = grave["bodies"][1]
     caseworker = client_for(app, "caseworker-alpha")
     investigator = client_for(app, "investigator-alpha")
-    record, person = _alpha_candidate(app, caseworker, body_id)
+    record, person, shown = _alpha_candidate(app, caseworker, body_id)
     page = caseworker.get(f"/remains/{body_id}?lang=en").text
     assert 'value="confirmed"' not in page and 'value="preliminary"' in page
     assert _step(caseworker, body_id, record=record, step="preliminary").status_code == 303
@@ -146,7 +148,7 @@ def test_identification_from_preliminary_to_confirmed_and_back_by_the_roles_that
     assert page.count('<tr data-step="') == 2
     counts = investigator.get(f"/sites/{grave['site']}?lang=en").text
     assert 'data-count="identified"><span class="n">1<' in counts
-    on_person = investigator.get(f"/persons/{person}?lang=en").text
+    on_person = investigator.get(f"/persons/{shown}?lang=en").text
     assert 'id="identifications"' in on_person and f"/remains/{body_id}" in on_person
     no_reason = _step(investigator, body_id, record=record, step="revoked")
     assert no_reason.status_code == 422 and "needs a reason" in no_reason.text
@@ -171,7 +173,7 @@ def test_a_record_the_principal_may_not_see_is_refused(app, grave):
 
 def test_the_person_page_ranks_bodies_for_an_open_person(app, grave):
     client = client_for(app, "caseworker-alpha")
-    _, person = _alpha_candidate(app, client, grave["bodies"][3])
-    page = client.get(f"/persons/{person}?lang=en").text
+    _, _, shown = _alpha_candidate(app, client, grave["bodies"][3])
+    page = client.get(f"/persons/{shown}?lang=en").text
     assert 'id="ranked-bodies"' in page
     assert re.search(r'<tr data-case="[^"]+"><td><a href="/remains/\d+">', page)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 
 from athar.requests.family import newest_wish
 from athar.requests.intake import submit_request
+from athar.search.index import UNLINKED_PREFIX
 from athar.store.tables import (
     AuditEntry,
     FoundPersonWish,
@@ -23,7 +24,7 @@ from athar.store.tables import (
 )
 from athar.web.request_support import cipher
 from tests.test_requests_support import test_cipher
-from tests.web.conftest import BASE_URL, client_for, csrf
+from tests.web.conftest import BASE_URL, client_for, csrf, person_ref
 
 ON_POSTGRES = True  # also against the same store on PostgreSQL
 
@@ -101,6 +102,12 @@ def caseworker(app, name: str = "caseworker-alpha"):
     return client
 
 
+def alphas(app, candidate: str) -> str:
+    """A candidate as Alpha's users are shown it and give it back: a person by Alpha's reference, a
+    record in no person as it is."""
+    return candidate if candidate.startswith(UNLINKED_PREFIX) else person_ref(app, candidate, "Alpha")
+
+
 def post(client, path: str, data: dict):
     return client.post(path, data={**data, "csrf_token": csrf(client)}, follow_redirects=False)
 
@@ -143,8 +150,12 @@ def test_accepting_a_candidate_then_answering_writes_to_the_family(app, people):
             select(TracingRequest.candidates).where(TracingRequest.reference == reference)
         ).scalar_one()
     assert candidates
-    best = candidates[0]["person_id"]
-    assert post(client, f"/requests/{reference}/accept", {"person_id": best}).status_code == 303
+    best = next(c["person_id"] for c in candidates if c["person_id"].startswith("P-"))
+    page = client.get(f"/requests/{reference}").text
+    assert f'value="{alphas(app, best)}"' in page and not re.search(r"(?<![0-9A-Z])P-\d", page)
+    internal = post(client, f"/requests/{reference}/accept", {"person_id": best})
+    assert internal.status_code == 422  # the internal id is an admin's, not a caseworker's
+    assert post(client, f"/requests/{reference}/accept", {"person_id": alphas(app, best)}).status_code == 303
     for status in ("verified", "no_news"):
         assert (
             post(client, f"/requests/{reference}/status", {"status": status, "reason": "checked"}).status_code
@@ -290,7 +301,7 @@ def test_the_found_person_learns_who_is_looking_only_if_the_requester_agreed(app
         best = conn.execute(
             select(TracingRequest.candidates).where(TracingRequest.reference == reference)
         ).scalar_one()[0]["person_id"]
-    post(client, f"/requests/{reference}/accept", {"person_id": best})
+    post(client, f"/requests/{reference}/accept", {"person_id": alphas(app, best)})
     assert post(client, f"/requests/{reference}/wish", {"wish": "alive_only"}).status_code == 303
     page = post(client, f"/requests/{reference}/requester-for-found", {})
     assert page.status_code == 200
@@ -318,10 +329,14 @@ def test_the_api_records_the_found_persons_wish_as_the_page_does(app, tokens, pe
     reference = file_request(app, "Alpha", people[3], n=20)
     assert client.post(f"/api/v1/requests/{reference}/wish", json={"wish": "alive_only"}).status_code == 409
     with app.state.engine.connect() as conn:
-        best = conn.execute(
+        candidates = conn.execute(
             select(TracingRequest.candidates).where(TracingRequest.reference == reference)
-        ).scalar_one()[0]["person_id"]
-    assert client.post(f"/api/v1/requests/{reference}/accept", json={"person_id": best}).status_code == 204
+        ).scalar_one()
+    best = next(c["person_id"] for c in candidates if c["person_id"].startswith("P-"))
+    assert client.post(f"/api/v1/requests/{reference}/accept", json={"person_id": best}).status_code == 422
+    shown = alphas(app, best)
+    assert client.post(f"/api/v1/requests/{reference}/accept", json={"person_id": shown}).status_code == 204
+    assert client.get(f"/api/v1/requests/{reference}").json()["accepted_person_id"] == shown
     refused = client.post(f"/api/v1/requests/{reference}/wish", json={"wish": "tell everyone"})
     assert refused.status_code == 422
     answer = client.post(
@@ -330,7 +345,7 @@ def test_the_api_records_the_found_persons_wish_as_the_page_does(app, tokens, pe
     assert answer.status_code == 201, answer.text
     body = answer.json()
     assert (
-        (body["person_id"], body["wish"]) == (best, "alive_only")
+        (body["person_id"], body["wish"]) == (shown, "alive_only")
         and body["recorded_by"]
         and body["recorded_at"]
     )

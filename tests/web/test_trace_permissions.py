@@ -16,6 +16,7 @@ from athar.accounts.permissions import ACTIONS, ANONYMOUS, ROLES, allowed
 from athar.requests.limits import IntakeLimiter
 from athar.web.app import route_action, tracing_routes
 from tests.web.conftest import BASE_URL, client_for, csrf
+from tests.web.test_permissions import assert_no_sequential_id
 from tests.web.test_trace_casework import file_request, synthetic_names
 
 PRINCIPALS = (ANONYMOUS, *ROLES)
@@ -100,3 +101,4 @@ def test_tracing_route_is_allowed_exactly_for_the_roles_the_table_allows(
             assert to_login if who == ANONYMOUS else response.status_code == 403
     assert refused is not expected, (who, method, path, response.status_code, response.text[:300])
     assert response.status_code < 500
+    assert_no_sequential_id(who, response, (method, path))  # candidates by Alpha's references
