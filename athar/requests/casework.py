@@ -28,6 +28,11 @@ class CaseworkRefused(AtharError, ValueError):
     """A caseworker's step that cannot be taken as asked (an empty note, a person not offered)."""
 
 
+class NotACandidate(CaseworkRefused):
+    """The person given to accept is not among the request's candidates. The message names the person
+    by the id given (the web says it without the id: users there name persons by reference)."""
+
+
 def _event(conn: Connection, request_id: int, kind: str, user: str, now, status=None, detail=None) -> None:
     conn.execute(
         insert(RequestEvent).values(
@@ -112,7 +117,7 @@ def accept_candidate(engine: Engine, reference: str, person_id: str | None, user
         request = _open(conn, reference)
         offered = {c["person_id"] for c in request.candidates or []}
         if person_id is not None and person_id not in offered:
-            raise CaseworkRefused(f"{person_id} is not among this request's candidates")
+            raise NotACandidate(f"{person_id} is not among this request's candidates")
         values: dict = {"accepted_person_id": person_id}
         if person_id is not None and request.status in (RequestStatus.RECEIVED, RequestStatus.BEING_SEARCHED):
             values["status"] = RequestStatus.POSSIBLE_MATCH.value

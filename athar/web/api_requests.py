@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from athar.accounts.permissions import Principal
 from athar.requests import casework
 from athar.requests.access import RequestNotVisible
-from athar.requests.casework import RequestErased
+from athar.requests.casework import NotACandidate, RequestErased
 from athar.requests.family import Wish, record_wish
 from athar.requests.intake import submit_request
 from athar.requests.lookup import UnknownRequest, find_request, person_of
@@ -32,8 +32,8 @@ from athar.requests.validation import RequestInvalid, Spam
 from athar.requests.view import candidate_records, queue_view, request_view
 from athar.web.audit import client_address
 from athar.web.permissions import require_api
-from athar.web.person_refs import PERSON_REFERENCE, candidate_behind, shown_candidate, shown_request
-from athar.web.request_pages import ACTION, NOT_A_CANDIDATE, check_workable
+from athar.web.person_refs import PERSON_REFERENCE, shown_candidate, shown_request
+from athar.web.request_pages import ACTION, NOT_A_CANDIDATE, check_workable, chosen_candidate
 from athar.web.request_support import cipher, principal_organisation
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
@@ -142,6 +142,8 @@ def _casework(call, *args) -> None:
         call(*args)
     except RequestErased as e:
         raise HTTPException(status_code=409, detail="the request's personal data was erased") from e
+    except NotACandidate as e:
+        raise _refusal(NOT_A_CANDIDATE) from e  # without the internal id the store's message names
     except (StatusChangeError, ValueError) as e:
         raise _refusal(str(e)) from e
     except UnknownRequest as e:
@@ -219,10 +221,12 @@ def accept(
     principal: Annotated[Principal, Depends(require_api(ACTION))],
 ) -> None:
     check_workable(request, reference, principal)
-    chosen = None if body.person_id is None else candidate_behind(request, principal, body.person_id)
-    if body.person_id is not None and chosen is None:
-        raise _refusal(NOT_A_CANDIDATE)
-    _casework(casework.accept_candidate, request.app.state.engine, reference, chosen, principal.name)
+    engine = request.app.state.engine
+    _casework(
+        lambda: casework.accept_candidate(
+            engine, reference, chosen_candidate(request, principal, body.person_id), principal.name
+        )
+    )
 
 
 @router.post("/{reference}/assign", status_code=204)

@@ -17,13 +17,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from athar.accounts.permissions import Principal
 from athar.requests import casework
 from athar.requests.access import NotYourRequest, RequestNotVisible, workable_request
-from athar.requests.casework import RequestErased
+from athar.requests.casework import NotACandidate, RequestErased
 from athar.requests.family import Wish, record_wish, requester_for_found_person
 from athar.requests.intake import submit_request
 from athar.requests.lookup import UnknownRequest, find_request, person_of
 from athar.requests.statuses import RequestStatus, StatusChangeError
 from athar.requests.validation import RequestInvalid, Spam
-from athar.requests.view import queue_view, request_view
+from athar.requests.view import candidate_records, queue_view, request_view
 from athar.web import i18n
 from athar.web.audit import client_address
 from athar.web.permissions import require
@@ -53,12 +53,26 @@ def check_workable(request: Request, reference: str, principal: Principal) -> No
             raise HTTPException(status_code=403, detail=str(e)) from e
 
 
+def chosen_candidate(request: Request, principal: Principal, given: str | None) -> str | None:
+    """The candidate a caseworker accepts, from what the page or the API was given (the user's
+    reference, `athar.web.person_refs`); None for none. NotACandidate for a reference that names no
+    person the user may see (whether it is among the request's candidates, casework checks)."""
+    if given is None:
+        return None
+    chosen = candidate_behind(request, principal, given)
+    if chosen is None or not candidate_records(request.app.state.engine, chosen, principal):
+        raise NotACandidate(NOT_A_CANDIDATE)
+    return chosen
+
+
 def casework_errors(call, *args) -> str | None:
     """Run one casework call; a refusal comes back as its message (None when it went through)."""
     try:
         call(*args)
     except RequestErased:
         return "erased"
+    except NotACandidate:
+        return NOT_A_CANDIDATE  # without the internal id the store's message names
     except StatusChangeError as e:
         return str(e)
     except (ValueError, UnknownRequest) as e:
@@ -159,13 +173,14 @@ def accept(
     """Accept one candidate (by the user's reference, as the page shows it) as the person sought, or none
     of them (``none``)."""
     check_workable(request, reference, principal)
-    chosen = None if person_id.strip() in ("", "none") else candidate_behind(request, principal, person_id)
-    if chosen is None and person_id.strip() not in ("", "none"):
-        error: str | None = NOT_A_CANDIDATE
-    else:
-        error = casework_errors(
-            casework.accept_candidate, request.app.state.engine, reference, chosen, principal.name
-        )
+    given = None if person_id.strip() in ("", "none") else person_id
+    try:
+        chosen = chosen_candidate(request, principal, given)
+    except NotACandidate:
+        return _done(request, principal, reference, NOT_A_CANDIDATE)
+    error = casework_errors(
+        casework.accept_candidate, request.app.state.engine, reference, chosen, principal.name
+    )
     return _done(request, principal, reference, error)
 
 

@@ -16,6 +16,7 @@ from athar.search.index import UNLINKED_PREFIX
 from athar.store.tables import (
     AuditEntry,
     FoundPersonWish,
+    Membership,
     OutboxMessage,
     Record,
     RequestEvent,
@@ -155,6 +156,17 @@ def test_accepting_a_candidate_then_answering_writes_to_the_family(app, people):
     assert f'value="{alphas(app, best)}"' in page and not re.search(r"(?<![0-9A-Z])P-\d", page)
     internal = post(client, f"/requests/{reference}/accept", {"person_id": best})
     assert internal.status_code == 422  # the internal id is an admin's, not a caseworker's
+    offered = {c["person_id"] for c in candidates}
+    with app.state.engine.connect() as conn:
+        elsewhere = conn.execute(  # a person Alpha sees who is not among the candidates
+            select(Membership.person_id)
+            .join(Source, Source.id == Membership.source_id)
+            .where(Source.name == "families", Membership.person_id.not_in(offered))
+            .limit(1)
+        ).scalar_one()
+    refused = post(client, f"/requests/{reference}/accept", {"person_id": alphas(app, elsewhere)})
+    assert refused.status_code == 422 and "not among this request" in refused.text
+    assert elsewhere not in refused.text  # the refusal does not name them by the internal id
     assert post(client, f"/requests/{reference}/accept", {"person_id": alphas(app, best)}).status_code == 303
     for status in ("verified", "no_news"):
         assert (
@@ -333,7 +345,8 @@ def test_the_api_records_the_found_persons_wish_as_the_page_does(app, tokens, pe
             select(TracingRequest.candidates).where(TracingRequest.reference == reference)
         ).scalar_one()
     best = next(c["person_id"] for c in candidates if c["person_id"].startswith("P-"))
-    assert client.post(f"/api/v1/requests/{reference}/accept", json={"person_id": best}).status_code == 422
+    internal = client.post(f"/api/v1/requests/{reference}/accept", json={"person_id": best})
+    assert internal.status_code == 422 and best not in internal.text
     shown = alphas(app, best)
     assert client.post(f"/api/v1/requests/{reference}/accept", json={"person_id": shown}).status_code == 204
     assert client.get(f"/api/v1/requests/{reference}").json()["accepted_person_id"] == shown
