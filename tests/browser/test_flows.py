@@ -7,6 +7,7 @@ from sqlalchemy import func, select, update
 from athar.store.tables import CaseEvent, Membership, Person, Record, Source
 from tests.browser import test_pages
 from tests.browser.conftest import sign_in
+from tests.web.conftest import person_ref
 
 RECORD_VALUES = (
     "record_id",
@@ -171,9 +172,10 @@ def test_a_caseworker_changes_a_status_with_a_reason_and_it_enters_the_history(a
     person = test_pages._alpha_person(app)
     before = _stored_status(app, person)
     assert before != "located_alive"
+    shown = person_ref(app, person, "Alpha")
     sign_in(page, "caseworker-alpha", lang="en")
     page.wait_for_url("**/dashboard")
-    page.goto(f"/persons/{person}")
+    page.goto(f"/persons/{shown}")
     form = "#status-form"
 
     # Without a reason the browser does not send the form (the field is required) ...
@@ -181,7 +183,7 @@ def test_a_caseworker_changes_a_status_with_a_reason_and_it_enters_the_history(a
     page.fill(f"{form} textarea[name=evidence]", "Phone call with the person")
     page.click(f"{form} button[type=submit]")
     assert page.evaluate("document.querySelector('#status-form textarea[name=reason]').validity.valueMissing")
-    assert page.url.endswith(f"/persons/{person}")
+    assert page.url.endswith(f"/persons/{shown}")
     # ... and when it is sent anyway (no browser check), the server refuses it and keeps the status.
     page.evaluate("document.querySelector('#status-form').noValidate = true")
     with page.expect_response(lambda r: r.url.endswith("/status") and r.request.method == "POST") as sent:
@@ -199,7 +201,7 @@ def test_a_caseworker_changes_a_status_with_a_reason_and_it_enters_the_history(a
     page.fill(f"{form} input[name=event_date]", "2024-05-01")
     with page.expect_navigation():
         page.click(f"{form} button[type=submit]")
-    assert page.url.endswith(f"/persons/{person}#history")
+    assert page.url.endswith(f"/persons/{shown}#history")
     assert page.get_attribute("#person-status", "data-status") == "located_alive"
     assert page.inner_text("#person-status") == "Located alive"
     history = page.locator("#status-history tbody tr")

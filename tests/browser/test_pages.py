@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from athar.store.tables import Judgement, Membership, Source
 from tests.browser.conftest import platform_fonts, sign_in
+from tests.web.conftest import person_ref
 
 NOTO_ARABIC = {"Noto Naskh Arabic", "Noto Sans Arabic", "Noto Kufi Arabic"}
 
@@ -136,14 +137,16 @@ def test_typing_s_in_the_note_does_not_judge(app, page):
 
 def test_a_person_page_lists_their_records(app, page, screenshots):
     person = _alpha_person(app)
+    shown = person_ref(app, person, "Alpha")
     sign_in(page, "caseworker-alpha", lang="en")
     page.wait_for_url("**/dashboard")
-    page.goto(f"/persons/{person}")
-    assert person in page.locator("h1").inner_text()
+    page.goto(f"/persons/{shown}")
+    heading = page.locator("h1").inner_text()
+    assert shown in heading and person not in heading  # the organisation's reference, not the P- id
     sources = page.locator("table.data tbody tr td:first-child").all_inner_texts()
     assert "families" in sources and "detention" not in sources  # Beta's private list stays hidden
     screenshots(page, "person-en")
-    page.goto(f"/persons/{person}?lang=ar")
+    page.goto(f"/persons/{shown}?lang=ar")
     screenshots(page, "person-ar")
 
 

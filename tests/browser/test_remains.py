@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from athar.store.tables import Membership, Person, Source
 from tests.browser.conftest import sign_in
+from tests.web.conftest import person_ref
 from tests.web.remains_site import SITE, add_alpha_site
 
 
@@ -42,13 +43,13 @@ def test_an_investigator_identifies_a_body_in_arabic(app, page, grave, screensho
                 .where(Source.name == "families")
             ).scalars()
         )
+    by_reference = {person_ref(app, p, "Alpha"): p for p in alphas}  # the page names persons so
     sign_in(page, "investigator-alpha", lang="ar")
     page.wait_for_url("**/dashboard")
     page.goto(f"/remains/{bodies[0]}")
     sections = page.locator("section.candidate[data-person]")
-    person = next(
-        p for i in range(sections.count()) if (p := sections.nth(i).get_attribute("data-person")) in alphas
-    )
+    shown = [sections.nth(i).get_attribute("data-person") for i in range(sections.count())]
+    person = next(p for p in shown if p in by_reference)
     candidate = page.locator(f'section.candidate[data-person="{person}"]')
     assert candidate.locator("table.evidence tr[data-feature]").count() == 8
     candidate.locator("select[name=step]").select_option("preliminary")
@@ -65,6 +66,7 @@ def test_an_investigator_identifies_a_body_in_arabic(app, page, grave, screensho
     assert "تطابق الأسنان والملابس" in page.locator("#steps").inner_text()
     screenshots(page, "remains-identified-ar")
     with app.state.engine.connect() as conn:
-        assert conn.execute(select(Person.status).where(Person.id == person)).scalar() == "remains_identified"
+        identified = conn.execute(select(Person.status).where(Person.id == by_reference[person])).scalar()
+    assert identified == "remains_identified"
     page.goto(f"/persons/{person}")
     assert page.locator("#identifications tr[data-step=confirmed]").count() == 1
