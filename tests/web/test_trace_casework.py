@@ -386,3 +386,29 @@ def test_the_wish_api_refuses_other_organisations_and_the_public(app, tokens, be
     assert public.post(f"/api/v1/requests/{beta_shared}/wish", json=body).status_code == 401
     with app.state.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(FoundPersonWish)).scalar_one() == before
+
+
+def test_each_organisation_reads_a_shared_requests_candidates_by_its_own_references(
+    app, tokens, beta_tokens, beta_shared
+):
+    """Beta's request, shared with Alpha: both see its candidates, each by its own references; neither
+    answer holds an internal id, and Alpha's reference is no candidate for Beta."""
+    alpha = api(app, tokens).get(f"/api/v1/requests/{beta_shared}").json()
+    beta = api(app, beta_tokens).get(f"/api/v1/requests/{beta_shared}").json()
+    with app.state.engine.connect() as conn:
+        stored = conn.execute(
+            select(TracingRequest.candidates).where(TracingRequest.reference == beta_shared)
+        ).scalar_one()
+    persons = {c["person_id"] for c in stored if c["person_id"].startswith("P-")}
+    alphas_shown = {c["person_id"] for c in alpha["candidates"] if c["person_id"].startswith("C-")}
+    betas_shown = {c["person_id"] for c in beta["candidates"] if c["person_id"].startswith("C-")}
+    assert alphas_shown and betas_shown and not alphas_shown & betas_shown
+    assert alphas_shown <= {person_ref(app, p, "Alpha") for p in persons}
+    assert betas_shown <= {person_ref(app, p, "Beta") for p in persons}
+    for answer in (alpha, beta):
+        assert not re.search(r"(?<![0-9A-Z])P-\d", str(answer))
+    beta_client = api(app, beta_tokens)
+    refused = beta_client.post(
+        f"/api/v1/requests/{beta_shared}/accept", json={"person_id": sorted(alphas_shown)[0]}
+    )
+    assert refused.status_code == 422 and "not among" in refused.text
