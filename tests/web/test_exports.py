@@ -65,6 +65,8 @@ def test_the_persons_export_has_a_row_per_visible_person_with_only_visible_recor
     # each person by the organisation's own reference, as its pages show it, never the internal id
     organisation = who.split("-")[1].capitalize()
     assert {r["person_id"] for r in rows} == {person_ref(app, p, organisation) for p in expected}
+    shown = [r["person_id"] for r in rows]
+    assert shown == sorted(shown)  # by reference: the internal ids' order is not told either
     for row in rows:
         lists = set(row["sources"].split(";"))
         assert lists <= VISIBLE[who]
