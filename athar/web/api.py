@@ -193,7 +193,9 @@ class SearchHitOut(BaseModel):
     person_id: str | None = Field(
         description=PERSON_REFERENCE + "; null for a record that linkage has put in no person yet"
     )
-    reference: str = Field(description="the person's reference, or U-… for an unlinked record")
+    reference: str = Field(
+        description="the person's reference, or record:LIST:RECORD_ID for a record in no person"
+    )
     score: float
     reasons: list[str] = Field(description="which name parts agreed")
     records: list[RecordOut] = Field(description="only records of sources your organisation may see")

@@ -7,6 +7,8 @@ partner organisations' tokens, through the same functions, permission action and
 * `GET /requests/{reference}`: one request with its candidates' visible records (audited);
 * `POST /requests/{reference}/accept|assign|notes|status`: casework; only the organisation that took
   the request may change it (403 for one merely shared with yours, 404 for one you may not see);
+  a candidate is named as the answers name it, by your organisation's reference for the person
+  (`athar.web.person_refs`; internal `P-` ids are taken from admins only);
 * `POST /requests/{reference}/wish`: the found person's own wish about what their family is told
   (share whereabouts / only that they are alive / nothing), recorded with who and when, as the
   request page records it (409 while no person is accepted or linked for the request).
