@@ -9,10 +9,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, create_engine, text
 
+from athar.accounts import passwords
 from athar.store import open_store
 from tests import postgres_server
+
+# Cheap argon2id parameters for the tests, as Django's test settings swap in a fast hasher: the
+# hashing is the same code and the same format, but the default parameters (64 MiB, 3 passes) made
+# every account created and every sign-in cost ~0.1 s, about a minute of the run. The production
+# parameters are pinned by tests/web/test_auth.py's test of the hasher the application builds.
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+passwords._DUMMY_HASH = passwords._hasher.hash("not a password")
 
 
 def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:

@@ -14,7 +14,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from athar.accounts.errors import AccountError
 
-_hasher = PasswordHasher()
+# RFC 9106's second recommended option (argon2-cffi's defaults), written out so a test pins them.
+HASHER_PARAMETERS = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 4}
+_hasher = PasswordHasher(**HASHER_PARAMETERS)
 # Verified against when the user name is unknown, so that a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 

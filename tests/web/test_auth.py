@@ -29,6 +29,17 @@ def test_passwords_are_stored_as_argon2id_hashes_that_verify_only_the_right_pass
     assert not verify_password(None, "anything")
 
 
+def test_the_application_hashes_with_rfc_9106s_recommended_argon2id_parameters():
+    from argon2 import PasswordHasher
+
+    from athar.accounts import passwords
+
+    assert passwords.HASHER_PARAMETERS["time_cost"] >= 3
+    assert passwords.HASHER_PARAMETERS["memory_cost"] >= 64 * 1024  # KiB
+    stored = PasswordHasher(**passwords.HASHER_PARAMETERS).hash("x")
+    assert stored.startswith("$argon2id$") and "m=65536,t=3" in stored
+
+
 def test_the_users_table_never_holds_a_plain_password(app):
     with app.state.engine.connect() as conn:
         hashes = conn.execute(select(User.password_hash)).scalars().all()
