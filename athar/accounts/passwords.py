@@ -8,6 +8,7 @@ import re
 import secrets
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -15,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from athar.accounts.errors import AccountError
 
 # RFC 9106's second recommended option (argon2-cffi's defaults), written out so a test pins them.
-HASHER_PARAMETERS = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 4}
+HASHER_PARAMETERS: dict[str, Any] = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 4}
 _hasher = PasswordHasher(**HASHER_PARAMETERS)
 # Verified against when the user name is unknown, so that a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
