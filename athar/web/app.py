@@ -26,6 +26,7 @@ from athar.web import (
     i18n,
     import_pages,
     login,
+    open_pages,
     pages,
     person_pages,
     remains_pages,
@@ -70,6 +71,7 @@ PAGE_MODULES = (
     admin_pages,
     account_pages,
     remains_pages,  # sites, bodies and identification (docs/remains.md)
+    open_pages,  # open by reference: what a family reads out over the phone
 )
 # Tracing requests (docs/tracing-requests.md): walked for every role by tests/web/test_trace_permissions.py.
 TRACING_PAGE_MODULES = (trace_pages, request_pages)

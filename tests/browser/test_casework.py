@@ -109,3 +109,20 @@ def test_the_model_page_draws_its_chart_in_arabic_and_the_review_reads_in_arabic
     assert chart.count() == 1 and chart.get_attribute("direction") == "rtl"
     assert page.locator("svg#chart-probabilities g.row").count() == 20
     screenshots(page, "review-model-ar")
+
+
+def test_a_caseworker_opens_a_case_by_the_reference_read_over_the_phone(app, page, screenshots):
+    person, _typed = _alpha_named_person(app)
+    shown = person_ref(app, person, "Alpha")
+    sign_in(page, "caseworker-alpha", lang="ar")
+    page.wait_for_url("**/dashboard")
+    page.fill("form.open-ref input[name=reference]", shown.lower().replace("-", " "))  # as heard
+    with page.expect_navigation():
+        page.click("form.open-ref button[type=submit]")
+    assert page.url.endswith(f"/persons/{shown}")
+    page.fill("form.open-ref input[name=reference]", "C-XXXXX-XXXXX")
+    with page.expect_navigation():
+        page.click("form.open-ref button[type=submit]")
+    assert page.locator("#not-found").is_visible()
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    screenshots(page, "open-by-reference-not-found-ar")

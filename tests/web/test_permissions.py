@@ -26,6 +26,7 @@ POST_BODIES = {
     "/review/judgements": {"left": "families:none-1", "right": "families:none-2", "decision": "unsure"},
     "/search/family": {"name": "Nobody Anyone"},
     "/search": {"name": "Nobody Anyone"},
+    "/open": {"reference": "K7MQ-4XR9"},
     "/persons/{person_id}/status": {"status": "missing", "reason": "permission test", "evidence": "none"},
     "/persons/{person_id}/inquiries": {"note": "permission test"},
     "/persons/{person_id}/inquiries/{event_id}/erase": {"reason": "permission test"},
