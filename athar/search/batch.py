@@ -30,17 +30,16 @@ from athar.names.evidence import PRIOR, probability_array
 from athar.search.index import FAMILY, PARTS, SEX_CODES, PersonIndex
 from athar.search.query import (
     _NO_EVIDENCE,
-    _PART_LABELS,
     MIN_EVIDENCE,
     SEX_CONFLICT,
     WEIGHTS,
     Match,
-    _agreement,
     _untitled,
     _year_evidence,
     candidates,
     evidence_array,
     frequency_evidence,
+    match_reasons,
     readings,
 )
 
@@ -256,17 +255,6 @@ def _match(
     """`query._match` from the batch's own similarities (no second scoring)."""
     evidence, task, row = found
     parts, log_odds = task_parts[task], task_odds[task]
-    reasons = [f"{_PART_LABELS[j]}: {_agreement(sims[row, j])}" for j in range(len(PARTS)) if parts[j]]
-    if born:
-        g = int(gap[row])
-        reasons.append(
-            "birth year: not in the records"
-            if g < 0
-            else "birth year: same"
-            if g == 0
-            else f"birth year: {g} year{'s' if g > 1 else ''} apart"
-        )
-    if log_odds:
-        reasons.append("name read in another order")
     score = float(probability_array(np.array(evidence))[()])
-    return Match(str(index.person_ids[person]), score, tuple(reasons))
+    reasons = match_reasons(parts, log_odds, sims[row], int(gap[row]), born)
+    return Match(str(index.person_ids[person]), score, reasons)

@@ -321,20 +321,28 @@ def _agreement(similarity: float) -> str:
 def _match(index: PersonIndex, person: int, reading: Reading, evidence: float, born, sex) -> Match:
     parts, log_odds = reading
     _total, sims, gap = score_persons(index, parts, np.array([person]), born, sex)
-    reasons = [f"{_PART_LABELS[j]}: {_agreement(sims[0, j])}" for j in range(len(PARTS)) if parts[j]]
+    score = float(probability_array(np.array(evidence))[()])
+    reasons = match_reasons(parts, log_odds, sims[0], int(gap[0]), born)
+    return Match(str(index.person_ids[person]), score, reasons)
+
+
+def match_reasons(
+    parts: tuple[str | None, ...], log_odds: float, sims: np.ndarray, gap: int, born: int | None
+) -> tuple[str, ...]:
+    """A match's reasons in words: each name part sought and how it agrees (``sims``, one per part),
+    the birth year's gap (-1: none in the records) and whether the name was read in another order."""
+    reasons = [f"{_PART_LABELS[j]}: {_agreement(sims[j])}" for j in range(len(PARTS)) if parts[j]]
     if born:
-        g = int(gap[0])
         reasons.append(
             "birth year: not in the records"
-            if g < 0
+            if gap < 0
             else "birth year: same"
-            if g == 0
-            else f"birth year: {g} year{'s' if g > 1 else ''} apart"
+            if gap == 0
+            else f"birth year: {gap} year{'s' if gap > 1 else ''} apart"
         )
     if log_odds:
         reasons.append("name read in another order")
-    score = float(probability_array(np.array(evidence))[()])
-    return Match(str(index.person_ids[person]), score, tuple(reasons))
+    return tuple(reasons)
 
 
 def opaque_reference(person_id: str) -> str:
