@@ -130,6 +130,11 @@ class PersonIndex:
         return self._share_by_key[part].get(name_key(name) or name, 0.0)
 
     @functools.cached_property
+    def normalized_vocab(self) -> list[str]:
+        """Each vocabulary entry as `athar.names.normalize_name` writes it, computed once."""
+        return [normalize_name(v) for v in self.vocab]
+
+    @functools.cached_property
     def _share_by_key(self) -> list[dict[str, float]]:
         keys = [name_key(v) or v for v in self.vocab]
         return [
