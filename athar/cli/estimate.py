@@ -234,49 +234,32 @@ def run_estimate(
 
     Exit codes: 0 done, 2 no usable input or no estimate possible.
     """
-    from athar.estimate.service import (
-        compute_estimates,
-        estimate_by_stratum,
-        headline_estimates,
-        load_histories,
-        stratum_titles,
-    )
-
-    step = progress or (lambda _what: None)
+    from athar.estimate.service import estimates_with_strata, load_histories
 
     console = console or Console()
     err = Console(stderr=True)
     try:
         hist = load_histories(histories_csv, histories)
-        options: dict[str, Any] = {
-            "method": method,
-            "search": search,
-            "criterion": criterion,
-            "max_order": max_order,
-            "interval": interval,
-            "n_boot": n_boot,
-            "iterations": iterations,
-            "seed": seed,
-        }
-        step("all lists")
-        if method == "auto":
-            overall = headline_estimates(
-                hist,
-                compare=compare,
-                seed=seed,
-                iterations=iterations,
-                links=links,
-                linkage_draws=linkage_draws,
-            )
-        else:
-            overall = compute_estimates(hist, **options, links=links, linkage_draws=linkage_draws)
-        if strata:
-            step("strata")
-        stratified = estimate_by_stratum(strata or {}, **options)
-        titles = stratum_titles(stratified, strata or {})
+        done = estimates_with_strata(
+            hist,
+            strata,
+            compare=compare,
+            links=links,
+            linkage_draws=linkage_draws,
+            progress=progress,
+            method=method,
+            search=search,
+            criterion=criterion,
+            max_order=max_order,
+            interval=interval,
+            n_boot=n_boot,
+            iterations=iterations,
+            seed=seed,
+        )
     except (AtharError, FileNotFoundError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         return 2
+    overall, stratified, titles = done.overall, done.stratified, done.titles
     if json_out:
         doc: dict[str, Any] = {
             "n_observed": hist.n_observed,

@@ -8,6 +8,7 @@ The store is not touched here: the caller passes either a CSV path or ready capt
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -201,6 +202,48 @@ def headline_estimates(
     return comparison.label(headline, others)
 
 
+@dataclass(frozen=True)
+class EstimatesByStratum:
+    """What `athar estimate` prints and `athar report` draws: the overall estimates (the headline
+    first), the strata as estimated, and each stratum's title in words."""
+
+    overall: list[Estimate]
+    stratified: StratifiedEstimate
+    titles: dict[str, str]
+
+
+def estimates_with_strata(
+    hist: CaptureHistories,
+    strata: Mapping[Any, CaptureHistories] | None = None,
+    *,
+    compare: bool = False,
+    links: UncertainLinks | None = None,
+    linkage_draws: int = 0,
+    progress: Callable[[str], None] | None = None,
+    **options: Any,
+) -> EstimatesByStratum:
+    """The overall estimates (``method="auto"``: the headline and, with ``compare``, the other methods
+    as comparisons), with the linkage's uncertain pairs drawn in, then the strata, small ones pooled.
+    ``options`` are :func:`compute_estimates`'; ``progress`` is called before each of the two parts."""
+    step = progress or (lambda _what: None)
+    step("all lists")
+    if options.get("method", "auto") == "auto":
+        overall = headline_estimates(
+            hist,
+            compare=compare,
+            seed=options.get("seed", DEFAULT_SEED),
+            iterations=options.get("iterations", DEFAULT_ITERATIONS),
+            links=links,
+            linkage_draws=linkage_draws,
+        )
+    else:
+        overall = compute_estimates(hist, **options, links=links, linkage_draws=linkage_draws)
+    if strata:
+        step("strata")
+    stratified = estimate_by_stratum(strata or {}, **options)
+    return EstimatesByStratum(overall, stratified, stratum_titles(stratified, strata or {}))
+
+
 def write_report(
     out: Path,
     histories_csv: Path | None = None,
@@ -228,33 +271,26 @@ def write_report(
     be computed."""
     from .linkage_draws import DEFAULT_DRAWS
 
-    draws = DEFAULT_DRAWS if linkage_draws is None else linkage_draws
     hist = load_histories(histories_csv, histories)
-    step = progress or (lambda _what: None)
-    options: dict[str, Any] = {
-        "method": method,
-        "search": search,
-        "criterion": criterion,
-        "max_order": max_order,
-        "interval": interval,
-        "iterations": iterations,
-        "seed": seed,
-    }
-    step("all lists")
-    if method == "auto":
-        overall = headline_estimates(
-            hist, compare=True, seed=seed, iterations=iterations, links=links, linkage_draws=draws
-        )
-    else:
-        overall = compute_estimates(hist, **options, links=links, linkage_draws=draws)
-    if strata:
-        step("strata")
-    by_stratum = estimate_by_stratum(strata or {}, **options)
-    titles = stratum_titles(by_stratum, strata or {})
-    per = {titles[s.label]: (s.histories, s.estimates) for s in by_stratum.strata}
+    done = estimates_with_strata(
+        hist,
+        strata,
+        compare=True,
+        links=links,
+        linkage_draws=DEFAULT_DRAWS if linkage_draws is None else linkage_draws,
+        progress=progress,
+        method=method,
+        search=search,
+        criterion=criterion,
+        max_order=max_order,
+        interval=interval,
+        iterations=iterations,
+        seed=seed,
+    )
+    per = {done.titles[s.label]: (s.histories, s.estimates) for s in done.stratified.strata}
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_report(hist, overall, per, title), encoding="utf-8")
+    out.write_text(render_report(hist, done.overall, per, title), encoding="utf-8")
     return out
 
 
@@ -297,11 +333,3 @@ def load_histories(histories_csv: Path | None, histories: CaptureHistories | Non
             "no capture histories: pass --histories F.csv (one 0/1 column per list plus count)"
         )
     return CaptureHistories.from_csv(histories_csv)
-
-
-def safe_estimates(h: CaptureHistories, options: dict) -> list[Estimate]:
-    """Estimates for one stratum; a stratum too thin to estimate gets none, not an error."""
-    try:
-        return compute_estimates(h, **options)
-    except ValueError:
-        return []

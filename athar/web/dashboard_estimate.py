@@ -5,8 +5,8 @@ Capture histories are read as the command line reads them (`athar.estimate.from_
 to the visible sources by the rule every page follows (`athar.accounts.visibility.visible_sources`),
 so on a store whose lists the viewer all sees, the page and the command line give the same figure.
 Nothing computed for one organisation's lists reaches another's: the estimate is a function of the
-capture histories alone (same seed), and it is remembered by those histories, not by who asked; a
-viewer gets a remembered figure only when their own lists give exactly the same table.
+capture histories and the linkage's uncertain pairs alone (same seed), and it is remembered with
+them, by the store state they were read for (which names the visible sources), not by who asked.
 
 Reading the histories is a pass over every current record (about 50 µs a record: 5 s at 100,000),
 so the histories too are remembered, by what they are made from: the visible sources, the newest
@@ -82,12 +82,13 @@ _reading = threading.Lock()  # pages are served from a pool of threads
 
 def dashboard_estimate(engine: Engine, principal: Principal) -> DashboardEstimate:
     """The default estimate over the principal's visible lists."""
-    read = _histories(engine, principal)
+    state = _state(engine, principal)
+    read = _histories(engine, principal, state)
     if read.hist is None:
         return DashboardEstimate(0, (), read.left_out, None, "no linked persons")
     hist = read.hist
     try:
-        headline = _headline(hist, read.links)
+        headline = _headline(state, hist, read.links)
     except (ValueError, AtharError) as exc:
         return DashboardEstimate(hist.n_observed, hist.lists, read.left_out, None, str(exc))
     return DashboardEstimate(hist.n_observed, hist.lists, read.left_out, headline)
@@ -107,8 +108,7 @@ def _state(engine: Engine, principal: Principal) -> tuple:
         )
 
 
-def _histories(engine: Engine, principal: Principal) -> _Histories:
-    state = _state(engine, principal)
+def _histories(engine: Engine, principal: Principal, state: tuple) -> _Histories:
     with _reading:
         found = _read.get(state)
     if found is not None:
@@ -124,34 +124,20 @@ def _histories(engine: Engine, principal: Principal) -> _Histories:
     return found
 
 
-# (capture histories, uncertain pairs) -> the headline estimate; a few tables at a time.
+# store state (as `_read`) -> the headline estimate of the histories and pairs read for it.
 _estimated: dict[tuple, Estimate] = {}
 
 
-def _headline(hist: CaptureHistories, links: UncertainLinks | None) -> Estimate:
+def _headline(state: tuple, hist: CaptureHistories, links: UncertainLinks | None) -> Estimate:
     """The default estimate with the linkage's uncertainty drawn in, as `athar estimate` gives it
-    (same seed, same number of draws), remembered by what it is computed from."""
-    key = (hist.lists, tuple(sorted(hist.counts.items())), _links_key(links))
+    (same seed, same number of draws), remembered by the store state its histories were read for."""
     with _reading:
-        found = _estimated.get(key)
+        found = _estimated.get(state)
     if found is not None:
         return found
     found = headline_estimates(hist, seed=DEFAULT_SEED, links=links, linkage_draws=DEFAULT_DRAWS)[0]
     with _reading:
         if len(_estimated) >= REMEMBERED:
             _estimated.pop(next(iter(_estimated)))
-        _estimated[key] = found
+        _estimated[state] = found
     return found
-
-
-def _links_key(links: UncertainLinks | None) -> tuple | None:
-    if links is None or links.empty:
-        return None
-    return (
-        links.lists,
-        tuple(sorted(links.fixed.counts.items())),
-        tuple(links.piece_lists),
-        tuple(links.piece_counted),
-        tuple(links.uncertain),
-        tuple(links.apart),
-    )
