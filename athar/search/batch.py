@@ -2,14 +2,14 @@
 
 A bulk import of tracing requests asks for the candidates of thousands of sought persons. One
 `search` per person pays, for each of a name's readings, a round of small NumPy calls, a part
-comparison per distinct name it meets (through `part_similarity`'s normalisation and cache), and a
-second scoring of each person it returns (for the reasons). Here all readings of all queries are
+comparison per distinct name it meets, and a second scoring of each person it returns (for the
+reasons). Here all readings of all queries are
 scored in one vectorised pass over the index's arrays:
 
 * the candidates of each reading are found as `search` finds them (`query.candidates`);
 * every (reading, candidate person) becomes one row; all rows' entries are gathered at once;
 * per name part, the distinct (query part, vocabulary id) pairs of the whole batch are compared once
-  each, with the same comparison functions as `search`, and scattered back to the entries;
+  each, by the function `search` uses (`query.similarities`), and scattered back to the entries;
 * evidence, birth-year and sex terms are summed in the same order as `query.score_persons`, so every
   score is bit-for-bit the one `search` computes; top-``limit`` selection, the merge of readings and
   the final order follow `search` step by step, and the reasons come from the same pass.
@@ -24,23 +24,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from athar.names import normalize_name
-from athar.names.compare import _token_similarity  # part_similarity without normalising again
 from athar.names.evidence import PRIOR, probability_array
-from athar.search.index import FAMILY, PARTS, SEX_CODES, PersonIndex
+from athar.search.index import PARTS, SEX_CODES, PersonIndex
 from athar.search.query import (
     _NO_EVIDENCE,
     MIN_EVIDENCE,
     SEX_CONFLICT,
     WEIGHTS,
     Match,
-    _untitled,
     _year_evidence,
     candidates,
     evidence_array,
     frequency_evidence,
     match_reasons,
     readings,
+    similarities,
 )
 
 _UNKNOWN_YEAR = 10_000
@@ -120,7 +118,6 @@ class _Rows:
 
     def __init__(self, index: PersonIndex, task: np.ndarray, person: np.ndarray, task_parts, offset) -> None:
         self.index = index
-        self.compare = _Comparer()
         self.task = task
         self.person = person
         self.task_parts = task_parts
@@ -168,13 +165,13 @@ class _Rows:
         if present.any():
             n_vocab = len(index.vocab)
             unique, inverse = np.unique(entry_name[present] * n_vocab + ids[present], return_inverse=True)
-            similarity = self.compare.family if j == FAMILY else self.compare.part
-            vocab = index.vocab
-            values = np.fromiter(
-                (similarity(distinct[u // n_vocab], vocab[u % n_vocab]) for u in unique.tolist()),
-                float,
-                len(unique),
-            )
+            sought_of, vocab_ids = unique // n_vocab, unique % n_vocab
+            values = np.empty(len(unique))
+            names, starts = np.unique(sought_of, return_index=True)  # ``unique`` is sorted by name
+            for k, lo, hi in zip(
+                names.tolist(), starts.tolist(), [*starts[1:].tolist(), len(unique)], strict=True
+            ):
+                values[lo:hi] = similarities(index, j, distinct[k], vocab_ids[lo:hi])
             per_entry[present] = values[inverse]
             sought = np.array([index.name_share(j, name) for name in distinct])
             share[present] = np.maximum(index.vocab_share[ids[present], j], sought[entry_name[present]])
@@ -204,35 +201,6 @@ class _Rows:
         agrees = np.maximum.reduceat((entry_sex == code).astype(np.int8), self.seg)
         conflicts = np.maximum.reduceat(((code > 0) & (entry_sex == 3 - code)).astype(np.int8), self.seg)
         self.sex_evidence = np.where((sex > 0) & (conflicts > 0) & (agrees == 0), SEX_CONFLICT, 0.0)
-
-
-class _Comparer:
-    """`part_similarity` and `query.family_similarity`, each name normalised once per batch rather
-    than once per comparison (the index holds thousands of distinct names; a batch compares each
-    with many query names)."""
-
-    def __init__(self) -> None:
-        self._normalized: dict[str, str] = {}
-
-    def _norm(self, name: str) -> str:
-        found = self._normalized.get(name)
-        if found is None:
-            found = self._normalized[name] = normalize_name(name)
-        return found
-
-    def part(self, a: str, b: str) -> float:
-        na, nb = self._norm(a), self._norm(b)
-        if not na or not nb:
-            return 0.0
-        return _token_similarity(na, nb)
-
-    def family(self, a: str, b: str) -> float:
-        s = self.part(a, b)
-        if s < 0.97:
-            ua, ub = _untitled(a), _untitled(b)
-            if ua != a or ub != b:
-                s = max(s, self.part(ua, ub) - 0.02)
-        return s
 
 
 def _name_ids(names: list[str | None]) -> tuple[list[int], list[str]]:

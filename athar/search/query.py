@@ -128,7 +128,7 @@ def family_similarity(a: str, b: str) -> float:
     return s
 
 
-def _similarities(index: PersonIndex, part: int, name: str, vocab_ids: np.ndarray) -> np.ndarray:
+def similarities(index: PersonIndex, part: int, name: str, vocab_ids: np.ndarray) -> np.ndarray:
     """`part_similarity` (`family_similarity` for the family name) of ``name`` with each vocabulary
     entry, the entries' normalised forms taken from the index rather than normalised again for every
     comparison (it was most of a query's time at a million persons)."""
@@ -264,7 +264,7 @@ def score_persons(
         weighed = np.zeros(len(entries))  # an entry without this part: no evidence
         if present.any():
             unique, inverse = np.unique(ids[present], return_inverse=True)
-            values = _similarities(index, j, name, unique)
+            values = similarities(index, j, name, unique)
             per_entry[present] = values[inverse]
             # weighed once per distinct name, then spread to the entries: the same figures as per
             # entry (batch.py weighs per entry, and a test holds the two equal), at a fraction of the cost
