@@ -2,6 +2,7 @@
 
     python bench/linkage.py [--persons 20000,200000] [--seed 1] [--out bench/results/linkage.json]
     python bench/linkage.py --persons 1000000 --out bench/results/linkage_1m.json   # the long one
+    python bench/linkage.py --profile ...   # and where the time goes (a separate, profiled run)
 
 For each size: `athar synth` lists are imported into a fresh SQLite store; then, each in its own
 process (so that peak memory is its own):
@@ -99,6 +100,41 @@ def _athar(db: str, queue: mp.Queue) -> None:
             "by_threshold": _by_threshold(engine, records),
         }
     )
+
+
+def _athar_profiled(db: str, queue: mp.Queue) -> None:
+    """`athar link` under cProfile, in a run of its own (the profiler slows Python code several
+    times over, so the timed run above is not profiled): where the time goes, by function."""
+    import cProfile
+    import pstats
+
+    from athar.linkage.run import LinkOptions, link
+    from athar.store import open_store
+
+    engine = open_store(db)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    summary = link(engine, LinkOptions(full=True, threshold=THRESHOLD, user="bench"))
+    profiler.disable()
+    queue.put({"steps_under_profiler": summary.seconds, **profile_summary(pstats.Stats(profiler))})
+
+
+def profile_summary(stats, top: int = 25) -> dict:
+    """The functions that took the most time, with their callees (cumulative) and without (own),
+    named by the last two parts of their file's path, line and name."""
+
+    def name(key: tuple) -> str:
+        path, line, function = key
+        return f"{'/'.join(Path(path).parts[-2:])}:{line}:{function}" if line else function
+
+    rows = [
+        {"function": name(key), "calls": calls, "own_s": round(own, 2), "cumulative_s": round(cum, 2)}
+        for key, (_primitive, calls, own, cum, _callers) in stats.stats.items()
+    ]
+    return {
+        "profile_top_cumulative": sorted(rows, key=lambda r: -r["cumulative_s"])[:top],
+        "profile_top_own": sorted(rows, key=lambda r: -r["own_s"])[:top],
+    }
 
 
 def _by_threshold(engine, records: list[dict]) -> dict:
@@ -324,7 +360,9 @@ def morgue_ambiguity(lists: Path, age_slack: int = 7) -> tuple[dict, set[tuple[s
     }, {("morgue", record_id) for record_id in unplaceable}
 
 
-def run_size(persons: int, seed: int, workdir: Path, methods: tuple[str, ...] = METHODS) -> dict:
+def run_size(
+    persons: int, seed: int, workdir: Path, methods: tuple[str, ...] = METHODS, profile: bool = False
+) -> dict:
     from athar.demo import import_synthetic_lists
     from athar.store import open_store
     from athar.synth import generate
@@ -382,6 +420,8 @@ def run_size(persons: int, seed: int, workdir: Path, methods: tuple[str, ...] = 
         result["accuracy_without_morgue_log"] = score(without_morgue, truth)
         out[name] = result
         print(persons, name, json.dumps(result), file=sys.stderr)
+    if profile and "athar" in methods:
+        out["athar"]["profile"] = _in_process(_athar_profiled, db)
     return out
 
 
@@ -400,6 +440,11 @@ def main(argv: list[str] | None = None) -> dict:
         "temporary directory, removed after)",
     )
     parser.add_argument("--only", choices=METHODS, default=None, help="run one method only (default: both)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="after the timed runs, link once more under cProfile and write where the time went",
+    )
     args = parser.parse_args(argv)
     methods = (args.only,) if args.only else METHODS
     report = {
@@ -413,7 +458,7 @@ def main(argv: list[str] | None = None) -> dict:
         workdir = args.workdir or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
         for persons in (int(p) for p in args.persons.split(",")):
-            report["sizes"].append(run_size(persons, args.seed, workdir, methods))
+            report["sizes"].append(run_size(persons, args.seed, workdir, methods, args.profile))
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return report

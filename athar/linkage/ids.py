@@ -27,12 +27,13 @@ def assign_ids(
     new_id: Callable[[], str],
 ) -> IdAssignment:
     """`clusters`: cluster -> its records; `previous`: record -> person id from the last run."""
-    overlaps: list[tuple[int, str, Hashable, Hashable]] = []
+    # each cluster's smallest member as text: the tie-breaker below and the order new ids follow
+    smallest = {cluster_key: min(map(str, members)) for cluster_key, members in clusters.items()}
+    overlaps: list[tuple[int, str, str, Hashable]] = []
     for cluster_key, members in clusters.items():
         counts = Counter(previous[m] for m in members if m in previous)
-        smallest = min(members, key=str)
         for person_id, n in counts.items():
-            overlaps.append((n, person_id, str(smallest), cluster_key))
+            overlaps.append((n, person_id, smallest[cluster_key], cluster_key))
     overlaps.sort(key=lambda o: (-o[0], o[1], o[2]))
 
     taken_ids: set[str] = set()
@@ -44,7 +45,7 @@ def assign_ids(
         taken_ids.add(person_id)
 
     events: list[dict] = []
-    for cluster_key in sorted(clusters, key=lambda c: str(min(clusters[c], key=str))):
+    for cluster_key in sorted(clusters, key=smallest.__getitem__):
         if cluster_key not in person_of_cluster:
             person_of_cluster[cluster_key] = new_id()
             events.append(

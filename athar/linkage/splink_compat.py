@@ -11,15 +11,21 @@ and every m estimate becomes 0/0, a NaN that Splink writes into SQL as a column 
 `Referenced column "nan"`). The share is kept within `EM_MATCH_SHARE_BOUND` of 0 and 1, and a NaN
 estimate leaves the level as it was before the iteration; `athar.linkage.model` then judges whether
 the pass learnt anything (`model.em_pass_found_matches`).
+
+Each EM pass asks every comparison level whether it is an exact match (to find the levels its
+blocking rule fixes), and Splink answers by parsing and simplifying the level's SQL with sqlglot
+every time: about a second per pass, for a question whose answer depends on the SQL text alone. The
+answer (and the exact-match columns) is kept per (SQL, dialect).
 """
 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 
 from splink.internals import expectation_maximisation as em
-from splink.internals.comparison_level import M_U_CLAMP_MIN
+from splink.internals.comparison_level import M_U_CLAMP_MIN, ComparisonLevel
 from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
 
 # EM's share of matches among its blocked pairs stays this far from 0 and from 1.
@@ -27,6 +33,8 @@ EM_MATCH_SHARE_BOUND = 1e-12
 
 _original_populate = em.populate_m_u_from_lookup
 _original_maximisation = em.maximisation_step
+_original_is_exact_match = ComparisonLevel._is_exact_match
+_original_exact_match_colnames = ComparisonLevel._exact_match_colnames
 
 
 def _clamped(
@@ -64,6 +72,38 @@ def _bounded_match_share(
     return updated
 
 
+class _ExactMatchQuestion:
+    """What `ComparisonLevel._is_exact_match` reads: the level's SQL, dialect and whether it is the
+    else level; the original property answers it."""
+
+    def __init__(self, sql_condition: str, sqlglot_dialect: str | None, is_else_level: bool) -> None:
+        self.sql_condition = sql_condition
+        self.sqlglot_dialect = sqlglot_dialect
+        self._is_else_level = is_else_level
+
+
+@lru_cache(maxsize=4096)
+def _is_exact_match_sql(sql_condition: str, sqlglot_dialect: str | None, is_else_level: bool) -> bool:
+    question = _ExactMatchQuestion(sql_condition, sqlglot_dialect, is_else_level)
+    return bool(_original_is_exact_match.fget(question))  # type: ignore[attr-defined]
+
+
+def _is_exact_match(level: Any) -> bool:
+    return _is_exact_match_sql(level.sql_condition, level.sqlglot_dialect, bool(level._is_else_level))
+
+
+@lru_cache(maxsize=4096)
+def _exact_match_colnames_sql(sql_condition: str, sqlglot_dialect: str | None) -> tuple[str, ...]:
+    question = _ExactMatchQuestion(sql_condition, sqlglot_dialect, False)
+    return tuple(_original_exact_match_colnames.fget(question))  # type: ignore[attr-defined]
+
+
+def _exact_match_colnames(level: Any) -> list[str]:
+    return list(_exact_match_colnames_sql(level.sql_condition, level.sqlglot_dialect))
+
+
 def install() -> None:
     em.populate_m_u_from_lookup = _clamped
     em.maximisation_step = _bounded_match_share
+    ComparisonLevel._is_exact_match = property(_is_exact_match)  # type: ignore[method-assign,assignment]
+    ComparisonLevel._exact_match_colnames = property(_exact_match_colnames)  # type: ignore[method-assign,assignment]

@@ -59,5 +59,9 @@ def current_records(
     if where is not None:
         query = query.where(where)
     with engine.connect() as conn:
-        for row in conn.execute(query).mappings():
-            yield dict(row)
+        result = conn.execute(query)
+        names = tuple(result.keys())
+        # plain tuples zipped with the names: SQLAlchemy's row mappings cost half the read at a
+        # million records
+        for row in result:
+            yield dict(zip(names, row, strict=True))
