@@ -126,10 +126,11 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
         say("computing name keys and features")
         features = steps.make_features(loaded)
         warnings = steps.unlinkable_warnings(features)
+        loaded = steps.released(loaded)
         clock.lap("features")
 
         blocking: list[dict] = []
-        if options.blocking_report and loaded.records:
+        if options.blocking_report and loaded.keys:
             say("counting the pairs each blocking rule generates")
             blocking = steps.blocking_report(new_db_api, features)
             clock.lap("blocking_report")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import numpy as np
@@ -70,7 +70,7 @@ class Loaded:
     def needs_scoring(self) -> bool:
         """A full run scores every pair; an incremental one only pairs with a new record. A single
         record has no pair."""
-        return len(self.records) >= 2 and (not self.incremental or bool(self.new_keys))
+        return len(self.keys) >= 2 and (not self.incremental or bool(self.new_keys))
 
 
 def load(engine: Engine, full: bool, config: LinkConfig | None = None) -> Loaded:
@@ -99,6 +99,12 @@ def load(engine: Engine, full: bool, config: LinkConfig | None = None) -> Loaded
         is_new = [True] * len(keys)
     new_keys = {k for k, new in zip(keys, is_new, strict=True) if new}
     return Loaded(records, keys, max_row, previous, incremental, is_new, new_keys, config, kinds, stale)
+
+
+def released(loaded: Loaded) -> Loaded:
+    """`loaded` without its records' values, which no step reads once the features are made: at a
+    million records they are some 2.5 GiB the rest of the run need not hold."""
+    return replace(loaded, records=[])
 
 
 def _config_of_incremental_run(requested: LinkConfig | None, previous: SavedRun) -> LinkConfig:
@@ -370,7 +376,7 @@ def cluster_records(
         threshold,
         must,
         cannot,
-        attributes=record_traits(loaded.keys, loaded.records),
+        attributes=feature_traits(loaded.keys, features.records),
         kept_apart=siblings,
     )
     clusters = cast(dict[Any, list[RecordKey]], result.clusters())
@@ -384,6 +390,17 @@ def record_traits(keys: list[RecordKey], records: list[dict]) -> dict[RecordKey,
     return {
         k: {"sex": r.get("sex"), "national_id": r.get("national_id")}
         for k, r in zip(keys, records, strict=True)
+    }
+
+
+def feature_traits(keys: list[RecordKey], features: pd.DataFrame) -> dict[RecordKey, dict[str, str | None]]:
+    """`record_traits` read from the records' feature rows (in the order of `keys`), which carry
+    the same sex and national number."""
+    sexes = features["sex"].tolist()
+    national_ids = features["national_id"].tolist()
+    return {
+        k: {"sex": sex, "national_id": national_id}
+        for k, sex, national_id in zip(keys, sexes, national_ids, strict=True)
     }
 
 
