@@ -292,6 +292,7 @@ def average_estimate(hist: CaptureHistories, level: float = 0.95) -> Estimate:
         details={
             "models_fitted": avg.n_fitted,
             "models_averaged": len(avg.models),
+            "overdispersion_c_hat": round(avg.overdispersion, 3),
             "weight_by_heterogeneity": {k: round(v, 4) for k, v in avg.weight_by_kind().items()},
             "posterior_histogram": avg.distribution.histogram(),
             "top_models": [
