@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from athar.estimate import CaptureHistories, bma_estimate, lcmcr_estimate  # noqa: E402
-from athar.estimate.api import loglinear_estimate  # noqa: E402
+from athar.estimate.api import average_estimate, loglinear_estimate  # noqa: E402
 
 Triple = tuple[float, float, float]
 Method = Callable[[CaptureHistories], Triple]
@@ -131,6 +131,10 @@ def methods(n_boot: int, lcmcr_iterations: int, names: Iterable[str] | None) -> 
         e = bma_estimate(h)
         return e.estimate, e.ci_low, e.ci_high
 
+    def heterogeneity_average(h: CaptureHistories) -> Triple:
+        e = average_estimate(h)
+        return e.estimate, e.ci_low, e.ci_high
+
     every: dict[str, Method] = {
         "loglinear_stepwise_bca": loglinear("stepwise", "bca"),
         "loglinear_stepwise_waldlog": loglinear("stepwise", "wald-log"),
@@ -139,6 +143,7 @@ def methods(n_boot: int, lcmcr_iterations: int, names: Iterable[str] | None) -> 
         "loglinear_exhaustive_bic_profile": loglinear("exhaustive", "profile"),
         "lcmcr": latent,
         "bma": averaged,
+        "mh_average": heterogeneity_average,
     }
     if names is None:
         return every
@@ -261,31 +266,20 @@ def load_cells(paths: Iterable[Path]) -> list[dict]:
     for path in paths:
         run = json.loads(Path(path).read_text("utf-8"))
         for cell in run["cells"]:
-            add_default_rule(cell, run["settings"]["seed"])
+            add_default_rule(cell)
             cells.append(cell)
     return cells
 
 
-def add_default_rule(cell: dict, seed: int) -> None:
-    """``athar.estimate.default``'s rule on the cell's own replicates (regenerated from the seed):
-    the LCMCR draw where the table looks heterogeneous (or has more than six lists), else BMA's."""
-    from athar.estimate.heterogeneity import capture_dispersion
+def add_default_rule(cell: dict) -> None:
+    """``athar.estimate.default``'s rule on the cell's replicates: the heterogeneity average up to
+    twelve lists (every cell of this study), LCMCR beyond."""
+    from athar.estimate.loglinear import MAX_LISTS
 
     ms = cell["methods"]
-    if "lcmcr" not in ms or "bma" not in ms:
-        return
-    family, k, n = cell["family"], cell["lists"], cell["true_total"]
-    rng = np.random.default_rng([seed, k, n, list(FAMILIES).index(family)])
-    draws = []
-    for i in range(cell["reps"]):
-        d = capture_dispersion(FAMILIES[family](n, k, rng))
-        heterogeneous = (d is not None and d.looks_heterogeneous) or k > 6
-        draws.append(ms["lcmcr" if heterogeneous else "bma"]["draws"][i])
-    seconds = max(ms["lcmcr"]["seconds_per_rep"], ms["bma"]["seconds_per_rep"])
-    ms["default_rule"] = summarise([None if d is None else tuple(d) for d in draws], n) | {
-        "seconds_per_rep": seconds,
-        "draws": draws,
-    }
+    chosen = "mh_average" if cell["lists"] <= MAX_LISTS else "lcmcr"
+    if chosen in ms:
+        ms["default_rule"] = dict(ms[chosen])
 
 
 def write_docs_table(docs: Path, table_md: str, runs: list[str]) -> None:

@@ -224,12 +224,13 @@ def test_estimate_compare_labels_the_other_methods_and_says_why_they_differ(tmp_
     )
     estimates = _strict(capsys.readouterr().out)["estimates"]
     roles = [e["details"]["role"] for e in estimates]
-    assert roles[0] == "headline" and set(roles[1:]) == {"comparison"} and len(roles) == 3
+    assert roles[0] == "headline" and set(roles[1:]) == {"comparison"} and len(roles) == 4
     assert estimates[0]["method"].startswith("default: ")
     chosen = estimates[0]["details"]["default"]["chosen"].split(" ")[0]
     assert not any(e["method"].startswith(chosen) for e in estimates[1:])  # the default is not repeated
     for e in estimates[1:]:
         assert e["details"]["why"].startswith(("log-linear:", "LCMCR:", "BMA:"))
+    assert estimates[0]["details"]["default"]["chosen"].startswith("averaged log-linear")
     console = Console(record=True, width=80)
     assert (
         run_estimate(histories=hist, method="auto", compare=True, iterations=500, seed=0, console=console)

@@ -52,7 +52,7 @@ def test_draws_widen_the_interval_when_the_review_band_is_wide(method):
     assert drawn.ci_low < min(estimates) and drawn.ci_high > max(estimates)
 
 
-@pytest.mark.parametrize("method", ["loglinear", "bma"])
+@pytest.mark.parametrize("method", ["loglinear", "bma", "average"])
 def test_draws_leave_the_estimate_alone_when_the_review_band_is_empty(method):
     links = _band(0)
     hist = links.current()

@@ -81,8 +81,9 @@ def estimate(
     method: Annotated[
         str,
         typer.Option(
-            help="auto (the default rule: LCMCR where visibility looks heterogeneous, else BMA; "
-            "docs/estimation.md), loglinear, lcmcr, bma (model average over decomposable graphs) or both."
+            help="auto (the default: log-linear models with and without heterogeneity terms, averaged "
+            "by AIC; docs/estimation.md), average (the same, without the default's fallbacks), loglinear, "
+            "lcmcr, bma (model average over decomposable graphs) or both."
         ),
     ] = "auto",
     criterion: Annotated[str, typer.Option(help="Model choice: bic or aic.")] = "bic",
@@ -115,8 +116,9 @@ def estimate(
     """How many people no list holds: multiple systems estimation over the lists' overlaps.
 
     The default (``--method auto``) is a rule on the data chosen from the simulation study in
-    bench/estimate.py and docs/estimation.md: LCMCR where the lists show heterogeneous visibility,
-    otherwise Bayesian model averaging over decomposable graphs. ``--search`` and ``--interval``
+    bench/estimate.py and docs/estimation.md: log-linear models with and without a heterogeneity term
+    (Darroch, Poisson2, Gamma3.5) and two-list interactions, averaged by AIC weight; LCMCR beyond
+    twelve lists. ``--search`` and ``--interval``
     apply to ``--method loglinear``.
     """
     from athar.estimate.linkage_draws import DEFAULT_DRAWS
@@ -170,7 +172,7 @@ def report(
         str,
         typer.Option(
             help="auto (the default estimate, as `athar estimate` gives it, with the other methods "
-            "beside it as comparisons), loglinear, lcmcr, bma or both."
+            "beside it as comparisons), average, loglinear, lcmcr, bma or both."
         ),
     ] = "auto",
     seed: Annotated[int | None, typer.Option(help="Seed for bootstrap and LCMCR.")] = 0,

@@ -16,6 +16,7 @@ from .histories import CaptureHistories
 from .intervals import bca_interval, profile_interval, wald_log_interval
 from .lcmcr import lcmcr
 from .loglinear import fit
+from .model_average import model_average
 from .models import Model, all_hierarchical_models
 from .selection import Selection, criterion_value, default_max_order, select_model
 
@@ -262,6 +263,51 @@ def bma_estimate(hist: CaptureHistories, delta: float | None = None, level: floa
     )
 
 
+AVERAGE_METHOD = "averaged log-linear (heterogeneity terms, AIC weights)"
+
+
+def average_estimate(hist: CaptureHistories, level: float = 0.95) -> Estimate:
+    """Log-linear models with and without a heterogeneity term, averaged by AIC weight
+    (:mod:`athar.estimate.model_average`): the mixture's median and equal-tailed interval."""
+    hist = hist.drop_empty_lists()
+    warnings = table_warnings(hist)
+    avg = model_average(hist, level)
+    top = avg.models[0]
+    if avg.estimate > 5 * hist.n_observed:
+        warnings.append(
+            f"the estimate is {avg.estimate / hist.n_observed:.1f} times the number observed: "
+            "most of it is extrapolation"
+        )
+    return Estimate(
+        method=AVERAGE_METHOD,
+        lists=list(hist.lists),
+        n_observed=hist.n_observed,
+        estimate=avg.estimate,
+        ci_low=avg.low,
+        ci_high=avg.high,
+        ci_level=level,
+        interval="quantiles of the AIC-weighted mixture of profile-likelihood intervals",
+        model=f"average of {len(avg.models)} models; likeliest {top.name} ({top.weight:.2f})",
+        warnings=warnings,
+        details={
+            "models_fitted": avg.n_fitted,
+            "models_averaged": len(avg.models),
+            "overdispersion_c_hat": round(avg.overdispersion, 3),
+            "weight_by_heterogeneity": {k: round(v, 4) for k, v in avg.weight_by_kind().items()},
+            "posterior_histogram": avg.distribution.histogram(),
+            "top_models": [
+                {
+                    "model": m.name,
+                    "weight": round(m.weight, 4),
+                    "estimate": round(m.fit.estimate, 2),
+                    "interval": [round(m.low, 2), round(m.high, 2)],
+                }
+                for m in avg.models[:5]
+            ],
+        },
+    )
+
+
 def _top_models(sel: Selection, n_top: int) -> list[Model]:
     return [f.model for f in sel.ranked()[:n_top]]
 
@@ -306,6 +352,7 @@ def fixed_model_estimate(hist: CaptureHistories, model: Model, level: float = 0.
 __all__ = [
     "Estimate",
     "all_hierarchical_models",
+    "average_estimate",
     "bma_estimate",
     "fixed_model_estimate",
     "lcmcr_estimate",

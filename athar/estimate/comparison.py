@@ -27,6 +27,11 @@ ASSUMPTIONS: dict[str, str] = {
         "rises above the other methods when such groups exist, and with three or four lists its "
         "groups are only weakly pinned down, so its interval is wide"
     ),
+    "averaged log-linear": (
+        "averaged log-linear: log-linear models with and without a term for people differing in how "
+        "visible they are, averaged by how well each fits; its interval carries the uncertainty of "
+        "which of them holds, so it is wider than one model's"
+    ),
     "BMA": (
         "BMA: averages over every decomposable pattern of dependence between lists, weighted by how "
         "well each fits; it assumes everyone is equally visible within each pattern, so it runs low "
@@ -36,7 +41,8 @@ ASSUMPTIONS: dict[str, str] = {
 
 
 def method_family(est: Estimate) -> str:
-    """``log-linear``, ``LCMCR`` or ``BMA`` for an estimate's method name (the default's too)."""
+    """``log-linear``, ``LCMCR``, ``BMA`` or ``averaged log-linear`` for an estimate's method name
+    (the default's too)."""
     name = est.method.removeprefix("default: ")
     for family in ASSUMPTIONS:
         if name.startswith(family):
@@ -45,7 +51,8 @@ def method_family(est: Estimate) -> str:
 
 
 def default_chosen(headline: Estimate) -> str:
-    """The method family the default rule chose (``BMA`` or ``LCMCR``)."""
+    """The method family the default rule chose (``averaged log-linear``, or ``LCMCR`` beyond twelve
+    lists)."""
     return method_family(headline)
 
 

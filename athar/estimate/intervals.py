@@ -40,12 +40,13 @@ def wald_log_interval(f: LoglinearFit, level: float = 0.95) -> Interval:
     )
 
 
-def profile_interval(f: LoglinearFit, level: float = 0.95) -> Interval:
-    """Profile-likelihood interval for N with the model fixed."""
+def profile_interval(f: LoglinearFit, level: float = 0.95, dispersion: float = 1.0) -> Interval:
+    """Profile-likelihood interval for N with the model fixed; with ``dispersion`` c > 1 (counts
+    more variable than Poisson) the log-likelihood may drop c times as far (quasi-likelihood)."""
     assert f.design is not None and f.ok
     x, y = f.design.x, f.design.y
     x_rest = x[:, 1:]
-    cut = f.loglik - chi2.ppf(level, 1) / 2
+    cut = f.loglik - dispersion * chi2.ppf(level, 1) / 2
     start = f.beta[1:]
 
     def drop(b0: float) -> float:

@@ -21,7 +21,13 @@ from .comparison import COMPARISON, method_family
 from .histories import CaptureHistories
 
 FONT = "'Noto Sans', 'Noto Sans Arabic', 'Noto Naskh Arabic', 'DejaVu Sans', sans-serif"
-COLORS = {"observed": "#7a8793", "BMA": "#1f6fb2", "LCMCR": "#c2571a", "log-linear": "#5b8c2a"}
+COLORS = {
+    "observed": "#7a8793",
+    "BMA": "#1f6fb2",
+    "LCMCR": "#c2571a",
+    "log-linear": "#5b8c2a",
+    "averaged log-linear": "#6b3fa0",
+}
 
 
 def _e(text: object) -> str:

@@ -17,14 +17,22 @@ import numpy as np
 from athar.estimate.errors import EstimateError
 
 from . import comparison
-from .api import DEFAULT_LCMCR_SEED, Estimate, bma_estimate, lcmcr_estimate, loglinear_estimate
+from .api import (
+    AVERAGE_METHOD,
+    DEFAULT_LCMCR_SEED,
+    Estimate,
+    average_estimate,
+    bma_estimate,
+    lcmcr_estimate,
+    loglinear_estimate,
+)
 from .default import default_estimate
 from .histories import CaptureHistories
 from .linkage_draws import UncertainLinks, with_linkage_draws
 from .report import render_report
 from .strata import StratifiedEstimate, estimate_strata
 
-METHODS = ("auto", "loglinear", "lcmcr", "bma", "both")
+METHODS = ("auto", "average", "loglinear", "lcmcr", "bma", "both")
 # The seed every interface uses unless told otherwise, so that the CLI, the report and the web
 # dashboard quote the same default figure for one store.
 DEFAULT_SEED = 0
@@ -82,10 +90,7 @@ def compute_estimates(
     for est in out:
         if "linkage_draws" in est.details:
             continue  # LCMCR: its chain already ran across the draws
-        per_draw = {
-            **options,
-            "method": "bma" if est.method.startswith(("default: BMA", "BMA")) else "loglinear",
-        }
+        per_draw = {**options, "method": _method_option(est)}
 
         def estimator(h: CaptureHistories, per_draw: dict[str, Any] = per_draw) -> Estimate:
             return _estimates(h, **per_draw)[0]
@@ -93,6 +98,16 @@ def compute_estimates(
         with_linkage_draws(est, links, tables, estimator, seed=seed or 0, on_draw=on_draw)
     report(1.0)
     return out
+
+
+def _method_option(est: Estimate) -> str:
+    """The ``method`` that repeats ``est`` on another table (a draw of the linkage)."""
+    name = est.method.removeprefix("default: ")
+    if name.startswith("BMA"):
+        return "bma"
+    if name == AVERAGE_METHOD:
+        return "average"
+    return "loglinear"
 
 
 def _estimates(
@@ -114,6 +129,8 @@ def _estimates(
     skipped: list[str] = []
     if method == "bma":
         return [bma_estimate(hist)]
+    if method == "average":
+        return [average_estimate(hist)]
     if method == "auto":
         return [
             default_estimate(hist, iterations=iterations, seed=seed, tables=tables, on_progress=on_progress)

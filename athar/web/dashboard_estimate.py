@@ -55,7 +55,8 @@ class DashboardEstimate:
 
     @property
     def chosen(self) -> str:
-        """The method the default rule chose (BMA or LCMCR), for the page to name."""
+        """The method the default rule chose (averaged log-linear, or LCMCR beyond twelve lists), for
+        the page to name."""
         if self.headline is None:
             return ""
         return str(self.headline.details.get("default", {}).get("chosen", "")).split(" (")[0]

@@ -372,7 +372,7 @@ def test_on_the_linked_store_the_dashboard_states_the_rule_in_arabic_too(app):
     estimate, low, high = _headline(english)
     assert low <= estimate <= high
     method = re.search(r'data-method="([^"]+)"', english)[1]
-    assert method in ("BMA", "LCMCR") and "The default rule that athar estimate" in english
+    assert method in ("averaged log-linear", "LCMCR") and "The default rule that athar estimate" in english
     arabic = _estimate_section(client_for(app, "reviewer-alpha").get("/dashboard").text)
     assert "القاعدة الافتراضية" in arabic and "default rule" not in arabic
     assert _headline(arabic) == (estimate, low, high)
