@@ -121,3 +121,19 @@ def test_the_average_on_independent_lists_covers_and_stays_close():
     assert est.ci_low <= 3000 <= est.ci_high
     assert abs(est.estimate - 3000) < 0.05 * 3000
     assert est.details["weight_by_heterogeneity"]["none"] > 0.3
+
+
+def test_a_linkage_draw_refits_the_averaged_models_and_answers_as_the_search_does():
+    """Each linkage draw refits the models that held the linked table's weight instead of searching
+    again: on the linked table itself that gives the search's own figures, in fewer fits."""
+    hist = rasch(3_000, seed=5)
+    searched = average_estimate(hist)
+    assert searched.averaged and "averaged" not in searched.to_dict()
+    refitted = average_estimate(hist, models=searched.averaged)
+    assert refitted.details["models_fitted"] == len(searched.averaged)
+    assert refitted.details["models_fitted"] < searched.details["models_fitted"]
+    assert refitted.estimate == pytest.approx(searched.estimate, rel=0.01)
+    assert refitted.ci_low == pytest.approx(searched.ci_low, rel=0.02)
+    assert refitted.ci_high == pytest.approx(searched.ci_high, rel=0.02)
+    other = average_estimate(rasch(3_000, seed=6), models=searched.averaged)
+    assert other.estimate != pytest.approx(searched.estimate, rel=1e-6)  # fitted to its own table

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -16,7 +16,7 @@ from .histories import CaptureHistories
 from .intervals import bca_interval, profile_interval, wald_log_interval
 from .lcmcr import lcmcr
 from .loglinear import fit
-from .model_average import model_average
+from .model_average import AveragedModel, model_average
 from .models import Model, all_hierarchical_models
 from .selection import Selection, criterion_value, default_max_order, select_model
 
@@ -38,10 +38,14 @@ class Estimate:
     model: str
     warnings: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
+    # an averaged estimate's models, as (model, heterogeneity term): a draw of the linkage refits
+    # these (`athar.estimate.service`) instead of searching again; not part of the output
+    averaged: tuple = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON values: no NaN or infinities (``null`` instead), no NumPy types."""
         out = asdict(self)
+        out.pop("averaged", None)
         for key in ("estimate", "ci_low", "ci_high"):
             v = out[key]
             out[key] = None if v is None or not math.isfinite(v) else round(v, 2)
@@ -266,12 +270,15 @@ def bma_estimate(hist: CaptureHistories, delta: float | None = None, level: floa
 AVERAGE_METHOD = "averaged log-linear (heterogeneity terms, AIC weights)"
 
 
-def average_estimate(hist: CaptureHistories, level: float = 0.95) -> Estimate:
+def average_estimate(
+    hist: CaptureHistories, level: float = 0.95, models: Collection[AveragedModel] = ()
+) -> Estimate:
     """Log-linear models with and without a heterogeneity term, averaged by AIC weight
-    (:mod:`athar.estimate.model_average`): the mixture's median and equal-tailed interval."""
+    (:mod:`athar.estimate.model_average`): the mixture's median and equal-tailed interval. With
+    `models` (another estimate's `averaged`), those models are refitted instead of searched for."""
     hist = hist.drop_empty_lists()
     warnings = table_warnings(hist)
-    avg = model_average(hist, level)
+    avg = model_average(hist, level, models=models)
     top = avg.models[0]
     if avg.estimate > 5 * hist.n_observed:
         warnings.append(
@@ -289,6 +296,7 @@ def average_estimate(hist: CaptureHistories, level: float = 0.95) -> Estimate:
         interval="quantiles of the AIC-weighted mixture of profile-likelihood intervals",
         model=f"average of {len(avg.models)} models; likeliest {top.name} ({top.weight:.2f})",
         warnings=warnings,
+        averaged=tuple((m.fit.model, m.kind) for m in avg.models),
         details={
             "models_fitted": avg.n_fitted,
             "models_averaged": len(avg.models),

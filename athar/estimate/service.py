@@ -92,7 +92,11 @@ def compute_estimates(
             continue  # LCMCR: its chain already ran across the draws
         per_draw = {**options, "method": _method_option(est)}
 
-        def estimator(h: CaptureHistories, per_draw: dict[str, Any] = per_draw) -> Estimate:
+        def estimator(
+            h: CaptureHistories, per_draw: dict[str, Any] = per_draw, averaged: tuple = est.averaged
+        ) -> Estimate:
+            if averaged:  # the models the linked table's average weighed, refitted on the draw
+                return average_estimate(h, models=averaged)
             return _estimates(h, **per_draw)[0]
 
         with_linkage_draws(est, links, tables, estimator, seed=seed or 0, on_draw=on_draw)
