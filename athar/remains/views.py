@@ -68,6 +68,43 @@ class BodyView:
     current: dict[str, str] = field(default_factory=dict)  # reference -> its current step
 
 
+@dataclass(frozen=True)
+class BodyRef:
+    """What a form on a body needs to know of it: which case, at whose site."""
+
+    id: int
+    case_id: str
+    site_id: int
+    site_organisation_id: int | None
+    dna_sample_id: str | None
+
+
+def body_ref(
+    engine: Engine, principal: Principal, remains_id: int | None = None, case_id: str = ""
+) -> BodyRef:
+    """A body (by id, else by case id) at a site the principal sees; NoSuchRemains otherwise."""
+    query = (
+        select(RemainsCase.id, RemainsCase.case_id, Site.id, Site.organisation_id, RemainsCase.dna_sample_id)
+        .join(Site, Site.id == RemainsCase.site_id)
+        .where(visible_sites(principal))
+    )
+    if remains_id is not None:
+        query = query.where(RemainsCase.id == remains_id)
+    else:
+        query = query.where(RemainsCase.case_id == " ".join(case_id.split()))
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    if row is None:
+        raise NoSuchRemains("no such body")
+    return BodyRef(*row)
+
+
+def site_ref(engine: Engine, site_id: int, principal: Principal) -> dict:
+    """A site the principal sees (its fields, without counts); NoSuchRemains otherwise."""
+    with engine.connect() as conn:
+        return _site(conn, site_id, principal)
+
+
 def case_states(conn: Connection) -> dict[int, str]:
     """Each case's most advanced current step (revoked pairs count as none)."""
     best: dict[int, str] = {}
