@@ -19,8 +19,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from athar.accounts.permissions import Principal
 from athar.accounts.visibility import visible_record
+from athar.remains.access import may_import_remains
 from athar.remains.views import NoSuchRemains, body_view, person_remains, site_summaries, site_view
-from athar.remains.workflow import ORDER, IdentificationError, set_step
+from athar.remains.workflow import CUSTODY_ACTIONS, ORDER, IdentificationError, set_step
 from athar.store.records import RecordRefError
 from athar.web.audit import audit
 from athar.web.permissions import require
@@ -45,17 +46,21 @@ def site_page(
         site, cases = site_view(request.app.state.engine, site_id, principal)
     except NoSuchRemains:
         raise HTTPException(status_code=404, detail="no such site") from None
-    return render(request, "remains/site.html", site=site, cases=cases)
+    may_add = may_import_remains(principal, site["organisation_id"])
+    return render(request, "remains/site.html", site=site, cases=cases, may_add=may_add)
 
 
-def _body_page(
+def body_page(
     request: Request,
     principal: Principal,
     remains_id: int,
     status_code: int = 200,
     error: str | None = None,
     form: dict | None = None,
+    errors_for: str = "identification",
 ) -> HTMLResponse:
+    """The body page; `error` (a rule's code) is shown beside the form named by `errors_for`
+    (identification, custody, join or split), with what was typed in `form`."""
     try:
         body = body_view(request.app.state.engine, remains_id, principal)
     except NoSuchRemains:
@@ -81,15 +86,17 @@ def _body_page(
         body=body,
         steps=sorted(steps, key=lambda s: ORDER[s]),
         error=error,
+        errors_for=errors_for,
         form=form or {},
+        custody_actions=CUSTODY_ACTIONS,
     )
 
 
 @router.get("/remains/{remains_id}", response_class=HTMLResponse)
-def body_page(
+def show_body(
     request: Request, remains_id: int, principal: Annotated[Principal, Depends(require("person.view"))]
 ) -> HTMLResponse:
-    return _body_page(request, principal, remains_id)
+    return body_page(request, principal, remains_id)
 
 
 @router.post("/remains/{remains_id}/identification")
@@ -118,11 +125,11 @@ def take_step(
     except RecordRefError:
         seen = None
     if seen is None:
-        return _body_page(request, principal, remains_id, 422, "record", form)
+        return body_page(request, principal, remains_id, 422, "record", form)
     try:
         set_step(engine, principal, str(body.case["case_id"]), record.strip(), step, reason, evidence)
     except IdentificationError as e:
-        return _body_page(request, principal, remains_id, 422, e.code, form)
+        return body_page(request, principal, remains_id, 422, e.code, form)
     except PermissionError:
         raise HTTPException(status_code=403, detail="not yours to take") from None
     return RedirectResponse(f"/remains/{remains_id}#identification", status_code=303)
