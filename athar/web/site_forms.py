@@ -11,6 +11,7 @@ files; the importer writes everything in one transaction, or nothing.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
@@ -137,7 +138,8 @@ async def site_import(
         {**p, "fields": [f.strip() for f in p["field"].split(",") if f.strip()]}
         for p in result.problems[:SHOWN_PROBLEMS]
     ]
-    return _import_page(request, site, result=result, problems=problems)
+    name = Path(result.file).name  # the upload's own name, never the server's folder
+    return _import_page(request, site, result=result, file_name=name, problems=problems)
 
 
 @router.post("/sites/{site_id}/bodies")

@@ -134,6 +134,7 @@ def test_a_post_mortem_file_is_imported_with_each_quarantined_row_and_its_reason
     with app.state.engine.connect() as conn:
         stored = set(conn.execute(select(RemainsCase.case_id).where(RemainsCase.site_id == site)).scalars())
         import_id = conn.execute(select(func.max(Import.id))).scalar_one()
+    assert 'id="imported-file">bodies.csv<' in response.text and "athar-uploads" not in response.text
     assert {"W-1", "W-2"} <= stored
     assert _count(app, Quarantine, Quarantine.import_id == import_id) == 2
     again = _post(client, f"/sites/{site}/import?lang=en", files=files)
