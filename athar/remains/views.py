@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, or_, select
 from athar.accounts.permissions import Principal
 from athar.accounts.visibility import visible_source_names
 from athar.remains.access import may_identify, visible_sites
-from athar.remains.candidates import DEFAULT_POSTERIOR_THRESHOLD, bodies_for, rank_cases
+from athar.remains.candidates import DEFAULT_POSTERIOR_THRESHOLD, PoolCache, bodies_for, rank_cases
 from athar.remains.evidence import evidence_rows
 from athar.remains.workflow import CONFIRMING_ROLES, ORDER, current_steps
 from athar.store.tables import (
@@ -193,7 +193,9 @@ def record_values(conn: Connection, references: list[str]) -> dict[str, dict]:
     return out
 
 
-def body_view(engine: Engine, remains_id: int, principal: Principal, top: int = 10) -> BodyView:
+def body_view(
+    engine: Engine, remains_id: int, principal: Principal, top: int = 10, pools: PoolCache | None = None
+) -> BodyView:
     """A body (or part) the principal may see, with its candidates among the persons they may see."""
     sources = visible_source_names(engine, principal)
     with engine.connect() as conn:
@@ -252,7 +254,7 @@ def body_view(engine: Engine, remains_id: int, principal: Principal, top: int = 
             )
         ]
         reports = [r for r in reports if _visible(r["record"], sources)]
-        ranked = rank_cases(engine, [case_row.case_id], top=CANDIDATES_RANKED)[0]["candidates"]
+        ranked = rank_cases(engine, [case_row.case_id], top=CANDIDATES_RANKED, pools=pools)[0]["candidates"]
         candidates = []
         for candidate in ranked:
             shown = [r for r in candidate["records"] if _visible(r, sources)]
@@ -286,7 +288,9 @@ def body_view(engine: Engine, remains_id: int, principal: Principal, top: int = 
     )
 
 
-def person_remains(engine: Engine, person_id: str, principal: Principal, top: int = 5) -> dict:
+def person_remains(
+    engine: Engine, person_id: str, principal: Principal, top: int = 5, pools: PoolCache | None = None
+) -> dict:
     """For the person page: the identification steps on this person's records (bodies of sites the
     principal sees), and, while the person is open, the bodies ranked for them."""
     with engine.connect() as conn:
@@ -327,7 +331,7 @@ def person_remains(engine: Engine, person_id: str, principal: Principal, top: in
     identifications = [s for s in latest.values() if s["step"] != "revoked"]
     any_body = any(site_id in site_ids for site_id, _ in site_of.values())
     try:  # ranking reads every open missing person: only when there is a body the principal sees
-        ranked = bodies_for(engine, person_id, top=top * 4) if any_body else []
+        ranked = bodies_for(engine, person_id, top=top * 4, pools=pools) if any_body else []
     except KeyError:  # identified, or located: no longer an open missing person
         ranked = []
     bodies = []
