@@ -94,9 +94,9 @@ def _rows(conn: Connection) -> Iterable[dict]:
     )
     result = conn.execute(query)
     names = tuple(result.keys())
-    # Plain tuples fetched many at once: a Row's mapping per record, fetched one at a time, cost half
+    # Rows read as tuples, fetched many at once: a Row's mapping per record, fetched one at a time, cost half
     # of building the pool.
-    for chunk in result.tuples().partitions(10_000):
+    for chunk in result.partitions(10_000):
         for values in chunk:
             row = dict(zip(names, values, strict=True))
             am = request_am.get((row["source_id"], row["record_id"]))

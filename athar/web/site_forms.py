@@ -33,8 +33,7 @@ from athar.web.templates import render
 from athar.web.uploads import one_line, received
 
 router = APIRouter()
-SITE_FIELDS = ("name", "kind", "place", "lat", "lon", "used_from", "used_to")
-BODY_FIELDS = tuple(c for c in COLUMNS)
+BODY_FIELDS = COLUMNS  # the single-body form asks for a file's columns
 SHOWN_PROBLEMS = 200
 
 
