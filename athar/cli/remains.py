@@ -238,15 +238,18 @@ def remains_custody(
     case_id: Annotated[str | None, typer.Option("--case")] = None,
     sample_id: Annotated[str | None, typer.Option("--sample")] = None,
     location: Annotated[str | None, typer.Option("--location")] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="A seal number, the state of the bag, ...")
+    ] = None,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Append to the chain of custody of a case or a sample."""
+    """Append to the chain of custody of a case or a sample (audited)."""
     from athar.audit import current_user
     from athar.remains.workflow import record_custody
 
     with open_cli_store(db) as engine, _clear_errors():
-        record_custody(engine, current_user(user), action, holder, location, case_id, sample_id)
+        record_custody(engine, current_user(user), action, holder, location, case_id, sample_id, note=note)
 
 
 @dna_app.command("donor")

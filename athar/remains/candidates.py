@@ -8,18 +8,22 @@ evidence; a report below it is shown and moves nothing.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from athar.places.lookup import governorate_of
 from athar.remains.build import body_from_row, persons_from_rows
 from athar.remains.ranking import Body, Ranker, SiteFacts
 from athar.store.tables import (
+    CaseEvent,
     DnaReport,
+    LinkRun,
     Membership,
     Person,
     Record,
@@ -88,13 +92,18 @@ def _rows(conn: Connection) -> Iterable[dict]:
         .outerjoin(Person, Person.id == Membership.person_id)
         .where(Record.is_current.is_(True), ~Source.name.startswith("site: "))
     )
-    for r in conn.execute(query):
-        row = dict(r._mapping)
-        am = request_am.get((r.source_id, r.record_id))
-        if am is not None:
-            for column in ("height_cm", "dental", "marks", "clothing"):
-                row[column] = row[column] or getattr(am, column)
-        yield row
+    result = conn.execute(query)
+    names = tuple(result.keys())
+    # Rows read as tuples, fetched many at once: a Row's mapping per record, fetched one at a time, cost half
+    # of building the pool.
+    for chunk in result.partitions(10_000):
+        for values in chunk:
+            row = dict(zip(names, values, strict=True))
+            am = request_am.get((row["source_id"], row["record_id"]))
+            if am is not None:
+                for column in ("height_cm", "dental", "marks", "clothing"):
+                    row[column] = row[column] or getattr(am, column)
+            yield row
 
 
 def load_pool(conn: Connection) -> Pool:
@@ -131,6 +140,43 @@ def load_pool(conn: Connection) -> Pool:
     ranker = Ranker(persons_from_rows(grouped.values(), codes))
     key_of = {ref: key for key, refs in references.items() for ref in refs}
     return Pool(ranker, key_of, dict(references), codes, persons)
+
+
+def pool_state(conn: Connection) -> tuple:
+    """What a pool is built from, cheaply: records and memberships (counts and newest ids), link runs,
+    case events (a status change closes or reopens a person), tracing requests (their ante-mortem
+    columns; erasure), and the sources' names and kinds and the sites' governorates, which are few."""
+    count_and_newest = [
+        conn.execute(select(func.count(), func.max(table.id))).one()
+        for table in (Record, Membership, LinkRun, CaseEvent, TracingRequest)
+    ]
+    erased = conn.execute(select(func.count()).where(TracingRequest.erased_at.is_not(None))).scalar()
+    sources = conn.execute(select(Source.id, Source.name, Source.kind).order_by(Source.id)).all()
+    sites = conn.execute(select(Site.governorate).distinct().order_by(Site.governorate)).scalars().all()
+    return (*(tuple(r) for r in count_and_newest), erased, tuple(map(tuple, sources)), tuple(sites))
+
+
+class PoolCache:
+    """The last pool built, kept while the store's `pool_state` stands. A body page ranks one body
+    against every open missing person, and building the pool (every current record read and merged)
+    was nearly all of its time. One user at a time: the ranker scores into buffers of its own."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._state: tuple | None = None
+        self._pool: Pool | None = None
+
+    @contextmanager
+    def using(self, conn: Connection) -> Iterator[Pool]:
+        state = pool_state(conn)
+        with self._lock:
+            if self._pool is None or state != self._state:
+                self._pool, self._state = load_pool(conn), state
+            yield self._pool
+
+
+def _pool(conn: Connection, pools: PoolCache | None) -> AbstractContextManager[Pool]:
+    return pools.using(conn) if pools is not None else nullcontext(load_pool(conn))
 
 
 def load_bodies(conn: Connection, case_ids: list[str] | None, governorates: dict[str, int]) -> list[Body]:
@@ -191,12 +237,18 @@ def rank_cases(
     case_ids: list[str] | None = None,
     top: int = 10,
     threshold: float = DEFAULT_POSTERIOR_THRESHOLD,
+    pools: PoolCache | None = None,
 ) -> list[dict]:
     """`[{case_id, candidates: [{person_id, record, score, features, dna}], dna_reports}]`."""
-    with engine.connect() as conn:
-        pool = load_pool(conn)
+    with engine.connect() as conn, _pool(conn, pools) as pool:
         bodies = load_bodies(conn, case_ids, pool.governorates)
         reports = dna_reports_by_case(conn)
+        return _ranked(pool, bodies, reports, top, threshold)
+
+
+def _ranked(
+    pool: Pool, bodies: list[Body], reports: dict[str, list[dict]], top: int, threshold: float
+) -> list[dict]:
     out = []
     for body in bodies:
         candidates = [
@@ -234,29 +286,27 @@ def rank_cases(
     return out
 
 
-def bodies_for(engine: Engine, who: str, top: int = 10) -> list[dict]:
+def bodies_for(engine: Engine, who: str, top: int = 10, pools: PoolCache | None = None) -> list[dict]:
     """The reverse: open remains cases ranked for one missing person (a person id, or a record as
     `source:record_id`), each with the same per-feature explanation and the body's rank of this person."""
-    with engine.connect() as conn:
-        pool = load_pool(conn)
+    with engine.connect() as conn, _pool(conn, pools) as pool:
         key = pool.key_of_reference.get(who, who)
         if key not in pool.references:
             raise KeyError(f"no open missing person or record {who!r}")
         index = pool.ranker.persons.keys.index(key)
         bodies = load_bodies(conn, None, pool.governorates)
-    scored: list[dict] = []
-    for body in bodies:
-        vectors = pool.ranker.feature_vectors(body)
-        features = {name: round(float(v[index]), 3) for name, v in vectors.items()}
-        score = sum(float(v[index]) for v in vectors.values())
-        total = np.sum(list(vectors.values()), axis=0)
-        scored.append(
-            {
-                "case_id": body.case_id,
-                "score": round(score, 3),
-                "features": features,
-                "rank_among_candidates": int((total > total[index]).sum()) + 1,
-            }
-        )
+        scored = [_score_for(body, pool.ranker.feature_vectors(body), index) for body in bodies]
     scored.sort(key=lambda s: (-float(s["score"]), str(s["case_id"])))
     return scored[:top]
+
+
+def _score_for(body: Body, vectors: dict[str, np.ndarray], index: int) -> dict:
+    """One body's score for the person at `index`, read from its feature vectors at once (the ranker
+    may reuse their buffers for the next body)."""
+    total = np.sum(list(vectors.values()), axis=0)
+    return {
+        "case_id": body.case_id,
+        "score": round(sum(float(v[index]) for v in vectors.values()), 3),
+        "features": {name: round(float(v[index]), 3) for name, v in vectors.items()},
+        "rank_among_candidates": int((total > total[index]).sum()) + 1,
+    }

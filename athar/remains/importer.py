@@ -13,6 +13,7 @@ import datetime as dt
 import getpass
 import hashlib
 import logging
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -20,9 +21,10 @@ import orjson
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from athar.audit import record_event
+from athar.errors import AtharError
 from athar.ingest.counts import record_import_counts
 from athar.ingest.limits import MAX_REASON_CHARS, bounded_row, cut
-from athar.ingest.readers import read_bytes, read_table
+from athar.ingest.readers import RawRow, read_bytes, read_table
 from athar.remains.postmortem import COLUMNS, header, validate_row
 from athar.remains.sites import find_site, new_id
 from athar.store.engine import lock_timeout_as_store_busy
@@ -33,13 +35,25 @@ from athar.store.tables import (
     RemainsCase,
     RemainsCaseEvent,
     RemainsCaseVersion,
+    Site,
 )
 
 log = logging.getLogger(__name__)
 
 
+FORM_ENTRY = "form entry"
+
+
 class UnknownSite(ValueError):
     """The import names a site nobody added."""
+
+
+class EntryRefused(AtharError, ValueError):
+    """A body entered on a form that cannot be stored: `problems` holds every wrong field and why."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{f}: {r}" for f, r in problems))
+        self.problems = problems
 
 
 @dataclass
@@ -55,9 +69,12 @@ class RemainsImportResult:
     unchanged: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
     problems: list[dict] = field(default_factory=list)
+    new_case_ids: list[int] = field(default_factory=list)  # the new cases' ids (not printed)
 
     def as_json(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        del out["new_case_ids"]
+        return out
 
 
 VERSIONED = tuple(c for c in COLUMNS if c not in ("case_id", "part_of"))
@@ -81,15 +98,66 @@ def _hash(values: dict) -> str:
 
 
 def import_remains(
-    engine: Engine, path: Path, site: str, user: str | None = None, today: dt.date | None = None
+    engine: Engine,
+    path: Path,
+    site: str,
+    user: str | None = None,
+    today: dt.date | None = None,
+    client: str | None = "cli",
 ) -> RemainsImportResult:
     """Raise UnreadableFile for a file that is not a table, UnknownSite for a site not added."""
-    user = user or getpass.getuser()
-    today = today or dt.date.today()
     data = read_bytes(path)
     table = read_table(path, data=data)
+    upload = _Upload(
+        str(path), path.name, hashlib.sha256(data).hexdigest(), table.file_format, table.encoding
+    )
+    user = user or getpass.getuser()
+    return _import_rows(engine, upload, table.rows, site, user, today or dt.date.today(), client)
+
+
+def enter_body(
+    engine: Engine,
+    values: dict[str, str],
+    site: str,
+    user: str,
+    today: dt.date | None = None,
+    client: str | None = "cli",
+) -> int:
+    """One body typed on a form, stored as a file's row would be (the same validation, an import of one
+    row, its first custody entry), or refused whole with every wrong field (`EntryRefused`): nothing of a
+    refused entry is stored, not even in quarantine, since the person typing it is there to mend it. A
+    case id stored before is refused too: corrections come as files, whose rows keep their versions.
+    Returns the new case's id."""
+    raw = {column: (values.get(column) or "").strip() for column in COLUMNS}
+    raw = {column: value for column, value in raw.items() if value}
+    digest = hashlib.sha256(orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    upload = _Upload(FORM_ENTRY, FORM_ENTRY, digest, "form", None)
+    rows = iter([RawRow(1, raw)])
+    result = _import_rows(engine, upload, rows, site, user, today or dt.date.today(), client, entry=True)
+    return result.new_case_ids[0]
+
+
+@dataclass(frozen=True)
+class _Upload:
+    label: str  # what the result calls the file (its path on the command line)
+    name: str
+    sha256: str
+    file_format: str
+    encoding: str | None
+
+
+def _import_rows(
+    engine: Engine,
+    upload: _Upload,
+    table_rows: Iterator[RawRow],
+    site: str,
+    user: str,
+    today: dt.date,
+    client: str | None,
+    entry: bool = False,
+) -> RemainsImportResult:
     now = dt.datetime.now(dt.UTC)
-    with lock_timeout_as_store_busy(f"{path}: remains import into {site!r}"), engine.begin() as conn:
+    with lock_timeout_as_store_busy(f"{upload.name}: remains import into {site!r}"), engine.begin() as conn:
         info = find_site(conn, site)
         if info is None:
             raise UnknownSite(f"no site named {site!r}; add it first with `athar sites add`")
@@ -97,24 +165,35 @@ def import_remains(
             conn.execute(
                 insert(Import).values(
                     source_id=info.source_id,
-                    file_name=path.name,
-                    sha256=hashlib.sha256(data).hexdigest(),
-                    file_format=table.file_format,
-                    encoding=table.encoding,
+                    file_name=upload.name,
+                    sha256=upload.sha256,
+                    file_format=upload.file_format,
+                    encoding=upload.encoding,
                     imported_at=now,
                     imported_by=user,
                 )
             )
         )
-        result = RemainsImportResult(str(path), info.name, import_id)
+        result = RemainsImportResult(upload.label, info.name, import_id)
+        organisation_of = dict(conn.execute(select(Site.id, Site.organisation_id)).all())
         stored = {
-            c: (i, h)
-            for c, i, h in conn.execute(select(RemainsCase.case_id, RemainsCase.id, RemainsCase.content_hash))
+            c: (i, h, site_id)
+            for c, i, h, site_id in conn.execute(
+                select(RemainsCase.case_id, RemainsCase.id, RemainsCase.content_hash, RemainsCase.site_id)
+            )
         }
+
+        def joinable(case_id: str) -> bool:
+            """A case this site's parts may join: one of a site of the same organisation (a case of
+            another organisation's site is, to this import, a case that does not exist)."""
+            return case_id in stored and organisation_of[stored[case_id][2]] == organisation_of[info.id]
+
         first_row: dict[str, int] = {}
         parts: list[tuple[int, str, int]] = []
 
         def quarantine(row_number: int, raw: dict[str, str], problems: list[tuple[str, str]]) -> None:
+            if entry:
+                raise EntryRefused(problems)
             fields = ", ".join(dict.fromkeys(f for f, _ in problems))
             reason = cut("; ".join(f"{f}: {r}" for f, r in problems), MAX_REASON_CHARS)
             result.quarantined += 1
@@ -133,7 +212,7 @@ def import_remains(
                 )
             )
 
-        rows = list(table.rows)
+        rows = list(table_rows)
         in_file = {
             header_values.get("case_id", "").strip()
             for header_values in ({header(k): v for k, v in r.values.items()} for r in rows)
@@ -156,8 +235,14 @@ def import_remains(
                     [("case_id", f"duplicate case_id {case_id!r} (first at row {first})")],
                 )
                 continue
+            if case_id in stored and (entry or stored[case_id][2] != info.id):
+                elsewhere = "" if stored[case_id][2] == info.id else " at another site"
+                quarantine(
+                    row.row_number, row.values, [("case_id", f"case {case_id!r} exists already{elsewhere}")]
+                )
+                continue
             part_of = checked.pop("part_of")
-            if part_of and part_of not in stored and part_of not in in_file:
+            if part_of and not joinable(str(part_of)) and part_of not in in_file:
                 quarantine(
                     row.row_number,
                     row.values,
@@ -189,7 +274,7 @@ def import_remains(
                         version=RemainsCase.version + 1,
                     )
                 )
-                stored[case_id] = (case_pk, content_hash)
+                stored[case_id] = (case_pk, content_hash, info.id)
                 if part_of:
                     parts.append((case_pk, str(part_of), row.row_number))
                 result.new_versions += 1
@@ -207,7 +292,8 @@ def import_remains(
                     )
                 )
             )
-            stored[case_id] = (case_pk, content_hash)
+            stored[case_id] = (case_pk, content_hash, info.id)
+            result.new_case_ids.append(case_pk)
             conn.execute(
                 insert(CustodyEvent).values(
                     remains_case_id=case_pk,
@@ -225,7 +311,7 @@ def import_remains(
             result.stored += 1
             result.new += 1
         for case_pk, part_of, row_number in parts:
-            if part_of not in stored:
+            if not joinable(part_of):
                 raise_later = (
                     f"row {row_number}: part_of names case {part_of!r}, which is in neither file nor store"
                 )
@@ -239,7 +325,7 @@ def import_remains(
                     remains_case_id=case_pk,
                     kind="joined",
                     other_case_id=stored[part_of][0],
-                    reason=f"part_of in {path.name}, row {row_number}",
+                    reason=f"part_of in {upload.name}, row {row_number}",
                     user_name=user,
                     created_at=now,
                 )
@@ -251,12 +337,18 @@ def import_remains(
             "remains.imported",
             "import",
             str(import_id),
-            detail={"site": info.name, "read": result.read},
+            client=client,
+            detail={
+                "site": info.name,
+                "read": result.read,
+                "stored": result.stored,
+                "quarantined": result.quarantined,
+            },
         )
     assert result.read == result.stored + result.quarantined
     log.info(
         "remains import %s into %s: read %d, stored %d, quarantined %d",
-        path.name,
+        upload.name,
         info.name,
         result.read,
         result.stored,

@@ -13,6 +13,7 @@ from athar.places.lookup import governorate_of
 from athar.store.tables import SITE_KINDS, Site, Source
 
 SITE_SOURCE_PREFIX = "site: "
+NAME_LIMIT = 190  # sources.name holds 200, with the prefix
 
 
 def new_id(result: CursorResult) -> int:
@@ -23,7 +24,13 @@ def new_id(result: CursorResult) -> int:
 
 
 class SiteError(AtharError, ValueError):
-    """A site that cannot be added, or a name that names no site."""
+    """A site that cannot be added, or a name that names no site. `field` names the wrong field and
+    `code` the rule it breaks, for a form to say it in the reader's language."""
+
+    def __init__(self, message: str, field: str = "name", code: str = "other") -> None:
+        super().__init__(message)
+        self.field = field
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -48,26 +55,35 @@ def add_site(
     used_from: int | None = None,
     used_to: int | None = None,
     organisation_id: int | None = None,
+    client: str | None = "cli",
 ) -> SiteInfo:
     """Add a site (and the source its imports and quarantined rows are kept under)."""
     name = " ".join(name.split())
     if not name:
-        raise SiteError("a site needs a name")
+        raise SiteError("a site needs a name", "name", "missing")
+    if len(name) > NAME_LIMIT:
+        raise SiteError(f"a site's name is at most {NAME_LIMIT} characters", "name", "too_long")
     if kind not in SITE_KINDS:
-        raise SiteError(f"kind must be one of {', '.join(SITE_KINDS)}, not {kind!r}")
-    if used_from is not None and used_to is not None and used_from > used_to:
-        raise SiteError(f"the period of use runs backwards: {used_from} to {used_to}")
-    for year in (used_from, used_to):
+        raise SiteError(f"kind must be one of {', '.join(SITE_KINDS)}, not {kind!r}", "kind", "kind")
+    for field, year in (("used_from", used_from), ("used_to", used_to)):
         if year is not None and not 1900 <= year <= dt.date.today().year:
-            raise SiteError(f"{year} is not a year of use")
-    if (latitude is not None and not -90 <= latitude <= 90) or (
-        longitude is not None and not -180 <= longitude <= 180
-    ):
-        raise SiteError("coordinates out of range")
+            raise SiteError(f"{year} is not a year of use", field, "year")
+    if used_from is not None and used_to is not None and used_from > used_to:
+        raise SiteError(f"the period of use runs backwards: {used_from} to {used_to}", "used_to", "backwards")
+    for field, value, bound in (("lat", latitude, 90), ("lon", longitude, 180)):
+        if value is not None and not -bound <= value <= bound:
+            raise SiteError("coordinates out of range", field, "coordinates")
+    place = " ".join((place or "").split()) or None
+    if place and len(place) > NAME_LIMIT:
+        raise SiteError(f"a place is at most {NAME_LIMIT} characters", "place", "too_long")
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as conn:
-        if conn.execute(select(Site.id).where(Site.name == name)).first():
-            raise SiteError(f"a site named {name!r} exists already")
+        taken = (
+            conn.execute(select(Site.id).where(Site.name == name)).first()
+            or conn.execute(select(Source.id).where(Source.name == SITE_SOURCE_PREFIX + name)).first()
+        )
+        if taken:
+            raise SiteError(f"a site named {name!r} exists already", "name", "taken")
         source_id = new_id(
             conn.execute(
                 insert(Source).values(
@@ -97,7 +113,9 @@ def add_site(
                 )
             )
         )
-        record_event(conn, user, "site.added", "site", str(site_id), detail={"name": name, "kind": kind})
+        record_event(
+            conn, user, "site.added", "site", str(site_id), client=client, detail={"name": name, "kind": kind}
+        )
     return SiteInfo(site_id, name, kind, governorate, used_from, used_to, source_id)
 
 

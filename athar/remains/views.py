@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, or_, select
 from athar.accounts.permissions import Principal
 from athar.accounts.visibility import visible_source_names
 from athar.remains.access import may_identify, visible_sites
-from athar.remains.candidates import DEFAULT_POSTERIOR_THRESHOLD, bodies_for, rank_cases
+from athar.remains.candidates import DEFAULT_POSTERIOR_THRESHOLD, PoolCache, bodies_for, rank_cases
 from athar.remains.evidence import evidence_rows
 from athar.remains.workflow import CONFIRMING_ROLES, ORDER, current_steps
 from athar.store.tables import (
@@ -66,6 +66,43 @@ class BodyView:
     may_confirm: bool
     threshold: float = DEFAULT_POSTERIOR_THRESHOLD
     current: dict[str, str] = field(default_factory=dict)  # reference -> its current step
+
+
+@dataclass(frozen=True)
+class BodyRef:
+    """What a form on a body needs to know of it: which case, at whose site."""
+
+    id: int
+    case_id: str
+    site_id: int
+    site_organisation_id: int | None
+    dna_sample_id: str | None
+
+
+def body_ref(
+    engine: Engine, principal: Principal, remains_id: int | None = None, case_id: str = ""
+) -> BodyRef:
+    """A body (by id, else by case id) at a site the principal sees; NoSuchRemains otherwise."""
+    query = (
+        select(RemainsCase.id, RemainsCase.case_id, Site.id, Site.organisation_id, RemainsCase.dna_sample_id)
+        .join(Site, Site.id == RemainsCase.site_id)
+        .where(visible_sites(principal))
+    )
+    if remains_id is not None:
+        query = query.where(RemainsCase.id == remains_id)
+    else:
+        query = query.where(RemainsCase.case_id == " ".join(case_id.split()))
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    if row is None:
+        raise NoSuchRemains("no such body")
+    return BodyRef(*row)
+
+
+def site_ref(engine: Engine, site_id: int, principal: Principal) -> dict:
+    """A site the principal sees (its fields, without counts); NoSuchRemains otherwise."""
+    with engine.connect() as conn:
+        return _site(conn, site_id, principal)
 
 
 def case_states(conn: Connection) -> dict[int, str]:
@@ -156,7 +193,9 @@ def record_values(conn: Connection, references: list[str]) -> dict[str, dict]:
     return out
 
 
-def body_view(engine: Engine, remains_id: int, principal: Principal, top: int = 10) -> BodyView:
+def body_view(
+    engine: Engine, remains_id: int, principal: Principal, top: int = 10, pools: PoolCache | None = None
+) -> BodyView:
     """A body (or part) the principal may see, with its candidates among the persons they may see."""
     sources = visible_source_names(engine, principal)
     with engine.connect() as conn:
@@ -215,7 +254,7 @@ def body_view(engine: Engine, remains_id: int, principal: Principal, top: int = 
             )
         ]
         reports = [r for r in reports if _visible(r["record"], sources)]
-        ranked = rank_cases(engine, [case_row.case_id], top=CANDIDATES_RANKED)[0]["candidates"]
+        ranked = rank_cases(engine, [case_row.case_id], top=CANDIDATES_RANKED, pools=pools)[0]["candidates"]
         candidates = []
         for candidate in ranked:
             shown = [r for r in candidate["records"] if _visible(r, sources)]
@@ -249,7 +288,9 @@ def body_view(engine: Engine, remains_id: int, principal: Principal, top: int = 
     )
 
 
-def person_remains(engine: Engine, person_id: str, principal: Principal, top: int = 5) -> dict:
+def person_remains(
+    engine: Engine, person_id: str, principal: Principal, top: int = 5, pools: PoolCache | None = None
+) -> dict:
     """For the person page: the identification steps on this person's records (bodies of sites the
     principal sees), and, while the person is open, the bodies ranked for them."""
     with engine.connect() as conn:
@@ -290,7 +331,7 @@ def person_remains(engine: Engine, person_id: str, principal: Principal, top: in
     identifications = [s for s in latest.values() if s["step"] != "revoked"]
     any_body = any(site_id in site_ids for site_id, _ in site_of.values())
     try:  # ranking reads every open missing person: only when there is a body the principal sees
-        ranked = bodies_for(engine, person_id, top=top * 4) if any_body else []
+        ranked = bodies_for(engine, person_id, top=top * 4, pools=pools) if any_body else []
     except KeyError:  # identified, or located: no longer an open missing person
         ranked = []
     bodies = []

@@ -207,19 +207,23 @@ def _confirm_case(
     )  # fmt: skip
 
 
-def join_case(engine: Engine, case_id: str, whole_case_id: str, reason: str, user: str) -> None:
+def join_case(
+    engine: Engine, case_id: str, whole_case_id: str, reason: str, user: str, client: str | None = "cli"
+) -> None:
     """Record `case_id` as part of `whole_case_id` (commingled remains), with the reason."""
-    _part_of(engine, case_id, whole_case_id, reason, user)
+    _part_of(engine, case_id, whole_case_id, reason, user, client)
 
 
-def split_case(engine: Engine, case_id: str, reason: str, user: str) -> None:
+def split_case(engine: Engine, case_id: str, reason: str, user: str, client: str | None = "cli") -> None:
     """Separate `case_id` from the case it was joined to, with the reason."""
-    _part_of(engine, case_id, None, reason, user)
+    _part_of(engine, case_id, None, reason, user, client)
 
 
-def _part_of(engine: Engine, case_id: str, whole: str | None, reason: str, user: str) -> None:
+def _part_of(
+    engine: Engine, case_id: str, whole: str | None, reason: str, user: str, client: str | None
+) -> None:
     if not reason.strip():
-        raise IdentificationError("joining or splitting remains needs a reason")
+        raise IdentificationError("joining or splitting remains needs a reason", "reason")
     with engine.begin() as conn:
         ids = dict(
             conn.execute(
@@ -229,12 +233,22 @@ def _part_of(engine: Engine, case_id: str, whole: str | None, reason: str, user:
             ).all()
         )
         if case_id not in ids or (whole and whole not in ids):
-            raise IdentificationError(f"no remains case {case_id if case_id not in ids else whole!r}")
+            raise IdentificationError(f"no remains case {case_id if case_id not in ids else whole!r}", "case")
         if whole == case_id:
-            raise IdentificationError("a case cannot be part of itself")
-        current = conn.execute(select(RemainsCase.part_of_id).where(RemainsCase.id == ids[case_id])).scalar()
+            raise IdentificationError("a case cannot be part of itself", "self")
+        whole_of = dict(conn.execute(select(RemainsCase.id, RemainsCase.part_of_id)).all())
+        current = whole_of[ids[case_id]]
         if whole is None and current is None:
-            raise IdentificationError(f"case {case_id} is part of no other case")
+            raise IdentificationError(f"case {case_id} is part of no other case", "not_joined")
+        if whole is not None and current is not None:
+            raise IdentificationError(
+                f"case {case_id} is part of another case already; split it first", "joined"
+            )
+        above = ids.get(whole or "")
+        while above is not None:  # the whole, the case it is part of, ...: never back to this case
+            if above == ids[case_id]:
+                raise IdentificationError(f"case {whole} is itself a part of case {case_id}", "cycle")
+            above = whole_of.get(above)
         conn.execute(
             update(RemainsCase).where(RemainsCase.id == ids[case_id]).values(part_of_id=ids.get(whole or ""))
         )
@@ -251,27 +265,56 @@ def _part_of(engine: Engine, case_id: str, whole: str | None, reason: str, user:
             "remains.joined" if whole else "remains.split",
             "remains_case",
             case_id,
+            client=client,
             detail={"reason": reason},
         )
+
+
+CUSTODY_ACTIONS: tuple[str, ...] = ("recovered", "transferred", "sampled", "stored", "released")
+HOLDER_LIMIT = 200
+CUSTODY_TEXT_LIMIT = 2000
 
 
 def record_custody(
     engine: Engine, user: str, action: str, holder: str, location: str | None = None,
     case_id: str | None = None, sample_id: str | None = None, at: dt.datetime | None = None,
+    note: str | None = None, client: str | None = "cli",
 ) -> None:  # fmt: skip
-    """Append who holds a case or a sample now, and where."""
-    if not (case_id or sample_id) or not holder.strip():
-        raise IdentificationError("custody needs a case or a sample, and who holds it")
+    """Append who holds a case or a sample now, when and where (audited). `at` may be earlier than now
+    (a step recorded afterwards), never later."""
+    holder = " ".join(holder.split())
+    location = (location or "").strip() or None
+    note = (note or "").strip() or None
+    if not (case_id or sample_id):
+        raise IdentificationError("custody needs a case or a sample", "case")
+    if action not in CUSTODY_ACTIONS:
+        raise IdentificationError(
+            f"action must be one of {', '.join(CUSTODY_ACTIONS)}, not {action!r}", "action"
+        )
+    if not holder:
+        raise IdentificationError("custody needs who holds it", "holder")
+    if len(holder) > HOLDER_LIMIT:
+        raise IdentificationError(f"who holds it is at most {HOLDER_LIMIT} characters", "holder")
+    for field, text in (("location", location), ("note", note)):
+        if text and len(text) > CUSTODY_TEXT_LIMIT:
+            raise IdentificationError(f"the {field} is at most {CUSTODY_TEXT_LIMIT} characters", field)
+    now = dt.datetime.now(dt.UTC)
+    if at is not None and at > now:
+        raise IdentificationError("a custody step cannot be in the future", "at")
     with engine.begin() as conn:
         case_pk = None
         if case_id:
             case_pk = conn.execute(select(RemainsCase.id).where(RemainsCase.case_id == case_id)).scalar()
             if case_pk is None:
                 raise IdentificationError(f"no remains case {case_id!r}", "case")
-        now = dt.datetime.now(dt.UTC)
         conn.execute(
             insert(CustodyEvent).values(
-                remains_case_id=case_pk, sample_id=sample_id, action=action, holder=holder.strip(),
-                location=location, at=at or now, recorded_by=user, created_at=now,
+                remains_case_id=case_pk, sample_id=sample_id, action=action, holder=holder,
+                location=location, at=at or now, recorded_by=user, created_at=now, note=note,
             )
+        )  # fmt: skip
+        detail = {"action": action, **({"sample": sample_id} if case_id and sample_id else {})}
+        record_event(
+            conn, user, "remains.custody", "remains_case" if case_id else "sample", case_id or sample_id,
+            client=client, detail=detail,
         )  # fmt: skip

@@ -39,12 +39,13 @@ from athar.ingest import KindChangeRefused, UnreadableFile
 from athar.store.tables import CaseStatus, Decision, SourceKind
 from athar.web import queries
 from athar.web.audit import audit, client_address
-from athar.web.import_pages import _one_line, _safe_name, _save, _upload_root, run_import
+from athar.web.import_pages import run_import
 from athar.web.permissions import require_api
 from athar.web.person_pages import case_cipher, read_case
 from athar.web.person_refs import PERSON_REFERENCE, person_behind, reference_for, shown_id
 from athar.web.review_pages import judge_pair
 from athar.web.search_pages import INVESTIGATOR_LIMIT, investigator_results
+from athar.web.uploads import one_line, safe_name, save_upload, upload_root
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -499,22 +500,22 @@ async def post_import(
     engine = request.app.state.engine
     if not may_import_into(engine, source, principal):
         raise HTTPException(status_code=403, detail="the source belongs to another organisation, or to none")
-    folder = _upload_root(request) / secrets.token_urlsafe(24)
+    folder = upload_root(request) / secrets.token_urlsafe(24)
     folder.mkdir()
     try:
-        path = folder / _safe_name(file.filename)
+        path = folder / safe_name(file.filename)
         mapping_path = None
         try:
-            await _save(file, path)
+            await save_upload(file, path)
             if mapping is not None and mapping.filename:
                 mapping_path = folder / "mapping.toml"
-                await _save(mapping, mapping_path)
+                await save_upload(mapping, mapping_path)
             result, quarantined = await run_in_threadpool(
                 run_import, request, principal, path, source, mapping_path, kind, 1000
             )
         except UnreadableFile as error:
             field = "mapping" if mapping_path is not None and error.path == mapping_path else "file"
-            raise _unprocessable(field, _one_line(error), "unreadable_file") from None
+            raise _unprocessable(field, one_line(error), "unreadable_file") from None
         except KindChangeRefused as refused:
             raise HTTPException(status_code=403, detail=str(refused)) from None
     finally:

@@ -21,6 +21,7 @@ from athar.web import (
     api,
     api_requests,
     audit_pages,
+    body_forms,
     curation_pages,
     export_pages,
     i18n,
@@ -33,6 +34,7 @@ from athar.web import (
     request_pages,
     review_pages,
     search_pages,
+    site_forms,
     trace_pages,
 )
 from athar.web.csrf import SEED_COOKIE, csrf_protect, new_seed
@@ -70,7 +72,9 @@ PAGE_MODULES = (
     import_pages,
     admin_pages,
     account_pages,
+    site_forms,  # adding sites and bodies; before remains_pages, whose /sites/{id} would take /sites/new
     remains_pages,  # sites, bodies and identification (docs/remains.md)
+    body_forms,  # custody, joining and splitting on a body's page
     open_pages,  # open by reference: what a family reads out over the phone
 )
 # Tracing requests (docs/tracing-requests.md): walked for every role by tests/web/test_trace_permissions.py.

@@ -3,8 +3,9 @@ an import would quarantine (with their reasons), change the mapping there if nee
 column, checked again before importing; plain HTML forms, no JavaScript needed), then import it
 (`athar.ingest.import_file`) and see the counts and the quarantined rows with their reasons.
 
-Between preview and import the upload waits in a private temporary folder of the app, under a random
-name that only the uploading user's form carries; it is deleted once imported.
+Between preview and import the upload waits in a private temporary folder of the app
+(`athar.web.uploads`), under a random name that only the uploading user's form carries; it is deleted
+once imported.
 
 A source that an import creates belongs to the importer's organisation (private until that
 organisation shares it); an existing source takes imports only from its own organisation's staff (or
@@ -18,7 +19,6 @@ import itertools
 import re
 import secrets
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -38,41 +38,18 @@ from athar.web.audit import audit
 from athar.web.import_mapping import MappingChoiceError, chosen_columns, write_mapping
 from athar.web.permissions import require
 from athar.web.templates import render
+from athar.web.uploads import one_line, safe_name, save_upload, upload_root
 
 router = APIRouter()
 PREVIEW_ROWS = 5
-MAX_UPLOAD = 200 * 1024 * 1024
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
-
-
-def _upload_root(request: Request) -> Path:
-    root = getattr(request.app.state, "upload_dir", None)
-    if root is None:
-        root = Path(tempfile.mkdtemp(prefix="athar-uploads-"))
-        request.app.state.upload_dir = root
-    return root
-
-
-def _safe_name(name: str | None) -> str:
-    base = Path(name or "upload").name
-    return re.sub(r"[^\w.\-]", "_", base)[:100] or "upload"
-
-
-async def _save(upload: UploadFile, target: Path) -> None:
-    size = 0
-    with target.open("wb") as out:
-        while chunk := await upload.read(1 << 20):
-            size += len(chunk)
-            if size > MAX_UPLOAD:
-                raise UnreadableFile(target.name, "the file is larger than 200 MB")
-            out.write(chunk)
 
 
 def _pending(request: Request, token: str, principal: Principal) -> tuple[Path, Path, Path | None]:
     """The folder of an upload this user made, its data file and its mapping file (if any)."""
     if not TOKEN.match(token):
         raise HTTPException(status_code=404, detail="no such upload")
-    folder = _upload_root(request) / token
+    folder = upload_root(request) / token
     owner = folder / ".owner"
     if not owner.is_file() or owner.read_text() != principal.name:
         raise HTTPException(status_code=404, detail="no such upload")
@@ -116,20 +93,20 @@ async def import_preview(
     if not may_import_into(request.app.state.engine, source, principal):
         return _form(request, 403, error="owner", source=source, kind=kind)
     token = secrets.token_urlsafe(24)
-    folder = _upload_root(request) / token
+    folder = upload_root(request) / token
     folder.mkdir()
     (folder / ".owner").write_text(principal.name)
-    path = folder / _safe_name(file.filename)
+    path = folder / safe_name(file.filename)
     try:
-        await _save(file, path)
+        await save_upload(file, path)
         mapping_path = None
         if mapping is not None and mapping.filename:
             mapping_path = folder / "mapping.toml"
-            await _save(mapping, mapping_path)
+            await save_upload(mapping, mapping_path)
         return _preview_page(request, token, path, mapping_path, source, kind)
     except UnreadableFile as error:
         shutil.rmtree(folder, ignore_errors=True)
-        return _form(request, 422, error="file", message=_one_line(error), source=source, kind=kind)
+        return _form(request, 422, error="file", message=one_line(error), source=source, kind=kind)
 
 
 def _preview_page(
@@ -220,7 +197,7 @@ async def import_preview_mapping(
     try:
         return await run_in_threadpool(again)
     except UnreadableFile as error:
-        return _form(request, 422, error="file", message=_one_line(error), source=source, kind=kind)
+        return _form(request, 422, error="file", message=one_line(error), source=source, kind=kind)
 
 
 @router.post("/import", response_class=HTMLResponse)
@@ -249,13 +226,13 @@ async def import_run(
         return await page
     except UnreadableFile as error:
         shutil.rmtree(folder, ignore_errors=True)
-        return _form(request, 422, error="file", message=_one_line(error), source=source, kind=kind)
+        return _form(request, 422, error="file", message=one_line(error), source=source, kind=kind)
     try:
         result, quarantined = await run_in_threadpool(
             run_import, request, principal, path, source, mapping_path, kind or None
         )
     except UnreadableFile as error:
-        return _form(request, 422, error="file", message=_one_line(error), source=source, kind=kind)
+        return _form(request, 422, error="file", message=one_line(error), source=source, kind=kind)
     except KindChangeRefused:
         return _form(request, 403, error="kind", source=source, kind=kind)
     finally:
@@ -311,11 +288,3 @@ def quarantine_cells(raw: dict, fields: str | None, columns: dict[str, str]) -> 
         }
         for column, value in (raw or {}).items()
     ]
-
-
-def _one_line(error: UnreadableFile) -> str:
-    """The cause, naming the file by its own name: a parser's own message may quote the path it read
-    (lxml does), and the server's temporary folders are nobody's business."""
-    cause = error.cause.replace(str(error.path), error.path.name)
-    cause = re.sub(r"\S*athar-uploads-[^/\\\s]*[/\\]([^/\\\s]+[/\\])?", "", cause)
-    return f"{error.path.name}: {cause}".splitlines()[0]

@@ -19,8 +19,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from athar.accounts.permissions import Principal
 from athar.accounts.visibility import visible_record
-from athar.remains.views import NoSuchRemains, body_view, person_remains, site_summaries, site_view
-from athar.remains.workflow import ORDER, IdentificationError, set_step
+from athar.remains.access import may_identify, may_import_remains
+from athar.remains.candidates import PoolCache
+from athar.remains.views import (
+    NoSuchRemains,
+    body_ref,
+    body_view,
+    person_remains,
+    site_summaries,
+    site_view,
+)
+from athar.remains.workflow import CUSTODY_ACTIONS, ORDER, IdentificationError, set_step
 from athar.store.records import RecordRefError
 from athar.web.audit import audit
 from athar.web.permissions import require
@@ -29,6 +38,15 @@ from athar.web.templates import render
 
 router = APIRouter()
 STEPS_OFFERED = tuple(s for s in ORDER if s != "confirmed")  # confirmation is offered to its roles only
+
+
+def remains_pools(request: Request) -> PoolCache:
+    """The app's missing persons as ranked against bodies, kept while the store stands as it was
+    (`athar.remains.candidates.PoolCache`)."""
+    pools = getattr(request.app.state, "remains_pools", None)
+    if pools is None:
+        pools = request.app.state.remains_pools = PoolCache()
+    return pools
 
 
 @router.get("/sites", response_class=HTMLResponse)
@@ -45,19 +63,23 @@ def site_page(
         site, cases = site_view(request.app.state.engine, site_id, principal)
     except NoSuchRemains:
         raise HTTPException(status_code=404, detail="no such site") from None
-    return render(request, "remains/site.html", site=site, cases=cases)
+    may_add = may_import_remains(principal, site["organisation_id"])
+    return render(request, "remains/site.html", site=site, cases=cases, may_add=may_add)
 
 
-def _body_page(
+def body_page(
     request: Request,
     principal: Principal,
     remains_id: int,
     status_code: int = 200,
     error: str | None = None,
     form: dict | None = None,
+    errors_for: str = "identification",
 ) -> HTMLResponse:
+    """The body page; `error` (a rule's code) is shown beside the form named by `errors_for`
+    (identification, custody, join or split), with what was typed in `form`."""
     try:
-        body = body_view(request.app.state.engine, remains_id, principal)
+        body = body_view(request.app.state.engine, remains_id, principal, pools=remains_pools(request))
     except NoSuchRemains:
         raise HTTPException(status_code=404, detail="no such body") from None
     shown = sorted({c["person_id"] for c in body.candidates if c["person_id"]})
@@ -81,15 +103,17 @@ def _body_page(
         body=body,
         steps=sorted(steps, key=lambda s: ORDER[s]),
         error=error,
+        errors_for=errors_for,
         form=form or {},
+        custody_actions=CUSTODY_ACTIONS,
     )
 
 
 @router.get("/remains/{remains_id}", response_class=HTMLResponse)
-def body_page(
+def show_body(
     request: Request, remains_id: int, principal: Annotated[Principal, Depends(require("person.view"))]
 ) -> HTMLResponse:
-    return _body_page(request, principal, remains_id)
+    return body_page(request, principal, remains_id)
 
 
 @router.post("/remains/{remains_id}/identification")
@@ -106,11 +130,11 @@ def take_step(
     user can mend (no reason, no evidence, no DNA report at the threshold) come back on the page with
     what was typed."""
     engine = request.app.state.engine
-    try:
-        body = body_view(engine, remains_id, principal)
+    try:  # the body's case and site only: the page (with its ranking) is drawn only to show a refusal
+        body = body_ref(engine, principal, remains_id)
     except NoSuchRemains:
         raise HTTPException(status_code=404, detail="no such body") from None
-    if not body.may_identify:
+    if not may_identify(principal, body.site_organisation_id):
         raise HTTPException(status_code=403, detail="another organisation's site")
     form = {"record": record, "step": step, "reason": reason, "evidence": evidence}
     try:
@@ -118,11 +142,11 @@ def take_step(
     except RecordRefError:
         seen = None
     if seen is None:
-        return _body_page(request, principal, remains_id, 422, "record", form)
+        return body_page(request, principal, remains_id, 422, "record", form)
     try:
-        set_step(engine, principal, str(body.case["case_id"]), record.strip(), step, reason, evidence)
+        set_step(engine, principal, body.case_id, record.strip(), step, reason, evidence)
     except IdentificationError as e:
-        return _body_page(request, principal, remains_id, 422, e.code, form)
+        return body_page(request, principal, remains_id, 422, e.code, form)
     except PermissionError:
         raise HTTPException(status_code=403, detail="not yours to take") from None
     return RedirectResponse(f"/remains/{remains_id}#identification", status_code=303)
@@ -130,4 +154,4 @@ def take_step(
 
 def person_section(request: Request, person_id: str, principal: Principal) -> dict:
     """The person page's bodies: identifications of this person's records and bodies ranked for them."""
-    return person_remains(request.app.state.engine, person_id, principal)
+    return person_remains(request.app.state.engine, person_id, principal, pools=remains_pools(request))

@@ -1,5 +1,6 @@
-"""Remains in a real Chromium, in Arabic: a caseworker opens a site's page from the menu, and an
-investigator identifies a body (a preliminary step, then a confirmation with evidence)."""
+"""Remains in a real Chromium, in Arabic: a caseworker opens a site's page from the menu, an
+investigator identifies a body (a preliminary step, then a confirmation with evidence), and an
+investigator on a 360-pixel phone adds a site and imports a small post-mortem file into it."""
 
 from __future__ import annotations
 
@@ -70,3 +71,51 @@ def test_an_investigator_identifies_a_body_in_arabic(app, page, grave, screensho
     assert identified == "remains_identified"
     page.goto(f"/persons/{person}")
     assert page.locator("#identifications tr[data-step=confirmed]").count() == 1
+
+
+PHONE = {"width": 360, "height": 740}
+
+
+def _fits_the_phone(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_an_investigator_adds_a_site_and_imports_bodies_in_arabic_on_a_phone(page, tmp_path, screenshots):
+    bodies = tmp_path / "bodies.csv"
+    bodies.write_text(
+        "case_id,recovery_date,sex,age_min,age_max,dental\n"
+        "T-1,2014-05-01,M,25,35,16F 36M\n"
+        "T-2,2014-05-01,F,30,20,\n",
+        encoding="utf-8",
+    )
+    page.set_viewport_size(PHONE)
+    sign_in(page, "investigator-alpha", lang="ar")
+    page.wait_for_url("**/dashboard")
+    page.goto("/sites")
+    with page.expect_navigation():
+        page.click("#add-site")
+    assert page.locator("html").get_attribute("dir") == "rtl" and _fits_the_phone(page)
+    page.fill("input[name=name]", "مقبرة التضامن")
+    page.select_option("select[name=kind]", "mass_grave")
+    page.fill("input[name=place]", "حمص")
+    page.fill("input[name=used_from]", "2012")
+    page.fill("input[name=used_to]", "2013")
+    with page.expect_navigation():
+        page.click("#site-form button[type=submit]")
+    assert page.locator("h1").inner_text() == "مقبرة التضامن"
+    assert page.locator('#site-facts dd[data-kind="mass_grave"]').inner_text() == "مقبرة جماعية"
+    with page.expect_navigation():
+        page.click("#add-bodies")
+    page.set_input_files("#remains-upload input[type=file]", str(bodies))
+    with page.expect_navigation():
+        page.click("#remains-upload button[type=submit]")
+    assert page.locator("#count-read").inner_text() == "٢"
+    assert page.locator("#count-stored").inner_text() == "١"
+    assert page.locator("#count-quarantined").inner_text() == "١"
+    refused = page.locator('#quarantined tr[data-row="3"]')
+    assert "أصغر عمر عند الوفاة" in refused.inner_text() and "impossible range" in refused.inner_text()
+    screenshots(page, "remains-import-ar")
+    assert _fits_the_phone(page)
+    with page.expect_navigation():
+        page.click("#site-link")
+    assert page.locator('#site-counts li[data-count="bodies"] .n').inner_text() == "١"

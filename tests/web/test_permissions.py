@@ -46,6 +46,12 @@ POST_BODIES = {
     "/persons/{person_id}/split": {"records": "families:none", "reason": "permission test"},
     "/curations/{curation_id}/undo": {"reason": "permission test"},
     "/remains/{remains_id}/identification": {"record": "families:none", "step": "candidate"},
+    "/sites": {"name": "Permission walk site", "kind": "other"},
+    "/sites/{site_id}/import": {},  # no file: the allowed are told to choose one, nothing imported
+    "/sites/{site_id}/bodies": {"case_id": ""},  # refused whole: no case number
+    "/remains/{remains_id}/custody": {"action": "stored", "holder": "permission walk"},
+    "/remains/{remains_id}/join": {"whole": "no-such-case", "reason": "permission test"},
+    "/remains/{remains_id}/split": {"reason": "permission test"},
 }
 JSON_BODIES = {
     "/api/v1/review/judgements": {

@@ -177,3 +177,29 @@ def test_the_person_page_ranks_bodies_for_an_open_person(app, grave):
     page = client.get(f"/persons/{shown}?lang=en").text
     assert 'id="ranked-bodies"' in page
     assert re.search(r'<tr data-case="[^"]+"><td><a href="/remains/\d+">', page)
+
+
+def test_the_body_page_ranks_from_a_pool_kept_until_the_store_changes(app, grave, monkeypatch):
+    """The page's pool of missing persons is built once and reused while the store stands; a person
+    found alive leaves the candidates on the next view all the same, and the page shows what an
+    uncached ranking shows."""
+    from athar.accounts.permissions import operator
+    from athar.cases.status import write_status_change
+    from athar.remains import candidates
+    from athar.remains.views import body_view
+
+    engine, principal, body = app.state.engine, operator("test"), grave["bodies"][2]
+    built: list[int] = []
+    load_pool = candidates.load_pool
+    monkeypatch.setattr(candidates, "load_pool", lambda conn: built.append(1) or load_pool(conn))
+    pools = candidates.PoolCache()
+    first = body_view(engine, body, principal, pools=pools)
+    assert body_view(engine, body, principal, pools=pools).candidates == first.candidates
+    assert len(built) == 1
+    found = next(c["person_id"] for c in first.candidates if c["person_id"])
+    with engine.begin() as conn:
+        write_status_change(conn, found, "located_alive", "found", "a call", principal)
+    after = body_view(engine, body, principal, pools=pools)
+    assert len(built) == 2 and found not in {c["person_id"] for c in after.candidates}
+    uncached = body_view(engine, body, principal)
+    assert [c["records"] for c in after.candidates] == [c["records"] for c in uncached.candidates]
