@@ -14,6 +14,7 @@ years adds a little and a far one subtracts. The sum goes through a logistic to 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -151,6 +152,41 @@ def similarities(index: PersonIndex, part: int, name: str, vocab_ids: np.ndarray
     return values
 
 
+@lru_cache(maxsize=100_000)
+def _key(part: str) -> str:
+    return name_key(part)
+
+
+SKELETON_AGREES = 0.93  # what `part_similarity` gives at least to two spellings of one skeleton
+
+
+def quick_similarities(index: PersonIndex, part: int, name: str, vocab_ids: np.ndarray) -> np.ndarray:
+    """A cheap stand-in for `similarities`, to choose whom to compare in full: the Jaro-Winkler
+    similarity of the cross-script keys (one vectorised call over all the names), at least
+    ``SKELETON_AGREES`` where the consonant skeletons agree (for the family name, also with a
+    sheikh/haj title dropped). It misses the dictionary's knowledge (two known names a letter apart,
+    a listed transliteration), which only the shortlisted persons' full comparison weighs."""
+    key = _key(name)
+    if not key or not len(vocab_ids):
+        return np.zeros(len(vocab_ids))
+    keys = index.vocab_keys
+    values = process.cdist(
+        [key],
+        [keys[u] for u in vocab_ids.tolist()],
+        scorer=JaroWinkler.normalized_similarity,
+        dtype=np.float64,
+    )[0]
+    skeleton = _skeleton(name)
+    sought = [index.skeleton_id.get(skeleton, -1)]
+    if part == FAMILY:
+        untitled = untitled_skeleton(skeleton)
+        sought.append(index.skeleton_id.get(untitled, -1) if untitled else -1)
+    same = np.isin(index.vocab_skeleton[vocab_ids], sought)
+    if part == FAMILY:
+        same |= np.isin(index.vocab_untitled_skeleton[vocab_ids], sought)
+    return np.where(same, np.maximum(values, SKELETON_AGREES), values)
+
+
 def _postings(index: PersonIndex, part: int, name: str) -> np.ndarray:
     """Entries whose ``part`` shares the skeleton of ``name``, or a close one when none does."""
     cache = index.__dict__.setdefault("_postings_cache", {})
@@ -241,15 +277,20 @@ def _year_evidence(diff: np.ndarray) -> np.ndarray:
     return np.select([diff == 0, diff <= 2, diff <= 5, diff <= 10], [0.8, 0.5, 0.0, -1.5], -3.0)
 
 
+Compare = Callable[[PersonIndex, int, str, np.ndarray], np.ndarray]
+
+
 def score_persons(
     index: PersonIndex,
     parts: tuple[str | None, ...],
     persons: np.ndarray,
     born: int | None = None,
     sex: str | None = None,
+    compare: Compare = similarities,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(evidence, part similarities (n, 5) with -1 for "nothing to compare", best year gap or -1)
-    of each person for one reading; evidence before the prior and any reading penalty."""
+    of each person for one reading; evidence before the prior and any reading penalty. ``compare``
+    gives a sought name's similarity with vocabulary entries (`quick_similarities` to shortlist)."""
     entries, seg = index.person_entries(persons)
     total = np.zeros(len(persons))
     sims = np.full((len(persons), len(PARTS)), _NO_EVIDENCE)
@@ -264,7 +305,7 @@ def score_persons(
         weighed = np.zeros(len(entries))  # an entry without this part: no evidence
         if present.any():
             unique, inverse = np.unique(ids[present], return_inverse=True)
-            values = similarities(index, j, name, unique)
+            values = compare(index, j, name, unique)
             per_entry[present] = values[inverse]
             # weighed once per distinct name, then spread to the entries: the same figures as per
             # entry (batch.py weighs per entry, and a test holds the two equal), at a fraction of the cost
@@ -292,6 +333,40 @@ def score_persons(
     return total, sims, gap
 
 
+# Persons of one reading compared name by name; the rest are ranked out by `quick_similarities`.
+# (bench/search.py at 100,000 persons: SHORTLIST 100 kept recall@1 and @10 as scoring everyone.)
+SHORTLIST = 100
+
+
+def top_rows(evidence: np.ndarray, tiebreak: np.ndarray, k: int) -> np.ndarray:
+    """The positions of the ``k`` largest ``evidence``, ascending; ties at the cut go to the smaller
+    ``tiebreak`` (`index.person_tiebreak`: who the persons are, not their place in the index)."""
+    n = len(evidence)
+    if n <= k:
+        return np.arange(n)
+    cut = np.partition(evidence, n - k)[n - k]
+    above = np.flatnonzero(evidence > cut)
+    tied = np.flatnonzero(evidence == cut)
+    tied = tied[np.argsort(tiebreak[tied], kind="stable")[: k - len(above)]]
+    return np.sort(np.concatenate([above, tied]))
+
+
+def shortlist(
+    index: PersonIndex,
+    parts: tuple[str | None, ...],
+    persons: np.ndarray,
+    born: int | None = None,
+    sex: str | None = None,
+) -> np.ndarray:
+    """The ``SHORTLIST`` persons (of one reading's candidates) most worth a full comparison, by the
+    evidence `quick_similarities` gives: comparing every distinct name among thousands of
+    candidates was most of a query's time at a million persons."""
+    if len(persons) <= SHORTLIST:
+        return persons
+    quick, _sims, _gap = score_persons(index, parts, persons, born, sex, compare=quick_similarities)
+    return persons[top_rows(quick, index.person_tiebreak[persons], SHORTLIST)]
+
+
 def search(
     index: PersonIndex,
     text: str,
@@ -306,25 +381,21 @@ def search(
     ``text`` is a full name in Arabic or Latin script, given name first or family name first;
     ``father`` and ``mother`` are the father's and mother's (given) names; ``born`` a birth year.
     """
-    best_reading: dict[int, int] = {}
-    best_score: dict[int, float] = {}
-    options = readings(text, father, mother)
-    for r, (parts, log_odds) in enumerate(options):
+    best: dict[int, tuple[float, tuple[Reading, np.ndarray, int]]] = {}  # person -> (score, why)
+    for reading in readings(text, father, mother):
+        parts, log_odds = reading
         entries = candidates(index, parts)
         if not len(entries):
             continue
-        persons = np.unique(index.entry_person[entries])
-        evidence, _sims, _gap = score_persons(index, parts, persons, born, sex)
+        persons = shortlist(index, parts, np.unique(index.entry_person[entries]), born, sex)
+        evidence, sims, gap = score_persons(index, parts, persons, born, sex)
         evidence = evidence + PRIOR + log_odds
-        if len(persons) > limit:
-            top = np.argpartition(-evidence, limit)[:limit]
-            persons, evidence = persons[top], evidence[top]
-        for p, e in zip(persons.tolist(), evidence.tolist(), strict=True):
-            if e > best_score.get(p, -np.inf):
-                best_score[p], best_reading[p] = e, r
-    ranked = sorted(best_score, key=lambda p: (-best_score[p], index.person_ids[p]))[:limit]
-    ranked = [p for p in ranked if best_score[p] > MIN_EVIDENCE]
-    return [_match(index, p, options[best_reading[p]], best_score[p], born, sex) for p in ranked]
+        for i in top_rows(evidence, index.person_tiebreak[persons], limit).tolist():
+            p, e = int(persons[i]), float(evidence[i])
+            if p not in best or e > best[p][0]:
+                best[p] = (e, (reading, sims[i], int(gap[i])))
+    ranked = sorted(best, key=lambda p: (-best[p][0], index.person_ids[p]))[:limit]
+    return [_match(index, p, *best[p], born) for p in ranked if best[p][0] > MIN_EVIDENCE]
 
 
 _PART_LABELS = ("given name", "father's name", "grandfather's name", "family name", "mother's name")
@@ -342,12 +413,13 @@ def _agreement(similarity: float) -> str:
     return "different"
 
 
-def _match(index: PersonIndex, person: int, reading: Reading, evidence: float, born, sex) -> Match:
-    parts, log_odds = reading
-    _total, sims, gap = score_persons(index, parts, np.array([person]), born, sex)
+def _match(
+    index: PersonIndex, person: int, evidence: float, why: tuple[Reading, np.ndarray, int], born: int | None
+) -> Match:
+    """A match with its reasons, from the similarities and year gap its scoring found."""
+    (parts, log_odds), sims, gap = why
     score = float(probability_array(np.array(evidence))[()])
-    reasons = match_reasons(parts, log_odds, sims[0], int(gap[0]), born)
-    return Match(str(index.person_ids[person]), score, reasons)
+    return Match(str(index.person_ids[person]), score, match_reasons(parts, log_odds, sims, gap, born))
 
 
 def match_reasons(
