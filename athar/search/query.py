@@ -51,6 +51,7 @@ FUZZY_CUTOFF = 0.88  # Jaro-Winkler of skeletons for a part whose own skeleton n
 FUZZY_LIMIT = 8
 MAX_SCAN = 200_000  # entries scored at most for one reading (a bare common given name)
 _NO_EVIDENCE = -1.0
+_EMPTY = np.zeros(0, dtype=np.int32)
 MIN_EVIDENCE = -12.0  # score 0.0007: every part different; not worth showing anyone
 
 
@@ -188,18 +189,20 @@ def quick_similarities(index: PersonIndex, part: int, name: str, vocab_ids: np.n
 
 
 def _postings(index: PersonIndex, part: int, name: str) -> np.ndarray:
-    """Entries whose ``part`` shares the skeleton of ``name``, or a close one when none does."""
+    """Entries whose ``part`` shares the skeleton of ``name``, or a close one when none does;
+    sorted (one skeleton's run of a given, father's or mother's name is sorted already; a family
+    name's run holds the titled names after the others)."""
     cache = index.__dict__.setdefault("_postings_cache", {})
     key = (part, name)
     found = cache.get(key)
     if found is not None:
         return found
     skeleton = _skeleton(name)
-    found = index.postings(part, skeleton)
+    runs = [index.postings(part, skeleton)]
     untitled = untitled_skeleton(skeleton) if part == FAMILY else None
     if untitled is not None:
-        found = np.concatenate([found, index.postings(part, untitled)])
-    if not len(found):
+        runs.append(index.postings(part, untitled))
+    if not any(len(run) for run in runs):
         near = process.extract(
             skeleton,
             index.part_skeletons(part),
@@ -207,20 +210,32 @@ def _postings(index: PersonIndex, part: int, name: str) -> np.ndarray:
             score_cutoff=FUZZY_CUTOFF,
             limit=FUZZY_LIMIT,
         )
-        if near:
-            found = np.concatenate([index.postings(part, s) for s, _score, _i in near])
+        runs = [index.postings(part, s) for s, _score, _i in near]
+    if len(runs) == 1 and part != FAMILY:
+        found = runs[0]
+    else:
+        found = np.unique(np.concatenate(runs)) if runs else _EMPTY
     if len(cache) > 20_000:
         cache.clear()
     cache[key] = found
     return found
 
 
-def _intersect(index: PersonIndex, first: np.ndarray, others: list[np.ndarray]) -> np.ndarray:
-    """Entries of ``first`` that are in any of ``others``."""
-    mask = np.zeros(index.entry_count, dtype=bool)
-    for p in others:
-        mask[p] = True
-    return first[mask[first]]
+def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The entries two sorted postings share: the shorter looked up in the longer (a common given
+    name holds a hundred thousand entries at a million persons; a family name a few hundred)."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return a
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return a[b[at] == a]
+
+
+def _intersect(first: np.ndarray, others: list[np.ndarray]) -> np.ndarray:
+    """Entries of ``first`` that are in any of ``others`` (all sorted, as `_postings` gives them)."""
+    found = [_common(first, other) for other in others]
+    return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
 
 
 def candidates(index: PersonIndex, parts: tuple[str | None, ...]) -> np.ndarray:
@@ -236,10 +251,10 @@ def candidates(index: PersonIndex, parts: tuple[str | None, ...]) -> np.ndarray:
     found: list[np.ndarray] = []
     others = [p for p in (family, *posts.values()) if p is not None and len(p)]
     if given is not None and len(given):
-        found.append(_intersect(index, given, others) if others else given[:MAX_SCAN])
+        found.append(_intersect(given, others) if others else given[:MAX_SCAN])
     parents = [p for p in posts.values() if len(p)]
     if family is not None and len(family) and parents:
-        found.append(_intersect(index, family, parents))
+        found.append(_intersect(family, parents))
     found = [f for f in found if len(f)]
     if found:
         return np.concatenate(found) if len(found) > 1 else found[0]
@@ -334,8 +349,9 @@ def score_persons(
 
 
 # Persons of one reading compared name by name; the rest are ranked out by `quick_similarities`.
-# (bench/search.py at 100,000 persons: SHORTLIST 100 kept recall@1 and @10 as scoring everyone.)
-SHORTLIST = 100
+# (bench/search.py at 1,000,000 persons: recall@1 0.740 and @10 0.903 with 50, 100 or 200, 0.740 and
+# 0.904 scoring everyone; 30 lost two queries from the top ten.)
+SHORTLIST = 50
 
 
 def top_rows(evidence: np.ndarray, tiebreak: np.ndarray, k: int) -> np.ndarray:
