@@ -231,6 +231,32 @@ def cached_index(workdir: Path, folder: Path, persons: int, seed: int, report: d
     return index
 
 
+def _extend_times(index, folder: Path, path: Path) -> dict:
+    """Seconds to add one tracing request's record, and a file of 2,000, to the index and save it
+    (`PersonIndex.extended`, as `athar.search.freshness` does after an intake), against building
+    it again."""
+    with (folder / "persons.csv").open(encoding="utf-8") as f:
+        people = [p for _, p in zip(range(2000), csv.DictReader(f), strict=False)]
+    records = [
+        {
+            "record_id": f"bench-{i}",
+            "source": "tracing requests: bench",
+            **{c: p[f"{c}_latin"] or None for c in ("given_name", "father_name", "family_name")},
+        }
+        for i, p in enumerate(people)
+    ]
+    out = {}
+    for n in (1, len(records)):
+        t = time.perf_counter()
+        extended = index.extended(records[:n])
+        out[f"add_{n}"] = round(time.perf_counter() - t, 2)
+        t = time.perf_counter()
+        extended.save(path.with_name("extended.npz"))
+        out[f"save_after_{n}"] = round(time.perf_counter() - t, 2)
+    path.with_name("extended.npz").unlink()
+    return out
+
+
 def run(args) -> dict:
     from athar.search import PersonIndex
 
@@ -275,6 +301,7 @@ def run(args) -> dict:
     report["index_save_seconds"] = round(time.perf_counter() - t, 1)
     report["index_file_mib"] = round(path.stat().st_size / 2**20, 1)
     report["peak_rss_build_process_mib"] = _rss_mib()
+    report["index_extend_seconds"] = _extend_times(index, folder, path)
     held = set(hits_of)
     named = index.entry_parts[:, 0] >= 0
     findable = {str(x) for x in index.person_ids[np.unique(index.entry_person[named])]}

@@ -41,7 +41,7 @@ GIVEN, FATHER, GRANDFATHER, FAMILY, MOTHER = range(len(PARTS))
 INDEXED_PARTS = (GIVEN, FATHER, FAMILY, MOTHER)
 SEX_CODES = {"M": 1, "F": 2}
 UNLINKED_PREFIX = "record:"
-FORMAT_VERSION = 4  # 3: name-key shares (`vocab_share`); 4: `person_tiebreak`, `vocab_held`
+FORMAT_VERSION = 4  # 3: name-key shares (`vocab_share`); 4: `person_tiebreak`, `vocab_held`, `vocab_keys`
 # Skeletons of the titles that family names carry or drop at will (الحاج حميد, Al-Sheikh Zubair):
 # a family name with one is also posted under the rest, so either spelling finds the other.
 TITLE_SKELETONS = ("cx", "hj")  # sheikh/شيخ, haj/حاج
@@ -131,6 +131,8 @@ class PersonIndex:
         self.vocab: list[str] = arrays["vocab"].tolist()
         self.skeletons: list[str] = arrays["skeletons"].tolist()
         self.vocab_skeleton: np.ndarray = arrays["vocab_skeleton"]  # int32 skeleton id per vocab id
+        # each vocabulary entry's cross-script key (`athar.names.name_key`; the entry when it has none)
+        self.vocab_keys: list[str] = arrays["vocab_keys"].tolist()
         # int64 (n_vocab, 5): how many records hold each vocabulary entry in each part
         self.vocab_held: np.ndarray = arrays["vocab_held"]
         # float64 (n_vocab, 5): share of the records holding a name in each part whose name has this
@@ -156,12 +158,6 @@ class PersonIndex:
     def normalized_vocab(self) -> list[str]:
         """Each vocabulary entry as `athar.names.normalize_name` writes it, computed once."""
         return [normalize_name(v) for v in self.vocab]
-
-    @functools.cached_property
-    def vocab_keys(self) -> list[str]:
-        """Each vocabulary entry's cross-script key (`athar.names.name_key`; the entry itself when
-        it has none), computed once."""
-        return [name_key(v) or v for v in self.vocab]
 
     @functools.cached_property
     def vocab_untitled_skeleton(self) -> np.ndarray:
@@ -211,6 +207,7 @@ class PersonIndex:
             "vocab": np.zeros(0, dtype=str),
             "skeletons": np.zeros(0, dtype=str),
             "vocab_skeleton": np.zeros(0, dtype=np.int32),
+            "vocab_keys": np.zeros(0, dtype=str),
             "vocab_held": np.zeros((0, len(PARTS)), dtype=np.int64),
             "vocab_share": np.zeros((0, len(PARTS))),
             "part_agreement": np.zeros(len(PARTS)),
@@ -275,8 +272,7 @@ class PersonIndex:
         for j, counted in enumerate(b.held):
             if counted:
                 held[list(counted), j] += list(counted.values())
-        keys = self.__dict__.get("vocab_keys") or [name_key(v) or v for v in self.vocab]
-        keys = keys + [name_key(v) or v for v in vocab[len(self.vocab) :]]
+        keys = self.vocab_keys + [name_key(v) or v for v in vocab[len(self.vocab) :]]
         arrays: dict[str, np.ndarray] = {
             "person_ids": np.concatenate([self.person_ids, np.array(list(b.persons), dtype=str)]),
             "person_start": np.concatenate([self.person_start, self.person_start[-1] + np.cumsum(counts)]),
@@ -288,6 +284,7 @@ class PersonIndex:
             "vocab": np.array(vocab, dtype=str),
             "skeletons": np.array(list(skeleton_ids), dtype=str),
             "vocab_skeleton": vocab_skeleton,
+            "vocab_keys": np.array(keys, dtype=str),
             "vocab_held": held,
         }
         arrays["vocab_share"], arrays["part_agreement"] = key_shares(keys, held)
@@ -356,6 +353,7 @@ class PersonIndex:
             "vocab": np.array(self.vocab, dtype=str),
             "skeletons": np.array(self.skeletons, dtype=str),
             "vocab_skeleton": self.vocab_skeleton,
+            "vocab_keys": np.array(self.vocab_keys, dtype=str),
             "vocab_held": self.vocab_held,
             "vocab_share": self.vocab_share,
             "part_agreement": self.part_agreement,
