@@ -73,6 +73,10 @@ def import_command(
             result = import_requests(engine, file, org, cipher, index, user=current_user(user), sheet=sheet)
         except UnreadableFile as e:
             raise fail(str(e)) from None
+        if index is not None:  # the next search finds the new requests without rebuilding the index
+            from athar.search.service import refresh_index
+
+            refresh_index(engine, index)
     if json_out:
         _json(result.as_json())
         return

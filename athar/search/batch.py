@@ -1,13 +1,14 @@
 """Many queries against the person index at once, with the very results of one-at-a-time `search`.
 
 A bulk import of tracing requests asks for the candidates of thousands of sought persons. One
-`search` per person pays, for each of a name's readings, a round of small NumPy calls, a part
-comparison per distinct name it meets, and a second scoring of each person it returns (for the
-reasons). Here all readings of all queries are
-scored in one vectorised pass over the index's arrays:
+`search` per person pays, for each of a name's readings, a round of small NumPy calls and a part
+comparison per distinct name it meets. Here all readings of all queries are scored in one
+vectorised pass over the index's arrays:
 
-* the candidates of each reading are found as `search` finds them (`query.candidates`);
-* every (reading, candidate person) becomes one row; all rows' entries are gathered at once;
+* the candidates of each reading are found as `search` finds them (`query.candidates`), and a
+  reading with more than ``SHORTLIST`` candidates is narrowed as `query.shortlist` narrows it, in
+  one pass of `query.quick_similarities` over all such readings of the batch;
+* every (reading, shortlisted person) becomes one row; all rows' entries are gathered at once;
 * per name part, the distinct (query part, vocabulary id) pairs of the whole batch are compared once
   each, by the function `search` uses (`query.similarities`), and scattered back to the entries;
 * evidence, birth-year and sex terms are summed in the same order as `query.score_persons`, so every
@@ -30,15 +31,19 @@ from athar.search.query import (
     _NO_EVIDENCE,
     MIN_EVIDENCE,
     SEX_CONFLICT,
+    SHORTLIST,
     WEIGHTS,
+    Compare,
     Match,
     _year_evidence,
     candidates,
     evidence_array,
     frequency_evidence,
     match_reasons,
+    quick_similarities,
     readings,
     similarities,
+    top_rows,
 )
 
 _UNKNOWN_YEAR = 10_000
@@ -74,27 +79,25 @@ def search_many(index: PersonIndex, queries: Sequence[Query], limit: int = 10) -
             person_runs.append(np.unique(index.entry_person[entries]))
     if not person_runs:
         return [[] for _ in queries]
-    lengths = np.array([len(p) for p in person_runs], dtype=np.int64)
     born = np.array([queries[q].born or 0 for q in task_query], dtype=np.int64)
     sex = np.array([SEX_CODES.get((queries[q].sex or "").upper()[:1], 0) for q in task_query], dtype=np.int8)
+    _shortlist(index, person_runs, task_parts, born, sex)
+    lengths = np.array([len(p) for p in person_runs], dtype=np.int64)
     rows = _Rows(
         index,
         task=np.repeat(np.arange(len(person_runs), dtype=np.int64), lengths),
         person=np.concatenate(person_runs).astype(np.int64),
         task_parts=task_parts,
-        offset=PRIOR + np.asarray(task_odds),
     )
     rows.score(born, sex)
-    evidence = rows.evidence()
+    evidence = rows.total() + PRIOR + np.asarray(task_odds)[rows.task]  # `search`'s order
 
     bounds = np.concatenate([[0], np.cumsum(lengths)])
     best: list[dict[int, tuple[float, int, int]]] = [{} for _ in queries]  # person -> (score, task, row)
     for t in range(len(person_runs)):
         lo, hi = int(bounds[t]), int(bounds[t + 1])
         persons, ev = rows.person[lo:hi], evidence[lo:hi]
-        local = np.arange(hi - lo)
-        if len(persons) > limit:  # as `search`: argpartition over the same array chooses alike
-            local = np.argpartition(-ev, limit)[:limit]
+        local = top_rows(ev, index.person_tiebreak[persons], limit)  # as `search` chooses
         found = best[task_query[t]]
         for i, p, e in zip(local.tolist(), persons[local].tolist(), ev[local].tolist(), strict=True):
             if p not in found or e > found[p][0]:
@@ -112,16 +115,51 @@ def search_many(index: PersonIndex, queries: Sequence[Query], limit: int = 10) -
     return out
 
 
+def _shortlist(
+    index: PersonIndex,
+    person_runs: list[np.ndarray],
+    task_parts: list[tuple[str | None, ...]],
+    born: np.ndarray,
+    sex: np.ndarray,
+) -> None:
+    """`query.shortlist` for every task with more than ``SHORTLIST`` candidates, in one pass of
+    `quick_similarities` over all of them; the tasks' person runs are narrowed in place."""
+    big = [t for t, run in enumerate(person_runs) if len(run) > SHORTLIST]
+    if not big:
+        return
+    lengths = np.array([len(person_runs[t]) for t in big], dtype=np.int64)
+    quick = _Rows(
+        index,
+        task=np.repeat(np.asarray(big, dtype=np.int64), lengths),
+        person=np.concatenate([person_runs[t] for t in big]).astype(np.int64),
+        task_parts=task_parts,
+        compare=quick_similarities,
+    )
+    quick.score(born, sex)
+    total = quick.total()
+    bounds = np.concatenate([[0], np.cumsum(lengths)])
+    for i, t in enumerate(big):
+        run, lo, hi = person_runs[t], int(bounds[i]), int(bounds[i + 1])
+        person_runs[t] = run[top_rows(total[lo:hi], index.person_tiebreak[run], SHORTLIST)]
+
+
 class _Rows:
     """One row per (reading, candidate person) of the whole batch, scored as `query.score_persons`
     scores: per part, each distinct (query name, vocabulary id) pair of the batch compared once."""
 
-    def __init__(self, index: PersonIndex, task: np.ndarray, person: np.ndarray, task_parts, offset) -> None:
+    def __init__(
+        self,
+        index: PersonIndex,
+        task: np.ndarray,
+        person: np.ndarray,
+        task_parts: list[tuple[str | None, ...]],
+        compare: Compare = similarities,
+    ) -> None:
         self.index = index
         self.task = task
         self.person = person
         self.task_parts = task_parts
-        self.offset = offset  # prior + reading's log-odds, per task
+        self.compare = compare
         self.entries, self.seg = index.person_entries(person)
         counts = np.diff(np.append(self.seg, len(self.entries)))
         self.entry_row = np.repeat(np.arange(len(person), dtype=np.int64), counts)
@@ -132,14 +170,14 @@ class _Rows:
         self.sex_evidence = np.zeros(n)
         self.gap = np.full(n, -1, dtype=np.int64)
 
-    def evidence(self) -> np.ndarray:
-        """Summed in `score_persons`' order, then the prior and the reading's log-odds, as `search`."""
+    def total(self) -> np.ndarray:
+        """Summed in `score_persons`' order (before the prior and the reading's log-odds)."""
         total = np.zeros(len(self.person))
         for j in range(len(PARTS)):
             total += self.part_evidence[j]
         total += self.year_evidence
         total += self.sex_evidence
-        return total + self.offset[self.task]
+        return total
 
     def score(self, born: np.ndarray, sex: np.ndarray) -> None:
         self._years(born[self.task])
@@ -171,7 +209,7 @@ class _Rows:
             for k, lo, hi in zip(
                 names.tolist(), starts.tolist(), [*starts[1:].tolist(), len(unique)], strict=True
             ):
-                values[lo:hi] = similarities(index, j, distinct[k], vocab_ids[lo:hi])
+                values[lo:hi] = self.compare(index, j, distinct[k], vocab_ids[lo:hi])
             per_entry[present] = values[inverse]
             sought = np.array([index.name_share(j, name) for name in distinct])
             share[present] = np.maximum(index.vocab_share[ids[present], j], sought[entry_name[present]])

@@ -18,15 +18,20 @@ Records that linkage has not yet placed in a person stand as their own person
 from __future__ import annotations
 
 import functools
+import hashlib
+import math
+import os
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from athar.names import name_key, name_skeleton, normalize_name, parse_name_chain
 from athar.names.reading import name_parts
+from athar.search.freshness import store_fingerprint
 from athar.store.dates import birth_fields
 
 # The parts each entry holds, in column order; the mother's name is her given name only.
@@ -36,7 +41,7 @@ GIVEN, FATHER, GRANDFATHER, FAMILY, MOTHER = range(len(PARTS))
 INDEXED_PARTS = (GIVEN, FATHER, FAMILY, MOTHER)
 SEX_CODES = {"M": 1, "F": 2}
 UNLINKED_PREFIX = "record:"
-FORMAT_VERSION = 3  # 3: name-key shares (`vocab_share`)
+FORMAT_VERSION = 4  # 3: name-key shares (`vocab_share`); 4: `person_tiebreak`, `vocab_held`, `vocab_keys`
 # Skeletons of the titles that family names carry or drop at will (الحاج حميد, Al-Sheikh Zubair):
 # a family name with one is also posted under the rest, so either spelling finds the other.
 TITLE_SKELETONS = ("cx", "hj")  # sheikh/شيخ, haj/حاج
@@ -56,6 +61,19 @@ def unlinked_person_id(source: str, record_id: str) -> str:
     return f"{UNLINKED_PREFIX}{source}:{record_id}"
 
 
+def person_tiebreak(person_ids: Iterable[str]) -> np.ndarray:
+    """A number per person id (its digest) that breaks ties between equal scores: which of two
+    equally scored persons is kept then depends on who they are, not on where the index numbered
+    them, so an index extended in place answers as one built afresh."""
+    return np.array(
+        [
+            int.from_bytes(hashlib.blake2b(p.encode(), digest_size=8).digest(), "little", signed=True)
+            for p in person_ids
+        ],
+        dtype=np.int64,
+    )
+
+
 def _mother_given(mother_name: str | None) -> str | None:
     if not mother_name:
         return None
@@ -73,8 +91,10 @@ def record_entry(record: dict) -> tuple:
 
 @dataclass
 class _Builder:
-    vocab: dict[str, int] = field(default_factory=dict)
-    persons: dict[str, int] = field(default_factory=dict)
+    """The records of persons new to an index, as ids into its vocabulary (extended as needed)."""
+
+    vocab: dict[str, int]
+    persons: dict[str, int] = field(default_factory=dict)  # new persons, numbered from 0
     entries: dict[tuple, None] = field(default_factory=dict)  # insertion-ordered set
     # per part, how many records hold each vocabulary id there (records, not entries: as linkage
     # counts its term frequencies, one row per record)
@@ -103,6 +123,7 @@ class PersonIndex:
     def __init__(self, arrays: dict[str, np.ndarray], meta: dict[str, str] | None = None) -> None:
         self.person_ids: np.ndarray = arrays["person_ids"]  # str, one per person
         self.person_start: np.ndarray = arrays["person_start"]  # int64, n_persons + 1
+        self.person_tiebreak: np.ndarray = arrays["person_tiebreak"]  # int64, one per person
         self.entry_person: np.ndarray = arrays["entry_person"]  # int32
         self.entry_parts: np.ndarray = arrays["entry_parts"]  # int32 (n_entries, 5), -1 blank
         self.entry_year: np.ndarray = arrays["entry_year"]  # int16, 0 unknown
@@ -110,6 +131,10 @@ class PersonIndex:
         self.vocab: list[str] = arrays["vocab"].tolist()
         self.skeletons: list[str] = arrays["skeletons"].tolist()
         self.vocab_skeleton: np.ndarray = arrays["vocab_skeleton"]  # int32 skeleton id per vocab id
+        # each vocabulary entry's cross-script key (`athar.names.name_key`; the entry when it has none)
+        self.vocab_keys: list[str] = arrays["vocab_keys"].tolist()
+        # int64 (n_vocab, 5): how many records hold each vocabulary entry in each part
+        self.vocab_held: np.ndarray = arrays["vocab_held"]
         # float64 (n_vocab, 5): share of the records holding a name in each part whose name has this
         # vocabulary entry's cross-script key there (`key_shares`); 0 where none does
         self.vocab_share: np.ndarray = arrays["vocab_share"]
@@ -135,12 +160,20 @@ class PersonIndex:
         return [normalize_name(v) for v in self.vocab]
 
     @functools.cached_property
+    def vocab_untitled_skeleton(self) -> np.ndarray:
+        """Per vocabulary entry, the id of its skeleton without a sheikh/haj title (-2 when it has
+        none, or no one holds the rest)."""
+        untitled = [
+            self.skeleton_id.get(u, -2) if (u := untitled_skeleton(s)) else -2 for s in self.skeletons
+        ]
+        return np.array(untitled, dtype=np.int64)[self.vocab_skeleton]
+
+    @functools.cached_property
     def _share_by_key(self) -> list[dict[str, float]]:
-        keys = [name_key(v) or v for v in self.vocab]
         return [
             {
                 key: float(share)
-                for key, share in zip(keys, self.vocab_share[:, j].tolist(), strict=True)
+                for key, share in zip(self.vocab_keys, self.vocab_share[:, j].tolist(), strict=True)
                 if share
             }
             for j in range(self.vocab_share.shape[1])
@@ -159,67 +192,117 @@ class PersonIndex:
     def from_records(cls, records: Iterable[dict]) -> PersonIndex:
         """Index canonical records, each with ``person_id`` (None: a person of its own) and, for
         the unlinked, ``source`` and ``record_id``."""
-        builder = _Builder()
+        return cls.empty().extended(records)
+
+    @classmethod
+    def empty(cls) -> PersonIndex:
+        arrays = {
+            "person_ids": np.zeros(0, dtype=str),
+            "person_start": np.zeros(1, dtype=np.int64),
+            "person_tiebreak": np.zeros(0, dtype=np.int64),
+            "entry_person": np.zeros(0, dtype=np.int32),
+            "entry_parts": np.zeros((0, len(PARTS)), dtype=np.int32),
+            "entry_year": np.zeros(0, dtype=np.int16),
+            "entry_sex": np.zeros(0, dtype=np.int8),
+            "vocab": np.zeros(0, dtype=str),
+            "skeletons": np.zeros(0, dtype=str),
+            "vocab_skeleton": np.zeros(0, dtype=np.int32),
+            "vocab_keys": np.zeros(0, dtype=str),
+            "vocab_held": np.zeros((0, len(PARTS)), dtype=np.int64),
+            "vocab_share": np.zeros((0, len(PARTS))),
+            "part_agreement": np.zeros(len(PARTS)),
+            "post_start": np.zeros((len(INDEXED_PARTS), 1), dtype=np.int64),
+        }
+        for j in INDEXED_PARTS:
+            arrays[f"post_entries_{j}"] = np.zeros(0, dtype=np.int32)
+        return cls(arrays)
+
+    def extended(self, records: Iterable[dict]) -> PersonIndex:
+        """A new index: this one with ``records`` (as `from_records` takes them) added, each under
+        a person this index does not hold yet (ValueError otherwise).
+
+        `from_records` is this on an empty index, so an index extended record by record holds what
+        one built at once holds, numbered in another order (which the search never depends on:
+        `person_tiebreak`); the name shares are recounted over all records.
+        """
+        b = _Builder(vocab={v: i for i, v in enumerate(self.vocab)})
         for record in records:
             person = record.get("person_id") or unlinked_person_id(
                 record.get("source") or "", record["record_id"]
             )
-            builder.add(person, record_entry(record))
-        return cls._from_builder(builder)
-
-    @classmethod
-    def _from_builder(cls, b: _Builder) -> PersonIndex:
+            b.add(person, record_entry(record))
+        if not b.persons:
+            return self
+        known = set(self.person_ids.tolist())
+        if any(p in known for p in b.persons):
+            raise ValueError("records of persons the index already holds cannot be added to it")
         n_columns = 2 + len(PARTS) + 1
         table = np.array(list(b.entries), dtype=np.int64).reshape(-1, n_columns)
         table = table[np.argsort(table[:, 0], kind="stable")]
-        n_persons = len(b.persons)
-        entry_person = table[:, 0].astype(np.int32)
-        person_start = np.zeros(n_persons + 1, dtype=np.int64)
-        np.cumsum(np.bincount(entry_person, minlength=n_persons), out=person_start[1:])
+        old_persons, old_entries = len(self.person_ids), self.entry_count
+        new_person = table[:, 0]
+        counts = np.bincount(new_person, minlength=len(b.persons))
         vocab = list(b.vocab)
-        skeleton_ids: dict[str, int] = {}
-        vocab_skeleton = np.array(
-            [skeleton_ids.setdefault(name_skeleton(v) or v, len(skeleton_ids)) for v in vocab],
-            dtype=np.int32,
+        skeleton_ids = dict(self.skeleton_id)
+        vocab_skeleton = np.concatenate(
+            [
+                self.vocab_skeleton,
+                np.array(
+                    [
+                        skeleton_ids.setdefault(name_skeleton(v) or v, len(skeleton_ids))
+                        for v in vocab[len(self.vocab) :]
+                    ],
+                    dtype=np.int32,
+                ),
+            ]
         )
+        skeletons = list(skeleton_ids)
         untitled = np.array(
             [
-                -1 if (u := untitled_skeleton(sk)) is None else skeleton_ids.setdefault(u, len(skeleton_ids))
-                for sk in list(skeleton_ids)
+                -1
+                if (u := untitled_skeleton(skeletons[s])) is None
+                else skeleton_ids.setdefault(u, len(skeleton_ids))
+                for s in vocab_skeleton.tolist()
             ],
             dtype=np.int32,
         )
         entry_parts = table[:, 1 : 1 + len(PARTS)].astype(np.int32)
+        held = np.zeros((len(vocab), len(PARTS)), dtype=np.int64)
+        held[: len(self.vocab)] = self.vocab_held
+        for j, counted in enumerate(b.held):
+            if counted:
+                held[list(counted), j] += list(counted.values())
+        keys = self.vocab_keys + [name_key(v) or v for v in vocab[len(self.vocab) :]]
         arrays: dict[str, np.ndarray] = {
-            "person_ids": np.array(list(b.persons), dtype=str),
-            "person_start": person_start,
-            "entry_person": entry_person,
-            "entry_parts": entry_parts,
-            "entry_year": table[:, 1 + len(PARTS)].astype(np.int16),
-            "entry_sex": table[:, 2 + len(PARTS)].astype(np.int8),
+            "person_ids": np.concatenate([self.person_ids, np.array(list(b.persons), dtype=str)]),
+            "person_start": np.concatenate([self.person_start, self.person_start[-1] + np.cumsum(counts)]),
+            "person_tiebreak": np.concatenate([self.person_tiebreak, person_tiebreak(b.persons)]),
+            "entry_person": np.concatenate([self.entry_person, (new_person + old_persons).astype(np.int32)]),
+            "entry_parts": np.concatenate([self.entry_parts, entry_parts]),
+            "entry_year": np.concatenate([self.entry_year, table[:, 1 + len(PARTS)].astype(np.int16)]),
+            "entry_sex": np.concatenate([self.entry_sex, table[:, 2 + len(PARTS)].astype(np.int8)]),
             "vocab": np.array(vocab, dtype=str),
             "skeletons": np.array(list(skeleton_ids), dtype=str),
             "vocab_skeleton": vocab_skeleton,
+            "vocab_keys": np.array(keys, dtype=str),
+            "vocab_held": held,
         }
-        arrays["vocab_share"], arrays["part_agreement"] = key_shares(vocab, b.held)
+        arrays["vocab_share"], arrays["part_agreement"] = key_shares(keys, held)
         starts = []
-        for j in INDEXED_PARTS:
+        new_entries = np.arange(old_entries, old_entries + len(table), dtype=np.int32)
+        for row, j in enumerate(INDEXED_PARTS):
             present = np.flatnonzero(entry_parts[:, j] >= 0)
-            skel = vocab_skeleton[entry_parts[present, j]]
-            if j == FAMILY:
-                alt = np.full(len(skel), -1, dtype=np.int32)
-                known = skel < len(untitled)
-                alt[known] = untitled[skel[known]]
+            added, skel = new_entries[present], vocab_skeleton[entry_parts[present, j]]
+            if j == FAMILY:  # also under the name without its sheikh/haj title
+                alt = untitled[entry_parts[present, j]]
                 titled = alt >= 0
-                present = np.concatenate([present, present[titled]])
-                skel = np.concatenate([skel, alt[titled]])
-            order = np.argsort(skel, kind="stable")
-            arrays[f"post_entries_{j}"] = present[order].astype(np.int32)
-            start = np.zeros(len(skeleton_ids) + 1, dtype=np.int64)
-            np.cumsum(np.bincount(skel, minlength=len(skeleton_ids)), out=start[1:])
+                added, skel = np.concatenate([added, added[titled]]), np.concatenate([skel, alt[titled]])
+            arrays[f"post_entries_{j}"], start = _merged_postings(
+                self.post_entries[row], self.post_start[row], added, skel, len(skeleton_ids)
+            )
             starts.append(start)
-        arrays["post_start"] = np.stack(starts) if starts else np.zeros((0, 1), dtype=np.int64)
-        return cls(arrays)
+        arrays["post_start"] = np.stack(starts)
+        return PersonIndex(arrays, self.meta)
 
     # --- reading ----------------------------------------------------------------------------------
 
@@ -262,6 +345,7 @@ class PersonIndex:
         out = {
             "person_ids": self.person_ids,
             "person_start": self.person_start,
+            "person_tiebreak": self.person_tiebreak,
             "entry_person": self.entry_person,
             "entry_parts": self.entry_parts,
             "entry_year": self.entry_year,
@@ -269,6 +353,8 @@ class PersonIndex:
             "vocab": np.array(self.vocab, dtype=str),
             "skeletons": np.array(self.skeletons, dtype=str),
             "vocab_skeleton": self.vocab_skeleton,
+            "vocab_keys": np.array(self.vocab_keys, dtype=str),
+            "vocab_held": self.vocab_held,
             "vocab_share": self.vocab_share,
             "part_agreement": self.part_agreement,
             "post_start": self.post_start,
@@ -280,19 +366,30 @@ class PersonIndex:
     def save(self, path: str | Path) -> Path:
         """Write the index as one uncompressed .npz (no pickled objects: loading runs no code).
 
-        Written to a temporary name and renamed, so a reader never sees half a file.
+        Written to a temporary file of its own beside ``path`` and renamed over it, so a reader
+        never sees half a file, a failed write leaves the old index as it was, and two writers at
+        once leave one whole index or the other.
         """
         path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
         meta = {**self.meta, "format": str(FORMAT_VERSION)}
-        with tmp.open("wb") as f:
-            np.savez(
-                f,
-                **self.arrays(),  # type: ignore[arg-type]  # numpy's stub reads **arrays as allow_pickle
-                meta_keys=np.array(list(meta), dtype=str),
-                meta_values=np.array(list(meta.values()), dtype=str),
-            )
-        tmp.replace(path)
+        with tempfile.NamedTemporaryFile(
+            dir=path.parent, prefix=path.name + ".", suffix=".tmp", delete=False
+        ) as f:
+            tmp = Path(f.name)
+        try:
+            with tmp.open("wb") as f:
+                np.savez(
+                    f,
+                    **self.arrays(),  # type: ignore[arg-type]  # numpy's stub reads **arrays as allow_pickle
+                    meta_keys=np.array(list(meta), dtype=str),
+                    meta_values=np.array(list(meta.values()), dtype=str),
+                )
+                f.flush()
+                os.fsync(f.fileno())
+            tmp.replace(path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         return path
 
     @classmethod
@@ -312,40 +409,44 @@ class PersonIndex:
 _EMPTY = np.zeros(0, dtype=np.int32)
 
 
-def key_shares(vocab: list[str], held: list[dict[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+def _merged_postings(
+    entries: np.ndarray, start: np.ndarray, added: np.ndarray, skeleton: np.ndarray, n_skeletons: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Postings (entries grouped by skeleton, ``start`` offsets) with ``added`` entries put at the
+    end of their skeletons' runs; skeleton ids past the old ``start`` are new runs."""
+    order = np.argsort(skeleton, kind="stable")
+    added, skeleton = added[order], skeleton[order]
+    padded = np.concatenate([start, np.full(n_skeletons + 1 - len(start), start[-1], dtype=np.int64)])
+    merged = np.insert(entries, padded[skeleton + 1], added).astype(np.int32)
+    before = np.zeros(n_skeletons + 1, dtype=np.int64)
+    np.cumsum(np.bincount(skeleton, minlength=n_skeletons), out=before[1:])
+    return merged, padded + before
+
+
+def key_shares(keys: list[str], held: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(n_vocab, parts) shares: for each part, the share of records holding a name there whose
-    name has the cross-script key (`athar.names.name_key`) of each vocabulary entry; and per part
-    the chance that two random records agree there (the sum of the squared shares of its keys).
+    name has the cross-script key (`athar.names.name_key`) of each vocabulary entry (``keys``;
+    ``held``: records per vocabulary entry and part); and per part the chance that two random
+    records agree there (the sum of the squared shares of its keys, summed exactly, so that it does
+    not depend on the vocabulary's order).
 
     These are linkage's term frequencies (`athar.linkage.settings`: a name's share among the
     records, by key, not by spelling): محمد, Mohammed and Mhd count as one name, so the search
     weighs a common name agreeing as little as linkage does.
     """
-    keys = [name_key(v) or v for v in vocab]
-    shares = np.zeros((len(vocab), len(held)), dtype=np.float64)
-    agreement = np.zeros(len(held), dtype=np.float64)
-    for j, counts in enumerate(held):
-        total = sum(counts.values())
+    shares = np.zeros(held.shape, dtype=np.float64)
+    agreement = np.zeros(held.shape[1], dtype=np.float64)
+    if not len(keys):
+        return shares, agreement
+    key_of = np.unique(np.array(keys, dtype=str), return_inverse=True)[1].reshape(-1)
+    for j in range(held.shape[1]):
+        total = float(held[:, j].sum())
         if not total:
             continue
-        by_key: dict[str, int] = {}
-        for vid, n in counts.items():
-            by_key[keys[vid]] = by_key.get(keys[vid], 0) + n
-        for vid in range(len(vocab)):
-            shares[vid, j] = by_key.get(keys[vid], 0) / total
-        agreement[j] = sum((n / total) ** 2 for n in by_key.values())
+        by_key = np.bincount(key_of, weights=held[:, j].astype(np.float64))
+        shares[:, j] = by_key[key_of] / total
+        agreement[j] = math.fsum(((by_key[by_key > 0] / total) ** 2).tolist())
     return shares, agreement
-
-
-def store_fingerprint(engine: Engine) -> str:
-    """Changes whenever records or memberships change: a saved index with another one is stale."""
-    from athar.store.tables import LinkRun, Membership, Record
-
-    with engine.connect() as conn:
-        records = conn.execute(select(func.count(), func.max(Record.id))).one()
-        members = conn.execute(select(func.count(), func.max(Membership.id))).one()
-        runs = conn.execute(select(func.max(LinkRun.id))).scalar()
-    return f"r{records[0]}-{records[1]}|m{members[0]}-{members[1]}|l{runs}"
 
 
 def default_index_path(engine: Engine) -> Path:

@@ -14,6 +14,7 @@ years adds a little and a far one subtracts. The sum goes through a logistic to 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -50,6 +51,7 @@ FUZZY_CUTOFF = 0.88  # Jaro-Winkler of skeletons for a part whose own skeleton n
 FUZZY_LIMIT = 8
 MAX_SCAN = 200_000  # entries scored at most for one reading (a bare common given name)
 _NO_EVIDENCE = -1.0
+_EMPTY = np.zeros(0, dtype=np.int32)
 MIN_EVIDENCE = -12.0  # score 0.0007: every part different; not worth showing anyone
 
 
@@ -151,19 +153,56 @@ def similarities(index: PersonIndex, part: int, name: str, vocab_ids: np.ndarray
     return values
 
 
+@lru_cache(maxsize=100_000)
+def _key(part: str) -> str:
+    return name_key(part)
+
+
+SKELETON_AGREES = 0.93  # what `part_similarity` gives at least to two spellings of one skeleton
+
+
+def quick_similarities(index: PersonIndex, part: int, name: str, vocab_ids: np.ndarray) -> np.ndarray:
+    """A cheap stand-in for `similarities`, to choose whom to compare in full: the Jaro-Winkler
+    similarity of the cross-script keys (one vectorised call over all the names), at least
+    ``SKELETON_AGREES`` where the consonant skeletons agree (for the family name, also with a
+    sheikh/haj title dropped). It misses the dictionary's knowledge (two known names a letter apart,
+    a listed transliteration), which only the shortlisted persons' full comparison weighs."""
+    key = _key(name)
+    if not key or not len(vocab_ids):
+        return np.zeros(len(vocab_ids))
+    keys = index.vocab_keys
+    values = process.cdist(
+        [key],
+        [keys[u] for u in vocab_ids.tolist()],
+        scorer=JaroWinkler.normalized_similarity,
+        dtype=np.float64,
+    )[0]
+    skeleton = _skeleton(name)
+    sought = [index.skeleton_id.get(skeleton, -1)]
+    if part == FAMILY:
+        untitled = untitled_skeleton(skeleton)
+        sought.append(index.skeleton_id.get(untitled, -1) if untitled else -1)
+    same = np.isin(index.vocab_skeleton[vocab_ids], sought)
+    if part == FAMILY:
+        same |= np.isin(index.vocab_untitled_skeleton[vocab_ids], sought)
+    return np.where(same, np.maximum(values, SKELETON_AGREES), values)
+
+
 def _postings(index: PersonIndex, part: int, name: str) -> np.ndarray:
-    """Entries whose ``part`` shares the skeleton of ``name``, or a close one when none does."""
+    """Entries whose ``part`` shares the skeleton of ``name``, or a close one when none does;
+    sorted (one skeleton's run of a given, father's or mother's name is sorted already; a family
+    name's run holds the titled names after the others)."""
     cache = index.__dict__.setdefault("_postings_cache", {})
     key = (part, name)
     found = cache.get(key)
     if found is not None:
         return found
     skeleton = _skeleton(name)
-    found = index.postings(part, skeleton)
+    runs = [index.postings(part, skeleton)]
     untitled = untitled_skeleton(skeleton) if part == FAMILY else None
     if untitled is not None:
-        found = np.concatenate([found, index.postings(part, untitled)])
-    if not len(found):
+        runs.append(index.postings(part, untitled))
+    if not any(len(run) for run in runs):
         near = process.extract(
             skeleton,
             index.part_skeletons(part),
@@ -171,20 +210,32 @@ def _postings(index: PersonIndex, part: int, name: str) -> np.ndarray:
             score_cutoff=FUZZY_CUTOFF,
             limit=FUZZY_LIMIT,
         )
-        if near:
-            found = np.concatenate([index.postings(part, s) for s, _score, _i in near])
+        runs = [index.postings(part, s) for s, _score, _i in near]
+    if len(runs) == 1 and part != FAMILY:
+        found = runs[0]
+    else:
+        found = np.unique(np.concatenate(runs)) if runs else _EMPTY
     if len(cache) > 20_000:
         cache.clear()
     cache[key] = found
     return found
 
 
-def _intersect(index: PersonIndex, first: np.ndarray, others: list[np.ndarray]) -> np.ndarray:
-    """Entries of ``first`` that are in any of ``others``."""
-    mask = np.zeros(index.entry_count, dtype=bool)
-    for p in others:
-        mask[p] = True
-    return first[mask[first]]
+def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The entries two sorted postings share: the shorter looked up in the longer (a common given
+    name holds a hundred thousand entries at a million persons; a family name a few hundred)."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return a
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return a[b[at] == a]
+
+
+def _intersect(first: np.ndarray, others: list[np.ndarray]) -> np.ndarray:
+    """Entries of ``first`` that are in any of ``others`` (all sorted, as `_postings` gives them)."""
+    found = [_common(first, other) for other in others]
+    return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
 
 
 def candidates(index: PersonIndex, parts: tuple[str | None, ...]) -> np.ndarray:
@@ -200,10 +251,10 @@ def candidates(index: PersonIndex, parts: tuple[str | None, ...]) -> np.ndarray:
     found: list[np.ndarray] = []
     others = [p for p in (family, *posts.values()) if p is not None and len(p)]
     if given is not None and len(given):
-        found.append(_intersect(index, given, others) if others else given[:MAX_SCAN])
+        found.append(_intersect(given, others) if others else given[:MAX_SCAN])
     parents = [p for p in posts.values() if len(p)]
     if family is not None and len(family) and parents:
-        found.append(_intersect(index, family, parents))
+        found.append(_intersect(family, parents))
     found = [f for f in found if len(f)]
     if found:
         return np.concatenate(found) if len(found) > 1 else found[0]
@@ -241,15 +292,20 @@ def _year_evidence(diff: np.ndarray) -> np.ndarray:
     return np.select([diff == 0, diff <= 2, diff <= 5, diff <= 10], [0.8, 0.5, 0.0, -1.5], -3.0)
 
 
+Compare = Callable[[PersonIndex, int, str, np.ndarray], np.ndarray]
+
+
 def score_persons(
     index: PersonIndex,
     parts: tuple[str | None, ...],
     persons: np.ndarray,
     born: int | None = None,
     sex: str | None = None,
+    compare: Compare = similarities,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(evidence, part similarities (n, 5) with -1 for "nothing to compare", best year gap or -1)
-    of each person for one reading; evidence before the prior and any reading penalty."""
+    of each person for one reading; evidence before the prior and any reading penalty. ``compare``
+    gives a sought name's similarity with vocabulary entries (`quick_similarities` to shortlist)."""
     entries, seg = index.person_entries(persons)
     total = np.zeros(len(persons))
     sims = np.full((len(persons), len(PARTS)), _NO_EVIDENCE)
@@ -264,7 +320,7 @@ def score_persons(
         weighed = np.zeros(len(entries))  # an entry without this part: no evidence
         if present.any():
             unique, inverse = np.unique(ids[present], return_inverse=True)
-            values = similarities(index, j, name, unique)
+            values = compare(index, j, name, unique)
             per_entry[present] = values[inverse]
             # weighed once per distinct name, then spread to the entries: the same figures as per
             # entry (batch.py weighs per entry, and a test holds the two equal), at a fraction of the cost
@@ -292,6 +348,41 @@ def score_persons(
     return total, sims, gap
 
 
+# Persons of one reading compared name by name; the rest are ranked out by `quick_similarities`.
+# (bench/search.py at 1,000,000 persons: recall@1 0.740 and @10 0.903 with 50, 100 or 200, 0.740 and
+# 0.904 scoring everyone; 30 lost two queries from the top ten.)
+SHORTLIST = 50
+
+
+def top_rows(evidence: np.ndarray, tiebreak: np.ndarray, k: int) -> np.ndarray:
+    """The positions of the ``k`` largest ``evidence``, ascending; ties at the cut go to the smaller
+    ``tiebreak`` (`index.person_tiebreak`: who the persons are, not their place in the index)."""
+    n = len(evidence)
+    if n <= k:
+        return np.arange(n)
+    cut = np.partition(evidence, n - k)[n - k]
+    above = np.flatnonzero(evidence > cut)
+    tied = np.flatnonzero(evidence == cut)
+    tied = tied[np.argsort(tiebreak[tied], kind="stable")[: k - len(above)]]
+    return np.sort(np.concatenate([above, tied]))
+
+
+def shortlist(
+    index: PersonIndex,
+    parts: tuple[str | None, ...],
+    persons: np.ndarray,
+    born: int | None = None,
+    sex: str | None = None,
+) -> np.ndarray:
+    """The ``SHORTLIST`` persons (of one reading's candidates) most worth a full comparison, by the
+    evidence `quick_similarities` gives: comparing every distinct name among thousands of
+    candidates was most of a query's time at a million persons."""
+    if len(persons) <= SHORTLIST:
+        return persons
+    quick, _sims, _gap = score_persons(index, parts, persons, born, sex, compare=quick_similarities)
+    return persons[top_rows(quick, index.person_tiebreak[persons], SHORTLIST)]
+
+
 def search(
     index: PersonIndex,
     text: str,
@@ -306,25 +397,21 @@ def search(
     ``text`` is a full name in Arabic or Latin script, given name first or family name first;
     ``father`` and ``mother`` are the father's and mother's (given) names; ``born`` a birth year.
     """
-    best_reading: dict[int, int] = {}
-    best_score: dict[int, float] = {}
-    options = readings(text, father, mother)
-    for r, (parts, log_odds) in enumerate(options):
+    best: dict[int, tuple[float, tuple[Reading, np.ndarray, int]]] = {}  # person -> (score, why)
+    for reading in readings(text, father, mother):
+        parts, log_odds = reading
         entries = candidates(index, parts)
         if not len(entries):
             continue
-        persons = np.unique(index.entry_person[entries])
-        evidence, _sims, _gap = score_persons(index, parts, persons, born, sex)
+        persons = shortlist(index, parts, np.unique(index.entry_person[entries]), born, sex)
+        evidence, sims, gap = score_persons(index, parts, persons, born, sex)
         evidence = evidence + PRIOR + log_odds
-        if len(persons) > limit:
-            top = np.argpartition(-evidence, limit)[:limit]
-            persons, evidence = persons[top], evidence[top]
-        for p, e in zip(persons.tolist(), evidence.tolist(), strict=True):
-            if e > best_score.get(p, -np.inf):
-                best_score[p], best_reading[p] = e, r
-    ranked = sorted(best_score, key=lambda p: (-best_score[p], index.person_ids[p]))[:limit]
-    ranked = [p for p in ranked if best_score[p] > MIN_EVIDENCE]
-    return [_match(index, p, options[best_reading[p]], best_score[p], born, sex) for p in ranked]
+        for i in top_rows(evidence, index.person_tiebreak[persons], limit).tolist():
+            p, e = int(persons[i]), float(evidence[i])
+            if p not in best or e > best[p][0]:
+                best[p] = (e, (reading, sims[i], int(gap[i])))
+    ranked = sorted(best, key=lambda p: (-best[p][0], index.person_ids[p]))[:limit]
+    return [_match(index, p, *best[p], born) for p in ranked if best[p][0] > MIN_EVIDENCE]
 
 
 _PART_LABELS = ("given name", "father's name", "grandfather's name", "family name", "mother's name")
@@ -342,12 +429,13 @@ def _agreement(similarity: float) -> str:
     return "different"
 
 
-def _match(index: PersonIndex, person: int, reading: Reading, evidence: float, born, sex) -> Match:
-    parts, log_odds = reading
-    _total, sims, gap = score_persons(index, parts, np.array([person]), born, sex)
+def _match(
+    index: PersonIndex, person: int, evidence: float, why: tuple[Reading, np.ndarray, int], born: int | None
+) -> Match:
+    """A match with its reasons, from the similarities and year gap its scoring found."""
+    (parts, log_odds), sims, gap = why
     score = float(probability_array(np.array(evidence))[()])
-    reasons = match_reasons(parts, log_odds, sims[0], int(gap[0]), born)
-    return Match(str(index.person_ids[person]), score, reasons)
+    return Match(str(index.person_ids[person]), score, match_reasons(parts, log_odds, sims, gap, born))
 
 
 def match_reasons(

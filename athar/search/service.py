@@ -15,7 +15,8 @@ from sqlalchemy import Engine, and_, select
 
 from athar.accounts.permissions import Principal
 from athar.accounts.visibility import visible_person_records, visible_record, visible_sources
-from athar.search.index import UNLINKED_PREFIX, PersonIndex, default_index_path, store_fingerprint
+from athar.search.freshness import caught_up, store_fingerprint
+from athar.search.index import UNLINKED_PREFIX, PersonIndex, default_index_path
 from athar.search.query import FamilyAnswer, Match, family_answer
 from athar.store.tables import CANONICAL_COLUMNS, Membership, Record, Source
 
@@ -23,24 +24,35 @@ log = logging.getLogger(__name__)
 
 
 def load_index(engine: Engine, path: Path | None = None) -> PersonIndex:
-    """The saved index when it was built from the store as it is now, else a fresh one (saved)."""
+    """The saved index brought up to the store (`refresh_index`); built afresh when there is none."""
     path = path or default_index_path(engine)
-    fingerprint = store_fingerprint(engine)
+    saved = None
     if path.exists():
         try:
-            index = PersonIndex.load(path)
+            saved = PersonIndex.load(path)
         except (OSError, ValueError, KeyError) as e:
             log.warning("search index %s unreadable (%s): rebuilding", path.name, type(e).__name__)
-        else:
-            if index.meta.get("fingerprint") == fingerprint:
-                return index
-    index = PersonIndex.build(engine)
-    log.info("search index built: %d persons, %d entries", len(index), index.entry_count)
+    return refresh_index(engine, saved, path)
+
+
+def refresh_index(engine: Engine, index: PersonIndex | None, path: Path | None = None) -> PersonIndex:
+    """``index`` when it describes the store as it is now; else ``index`` with the records added
+    since (`freshness.caught_up`: a tracing request, a new list before linkage), else a fresh one;
+    saved when it changed."""
+    fresh = caught_up(engine, index) if index is not None else None
+    if fresh is not None and fresh is index:
+        return fresh
+    if fresh is not None:
+        log.info("search index extended to %d persons", len(fresh))
+    else:
+        fresh = PersonIndex.build(engine)
+        log.info("search index built: %d persons, %d entries", len(fresh), fresh.entry_count)
+    path = path or default_index_path(engine)
     try:
-        index.save(path)
+        fresh.save(path)
     except OSError as e:
         log.warning("search index not saved to %s: %s", path, e)
-    return index
+    return fresh
 
 
 def person_records(engine: Engine, person_ids: list[str], principal: Principal) -> dict[str, list[dict]]:

@@ -13,10 +13,12 @@ import time
 from sqlalchemy import Engine
 
 from athar.search import PersonIndex, store_fingerprint
+from athar.search.freshness import caught_up
 
 
 class IndexHolder:
-    """The app's PersonIndex: built on first use, rebuilt when `store_fingerprint` changes."""
+    """The app's PersonIndex: built on first use; when `store_fingerprint` changes, extended by the
+    records added since (a request from the form, `athar.search.freshness`) or else rebuilt."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -24,14 +26,20 @@ class IndexHolder:
         self._fingerprint: str | None = None
         self._lock = threading.Lock()
         self.builds = 0
+        self.extensions = 0
 
     def get(self) -> PersonIndex:
         fingerprint = store_fingerprint(self.engine)
         with self._lock:
             if self._index is None or fingerprint != self._fingerprint:
-                self._index = PersonIndex.build(self.engine)
+                extended = caught_up(self.engine, self._index) if self._index is not None else None
+                if extended is None:
+                    self._index = PersonIndex.build(self.engine)
+                    self.builds += 1
+                elif extended is not self._index:
+                    self._index = extended
+                    self.extensions += 1
                 self._fingerprint = self._index.meta.get("fingerprint", fingerprint)
-                self.builds += 1
             return self._index
 
 

@@ -224,12 +224,11 @@ def test_every_family_search_is_audited_without_the_query_or_the_address(app, an
     assert rows[0].client == rows[1].client  # one address hashes alike
 
 
-def test_the_index_is_built_once_and_rebuilt_when_the_store_changes(app, monkeypatch):
+def test_the_index_is_built_once_and_kept_while_the_store_is_unchanged(app):
+    """(Extended or rebuilt when the store changes: tests/test_search_freshness.py.)"""
     holder = IndexHolder(app.state.engine)
     first = holder.get()
-    assert holder.get() is first and holder.builds == 1
-    monkeypatch.setattr("athar.web.search_state.store_fingerprint", lambda engine: "changed")
-    assert holder.get() is not first and holder.builds == 2
+    assert holder.get() is first and (holder.builds, holder.extensions) == (1, 0)
 
 
 def test_the_app_keeps_one_family_index_until_the_lists_open_to_families_change(app, anonymous):
