@@ -38,18 +38,18 @@ def may_add_sites(principal: Principal) -> bool:
 
 def may_import_remains(principal: Principal, site_organisation_id: int | None) -> bool:
     """Whether the principal may import post-mortem records into a site of this organisation."""
-    if not allowed(principal.role, "records.import"):
-        return False
-    if principal.kind == "operator":
-        return True
-    if site_organisation_id is None:
-        return principal.role == "admin"
-    return site_organisation_id == principal.organisation_id
+    return _may_act_on_site(principal, "records.import", site_organisation_id)
 
 
 def may_identify(principal: Principal, site_organisation_id: int | None) -> bool:
     """Whether the principal may take identification steps on the bodies of a site of this organisation."""
-    if not allowed(principal.role, "case.update"):
+    return _may_act_on_site(principal, "case.update", site_organisation_id)
+
+
+def _may_act_on_site(principal: Principal, permission: str, site_organisation_id: int | None) -> bool:
+    """The role's `permission`, on a site of the principal's own organisation (an operator's on any;
+    a site of no organisation is an admin's)."""
+    if not allowed(principal.role, permission):
         return False
     if principal.kind == "operator":
         return True
