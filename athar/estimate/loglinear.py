@@ -123,7 +123,15 @@ class LoglinearFit:
 
 def fit(hist: CaptureHistories, model: Model = MAIN_EFFECTS) -> LoglinearFit:
     """Fit one hierarchical model, after the existence and identifiability checks."""
-    design = build_design(hist, model)
+    return fit_design(hist, model, build_design(hist, model))
+
+
+def fit_design(
+    hist: CaptureHistories, model: Model, design: Design, last_nonnegative: bool = False
+) -> LoglinearFit:
+    """Fit `design` (`model`'s, perhaps with a column added after its own), after the existence and
+    identifiability checks; with `last_nonnegative`, a fit whose last coefficient is negative is
+    refused as having no admissible estimate (`athar.estimate.mh_loglinear`'s heterogeneity term)."""
     n_obs = hist.n_observed
     verdict = check(design.x, design.y)
     base: dict[str, Any] = {
@@ -141,6 +149,8 @@ def fit(hist: CaptureHistories, model: Model = MAIN_EFFECTS) -> LoglinearFit:
     if result is None:
         return LoglinearFit(status=Check.NO_MLE, **base)
     beta, loglik, cov = result
+    if last_nonnegative and beta[-1] < 0:
+        return LoglinearFit(status=Check.NO_MLE, **base)
     return LoglinearFit(
         status=Check.OK,
         estimate=n_obs + math.exp(beta[0]),

@@ -23,17 +23,14 @@ so Darroch with every two-list term is not identifiable: the identifiability che
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import replace
 from enum import StrEnum
-from typing import Any
 
 import numpy as np
 
 from .histories import CaptureHistories, cell_patterns
-from .identifiability import Check, check
-from .loglinear import LoglinearFit, build_design, poisson_newton
+from .loglinear import LoglinearFit, build_design, fit_design
 from .models import MAIN_EFFECTS, Model, model_name
 
 
@@ -69,32 +66,7 @@ def fit_mh(
     if kind != Heterogeneity.NONE:
         column = heterogeneity_column(hist.k, kind)[design.keep]
         design = replace(design, x=np.column_stack([design.x, column]), n_params=design.n_params + 1)
-    base: dict[str, Any] = {
-        "lists": hist.lists,
-        "model": model,
-        "n_observed": hist.n_observed,
-        "n_params": design.n_params,
-        "terms": design.terms,
-        "infinite_terms": design.infinite_terms,
-        "design": design,
-    }
-    verdict = check(design.x, design.y)
-    if verdict != Check.OK:
-        return LoglinearFit(status=verdict, **base)
-    result = poisson_newton(design.x, design.y)
-    if result is None:
-        return LoglinearFit(status=Check.NO_MLE, **base)
-    beta, loglik, cov = result
-    if kind != Heterogeneity.NONE and beta[-1] < 0:
-        return LoglinearFit(status=Check.NO_MLE, **base)
-    return LoglinearFit(
-        status=Check.OK,
-        estimate=hist.n_observed + math.exp(beta[0]),
-        loglik=loglik,
-        beta=beta,
-        se=np.sqrt(np.clip(np.diag(cov), 0, None)),
-        **base,
-    )
+    return fit_design(hist, model, design, last_nonnegative=kind != Heterogeneity.NONE)
 
 
 def mh_name(model: Model, kind: Heterogeneity, lists: tuple[str, ...]) -> str:
