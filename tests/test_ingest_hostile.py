@@ -153,6 +153,39 @@ def test_a_utf8_bom_file_with_a_broken_byte_is_read_too(store, tmp_path):
     assert result.encoding == "utf-8-sig"
 
 
+@pytest.mark.parametrize(
+    ("content", "broken_row"),
+    [
+        # three lines: a header, one Arabic word, one broken byte
+        ("record_id,full_name\nR1,محمد\nR2,X\n".encode().replace(b"X", b"\xd9"), 2),
+        # a Latin list with one stray byte: no Arabic in any encoding
+        (b"record_id,full_name\nR1,Omar Hamdan\nR2,Ali \xffKhalil\nR3,Rami Saleh\n", 2),
+    ],
+    ids=["one-arabic-word", "latin-with-stray-byte"],
+)
+def test_a_tiny_utf8_file_with_a_broken_byte_quarantines_that_row_not_reads_as_windows_1256(
+    store, tmp_path, content, broken_row
+):
+    path = tmp_path / "tiny.csv"
+    path.write_bytes(content)
+    rows = content.count(b"\n") - 1
+    result = imported(store, path, stored=rows - 1, quarantined=1)
+    assert result.encoding == "utf-8"
+    [row] = rows_of(store, Quarantine)
+    assert (row["row_number"], row["field"]) == (broken_row + 1, "full_name")
+    assert row["reason"].startswith("not valid UTF-8")
+    stored = [r["full_name"] for r in rows_of(store, Record)]
+    assert all(name.isascii() or name == "محمد" for name in stored)
+
+
+def test_a_tiny_windows_1256_file_of_one_word_is_still_windows_1256(store, tmp_path):
+    path = tmp_path / "tiny.csv"
+    path.write_bytes("record_id,full_name\nR1,عمر\n".encode("windows-1256"))
+    result = imported(store, path, stored=1, quarantined=0)
+    assert result.encoding == "windows-1256"
+    assert [r["full_name"] for r in rows_of(store, Record)] == ["عمر"]
+
+
 # JSON structure
 
 

@@ -24,8 +24,15 @@ from athar.ingest.errors import UnreadableFile
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # A file is read as UTF-8 despite broken bytes when its valid multi-byte characters outnumber the
 # broken bytes this many times over. Windows-1256 Arabic is the opposite: nearly every Arabic letter
-# is a broken UTF-8 byte, and valid UTF-8 sequences occur only by accident.
-UTF8_MAJORITY = 20
+# is a broken UTF-8 byte, and a valid UTF-8 sequence needs a letter followed by one of the few
+# characters Windows-1256 puts at 0x80-0xBF (none in 3,000 files of the name table's Arabic names,
+# so two to one is far from any Windows-1256 file, and a three-line file holding one Arabic word and
+# one broken byte is still read as UTF-8).
+UTF8_MAJORITY = 2
+# Two non-ASCII bytes side by side: every Arabic word of two letters or more in Windows-1256. A file
+# without them holds no Arabic in that encoding, so its stray high bytes are broken UTF-8, not
+# letters (one 0xFF in a Latin list is quarantined, not read as the letter ے in someone's name).
+_ADJACENT_HIGH_BYTES = re.compile(rb"[\x80-\xff]{2}")
 
 ALIASES = {
     "utf8": "utf-8",
@@ -88,7 +95,11 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> Decoded:
         raise UnreadableFile(path, "binary data, not a text table (NUL bytes)")
     utf8 = _utf8_keeping_broken_bytes(data)
     # Each valid multi-byte character makes the text shorter than the bytes by one to three.
-    if utf8.broken_bytes == 0 or len(data) - len(utf8.text) >= UTF8_MAJORITY * utf8.broken_bytes:
+    if (
+        utf8.broken_bytes == 0
+        or len(data) - len(utf8.text) >= UTF8_MAJORITY * utf8.broken_bytes
+        or not _ADJACENT_HIGH_BYTES.search(data)
+    ):
         return utf8
     del utf8
     text = data.decode("windows-1256", errors="replace")
