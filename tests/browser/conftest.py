@@ -21,6 +21,15 @@ from tests.browser.live import HOST, serving
 from tests.conftest import built_once
 from tests.web.conftest import PASSWORD, linked_store, web_lists  # noqa: F401  (the same small linked store)
 
+# A small phone held upright: every page must fit its width without scrolling sideways.
+PHONE = {"width": 360, "height": 740}
+
+
+def fits_the_phone(page) -> bool:
+    """Nothing on the page is wider than the phone (a wide table scrolls inside its own box)."""
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from athar.store.tables import Judgement, Membership, Source
-from tests.browser.conftest import platform_fonts, sign_in
+from tests.browser.conftest import PHONE, fits_the_phone, platform_fonts, sign_in
 from tests.web.conftest import person_ref
 
 NOTO_ARABIC = {"Noto Naskh Arabic", "Noto Sans Arabic", "Noto Kufi Arabic"}
@@ -86,6 +86,18 @@ def test_the_dashboard_draws_its_counts_as_bar_charts_mirrored_in_arabic(page, s
     page.wait_for_url("**place=event")
     assert page.get_attribute("#place-field", "data-field") == "event_place"
     screenshots(page, "dashboard-charts-en")
+
+
+def test_the_dashboard_fits_a_phone_in_arabic_its_wide_tables_scrolling_in_their_own_box(page, screenshots):
+    page.set_viewport_size(PHONE)
+    sign_in(page, "reviewer-alpha", lang="ar")
+    page.wait_for_url("**/dashboard")
+    assert page.locator("#by-source tbody tr").count() >= 3
+    assert fits_the_phone(page)
+    scrolls = "t => t.parentElement.scrollWidth > t.parentElement.clientWidth"
+    assert page.locator("#by-source").evaluate(scrolls), "a table wider than the phone scrolls in its own box"
+    page.locator("#sources").scroll_into_view_if_needed()
+    screenshots(page, "dashboard-phone-ar")
 
 
 def test_a_wrong_password_is_refused_with_a_message_and_no_session(page, screenshots):

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from athar.store.tables import Membership, Person, Source
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import PHONE, fits_the_phone, sign_in
 from tests.web.conftest import person_ref
 from tests.web.remains_site import SITE, add_alpha_site
 
@@ -73,13 +73,6 @@ def test_an_investigator_identifies_a_body_in_arabic(app, page, grave, screensho
     assert page.locator("#identifications tr[data-step=confirmed]").count() == 1
 
 
-PHONE = {"width": 360, "height": 740}
-
-
-def _fits_the_phone(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-
-
 def test_an_investigator_adds_a_site_and_imports_bodies_in_arabic_on_a_phone(page, tmp_path, screenshots):
     bodies = tmp_path / "bodies.csv"
     bodies.write_text(
@@ -94,7 +87,7 @@ def test_an_investigator_adds_a_site_and_imports_bodies_in_arabic_on_a_phone(pag
     page.goto("/sites")
     with page.expect_navigation():
         page.click("#add-site")
-    assert page.locator("html").get_attribute("dir") == "rtl" and _fits_the_phone(page)
+    assert page.locator("html").get_attribute("dir") == "rtl" and fits_the_phone(page)
     page.fill("input[name=name]", "مقبرة التضامن")
     page.select_option("select[name=kind]", "mass_grave")
     page.fill("input[name=place]", "حمص")
@@ -115,7 +108,7 @@ def test_an_investigator_adds_a_site_and_imports_bodies_in_arabic_on_a_phone(pag
     refused = page.locator('#quarantined tr[data-row="3"]')
     assert "أصغر عمر عند الوفاة" in refused.inner_text() and "impossible range" in refused.inner_text()
     screenshots(page, "remains-import-ar")
-    assert _fits_the_phone(page)
+    assert fits_the_phone(page)
     with page.expect_navigation():
         page.click("#site-link")
     assert page.locator('#site-counts li[data-count="bodies"] .n').inner_text() == "١"

@@ -9,9 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from athar.store.tables import Record, Source, TracingRequest
-from tests.browser.conftest import sign_in
-
-PHONE = {"width": 360, "height": 740}
+from tests.browser.conftest import PHONE, fits_the_phone, sign_in
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -37,10 +35,6 @@ def _sought(app) -> dict:
     return dict(row._mapping)
 
 
-def _fits_the_phone(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-
-
 def _read_status(page, reference: str, secret: str) -> str:
     page.goto("/trace/status")
     page.fill("#f-reference", reference)
@@ -56,7 +50,7 @@ def test_a_family_files_in_arabic_on_a_phone_and_a_caseworker_answers(app, page,
     page.goto("/trace")
     assert page.get_attribute("html", "dir") == "rtl"
     assert page.locator("h1").inner_text() == "اطلب منا البحث عن قريب مفقود"
-    assert _fits_the_phone(page)
+    assert fits_the_phone(page)
 
     # A first try with the phone number written without its country code: told beside the field.
     page.fill("#f-full_name", f"{sought['given_name']} {sought['father_name']} {sought['family_name']}")
@@ -70,7 +64,7 @@ def test_a_family_files_in_arabic_on_a_phone_and_a_caseworker_answers(app, page,
     with page.expect_navigation():
         page.click("#send")
     assert "رقم هاتفك ليس رقم هاتف صحيحًا" in page.inner_text("#e-requester_phone")
-    assert _fits_the_phone(page)
+    assert fits_the_phone(page)
     screenshots(page, "trace-form-error-ar-phone")
 
     page.fill("#f-requester_phone", "+963 944 555 017")
@@ -81,7 +75,7 @@ def test_a_family_files_in_arabic_on_a_phone_and_a_caseworker_answers(app, page,
     reference = page.inner_text("#reference").strip()
     secret = page.inner_text("#secret").strip()
     assert len(reference) == 9 and len(secret.replace("-", "")) == 10
-    assert _fits_the_phone(page)
+    assert fits_the_phone(page)
     screenshots(page, "trace-confirmation-ar-phone")
 
     assert _read_status(page, reference, secret).startswith("وصلنا طلبك")
