@@ -137,3 +137,36 @@ def test_a_linkage_draw_refits_the_averaged_models_and_answers_as_the_search_doe
     assert refitted.ci_high == pytest.approx(searched.ci_high, rel=0.02)
     other = average_estimate(rasch(3_000, seed=6), models=searched.averaged)
     assert other.estimate != pytest.approx(searched.estimate, rel=1e-6)  # fitted to its own table
+
+
+def test_where_heterogeneity_terms_fit_alike_and_disagree_the_interval_spans_them():
+    """Link (2003): on a large table of continuous heterogeneity several terms fit and each guesses
+    the unseen differently; AIC alone would pick one and be sure of it."""
+    hist = rasch(150_000, 0)
+    est = average_estimate(hist)
+    rule = est.details["heterogeneity_envelope"]
+    assert rule["applied"] and "disagree about the unseen" in rule["reason"]
+    assert "Link 2003" in rule["rule"]
+    adequate = {k: t for k, t in rule["terms"].items() if t["adequate"]}
+    assert len(adequate) >= 2
+    assert all(t["deviance_per_df"] <= 4 for t in adequate.values())
+    assert not rule["terms"]["Poisson2"]["adequate"]  # its deviance is many times its df
+    for term in adequate.values():  # (the figures in details are rounded to cents)
+        low, high = term["interval"]
+        assert est.ci_low <= low + 0.01 and high <= est.ci_high + 0.01
+    aic_low, aic_high = rule["aic_interval"]
+    assert est.ci_low <= aic_low + 0.01 and aic_high <= est.ci_high + 0.01
+    assert est.ci_low <= 150_000 <= est.ci_high and not aic_low <= 150_000 <= aic_high
+    aic_only = average_estimate(hist, envelope=False)
+    assert (aic_only.ci_low, aic_only.ci_high) == pytest.approx((aic_low, aic_high), abs=0.01)
+    assert aic_only.estimate == est.estimate  # the rule widens the interval, not the estimate
+    assert any("spans them all" in w for w in est.warnings)
+
+
+def test_where_the_terms_that_fit_agree_the_interval_is_the_aic_average_s():
+    hist = independent(100_000, 5)
+    est = average_estimate(hist)
+    rule = est.details["heterogeneity_envelope"]
+    assert not rule["applied"]
+    assert (est.ci_low, est.ci_high) == pytest.approx(tuple(rule["aic_interval"]), abs=0.01)
+    assert not any("spans them all" in w for w in est.warnings)
