@@ -170,3 +170,22 @@ def test_where_the_terms_that_fit_agree_the_interval_is_the_aic_average_s():
     assert not rule["applied"]
     assert (est.ci_low, est.ci_high) == pytest.approx(tuple(rule["aic_interval"]), abs=0.01)
     assert not any("spans them all" in w for w in est.warnings)
+
+
+def test_a_fit_run_off_to_infinity_leaves_the_average_unbounded_rather_than_failing():
+    # many persons on one list only (unlinked pairs of a review band): Gamma3.5 with every two-list
+    # term runs its heterogeneity coefficient past 300, and its profile cannot be refitted
+    counts = {
+        (0, 0, 0, 1): 9, (0, 0, 1, 0): 6, (0, 0, 1, 1): 57, (0, 1, 0, 0): 419, (0, 1, 0, 1): 43,
+        (0, 1, 1, 0): 59, (0, 1, 1, 1): 250, (1, 0, 0, 0): 418, (1, 0, 0, 1): 70, (1, 0, 1, 0): 58,
+        (1, 0, 1, 1): 295, (1, 1, 0, 0): 83, (1, 1, 0, 1): 312, (1, 1, 1, 0): 343, (1, 1, 1, 1): 1376,
+    }  # fmt: skip
+    hist = CaptureHistories.from_rows(LISTS[:4], list(counts.items()))
+    runaway = fit_mh(
+        hist, hierarchical_closure({(i, j) for i in range(4) for j in range(i + 1, 4)}), Heterogeneity.GAMMA35
+    )
+    assert runaway.ok and runaway.beta[-1] > 100
+    ci = profile_interval(runaway)
+    assert (ci.low, ci.high) == (hist.n_observed, math.inf)
+    est = average_estimate(hist)
+    assert est.ci_low <= est.estimate <= est.ci_high
