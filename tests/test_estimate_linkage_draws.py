@@ -61,8 +61,8 @@ AB, CD = 0b0011, 0b1100  # pieces of the four-list table: on A and B, on C and D
         ("loglinear", _band(400)),
         ("bma", _band(400)),
         # the average needs a table its models agree on: on the three-list one each draw's interval
-        # is already about 900 wide (a quarter of the estimate) from the heterogeneity terms'
-        # disagreement, and the draws' estimates, spread over 360, widen it by 4% only
+        # is already about 830 wide (a quarter of the estimate) from the heterogeneity terms'
+        # disagreement, and the draws' estimates, spread over 280, widen it by 4% only
         # (docs/estimation.md, "Linkage uncertainty")
         ("average", _band(400, fixed=_well_covered_lists(), pieces=(AB, CD))),
     ],

@@ -30,8 +30,9 @@ from .loglinear import MAX_LISTS
 
 RULE = (
     "default rule: log-linear models with and without a heterogeneity term (Darroch, Poisson2, "
-    "Gamma3.5) and two-list interactions, averaged by AIC weight; LCMCR beyond twelve lists "
-    "(docs/estimation.md)"
+    "Gamma3.5) and two-list interactions, averaged by AIC weight, the interval spanning the "
+    "heterogeneity terms that fit adequately where they disagree about the unseen (envelope rule); "
+    "LCMCR beyond twelve lists (docs/estimation.md)"
 )
 AVERAGED = "heterogeneity and dependence averaged"
 MANY_LISTS = "more than twelve lists"
