@@ -161,6 +161,10 @@ def test_where_heterogeneity_terms_fit_alike_and_disagree_the_interval_spans_the
     assert (aic_only.ci_low, aic_only.ci_high) == pytest.approx((aic_low, aic_high), abs=0.01)
     assert aic_only.estimate == est.estimate  # the rule widens the interval, not the estimate
     assert any("spans them all" in w for w in est.warnings)
+    # a linkage draw refits the models the envelope rested on too, not only the AIC-weighted ones
+    refitted = average_estimate(hist, models=est.averaged)
+    assert refitted.details["heterogeneity_envelope"]["applied"]
+    assert (refitted.ci_low, refitted.ci_high) == pytest.approx((est.ci_low, est.ci_high), rel=1e-6)
 
 
 def test_where_the_terms_that_fit_agree_the_interval_is_the_aic_average_s():

@@ -308,7 +308,7 @@ def average_estimate(
         else "quantiles of the AIC-weighted mixture of profile-likelihood intervals",
         model=f"average of {len(avg.models)} models; likeliest {top.name} ({top.weight:.2f})",
         warnings=warnings,
-        averaged=tuple((m.fit.model, m.kind) for m in avg.models),
+        averaged=tuple((m.fit.model, m.kind) for m in avg.models) + avg.envelope_models,
         details={
             "models_fitted": avg.n_fitted,
             "models_averaged": len(avg.models),

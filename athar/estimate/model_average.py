@@ -131,6 +131,8 @@ class ModelAverage:
     distribution: TwoPieceMixture
     overdispersion: float
     envelope: Envelope
+    # the models the envelope's term intervals rest on, beyond `models` (a linkage draw refits them)
+    envelope_models: tuple[AveragedModel, ...] = ()
 
     def weight_by_kind(self) -> dict[str, float]:
         out = {kind.value: 0.0 for kind in Heterogeneity}
@@ -236,12 +238,14 @@ def model_average(
     mixture, kept = mixture_of(weights)
     estimate, low, high = (mixture.quantile(p) for p in (0.5, *tails))
     rule = envelope_rule(fits, keys, weights, (low, high))
+    spanned: list[AveragedModel] = []
     if rule.applied and envelope:
         terms = []
         for t in rule.terms:
             if t.adequate:
                 mine = np.array([key[1] == t.kind for key in keys])
-                own, _ = mixture_of(np.where(mine, np.exp(-(qaic - qaic[mine].min()) / 2), 0.0))
+                own, own_models = mixture_of(np.where(mine, np.exp(-(qaic - qaic[mine].min()) / 2), 0.0))
+                spanned += [(m.fit.model, m.kind) for m in own_models]
                 t = replace(t, interval=(own.quantile(tails[0]), own.quantile(tails[1])))
             terms.append(t)
         rule = replace(rule, terms=tuple(terms))
@@ -249,7 +253,9 @@ def model_average(
         high = max(high, *(t.interval[1] for t in terms if t.interval))
         # the distribution the interval now describes (for the histogram and the linkage draws)
         mixture = TwoPieceMixture(np.array([estimate]), np.array([low]), np.array([high]), np.ones(1), level)
-    return ModelAverage(estimate, low, high, level, tuple(kept), len(fits), mixture, c_hat, rule)
+    kept_keys = {(m.fit.model, m.kind) for m in kept}
+    extra = tuple(dict.fromkeys(key for key in spanned if key not in kept_keys))
+    return ModelAverage(estimate, low, high, level, tuple(kept), len(fits), mixture, c_hat, rule, extra)
 
 
 def deviance(f: LoglinearFit) -> tuple[float, int]:
