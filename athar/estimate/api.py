@@ -290,10 +290,12 @@ def average_estimate(
         )
     widened = avg.envelope.applied and envelope
     if widened:
+        guesses = ", ".join(f"{t.kind.value} {t.estimate:,.0f}" for t in avg.envelope.terms if t.adequate)
+        aic_low, aic_high = avg.envelope.aic_interval
         warnings.append(
             "models of heterogeneity that fit the lists alike disagree about how many no list holds "
-            f"({avg.envelope.reason}); the data cannot choose between them, so the interval spans "
-            "them all (docs/estimation.md)"
+            f"({guesses}; the AIC-weighted interval alone: {aic_low:,.0f}-{aic_high:,.0f}); the data "
+            "cannot choose between them, so the interval spans them all (docs/estimation.md)"
         )
     return Estimate(
         method=AVERAGE_METHOD,
