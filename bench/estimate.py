@@ -18,6 +18,7 @@ relative interval width, failures and seconds. Per-replicate (estimate, low, hig
 JSON so that combination rules can be judged on the same draws without re-running.
 
     nice -n 10 .venv/bin/python bench/estimate.py --families independent,rasch --reps 40
+    nice -n 5 .venv/bin/python bench/estimate.py --speed 1600000   # the default's time on 5 lists
     .venv/bin/python bench/estimate.py --table bench/results/estimate_*.json --docs docs/estimation.md
 """
 
@@ -344,6 +345,46 @@ def write_docs_table(docs: Path, table_md: str, runs: list[str], marker: str = "
     docs.write_text(text, encoding="utf-8")
 
 
+def speed(persons: int, lists: int, families: list[str], out: Path) -> dict:
+    """The default (``athar.estimate.default``) on one table per family: wall and CPU seconds,
+    with the machine's load, which inflates wall time on a shared machine."""
+    from athar.estimate.default import default_estimate
+
+    rows = []
+    for fam in families:
+        h = FAMILIES[fam](persons, lists, np.random.default_rng([2026, lists, persons]))
+        wall, cpu = time.perf_counter(), time.process_time()
+        e = default_estimate(h)
+        rows.append(
+            {
+                "family": fam,
+                "observed": h.n_observed,
+                "estimate": round(e.estimate, 1),
+                "interval": [round(e.ci_low, 1), round(e.ci_high, 1)],
+                "envelope_applied": e.details.get("heterogeneity_envelope", {}).get("applied"),
+                "wall_seconds": round(time.perf_counter() - wall, 3),
+                "cpu_seconds": round(time.process_time() - cpu, 3),
+                "load_average_1min": round(os.getloadavg()[0], 2),
+            }
+        )
+        print(rows[-1], file=sys.stderr, flush=True)
+    result = {
+        "bench": "estimate_speed",
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+        "lists": lists,
+        "persons_simulated": persons,
+        "target_seconds": 30,
+        "runs": rows,
+    }
+    out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    return result
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--families", default=",".join(FAMILIES), help="comma-separated families")
@@ -354,6 +395,13 @@ def main() -> None:
     ap.add_argument("--n-boot", type=int, default=100, help="bootstrap resamples for BCa")
     ap.add_argument("--lcmcr-iterations", type=int, default=5000, help="burn-in and kept iterations")
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument(
+        "--speed",
+        type=int,
+        default=None,
+        metavar="PERSONS",
+        help="time the default on one table of PERSONS simulated per family (--lists, first value) instead",
+    )
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--table", nargs="*", type=Path, help="summarise these result files instead of running")
     ap.add_argument("--docs", type=Path, default=None, help="write the family table into this Markdown file")
@@ -377,6 +425,12 @@ def main() -> None:
             print(cells_md)
             if args.docs:
                 write_docs_table(args.docs, cells_md, [p.name for p in args.cells], "estimate-cells")
+        return
+
+    if args.speed:
+        families = [f for f in args.families.split(",") if f in ("independent", "rasch", "latent_classes")]
+        out = args.out or ROOT / "bench" / "results" / "estimate_speed.json"
+        speed(args.speed, int(args.lists.split(",")[0]), families, out)
         return
 
     ms = methods(args.n_boot, args.lcmcr_iterations, args.methods.split(",") if args.methods else None)
