@@ -18,6 +18,7 @@ relative interval width, failures and seconds. Per-replicate (estimate, low, hig
 JSON so that combination rules can be judged on the same draws without re-running.
 
     nice -n 10 .venv/bin/python bench/estimate.py --families independent,rasch --reps 40
+    nice -n 5 .venv/bin/python bench/estimate.py --speed 1600000   # the default's time on 5 lists
     .venv/bin/python bench/estimate.py --table bench/results/estimate_*.json --docs docs/estimation.md
 """
 
@@ -40,10 +41,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from athar.estimate import CaptureHistories, bma_estimate, lcmcr_estimate  # noqa: E402
-from athar.estimate.api import average_estimate, loglinear_estimate  # noqa: E402
+from athar.estimate.api import Estimate, average_estimate, loglinear_estimate  # noqa: E402
 
 Triple = tuple[float, float, float]
-Method = Callable[[CaptureHistories], Triple]
+# a method's (estimate, low, high), with a fourth figure where the method records whether a rule of
+# its own applied (``mh_average``: 1.0 when the envelope rule set the interval)
+Draw = tuple[float, ...]
+Method = Callable[[CaptureHistories], Draw]
 Simulator = Callable[[int, int, np.random.Generator], CaptureHistories]
 
 
@@ -131,9 +135,27 @@ def methods(n_boot: int, lcmcr_iterations: int, names: Iterable[str] | None) -> 
         e = bma_estimate(h)
         return e.estimate, e.ci_low, e.ci_high
 
-    def heterogeneity_average(h: CaptureHistories) -> Triple:
-        e = average_estimate(h)
-        return e.estimate, e.ci_low, e.ci_high
+    # the envelope leaves the AIC average's estimate alone and reports the AIC interval, so one
+    # run serves both methods on a table (``mh_average_aic``'s seconds are then near zero)
+    done: dict[bytes, Estimate] = {}
+
+    def envelope_average(h: CaptureHistories) -> Estimate:
+        key = h.cell_counts().tobytes()
+        if key not in done:
+            if len(done) > 1000:
+                done.clear()
+            done[key] = average_estimate(h)
+        return done[key]
+
+    def heterogeneity_average(h: CaptureHistories) -> Draw:
+        e = envelope_average(h)
+        applied = e.details["heterogeneity_envelope"]["applied"]
+        return e.estimate, e.ci_low, e.ci_high, float(applied)
+
+    def aic_average(h: CaptureHistories) -> Triple:
+        e = envelope_average(h)
+        low, high = e.details["heterogeneity_envelope"]["aic_interval"]
+        return e.estimate, low, high
 
     every: dict[str, Method] = {
         "loglinear_stepwise_bca": loglinear("stepwise", "bca"),
@@ -144,6 +166,7 @@ def methods(n_boot: int, lcmcr_iterations: int, names: Iterable[str] | None) -> 
         "lcmcr": latent,
         "bma": averaged,
         "mh_average": heterogeneity_average,
+        "mh_average_aic": aic_average,
     }
     if names is None:
         return every
@@ -167,7 +190,7 @@ def run_cell(family: str, k: int, n: int, reps: int, ms: dict[str, Method], seed
     for name, method in ms.items():
         if name == "loglinear_exhaustive_bic_profile" and k > 5:
             continue  # 32,768 models per replicate: the downhill search stands in for it
-        draws: list[Triple | None] = []
+        draws: list[Draw | None] = []
         start = time.perf_counter()
         for h in reps_h:
             try:
@@ -183,14 +206,15 @@ def run_cell(family: str, k: int, n: int, reps: int, ms: dict[str, Method], seed
     return cell
 
 
-def summarise(draws: list[Triple | None], truth: float) -> dict[str, float | int | None]:
+def summarise(draws: list[Draw | None], truth: float) -> dict[str, float | int | None]:
     ok = [d for d in draws if d is not None and math.isfinite(d[0])]
     if not ok:
         return {"done": 0, "failed": len(draws)}
-    hits = [lo <= truth <= hi for _, lo, hi in ok]
+    hits = [lo <= truth <= hi for _, lo, hi, *_ in ok]
     c = sum(hits) / len(ok)
-    err = [(e - truth) / truth for e, _, _ in ok]
-    width = [(hi - lo) / truth if math.isfinite(hi) else math.inf for _, lo, hi in ok]
+    err = [(e - truth) / truth for e, *_ in ok]
+    width = [(hi - lo) / truth if math.isfinite(hi) else math.inf for _, lo, hi, *_ in ok]
+    flags = [d[3] for d in ok if len(d) > 3]
     return {
         "done": len(ok),
         "failed": len(draws) - len(ok),
@@ -199,7 +223,7 @@ def summarise(draws: list[Triple | None], truth: float) -> dict[str, float | int
         "median_relative_error": round(statistics.median(err), 4),
         "median_abs_relative_error": round(statistics.median(map(abs, err)), 4),
         "median_relative_width": round(statistics.median(width), 4),
-    }
+    } | ({"rule_applied": round(sum(flags) / len(flags), 3)} if flags else {})
 
 
 # ----- the table -----------------------------------------------------------------------------
@@ -218,7 +242,7 @@ def family_table(cells: list[dict]) -> dict[str, dict[str, dict[str, float | int
                 if d is None or d[0] is None:
                     slot["failed"] += 1
                     continue
-                e, lo, hi = d
+                e, lo, hi = d[:3]
                 slot["n"] += 1
                 slot["hits"] += lo <= truth <= hi
                 slot["err"].append((e - truth) / truth)
@@ -246,17 +270,44 @@ def family_table(cells: list[dict]) -> dict[str, dict[str, dict[str, float | int
 
 def markdown(table: dict[str, dict[str, dict[str, float | int]]]) -> str:
     lines = [
-        "| family | method | reps | coverage (± MC s.e.) | median rel. error | median abs. rel. error "
+        "| family | method | reps | coverage (± 95% MC error) | median rel. error | median abs. rel. error "
         "| median rel. width | s/rep |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for fam, per in table.items():
         for name, s in per.items():
             lines.append(
-                f"| {fam} | {name} | {s['reps']} | {s['coverage_95']:.2f} ± {s['coverage_mc_se']:.2f} "
+                f"| {fam} | {name} | {s['reps']} | {s['coverage_95']:.2f} ± {1.96 * s['coverage_mc_se']:.2f} "
                 f"| {s['median_relative_error']:+.3f} | {s['median_abs_relative_error']:.3f} "
                 f"| {s['median_relative_width']:.3f} | {s['seconds_per_rep']} |"
             )
+    return "\n".join(lines) + "\n"
+
+
+def cells_markdown(cells: list[dict]) -> str:
+    """One row per cell for the default: coverage with its 95% Monte Carlo error, the same
+    replicates with the AIC average's interval alone, how often the envelope rule applied, errors,
+    width."""
+    lines = [
+        "| family | lists | N | observed | reps | default coverage (± 95% MC) | AIC weights only "
+        "| envelope applied | median rel. error | median rel. width (AIC only) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for cell in sorted(cells, key=lambda c: (list(FAMILIES).index(c["family"]), c["lists"], c["true_total"])):
+        d = cell["methods"].get("default_rule")
+        if d is None or not d.get("done"):
+            continue
+        c, n = d["coverage_95"], d["done"]
+        mc = 1.96 * math.sqrt(c * (1 - c) / n)
+        aic = cell["methods"].get("mh_average_aic", {})
+        aic_cov = f"{aic['coverage_95']:.2f}" if aic.get("done") else "–"
+        aic_width = f" ({aic['median_relative_width']:.3f})" if aic.get("done") else ""
+        applied = f"{d['rule_applied']:.2f}" if "rule_applied" in d else "–"
+        lines.append(
+            f"| {cell['family']} | {cell['lists']} | {cell['true_total']:,} | {cell['mean_observed']:,.0f} "
+            f"| {n} | {c:.2f} ± {mc:.2f} | {aic_cov} | {applied} | {d['median_relative_error']:+.3f} "
+            f"| {d['median_relative_width']:.3f}{aic_width} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -282,9 +333,9 @@ def add_default_rule(cell: dict) -> None:
         ms["default_rule"] = dict(ms[chosen])
 
 
-def write_docs_table(docs: Path, table_md: str, runs: list[str]) -> None:
+def write_docs_table(docs: Path, table_md: str, runs: list[str], marker: str = "estimate") -> None:
     """Replace the text between the bench markers in ``docs`` (or append it)."""
-    begin, end = "<!-- bench:estimate begin -->", "<!-- bench:estimate end -->"
+    begin, end = f"<!-- bench:{marker} begin -->", f"<!-- bench:{marker} end -->"
     block = f"{begin}\nFrom {', '.join(runs)}.\n\n{table_md}{end}"
     text = docs.read_text("utf-8") if docs.exists() else ""
     if begin in text and end in text:
@@ -292,6 +343,46 @@ def write_docs_table(docs: Path, table_md: str, runs: list[str]) -> None:
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     docs.write_text(text, encoding="utf-8")
+
+
+def speed(persons: int, lists: int, families: list[str], out: Path) -> dict:
+    """The default (``athar.estimate.default``) on one table per family: wall and CPU seconds,
+    with the machine's load, which inflates wall time on a shared machine."""
+    from athar.estimate.default import default_estimate
+
+    rows = []
+    for fam in families:
+        h = FAMILIES[fam](persons, lists, np.random.default_rng([2026, lists, persons]))
+        wall, cpu = time.perf_counter(), time.process_time()
+        e = default_estimate(h)
+        rows.append(
+            {
+                "family": fam,
+                "observed": h.n_observed,
+                "estimate": round(e.estimate, 1),
+                "interval": [round(e.ci_low, 1), round(e.ci_high, 1)],
+                "envelope_applied": e.details.get("heterogeneity_envelope", {}).get("applied"),
+                "wall_seconds": round(time.perf_counter() - wall, 3),
+                "cpu_seconds": round(time.process_time() - cpu, 3),
+                "load_average_1min": round(os.getloadavg()[0], 2),
+            }
+        )
+        print(rows[-1], file=sys.stderr, flush=True)
+    result = {
+        "bench": "estimate_speed",
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+        "lists": lists,
+        "persons_simulated": persons,
+        "target_seconds": 30,
+        "runs": rows,
+    }
+    out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    return result
 
 
 def main() -> None:
@@ -304,9 +395,22 @@ def main() -> None:
     ap.add_argument("--n-boot", type=int, default=100, help="bootstrap resamples for BCa")
     ap.add_argument("--lcmcr-iterations", type=int, default=5000, help="burn-in and kept iterations")
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument(
+        "--speed",
+        type=int,
+        default=None,
+        metavar="PERSONS",
+        help="time the default on one table of PERSONS simulated per family (--lists, first value) instead",
+    )
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--table", nargs="*", type=Path, help="summarise these result files instead of running")
     ap.add_argument("--docs", type=Path, default=None, help="write the family table into this Markdown file")
+    ap.add_argument(
+        "--cells",
+        nargs="*",
+        type=Path,
+        help="with --docs: also write the default's per-cell table of these result files",
+    )
     args = ap.parse_args()
 
     if args.table:
@@ -316,6 +420,17 @@ def main() -> None:
         print(md)
         if args.docs:
             write_docs_table(args.docs, md, [p.name for p in args.table])
+        if args.cells:
+            cells_md = cells_markdown(load_cells(args.cells))
+            print(cells_md)
+            if args.docs:
+                write_docs_table(args.docs, cells_md, [p.name for p in args.cells], "estimate-cells")
+        return
+
+    if args.speed:
+        families = [f for f in args.families.split(",") if f in ("independent", "rasch", "latent_classes")]
+        out = args.out or ROOT / "bench" / "results" / "estimate_speed.json"
+        speed(args.speed, int(args.lists.split(",")[0]), families, out)
         return
 
     ms = methods(args.n_boot, args.lcmcr_iterations, args.methods.split(",") if args.methods else None)

@@ -137,3 +137,59 @@ def test_a_linkage_draw_refits_the_averaged_models_and_answers_as_the_search_doe
     assert refitted.ci_high == pytest.approx(searched.ci_high, rel=0.02)
     other = average_estimate(rasch(3_000, seed=6), models=searched.averaged)
     assert other.estimate != pytest.approx(searched.estimate, rel=1e-6)  # fitted to its own table
+
+
+def test_where_heterogeneity_terms_fit_alike_and_disagree_the_interval_spans_them():
+    """Link (2003): on a large table of continuous heterogeneity several terms fit and each guesses
+    the unseen differently; AIC alone would pick one and be sure of it."""
+    hist = rasch(150_000, 0)
+    est = average_estimate(hist)
+    rule = est.details["heterogeneity_envelope"]
+    assert rule["applied"] and "disagree about the unseen" in rule["reason"]
+    assert "Link 2003" in rule["rule"]
+    adequate = {k: t for k, t in rule["terms"].items() if t["adequate"]}
+    assert len(adequate) >= 2
+    assert all(t["deviance_per_df"] <= 4 for t in adequate.values())
+    assert not rule["terms"]["Poisson2"]["adequate"]  # its deviance is many times its df
+    for term in adequate.values():  # (the figures in details are rounded to cents)
+        low, high = term["interval"]
+        assert est.ci_low <= low + 0.01 and high <= est.ci_high + 0.01
+    aic_low, aic_high = rule["aic_interval"]
+    assert est.ci_low <= aic_low + 0.01 and aic_high <= est.ci_high + 0.01
+    assert est.ci_low <= 150_000 <= est.ci_high and not aic_low <= 150_000 <= aic_high
+    aic_only = average_estimate(hist, envelope=False)
+    assert (aic_only.ci_low, aic_only.ci_high) == pytest.approx((aic_low, aic_high), abs=0.01)
+    assert aic_only.estimate == est.estimate  # the rule widens the interval, not the estimate
+    assert any("spans them all" in w for w in est.warnings)
+    # a linkage draw refits the models the envelope rested on too, not only the AIC-weighted ones
+    refitted = average_estimate(hist, models=est.averaged)
+    assert refitted.details["heterogeneity_envelope"]["applied"]
+    assert (refitted.ci_low, refitted.ci_high) == pytest.approx((est.ci_low, est.ci_high), rel=1e-6)
+
+
+def test_where_the_terms_that_fit_agree_the_interval_is_the_aic_average_s():
+    hist = independent(100_000, 5)
+    est = average_estimate(hist)
+    rule = est.details["heterogeneity_envelope"]
+    assert not rule["applied"]
+    assert (est.ci_low, est.ci_high) == pytest.approx(tuple(rule["aic_interval"]), abs=0.01)
+    assert not any("spans them all" in w for w in est.warnings)
+
+
+def test_a_fit_run_off_to_infinity_leaves_the_average_unbounded_rather_than_failing():
+    # many persons on one list only (unlinked pairs of a review band): Gamma3.5 with every two-list
+    # term runs its heterogeneity coefficient past 300, and its profile cannot be refitted
+    counts = {
+        (0, 0, 0, 1): 9, (0, 0, 1, 0): 6, (0, 0, 1, 1): 57, (0, 1, 0, 0): 419, (0, 1, 0, 1): 43,
+        (0, 1, 1, 0): 59, (0, 1, 1, 1): 250, (1, 0, 0, 0): 418, (1, 0, 0, 1): 70, (1, 0, 1, 0): 58,
+        (1, 0, 1, 1): 295, (1, 1, 0, 0): 83, (1, 1, 0, 1): 312, (1, 1, 1, 0): 343, (1, 1, 1, 1): 1376,
+    }  # fmt: skip
+    hist = CaptureHistories.from_rows(LISTS[:4], list(counts.items()))
+    runaway = fit_mh(
+        hist, hierarchical_closure({(i, j) for i in range(4) for j in range(i + 1, 4)}), Heterogeneity.GAMMA35
+    )
+    assert runaway.ok and runaway.beta[-1] > 100
+    ci = profile_interval(runaway)
+    assert (ci.low, ci.high) == (hist.n_observed, math.inf)
+    est = average_estimate(hist)
+    assert est.ci_low <= est.estimate <= est.ci_high

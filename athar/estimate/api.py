@@ -271,19 +271,31 @@ AVERAGE_METHOD = "averaged log-linear (heterogeneity terms, AIC weights)"
 
 
 def average_estimate(
-    hist: CaptureHistories, level: float = 0.95, models: Collection[AveragedModel] = ()
+    hist: CaptureHistories,
+    level: float = 0.95,
+    models: Collection[AveragedModel] = (),
+    envelope: bool = True,
 ) -> Estimate:
     """Log-linear models with and without a heterogeneity term, averaged by AIC weight
     (:mod:`athar.estimate.model_average`): the mixture's median and equal-tailed interval. With
     `models` (another estimate's `averaged`), those models are refitted instead of searched for."""
     hist = hist.drop_empty_lists()
     warnings = table_warnings(hist)
-    avg = model_average(hist, level, models=models)
+    avg = model_average(hist, level, models=models, envelope=envelope)
     top = avg.models[0]
     if avg.estimate > 5 * hist.n_observed:
         warnings.append(
             f"the estimate is {avg.estimate / hist.n_observed:.1f} times the number observed: "
             "most of it is extrapolation"
+        )
+    widened = avg.envelope.applied and envelope
+    if widened:
+        guesses = ", ".join(f"{t.kind.value} {t.estimate:,.0f}" for t in avg.envelope.terms if t.adequate)
+        aic_low, aic_high = avg.envelope.aic_interval
+        warnings.append(
+            "models of heterogeneity that fit the lists alike disagree about how many no list holds "
+            f"({guesses}; the AIC-weighted interval alone: {aic_low:,.0f}-{aic_high:,.0f}); the data "
+            "cannot choose between them, so the interval spans them all (docs/estimation.md)"
         )
     return Estimate(
         method=AVERAGE_METHOD,
@@ -293,15 +305,18 @@ def average_estimate(
         ci_low=avg.low,
         ci_high=avg.high,
         ci_level=level,
-        interval="quantiles of the AIC-weighted mixture of profile-likelihood intervals",
+        interval="envelope of the adequately fitting heterogeneity terms' intervals"
+        if widened
+        else "quantiles of the AIC-weighted mixture of profile-likelihood intervals",
         model=f"average of {len(avg.models)} models; likeliest {top.name} ({top.weight:.2f})",
         warnings=warnings,
-        averaged=tuple((m.fit.model, m.kind) for m in avg.models),
+        averaged=tuple((m.fit.model, m.kind) for m in avg.models) + avg.envelope_models,
         details={
             "models_fitted": avg.n_fitted,
             "models_averaged": len(avg.models),
             "overdispersion_c_hat": round(avg.overdispersion, 3),
             "weight_by_heterogeneity": {k: round(v, 4) for k, v in avg.weight_by_kind().items()},
+            "heterogeneity_envelope": avg.envelope.as_dict(),
             "posterior_histogram": avg.distribution.histogram(),
             "top_models": [
                 {

@@ -62,6 +62,11 @@ def profile_interval(f: LoglinearFit, level: float = 0.95, dispersion: float = 1
 
     b_hat, se = f.beta[0], max(f.se[0], 1e-3)
     bounds = []
+    if not drop(b_hat) > 0:
+        # the profile does not come back to the fit's own likelihood: a fit run off towards
+        # infinity (a heterogeneity term of hundreds on a table with few persons on one list), whose
+        # likelihood cannot bound N on either side
+        return Interval(f.n_observed, math.inf, level, "profile")
     for direction in (-1, 1):
         step, inner = se, b_hat
         outer = b_hat + direction * step

@@ -53,11 +53,9 @@ class TwoPieceMixture:
         above = (np.log(np.where(bounded, highs, 1.0)) - self.centre) / z
         self.above = np.where(bounded, np.maximum(above, 1e-12), np.inf)
         self.weights = np.asarray(weights, dtype=float) / np.sum(weights)
-        finite = self.above[np.isfinite(self.above)]
+        bounded_tops = (self.centre + 9 * self.above)[np.isfinite(self.above)]
         self._lowest = float(np.min(self.centre - 9 * self.below))
-        self._highest = (
-            float(np.max(self.centre + 9 * finite)) if finite.size else float(np.max(self.centre)) + 1
-        )
+        self._highest = float(np.max(bounded_tops)) if bounded_tops.size else float(np.max(self.centre)) + 1
 
     def cdf(self, x: np.ndarray | float) -> np.ndarray:
         """P(total <= x) for each x."""
