@@ -14,6 +14,7 @@ years adds a little and a far one subtracts. The sum goes through a logistic to 
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -221,47 +222,113 @@ def _postings(index: PersonIndex, part: int, name: str) -> np.ndarray:
     return found
 
 
-def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The entries two sorted postings share: the shorter looked up in the longer (a common given
-    name holds a hundred thousand entries at a million persons; a family name a few hundred)."""
-    if len(a) > len(b):
-        a, b = b, a
-    if not len(a):
-        return a
-    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
-    return a[b[at] == a]
+# Each indexed part's bit in an entry's match flags: which of a reading's parts the entry shares
+# (by consonant skeleton, as `_postings` finds them).
+_BIT = {GIVEN: 1, FATHER: 2, FAMILY: 4, MOTHER: 8}
+_NAMING = _BIT[GIVEN] | _BIT[FAMILY]  # a candidate shares the given or the family name
+_POPCOUNT = np.array([bin(f).count("1") for f in range(16)], dtype=np.int8)
+_scratch = threading.local()
 
 
-def _intersect(first: np.ndarray, others: list[np.ndarray]) -> np.ndarray:
-    """Entries of ``first`` that are in any of ``others`` (all sorted, as `_postings` gives them)."""
-    found = [_common(first, other) for other in others]
-    return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
+def _flag_array(n: int) -> np.ndarray:
+    """A zeroed uint8 array of at least ``n`` cells, one per thread (each use zeroes it again)."""
+    flags = getattr(_scratch, "flags", None)
+    if flags is None or len(flags) < n:
+        flags = _scratch.flags = np.zeros(n, dtype=np.uint8)
+    return flags
+
+
+def matched_candidates(index: PersonIndex, parts: tuple[str | None, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """(entries worth scoring for one reading, each one's match flags: the bits of `_BIT` of the
+    sought parts it shares).
+
+    The entries that share the given name and any other part the query gives, or the family name
+    and the father's or mother's name: so that a misspelt or misread given name (قواز for فواز) is
+    not lost. Each postings run is marked once in a flag array and read back in one pass, rather
+    than every pair of runs intersected (a common given name holds a hundred thousand entries at a
+    million persons). When no entry shares two parts, a bare given name (or the rarest other part)
+    is scored on at most MAX_SCAN entries.
+    """
+    runs = [(j, run) for j in INDEXED_PARTS if (part := parts[j]) and len(run := _postings(index, j, part))]
+    if not runs:
+        return _EMPTY, np.zeros(0, dtype=np.uint8)
+    flags = _flag_array(index.entry_count)
+    try:
+        for j, run in runs:
+            flags[run] |= _BIT[j]
+        found: list[np.ndarray] = []
+        if len(runs) > 1:
+            # every entry with two bits is in a run other than the longest: read those, each entry
+            # from the first run that holds it
+            runs_by_size = sorted(runs, key=lambda jr: len(jr[1]))[:-1]
+            seen = 0
+            for j, run in runs_by_size:
+                f = flags[run]
+                keep = (_POPCOUNT[f] >= 2) & ((f & _NAMING) > 0) & ((f & seen) == 0)
+                found.append(run[keep])
+                seen |= _BIT[j]
+        entries = np.concatenate(found) if found else _EMPTY
+        if not len(entries):
+            given = dict(runs).get(GIVEN)
+            if given is None:  # the rarest of the family, father's and mother's names, in that order
+                given = min((run for _j, run in sorted(runs, key=lambda jr: jr[0] != FAMILY)), key=len)
+            entries = given[:MAX_SCAN]
+        return entries, flags[entries]
+    finally:
+        for _j, run in runs:
+            flags[run] = 0
 
 
 def candidates(index: PersonIndex, parts: tuple[str | None, ...]) -> np.ndarray:
-    """Entry ids worth scoring for one reading.
+    """Entry ids worth scoring for one reading (`matched_candidates` without the flags)."""
+    return matched_candidates(index, parts)[0]
 
-    Given-name matches narrowed by any other part the query gives; plus, so that a misspelt or
-    misread given name (قواز for فواز) is not lost, entries that share the family name and the
-    father's or mother's name. A bare given name is scored on at most MAX_SCAN entries.
-    """
-    posts = {j: _postings(index, j, part) for j in INDEXED_PARTS if (part := parts[j])}
-    given = posts.pop(GIVEN, None)
-    family = posts.pop(FAMILY, None)
-    found: list[np.ndarray] = []
-    others = [p for p in (family, *posts.values()) if p is not None and len(p)]
-    if given is not None and len(given):
-        found.append(_intersect(given, others) if others else given[:MAX_SCAN])
-    parents = [p for p in posts.values() if len(p)]
-    if family is not None and len(family) and parents:
-        found.append(_intersect(family, parents))
-    found = [f for f in found if len(f)]
-    if found:
-        return np.concatenate(found) if len(found) > 1 else found[0]
-    if given is not None and len(given):
-        return given[:MAX_SCAN]
-    others.sort(key=len)
-    return others[0][:MAX_SCAN] if others else np.zeros(0, dtype=np.int32)
+
+# Persons of one reading given to the quick pass (`shortlist`) at most: beyond it, those whose
+# records share the most (and the rarest) of the sought parts, by the postings alone.
+NARROW = 300
+
+
+def _flag_evidence(index: PersonIndex, parts: tuple[str | None, ...]) -> np.ndarray:
+    """The evidence of each match-flags value: per shared part, what an exact agreement on the
+    sought name adds in `score_persons` (its weight, and how rare the name is)."""
+    table = np.zeros(16)
+    for j, bit in _BIT.items():
+        name = parts[j]
+        if not name:
+            continue
+        share = np.array([index.name_share(j, name)])
+        agree = evidence_array(np.ones(1), *WEIGHTS[j]) + frequency_evidence(
+            np.ones(1), share, float(index.part_agreement[j])
+        )
+        table[[f for f in range(16) if f & bit]] += float(agree[0])
+    return table
+
+
+def reading_persons(
+    index: PersonIndex,
+    parts: tuple[str | None, ...],
+    born: int | None = None,
+    sex: str | None = None,
+) -> np.ndarray:
+    """The candidate persons of one reading (ascending), at most ``NARROW`` of them: when more
+    persons share two of the sought parts (محمد with a common mother's name), those whose records
+    share the most and the rarest parts, with the birth year and sex as `score_persons` weighs
+    them; ties go by who the persons are (`top_rows`), not by where the index numbered them."""
+    entries, flags = matched_candidates(index, parts)
+    persons, inverse = np.unique(index.entry_person[entries], return_inverse=True)
+    if len(persons) <= NARROW:
+        return persons
+    score = _flag_evidence(index, parts)[flags]
+    if born:
+        years = index.entry_year[entries].astype(np.int64)
+        score += np.where(years > 0, _year_evidence(np.abs(years - born)), 0.0)
+    code = SEX_CODES.get((sex or "").upper()[:1])
+    if code:
+        score += np.where(index.entry_sex[entries] == 3 - code, SEX_CONFLICT, 0.0)
+    best = np.full(len(persons), -np.inf)
+    np.maximum.at(best, inverse.reshape(-1), score)
+    return persons[top_rows(best, index.person_tiebreak[persons], NARROW)]
 
 
 # A name agreeing is weighed by how common its key is among the records, as linkage weighs it
@@ -400,10 +467,10 @@ def search(
     best: dict[int, tuple[float, tuple[Reading, np.ndarray, int]]] = {}  # person -> (score, why)
     for reading in readings(text, father, mother):
         parts, log_odds = reading
-        entries = candidates(index, parts)
-        if not len(entries):
+        found = reading_persons(index, parts, born, sex)
+        if not len(found):
             continue
-        persons = shortlist(index, parts, np.unique(index.entry_person[entries]), born, sex)
+        persons = shortlist(index, parts, found, born, sex)
         evidence, sims, gap = score_persons(index, parts, persons, born, sex)
         evidence = evidence + PRIOR + log_odds
         for i in top_rows(evidence, index.person_tiebreak[persons], limit).tolist():
