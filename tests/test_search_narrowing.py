@@ -92,4 +92,37 @@ def test_candidates_share_two_sought_parts_one_of_them_the_given_or_family_name(
     bits = {GIVEN: 1, FATHER: 2, FAMILY: 4, MOTHER: 8}
     for e, f in zip(entries.tolist(), flags.tolist(), strict=True):
         assert f == sum(bit for j, bit in bits.items() if j in posting and e in posting[j])
-    assert not np.any(search_query._flag_array(index.entry_count))  # left zeroed for the next query
+
+
+def test_narrowing_that_stops_reading_early_keeps_whom_reading_everything_keeps(monkeypatch) -> None:
+    """Once enough persons share rarer parts than any unread run could give, the common runs (the
+    given and mother's name here) are not read: the persons kept are those every candidate ranked."""
+    monkeypatch.setattr(search_query, "NARROW", 5)
+    index = PersonIndex.from_records(_records())
+    parts = readings("محمد نزار القباني", mother="فاطمة")[0][0]
+    chunks = list(search_query._candidate_chunks(index, parts))
+    read: list = []
+    for entries, _flags, _unread in chunks:
+        read.extend(entries.tolist())
+    entries, flags = matched_candidates(index, parts)
+    table = search_query._flag_evidence(index, parts)
+    score = search_query._prescore(index, table, entries, flags, 1980, 1)
+    best: dict[int, float] = {}
+    for person, s in zip(index.entry_person[entries].tolist(), score.tolist(), strict=True):
+        best[person] = max(best.get(person, -1e9), s)
+    persons = np.array(sorted(best))
+    values = np.array([best[p] for p in persons])
+    everything = persons[search_query.top_rows(values, index.person_tiebreak[persons], 5)]
+    consumed = []
+    original = search_query._candidate_chunks
+
+    def counted(*args):
+        for chunk in original(*args):
+            consumed.append(chunk)
+            yield chunk
+
+    monkeypatch.setattr(search_query, "_candidate_chunks", counted)
+    kept = reading_persons(index, parts, born=1980, sex="M")
+    assert kept.tolist() == everything.tolist()
+    assert len(read) == len(entries)  # the chunks hold every candidate
+    assert len(consumed) < len(chunks)  # and narrowing stopped before the last

@@ -14,8 +14,7 @@ years adds a little and a far one subtracts. The sum goes through a logistic to 
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -189,20 +188,22 @@ def quick_similarities(index: PersonIndex, part: int, name: str, vocab_ids: np.n
     return np.where(same, np.maximum(values, SKELETON_AGREES), values)
 
 
-def _postings(index: PersonIndex, part: int, name: str) -> np.ndarray:
-    """Entries whose ``part`` shares the skeleton of ``name``, or a close one when none does;
-    sorted (one skeleton's run of a given, father's or mother's name is sorted already; a family
-    name's run holds the titled names after the others)."""
+def _posting_run(index: PersonIndex, part: int, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(entries whose ``part`` shares the skeleton of ``name``, or a close one when none does;
+    the ids of the skeletons they were found under). The entries are sorted (one skeleton's run of
+    a given, father's or mother's name is sorted already; a family name's run holds the titled
+    names after the others)."""
     cache = index.__dict__.setdefault("_postings_cache", {})
     key = (part, name)
     found = cache.get(key)
     if found is not None:
         return found
     skeleton = _skeleton(name)
-    runs = [index.postings(part, skeleton)]
+    skeletons = [skeleton]
     untitled = untitled_skeleton(skeleton) if part == FAMILY else None
     if untitled is not None:
-        runs.append(index.postings(part, untitled))
+        skeletons.append(untitled)
+    runs = [index.postings(part, s) for s in skeletons]
     if not any(len(run) for run in runs):
         near = process.extract(
             skeleton,
@@ -211,31 +212,89 @@ def _postings(index: PersonIndex, part: int, name: str) -> np.ndarray:
             score_cutoff=FUZZY_CUTOFF,
             limit=FUZZY_LIMIT,
         )
-        runs = [index.postings(part, s) for s, _score, _i in near]
+        skeletons = [s for s, _score, _i in near]
+        runs = [index.postings(part, s) for s in skeletons]
     if len(runs) == 1 and part != FAMILY:
-        found = runs[0]
+        entries = runs[0]
     else:
-        found = np.unique(np.concatenate(runs)) if runs else _EMPTY
+        entries = np.unique(np.concatenate(runs)) if runs else _EMPTY
+    held = [index.skeleton_id[s] for s, run in zip(skeletons, runs, strict=True) if len(run)]
     if len(cache) > 20_000:
         cache.clear()
-    cache[key] = found
+    found = cache[key] = (entries, np.array(held, dtype=np.int32))
     return found
 
 
+def _postings(index: PersonIndex, part: int, name: str) -> np.ndarray:
+    """Entries whose ``part`` shares the skeleton of ``name``, or a close one when none does."""
+    return _posting_run(index, part, name)[0]
+
+
 # Each indexed part's bit in an entry's match flags: which of a reading's parts the entry shares
-# (by consonant skeleton, as `_postings` finds them).
+# (by consonant skeleton, as `_postings` finds them); and its column in `PersonIndex.entry_skeletons`.
 _BIT = {GIVEN: 1, FATHER: 2, FAMILY: 4, MOTHER: 8}
+_COLUMN = {j: c for c, j in enumerate(INDEXED_PARTS)}
+_UNTITLED_COLUMN = len(INDEXED_PARTS)
 _NAMING = _BIT[GIVEN] | _BIT[FAMILY]  # a candidate shares the given or the family name
 _POPCOUNT = np.array([bin(f).count("1") for f in range(16)], dtype=np.int8)
-_scratch = threading.local()
+
+Run = tuple[int, np.ndarray, np.ndarray]  # (part, entries, skeleton ids), from `_posting_run`
 
 
-def _flag_array(n: int) -> np.ndarray:
-    """A zeroed uint8 array of at least ``n`` cells, one per thread (each use zeroes it again)."""
-    flags = getattr(_scratch, "flags", None)
-    if flags is None or len(flags) < n:
-        flags = _scratch.flags = np.zeros(n, dtype=np.uint8)
+def _isin(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    return values == wanted[0] if len(wanted) == 1 else np.isin(values, wanted)
+
+
+def _flags(index: PersonIndex, entries: np.ndarray, runs: list[Run], own: int | None = None) -> np.ndarray:
+    """The match flags of ``entries`` (all in part ``own``'s run, when given): for each other run,
+    whether the entry is in it, read from the entries' own skeletons (as the postings were made
+    from them) rather than from the runs, so a run of a hundred thousand entries is never read for
+    a few thousand candidates."""
+    columns = index.entry_skeletons
+    flags = np.zeros(len(entries), dtype=np.uint8)
+    for j, _entries, held in runs:
+        bit = np.uint8(_BIT[j])
+        if j == own:
+            flags |= bit
+            continue
+        shared = _isin(columns[_COLUMN[j]].take(entries), held)
+        if j == FAMILY:
+            shared |= _isin(columns[_UNTITLED_COLUMN].take(entries), held)
+        np.bitwise_or(flags, bit, out=flags, where=shared)
     return flags
+
+
+def _candidate_chunks(
+    index: PersonIndex, parts: tuple[str | None, ...]
+) -> Iterator[tuple[np.ndarray, np.ndarray, int]]:
+    """`matched_candidates` run by run, shortest first: (entries, their match flags, the bits of
+    the parts whose runs are still unread). An entry not yet yielded shares no part already read,
+    so at most the unread ones: a caller that has enough better candidates may stop early."""
+    runs = [
+        (j, *found)
+        for j in INDEXED_PARTS
+        if (part := parts[j]) and len((found := _posting_run(index, j, part))[0])
+    ]
+    if not runs:
+        return
+    unread = all_bits = sum(_BIT[j] for j, _run, _held in runs)
+    found_any = False
+    # every entry sharing two parts is in a run other than the longest, read from the first that holds it
+    for j, run, _held in sorted(runs, key=lambda r: len(r[1]))[:-1]:
+        unread &= ~_BIT[j]
+        f = _flags(index, run, runs, own=j)
+        read_before = (all_bits & ~unread & ~_BIT[j]) & 0xF
+        keep = (_POPCOUNT[f] >= 2) & ((f & _NAMING) > 0) & ((f & read_before) == 0)  # each entry once
+        if keep.any():
+            found_any = True
+            yield run[keep], f[keep], unread
+    if found_any:
+        return
+    given = next((run for j, run, _held in runs if j == GIVEN), None)
+    if given is None:  # the rarest of the family, father's and mother's names, in that order
+        given = min((run for _j, run, _held in sorted(runs, key=lambda r: r[0] != FAMILY)), key=len)
+    fallback = given[:MAX_SCAN]
+    yield fallback, _flags(index, fallback, runs), 0
 
 
 def matched_candidates(index: PersonIndex, parts: tuple[str | None, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -244,39 +303,17 @@ def matched_candidates(index: PersonIndex, parts: tuple[str | None, ...]) -> tup
 
     The entries that share the given name and any other part the query gives, or the family name
     and the father's or mother's name: so that a misspelt or misread given name (قواز for فواز) is
-    not lost. Each postings run is marked once in a flag array and read back in one pass, rather
-    than every pair of runs intersected (a common given name holds a hundred thousand entries at a
-    million persons). When no entry shares two parts, a bare given name (or the rarest other part)
-    is scored on at most MAX_SCAN entries.
+    not lost. Each such entry shares two parts, so it is in a run other than the longest: only the
+    shorter runs are read (a common given name holds a hundred thousand entries at a million
+    persons). When no entry shares two parts, a bare given name (or the rarest other part) is
+    scored on at most MAX_SCAN entries.
     """
-    runs = [(j, run) for j in INDEXED_PARTS if (part := parts[j]) and len(run := _postings(index, j, part))]
-    if not runs:
+    chunks = list(_candidate_chunks(index, parts))
+    if not chunks:
         return _EMPTY, np.zeros(0, dtype=np.uint8)
-    flags = _flag_array(index.entry_count)
-    try:
-        for j, run in runs:
-            flags[run] |= _BIT[j]
-        found: list[np.ndarray] = []
-        if len(runs) > 1:
-            # every entry with two bits is in a run other than the longest: read those, each entry
-            # from the first run that holds it
-            runs_by_size = sorted(runs, key=lambda jr: len(jr[1]))[:-1]
-            seen = 0
-            for j, run in runs_by_size:
-                f = flags[run]
-                keep = (_POPCOUNT[f] >= 2) & ((f & _NAMING) > 0) & ((f & seen) == 0)
-                found.append(run[keep])
-                seen |= _BIT[j]
-        entries = np.concatenate(found) if found else _EMPTY
-        if not len(entries):
-            given = dict(runs).get(GIVEN)
-            if given is None:  # the rarest of the family, father's and mother's names, in that order
-                given = min((run for _j, run in sorted(runs, key=lambda jr: jr[0] != FAMILY)), key=len)
-            entries = given[:MAX_SCAN]
-        return entries, flags[entries]
-    finally:
-        for _j, run in runs:
-            flags[run] = 0
+    if len(chunks) == 1:
+        return chunks[0][0], chunks[0][1]
+    return np.concatenate([c[0] for c in chunks]), np.concatenate([c[1] for c in chunks])
 
 
 def candidates(index: PersonIndex, parts: tuple[str | None, ...]) -> np.ndarray:
@@ -287,6 +324,7 @@ def candidates(index: PersonIndex, parts: tuple[str | None, ...]) -> np.ndarray:
 # Persons of one reading given to the quick pass (`shortlist`) at most: beyond it, those whose
 # records share the most (and the rarest) of the sought parts, by the postings alone.
 NARROW = 300
+_BEST_YEAR = 0.8  # the most `_year_evidence` adds
 
 
 def _flag_evidence(index: PersonIndex, parts: tuple[str | None, ...]) -> np.ndarray:
@@ -305,6 +343,25 @@ def _flag_evidence(index: PersonIndex, parts: tuple[str | None, ...]) -> np.ndar
     return table
 
 
+def _prescore(
+    index: PersonIndex,
+    table: np.ndarray,
+    entries: np.ndarray,
+    flags: np.ndarray,
+    born: int | None,
+    code: int | None,
+) -> np.ndarray:
+    """What narrowing ranks entries by: the evidence of the parts they share (``table``, by match
+    flags), their birth year's and a conflicting sex's, as `score_persons` weighs them."""
+    score = table[flags]
+    if born:
+        years = index.entry_year[entries].astype(np.int64)
+        score = score + np.where(years > 0, _year_evidence(np.abs(years - born)), 0.0)
+    if code:
+        score = score + np.where(index.entry_sex[entries] == 3 - code, SEX_CONFLICT, 0.0)
+    return score
+
+
 def reading_persons(
     index: PersonIndex,
     parts: tuple[str | None, ...],
@@ -315,17 +372,33 @@ def reading_persons(
     persons share two of the sought parts (محمد with a common mother's name), those whose records
     share the most and the rarest parts, with the birth year and sex as `score_persons` weighs
     them; ties go by who the persons are (`top_rows`), not by where the index numbered them."""
-    entries, flags = matched_candidates(index, parts)
+    table: np.ndarray | None = None
+    code = SEX_CODES.get((sex or "").upper()[:1])
+    found: list[tuple[np.ndarray, np.ndarray]] = []
+    scores: list[np.ndarray] = []
+    for entries, flags, unread in _candidate_chunks(index, parts):
+        found.append((entries, flags))
+        if _POPCOUNT[unread] < 2 or sum(len(e) for e, _f in found) <= NARROW:
+            continue
+        # Entries still unread share only unread parts: when NARROW persons already score above
+        # the most those parts can give, reading them would change nothing. Stop there.
+        if table is None:
+            table = _flag_evidence(index, parts)
+        scores.extend(_prescore(index, table, e, f, born, code) for e, f in found[len(scores) :])
+        bound = table[unread] + (_BEST_YEAR if born else 0.0)
+        above = np.concatenate([e[s > bound] for (e, _f), s in zip(found, scores, strict=True)])
+        if len(above) >= NARROW and len(np.unique(index.entry_person[above])) >= NARROW:
+            break
+    if not found:
+        return np.zeros(0, dtype=np.int64)
+    entries = np.concatenate([e for e, _f in found])
     persons, inverse = np.unique(index.entry_person[entries], return_inverse=True)
     if len(persons) <= NARROW:
         return persons
-    score = _flag_evidence(index, parts)[flags]
-    if born:
-        years = index.entry_year[entries].astype(np.int64)
-        score += np.where(years > 0, _year_evidence(np.abs(years - born)), 0.0)
-    code = SEX_CODES.get((sex or "").upper()[:1])
-    if code:
-        score += np.where(index.entry_sex[entries] == 3 - code, SEX_CONFLICT, 0.0)
+    if table is None:
+        table = _flag_evidence(index, parts)
+    scores.extend(_prescore(index, table, e, f, born, code) for e, f in found[len(scores) :])
+    score = np.concatenate(scores)
     best = np.full(len(persons), -np.inf)
     np.maximum.at(best, inverse.reshape(-1), score)
     return persons[top_rows(best, index.person_tiebreak[persons], NARROW)]
