@@ -245,22 +245,17 @@ def _isin(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return values == wanted[0] if len(wanted) == 1 else np.isin(values, wanted)
 
 
-def _flags(index: PersonIndex, entries: np.ndarray, runs: list[Run], own: int | None = None) -> np.ndarray:
-    """The match flags of ``entries`` (all in part ``own``'s run, when given): for each other run,
-    whether the entry is in it, read from the entries' own skeletons (as the postings were made
-    from them) rather than from the runs, so a run of a hundred thousand entries is never read for
-    a few thousand candidates."""
+def _flags(index: PersonIndex, entries: np.ndarray, runs: list[Run]) -> np.ndarray:
+    """The match flags of ``entries`` over ``runs``: for each run, whether the entry is in it,
+    read from the entries' own skeletons (as the postings were made from them) rather than from
+    the runs, so a run of a hundred thousand entries is never read for a few thousand candidates."""
     columns = index.entry_skeletons
     flags = np.zeros(len(entries), dtype=np.uint8)
     for j, _entries, held in runs:
-        bit = np.uint8(_BIT[j])
-        if j == own:
-            flags |= bit
-            continue
         shared = _isin(columns[_COLUMN[j]].take(entries), held)
         if j == FAMILY:
             shared |= _isin(columns[_UNTITLED_COLUMN].take(entries), held)
-        np.bitwise_or(flags, bit, out=flags, where=shared)
+        np.bitwise_or(flags, np.uint8(_BIT[j]), out=flags, where=shared)
     return flags
 
 
@@ -277,17 +272,23 @@ def _candidate_chunks(
     ]
     if not runs:
         return
-    unread = all_bits = sum(_BIT[j] for j, _run, _held in runs)
+    unread = sum(_BIT[j] for j, _run, _held in runs)
     found_any = False
-    # every entry sharing two parts is in a run other than the longest, read from the first that holds it
-    for j, run, _held in sorted(runs, key=lambda r: len(r[1]))[:-1]:
+    # Every entry sharing two parts is in a run other than the longest, and is read from the first
+    # run that holds it: a run's entries are checked against the longer runs only, and those that
+    # share two parts then against the shorter ones, to drop those already read.
+    ordered = sorted(runs, key=lambda r: len(r[1]))
+    for i, (j, run, _held) in enumerate(ordered[:-1]):
         unread &= ~_BIT[j]
-        f = _flags(index, run, runs, own=j)
-        read_before = (all_bits & ~unread & ~_BIT[j]) & 0xF
-        keep = (_POPCOUNT[f] >= 2) & ((f & _NAMING) > 0) & ((f & read_before) == 0)  # each entry once
-        if keep.any():
+        f = _flags(index, run, ordered[i + 1 :]) | np.uint8(_BIT[j])
+        keep = (_POPCOUNT[f] >= 2) & ((f & _NAMING) > 0)
+        entries, f = run[keep], f[keep]
+        if i and len(entries):
+            first = _flags(index, entries, ordered[:i]) == 0
+            entries, f = entries[first], f[first]
+        if len(entries):
             found_any = True
-            yield run[keep], f[keep], unread
+            yield entries, f, unread
     if found_any:
         return
     given = next((run for j, run, _held in runs if j == GIVEN), None)
