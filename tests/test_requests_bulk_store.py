@@ -24,22 +24,9 @@ from athar.store.tables import (
     TracingRequest,
 )
 from tests.test_requests_support import request_form, synthetic_people, test_cipher
+from tests.test_search_freshness import BULK_COLUMNS
 
-COLUMNS = (
-    "request_id",
-    "given_name",
-    "father_name",
-    "family_name",
-    "mother_name",
-    "sex",
-    "birth_date",
-    "requester_name",
-    "requester_relationship",
-    "requester_phone",
-    "requester_email",
-    "preferred_channel",
-    "circumstances",
-)
+COLUMNS = (*BULK_COLUMNS, "preferred_channel")
 TABLES = (TracingRequest, Record, RequestContact, RequestEvent, OutboxMessage, Quarantine, Import, AuditEntry)
 
 

@@ -253,6 +253,22 @@ def candidate_exclusion(source_name: str, checked: RequestInput) -> str | None:
     return unlinked_person_id(source_name, checked.request_id) if checked.request_id else None
 
 
+# What a request row takes from the checked request as it is.
+REQUEST_COLUMNS = (
+    "language",
+    "preferred_channel",
+    "share_with_organisations",
+    "reveal_requester_to_found",
+    "circumstances",
+    "circumstances_text",
+    "detention_branch",
+    "height_cm",
+    "dental",
+    "marks",
+    "clothing",
+)
+
+
 @dataclass
 class Checked:
     """A checked request to store: where it came from, and its candidates when already ranked."""
@@ -290,24 +306,13 @@ def store_requests(
             source_id=source_id,
             intake=intake,
             status=RequestStatus.RECEIVED.value,
-            language=c.language,
-            preferred_channel=c.preferred_channel,
-            share_with_organisations=c.share_with_organisations,
-            reveal_requester_to_found=c.reveal_requester_to_found,
-            circumstances=c.circumstances,
-            circumstances_text=c.circumstances_text,
-            detention_branch=c.detention_branch,
-            height_cm=c.height_cm,
-            dental=c.dental,
-            marks=c.marks,
-            clothing=c.clothing,
+            **{name: getattr(item.request, name) for name in REQUEST_COLUMNS},
             candidates=item.candidates,
             created_by=user,
             created_at=now,
             last_activity_at=now,
         )
         for item, secret in zip(requests, secrets, strict=True)
-        if (c := item.request)
     ]
     stored = _insert_requests(conn, rows, [item.request.request_id for item in requests])
     records, contacts, events, messages, out = [], [], [], [], []
