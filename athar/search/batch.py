@@ -35,6 +35,7 @@ from athar.search.query import (
     WEIGHTS,
     Compare,
     Match,
+    _indexed,
     _year_evidence,
     evidence_array,
     frequency_evidence,
@@ -70,8 +71,11 @@ def search_many(index: PersonIndex, queries: Sequence[Query], limit: int = 10) -
     person_runs: list[np.ndarray] = []
     for q, reading_list in enumerate(options):
         query = queries[q]
+        persons_of: dict[tuple, np.ndarray] = {}  # readings that differ only in the grandfather
         for parts, log_odds in reading_list:
-            persons = reading_persons(index, parts, query.born, query.sex)
+            persons = persons_of.get(_indexed(parts))
+            if persons is None:
+                persons = persons_of[_indexed(parts)] = reading_persons(index, parts, query.born, query.sex)
             if not len(persons):
                 continue
             task_query.append(q)

@@ -363,6 +363,11 @@ def _prescore(
     return score
 
 
+def _indexed(parts: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    """The parts `reading_persons` reads (not the grandfather's name, which has no postings)."""
+    return tuple(parts[j] for j in INDEXED_PARTS)
+
+
 def reading_persons(
     index: PersonIndex,
     parts: tuple[str | None, ...],
@@ -539,9 +544,12 @@ def search(
     ``father`` and ``mother`` are the father's and mother's (given) names; ``born`` a birth year.
     """
     best: dict[int, tuple[float, tuple[Reading, np.ndarray, int]]] = {}  # person -> (score, why)
+    persons_of: dict[tuple, np.ndarray] = {}  # readings that differ only in the grandfather
     for reading in readings(text, father, mother):
         parts, log_odds = reading
-        found = reading_persons(index, parts, born, sex)
+        found = persons_of.get(_indexed(parts))
+        if found is None:
+            found = persons_of[_indexed(parts)] = reading_persons(index, parts, born, sex)
         if not len(found):
             continue
         persons = shortlist(index, parts, found, born, sex)
