@@ -156,14 +156,14 @@ def import_requests(
     source_name = SOURCE_PREFIX + organisation
     with engine.connect() as conn:
         sent = _sent_before(conn, organisation)
-    fresh = [row for row in rows if row.checked is not None and row.checked.request_id not in sent]
+    fresh = [(row.number, row.checked) for row in rows if row.checked and row.checked.request_id not in sent]
     # Candidates for the whole file at once (athar.search.batch), in chunks that bound memory.
     ranked: dict[int, list[dict]] = {}
     if index is not None:
         for start in range(0, len(fresh), RANK_CHUNK):
             chunk = fresh[start : start + RANK_CHUNK]
-            sought = [(row.checked.record, candidate_exclusion(source_name, row.checked)) for row in chunk]  # type: ignore[union-attr]
-            ranked.update(zip((row.number for row in chunk), rank_many(index, sought), strict=True))
+            sought = [(checked.record, candidate_exclusion(source_name, checked)) for _n, checked in chunk]
+            ranked.update(zip((n for n, _checked in chunk), rank_many(index, sought), strict=True))
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as conn:
         organisation_id = ensure_organisation(conn, organisation, now)
