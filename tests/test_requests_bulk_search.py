@@ -90,3 +90,14 @@ def test_batch_of_one_equals_search_with_a_small_limit(lists, index) -> None:
         assert search_many(index, [q], limit=3) == [
             search(index, q.text, q.father, q.mother, q.born, 3, q.sex)
         ]
+
+
+def test_batch_gives_the_one_at_a_time_results_when_readings_are_narrowed(lists, index, monkeypatch) -> None:
+    """With readings cut to a few candidates (`query.NARROW`, 300 at full size), the batch still
+    narrows as `search` does."""
+    from athar.search import query as search_query
+
+    monkeypatch.setattr(search_query, "NARROW", 8)
+    queries = _queries(lists, 100)
+    single = [search(index, q.text, q.father, q.mother, q.born, 11, q.sex) for q in queries]
+    assert search_many(index, queries, limit=11) == single

@@ -7,7 +7,8 @@ ante-mortem columns ``height_cm, dental, marks, clothing``, and optionally ``lan
 `athar.ingest`'s readers and each row checked as the public form is, so a row is stored or
 quarantined with its reasons (read = stored + quarantined). A quarantined row keeps its values as
 read, with the requester's columns sealed. A ``request_id`` the organisation already sent is not
-stored twice: it counts as unchanged and answers with its existing reference.
+stored twice: it counts as unchanged and answers with its existing reference. The file's requests
+are stored a table at a time (`athar.requests.intake.store_requests`), in one transaction.
 """
 
 from __future__ import annotations
@@ -28,16 +29,19 @@ from athar.ingest.counts import record_import_counts
 from athar.ingest.readers import read_bytes, read_table
 from athar.protect import FieldCipher
 from athar.requests.intake import (
+    SOURCE_PREFIX,
+    STATEMENT_ROWS,
+    Checked,
     candidate_exclusion,
     ensure_organisation,
     new_import,
     rank_many,
     requests_source,
-    store_request,
+    store_requests,
 )
 from athar.requests.validation import REQUESTER_FIELDS, RequestInput, RequestInvalid, Spam, validate_request
 from athar.search import PersonIndex
-from athar.store.tables import Quarantine, TracingRequest
+from athar.store.tables import Quarantine, Source, TracingRequest
 
 log = logging.getLogger(__name__)
 RANK_CHUNK = 1000  # requests ranked per batched search
@@ -64,6 +68,70 @@ def _header(name: str) -> str:
     return "_".join(name.strip().casefold().replace("-", " ").split())
 
 
+@dataclass
+class _Row:
+    """One row of the file once checked: quarantined (``fields`` and ``reason``) or a request."""
+
+    number: int
+    values: dict[str, str]
+    checked: RequestInput | None = None
+    fields: str = ""
+    reason: str = ""
+
+
+def _check(rows, today: dt.date | None) -> list[_Row]:
+    """Every row of the file checked as the public form checks one, request ids once per file."""
+    out = []
+    first_row: dict[str, int] = {}
+    for row in rows:
+        if row.problem is not None:
+            out.append(_Row(row.row_number, row.values, None, row.problem[0] or "row", row.problem[1]))
+            continue
+        values = {_header(k): v for k, v in row.values.items()}
+        try:
+            checked = validate_request(values, language="en", today=today)
+        except RequestInvalid as e:
+            fields = ", ".join(dict.fromkeys(p.field for p in e.problems))
+            reason = "; ".join(f"{p.field}: {p.detail or p.message('en')}" for p in e.problems)
+            out.append(_Row(row.row_number, row.values, None, fields, reason))
+            continue
+        except Spam:
+            out.append(_Row(row.row_number, row.values, None, "website", "the website column must be empty"))
+            continue
+        request_id = checked.request_id
+        if not request_id:
+            out.append(_Row(row.row_number, row.values, None, "request_id", "missing request_id"))
+            continue
+        first = first_row.setdefault(request_id, row.row_number)
+        if first != row.row_number:
+            reason = f"duplicate request_id {request_id!r} (first at row {first})"
+            out.append(_Row(row.row_number, row.values, None, "request_id", reason))
+            continue
+        raw = {k: v for k, v in row.values.items() if _header(k) not in REQUESTER_FIELDS}
+        out.append(_Row(row.row_number, row.values, dataclasses.replace(checked, raw=raw)))
+    return out
+
+
+def _sent_before(conn, organisation: str) -> dict[str, str]:
+    """Request id -> reference of the requests the organisation has sent already."""
+    source = select(Source.id).where(Source.name == SOURCE_PREFIX + organisation).scalar_subquery()
+    found = select(TracingRequest.record_id, TracingRequest.reference).where(
+        TracingRequest.source_id == source
+    )
+    return {record_id: reference for record_id, reference in conn.execute(found).all()}
+
+
+def _stored_candidates(conn, references: list[str]) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for start in range(0, len(references), 500):
+        chunk = references[start : start + 500]
+        query = select(TracingRequest.reference, TracingRequest.candidates).where(
+            TracingRequest.reference.in_(chunk)
+        )
+        out.update((reference, candidates or []) for reference, candidates in conn.execute(query).all())
+    return out
+
+
 def import_requests(
     engine,
     path: Path,
@@ -74,10 +142,28 @@ def import_requests(
     today: dt.date | None = None,
     sheet: str | None = None,
 ) -> BulkResult:
-    """Import one file of requests for ``organisation`` (created if new). Raises UnreadableFile."""
+    """Import one file of requests for ``organisation`` (created if new). Raises UnreadableFile.
+
+    The file is read, checked and its new requests ranked before the store is written to (ranking
+    a file's thousands of requests over a million persons takes seconds, which the public form
+    must not wait for on SQLite's one writer); then everything is written in one transaction, a
+    table at a time (`store_requests`), so an error or a kill leaves nothing of the file.
+    """
     user = user or getpass.getuser()
     data = read_bytes(path)
     table = read_table(path, sheet=sheet, data=data)
+    rows = _check(table.rows, today)
+    source_name = SOURCE_PREFIX + organisation
+    with engine.connect() as conn:
+        sent = _sent_before(conn, organisation)
+    fresh = [(row.number, row.checked) for row in rows if row.checked and row.checked.request_id not in sent]
+    # Candidates for the whole file at once (athar.search.batch), in chunks that bound memory.
+    ranked: dict[int, list[dict]] = {}
+    if index is not None:
+        for start in range(0, len(fresh), RANK_CHUNK):
+            chunk = fresh[start : start + RANK_CHUNK]
+            sought = [(checked.record, candidate_exclusion(source_name, checked)) for _n, checked in chunk]
+            ranked.update(zip((n for n, _checked in chunk), rank_many(index, sought), strict=True))
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as conn:
         organisation_id = ensure_organisation(conn, organisation, now)
@@ -85,120 +171,47 @@ def import_requests(
         import_id = new_import(
             conn, source_id, path.name, table.file_format, hashlib.sha256(data).hexdigest(), user, now
         )
-        existing = dict(
-            conn.execute(
-                select(TracingRequest.record_id, TracingRequest.reference).where(
-                    TracingRequest.source_id == source_id
-                )
-            ).all()
-        )
-        candidates_of = {}
+        sent = _sent_before(conn, organisation)  # again, in the transaction: another import may have run
         result = BulkResult(str(path), organisation, import_id)
-        first_row: dict[str, int] = {}
-        fresh: list[tuple[int, RequestInput, int]] = []  # (row number, checked, slot in result.requests)
-
-        def quarantine(row_number: int, raw: dict[str, str], fields: str, reason: str) -> None:
-            result.quarantined += 1
-            for name in fields.split(", "):
-                result.reasons[name] = result.reasons.get(name, 0) + 1
-            contact = {k: v for k, v in raw.items() if _header(k) in REQUESTER_FIELDS}
-            kept = {k: v for k, v in raw.items() if k not in contact}
-            if contact:
-                kept["_sealed_requester"] = cipher.seal_json(contact, f"quarantine:{import_id}:{row_number}")
-            digest = hashlib.blake2b(
-                orjson.dumps(kept, option=orjson.OPT_SORT_KEYS), digest_size=16
-            ).hexdigest()
-            conn.execute(
-                insert(Quarantine).values(
-                    source_id=source_id,
-                    import_id=import_id,
-                    row_number=row_number,
-                    raw=kept,
-                    raw_hash=digest,
-                    field=fields,
-                    reason=reason,
-                )
-            )
-
-        for row in table.rows:
+        quarantined: list[dict] = []
+        new: list[Checked] = []
+        slots: list[int] = []  # where each new request's answer goes in result.requests
+        unchanged: list[int] = []
+        for row in rows:
             result.read += 1
-            if row.problem is not None:
-                quarantine(row.row_number, row.values, row.problem[0] or "row", row.problem[1])
-                continue
-            values = {_header(k): v for k, v in row.values.items()}
-            try:
-                checked = validate_request(values, language="en", today=today)
-            except RequestInvalid as e:
-                fields = ", ".join(dict.fromkeys(p.field for p in e.problems))
-                reason = "; ".join(f"{p.field}: {p.detail or p.message('en')}" for p in e.problems)
-                quarantine(row.row_number, row.values, fields, reason)
-                continue
-            except Spam:
-                quarantine(row.row_number, row.values, "website", "the website column must be empty")
-                continue
-            request_id = checked.request_id
-            if not request_id:
-                quarantine(row.row_number, row.values, "request_id", "missing request_id")
-                continue
-            first = first_row.setdefault(request_id, row.row_number)
-            if first != row.row_number:
-                quarantine(
-                    row.row_number,
-                    row.values,
-                    "request_id",
-                    f"duplicate request_id {request_id!r} (first at row {first})",
-                )
+            if row.checked is None:
+                quarantined.append(_quarantined(row, cipher, source_id, import_id, result))
                 continue
             result.stored += 1
-            if request_id in existing:
+            request_id = row.checked.request_id
+            assert request_id is not None
+            if request_id in sent:
                 result.unchanged += 1
-                if request_id not in candidates_of:
-                    candidates_of[request_id] = (
-                        conn.execute(
-                            select(TracingRequest.candidates).where(
-                                TracingRequest.reference == existing[request_id]
-                            )
-                        ).scalar()
-                        or []
-                    )
-                result.requests.append(
-                    {
-                        "request_id": request_id,
-                        "reference": existing[request_id],
-                        "candidates": candidates_of[request_id],
-                    }
-                )
+                unchanged.append(len(result.requests))
+                result.requests.append({"request_id": request_id, "reference": sent[request_id]})
                 continue
-            raw = {k: v for k, v in row.values.items() if _header(k) not in REQUESTER_FIELDS}
-            fresh.append((row.row_number, dataclasses.replace(checked, raw=raw), len(result.requests)))
-            result.requests.append({})  # filled below, in the file's order
-        # Candidates for the whole file at once (athar.search.batch), in chunks that bound memory.
-        ranked: list[list[dict]] = []
-        if index is not None:
-            for start in range(0, len(fresh), RANK_CHUNK):
-                chunk = fresh[start : start + RANK_CHUNK]
-                sought = [(c.record, candidate_exclusion(source_name, c)) for _n, c, _slot in chunk]
-                ranked.extend(rank_many(index, sought))
-        for i, (row_number, checked, slot) in enumerate(fresh):
-            intake = store_request(
-                conn,
-                checked,
-                cipher=cipher,
-                organisation_id=organisation_id,
-                source_id=source_id,
-                source_name=source_name,
-                import_id=import_id,
-                row_number=row_number,
-                intake="import",
-                user=user,
-                now=now,
-                index=None,
-                checked_unique=True,
-                audited=False,
-                candidates=ranked[i] if index is not None else [],
-            )
-            result.new += 1
+            slots.append(len(result.requests))
+            result.requests.append({})
+            new.append(Checked(row.checked, row.number, ranked.get(row.number, [])))
+        for start in range(0, len(quarantined), STATEMENT_ROWS):
+            conn.execute(insert(Quarantine), quarantined[start : start + STATEMENT_ROWS])
+        stored_candidates = _stored_candidates(conn, [result.requests[i]["reference"] for i in unchanged])
+        for i in unchanged:
+            result.requests[i]["candidates"] = stored_candidates.get(result.requests[i]["reference"], [])
+        intakes = store_requests(
+            conn,
+            new,
+            cipher=cipher,
+            organisation_id=organisation_id,
+            source_id=source_id,
+            import_id=import_id,
+            intake="import",
+            user=user,
+            now=now,
+        )
+        for slot, intake in zip(slots, intakes, strict=True):
             result.requests[slot] = intake.as_json()
+        result.new = len(intakes)
         record_import_counts(conn, import_id, result)
         record_event(
             conn,
@@ -219,3 +232,24 @@ def import_requests(
         result.quarantined,
     )
     return result
+
+
+def _quarantined(row: _Row, cipher: FieldCipher, source_id: int, import_id: int, result: BulkResult) -> dict:
+    """The quarantine row of a refused row, the requester's columns sealed; counted in ``result``."""
+    result.quarantined += 1
+    for name in row.fields.split(", "):
+        result.reasons[name] = result.reasons.get(name, 0) + 1
+    contact = {k: v for k, v in row.values.items() if _header(k) in REQUESTER_FIELDS}
+    kept = {k: v for k, v in row.values.items() if k not in contact}
+    if contact:
+        kept["_sealed_requester"] = cipher.seal_json(contact, f"quarantine:{import_id}:{row.number}")
+    digest = hashlib.blake2b(orjson.dumps(kept, option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest()
+    return dict(
+        source_id=source_id,
+        import_id=import_id,
+        row_number=row.number,
+        raw=kept,
+        raw_hash=digest,
+        field=row.fields,
+        reason=row.reason,
+    )

@@ -207,19 +207,32 @@ def acknowledgement(
     )
 
 
-def _insert_request(conn: Connection, values: dict, request_id: str | None) -> tuple[int, str]:
-    """Insert with a fresh reference (also the record id when the request has no id of its own),
-    drawing again in the (1 in 17 billion) case of a clash."""
+def _insert_requests(
+    conn: Connection, rows: list[dict], request_ids: list[str | None]
+) -> list[tuple[int, str]]:
+    """Insert requests, each with a fresh reference (also the record id of a request without an id
+    of its own), in one statement per thousand rows; (id, reference) of each, in order. A clash
+    with a stored reference (1 in 17 billion per request) undoes the batch, which draws again."""
     for _ in range(5):
-        reference = new_reference()
-        row = dict(values, reference=reference, record_id=request_id or reference)
+        references: list[str] = []
+        drawn: set[str] = set()
+        while len(references) < len(rows):
+            reference = new_reference()
+            if reference not in drawn:
+                drawn.add(reference)
+                references.append(reference)
+        values = [
+            dict(row, reference=reference, record_id=request_id or reference)
+            for row, reference, request_id in zip(rows, references, request_ids, strict=True)
+        ]
+        statement = insert(TracingRequest).returning(TracingRequest.id, sort_by_parameter_order=True)
         try:
             with conn.begin_nested():
-                pk = conn.execute(insert(TracingRequest), row).inserted_primary_key[0]  # type: ignore[index]
-            return pk, reference
+                ids = [pk for (pk,) in conn.execute(statement, values).all()] if values else []
+            return list(zip(ids, references, strict=True))
         except IntegrityError:
             continue
-    raise RuntimeError("could not draw an unused request reference")
+    raise RuntimeError("could not draw unused request references")
 
 
 def request_id_taken(conn: Connection, source_id: int, request_id: str) -> bool:
@@ -240,6 +253,114 @@ def candidate_exclusion(source_name: str, checked: RequestInput) -> str | None:
     return unlinked_person_id(source_name, checked.request_id) if checked.request_id else None
 
 
+# What a request row takes from the checked request as it is.
+REQUEST_COLUMNS = (
+    "language",
+    "preferred_channel",
+    "share_with_organisations",
+    "reveal_requester_to_found",
+    "circumstances",
+    "circumstances_text",
+    "detention_branch",
+    "height_cm",
+    "dental",
+    "marks",
+    "clothing",
+)
+
+
+@dataclass
+class Checked:
+    """A checked request to store: where it came from, and its candidates when already ranked."""
+
+    request: RequestInput
+    row_number: int
+    candidates: list[dict]
+
+
+def store_requests(
+    conn: Connection,
+    requests: list[Checked],
+    *,
+    cipher: FieldCipher,
+    organisation_id: int,
+    source_id: int,
+    import_id: int,
+    intake: str,
+    user: str,
+    now: dt.datetime,
+) -> list[Intake]:
+    """Store checked requests whose request ids are new (the caller made sure): each its request
+    row with a reference and a hashed secret, its sought person as a record, its sealed contact,
+    its first event and an acknowledgement in the outbox; a table at a time, a thousand rows to a
+    statement, all in the caller's transaction. The caller audits."""
+    if not requests:
+        return []
+    key_id = cipher.keyring.current.key_id
+    pepper = cipher.derive(SECRET_LABEL)
+    secrets = [new_secret() for _ in requests]
+    rows = [
+        dict(
+            secret_hash=hash_secret(secret, pepper, key_id),
+            organisation_id=organisation_id,
+            source_id=source_id,
+            intake=intake,
+            status=RequestStatus.RECEIVED.value,
+            **{name: getattr(item.request, name) for name in REQUEST_COLUMNS},
+            candidates=item.candidates,
+            created_by=user,
+            created_at=now,
+            last_activity_at=now,
+        )
+        for item, secret in zip(requests, secrets, strict=True)
+    ]
+    stored = _insert_requests(conn, rows, [item.request.request_id for item in requests])
+    records, contacts, events, messages, out = [], [], [], [], []
+    for item, secret, (pk, reference) in zip(requests, secrets, stored, strict=True):
+        checked = item.request
+        record_id = checked.request_id or reference
+        values, raw_json, content_hash = record_values(checked, record_id)
+        records.append(
+            dict(
+                **dict(zip(CANONICAL_COLUMNS, values, strict=True)),
+                source_id=source_id,
+                import_id=import_id,
+                row_number=item.row_number,
+                version=1,
+                is_current=True,
+                content_hash=content_hash,
+                raw=orjson.loads(raw_json),
+            )
+        )
+        contacts.append(seal_contact(cipher, pk, checked))
+        events.append(
+            dict(
+                request_id=pk,
+                kind="received",
+                status=RequestStatus.RECEIVED.value,
+                detail={"intake": intake, "candidates": len(item.candidates)},
+                user_name=user,
+                created_at=now,
+            )
+        )
+        message = acknowledgement(cipher, pk, reference, checked, now)
+        if message is not None:
+            messages.append(message)
+        out.append(Intake(pk, record_id, reference, secret, item.candidates))
+    for table, table_rows in (
+        (Record, records),
+        (RequestContact, contacts),
+        (RequestEvent, events),
+        (OutboxMessage, messages),
+    ):
+        for start in range(0, len(table_rows), STATEMENT_ROWS):
+            conn.execute(insert(table), table_rows[start : start + STATEMENT_ROWS])
+    return out
+
+
+STATEMENT_ROWS = 1000
+
+
 def store_request(
     conn: Connection,
     checked: RequestInput,
@@ -255,76 +376,28 @@ def store_request(
     now: dt.datetime,
     index: PersonIndex | None,
     client: str | None = None,
-    checked_unique: bool = False,
-    audited: bool = True,
-    candidates: list[dict] | None = None,
 ) -> Intake:
-    """Store one checked request. ``checked_unique``: the caller has already made sure its request
-    id is new (a bulk import does, for the whole file); ``audited=False``: the caller audits the batch;
-    ``candidates``: ranked already by the caller (a bulk import ranks the whole file at once)."""
-    secret = new_secret()
-    key_id = cipher.keyring.current.key_id
-    request_values = dict(
-        secret_hash=hash_secret(secret, cipher.derive(SECRET_LABEL), key_id),
-        organisation_id=organisation_id,
-        source_id=source_id,
-        intake=intake,
-        status=RequestStatus.RECEIVED.value,
-        language=checked.language,
-        preferred_channel=checked.preferred_channel,
-        share_with_organisations=checked.share_with_organisations,
-        reveal_requester_to_found=checked.reveal_requester_to_found,
-        circumstances=checked.circumstances,
-        circumstances_text=checked.circumstances_text,
-        detention_branch=checked.detention_branch,
-        height_cm=checked.height_cm,
-        dental=checked.dental,
-        marks=checked.marks,
-        clothing=checked.clothing,
-        created_by=user,
-        created_at=now,
-        last_activity_at=now,
-    )
-    if not checked_unique and checked.request_id and request_id_taken(conn, source_id, checked.request_id):
+    """Store one checked request (`store_requests`), ranking its candidates over ``index`` and
+    auditing it; RequestInvalid when the organisation already sent its request id."""
+    if checked.request_id and request_id_taken(conn, source_id, checked.request_id):
         raise RequestInvalid([FieldProblem("request_id", "duplicate")], checked.language)
     # A request without an id of its own is its reference: rank as that record (it is not yet stored).
-    if candidates is None:
-        candidates = rank_candidates(index, checked.record, exclude=candidate_exclusion(source_name, checked))
-    request_values["candidates"] = candidates
-    pk, reference = _insert_request(conn, request_values, checked.request_id)
-    record_id = checked.request_id or reference
-    values, raw_json, content_hash = record_values(checked, record_id)
-    conn.execute(
-        insert(Record),
-        dict(
-            **dict(zip(CANONICAL_COLUMNS, values, strict=True)),
-            source_id=source_id,
-            import_id=import_id,
-            row_number=row_number,
-            version=1,
-            is_current=True,
-            content_hash=content_hash,
-            raw=orjson.loads(raw_json),
-        ),
+    candidates = rank_candidates(index, checked.record, exclude=candidate_exclusion(source_name, checked))
+    (result,) = store_requests(
+        conn,
+        [Checked(checked, row_number, candidates)],
+        cipher=cipher,
+        organisation_id=organisation_id,
+        source_id=source_id,
+        import_id=import_id,
+        intake=intake,
+        user=user,
+        now=now,
     )
-    conn.execute(insert(RequestContact), seal_contact(cipher, pk, checked))
-    conn.execute(
-        insert(RequestEvent),
-        dict(
-            request_id=pk,
-            kind="received",
-            status=RequestStatus.RECEIVED.value,
-            detail={"intake": intake, "candidates": len(candidates)},
-            user_name=user,
-            created_at=now,
-        ),
+    record_event(
+        conn, user, "request.received", "tracing_request", result.reference, client, {"intake": intake}
     )
-    message = acknowledgement(cipher, pk, reference, checked, now)
-    if message is not None:
-        conn.execute(insert(OutboxMessage), message)
-    if audited:
-        record_event(conn, user, "request.received", "tracing_request", reference, client, {"intake": intake})
-    return Intake(pk, record_id, reference, secret, candidates)
+    return result
 
 
 def submit_request(

@@ -5,7 +5,7 @@ A bulk import of tracing requests asks for the candidates of thousands of sought
 comparison per distinct name it meets. Here all readings of all queries are scored in one
 vectorised pass over the index's arrays:
 
-* the candidates of each reading are found as `search` finds them (`query.candidates`), and a
+* the candidates of each reading are found as `search` finds them (`query.reading_persons`), and a
   reading with more than ``SHORTLIST`` candidates is narrowed as `query.shortlist` narrows it, in
   one pass of `query.quick_similarities` over all such readings of the batch;
 * every (reading, shortlisted person) becomes one row; all rows' entries are gathered at once;
@@ -35,12 +35,13 @@ from athar.search.query import (
     WEIGHTS,
     Compare,
     Match,
+    _indexed,
     _year_evidence,
-    candidates,
     evidence_array,
     frequency_evidence,
     match_reasons,
     quick_similarities,
+    reading_persons,
     readings,
     similarities,
     top_rows,
@@ -69,14 +70,18 @@ def search_many(index: PersonIndex, queries: Sequence[Query], limit: int = 10) -
     task_odds: list[float] = []
     person_runs: list[np.ndarray] = []
     for q, reading_list in enumerate(options):
+        query = queries[q]
+        persons_of: dict[tuple, np.ndarray] = {}  # readings that differ only in the grandfather
         for parts, log_odds in reading_list:
-            entries = candidates(index, parts)
-            if not len(entries):
+            persons = persons_of.get(_indexed(parts))
+            if persons is None:
+                persons = persons_of[_indexed(parts)] = reading_persons(index, parts, query.born, query.sex)
+            if not len(persons):
                 continue
             task_query.append(q)
             task_parts.append(parts)
             task_odds.append(log_odds)
-            person_runs.append(np.unique(index.entry_person[entries]))
+            person_runs.append(persons)
     if not person_runs:
         return [[] for _ in queries]
     born = np.array([queries[q].born or 0 for q in task_query], dtype=np.int64)

@@ -169,6 +169,24 @@ class PersonIndex:
         return np.array(untitled, dtype=np.int64)[self.vocab_skeleton]
 
     @functools.cached_property
+    def entry_skeletons(self) -> np.ndarray:
+        """int32 (len(INDEXED_PARTS) + 1, n_entries): per indexed part, the skeleton id of each
+        entry's name there, and last the skeleton id of its family name without a sheikh/haj title;
+        -1 where there is none. An entry is in a part's postings under exactly these skeletons, so
+        whether it shares a sought part is read here, entry by entry, without reading the postings
+        (each row is contiguous: one part is read for many entries at a time)."""
+        out = np.full((len(INDEXED_PARTS) + 1, self.entry_count), -1, dtype=np.int32)
+        if not len(self.vocab):
+            return out
+        for row, j in enumerate(INDEXED_PARTS):
+            ids = self.entry_parts[:, j]
+            out[row] = np.where(ids >= 0, self.vocab_skeleton[np.maximum(ids, 0)], -1)
+        family = self.entry_parts[:, FAMILY]
+        untitled = self.vocab_untitled_skeleton[np.maximum(family, 0)]
+        out[-1] = np.where((family >= 0) & (untitled >= 0), untitled, -1)
+        return out
+
+    @functools.cached_property
     def _share_by_key(self) -> list[dict[str, float]]:
         return [
             {

@@ -14,7 +14,7 @@ years adds a little and a far one subtracts. The sum goes through a logistic to 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -188,20 +188,22 @@ def quick_similarities(index: PersonIndex, part: int, name: str, vocab_ids: np.n
     return np.where(same, np.maximum(values, SKELETON_AGREES), values)
 
 
-def _postings(index: PersonIndex, part: int, name: str) -> np.ndarray:
-    """Entries whose ``part`` shares the skeleton of ``name``, or a close one when none does;
-    sorted (one skeleton's run of a given, father's or mother's name is sorted already; a family
-    name's run holds the titled names after the others)."""
+def _posting_run(index: PersonIndex, part: int, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(entries whose ``part`` shares the skeleton of ``name``, or a close one when none does;
+    the ids of the skeletons they were found under). The entries are sorted (one skeleton's run of
+    a given, father's or mother's name is sorted already; a family name's run holds the titled
+    names after the others)."""
     cache = index.__dict__.setdefault("_postings_cache", {})
     key = (part, name)
     found = cache.get(key)
     if found is not None:
         return found
     skeleton = _skeleton(name)
-    runs = [index.postings(part, skeleton)]
+    skeletons = [skeleton]
     untitled = untitled_skeleton(skeleton) if part == FAMILY else None
     if untitled is not None:
-        runs.append(index.postings(part, untitled))
+        skeletons.append(untitled)
+    runs = [index.postings(part, s) for s in skeletons]
     if not any(len(run) for run in runs):
         near = process.extract(
             skeleton,
@@ -210,58 +212,202 @@ def _postings(index: PersonIndex, part: int, name: str) -> np.ndarray:
             score_cutoff=FUZZY_CUTOFF,
             limit=FUZZY_LIMIT,
         )
-        runs = [index.postings(part, s) for s, _score, _i in near]
+        skeletons = [s for s, _score, _i in near]
+        runs = [index.postings(part, s) for s in skeletons]
     if len(runs) == 1 and part != FAMILY:
-        found = runs[0]
+        entries = runs[0]
     else:
-        found = np.unique(np.concatenate(runs)) if runs else _EMPTY
+        entries = np.unique(np.concatenate(runs)) if runs else _EMPTY
+    held = [index.skeleton_id[s] for s, run in zip(skeletons, runs, strict=True) if len(run)]
     if len(cache) > 20_000:
         cache.clear()
-    cache[key] = found
+    found = cache[key] = (entries, np.array(held, dtype=np.int32))
     return found
 
 
-def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The entries two sorted postings share: the shorter looked up in the longer (a common given
-    name holds a hundred thousand entries at a million persons; a family name a few hundred)."""
-    if len(a) > len(b):
-        a, b = b, a
-    if not len(a):
-        return a
-    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
-    return a[b[at] == a]
+def _postings(index: PersonIndex, part: int, name: str) -> np.ndarray:
+    """Entries whose ``part`` shares the skeleton of ``name``, or a close one when none does."""
+    return _posting_run(index, part, name)[0]
 
 
-def _intersect(first: np.ndarray, others: list[np.ndarray]) -> np.ndarray:
-    """Entries of ``first`` that are in any of ``others`` (all sorted, as `_postings` gives them)."""
-    found = [_common(first, other) for other in others]
-    return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
+# Each indexed part's bit in an entry's match flags: which of a reading's parts the entry shares
+# (by consonant skeleton, as `_postings` finds them); and its column in `PersonIndex.entry_skeletons`.
+_BIT = {GIVEN: 1, FATHER: 2, FAMILY: 4, MOTHER: 8}
+_COLUMN = {j: c for c, j in enumerate(INDEXED_PARTS)}
+_UNTITLED_COLUMN = len(INDEXED_PARTS)
+_NAMING = _BIT[GIVEN] | _BIT[FAMILY]  # a candidate shares the given or the family name
+_POPCOUNT = np.array([bin(f).count("1") for f in range(16)], dtype=np.int8)
+
+Run = tuple[int, np.ndarray, np.ndarray]  # (part, entries, skeleton ids), from `_posting_run`
+
+
+def _isin(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    return values == wanted[0] if len(wanted) == 1 else np.isin(values, wanted)
+
+
+def _flags(index: PersonIndex, entries: np.ndarray, runs: list[Run]) -> np.ndarray:
+    """The match flags of ``entries`` over ``runs``: for each run, whether the entry is in it,
+    read from the entries' own skeletons (as the postings were made from them) rather than from
+    the runs, so a run of a hundred thousand entries is never read for a few thousand candidates."""
+    columns = index.entry_skeletons
+    flags = np.zeros(len(entries), dtype=np.uint8)
+    for j, _entries, held in runs:
+        shared = _isin(columns[_COLUMN[j]].take(entries), held)
+        if j == FAMILY:
+            shared |= _isin(columns[_UNTITLED_COLUMN].take(entries), held)
+        np.bitwise_or(flags, np.uint8(_BIT[j]), out=flags, where=shared)
+    return flags
+
+
+def _candidate_chunks(
+    index: PersonIndex, parts: tuple[str | None, ...]
+) -> Iterator[tuple[np.ndarray, np.ndarray, int]]:
+    """`matched_candidates` run by run, shortest first: (entries, their match flags, the bits of
+    the parts whose runs are still unread). An entry not yet yielded shares no part already read,
+    so at most the unread ones: a caller that has enough better candidates may stop early."""
+    runs = [
+        (j, *found)
+        for j in INDEXED_PARTS
+        if (part := parts[j]) and len((found := _posting_run(index, j, part))[0])
+    ]
+    if not runs:
+        return
+    unread = sum(_BIT[j] for j, _run, _held in runs)
+    found_any = False
+    # Every entry sharing two parts is in a run other than the longest, and is read from the first
+    # run that holds it: a run's entries are checked against the longer runs only, and those that
+    # share two parts then against the shorter ones, to drop those already read.
+    ordered = sorted(runs, key=lambda r: len(r[1]))
+    for i, (j, run, _held) in enumerate(ordered[:-1]):
+        unread &= ~_BIT[j]
+        f = _flags(index, run, ordered[i + 1 :]) | np.uint8(_BIT[j])
+        keep = (_POPCOUNT[f] >= 2) & ((f & _NAMING) > 0)
+        entries, f = run[keep], f[keep]
+        if i and len(entries):
+            first = _flags(index, entries, ordered[:i]) == 0
+            entries, f = entries[first], f[first]
+        if len(entries):
+            found_any = True
+            yield entries, f, unread
+    if found_any:
+        return
+    given = next((run for j, run, _held in runs if j == GIVEN), None)
+    if given is None:  # the rarest of the family, father's and mother's names, in that order
+        given = min((run for _j, run, _held in sorted(runs, key=lambda r: r[0] != FAMILY)), key=len)
+    fallback = given[:MAX_SCAN]
+    yield fallback, _flags(index, fallback, runs), 0
+
+
+def matched_candidates(index: PersonIndex, parts: tuple[str | None, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """(entries worth scoring for one reading, each one's match flags: the bits of `_BIT` of the
+    sought parts it shares).
+
+    The entries that share the given name and any other part the query gives, or the family name
+    and the father's or mother's name: so that a misspelt or misread given name (قواز for فواز) is
+    not lost. Each such entry shares two parts, so it is in a run other than the longest: only the
+    shorter runs are read (a common given name holds a hundred thousand entries at a million
+    persons). When no entry shares two parts, a bare given name (or the rarest other part) is
+    scored on at most MAX_SCAN entries.
+    """
+    chunks = list(_candidate_chunks(index, parts))
+    if not chunks:
+        return _EMPTY, np.zeros(0, dtype=np.uint8)
+    if len(chunks) == 1:
+        return chunks[0][0], chunks[0][1]
+    return np.concatenate([c[0] for c in chunks]), np.concatenate([c[1] for c in chunks])
 
 
 def candidates(index: PersonIndex, parts: tuple[str | None, ...]) -> np.ndarray:
-    """Entry ids worth scoring for one reading.
+    """Entry ids worth scoring for one reading (`matched_candidates` without the flags)."""
+    return matched_candidates(index, parts)[0]
 
-    Given-name matches narrowed by any other part the query gives; plus, so that a misspelt or
-    misread given name (قواز for فواز) is not lost, entries that share the family name and the
-    father's or mother's name. A bare given name is scored on at most MAX_SCAN entries.
-    """
-    posts = {j: _postings(index, j, part) for j in INDEXED_PARTS if (part := parts[j])}
-    given = posts.pop(GIVEN, None)
-    family = posts.pop(FAMILY, None)
-    found: list[np.ndarray] = []
-    others = [p for p in (family, *posts.values()) if p is not None and len(p)]
-    if given is not None and len(given):
-        found.append(_intersect(given, others) if others else given[:MAX_SCAN])
-    parents = [p for p in posts.values() if len(p)]
-    if family is not None and len(family) and parents:
-        found.append(_intersect(family, parents))
-    found = [f for f in found if len(f)]
-    if found:
-        return np.concatenate(found) if len(found) > 1 else found[0]
-    if given is not None and len(given):
-        return given[:MAX_SCAN]
-    others.sort(key=len)
-    return others[0][:MAX_SCAN] if others else np.zeros(0, dtype=np.int32)
+
+# Persons of one reading given to the quick pass (`shortlist`) at most: beyond it, those whose
+# records share the most (and the rarest) of the sought parts, by the postings alone.
+NARROW = 300
+_BEST_YEAR = 0.8  # the most `_year_evidence` adds
+
+
+def _flag_evidence(index: PersonIndex, parts: tuple[str | None, ...]) -> np.ndarray:
+    """The evidence of each match-flags value: per shared part, what an exact agreement on the
+    sought name adds in `score_persons` (its weight, and how rare the name is)."""
+    table = np.zeros(16)
+    for j, bit in _BIT.items():
+        name = parts[j]
+        if not name:
+            continue
+        share = np.array([index.name_share(j, name)])
+        agree = evidence_array(np.ones(1), *WEIGHTS[j]) + frequency_evidence(
+            np.ones(1), share, float(index.part_agreement[j])
+        )
+        table[[f for f in range(16) if f & bit]] += float(agree[0])
+    return table
+
+
+def _prescore(
+    index: PersonIndex,
+    table: np.ndarray,
+    entries: np.ndarray,
+    flags: np.ndarray,
+    born: int | None,
+    code: int | None,
+) -> np.ndarray:
+    """What narrowing ranks entries by: the evidence of the parts they share (``table``, by match
+    flags), their birth year's and a conflicting sex's, as `score_persons` weighs them."""
+    score = table[flags]
+    if born:
+        years = index.entry_year[entries].astype(np.int64)
+        score = score + np.where(years > 0, _year_evidence(np.abs(years - born)), 0.0)
+    if code:
+        score = score + np.where(index.entry_sex[entries] == 3 - code, SEX_CONFLICT, 0.0)
+    return score
+
+
+def _indexed(parts: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    """The parts `reading_persons` reads (not the grandfather's name, which has no postings)."""
+    return tuple(parts[j] for j in INDEXED_PARTS)
+
+
+def reading_persons(
+    index: PersonIndex,
+    parts: tuple[str | None, ...],
+    born: int | None = None,
+    sex: str | None = None,
+) -> np.ndarray:
+    """The candidate persons of one reading (ascending), at most ``NARROW`` of them: when more
+    persons share two of the sought parts (محمد with a common mother's name), those whose records
+    share the most and the rarest parts, with the birth year and sex as `score_persons` weighs
+    them; ties go by who the persons are (`top_rows`), not by where the index numbered them."""
+    table: np.ndarray | None = None
+    code = SEX_CODES.get((sex or "").upper()[:1])
+    found: list[tuple[np.ndarray, np.ndarray]] = []
+    scores: list[np.ndarray] = []
+    for entries, flags, unread in _candidate_chunks(index, parts):
+        found.append((entries, flags))
+        if _POPCOUNT[unread] < 2 or sum(len(e) for e, _f in found) <= NARROW:
+            continue
+        # Entries still unread share only unread parts: when NARROW persons already score above
+        # the most those parts can give, reading them would change nothing. Stop there.
+        if table is None:
+            table = _flag_evidence(index, parts)
+        scores.extend(_prescore(index, table, e, f, born, code) for e, f in found[len(scores) :])
+        bound = table[unread] + (_BEST_YEAR if born else 0.0)
+        above = np.concatenate([e[s > bound] for (e, _f), s in zip(found, scores, strict=True)])
+        if len(above) >= NARROW and len(np.unique(index.entry_person[above])) >= NARROW:
+            break
+    if not found:
+        return np.zeros(0, dtype=np.int64)
+    entries = np.concatenate([e for e, _f in found])
+    persons, inverse = np.unique(index.entry_person[entries], return_inverse=True)
+    if len(persons) <= NARROW:
+        return persons
+    if table is None:
+        table = _flag_evidence(index, parts)
+    scores.extend(_prescore(index, table, e, f, born, code) for e, f in found[len(scores) :])
+    score = np.concatenate(scores)
+    best = np.full(len(persons), -np.inf)
+    np.maximum.at(best, inverse.reshape(-1), score)
+    return persons[top_rows(best, index.person_tiebreak[persons], NARROW)]
 
 
 # A name agreeing is weighed by how common its key is among the records, as linkage weighs it
@@ -398,12 +544,15 @@ def search(
     ``father`` and ``mother`` are the father's and mother's (given) names; ``born`` a birth year.
     """
     best: dict[int, tuple[float, tuple[Reading, np.ndarray, int]]] = {}  # person -> (score, why)
+    persons_of: dict[tuple, np.ndarray] = {}  # readings that differ only in the grandfather
     for reading in readings(text, father, mother):
         parts, log_odds = reading
-        entries = candidates(index, parts)
-        if not len(entries):
+        found = persons_of.get(_indexed(parts))
+        if found is None:
+            found = persons_of[_indexed(parts)] = reading_persons(index, parts, born, sex)
+        if not len(found):
             continue
-        persons = shortlist(index, parts, np.unique(index.entry_person[entries]), born, sex)
+        persons = shortlist(index, parts, found, born, sex)
         evidence, sims, gap = score_persons(index, parts, persons, born, sex)
         evidence = evidence + PRIOR + log_odds
         for i in top_rows(evidence, index.person_tiebreak[persons], limit).tolist():

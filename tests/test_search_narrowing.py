@@ -1,0 +1,128 @@
+"""Before the quick pass, a reading's candidates are narrowed by the sought parts they share (by the
+postings alone): the persons sharing the most and the rarest parts are kept, whatever order the
+index numbered them in, and the candidate set is the one the pairwise definition gives."""
+
+import random
+
+import numpy as np
+import pytest
+
+from athar.search import PersonIndex, search
+from athar.search import query as search_query
+from athar.search.index import FAMILY, FATHER, GIVEN, INDEXED_PARTS, MOTHER
+from athar.search.query import _postings, matched_candidates, reading_persons, readings
+
+FATHERS = ["خالد", "سعيد", "ياسين", "عمر", "بكري", "حسن", "صالح", "نزار", "وليد", "ماهر"]
+FAMILIES = ["الأحمد", "الحموي", "القباني", "الشامي", "العلي", "الحلبي", "السيد", "النجار"]
+
+
+def _records() -> list[dict]:
+    """Forty men named محمد whose mother is فاطمة, of other fathers and families, and the one
+    sought: محمد نزار القباني, mother فاطمة, born 1980."""
+    rng = random.Random(7)
+    out = []
+    for i in range(40):
+        out.append(
+            {
+                "person_id": f"P-{i}",
+                "source": "test",
+                "record_id": f"r{i}",
+                "given_name": "محمد",
+                "father_name": rng.choice(FATHERS[:7]),
+                "family_name": rng.choice(FAMILIES[:5]),
+                "mother_name": "فاطمة",
+                "birth_date": str(rng.randrange(1950, 2000)),
+                "sex": "M",
+            }
+        )
+    out.append(
+        {
+            "person_id": "P-SOUGHT",
+            "source": "test",
+            "record_id": "sought",
+            "given_name": "محمد",
+            "father_name": "نزار",
+            "family_name": "القباني",
+            "mother_name": "فاطمة",
+            "birth_date": "1980",
+            "sex": "M",
+        }
+    )
+    return out
+
+
+def test_narrowing_keeps_the_person_sharing_the_most_sought_parts(monkeypatch) -> None:
+    index = PersonIndex.from_records(_records())
+    parts = readings("محمد نزار القباني", mother="فاطمة")[0][0]
+    assert len(reading_persons(index, parts)) > 5  # forty share the given and the mother's name
+    monkeypatch.setattr(search_query, "NARROW", 5)
+    narrowed = reading_persons(index, parts, born=1980, sex="M")
+    assert len(narrowed) == 5
+    assert "P-SOUGHT" in index.person_ids[narrowed].tolist()
+    found = search(index, "محمد نزار القباني", mother="فاطمة", born=1980, sex="M")
+    assert found[0].person_id == "P-SOUGHT"
+
+
+def test_narrowing_chooses_the_same_persons_in_an_index_numbered_otherwise(monkeypatch) -> None:
+    """Many candidates tie on what they share; which are kept depends on who they are."""
+    monkeypatch.setattr(search_query, "NARROW", 7)
+    records = _records()
+    one, other = PersonIndex.from_records(records), PersonIndex.from_records(records[::-1])
+    for text, mother in (("محمد القباني", "فاطمة"), ("محمد عمر الأحمد", None), ("محمد", "فاطمة")):
+        parts = readings(text, mother=mother)[0][0]
+        kept = sorted(one.person_ids[reading_persons(one, parts)].tolist())
+        assert len(kept) == 7
+        assert kept == sorted(other.person_ids[reading_persons(other, parts)].tolist())
+        assert search(one, text, mother=mother) == search(other, text, mother=mother)
+
+
+@pytest.mark.parametrize("text, mother", [("محمد نزار القباني", "فاطمة"), ("محمد الحموي", None)])
+def test_candidates_share_two_sought_parts_one_of_them_the_given_or_family_name(text, mother) -> None:
+    index = PersonIndex.from_records(_records())
+    parts = readings(text, mother=mother)[0][0]
+    posting = {j: set(_postings(index, j, parts[j]).tolist()) for j in INDEXED_PARTS if parts[j]}
+    expected = set()
+    for e in range(index.entry_count):
+        shared = {j for j, held in posting.items() if e in held}
+        if len(shared) >= 2 and shared & {GIVEN, FAMILY}:
+            expected.add(e)
+    entries, flags = matched_candidates(index, parts)
+    assert len(entries) == len(expected) > 0
+    assert set(entries.tolist()) == expected
+    bits = {GIVEN: 1, FATHER: 2, FAMILY: 4, MOTHER: 8}
+    for e, f in zip(entries.tolist(), flags.tolist(), strict=True):
+        assert f == sum(bit for j, bit in bits.items() if j in posting and e in posting[j])
+
+
+def test_narrowing_that_stops_reading_early_keeps_whom_reading_everything_keeps(monkeypatch) -> None:
+    """Once enough persons share rarer parts than any unread run could give, the common runs (the
+    given and mother's name here) are not read: the persons kept are those every candidate ranked."""
+    monkeypatch.setattr(search_query, "NARROW", 5)
+    index = PersonIndex.from_records(_records())
+    parts = readings("محمد نزار القباني", mother="فاطمة")[0][0]
+    chunks = list(search_query._candidate_chunks(index, parts))
+    read: list = []
+    for entries, _flags, _unread in chunks:
+        read.extend(entries.tolist())
+    entries, flags = matched_candidates(index, parts)
+    table = search_query._flag_evidence(index, parts)
+    score = search_query._prescore(index, table, entries, flags, 1980, 1)
+    best: dict[int, float] = {}
+    for person, s in zip(index.entry_person[entries].tolist(), score.tolist(), strict=True):
+        best[person] = max(best.get(person, -1e9), s)
+    persons = np.array(sorted(best))
+    values = np.array([best[p] for p in persons])
+    everything = persons[search_query.top_rows(values, index.person_tiebreak[persons], 5)]
+    consumed = []
+    original = search_query._candidate_chunks
+
+    def counted(*args):
+        for chunk in original(*args):
+            consumed.append(chunk)
+            yield chunk
+
+    monkeypatch.setattr(search_query, "_candidate_chunks", counted)
+    kept = reading_persons(index, parts, born=1980, sex="M")
+    assert kept.tolist() == everything.tolist()
+    assert len(read) == len(entries)  # the chunks hold every candidate
+    assert len(consumed) < len(chunks)  # and narrowing stopped before the last
