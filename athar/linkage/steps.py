@@ -27,7 +27,8 @@ from athar.linkage import store_io
 from athar.linkage.cluster import ClusterResult, cluster
 from athar.linkage.config import DEFAULT_CONFIG, LabelConfig, LinkConfig, SiblingConfig, TrainingConfig
 from athar.linkage.errors import LinkageError
-from athar.linkage.features import NameRoles, feature_frames, name_roles
+from athar.linkage.feature_cache import FeatureCache, kept_rows, rows_digest
+from athar.linkage.features import EVENT_KINDS, NameRoles, assembled, name_roles, record_rows, records_part
 from athar.linkage.ids import IdAssignment, assign_ids
 from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
 from athar.linkage.settings import TERM_FREQUENCY_COLUMNS
@@ -50,8 +51,10 @@ TF_COLUMNS = TERM_FREQUENCY_COLUMNS
 class Loaded:
     """The records to link, and what the run is: full, or incremental over the last run's model."""
 
-    records: list[dict]  # `unique_id` is the position here
-    keys: list[RecordKey]  # in the order of `records`
+    # the records' values, each with its `unique_id` (its position in `keys`): every record, or in an
+    # incremental run with a feature cache, only those whose rows the cache lacks
+    records: list[dict]
+    keys: list[RecordKey]  # every current record
     max_row: int  # the records table's highest row id: a later run's records above it are new
     previous: SavedRun | None  # the newest finished run
     incremental: bool
@@ -61,6 +64,11 @@ class Loaded:
     source_kinds: dict[str, str]  # each source holding records, with its kind (saved with the run)
     # an incremental run's reasons to think its saved model stale (`athar.linkage.staleness`)
     stale: tuple[str, ...] = ()
+    content_hashes: tuple[str, ...] = ()  # per record (in the order of `keys`): its version's digest
+    # the name roles to read names with: an incremental run's model's; None: learnt from `records`
+    roles: NameRoles | None = None
+    cache: FeatureCache | None = None  # where feature rows are kept between runs (SQLite stores)
+    cached: pd.DataFrame | None = None  # the rows the cache held for `roles` and the config
 
     @property
     def mode(self) -> str:
@@ -73,38 +81,88 @@ class Loaded:
         return len(self.keys) >= 2 and (not self.incremental or bool(self.new_keys))
 
 
-def load(engine: Engine, full: bool, config: LinkConfig | None = None) -> Loaded:
+def load(
+    engine: Engine, full: bool, config: LinkConfig | None = None, cache: FeatureCache | None = None
+) -> Loaded:
     """The current records, and which are new since the newest run with a model (all, if `full` or
     there is none). A full run uses `config` (the defaults if None); an incremental one scores with
     the previous run's model and so keeps that run's config (the defaults for a run saved before
-    configs were), and refuses a `config` that differs from it.
+    configs were) and name roles, and refuses a `config` that differs from it.
 
     New, in an incremental run: records imported since the previous run (a new version of a record
     included) and every record of a list whose kind changed since then (its dates mean something
-    else now). Whether the saved model is stale for the store as it now is, is said in `stale`."""
-    records, keys, max_row = store_io.load_records(engine)
-    kinds = {r["source"]: r["source_kind"] for r in records}
+    else now). Whether the saved model is stale for the store as it now is, is said in `stale`.
+
+    With a `cache` (`athar.linkage.feature_cache`), an incremental run reads the values of only the
+    records whose feature rows the cache lacks: at a million records, reading every record's values
+    was most of the step."""
     previous = store_io.latest_run(engine)
+    versions = store_io.record_versions(engine)
+    keys = versions.keys
+    all_kinds = store_io.source_kinds(engine)
+    kinds = {source: all_kinds.get(source) for source, _r in keys}
     incremental = not full and previous is not None and previous.model is not None
     stale: tuple[str, ...] = ()
+    roles: NameRoles | None = None
+    cached = None
     if incremental:
         assert previous is not None
         config = _config_of_incremental_run(config, previous)
-        row_ids = store_io.record_row_ids(engine)
         rekinded = changed_sources(previous.source_kinds, kinds)
-        is_new = [row_ids.get(k, 0) > previous.max_record_row or k[0] in rekinded for k in keys]
-        stale = tuple(stale_reasons(previous, kinds, len(records), __version__))
+        is_new = [
+            row > previous.max_record_row or k[0] in rekinded
+            for k, row in zip(keys, versions.row_ids, strict=True)
+        ]
+        stale = tuple(stale_reasons(previous, kinds, len(keys), __version__))
+        # names are read as the model's run read them (a run saved before roles were learns them)
+        roles = previous.summary.get("name_roles")
+        if cache is not None and roles is not None:
+            cached = cache.read(rows_digest(roles, config.features))
     else:
         config = config or DEFAULT_CONFIG
         is_new = [True] * len(keys)
+    records = _records_to_read(engine, versions, cached)
     new_keys = {k for k, new in zip(keys, is_new, strict=True) if new}
-    return Loaded(records, keys, max_row, previous, incremental, is_new, new_keys, config, kinds, stale)
+    return Loaded(
+        records,
+        keys,
+        versions.max_row,
+        previous,
+        incremental,
+        is_new,
+        new_keys,
+        config,
+        cast(dict[str, str], kinds),
+        stale,
+        content_hashes=tuple(versions.content_hashes),
+        roles=roles,
+        cache=cache,
+        cached=cached,
+    )
+
+
+def _records_to_read(
+    engine: Engine, versions: store_io.RecordVersions, cached: pd.DataFrame | None
+) -> list[dict]:
+    """The values of the records whose feature rows `cached` lacks (of every record without it)."""
+    if cached is not None:
+        known = set(cached["content_hash"][cached["reading"] == 0].tolist())
+        missing = [i for i, h in enumerate(versions.content_hashes) if h not in known]
+        if len(missing) <= len(versions.keys) // 2:
+            keys = versions.keys
+            rows = [versions.row_ids[i] for i in missing]
+            found = store_io.records_by_row(engine, rows, {keys[i]: i for i in missing})
+            return sorted(found, key=lambda r: r["unique_id"])
+    records, keys, _max_row = store_io.load_records(engine)
+    if keys != versions.keys:
+        raise LinkageError("the store's records changed while they were read: run `athar link` again")
+    return records
 
 
 def released(loaded: Loaded) -> Loaded:
-    """`loaded` without its records' values, which no step reads once the features are made: at a
-    million records they are some 2.5 GiB the rest of the run need not hold."""
-    return replace(loaded, records=[])
+    """`loaded` without its records' values and cached rows, which no step reads once the features
+    are made: at a million records they are some 2.5 GiB the rest of the run need not hold."""
+    return replace(loaded, records=[], cached=None)
 
 
 def _config_of_incremental_run(requested: LinkConfig | None, previous: SavedRun) -> LinkConfig:
@@ -133,14 +191,75 @@ class Features:
 
 
 def make_features(loaded: Loaded) -> Features:
+    """The feature rows of every record: from the cache where it holds the record's version (under
+    the run's roles and config), else made from its values; the rows made are added to the cache."""
     config = loaded.config.features
-    roles = name_roles(loaded.records, config.role_min_count)
+    roles = loaded.roles if loaded.roles is not None else name_roles(loaded.records, config.role_min_count)
+    digest = rows_digest(roles, config)
+    cached = loaded.cached
+    if cached is None and loaded.cache is not None and not loaded.incremental:
+        cached = loaded.cache.read(digest)
+    base, made = rows_of_every_record(loaded, roles, cached)
+    if loaded.cache is not None:
+        if cached is None or loaded.cache.needs_compacting():
+            loaded.cache.replace(digest, kept_rows(base, [loaded.content_hashes[i] for i in base["record"]]))
+        else:
+            loaded.cache.add(digest, kept_rows(made, [loaded.content_hashes[i] for i in made["record"]]))
     # names whose order is not marked are also scored read the other way (`readings`)
-    records, readings = feature_frames(loaded.records, roles=roles, config=config)
+    readings = assembled(base, config.rare_name_pair_limit, other_readings=True)
+    records = records_part(readings)
     records["is_new"] = loaded.is_new
     readings["is_new"] = [loaded.is_new[i] for i in readings["reading_of"]]
     shares = term_frequencies(readings) if len(readings) else {}
     return Features(roles, records, readings, shares)
+
+
+def rows_of_every_record(
+    loaded: Loaded, roles: NameRoles, cached: pd.DataFrame | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every record's rows laid out as `features.record_rows` lays them (`record` is the record's
+    position in `loaded.keys`), taken from `cached` where it holds the record's content; and the
+    rows made here, for the records it does not hold (those in `loaded.records`)."""
+    policy = loaded.config.features.reading_policy()
+    n = len(loaded.keys)
+    hashes = np.array(loaded.content_hashes, dtype=object)
+    found = np.full(n, -1, dtype=np.int64)
+    if cached is not None and len(cached):
+        taken = cached[cached["reading"].to_numpy() == 0]
+        found = pd.Index(taken["content_hash"]).get_indexer(hashes)
+    hit = found >= 0
+    missing = [r for r in loaded.records if not hit[r["unique_id"]]]
+    if len(missing) != n - int(hit.sum()):
+        raise LinkageError("records whose feature rows are not cached were not read")
+    made = record_rows(missing, None, roles, policy)
+    if not hit.any():
+        return _with_lists(made, loaded), made
+    assert cached is not None
+    at = np.flatnonzero(hit)
+    from_cache = taken.iloc[found[hit]].drop(columns=["content_hash"]).reset_index(drop=True)
+    from_cache["record"] = at
+    others = cached[cached["reading"].to_numpy() > 0]
+    if len(others):
+        wanted = pd.DataFrame({"content_hash": hashes[at], "record": at})
+        other_rows = wanted.merge(others, on="content_hash").drop(columns=["content_hash"])
+    else:
+        other_rows = others.drop(columns=["content_hash"]).assign(record=pd.Series(dtype="int64"))
+    made_taken = made["reading"].to_numpy() == 0
+    first = pd.concat([from_cache, made[made_taken]], ignore_index=True).sort_values("record", kind="stable")
+    then = pd.concat([other_rows, made[~made_taken]], ignore_index=True).sort_values(
+        ["record", "reading"], kind="stable"
+    )
+    return _with_lists(pd.concat([first, then], ignore_index=True), loaded), made
+
+
+def _with_lists(rows: pd.DataFrame, loaded: Loaded) -> pd.DataFrame:
+    """`rows` with each one's list and its kind's event (`features.EVENT_KINDS`), from `loaded`."""
+    record = rows["record"].to_numpy()
+    sources = np.array([s for s, _r in loaded.keys], dtype=object)
+    events = {s: EVENT_KINDS.get(k or "", "event") for s, k in loaded.source_kinds.items()}
+    rows["source_dataset"] = pd.Series(sources[record], dtype=object, index=rows.index)
+    rows["event_kind"] = rows["source_dataset"].map(events).astype(object)
+    return rows
 
 
 def term_frequencies(features: pd.DataFrame) -> dict[str, dict[str, float]]:

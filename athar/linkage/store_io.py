@@ -51,6 +51,51 @@ def load_records(engine: Engine) -> LoadedRecords:
     return LoadedRecords(records, keys, max_row)
 
 
+class RecordVersions(NamedTuple):
+    """The current records as keys, in `load_records`' order, with each one's version."""
+
+    keys: list[RecordKey]
+    row_ids: list[int]  # the version's row in the records table (a new version has a higher one)
+    content_hashes: list[str]  # a digest of the version's raw and canonical values
+    max_row: int
+
+
+def record_versions(engine: Engine) -> RecordVersions:
+    """Every current record's key, row id and content hash, in `load_records`' order (by source, then
+    row): what an incremental run reads of all records; their values only where it needs them
+    (`records_by_row`)."""
+    query = (
+        select(Source.name, Record.record_id, Record.id, Record.content_hash)
+        .join(Source, Source.id == Record.source_id)
+        .where(Record.is_current.is_(True))
+        .order_by(Source.name, Record.id)
+    )
+    keys, rows, hashes = [], [], []
+    with engine.connect() as conn:
+        for source, record_id, row, content_hash in conn.execute(query):
+            keys.append((source, record_id))
+            rows.append(row)
+            hashes.append(content_hash)
+        max_row = conn.execute(select(func.max(Record.id))).scalar_one() or 0
+    return RecordVersions(keys, rows, hashes, max_row)
+
+
+# Row ids per query when reading some records by row (well under SQLite's 32,766 bound parameters).
+ROWS_PER_QUERY = 5_000
+
+
+def records_by_row(engine: Engine, rows: list[int], unique_ids: dict[RecordKey, int]) -> list[dict]:
+    """The current records at the given row ids, ready for scoring, each numbered by `unique_ids`."""
+    kinds = source_kinds(engine)
+    out = []
+    wanted = sorted(rows)
+    for start in range(0, len(wanted), ROWS_PER_QUERY):
+        chunk = wanted[start : start + ROWS_PER_QUERY]
+        for r in current_records(engine, where=Record.id.in_(chunk)):
+            out.append(for_scoring(r, unique_ids[(r["source"], r["record_id"])], kinds))
+    return out
+
+
 def load_record(engine: Engine, source: str, record_id: str, unique_id: int) -> dict | None:
     """One current record, ready for scoring as `unique_id`; None if there is none."""
     for record in current_records(engine, source, record_id):
