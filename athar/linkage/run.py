@@ -178,6 +178,9 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
 
         say("clustering")
         with engine.begin() as conn:
+            members = store_io.memberships(conn)
+            max_judgement = store_io.max_judgement_id(conn)
+            local = _clusters_only_what_changed(loaded, options)
             clustered = steps.cluster_records(
                 loaded,
                 features,
@@ -186,11 +189,12 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
                 stored=store_io.stored_pairs(conn) if loaded.incremental else {},
                 threshold=options.threshold,
                 config=config.siblings,
+                previous_members=members if local else None,
+                judged_since=store_io.judged_after(conn, _last_judgement(loaded)) if local else (),
             )
             clock.lap("cluster")
 
             say("assigning stable person ids")
-            members = store_io.memberships(conn)
             assignment = steps.stable_ids(clustered, members, store_io.max_person_number(conn))
             persisted = persist.write_run(
                 conn,
@@ -216,7 +220,7 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
                 records=len(loaded.keys),
                 new_records=len(loaded.new_keys),
                 pairs_scored=len(scored),
-                persons=len(clustered.clusters),
+                persons=clustered.persons,
                 persons_created=events["created"],
                 merges=events["merged"],
                 splits=events["split"],
@@ -240,10 +244,37 @@ def link(engine: Engine, options: LinkOptions | None = None, progress: Progress 
                 "config": config.as_json(),
                 "athar_version": __version__,
                 "source_kinds": loaded.source_kinds,
+                # what the next incremental run needs to cluster only what changed
+                "threshold": options.threshold,
+                "review_band": [options.review_low, options.review_high],
+                "max_judgement_id": max_judgement,
+                "records_clustered": len(loaded.keys)
+                if clustered.touched is None
+                else len(clustered.touched),
                 **_model_provenance(loaded, persisted.run_id),
             }
-            persist.finish_run(conn, persisted.run_id, len(clustered.clusters), saved)
+            persist.finish_run(conn, persisted.run_id, clustered.persons, saved)
     return summary
+
+
+def _last_judgement(loaded: steps.Loaded) -> int:
+    assert loaded.previous is not None
+    return int(loaded.previous.summary["max_judgement_id"])
+
+
+def _clusters_only_what_changed(loaded: steps.Loaded, options: LinkOptions) -> bool:
+    """Whether the run may cluster again only the records a change touched
+    (`steps.touched_records`): an incremental run after one that saved what it clustered with, with
+    the same threshold and review band (else every person and review task is made anew)."""
+    previous = loaded.previous
+    if not loaded.incremental or previous is None:
+        return False
+    saved = previous.summary
+    return (
+        saved.get("max_judgement_id") is not None
+        and saved.get("threshold") == options.threshold
+        and saved.get("review_band") == [options.review_low, options.review_high]
+    )
 
 
 def _model_provenance(loaded: steps.Loaded, run_id: int) -> dict:

@@ -13,11 +13,13 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 from sqlalchemy import Engine
 
 from athar import __version__
@@ -448,7 +450,12 @@ def best_readings(
 
 @dataclass(frozen=True)
 class Clustered:
-    """Persons as clusters of records, and the pairs and constraints they were made from."""
+    """Persons as clusters of records, and the pairs and constraints they were made from.
+
+    An incremental run clusters again only the records a change can reach (`touched`, see
+    `touched_records`); the others keep the persons they had (`kept_members`). Then `pairs`,
+    `siblings`, `result` and `clusters` are of the touched records (`pairs`: those with a touched
+    record), and the store keeps the rest as it was."""
 
     pairs: ScoredPairs  # this run's scored pairs and the kept ones of earlier runs
     judgements: dict[PairKey, str]
@@ -459,6 +466,14 @@ class Clustered:
     # stored pairs of earlier runs not kept: scored on a record's older version (or a list's older
     # kind), or of a record no longer current; the store drops them
     dropped: frozenset[PairKey] = frozenset()
+    touched: frozenset[RecordKey] | None = None  # None: every record was clustered
+    # the memberships before the run, of the records not touched, which keep their persons
+    kept_members: dict[RecordKey, str] = field(default_factory=dict)
+
+    @property
+    def persons(self) -> int:
+        """Persons after the run: the clusters made, and the untouched persons kept."""
+        return len(self.clusters) + len(set(self.kept_members.values()))
 
 
 def cluster_records(
@@ -469,9 +484,16 @@ def cluster_records(
     stored: ScoredPairs,
     threshold: float,
     config: SiblingConfig,
+    previous_members: dict[RecordKey, str] | None = None,
+    judged_since: Iterable[PairKey] = (),
 ) -> Clustered:
     """Cluster this run's pairs with the `stored` pairs of earlier runs that involve no new record,
-    reviewers' "same" as must-links, "different" as cannot-links, and likely siblings kept apart."""
+    reviewers' "same" as must-links, "different" as cannot-links, and likely siblings kept apart.
+
+    With `previous_members` (an incremental run whose threshold and review band are the last run's),
+    only the records a change can reach are clustered (`touched_records`; the changes: new records,
+    dropped pairs, pairs `judged_since` the last run, records without a person or gone); the
+    others keep their persons, which is what clustering them again would give."""
     new_keys = loaded.new_keys
     present = set(loaded.keys)
     # a stored pair of a record since replaced by a new version was scored on the old one: dropped
@@ -481,8 +503,21 @@ def cluster_records(
         if k[0] not in new_keys and k[1] not in new_keys and k[0] in present and k[1] in present
     }
     pairs = {**kept, **scored}
+    dropped = frozenset(stored.keys() - kept.keys())
     must = [k for k, d in judgements.items() if d == Decision.SAME and k[0] in present and k[1] in present]
     cannot = [k for k, d in judgements.items() if d == Decision.DIFFERENT]
+    touched: frozenset[RecordKey] | None = None
+    kept_members: dict[RecordKey, str] = {}
+    nodes = loaded.keys
+    if previous_members is not None:
+        seeds = {k for pair in (*dropped, *judged_since) for k in pair} | new_keys
+        seeds |= {k for k in loaded.keys if k not in previous_members}
+        seeds |= {k for k in previous_members if k not in present}  # gone: their persons change
+        touched = touched_records(loaded.keys, pairs, must, threshold, previous_members, seeds)
+        kept_members = {k: pid for k, pid in previous_members.items() if k not in touched and k in present}
+        pairs = {k: v for k, v in pairs.items() if k[0] in touched or k[1] in touched}
+        nodes = [k for k in loaded.keys if k in touched]
+        must = [k for k in must if k[0] in touched and k[1] in touched]
     siblings = likely_siblings(
         features.records,
         loaded.keys,
@@ -490,17 +525,62 @@ def cluster_records(
         config,
     )
     result = cluster(
-        loaded.keys,
-        ((a, b, p) for (a, b), (p, _w) in pairs.items()),
+        nodes,
+        (
+            (a, b, p)
+            for (a, b), (p, _w) in pairs.items()
+            if touched is None or (a in touched and b in touched)
+        ),
         threshold,
         must,
         cannot,
-        attributes=feature_traits(loaded.keys, features.records),
+        attributes=feature_traits(loaded.keys, features.records, touched),
         kept_apart=siblings,
     )
     clusters = cast(dict[Any, list[RecordKey]], result.clusters())
-    dropped = frozenset(stored.keys() - kept.keys())
-    return Clustered(pairs, judgements, siblings, len(must) + len(cannot), result, clusters, dropped)
+    applied = len(must) + len(cannot)
+    return Clustered(pairs, judgements, siblings, applied, result, clusters, dropped, touched, kept_members)
+
+
+def touched_records(
+    keys: list[RecordKey],
+    pairs: ScoredPairs,
+    must: Iterable[PairKey],
+    threshold: float,
+    members: dict[RecordKey, str],
+    seeds: Iterable[RecordKey],
+) -> frozenset[RecordKey]:
+    """The records whose persons a change at `seeds` can alter: the seeds, and whatever joins them
+    through pairs at or above `threshold`, reviewers' "same", or a person they shared before, again
+    and again. Clustering takes only such joins (everything else keeps records apart), so a record
+    beyond them is clustered as it was. A seed that is no longer a current record reaches the other
+    records of its person."""
+    index = {k: i for i, k in enumerate(keys)}
+    n = len(keys)
+    person_number: dict[str, int] = {}
+    left: list[int] = []
+    right: list[int] = []
+    for (a, b), (p, _w) in pairs.items():
+        if p >= threshold:
+            left.append(index[a])
+            right.append(index[b])
+    for a, b in must:
+        left.append(index[a])
+        right.append(index[b])
+    for k, pid in members.items():
+        i = index.get(k)
+        number = person_number.setdefault(pid, n + len(person_number))
+        if i is not None:
+            left.append(i)
+            right.append(number)
+    size = n + len(person_number)
+    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(size, size))
+    _count, label = connected_components(graph, directed=False)
+    start = [
+        index[k] if k in index else person_number[members[k]] for k in seeds if k in index or k in members
+    ]
+    reached = np.isin(label[:n], np.unique(label[start]))
+    return frozenset(keys[i] for i in np.flatnonzero(reached))
 
 
 def record_traits(keys: list[RecordKey], records: list[dict]) -> dict[RecordKey, dict[str, str | None]]:
@@ -512,14 +592,17 @@ def record_traits(keys: list[RecordKey], records: list[dict]) -> dict[RecordKey,
     }
 
 
-def feature_traits(keys: list[RecordKey], features: pd.DataFrame) -> dict[RecordKey, dict[str, str | None]]:
+def feature_traits(
+    keys: list[RecordKey], features: pd.DataFrame, only: frozenset[RecordKey] | None = None
+) -> dict[RecordKey, dict[str, str | None]]:
     """`record_traits` read from the records' feature rows (in the order of `keys`), which carry
-    the same sex and national number."""
+    the same sex and national number; of the records in `only`, if given."""
     sexes = features["sex"].tolist()
     national_ids = features["national_id"].tolist()
     return {
         k: {"sex": sex, "national_id": national_id}
         for k, sex, national_id in zip(keys, sexes, national_ids, strict=True)
+        if only is None or k in only
     }
 
 
@@ -530,10 +613,14 @@ def likely_siblings(
     config: SiblingConfig = DEFAULT_CONFIG.siblings,
 ) -> list[PairKey]:
     """The scored pairs that read as brother and sister (`athar.linkage.siblings`), by record key;
-    `features` rows are in the order of `keys`."""
+    `features` rows are in the order of `keys`. Only the rows of the pairs' records are read."""
     index = {k: i for i, k in enumerate(keys)}
-    found = sibling_pairs(features, ((index[a], index[b], p) for a, b, p in pairs), config)
-    return [(keys[i], keys[j]) for i, j in found]
+    listed = [(index[a], index[b], p) for a, b, p in pairs if p >= config.check_from]
+    rows = sorted({i for a, b, _p in listed for i in (a, b)})
+    position = {i: j for j, i in enumerate(rows)}
+    part = features.iloc[rows].reset_index(drop=True)
+    found = sibling_pairs(part, ((position[a], position[b], p) for a, b, p in listed), config)
+    return [(keys[rows[i]], keys[rows[j]]) for i, j in found]
 
 
 # -- stable ids ------------------------------------------------------------------------------------
@@ -541,6 +628,9 @@ def likely_siblings(
 
 def stable_ids(clustered: Clustered, previous: dict[RecordKey, str], max_number: int) -> IdAssignment:
     """Each cluster's person id: the previous person it overlaps most keeps its id (`athar.linkage.ids`),
-    others get new ids numbered on from `max_number`."""
+    others get new ids numbered on from `max_number`. Of an incremental run's touched records only:
+    the persons they held before lie wholly among them (`touched_records`)."""
     numbers = itertools.count(max_number + 1)
+    if clustered.touched is not None:
+        previous = {k: pid for k, pid in previous.items() if k not in clustered.kept_members}
     return assign_ids(clustered.clusters, previous, lambda: f"P-{next(numbers):07d}")

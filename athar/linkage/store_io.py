@@ -149,9 +149,30 @@ def memberships(conn: Connection) -> dict[RecordKey, str]:
 
 
 def max_person_number(conn: Connection) -> int:
-    """The highest n of the person ids P-n given so far (0 before any)."""
-    ids = conn.execute(select(Person.id)).scalars()
-    return max((int(i.split("-")[1]) for i in ids if i.startswith("P-")), default=0)
+    """The highest n of the person ids P-n given so far (0 before any): the highest of the longest
+    ids, read by the database (ids are P- and seven digits until there are ten million)."""
+    longest = conn.execute(select(func.max(func.length(Person.id))).where(Person.id.like("P-%"))).scalar()
+    if not longest:
+        return 0
+    top = conn.execute(
+        select(func.max(Person.id)).where(Person.id.like("P-%"), func.length(Person.id) == longest)
+    ).scalar_one()
+    return int(top.split("-")[1])
+
+
+def max_judgement_id(conn: Connection) -> int:
+    """The newest judgement's id (0 before any): a later run's judgements are above it."""
+    return conn.execute(select(func.max(Judgement.id))).scalar() or 0
+
+
+def judged_after(conn: Connection, judgement_id: int) -> set[PairKey]:
+    """The pairs judged (again) after judgement `judgement_id`."""
+    rows = conn.execute(
+        select(
+            Judgement.left_source, Judgement.left_record_id, Judgement.right_source, Judgement.right_record_id
+        ).where(Judgement.id > judgement_id)
+    )
+    return {pair_key((ls, lr), (rs, rr)) for ls, lr, rs, rr in rows}
 
 
 @dataclass(frozen=True)
