@@ -26,11 +26,12 @@ from athar.linkage.config import FeatureConfig
 from athar.linkage.engines import db_api_for
 from athar.linkage.explain import explain
 from athar.linkage.feature_cache import KEPT_COLUMNS, FeatureCache, cache_for, rows_digest
+from athar.linkage.review import record_judgement
 from athar.linkage.run import LinkOptions, link
 from athar.linkage.staleness import GROWTH_LIMIT, changed_sources, stale_reasons
 from athar.linkage.store_io import SavedRun
 from athar.store import open_store
-from athar.store.tables import LinkPair, PersonEvent, Record, Source
+from athar.store.tables import LinkPair, PersonEvent, Record, ReviewTask, Source
 from athar.synth import generate
 from tests.conftest import built_once
 
@@ -302,6 +303,54 @@ def test_a_new_version_of_a_record_is_scored_again_and_only_changed_memberships_
     assert len(pairs) == len({p[1:] for p in pairs})  # no pair kept twice
     persons = person_of(store)
     assert len(persons) == 500 and all(persons.values())
+
+
+def test_judgements_since_the_last_run_move_the_persons_they_touch_as_clustering_everything_would(
+    engine, db, tmp_path
+):
+    """An incremental run clusters again only what a change can reach: here two judgements and no
+    new record. It gives the persons that clustering every record gives (a run with another review
+    band does that) and writes the same review tasks."""
+    before = person_of(engine)
+    groups: dict[str, list] = {}
+    for key, pid in sorted(before.items()):
+        groups.setdefault(pid, []).append(key)
+    a, b = next(g for g in groups.values() if len(g) >= 2)[:2]
+    c, d = [g[0] for g in groups.values() if len(g) == 1][:2]
+    for left, right, decision in ((a, b, "different"), (c, d, "same")):
+        record_judgement(engine, f"{left[0]}:{left[1]}", f"{right[0]}:{right[1]}", decision, "test")
+    engine.dispose()  # the judgements written from SQLite's log into the file copied
+    whole_db = tmp_path / "whole.db"
+    shutil.copy(db, whole_db)
+    whole = open_store(str(whole_db))
+
+    summary = link(engine, LinkOptions(user="test"))
+    everything = link(whole, LinkOptions(user="test", review_high=0.9699))
+    with engine.connect() as conn:
+        saved = store_io.latest_run(engine)
+    assert saved is not None and 0 < saved.summary["records_clustered"] < summary.records
+    assert summary.mode == everything.mode == "incremental" and summary.new_records == 0
+    after = person_of(engine)
+    assert after[a] != after[b] and after[c] == after[d]
+    assert partition(after) == partition(person_of(whole))
+    assert summary.persons == everything.persons == len(set(after.values()))
+    # untouched persons keep their ids; the review queue is the same (one pair may cross 0.9699)
+    assert sum(after[k] == pid for k, pid in before.items()) >= len(before) - 4
+    with engine.connect() as conn, whole.connect() as other:
+        queue = {t[:4] for t in conn.execute(_tasks(summary.run_id))}
+        full_queue = {t[:4] for t in other.execute(_tasks(everything.run_id))}
+    whole.dispose()
+    assert len(queue ^ full_queue) <= 1 and summary.review_tasks == len(queue)
+
+
+def _tasks(run_id: int):
+    return select(
+        ReviewTask.left_source,
+        ReviewTask.left_record_id,
+        ReviewTask.right_source,
+        ReviewTask.right_record_id,
+        ReviewTask.priority,
+    ).where(ReviewTask.run_id == run_id)
 
 
 # -- the feature cache ------------------------------------------------------------------------------
