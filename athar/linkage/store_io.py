@@ -10,12 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, Select, func, select
 
 from athar.linkage.config import LinkConfig
 from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
 from athar.store.records import current_records
 from athar.store.tables import Judgement, LinkPair, LinkRun, Membership, Person, Record, Source
+
+
+def _all_rows(conn: Connection, query: Select) -> list[tuple]:
+    """Every row of `query` as plain tuples, fetched by the driver's own cursor: SQLAlchemy's
+    row-by-row fetching was most of reading a million memberships, pairs or record versions."""
+    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def source_kinds(engine: Engine) -> dict[str, str]:
@@ -70,13 +82,12 @@ def record_versions(engine: Engine) -> RecordVersions:
         .where(Record.is_current.is_(True))
         .order_by(Source.name, Record.id)
     )
-    keys, rows, hashes = [], [], []
     with engine.connect() as conn:
-        for source, record_id, row, content_hash in conn.execute(query):
-            keys.append((source, record_id))
-            rows.append(row)
-            hashes.append(content_hash)
+        found = _all_rows(conn, query)
         max_row = conn.execute(select(func.max(Record.id))).scalar_one() or 0
+    keys = [(source, record_id) for source, record_id, _row, _hash in found]
+    rows = [row for _s, _r, row, _hash in found]
+    hashes = [content_hash for _s, _r, _row, content_hash in found]
     return RecordVersions(keys, rows, hashes, max_row)
 
 
@@ -129,7 +140,8 @@ def latest_judgements(conn: Connection) -> dict[PairKey, str]:
 
 def stored_pairs(conn: Connection) -> dict[PairKey, PairScore]:
     """The scored pairs the store keeps from earlier runs."""
-    rows = conn.execute(
+    rows = _all_rows(
+        conn,
         select(
             LinkPair.left_source,
             LinkPair.left_record_id,
@@ -137,7 +149,7 @@ def stored_pairs(conn: Connection) -> dict[PairKey, PairScore]:
             LinkPair.right_record_id,
             LinkPair.match_probability,
             LinkPair.match_weight,
-        )
+        ),
     )
     return {pair_key((a, b), (c, d)): PairScore(p, w) for a, b, c, d, p, w in rows}
 
@@ -145,7 +157,7 @@ def stored_pairs(conn: Connection) -> dict[PairKey, PairScore]:
 def memberships(conn: Connection) -> dict[RecordKey, str]:
     """The person each record belonged to after the last run."""
     query = select(Source.name, Membership.record_id, Membership.person_id).join(Source)
-    return {(s, r): pid for s, r, pid in conn.execute(query)}
+    return {(s, r): pid for s, r, pid in _all_rows(conn, query)}
 
 
 def max_person_number(conn: Connection) -> int:
