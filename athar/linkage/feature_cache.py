@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -97,7 +98,7 @@ class FeatureCache:
                 if meta.get(_DIGEST_META) != digest.encode():
                     part.unlink(missing_ok=True)
                     continue
-                frames.append(_frame(pq.read_table(part)))
+                frames.append(_frame(pq.read_table(part, read_dictionary=_TEXT)))
             except (OSError, pa.ArrowException) as error:  # unreadable: made anew
                 log.warning("feature cache file %s unreadable (%s): removed", part.name, type(error).__name__)
                 part.unlink(missing_ok=True)
@@ -132,6 +133,9 @@ _SCHEMA = pa.schema(
 )
 
 
+_TEXT = [c for c in _SCHEMA.names if c not in _INTEGER and c not in ("reading", "reading_bits")]
+
+
 def _write(path: Path, digest: str, rows: pd.DataFrame) -> None:
     table = pa.Table.from_pandas(rows[_SCHEMA.names], schema=_SCHEMA, preserve_index=False)
     table = table.replace_schema_metadata({_DIGEST_META: digest.encode()})
@@ -148,11 +152,23 @@ def _frame(table: pa.Table) -> pd.DataFrame:
         column = table.column(name)
         if name in _INTEGER:
             columns[name] = column.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+        elif pa.types.is_dictionary(column.type):
+            columns[name] = pd.Series(_strings(column), dtype=object)
         elif pa.types.is_string(column.type) or pa.types.is_null(column.type):
             columns[name] = pd.Series(column.to_numpy(zero_copy_only=False), dtype=object)
         else:
             columns[name] = column.to_pandas()
     return pd.DataFrame(columns)
+
+
+def _strings(column: pa.ChunkedArray) -> np.ndarray:
+    """A dictionary-encoded text column as Python strings and None: each distinct name is made
+    once and shared (a million rows hold some tens of thousands of names), not once a row."""
+    parts = []
+    for chunk in column.chunks:
+        values = np.append(chunk.dictionary.to_numpy(zero_copy_only=False).astype(object), None)
+        parts.append(values[chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False)])
+    return np.concatenate(parts) if parts else np.empty(0, dtype=object)
 
 
 def cache_for(engine: Engine) -> FeatureCache | None:
