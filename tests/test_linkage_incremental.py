@@ -8,6 +8,7 @@ are of the feature cache the full run left beside it (`athar.linkage.feature_cac
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import json
 import shutil
@@ -95,10 +96,10 @@ def partition(assignment: dict) -> set[frozenset]:
 
 def rescored_in_full_with_the_saved_model(engine) -> set[frozenset]:
     """Persons as a full run would make them without retraining: every pair of the store blocked and
-    scored with the newest run's model and config, clustered the same way."""
+    scored with the newest run's model, config and name roles, clustered the same way."""
     saved = store_io.latest_run(engine)
     assert saved is not None and saved.model is not None
-    loaded = steps.load(engine, full=True, config=saved.config)
+    loaded = dataclasses.replace(steps.load(engine, full=True, config=saved.config), roles=saved.name_roles)
     features = steps.make_features(loaded)
     scored = steps.score(functools.partial(db_api_for, "duckdb", None), loaded, features, saved.model, 0.05)
     with engine.connect() as conn:
