@@ -166,7 +166,9 @@ def _strings(column: pa.ChunkedArray) -> np.ndarray:
     once and shared (a million rows hold some tens of thousands of names), not once a row."""
     parts = []
     for chunk in column.chunks:
-        values = np.append(chunk.dictionary.to_numpy(zero_copy_only=False).astype(object), None)
+        names = chunk.dictionary.to_numpy(zero_copy_only=False)
+        values = np.empty(len(names) + 1, dtype=object)
+        values[:-1] = names  # and None last, for a missing value's index -1
         parts.append(values[chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False)])
     return np.concatenate(parts) if parts else np.empty(0, dtype=object)
 

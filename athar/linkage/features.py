@@ -291,7 +291,7 @@ def record_rows(
         )
         rows = [row for row, _readings in per_record]
         n_records = len(rows)
-        record = [int(row.unique_id) for row in rows]  # type: ignore[arg-type]  # a record's is set
+        record = [int(row.unique_id) for row in rows]  # a record's row has its id
         reading = [0] * n_records
         bits = [0.0] * n_records
         for _row, of_record in per_record:

@@ -102,7 +102,7 @@ def load(
     versions = store_io.record_versions(engine)
     keys = versions.keys
     all_kinds = store_io.source_kinds(engine)
-    kinds = {source: all_kinds.get(source) for source, _r in keys}
+    kinds = {source: all_kinds.get(source, "other") for source, _r in keys}
     incremental = not full and previous is not None and previous.model is not None
     stale: tuple[str, ...] = ()
     roles: NameRoles | None = None
@@ -134,7 +134,7 @@ def load(
         is_new,
         new_keys,
         config,
-        cast(dict[str, str], kinds),
+        kinds,
         stale,
         content_hashes=tuple(versions.content_hashes),
         roles=roles,
