@@ -211,6 +211,20 @@ def prepared(persons: int, new: int, seed: int, folder: Path, relink: bool, link
     return info
 
 
+def recache(store: Path) -> None:
+    """Make the feature cache beside a store linked in full again with this code (what a full run
+    of it would leave: the rows of every record under the run's roles and config), without linking
+    again: the cache is keyed by the code and data that make rows, so any change to them empties it."""
+    from athar.linkage import feature_cache, steps
+    from athar.store import open_store
+
+    engine = open_store(str(store))
+    loaded = steps.load(engine, full=False, cache=feature_cache.cache_for(engine))
+    if loaded.cached is None:
+        steps.make_features(loaded)
+    engine.dispose()
+
+
 def run(
     persons: int,
     new: int,
@@ -310,6 +324,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--profile", action="store_true", help="one more incremental run under cProfile")
     parser.add_argument("--compare-full", action="store_true", help="also retrain in full and compare")
     parser.add_argument("--out", default=str(RESULTS))
+    parser.add_argument(
+        "--recache", action="store_true", help="make base.db's feature cache anew with this code first"
+    )
     parser.add_argument("--import-only", action="store_true", help="make the lists and imported store only")
     parser.add_argument(
         "--merge", action="store_true", help="keep the other sizes already in --out, replacing these"
@@ -321,6 +338,9 @@ def main(argv: list[str] | None = None) -> dict:
             folder = Path(args.workdir) / f"persons-{n}"
             print(prepared(int(n), args.new, args.seed, folder, relink=False, link=False))
         return {}
+    if args.recache:
+        for n in args.persons.split(","):
+            recache(Path(args.workdir) / f"persons-{n}" / "base.db")
     with tempfile.TemporaryDirectory(prefix="athar-bench-incremental-") as tmp:
         workdir = Path(args.workdir) if args.workdir else Path(tmp)
         sizes = [

@@ -81,7 +81,7 @@ def write_run(
     _write_persons(conn, assignment, run_id, now)
     touched = clustered.touched
     if touched is not None:
-        previous_members = {k: pid for k, pid in previous_members.items() if k not in clustered.kept_members}
+        previous_members = clustered.previous_of_clustered()
     _write_memberships(
         conn, assignment.person_of_cluster, clustered.clusters, run_id, previous_members, touched is None
     )
@@ -214,9 +214,8 @@ def _write_review_tasks(
 ) -> int:
     """Uncertain pairs, and pairs kept apart as likely siblings whatever their probability; none
     that a reviewer has judged. A record the run did not cluster again is in the person it kept
-    (`Clustered.kept_members`)."""
+    (`Clustered.previous_members`)."""
     cluster_of: dict[Hashable, Hashable] = dict(clustered.result.cluster_of)
-    kept = clustered.kept_members
     kept_apart: set[PairKey] = set(clustered.siblings)
     created = stored_value(conn, ReviewTask.__table__.c.created_at, now)
     rows = []
@@ -226,9 +225,13 @@ def _write_review_tasks(
         if not (in_band or (a, b) in kept_apart) or (a, b) in clustered.judgements:
             continue
         wanted.append((a, b, p))
-    if kept and any(a not in cluster_of or b not in cluster_of for a, b, _p in wanted):
-        cluster_of.update({k: ("kept", pid) for k, pid in kept.items()})
     sizes = Counter(cluster_of.values())
+    kept = {k for a, b, _p in wanted for k in (a, b) if k not in cluster_of}
+    if kept:  # records the run left in their persons: those persons' sizes
+        members = clustered.previous_members
+        cluster_of.update({k: ("kept", members[k]) for k in kept})
+        persons = {members[k] for k in kept}
+        sizes.update(("kept", pid) for pid in members.values() if pid in persons)
     for a, b, p in wanted:
         ca, cb = cluster_of[a], cluster_of[b]
         # the model is sure of a pair kept apart as siblings, but the decision is not: as if 50/50

@@ -10,6 +10,7 @@ where a fresh linker is needed.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable, Iterable
@@ -75,6 +76,11 @@ class Loaded:
     @property
     def mode(self) -> str:
         return "incremental" if self.incremental else "full"
+
+    @functools.cached_property
+    def index(self) -> dict[RecordKey, int]:
+        """Each record's position in `keys` (its `unique_id`)."""
+        return {k: i for i, k in enumerate(self.keys)}
 
     @property
     def needs_scoring(self) -> bool:
@@ -467,13 +473,24 @@ class Clustered:
     # kind), or of a record no longer current; the store drops them
     dropped: frozenset[PairKey] = frozenset()
     touched: frozenset[RecordKey] | None = None  # None: every record was clustered
-    # the memberships before the run, of the records not touched, which keep their persons
-    kept_members: dict[RecordKey, str] = field(default_factory=dict)
+    gone: frozenset[RecordKey] = frozenset()  # records of the last run's persons no longer current
+    # the memberships before the run (the untouched records keep theirs), and how many persons they
+    # make among the untouched records
+    previous_members: dict[RecordKey, str] = field(default_factory=dict)
+    kept_persons: int = 0
 
     @property
     def persons(self) -> int:
         """Persons after the run: the clusters made, and the untouched persons kept."""
-        return len(self.clusters) + len(set(self.kept_members.values()))
+        return len(self.clusters) + self.kept_persons
+
+    def previous_of_clustered(self) -> dict[RecordKey, str]:
+        """The memberships before the run of the records clustered and of those gone (all of the
+        persons they were in: `touched_records` closes over persons)."""
+        if self.touched is None:
+            return self.previous_members
+        members = self.previous_members
+        return {k: members[k] for k in (*self.touched, *self.gone) if k in members}
 
 
 def cluster_records(
@@ -507,14 +524,17 @@ def cluster_records(
     must = [k for k, d in judgements.items() if d == Decision.SAME and k[0] in present and k[1] in present]
     cannot = [k for k, d in judgements.items() if d == Decision.DIFFERENT]
     touched: frozenset[RecordKey] | None = None
-    kept_members: dict[RecordKey, str] = {}
+    gone: frozenset[RecordKey] = frozenset()
+    kept_persons = 0
     nodes = loaded.keys
+    index = loaded.index
     if previous_members is not None:
-        seeds = {k for pair in (*dropped, *judged_since) for k in pair} | new_keys
+        gone = frozenset(k for k in previous_members if k not in index)
+        seeds = {k for pair in (*dropped, *judged_since) for k in pair} | new_keys | gone
         seeds |= {k for k in loaded.keys if k not in previous_members}
-        seeds |= {k for k in previous_members if k not in present}  # gone: their persons change
-        touched = touched_records(loaded.keys, pairs, must, threshold, previous_members, seeds)
-        kept_members = {k: pid for k, pid in previous_members.items() if k not in touched and k in present}
+        touched = touched_records(loaded.keys, pairs, must, threshold, previous_members, seeds, index)
+        persons_touched = {previous_members[k] for k in (*touched, *gone) if k in previous_members}
+        kept_persons = len(set(previous_members.values())) - len(persons_touched)
         pairs = {k: v for k, v in pairs.items() if k[0] in touched or k[1] in touched}
         nodes = [k for k in loaded.keys if k in touched]
         must = [k for k in must if k[0] in touched and k[1] in touched]
@@ -523,6 +543,7 @@ def cluster_records(
         loaded.keys,
         ((a, b, p) for (a, b), (p, _w) in pairs.items() if (a, b) not in judgements),
         config,
+        index,
     )
     result = cluster(
         nodes,
@@ -534,12 +555,24 @@ def cluster_records(
         threshold,
         must,
         cannot,
-        attributes=feature_traits(loaded.keys, features.records, touched),
+        attributes=feature_traits(loaded.keys, features.records, touched, index),
         kept_apart=siblings,
     )
     clusters = cast(dict[Any, list[RecordKey]], result.clusters())
     applied = len(must) + len(cannot)
-    return Clustered(pairs, judgements, siblings, applied, result, clusters, dropped, touched, kept_members)
+    return Clustered(
+        pairs,
+        judgements,
+        siblings,
+        applied,
+        result,
+        clusters,
+        dropped,
+        touched,
+        gone,
+        previous_members or {},
+        kept_persons,
+    )
 
 
 def touched_records(
@@ -549,6 +582,7 @@ def touched_records(
     threshold: float,
     members: dict[RecordKey, str],
     seeds: Iterable[RecordKey],
+    index: dict[RecordKey, int] | None = None,
 ) -> frozenset[RecordKey]:
     """The records whose persons a change at `seeds` can alter: the seeds, and whatever joins them
     through pairs at or above `threshold`, reviewers' "same", or a person they shared before, again
@@ -593,16 +627,22 @@ def record_traits(keys: list[RecordKey], records: list[dict]) -> dict[RecordKey,
 
 
 def feature_traits(
-    keys: list[RecordKey], features: pd.DataFrame, only: frozenset[RecordKey] | None = None
+    keys: list[RecordKey],
+    features: pd.DataFrame,
+    only: frozenset[RecordKey] | None = None,
+    index: dict[RecordKey, int] | None = None,
 ) -> dict[RecordKey, dict[str, str | None]]:
     """`record_traits` read from the records' feature rows (in the order of `keys`), which carry
-    the same sex and national number; of the records in `only`, if given."""
+    the same sex and national number; of the records in `only`, if given (`index`: each key's
+    position in `keys`, needed with `only`)."""
     sexes = features["sex"].tolist()
     national_ids = features["national_id"].tolist()
+    if only is not None:
+        assert index is not None
+        return {k: {"sex": sexes[index[k]], "national_id": national_ids[index[k]]} for k in only}
     return {
         k: {"sex": sex, "national_id": national_id}
         for k, sex, national_id in zip(keys, sexes, national_ids, strict=True)
-        if only is None or k in only
     }
 
 
@@ -611,10 +651,13 @@ def likely_siblings(
     keys: list[RecordKey],
     pairs: Iterable[tuple[RecordKey, RecordKey, float]],
     config: SiblingConfig = DEFAULT_CONFIG.siblings,
+    index: dict[RecordKey, int] | None = None,
 ) -> list[PairKey]:
     """The scored pairs that read as brother and sister (`athar.linkage.siblings`), by record key;
-    `features` rows are in the order of `keys`. Only the rows of the pairs' records are read."""
-    index = {k: i for i, k in enumerate(keys)}
+    `features` rows are in the order of `keys` (`index`: each key's position, if already made).
+    Only the rows of the pairs' records are read."""
+    if index is None:
+        index = {k: i for i, k in enumerate(keys)}
     listed = [(index[a], index[b], p) for a, b, p in pairs if p >= config.check_from]
     rows = sorted({i for a, b, _p in listed for i in (a, b)})
     position = {i: j for j, i in enumerate(rows)}
@@ -632,5 +675,5 @@ def stable_ids(clustered: Clustered, previous: dict[RecordKey, str], max_number:
     the persons they held before lie wholly among them (`touched_records`)."""
     numbers = itertools.count(max_number + 1)
     if clustered.touched is not None:
-        previous = {k: pid for k, pid in previous.items() if k not in clustered.kept_members}
+        previous = clustered.previous_of_clustered()
     return assign_ids(clustered.clusters, previous, lambda: f"P-{next(numbers):07d}")
