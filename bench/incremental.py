@@ -225,6 +225,23 @@ def recache(store: Path) -> None:
     engine.dispose()
 
 
+def new_list_on_a_copy(folder: Path) -> tuple[Path, float]:
+    """A copy of `folder`'s base store with the held-back list imported, and the import's seconds."""
+    from athar.demo import SYNTHETIC_KINDS
+    from athar.ingest import import_file
+    from athar.store import open_store
+
+    trial = folder / "trial.db"
+    copy_store(folder / "base.db", trial)
+    engine = open_store(str(trial))
+    t0 = time.perf_counter()
+    late = folder / "lists" / f"{HELD_BACK_SOURCE}.csv"
+    import_file(engine, late, HELD_BACK_SOURCE, user="bench", kind=SYNTHETIC_KINDS["families"])
+    seconds = time.perf_counter() - t0
+    engine.dispose()
+    return trial, seconds
+
+
 def run(
     persons: int,
     new: int,
@@ -235,9 +252,6 @@ def run(
     trials: int,
     profile: bool,
 ) -> dict:
-    from athar.demo import SYNTHETIC_KINDS
-    from athar.ingest import import_file
-    from athar.store import open_store
 
     folder = workdir / f"persons-{persons}"
     info = prepared(persons, new, seed, folder, relink)
@@ -248,19 +262,7 @@ def run(
 
     runs = []
     for _trial in range(trials):
-        trial = folder / "trial.db"
-        copy_store(folder / "base.db", trial)
-        engine = open_store(str(trial))
-        t0 = time.perf_counter()
-        import_file(
-            engine,
-            lists / f"{HELD_BACK_SOURCE}.csv",
-            HELD_BACK_SOURCE,
-            user="bench",
-            kind=SYNTHETIC_KINDS["families"],
-        )
-        new_import_seconds = time.perf_counter() - t0
-        engine.dispose()
+        trial, new_import_seconds = new_list_on_a_copy(folder)
         incremental = _in_process(str(trial), full=False)
         runs.append((incremental, new_import_seconds))
         print(persons, "incremental", incremental["seconds"], "s", incremental["steps"], file=sys.stderr)
@@ -291,17 +293,8 @@ def run(
         },
     }
     if profile:
-        copy_store(folder / "base.db", folder / "trial.db")
-        engine = open_store(str(folder / "trial.db"))
-        import_file(
-            engine,
-            lists / f"{HELD_BACK_SOURCE}.csv",
-            HELD_BACK_SOURCE,
-            user="bench",
-            kind=SYNTHETIC_KINDS["families"],
-        )
-        engine.dispose()
-        profiled = _in_process(str(folder / "trial.db"), full=False, profile=True)
+        trial, _seconds = new_list_on_a_copy(folder)
+        profiled = _in_process(str(trial), full=False, profile=True)
         result["incremental_profiled"] = {"steps_under_profiler": profiled["steps"], **profiled["profile"]}
     if compare_full:
         full = _in_process(str(folder / "trial.db"), full=True)
