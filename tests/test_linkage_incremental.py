@@ -354,6 +354,20 @@ def _tasks(run_id: int):
     ).where(ReviewTask.run_id == run_id)
 
 
+def test_the_records_a_change_reaches_go_through_sure_pairs_same_judgements_and_old_persons():
+    keys = [("a", str(i)) for i in range(8)]
+    a = dict(enumerate(keys))
+    pairs = {(a[0], a[1]): (0.95, 5.0), (a[2], a[3]): (0.5, 0.0), (a[4], a[5]): (0.99, 7.0)}
+    members = {a[1]: "P-1", a[6]: "P-1", a[7]: "P-2", ("gone", "x"): "P-3", a[5]: "P-3"}
+    # a pair at the threshold, then the person the record was in
+    assert steps.touched_records(keys, pairs, [], 0.9, members, {a[0]}) == {a[0], a[1], a[6]}
+    # a record no longer current reaches the rest of its person, and what they are paired with
+    assert steps.touched_records(keys, pairs, [], 0.9, members, {("gone", "x")}) == {a[4], a[5]}
+    # a pair below the threshold reaches nothing; a reviewer's "same" does
+    assert steps.touched_records(keys, pairs, [], 0.9, members, {a[3]}) == {a[3]}
+    assert steps.touched_records(keys, pairs, [(a[2], a[3])], 0.9, members, {a[3]}) == {a[2], a[3]}
+
+
 # -- the feature cache ------------------------------------------------------------------------------
 
 

@@ -591,7 +591,6 @@ def touched_records(
     records of its person."""
     index = {k: i for i, k in enumerate(keys)}
     n = len(keys)
-    person_number: dict[str, int] = {}
     left: list[int] = []
     right: list[int] = []
     for (a, b), (p, _w) in pairs.items():
@@ -601,17 +600,20 @@ def touched_records(
     for a, b in must:
         left.append(index[a])
         right.append(index[b])
-    for k, pid in members.items():
-        i = index.get(k)
-        number = person_number.setdefault(pid, n + len(person_number))
-        if i is not None:
-            left.append(i)
-            right.append(number)
-    size = n + len(person_number)
-    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(size, size))
+    # each record to its person of the last run (a node numbered after the records), in arrays: a
+    # million memberships
+    at = np.fromiter((index.get(k, -1) for k in members), dtype=np.int64, count=len(members))
+    person, persons = pd.factorize(np.fromiter(members.values(), dtype=object, count=len(members)))
+    person_node = n + person.astype(np.int64)
+    current = at >= 0
+    rows = np.concatenate([np.asarray(left, dtype=np.int64), at[current]])
+    columns = np.concatenate([np.asarray(right, dtype=np.int64), person_node[current]])
+    size = n + len(persons)
+    graph = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, columns)), shape=(size, size))
     _count, label = connected_components(graph, directed=False)
+    node_of_person = {pid: n + i for i, pid in enumerate(persons)}
     start = [
-        index[k] if k in index else person_number[members[k]] for k in seeds if k in index or k in members
+        index[k] if k in index else node_of_person[members[k]] for k in seeds if k in index or k in members
     ]
     reached = np.isin(label[:n], np.unique(label[start]))
     return frozenset(keys[i] for i in np.flatnonzero(reached))
