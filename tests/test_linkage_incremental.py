@@ -1,32 +1,38 @@
 """Incremental linkage: a new list into a linked store, scored alone with the saved model.
 
 The base store (built once per run) holds three of the four synthetic lists, the families' reports
-short of their last rows, linked in full. Tests copy it, add a list and link again.
+short of their last rows, linked in full. Tests copy it, add a list and link again. The last tests
+are of the feature cache the full run left beside it (`athar.linkage.feature_cache`).
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import create_engine, select, update
 from typer.testing import CliRunner
 
 from athar.cli import app
 from athar.exports import current_records
 from athar.ingest import import_file
-from athar.linkage import steps, store_io
+from athar.linkage import features, steps, store_io
+from athar.linkage.config import FeatureConfig
 from athar.linkage.engines import db_api_for
 from athar.linkage.explain import explain
+from athar.linkage.feature_cache import KEPT_COLUMNS, FeatureCache, cache_for, rows_digest
+from athar.linkage.review import record_judgement
 from athar.linkage.run import LinkOptions, link
 from athar.linkage.staleness import GROWTH_LIMIT, changed_sources, stale_reasons
 from athar.linkage.store_io import SavedRun
 from athar.store import open_store
-from athar.store.tables import LinkPair, PersonEvent, Source
+from athar.store.tables import LinkPair, PersonEvent, Record, ReviewTask, Source
 from athar.synth import generate
 from tests.conftest import built_once
 
@@ -90,10 +96,10 @@ def partition(assignment: dict) -> set[frozenset]:
 
 def rescored_in_full_with_the_saved_model(engine) -> set[frozenset]:
     """Persons as a full run would make them without retraining: every pair of the store blocked and
-    scored with the newest run's model and config, clustered the same way."""
+    scored with the newest run's model, config and name roles, clustered the same way."""
     saved = store_io.latest_run(engine)
     assert saved is not None and saved.model is not None
-    loaded = steps.load(engine, full=True, config=saved.config)
+    loaded = dataclasses.replace(steps.load(engine, full=True, config=saved.config), roles=saved.name_roles)
     features = steps.make_features(loaded)
     scored = steps.score(functools.partial(db_api_for, "duckdb", None), loaded, features, saved.model, 0.05)
     with engine.connect() as conn:
@@ -298,3 +304,186 @@ def test_a_new_version_of_a_record_is_scored_again_and_only_changed_memberships_
     assert len(pairs) == len({p[1:] for p in pairs})  # no pair kept twice
     persons = person_of(store)
     assert len(persons) == 500 and all(persons.values())
+
+
+def test_judgements_since_the_last_run_move_the_persons_they_touch_as_clustering_everything_would(
+    engine, db, tmp_path
+):
+    """An incremental run clusters again only what a change can reach: here two judgements and no
+    new record. It gives the persons that clustering every record gives (a run with another review
+    band does that) and writes the same review tasks."""
+    before = person_of(engine)
+    groups: dict[str, list] = {}
+    for key, pid in sorted(before.items()):
+        groups.setdefault(pid, []).append(key)
+    a, b = next(g for g in groups.values() if len(g) >= 2)[:2]
+    c, d = [g[0] for g in groups.values() if len(g) == 1][:2]
+    for left, right, decision in ((a, b, "different"), (c, d, "same")):
+        record_judgement(engine, f"{left[0]}:{left[1]}", f"{right[0]}:{right[1]}", decision, "test")
+    engine.dispose()  # the judgements written from SQLite's log into the file copied
+    whole_db = tmp_path / "whole.db"
+    shutil.copy(db, whole_db)
+    whole = open_store(str(whole_db))
+
+    summary = link(engine, LinkOptions(user="test"))
+    everything = link(whole, LinkOptions(user="test", review_high=0.9699))
+    with engine.connect() as conn:
+        saved = store_io.latest_run(engine)
+    assert saved is not None and 0 < saved.summary["records_clustered"] < summary.records
+    assert summary.mode == everything.mode == "incremental" and summary.new_records == 0
+    after = person_of(engine)
+    assert after[a] != after[b] and after[c] == after[d]
+    assert partition(after) == partition(person_of(whole))
+    assert summary.persons == everything.persons == len(set(after.values()))
+    # untouched persons keep their ids; the review queue is the same (one pair may cross 0.9699)
+    assert sum(after[k] == pid for k, pid in before.items()) >= len(before) - 4
+    with engine.connect() as conn, whole.connect() as other:
+        queue = {t[:4] for t in conn.execute(_tasks(summary.run_id))}
+        full_queue = {t[:4] for t in other.execute(_tasks(everything.run_id))}
+    whole.dispose()
+    assert len(queue ^ full_queue) <= 1 and summary.review_tasks == len(queue)
+
+
+def _tasks(run_id: int):
+    return select(
+        ReviewTask.left_source,
+        ReviewTask.left_record_id,
+        ReviewTask.right_source,
+        ReviewTask.right_record_id,
+        ReviewTask.priority,
+    ).where(ReviewTask.run_id == run_id)
+
+
+def test_the_records_a_change_reaches_go_through_sure_pairs_same_judgements_and_old_persons():
+    keys = [("a", str(i)) for i in range(8)]
+    a = dict(enumerate(keys))
+    pairs = {(a[0], a[1]): (0.95, 5.0), (a[2], a[3]): (0.5, 0.0), (a[4], a[5]): (0.99, 7.0)}
+    members = {a[1]: "P-1", a[6]: "P-1", a[7]: "P-2", ("gone", "x"): "P-3", a[5]: "P-3"}
+    # a pair at the threshold, then the person the record was in
+    assert steps.touched_records(keys, pairs, [], 0.9, members, {a[0]}) == {a[0], a[1], a[6]}
+    # a record no longer current reaches the rest of its person, and what they are paired with
+    assert steps.touched_records(keys, pairs, [], 0.9, members, {("gone", "x")}) == {a[4], a[5]}
+    # a pair below the threshold reaches nothing; a reviewer's "same" does
+    assert steps.touched_records(keys, pairs, [], 0.9, members, {a[3]}) == {a[3]}
+    assert steps.touched_records(keys, pairs, [(a[2], a[3])], 0.9, members, {a[3]}) == {a[2], a[3]}
+
+
+# -- the feature cache ------------------------------------------------------------------------------
+
+
+def copied(base: Path, to: Path, with_cache: bool = True) -> str:
+    shutil.copy(base / "athar.db", to / "athar.db")
+    if with_cache:
+        shutil.copytree(base / "athar.linkage-features", to / "athar.linkage-features")
+    return str(to / "athar.db")
+
+
+def changed_store(base: Path, folder: Path, with_cache: bool) -> str:
+    """The base store with a late list added and one report imported again with another birth place
+    (a new version of it)."""
+    folder.mkdir()
+    db = copied(base, folder, with_cache)
+    engine = open_store(db)
+    import_file(engine, base / "families_late.csv", "families_late", kind="family_report")
+    with (base / "families.csv").open(encoding="utf-8", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    place = header.index("birth_place")
+    rows[5][place] = "Palmyra" if rows[5][place] != "Palmyra" else "Homs"
+    import_file(engine, write_rows(folder / "families2.csv", header, rows), "families", kind="family_report")
+    engine.dispose()
+    return db
+
+
+def test_a_full_run_leaves_every_records_rows_beside_the_store(base):
+    engine = open_store(str(base / "athar.db"))
+    cache = cache_for(engine)
+    assert cache is not None and cache.folder == base / "athar.linkage-features"
+    loaded = steps.load(engine, full=False, cache=cache)
+    engine.dispose()
+    assert loaded.cached is not None
+    # the rows of every record were kept, and so no record's values need reading
+    assert set(loaded.cached["content_hash"]) == set(loaded.content_hashes)
+    assert loaded.records == []
+
+
+def test_a_new_version_is_read_and_made_anew_and_the_rows_equal_those_made_without_cache(base, tmp_path):
+    db = changed_store(base, tmp_path / "s", with_cache=True)
+    engine = open_store(db)
+    cache = cache_for(engine)
+    loaded = steps.load(engine, full=False, cache=cache)
+    # only the late list's records and the new version are read: the cache lacks their versions
+    assert {(r["source"], r["record_id"]) for r in loaded.records} == loaded.new_keys
+    assert len(loaded.new_keys) == LATE_ROWS + 1
+    with_cache = steps.make_features(loaded)
+    without = steps.make_features(steps.load(engine, full=False, cache=None))
+    pd.testing.assert_frame_equal(with_cache.readings, without.readings)
+    pd.testing.assert_frame_equal(with_cache.records, without.records)
+    assert with_cache.term_frequencies == without.term_frequencies
+    # the new version's row holds its new birth place, not the cached one of the old version
+    with engine.connect() as conn:
+        versions = conn.execute(select(Record.record_id, Record.birth_place).where(Record.version == 2)).all()
+    engine.dispose()
+    ((record_id, place),) = versions
+    row = with_cache.records.iloc[loaded.keys.index(("families", record_id))]
+    assert row["birth_place_id"] is not None and row["birth_place_id"] == _place_id(place)
+    # the rows made were added: the next run reads no record's values
+    engine = open_store(db)
+    again = steps.load(engine, full=False, cache=cache)
+    engine.dispose()
+    assert again.records == []
+
+
+def _place_id(text: str) -> str | None:
+    return features.default_place_lookup()(text)[0]
+
+
+def test_an_incremental_run_with_the_cache_makes_the_persons_it_makes_without(base, tmp_path):
+    cached_db = changed_store(base, tmp_path / "cached", with_cache=True)
+    plain_db = changed_store(base, tmp_path / "plain", with_cache=False)
+    results = []
+    for db, use in ((cached_db, True), (plain_db, False)):
+        engine = open_store(db)
+        summary = link(engine, LinkOptions(user="test", feature_cache=use))
+        assert summary.mode == "incremental" and summary.new_records == LATE_ROWS + 1
+        results.append(_persons(engine))
+        engine.dispose()
+    assert results[0] == results[1]
+
+
+def _persons(engine) -> set[frozenset]:
+    groups: dict = {}
+    for r in current_records(engine):
+        groups.setdefault(r["person_id"], set()).add((r["source"], r["record_id"]))
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_other_roles_config_or_rows_find_nothing_and_their_files_are_removed(tmp_path):
+    cache = FeatureCache(tmp_path / "c")
+    digest = rows_digest({"ahmad": -1.0}, FeatureConfig())
+    assert rows_digest({"ahmad": -0.5}, FeatureConfig()) != digest
+    assert rows_digest({"ahmad": -1.0}, FeatureConfig(rare_name_pair_limit=30)) != digest
+    row = {
+        **dict.fromkeys(KEPT_COLUMNS),
+        "content_hash": "h1",
+        "reading": 0,
+        "reading_bits": 0.0,
+        "given_key": "ahmd",
+        "birth_year": 1980,
+    }
+    cache.add(digest, pd.DataFrame([row]))
+    cache.add(digest, pd.DataFrame([{**row, "content_hash": "h2", "birth_year": None}]))
+    kept = cache.read(digest)
+    assert kept is not None
+    assert kept["content_hash"].tolist() == ["h1", "h2"] or kept["content_hash"].tolist() == ["h2", "h1"]
+    assert sorted(kept["birth_year"].tolist(), key=str) == sorted([1980, pd.NA], key=str)
+    assert kept["father_key"].tolist() == [None, None]
+    other = rows_digest({"ahmad": -1.0}, FeatureConfig(role_min_count=3))
+    assert cache.read(other) is None
+    assert list(cache.folder.iterdir()) == []  # made under another digest: removed
+
+
+def test_only_a_sqlite_store_on_disk_keeps_a_cache(tmp_path):
+    assert cache_for(create_engine("sqlite://")) is None
+    assert cache_for(create_engine("postgresql+psycopg://athar@localhost/athar")) is None
+    found = cache_for(create_engine(f"sqlite:///{tmp_path / 'x.db'}"))
+    assert found is not None and found.folder == tmp_path / "x.linkage-features"

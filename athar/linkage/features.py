@@ -237,24 +237,10 @@ def feature_frame(
     its reading (0 for the reading taken). `config`: the run's thresholds.
     """
     records = list(records)
-    place = place_lookup or default_place_lookup()
     if roles is None:
         roles = name_roles(records, config.role_min_count)
-    known: NameRoles = roles
-    policy = config.reading_policy() if other_readings else None
-    with collector_paused():
-        per_record = map_in_two_processes(
-            lambda part: _record_rows(part, place, known, policy), records, PARALLEL_MIN_RECORDS
-        )
-        rows = [row for row, _readings in per_record]
-        readings = [reading for _row, of_record in per_record for reading in of_record]
-        del per_record
-        limit = config.rare_name_pair_limit
-        if not other_readings:
-            return _frame(rows, None, len(rows), limit)
-        n_records = len(rows)
-        rows.extend(row for row, _of, _bits in readings)
-        return _frame(rows, readings, n_records, limit)
+    base = record_rows(records, place_lookup, roles, config.reading_policy() if other_readings else None)
+    return assembled(base, config.rare_name_pair_limit, other_readings)
 
 
 def feature_frames(
@@ -268,8 +254,103 @@ def feature_frames(
     the other readings too (they serve only the scoring's blocking rules)."""
     records = list(records)
     with_readings = feature_frame(records, place_lookup, roles, other_readings=True, config=config)
-    features = with_readings.iloc[: len(records)].drop(columns=["reading_of", "reading_bits"])
-    return features, with_readings
+    return records_part(with_readings), with_readings
+
+
+def records_part(with_readings: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `assembled(..., other_readings=True)` that are records (its leading rows), without
+    the reading columns: the training frame."""
+    taken = with_readings["unique_id"].to_numpy() == with_readings["reading_of"].to_numpy()
+    n_records = int(taken.sum())
+    return with_readings.iloc[:n_records].drop(columns=["reading_of", "reading_bits"])
+
+
+# What a record's rows hold before they are put together (`record_rows`): the feature columns a
+# record's values give, up to and with the event's kind; the rare-pair blocks and the full-date
+# block are counted over the whole frame (`assembled`).
+ROW_COLUMNS = FEATURE_COLUMNS[: FEATURE_COLUMNS.index("event_kind") + 1]
+
+
+def record_rows(
+    records: Sequence[dict],
+    place_lookup: PlaceLookup | None,
+    roles: NameRoles,
+    policy: ReadingPolicy | None,
+) -> pd.DataFrame:
+    """Each record's row and the rows of its other readings under `policy` (none without one): the
+    `ROW_COLUMNS`, with `record` (the record's `unique_id`), `reading` (0 for the reading taken, then
+    1, 2, ...) and `reading_bits` (log2 of the reading's probability, 0 for the one taken).
+
+    The costly part of the features (parsing names one at a time), in two processes over
+    `PARALLEL_MIN_RECORDS`; a record's rows depend on its values, `roles` and `policy` alone, which is
+    what lets an incremental run keep old records' rows (`athar.linkage.feature_cache`)."""
+    place = place_lookup or default_place_lookup()
+    with collector_paused():
+        per_record = map_in_two_processes(
+            lambda part: _record_rows(part, place, roles, policy), records, PARALLEL_MIN_RECORDS
+        )
+        rows = [row for row, _readings in per_record]
+        n_records = len(rows)
+        record = [int(row.unique_id) for row in rows]  # a record's row has its id
+        reading = [0] * n_records
+        bits = [0.0] * n_records
+        for _row, of_record in per_record:
+            for number, (row, of, b) in enumerate(of_record, start=1):
+                rows.append(row)
+                record.append(of)
+                reading.append(number)
+                bits.append(b)
+        del per_record
+        # column by column as plain objects: pandas' own row-wise reading and type guessing took
+        # twice as long at a million rows
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in FEATURE_COLUMNS]
+        del rows
+        frame = pd.DataFrame(
+            {
+                name: pd.Series(values, dtype=object)
+                for name, values in zip(ROW_COLUMNS, columns[: len(ROW_COLUMNS)], strict=True)
+            }
+        )
+    frame["record"] = pd.Series(record, dtype="int64")
+    frame["reading"] = pd.Series(reading, dtype="int64")
+    frame["reading_bits"] = pd.Series(bits, dtype=float)
+    return frame
+
+
+def assembled(base: pd.DataFrame, rare_limit: int, other_readings: bool) -> pd.DataFrame:
+    """The frame Splink reads, from rows laid out as `record_rows` gives them (the records' rows,
+    then the other readings by record): the records' rows with their `unique_id`; then, with
+    `other_readings`, the other readings numbered after the records (with `reading_of` and
+    `reading_bits`); the rare-pair and full-date blocking columns counted over all of them."""
+    record = base["record"].to_numpy()
+    n_records = int((base["reading"].to_numpy() == 0).sum())
+    rows = len(base) if other_readings else n_records
+    ids = record[:n_records]
+    empty = np.full(rows, None, dtype=object)
+    columns = {
+        name: pd.Series(
+            base[name].to_numpy(dtype=object)[:rows] if name in ROW_COLUMNS else empty,
+            dtype=object,
+            copy=True,
+        )
+        for name in FEATURE_COLUMNS
+    }
+    next_id = int(ids.max()) + 1 if n_records else 0
+    columns["unique_id"] = pd.Series(
+        np.concatenate([ids, np.arange(next_id, next_id + rows - n_records)]), dtype="int64"
+    )
+    if other_readings:
+        columns["reading_of"] = pd.Series(record[:rows], dtype="int64")
+        columns["reading_bits"] = pd.Series(base["reading_bits"].to_numpy(dtype=float)[:rows], dtype=float)
+    frame = pd.DataFrame(columns)
+    codes = name_codes(frame, sorted({c for _block, *pair in _RARE_PAIR_BLOCKS for c in pair}))
+    for block, first, second in _RARE_PAIR_BLOCKS:
+        frame[block] = rare_name_pairs(frame, first, second, rare_limit, codes=codes)
+    # Only a full date is specific enough to block on; "1985" alone would pair a year's births.
+    frame["birth_day_date"] = frame["birth_date"].where(frame["birth_precision"] == "day")
+    for column in _INTEGER_COLUMNS:
+        frame[column] = frame[column].astype("Int64")
+    return frame
 
 
 # Below this many records one process is quicker than forking a second for half of them.
@@ -317,36 +398,6 @@ _RARE_PAIR_BLOCKS = (
     # the same names the other way round, to meet a family-first name read given-first
     ("family_given_block", "family_key", "given_key"),
 )
-
-
-def _frame(
-    rows: list[FeatureRow],
-    readings: list[tuple[FeatureRow, int, float]] | None,
-    records: int,
-    rare_limit: int,
-) -> pd.DataFrame:
-    # column by column as plain objects: pandas' own row-wise reading and type guessing took twice as
-    # long at a million rows
-    columns = zip(*rows, strict=True) if rows else ([] for _ in FEATURE_COLUMNS)
-    frame = pd.DataFrame(
-        {name: pd.Series(values, dtype=object) for name, values in zip(FEATURE_COLUMNS, columns, strict=True)}
-    )
-    ids = [int(row.unique_id) for row in rows[:records]]  # type: ignore[arg-type]  # a record's is set
-    if readings is not None:
-        frame["reading_of"] = pd.Series(ids + [of for _row, of, _b in readings], dtype="int64")
-        bits = [0.0] * records + [bits for _row, _of, bits in readings]
-        frame["reading_bits"] = pd.Series(bits, dtype=float)
-        next_id = max(ids, default=-1) + 1
-        ids += range(next_id, next_id + len(readings))
-    frame["unique_id"] = pd.Series(ids, dtype="int64")
-    codes = name_codes(frame, sorted({c for _block, *pair in _RARE_PAIR_BLOCKS for c in pair}))
-    for block, first, second in _RARE_PAIR_BLOCKS:
-        frame[block] = rare_name_pairs(frame, first, second, rare_limit, codes=codes)
-    # Only a full date is specific enough to block on; "1985" alone would pair a year's births.
-    frame["birth_day_date"] = frame["birth_date"].where(frame["birth_precision"] == "day")
-    for column in _INTEGER_COLUMNS:
-        frame[column] = frame[column].astype("Int64")
-    return frame
 
 
 def _name_fields(names: tuple[str | None, ...]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
 
 from athar.linkage.ids import IdAssignment
 from athar.linkage.keys import PairKey, RecordKey
@@ -59,7 +59,9 @@ def write_run(
 ) -> Persisted:
     """Everything the run produced, under a new (not yet finished) run: `finish_run` closes it.
     `previous_members` are the memberships the store holds (`store_io.memberships`): only those
-    that change are written."""
+    that change are written. Where the run clustered only the records a change touched
+    (`Clustered.touched`), the others' memberships stay, and so do their review tasks (copied from
+    the previous run, `previous_run`)."""
     now = dt.datetime.now(dt.UTC)
     run_id = conn.execute(
         insert(LinkRun)
@@ -77,9 +79,16 @@ def write_run(
         .returning(LinkRun.id)
     ).scalar_one()
     _write_persons(conn, assignment, run_id, now)
-    _write_memberships(conn, assignment.person_of_cluster, clustered.clusters, run_id, previous_members)
+    touched = clustered.touched
+    if touched is not None:
+        previous_members = clustered.previous_of_clustered()
+    _write_memberships(
+        conn, assignment.person_of_cluster, clustered.clusters, run_id, previous_members, touched is None
+    )
     _write_pairs(conn, run_id, scored, clustered.dropped, full=not loaded.incremental)
     tasks = _write_review_tasks(conn, run_id, clustered, review, now)
+    if touched is not None and loaded.previous is not None:
+        tasks += _copy_review_tasks(conn, loaded.previous.run_id, run_id, touched)
     return Persisted(run_id, tasks)
 
 
@@ -92,8 +101,8 @@ def finish_run(conn: Connection, run_id: int, persons: int, summary: dict[str, A
 
 
 def _write_persons(conn: Connection, assignment: IdAssignment, run_id: int, now: dt.datetime) -> None:
-    existing = set(conn.execute(select(Person.id)).scalars())
-    fresh = [pid for pid in assignment.person_of_cluster.values() if pid not in existing]
+    # the persons made are the clusters that took no earlier person's id (`ids.assign_ids`)
+    fresh = [e["person_id"] for e in assignment.events if e["kind"] == "created"]
     created = stored_value(conn, Person.__table__.c.created_at, now)
     rows = [(pid, created, CaseStatus.MISSING.value) for pid in fresh]
     bulk_insert(conn, "persons", ("id", "created_at", "status"), rows)
@@ -120,15 +129,17 @@ def _write_memberships(
     clusters: dict[Any, list[RecordKey]],
     run_id: int,
     previous: dict[RecordKey, str],
+    every_record: bool,
 ) -> None:
     """Each record's person: rows whose person changed (or whose record is gone) are replaced, the
     rest left as they are. An incremental run moves few records, and rewriting a million unchanged
-    rows was most of its time; where most rows change, all are rewritten at once."""
+    rows was most of its time; where most rows change, and `clusters` hold `every_record`, all are
+    rewritten at once."""
     source_ids = {name: id_ for name, id_ in conn.execute(select(Source.name, Source.id))}
     now = {m: person_of_cluster[c] for c, members in clusters.items() for m in members}
     changed = [k for k, pid in now.items() if previous.get(k) != pid]
     gone = [k for k in previous if k not in now]
-    if len(changed) + len(gone) > len(now) // 2:
+    if every_record and len(changed) + len(gone) > len(now) // 2:
         conn.execute(delete(Membership))
         written = list(now)
     else:
@@ -202,16 +213,26 @@ def _write_review_tasks(
     conn: Connection, run_id: int, clustered: Clustered, review: ReviewBand, now: dt.datetime
 ) -> int:
     """Uncertain pairs, and pairs kept apart as likely siblings whatever their probability; none
-    that a reviewer has judged."""
-    cluster_of = clustered.result.cluster_of
+    that a reviewer has judged. A record the run did not cluster again is in the person it kept
+    (`Clustered.previous_members`)."""
+    cluster_of: dict[Hashable, Hashable] = dict(clustered.result.cluster_of)
     kept_apart: set[PairKey] = set(clustered.siblings)
-    sizes = Counter(cluster_of.values())
     created = stored_value(conn, ReviewTask.__table__.c.created_at, now)
     rows = []
+    wanted = []
     for (a, b), (p, _w) in clustered.pairs.items():
         in_band = review.low <= p < review.high
         if not (in_band or (a, b) in kept_apart) or (a, b) in clustered.judgements:
             continue
+        wanted.append((a, b, p))
+    sizes = Counter(cluster_of.values())
+    kept = {k for a, b, _p in wanted for k in (a, b) if k not in cluster_of}
+    if kept:  # records the run left in their persons: those persons' sizes
+        members = clustered.previous_members
+        cluster_of.update({k: ("kept", members[k]) for k in kept})
+        persons = {members[k] for k in kept}
+        sizes.update(("kept", pid) for pid in members.values() if pid in persons)
+    for a, b, p in wanted:
         ca, cb = cluster_of[a], cluster_of[b]
         # the model is sure of a pair kept apart as siblings, but the decision is not: as if 50/50
         uncertainty = 0.5 if (a, b) in kept_apart else p
@@ -219,3 +240,30 @@ def _write_review_tasks(
         rows.append((run_id, a[0], a[1], b[0], b[1], p, priority, created))
     bulk_insert(conn, "review_tasks", REVIEW_TASK_COLUMNS, rows)
     return len(rows)
+
+
+def _copy_review_tasks(
+    conn: Connection, previous_run: int, run_id: int, touched: frozenset[RecordKey]
+) -> int:
+    """The previous run's review tasks that hold no `touched` record, under `run_id`: their pairs,
+    probabilities and persons (so their priorities) are as they were. Copied by the database, with
+    the touched records in a temporary table."""
+    conn.execute(text("CREATE TEMPORARY TABLE athar_touched (source TEXT, record_id TEXT)"))
+    try:
+        bulk_insert(conn, "athar_touched", ("source", "record_id"), list(touched))
+        conn.execute(text("CREATE INDEX athar_touched_key ON athar_touched (source, record_id)"))
+        columns = ", ".join(REVIEW_TASK_COLUMNS[1:])
+        copied = conn.execute(
+            text(
+                f"INSERT INTO review_tasks (run_id, {columns}) "
+                f"SELECT :run_id, {columns} FROM review_tasks t WHERE t.run_id = :previous "
+                "AND NOT EXISTS (SELECT 1 FROM athar_touched x "
+                "WHERE x.source = t.left_source AND x.record_id = t.left_record_id) "
+                "AND NOT EXISTS (SELECT 1 FROM athar_touched x "
+                "WHERE x.source = t.right_source AND x.record_id = t.right_record_id)"
+            ),
+            {"run_id": run_id, "previous": previous_run},
+        )
+    finally:
+        conn.execute(text("DROP TABLE athar_touched"))
+    return copied.rowcount

@@ -10,14 +10,17 @@ where a fresh linker is needed.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 from sqlalchemy import Engine
 
 from athar import __version__
@@ -27,7 +30,8 @@ from athar.linkage import store_io
 from athar.linkage.cluster import ClusterResult, cluster
 from athar.linkage.config import DEFAULT_CONFIG, LabelConfig, LinkConfig, SiblingConfig, TrainingConfig
 from athar.linkage.errors import LinkageError
-from athar.linkage.features import NameRoles, feature_frames, name_roles
+from athar.linkage.feature_cache import FeatureCache, kept_rows, rows_digest
+from athar.linkage.features import EVENT_KINDS, NameRoles, assembled, name_roles, record_rows, records_part
 from athar.linkage.ids import IdAssignment, assign_ids
 from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
 from athar.linkage.settings import TERM_FREQUENCY_COLUMNS
@@ -50,8 +54,10 @@ TF_COLUMNS = TERM_FREQUENCY_COLUMNS
 class Loaded:
     """The records to link, and what the run is: full, or incremental over the last run's model."""
 
-    records: list[dict]  # `unique_id` is the position here
-    keys: list[RecordKey]  # in the order of `records`
+    # the records' values, each with its `unique_id` (its position in `keys`): every record, or in an
+    # incremental run with a feature cache, only those whose rows the cache lacks
+    records: list[dict]
+    keys: list[RecordKey]  # every current record
     max_row: int  # the records table's highest row id: a later run's records above it are new
     previous: SavedRun | None  # the newest finished run
     incremental: bool
@@ -61,10 +67,20 @@ class Loaded:
     source_kinds: dict[str, str]  # each source holding records, with its kind (saved with the run)
     # an incremental run's reasons to think its saved model stale (`athar.linkage.staleness`)
     stale: tuple[str, ...] = ()
+    content_hashes: tuple[str, ...] = ()  # per record (in the order of `keys`): its version's digest
+    # the name roles to read names with: an incremental run's model's; None: learnt from `records`
+    roles: NameRoles | None = None
+    cache: FeatureCache | None = None  # where feature rows are kept between runs (SQLite stores)
+    cached: pd.DataFrame | None = None  # the rows the cache held for `roles` and the config
 
     @property
     def mode(self) -> str:
         return "incremental" if self.incremental else "full"
+
+    @functools.cached_property
+    def index(self) -> dict[RecordKey, int]:
+        """Each record's position in `keys` (its `unique_id`)."""
+        return {k: i for i, k in enumerate(self.keys)}
 
     @property
     def needs_scoring(self) -> bool:
@@ -73,38 +89,88 @@ class Loaded:
         return len(self.keys) >= 2 and (not self.incremental or bool(self.new_keys))
 
 
-def load(engine: Engine, full: bool, config: LinkConfig | None = None) -> Loaded:
+def load(
+    engine: Engine, full: bool, config: LinkConfig | None = None, cache: FeatureCache | None = None
+) -> Loaded:
     """The current records, and which are new since the newest run with a model (all, if `full` or
     there is none). A full run uses `config` (the defaults if None); an incremental one scores with
     the previous run's model and so keeps that run's config (the defaults for a run saved before
-    configs were), and refuses a `config` that differs from it.
+    configs were) and name roles, and refuses a `config` that differs from it.
 
     New, in an incremental run: records imported since the previous run (a new version of a record
     included) and every record of a list whose kind changed since then (its dates mean something
-    else now). Whether the saved model is stale for the store as it now is, is said in `stale`."""
-    records, keys, max_row = store_io.load_records(engine)
-    kinds = {r["source"]: r["source_kind"] for r in records}
+    else now). Whether the saved model is stale for the store as it now is, is said in `stale`.
+
+    With a `cache` (`athar.linkage.feature_cache`), an incremental run reads the values of only the
+    records whose feature rows the cache lacks: at a million records, reading every record's values
+    was most of the step."""
     previous = store_io.latest_run(engine)
+    versions = store_io.record_versions(engine)
+    keys = versions.keys
+    all_kinds = store_io.source_kinds(engine)
+    kinds = {source: all_kinds.get(source, "other") for source, _r in keys}
     incremental = not full and previous is not None and previous.model is not None
     stale: tuple[str, ...] = ()
+    roles: NameRoles | None = None
+    cached = None
     if incremental:
         assert previous is not None
         config = _config_of_incremental_run(config, previous)
-        row_ids = store_io.record_row_ids(engine)
         rekinded = changed_sources(previous.source_kinds, kinds)
-        is_new = [row_ids.get(k, 0) > previous.max_record_row or k[0] in rekinded for k in keys]
-        stale = tuple(stale_reasons(previous, kinds, len(records), __version__))
+        is_new = [
+            row > previous.max_record_row or k[0] in rekinded
+            for k, row in zip(keys, versions.row_ids, strict=True)
+        ]
+        stale = tuple(stale_reasons(previous, kinds, len(keys), __version__))
+        # names are read as the model's run read them (a run saved before roles were learns them)
+        roles = previous.summary.get("name_roles")
+        if cache is not None and roles is not None:
+            cached = cache.read(rows_digest(roles, config.features))
     else:
         config = config or DEFAULT_CONFIG
         is_new = [True] * len(keys)
+    records = _records_to_read(engine, versions, cached)
     new_keys = {k for k, new in zip(keys, is_new, strict=True) if new}
-    return Loaded(records, keys, max_row, previous, incremental, is_new, new_keys, config, kinds, stale)
+    return Loaded(
+        records,
+        keys,
+        versions.max_row,
+        previous,
+        incremental,
+        is_new,
+        new_keys,
+        config,
+        kinds,
+        stale,
+        content_hashes=tuple(versions.content_hashes),
+        roles=roles,
+        cache=cache,
+        cached=cached,
+    )
+
+
+def _records_to_read(
+    engine: Engine, versions: store_io.RecordVersions, cached: pd.DataFrame | None
+) -> list[dict]:
+    """The values of the records whose feature rows `cached` lacks (of every record without it)."""
+    if cached is not None:
+        known = set(cached["content_hash"][cached["reading"] == 0].tolist())
+        missing = [i for i, h in enumerate(versions.content_hashes) if h not in known]
+        if len(missing) <= len(versions.keys) // 2:
+            keys = versions.keys
+            rows = [versions.row_ids[i] for i in missing]
+            found = store_io.records_by_row(engine, rows, {keys[i]: i for i in missing})
+            return sorted(found, key=lambda r: r["unique_id"])
+    records, keys, _max_row = store_io.load_records(engine)
+    if keys != versions.keys:
+        raise LinkageError("the store's records changed while they were read: run `athar link` again")
+    return records
 
 
 def released(loaded: Loaded) -> Loaded:
-    """`loaded` without its records' values, which no step reads once the features are made: at a
-    million records they are some 2.5 GiB the rest of the run need not hold."""
-    return replace(loaded, records=[])
+    """`loaded` without its records' values and cached rows, which no step reads once the features
+    are made: at a million records they are some 2.5 GiB the rest of the run need not hold."""
+    return replace(loaded, records=[], cached=None)
 
 
 def _config_of_incremental_run(requested: LinkConfig | None, previous: SavedRun) -> LinkConfig:
@@ -133,14 +199,75 @@ class Features:
 
 
 def make_features(loaded: Loaded) -> Features:
+    """The feature rows of every record: from the cache where it holds the record's version (under
+    the run's roles and config), else made from its values; the rows made are added to the cache."""
     config = loaded.config.features
-    roles = name_roles(loaded.records, config.role_min_count)
+    roles = loaded.roles if loaded.roles is not None else name_roles(loaded.records, config.role_min_count)
+    digest = rows_digest(roles, config)
+    cached = loaded.cached
+    if cached is None and loaded.cache is not None and not loaded.incremental:
+        cached = loaded.cache.read(digest)
+    base, made = rows_of_every_record(loaded, roles, cached)
+    if loaded.cache is not None:
+        if cached is None or loaded.cache.needs_compacting():
+            loaded.cache.replace(digest, kept_rows(base, [loaded.content_hashes[i] for i in base["record"]]))
+        else:
+            loaded.cache.add(digest, kept_rows(made, [loaded.content_hashes[i] for i in made["record"]]))
     # names whose order is not marked are also scored read the other way (`readings`)
-    records, readings = feature_frames(loaded.records, roles=roles, config=config)
+    readings = assembled(base, config.rare_name_pair_limit, other_readings=True)
+    records = records_part(readings)
     records["is_new"] = loaded.is_new
     readings["is_new"] = [loaded.is_new[i] for i in readings["reading_of"]]
     shares = term_frequencies(readings) if len(readings) else {}
     return Features(roles, records, readings, shares)
+
+
+def rows_of_every_record(
+    loaded: Loaded, roles: NameRoles, cached: pd.DataFrame | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every record's rows laid out as `features.record_rows` lays them (`record` is the record's
+    position in `loaded.keys`), taken from `cached` where it holds the record's content; and the
+    rows made here, for the records it does not hold (those in `loaded.records`)."""
+    policy = loaded.config.features.reading_policy()
+    n = len(loaded.keys)
+    hashes = np.array(loaded.content_hashes, dtype=object)
+    found = np.full(n, -1, dtype=np.int64)
+    if cached is not None and len(cached):
+        taken = cached[cached["reading"].to_numpy() == 0]
+        found = pd.Index(taken["content_hash"]).get_indexer(hashes)
+    hit = found >= 0
+    missing = [r for r in loaded.records if not hit[r["unique_id"]]]
+    if len(missing) != n - int(hit.sum()):
+        raise LinkageError("records whose feature rows are not cached were not read")
+    made = record_rows(missing, None, roles, policy)
+    if not hit.any():
+        return _with_lists(made, loaded), made
+    assert cached is not None
+    at = np.flatnonzero(hit)
+    from_cache = taken.iloc[found[hit]].drop(columns=["content_hash"]).reset_index(drop=True)
+    from_cache["record"] = at
+    others = cached[cached["reading"].to_numpy() > 0]
+    if len(others):
+        wanted = pd.DataFrame({"content_hash": hashes[at], "record": at})
+        other_rows = wanted.merge(others, on="content_hash").drop(columns=["content_hash"])
+    else:
+        other_rows = others.drop(columns=["content_hash"]).assign(record=pd.Series(dtype="int64"))
+    made_taken = made["reading"].to_numpy() == 0
+    first = pd.concat([from_cache, made[made_taken]], ignore_index=True).sort_values("record", kind="stable")
+    then = pd.concat([other_rows, made[~made_taken]], ignore_index=True).sort_values(
+        ["record", "reading"], kind="stable"
+    )
+    return _with_lists(pd.concat([first, then], ignore_index=True), loaded), made
+
+
+def _with_lists(rows: pd.DataFrame, loaded: Loaded) -> pd.DataFrame:
+    """`rows` with each one's list and its kind's event (`features.EVENT_KINDS`), from `loaded`."""
+    record = rows["record"].to_numpy()
+    sources = np.array([s for s, _r in loaded.keys], dtype=object)
+    events = {s: EVENT_KINDS.get(k or "", "event") for s, k in loaded.source_kinds.items()}
+    rows["source_dataset"] = pd.Series(sources[record], dtype=object, index=rows.index)
+    rows["event_kind"] = rows["source_dataset"].map(events).astype(object)
+    return rows
 
 
 def term_frequencies(features: pd.DataFrame) -> dict[str, dict[str, float]]:
@@ -329,7 +456,12 @@ def best_readings(
 
 @dataclass(frozen=True)
 class Clustered:
-    """Persons as clusters of records, and the pairs and constraints they were made from."""
+    """Persons as clusters of records, and the pairs and constraints they were made from.
+
+    An incremental run clusters again only the records a change can reach (`touched`, see
+    `touched_records`); the others keep the persons they had (`kept_members`). Then `pairs`,
+    `siblings`, `result` and `clusters` are of the touched records (`pairs`: those with a touched
+    record), and the store keeps the rest as it was."""
 
     pairs: ScoredPairs  # this run's scored pairs and the kept ones of earlier runs
     judgements: dict[PairKey, str]
@@ -340,6 +472,25 @@ class Clustered:
     # stored pairs of earlier runs not kept: scored on a record's older version (or a list's older
     # kind), or of a record no longer current; the store drops them
     dropped: frozenset[PairKey] = frozenset()
+    touched: frozenset[RecordKey] | None = None  # None: every record was clustered
+    gone: frozenset[RecordKey] = frozenset()  # records of the last run's persons no longer current
+    # the memberships before the run (the untouched records keep theirs), and how many persons they
+    # make among the untouched records
+    previous_members: dict[RecordKey, str] = field(default_factory=dict)
+    kept_persons: int = 0
+
+    @property
+    def persons(self) -> int:
+        """Persons after the run: the clusters made, and the untouched persons kept."""
+        return len(self.clusters) + self.kept_persons
+
+    def previous_of_clustered(self) -> dict[RecordKey, str]:
+        """The memberships before the run of the records clustered and of those gone (all of the
+        persons they were in: `touched_records` closes over persons)."""
+        if self.touched is None:
+            return self.previous_members
+        members = self.previous_members
+        return {k: members[k] for k in (*self.touched, *self.gone) if k in members}
 
 
 def cluster_records(
@@ -350,9 +501,16 @@ def cluster_records(
     stored: ScoredPairs,
     threshold: float,
     config: SiblingConfig,
+    previous_members: dict[RecordKey, str] | None = None,
+    judged_since: Iterable[PairKey] = (),
 ) -> Clustered:
     """Cluster this run's pairs with the `stored` pairs of earlier runs that involve no new record,
-    reviewers' "same" as must-links, "different" as cannot-links, and likely siblings kept apart."""
+    reviewers' "same" as must-links, "different" as cannot-links, and likely siblings kept apart.
+
+    With `previous_members` (an incremental run whose threshold and review band are the last run's),
+    only the records a change can reach are clustered (`touched_records`; the changes: new records,
+    dropped pairs, pairs `judged_since` the last run, records without a person or gone); the
+    others keep their persons, which is what clustering them again would give."""
     new_keys = loaded.new_keys
     present = set(loaded.keys)
     # a stored pair of a record since replaced by a new version was scored on the old one: dropped
@@ -362,26 +520,103 @@ def cluster_records(
         if k[0] not in new_keys and k[1] not in new_keys and k[0] in present and k[1] in present
     }
     pairs = {**kept, **scored}
+    dropped = frozenset(stored.keys() - kept.keys())
     must = [k for k, d in judgements.items() if d == Decision.SAME and k[0] in present and k[1] in present]
     cannot = [k for k, d in judgements.items() if d == Decision.DIFFERENT]
+    touched: frozenset[RecordKey] | None = None
+    gone: frozenset[RecordKey] = frozenset()
+    kept_persons = 0
+    nodes = loaded.keys
+    index = loaded.index
+    if previous_members is not None:
+        gone = frozenset(k for k in previous_members if k not in index)
+        seeds = {k for pair in (*dropped, *judged_since) for k in pair} | new_keys | gone
+        seeds |= {k for k in loaded.keys if k not in previous_members}
+        touched = touched_records(loaded.keys, pairs, must, threshold, previous_members, seeds, index)
+        persons_touched = {previous_members[k] for k in (*touched, *gone) if k in previous_members}
+        kept_persons = len(set(previous_members.values())) - len(persons_touched)
+        pairs = {k: v for k, v in pairs.items() if k[0] in touched or k[1] in touched}
+        nodes = [k for k in loaded.keys if k in touched]
+        must = [k for k in must if k[0] in touched and k[1] in touched]
     siblings = likely_siblings(
         features.records,
         loaded.keys,
         ((a, b, p) for (a, b), (p, _w) in pairs.items() if (a, b) not in judgements),
         config,
+        index,
     )
     result = cluster(
-        loaded.keys,
-        ((a, b, p) for (a, b), (p, _w) in pairs.items()),
+        nodes,
+        (
+            (a, b, p)
+            for (a, b), (p, _w) in pairs.items()
+            if touched is None or (a in touched and b in touched)
+        ),
         threshold,
         must,
         cannot,
-        attributes=feature_traits(loaded.keys, features.records),
+        attributes=feature_traits(loaded.keys, features.records, touched, index),
         kept_apart=siblings,
     )
     clusters = cast(dict[Any, list[RecordKey]], result.clusters())
-    dropped = frozenset(stored.keys() - kept.keys())
-    return Clustered(pairs, judgements, siblings, len(must) + len(cannot), result, clusters, dropped)
+    applied = len(must) + len(cannot)
+    return Clustered(
+        pairs,
+        judgements,
+        siblings,
+        applied,
+        result,
+        clusters,
+        dropped,
+        touched,
+        gone,
+        previous_members or {},
+        kept_persons,
+    )
+
+
+def touched_records(
+    keys: list[RecordKey],
+    pairs: ScoredPairs,
+    must: Iterable[PairKey],
+    threshold: float,
+    members: dict[RecordKey, str],
+    seeds: Iterable[RecordKey],
+    index: dict[RecordKey, int] | None = None,
+) -> frozenset[RecordKey]:
+    """The records whose persons a change at `seeds` can alter: the seeds, and whatever joins them
+    through pairs at or above `threshold`, reviewers' "same", or a person they shared before, again
+    and again. Clustering takes only such joins (everything else keeps records apart), so a record
+    beyond them is clustered as it was. A seed that is no longer a current record reaches the other
+    records of its person."""
+    index = {k: i for i, k in enumerate(keys)}
+    n = len(keys)
+    left: list[int] = []
+    right: list[int] = []
+    for (a, b), (p, _w) in pairs.items():
+        if p >= threshold:
+            left.append(index[a])
+            right.append(index[b])
+    for a, b in must:
+        left.append(index[a])
+        right.append(index[b])
+    # each record to its person of the last run (a node numbered after the records), in arrays: a
+    # million memberships
+    at = np.fromiter((index.get(k, -1) for k in members), dtype=np.int64, count=len(members))
+    person, persons = pd.factorize(np.fromiter(members.values(), dtype=object, count=len(members)))
+    person_node = n + person.astype(np.int64)
+    current = at >= 0
+    rows = np.concatenate([np.asarray(left, dtype=np.int64), at[current]])
+    columns = np.concatenate([np.asarray(right, dtype=np.int64), person_node[current]])
+    size = n + len(persons)
+    graph = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, columns)), shape=(size, size))
+    _count, label = connected_components(graph, directed=False)
+    node_of_person = {pid: n + i for i, pid in enumerate(persons)}
+    start = [
+        index[k] if k in index else node_of_person[members[k]] for k in seeds if k in index or k in members
+    ]
+    reached = np.isin(label[:n], np.unique(label[start]))
+    return frozenset(keys[i] for i in np.flatnonzero(reached))
 
 
 def record_traits(keys: list[RecordKey], records: list[dict]) -> dict[RecordKey, dict[str, str | None]]:
@@ -393,11 +628,20 @@ def record_traits(keys: list[RecordKey], records: list[dict]) -> dict[RecordKey,
     }
 
 
-def feature_traits(keys: list[RecordKey], features: pd.DataFrame) -> dict[RecordKey, dict[str, str | None]]:
+def feature_traits(
+    keys: list[RecordKey],
+    features: pd.DataFrame,
+    only: frozenset[RecordKey] | None = None,
+    index: dict[RecordKey, int] | None = None,
+) -> dict[RecordKey, dict[str, str | None]]:
     """`record_traits` read from the records' feature rows (in the order of `keys`), which carry
-    the same sex and national number."""
+    the same sex and national number; of the records in `only`, if given (`index`: each key's
+    position in `keys`, needed with `only`)."""
     sexes = features["sex"].tolist()
     national_ids = features["national_id"].tolist()
+    if only is not None:
+        assert index is not None
+        return {k: {"sex": sexes[index[k]], "national_id": national_ids[index[k]]} for k in only}
     return {
         k: {"sex": sex, "national_id": national_id}
         for k, sex, national_id in zip(keys, sexes, national_ids, strict=True)
@@ -409,12 +653,19 @@ def likely_siblings(
     keys: list[RecordKey],
     pairs: Iterable[tuple[RecordKey, RecordKey, float]],
     config: SiblingConfig = DEFAULT_CONFIG.siblings,
+    index: dict[RecordKey, int] | None = None,
 ) -> list[PairKey]:
     """The scored pairs that read as brother and sister (`athar.linkage.siblings`), by record key;
-    `features` rows are in the order of `keys`."""
-    index = {k: i for i, k in enumerate(keys)}
-    found = sibling_pairs(features, ((index[a], index[b], p) for a, b, p in pairs), config)
-    return [(keys[i], keys[j]) for i, j in found]
+    `features` rows are in the order of `keys` (`index`: each key's position, if already made).
+    Only the rows of the pairs' records are read."""
+    if index is None:
+        index = {k: i for i, k in enumerate(keys)}
+    listed = [(index[a], index[b], p) for a, b, p in pairs if p >= config.check_from]
+    rows = sorted({i for a, b, _p in listed for i in (a, b)})
+    position = {i: j for j, i in enumerate(rows)}
+    part = features.iloc[rows].reset_index(drop=True)
+    found = sibling_pairs(part, ((position[a], position[b], p) for a, b, p in listed), config)
+    return [(keys[rows[i]], keys[rows[j]]) for i, j in found]
 
 
 # -- stable ids ------------------------------------------------------------------------------------
@@ -422,6 +673,9 @@ def likely_siblings(
 
 def stable_ids(clustered: Clustered, previous: dict[RecordKey, str], max_number: int) -> IdAssignment:
     """Each cluster's person id: the previous person it overlaps most keeps its id (`athar.linkage.ids`),
-    others get new ids numbered on from `max_number`."""
+    others get new ids numbered on from `max_number`. Of an incremental run's touched records only:
+    the persons they held before lie wholly among them (`touched_records`)."""
     numbers = itertools.count(max_number + 1)
+    if clustered.touched is not None:
+        previous = clustered.previous_of_clustered()
     return assign_ids(clustered.clusters, previous, lambda: f"P-{next(numbers):07d}")

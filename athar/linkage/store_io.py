@@ -10,12 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, Select, func, select
 
 from athar.linkage.config import LinkConfig
 from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
 from athar.store.records import current_records
 from athar.store.tables import Judgement, LinkPair, LinkRun, Membership, Person, Record, Source
+
+
+def _all_rows(conn: Connection, query: Select) -> list[tuple]:
+    """Every row of `query` as plain tuples, fetched by the driver's own cursor: SQLAlchemy's
+    row-by-row fetching was most of reading a million memberships, pairs or record versions."""
+    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def source_kinds(engine: Engine) -> dict[str, str]:
@@ -51,6 +63,50 @@ def load_records(engine: Engine) -> LoadedRecords:
     return LoadedRecords(records, keys, max_row)
 
 
+class RecordVersions(NamedTuple):
+    """The current records as keys, in `load_records`' order, with each one's version."""
+
+    keys: list[RecordKey]
+    row_ids: list[int]  # the version's row in the records table (a new version has a higher one)
+    content_hashes: list[str]  # a digest of the version's raw and canonical values
+    max_row: int
+
+
+def record_versions(engine: Engine) -> RecordVersions:
+    """Every current record's key, row id and content hash, in `load_records`' order (by source, then
+    row): what an incremental run reads of all records; their values only where it needs them
+    (`records_by_row`)."""
+    query = (
+        select(Source.name, Record.record_id, Record.id, Record.content_hash)
+        .join(Source, Source.id == Record.source_id)
+        .where(Record.is_current.is_(True))
+        .order_by(Source.name, Record.id)
+    )
+    with engine.connect() as conn:
+        found = _all_rows(conn, query)
+        max_row = conn.execute(select(func.max(Record.id))).scalar_one() or 0
+    keys = [(source, record_id) for source, record_id, _row, _hash in found]
+    rows = [row for _s, _r, row, _hash in found]
+    hashes = [content_hash for _s, _r, _row, content_hash in found]
+    return RecordVersions(keys, rows, hashes, max_row)
+
+
+# Row ids per query when reading some records by row (well under SQLite's 32,766 bound parameters).
+ROWS_PER_QUERY = 5_000
+
+
+def records_by_row(engine: Engine, rows: list[int], unique_ids: dict[RecordKey, int]) -> list[dict]:
+    """The current records at the given row ids, ready for scoring, each numbered by `unique_ids`."""
+    kinds = source_kinds(engine)
+    out = []
+    wanted = sorted(rows)
+    for start in range(0, len(wanted), ROWS_PER_QUERY):
+        chunk = wanted[start : start + ROWS_PER_QUERY]
+        for r in current_records(engine, where=Record.id.in_(chunk)):
+            out.append(for_scoring(r, unique_ids[(r["source"], r["record_id"])], kinds))
+    return out
+
+
 def load_record(engine: Engine, source: str, record_id: str, unique_id: int) -> dict | None:
     """One current record, ready for scoring as `unique_id`; None if there is none."""
     for record in current_records(engine, source, record_id):
@@ -84,7 +140,8 @@ def latest_judgements(conn: Connection) -> dict[PairKey, str]:
 
 def stored_pairs(conn: Connection) -> dict[PairKey, PairScore]:
     """The scored pairs the store keeps from earlier runs."""
-    rows = conn.execute(
+    rows = _all_rows(
+        conn,
         select(
             LinkPair.left_source,
             LinkPair.left_record_id,
@@ -92,7 +149,7 @@ def stored_pairs(conn: Connection) -> dict[PairKey, PairScore]:
             LinkPair.right_record_id,
             LinkPair.match_probability,
             LinkPair.match_weight,
-        )
+        ),
     )
     return {pair_key((a, b), (c, d)): PairScore(p, w) for a, b, c, d, p, w in rows}
 
@@ -100,13 +157,34 @@ def stored_pairs(conn: Connection) -> dict[PairKey, PairScore]:
 def memberships(conn: Connection) -> dict[RecordKey, str]:
     """The person each record belonged to after the last run."""
     query = select(Source.name, Membership.record_id, Membership.person_id).join(Source)
-    return {(s, r): pid for s, r, pid in conn.execute(query)}
+    return {(s, r): pid for s, r, pid in _all_rows(conn, query)}
 
 
 def max_person_number(conn: Connection) -> int:
-    """The highest n of the person ids P-n given so far (0 before any)."""
-    ids = conn.execute(select(Person.id)).scalars()
-    return max((int(i.split("-")[1]) for i in ids if i.startswith("P-")), default=0)
+    """The highest n of the person ids P-n given so far (0 before any): the highest of the longest
+    ids, read by the database (ids are P- and seven digits until there are ten million)."""
+    longest = conn.execute(select(func.max(func.length(Person.id))).where(Person.id.like("P-%"))).scalar()
+    if not longest:
+        return 0
+    top = conn.execute(
+        select(func.max(Person.id)).where(Person.id.like("P-%"), func.length(Person.id) == longest)
+    ).scalar_one()
+    return int(top.split("-")[1])
+
+
+def max_judgement_id(conn: Connection) -> int:
+    """The newest judgement's id (0 before any): a later run's judgements are above it."""
+    return conn.execute(select(func.max(Judgement.id))).scalar() or 0
+
+
+def judged_after(conn: Connection, judgement_id: int) -> set[PairKey]:
+    """The pairs judged (again) after judgement `judgement_id`."""
+    rows = conn.execute(
+        select(
+            Judgement.left_source, Judgement.left_record_id, Judgement.right_source, Judgement.right_record_id
+        ).where(Judgement.id > judgement_id)
+    )
+    return {pair_key((ls, lr), (rs, rr)) for ls, lr, rs, rr in rows}
 
 
 @dataclass(frozen=True)
