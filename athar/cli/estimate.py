@@ -82,7 +82,8 @@ def estimate(
         str,
         typer.Option(
             help="auto (the default: log-linear models with and without heterogeneity terms, averaged "
-            "by AIC; docs/estimation.md), average (the same, without the default's fallbacks), loglinear, "
+            "by AIC, the interval spanning the heterogeneity terms that fit where they disagree; "
+            "docs/estimation.md), average (the same, without the default's fallbacks), loglinear, "
             "lcmcr, bma (model average over decomposable graphs) or both."
         ),
     ] = "auto",
@@ -117,8 +118,9 @@ def estimate(
 
     The default (``--method auto``) is a rule on the data chosen from the simulation study in
     bench/estimate.py and docs/estimation.md: log-linear models with and without a heterogeneity term
-    (Darroch, Poisson2, Gamma3.5) and two-list interactions, averaged by AIC weight; LCMCR beyond
-    twelve lists. ``--search`` and ``--interval``
+    (Darroch, Poisson2, Gamma3.5) and two-list interactions, averaged by AIC weight, the interval
+    spanning the heterogeneity terms that fit adequately where they disagree about the unseen;
+    LCMCR beyond twelve lists. ``--search`` and ``--interval``
     apply to ``--method loglinear``.
     """
     from athar.estimate.linkage_draws import DEFAULT_DRAWS
