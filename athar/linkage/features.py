@@ -127,13 +127,15 @@ def name_roles(records: Iterable[dict], min_count: int = DEFAULT_FEATURES.role_m
     """
     family: Counter[str] = Counter()
     chain: Counter[str] = Counter()
-    for r in records:
-        if not (r.get("given_name") and r.get("family_name")):
-            continue
-        for part in NAME_PARTS:
-            key = _key(r.get(f"{part}_name"))
+    separated = [r for r in records if r.get("given_name") and r.get("family_name")]
+    for part in NAME_PARTS:
+        # each distinct spelling keyed once: names repeat across records
+        spellings = Counter(r.get(f"{part}_name") for r in separated)
+        counts = family if part == "family" else chain
+        for spelling, count in spellings.items():
+            key = _key(spelling)
             if key:
-                (family if part == "family" else chain)[key] += 1
+                counts[key] += count
     # A likelihood ratio, not a share: every record has three places for a given name and one for a
     # family name, so raw counts would make every name look like a given one.
     total_family, total_chain = sum(family.values()) + 1, sum(chain.values()) + 1
@@ -279,42 +281,156 @@ def record_rows(
 ) -> pd.DataFrame:
     """Each record's row and the rows of its other readings under `policy` (none without one): the
     `ROW_COLUMNS`, with `record` (the record's `unique_id`), `reading` (0 for the reading taken, then
-    1, 2, ...) and `reading_bits` (log2 of the reading's probability, 0 for the one taken).
+    1, 2, ...) and `reading_bits` (log2 of the reading's probability, 0 for the one taken). A
+    record's rows depend on its values, `roles` and `policy` alone, which is what lets an
+    incremental run keep old records' rows (`athar.linkage.feature_cache`).
 
-    The costly part of the features (parsing names one at a time), in two processes over
-    `PARALLEL_MIN_RECORDS`; a record's rows depend on its values, `roles` and `policy` alone, which is
-    what lets an incremental run keep old records' rows (`athar.linkage.feature_cache`)."""
+    Built column by column: names, dates and places repeat across records (a few thousand given
+    names, a few thousand event dates, some hundreds of places), so each distinct value is read
+    once and its features are spread back to the rows by position. Reading the full names (the
+    costly part, Python one name at a time) is done once per distinct name, in two processes over
+    `PARALLEL_MIN_RECORDS` distinct names."""
     place = place_lookup or default_place_lookup()
+    n = len(records)
     with collector_paused():
-        per_record = map_in_two_processes(
-            lambda part: _record_rows(part, place, roles, policy), records, PARALLEL_MIN_RECORDS
+        # each record's name, as the tuple of the columns it is read from, numbered by first sight
+        name_of: dict[tuple, int] = {}
+        which = np.fromiter(
+            (
+                name_of.setdefault(
+                    (
+                        r.get("full_name"),
+                        r.get("given_name"),
+                        r.get("father_name"),
+                        r.get("grandfather_name"),
+                        r.get("family_name"),
+                    ),
+                    len(name_of),
+                )
+                for r in records
+            ),
+            dtype=np.int64,
+            count=n,
         )
-        rows = [row for row, _readings in per_record]
-        n_records = len(rows)
-        record = [int(row.unique_id) for row in rows]  # a record's row has its id
-        reading = [0] * n_records
-        bits = [0.0] * n_records
-        for _row, of_record in per_record:
-            for number, (row, of, b) in enumerate(of_record, start=1):
-                rows.append(row)
-                record.append(of)
-                reading.append(number)
-                bits.append(b)
+        distinct = list(name_of)
+        del name_of
+        read = map_in_two_processes(
+            lambda part: _names_read(part, roles, policy), distinct, PARALLEL_MIN_RECORDS
+        )
+        del distinct
+        # the other readings' rows come after all the records' rows, by record
+        per_record = [read[k] for k in which.tolist()]
+        del read
+        counts = np.fromiter((len(others) for _name, others in per_record), dtype=np.int64, count=n)
+        everyone = np.arange(n, dtype=np.int64)
+        of_row = np.concatenate([everyone, np.repeat(everyone, counts)])
+        starts = np.cumsum(counts) - counts
+        reading = np.concatenate(
+            [np.zeros(n, dtype=np.int64), np.arange(1, int(counts.sum()) + 1) - np.repeat(starts, counts)]
+        )
+        all_parts = [name for name, _others in per_record]
+        all_parts += [p for _name, others in per_record for p, _odds in others]
+        # log2 P(that reading) = log2 sigmoid(its log-odds)
+        bits = [0.0] * n + [
+            -math.log1p(math.exp(-odds)) / math.log(2) for _name, others in per_record for _p, odds in others
+        ]
         del per_record
-        # column by column as plain objects: pandas' own row-wise reading and type guessing took
-        # twice as long at a million rows
-        columns = list(zip(*rows, strict=True)) if rows else [() for _ in FEATURE_COLUMNS]
-        del rows
-        frame = pd.DataFrame(
-            {
-                name: pd.Series(values, dtype=object)
-                for name, values in zip(ROW_COLUMNS, columns[: len(ROW_COLUMNS)], strict=True)
-            }
+        columns: dict[str, np.ndarray] = {}
+        for i, part in enumerate(NAME_PARTS):
+            values = _object_array([p[i] for p in all_parts])
+            keys, skeletons, shapes = _mapped(values, _part_features, 3)
+            columns[f"{part}_key"], columns[f"{part}_skel"], columns[f"{part}_rasm"] = keys, skeletons, shapes
+        del all_parts
+        ids = _object_array([r["unique_id"] for r in records])
+        record_column = ids[of_row]
+        unique_ids = np.full(len(of_row), None, dtype=object)
+        unique_ids[:n] = ids
+        columns["unique_id"] = unique_ids
+        columns["source_dataset"] = _object_array([r["source_dataset"] for r in records])[of_row]
+        columns["mother_key"] = _mapped(_column(records, "mother_name"), _mother_key_or_none, 1)[0][of_row]
+        columns["sex"] = _column(records, "sex")[of_row]
+        births = list(
+            zip(
+                *(birth_fields(r.get("birth_date"), r.get("age"), r.get("event_date")) for r in records),
+                strict=True,
+            )
+        ) or [() for _ in range(5)]
+        for name, born in zip(_BIRTH_COLUMNS, births, strict=True):
+            columns[name] = _object_array(list(born))[of_row]
+        columns["national_id"] = _column(records, "national_id")[of_row]
+        place_ids, governorates = _mapped(
+            _column(records, "birth_place"), lambda text: place(text) if text else (None, None), 2
         )
-    frame["record"] = pd.Series(record, dtype="int64")
+        columns["birth_place_id"], columns["birth_governorate_id"] = place_ids[of_row], governorates[of_row]
+        years, months, days = _mapped(_column(records, "event_date"), _event_fields, 3)
+        columns["event_year"], columns["event_month"], columns["event_day"] = (
+            years[of_row],
+            months[of_row],
+            days[of_row],
+        )
+        kinds = _object_array([r.get("source_kind") or "" for r in records])
+        columns["event_kind"] = _mapped(kinds, lambda kind: (EVENT_KINDS.get(kind, "event"),), 1)[0][of_row]
+        frame = pd.DataFrame({name: pd.Series(columns.pop(name), dtype=object) for name in ROW_COLUMNS})
+    frame["record"] = pd.Series(record_column.astype(np.int64) if len(record_column) else [], dtype="int64")
     frame["reading"] = pd.Series(reading, dtype="int64")
     frame["reading_bits"] = pd.Series(bits, dtype=float)
     return frame
+
+
+_BIRTH_COLUMNS = ("birth_date", "birth_year", "birth_month", "birth_day", "birth_precision")
+
+
+def _names_read(
+    names: Sequence[tuple], roles: NameRoles, policy: ReadingPolicy | None
+) -> list[tuple[tuple[str | None, ...], tuple[tuple[tuple[str | None, ...], float], ...]]]:
+    """The parts of each name (full name, given, father's, grandfather's, family name) as taken, and
+    its other readings under `policy` with their log-odds (none without one)."""
+    out = []
+    for full, given, father, grandfather, family in names:
+        record = {
+            "full_name": full,
+            "given_name": given,
+            "father_name": father,
+            "grandfather_name": grandfather,
+            "family_name": family,
+        }
+        if policy is not None:
+            out.append(name_readings(record, roles, policy))
+        else:
+            out.append((name_parts(record, roles), ()))
+    return out
+
+
+def _object_array(values: list) -> np.ndarray:
+    """`values` as a 1-d array of Python objects (numpy would make a tuple a row, a number a number)."""
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+def _column(records: Sequence[dict], name: str) -> np.ndarray:
+    return _object_array([r.get(name) for r in records])
+
+
+def _mapped(values: np.ndarray, function: Callable[[Any], tuple], width: int) -> list[np.ndarray]:
+    """`function` of each distinct value (a tuple of `width` results), spread back over `values`:
+    `width` arrays of Python objects. A missing value (None) is given `function(None)`."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    results = [function(value) for value in uniques.tolist()] + [function(None)]
+    out = []
+    for i in range(width):
+        column = _object_array([result[i] for result in results])
+        out.append(column[codes])  # a missing value's code, -1, takes the last
+    return out
+
+
+def _mother_key_or_none(mother_name: str | None) -> tuple[str | None]:
+    return (_mother_key(mother_name),)
+
+
+def _event_fields(event_date: str | None) -> tuple[int | None, int | None, int | None]:
+    """The event's year, month (months since year 0) and day (days since 1970)."""
+    return (int(event_date[:4]) if event_date else None, _months(event_date), _days(event_date))
 
 
 def assembled(base: pd.DataFrame, rare_limit: int, other_readings: bool) -> pd.DataFrame:
@@ -357,31 +473,6 @@ def assembled(base: pd.DataFrame, rare_limit: int, other_readings: bool) -> pd.D
 PARALLEL_MIN_RECORDS = 100_000
 
 
-def _record_rows(
-    records: Sequence[dict], place: PlaceLookup, roles: NameRoles, policy: ReadingPolicy | None
-) -> list[tuple[FeatureRow, list[tuple[FeatureRow, int, float]]]]:
-    """Each record's feature row, with the rows of its other readings under `policy` (none without
-    one; no unique id yet: `_frame` numbers them after all the records')."""
-    out = []
-    for r in records:
-        if policy is not None:
-            parts, alternatives = name_readings(r, roles, policy)
-        else:
-            parts, alternatives = name_parts(r, roles), ()
-        row = _feature_row(r, r["unique_id"], _features_of_parts(parts), place)
-        # the same record with its name read another way; log2 P(that reading) = log2 sigmoid
-        readings = [
-            (
-                row._replace(unique_id=None, **_name_fields(_features_of_parts(other))),
-                r["unique_id"],
-                -math.log1p(math.exp(-log_odds)) / math.log(2),
-            )
-            for other, log_odds in alternatives
-        ]
-        out.append((row, readings))
-    return out
-
-
 # Integer columns (nullable); every other column is text.
 _INTEGER_COLUMNS = ("birth_year", "birth_month", "birth_day", "event_year", "event_month", "event_day")
 
@@ -398,36 +489,6 @@ _RARE_PAIR_BLOCKS = (
     # the same names the other way round, to meet a family-first name read given-first
     ("family_given_block", "family_key", "given_key"),
 )
-
-
-def _name_fields(names: tuple[str | None, ...]) -> dict[str, Any]:
-    """`names` (from `_features_of_parts`) by their `NAME_COLUMNS`."""
-    return dict(zip(NAME_COLUMNS, names, strict=True))
-
-
-def _feature_row(r: dict, unique_id: int, names: tuple[str | None, ...], place: PlaceLookup) -> FeatureRow:
-    birth = birth_fields(r.get("birth_date"), r.get("age"), r.get("event_date"))
-    place_id, governorate_id = place(r["birth_place"]) if r.get("birth_place") else (None, None)
-    event_date = r.get("event_date")
-    return FeatureRow(
-        unique_id=unique_id,
-        source_dataset=r["source_dataset"],
-        **_name_fields(names),
-        mother_key=_mother_key(r.get("mother_name")),
-        sex=r.get("sex"),
-        birth_date=birth[0],
-        birth_year=birth[1],
-        birth_month=birth[2],
-        birth_day=birth[3],
-        birth_precision=birth[4],
-        national_id=r.get("national_id"),
-        birth_place_id=place_id,
-        birth_governorate_id=governorate_id,
-        event_year=int(event_date[:4]) if event_date else None,
-        event_month=_months(event_date),
-        event_day=_days(event_date),
-        event_kind=EVENT_KINDS.get(r.get("source_kind") or "", "event"),
-    )
 
 
 NameCodes = tuple[dict[str, np.ndarray], int]
