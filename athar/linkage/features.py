@@ -21,8 +21,9 @@ import pandas as pd
 
 from athar.linkage.config import FeatureConfig
 from athar.linkage.halves import collector_paused, map_in_two_processes
-from athar.names import is_arabic, name_key, name_skeleton, normalize_arabic, parse_name_chain
+from athar.names import is_arabic, name_key, name_skeleton, normalize_arabic
 from athar.names.arabic import rasm, strip_article
+from athar.names.chain import parse_parts
 from athar.names.keys import arabize
 from athar.names.reading import LINKAGE, NameRoles, ReadingPolicy, name_parts, readings
 from athar.store.dates import birth_fields
@@ -113,8 +114,7 @@ def _mother_key(mother_name: str | None) -> str | None:
     """The mother's given name: her family name is often left out, so it is not compared."""
     if not mother_name:
         return None
-    chain = parse_name_chain(mother_name)
-    return _key(chain.given)
+    return _key(parse_parts(mother_name)[0])  # `parse_name_chain`'s given name, without its dataclass
 
 
 def name_roles(records: Iterable[dict], min_count: int = DEFAULT_FEATURES.role_min_count) -> NameRoles:
@@ -385,8 +385,13 @@ def _names_read(
 ) -> list[tuple[tuple[str | None, ...], tuple[tuple[tuple[str | None, ...], float], ...]]]:
     """The parts of each name (full name, given, father's, grandfather's, family name) as taken, and
     its other readings under `policy` with their log-odds (none without one)."""
-    out = []
+    out: list[tuple[tuple[str | None, ...], tuple[tuple[tuple[str | None, ...], float], ...]]] = []
     for full, given, father, grandfather, family in names:
+        if full and policy is not None and not (given or father or grandfather or family):
+            # most names: a full name alone, read as `name_readings` reads it, without a record
+            taken, *others = readings(full, roles or {}, policy)
+            out.append((taken.parts, tuple((other.parts, other.log_odds) for other in others)))
+            continue
         record = {
             "full_name": full,
             "given_name": given,
@@ -394,10 +399,9 @@ def _names_read(
             "grandfather_name": grandfather,
             "family_name": family,
         }
-        if policy is not None:
-            out.append(name_readings(record, roles, policy))
-        else:
-            out.append((name_parts(record, roles), ()))
+        out.append(
+            name_readings(record, roles, policy) if policy is not None else (name_parts(record, roles), ())
+        )
     return out
 
 
