@@ -106,10 +106,15 @@ def reference_rows(records: list[dict], roles: dict[str, float], policy) -> pd.D
         reading.append(number)
         bits.append(b)
     frame = pd.DataFrame({c: pd.Series([row[c] for row in rows], dtype=object) for c in ROW_COLUMNS})
+    for column in INTEGER_COLUMNS:  # nullable integers, as the feature cache keeps them
+        frame[column] = frame[column].astype("Int64")
     frame["record"] = pd.Series(record, dtype="int64")
     frame["reading"] = pd.Series(reading, dtype="int64")
     frame["reading_bits"] = pd.Series(bits, dtype=float)
     return frame
+
+
+INTEGER_COLUMNS = ("birth_year", "birth_month", "birth_day", "event_year", "event_month", "event_day")
 
 
 # -- synthetic records -------------------------------------------------------------------------

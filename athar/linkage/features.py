@@ -281,7 +281,8 @@ def record_rows(
 ) -> pd.DataFrame:
     """Each record's row and the rows of its other readings under `policy` (none without one): the
     `ROW_COLUMNS`, with `record` (the record's `unique_id`), `reading` (0 for the reading taken, then
-    1, 2, ...) and `reading_bits` (log2 of the reading's probability, 0 for the one taken). A
+    1, 2, ...) and `reading_bits` (log2 of the reading's probability, 0 for the one taken); text as
+    Python strings and None, integers as nullable Int64 (as the feature cache gives them). A
     record's rows depend on its values, `roles` and `policy` alone, which is what lets an
     incremental run keep old records' rows (`athar.linkage.feature_cache`).
 
@@ -356,13 +357,14 @@ def record_rows(
             )
         ) or [() for _ in range(5)]
         for name, born in zip(_BIRTH_COLUMNS, births, strict=True):
-            columns[name] = _object_array(list(born))[of_row]
+            column = _integer_array(list(born)) if name in _INTEGER_COLUMNS else _object_array(list(born))
+            columns[name] = column[of_row]
         columns["national_id"] = _column(records, "national_id")[of_row]
         place_ids, governorates = _mapped(
             _column(records, "birth_place"), lambda text: place(text) if text else (None, None), 2
         )
         columns["birth_place_id"], columns["birth_governorate_id"] = place_ids[of_row], governorates[of_row]
-        years, months, days = _mapped(_column(records, "event_date"), _event_fields, 3)
+        years, months, days = _mapped(_column(records, "event_date"), _event_fields, 3, integers=True)
         columns["event_year"], columns["event_month"], columns["event_day"] = (
             years[of_row],
             months[of_row],
@@ -370,7 +372,12 @@ def record_rows(
         )
         kinds = _object_array([r.get("source_kind") or "" for r in records])
         columns["event_kind"] = _mapped(kinds, lambda kind: (EVENT_KINDS.get(kind, "event"),), 1)[0][of_row]
-        frame = pd.DataFrame({name: pd.Series(columns.pop(name), dtype=object) for name in ROW_COLUMNS})
+        frame = pd.DataFrame(
+            {
+                name: pd.Series(columns.pop(name), dtype="Int64" if name in _INTEGER_COLUMNS else object)
+                for name in ROW_COLUMNS
+            }
+        )
     frame["record"] = pd.Series(record_column.astype(np.int64) if len(record_column) else [], dtype="int64")
     frame["reading"] = pd.Series(reading, dtype="int64")
     frame["reading_bits"] = pd.Series(bits, dtype=float)
@@ -416,16 +423,25 @@ def _column(records: Sequence[dict], name: str) -> np.ndarray:
     return _object_array([r.get(name) for r in records])
 
 
-def _mapped(values: np.ndarray, function: Callable[[Any], tuple], width: int) -> list[np.ndarray]:
+def _integer_array(values: list) -> pd.api.extensions.ExtensionArray:
+    """`values` (integers and None) as a nullable integer array."""
+    n = len(values)
+    missing = np.fromiter((v is None for v in values), dtype=bool, count=n)
+    numbers = np.fromiter((0 if v is None else v for v in values), dtype=np.int64, count=n)
+    return pd.arrays.IntegerArray(numbers, missing)
+
+
+def _mapped(
+    values: np.ndarray, function: Callable[[Any], tuple], width: int, integers: bool = False
+) -> list[Any]:
     """`function` of each distinct value (a tuple of `width` results), spread back over `values`:
-    `width` arrays of Python objects. A missing value (None) is given `function(None)`."""
+    `width` arrays of Python objects, or of nullable integers with `integers`. A missing value
+    (None) is given `function(None)`."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     results = [function(value) for value in uniques.tolist()] + [function(None)]
-    out = []
-    for i in range(width):
-        column = _object_array([result[i] for result in results])
-        out.append(column[codes])  # a missing value's code, -1, takes the last
-    return out
+    make = _integer_array if integers else _object_array
+    # a missing value's code, -1, takes the last
+    return [make([result[i] for result in results])[codes] for i in range(width)]
 
 
 def _mother_key_or_none(mother_name: str | None) -> tuple[str | None]:
@@ -448,10 +464,14 @@ def assembled(base: pd.DataFrame, rare_limit: int, other_readings: bool) -> pd.D
     ids = record[:n_records]
     empty = np.full(rows, None, dtype=object)
     columns = {
-        name: pd.Series(
-            base[name].to_numpy(dtype=object)[:rows] if name in ROW_COLUMNS else empty,
-            dtype=object,
-            copy=True,
+        name: (
+            pd.Series(base[name].astype("Int64").array[:rows], copy=True)
+            if name in _INTEGER_COLUMNS
+            else pd.Series(
+                base[name].to_numpy(dtype=object)[:rows] if name in ROW_COLUMNS else empty,
+                dtype=object,
+                copy=True,
+            )
         )
         for name in FEATURE_COLUMNS
     }
@@ -468,8 +488,6 @@ def assembled(base: pd.DataFrame, rare_limit: int, other_readings: bool) -> pd.D
         frame[block] = rare_name_pairs(frame, first, second, rare_limit, codes=codes)
     # Only a full date is specific enough to block on; "1985" alone would pair a year's births.
     frame["birth_day_date"] = frame["birth_date"].where(frame["birth_precision"] == "day")
-    for column in _INTEGER_COLUMNS:
-        frame[column] = frame[column].astype("Int64")
     return frame
 
 
