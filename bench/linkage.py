@@ -87,6 +87,7 @@ def _athar(db: str, queue: mp.Queue) -> None:
         {
             "seconds": round(seconds, 1),
             "steps": summary.seconds,
+            "cpu_steps": summary.cpu_seconds,
             "peak_rss_mib_after_step": summary.peak_rss_mib,
             "pairs_scored": summary.pairs_scored,
             "peak_rss_mib": _peak_rss_mib(),

@@ -1,10 +1,18 @@
-"""The Spark session's settings for a local run and for a cluster (no JVM needed)."""
+"""The Spark session's settings for a local run and for a cluster (no JVM needed), and DuckDB's."""
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from athar.linkage.engines import LineageBreaks, lineage_breaks, on_this_machine, spark_conf
+from athar.linkage.engines import (
+    LineageBreaks,
+    db_api_for,
+    lineage_breaks,
+    on_this_machine,
+    release,
+    spark_conf,
+)
 
 
 @pytest.mark.parametrize(
@@ -52,3 +60,16 @@ def test_without_one_a_cluster_persists_and_gets_no_local_folder(monkeypatch):
     assert lineage_breaks("k8s://https://10.0.0.1:6443") == LineageBreaks("persist", None)
     local = lineage_breaks("local[2]")
     assert local.method == "persist" and Path(local.checkpoint_dir).is_dir()
+
+
+def test_duckdb_is_held_to_its_memory_limit_and_spills_to_a_folder_of_its_own(monkeypatch):
+    monkeypatch.setenv("ATHAR_DUCKDB_MEMORY_LIMIT", "300MB")
+    api = db_api_for("duckdb")
+    ((limit, folder),) = api.duckdb_con.sql(
+        "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+    ).fetchall()
+    assert limit == "286.1 MiB"  # DuckDB's MB are 10^6 bytes
+    assert Path(folder).is_dir() and Path(folder).name.startswith("athar-duckdb-")
+    release(api)
+    with pytest.raises(duckdb.ConnectionException):
+        api.duckdb_con.sql("SELECT 1")

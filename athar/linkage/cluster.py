@@ -46,14 +46,23 @@ def _one_typo_apart(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
-def _compatible(a: dict[str, frozenset[str]], b: dict[str, frozenset[str]]) -> bool:
-    sex_a, sex_b = a.get("sex"), b.get("sex")
-    if sex_a and sex_b and sex_a != sex_b:
+# a cluster's sexes and national numbers (`_Forest.traits_of`)
+Traits = tuple[frozenset[str], frozenset[str]]
+_NONE: frozenset[str] = frozenset()
+
+
+def _compatible(a: Traits, b: Traits) -> bool:
+    (sexes_a, ids_a), (sexes_b, ids_b) = a, b
+    if sexes_a and sexes_b and sexes_a != sexes_b:
         return False
-    ids_a, ids_b = a.get("national_id"), b.get("national_id")
     if ids_a and ids_b:
         return any(_one_typo_apart(x, y) for x in ids_a for y in ids_b)
     return True
+
+
+def _own_traits(attributes: Mapping[str, str | None]) -> Traits:
+    sex, national_id = attributes.get("sex"), attributes.get("national_id")
+    return (frozenset((sex,)) if sex else _NONE, frozenset((national_id,)) if national_id else _NONE)
 
 
 class _Forest:
@@ -66,7 +75,7 @@ class _Forest:
         # per root that has been joined: the sexes and national numbers its records carry (a root
         # never joined has its own node's, read from `attributes` when needed)
         self.attributes = attributes
-        self.traits: dict[Hashable, dict[str, frozenset[str]]] = {}
+        self.traits: dict[Hashable, Traits] = {}
 
     def find(self, node: Hashable) -> Hashable:
         parent = self.parent
@@ -85,10 +94,10 @@ class _Forest:
     def may_join(self, ra: Hashable, rb: Hashable) -> bool:
         return rb not in self.apart.get(ra, ())
 
-    def traits_of(self, root: Hashable) -> dict[str, frozenset[str]]:
+    def traits_of(self, root: Hashable) -> Traits:
         found = self.traits.get(root)
         if found is None:
-            found = {k: frozenset([v]) for k, v in self.attributes.get(root, {}).items() if v}
+            found = _own_traits(self.attributes.get(root, {}))
         return found
 
     def traits_agree(self, ra: Hashable, rb: Hashable) -> bool:
@@ -99,12 +108,9 @@ class _Forest:
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.size[ra] += self.size[rb]
-        mine, moved_traits = self.traits_of(ra), self.traits_of(rb)
+        (sexes, ids), (moved_sexes, moved_ids) = self.traits_of(ra), self.traits_of(rb)
         self.traits.pop(rb, None)
-        self.traits[ra] = {
-            key: mine.get(key, frozenset()) | moved_traits.get(key, frozenset())
-            for key in mine.keys() | moved_traits.keys()
-        }
+        self.traits[ra] = (sexes | moved_sexes, ids | moved_ids)
         moved = self.apart.pop(rb, set())
         if moved:
             kept_apart = self.apart.setdefault(ra, set())
@@ -149,9 +155,11 @@ def cluster(
     for a, b in kept_apart:
         if a in forest.parent and b in forest.parent and forest.find(a) != forest.find(b):
             forest.forbid(a, b)
-    for a, b, probability in sorted(pairs, key=lambda p: -p[2]):
-        if probability < threshold:
-            break
+    # only pairs at the threshold can join: the rest need no sorting (a stable sort, so that pairs
+    # of equal probability are taken in the order given, as before)
+    strong = [pair for pair in pairs if pair[2] >= threshold]
+    strong.sort(key=lambda p: -p[2])
+    for a, b, _probability in strong:
         ra, rb = forest.find(a), forest.find(b)
         if ra == rb:
             continue

@@ -9,10 +9,12 @@ in several clusters was split; an old id that went to no cluster is retired.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 
 @dataclass
@@ -26,42 +28,67 @@ def assign_ids(
     previous: Mapping[Any, str],
     new_id: Callable[[], str],
 ) -> IdAssignment:
-    """`clusters`: cluster -> its records; `previous`: record -> person id from the last run."""
-    # each cluster's smallest member as text: the tie-breaker below and the order new ids follow
-    smallest = {cluster_key: min(map(str, members)) for cluster_key, members in clusters.items()}
-    overlaps: list[tuple[int, str, str, Hashable]] = []
-    for cluster_key, members in clusters.items():
-        counts = Counter(previous[m] for m in members if m in previous)
-        for person_id, n in counts.items():
-            overlaps.append((n, person_id, smallest[cluster_key], cluster_key))
-    overlaps.sort(key=lambda o: (-o[0], o[1], o[2]))
+    """`clusters`: cluster -> its records; `previous`: record -> person id from the last run.
 
-    taken_ids: set[str] = set()
-    person_of_cluster: dict[Hashable, str] = {}
-    for _n, person_id, _smallest, cluster_key in overlaps:
+    In arrays (a million records in a few hundred thousand clusters): only the greedy pass over
+    the overlaps of clusters and old persons that are not one to one is a Python loop."""
+    keys = list(clusters)
+    sizes = np.fromiter((len(clusters[k]) for k in keys), dtype=np.int64, count=len(keys))
+    members = [m for k in keys for m in clusters[k]]
+    cluster_of_member = np.repeat(np.arange(len(keys), dtype=np.int64), sizes)
+    # each cluster's smallest member as text: the tie-breaker below and the order new ids follow
+    # (members' ranks in text order, their least per cluster: a grouped minimum of strings is slow)
+    rank, texts = pd.factorize(pd.Series([str(m) for m in members], dtype=object), sort=True)
+    least = np.full(len(keys), len(texts), dtype=np.int64)
+    np.minimum.at(least, cluster_of_member, rank)
+    smallest = pd.Series(np.asarray(texts, dtype=object)[least], dtype=object)
+    smallest_of = dict(zip(keys, smallest.tolist(), strict=True))
+    # how many of each cluster's records each old person held: the largest overlap first
+    was = pd.Series([previous.get(m) for m in members], dtype=object)
+    held = was.notna().to_numpy()
+    overlaps = (
+        pd.DataFrame({"cluster": cluster_of_member[held], "person": was[held].to_numpy()})
+        .groupby(["cluster", "person"], sort=False)
+        .size()
+        .rename("n")
+        .reset_index()
+    )
+    overlaps["smallest"] = smallest.to_numpy()[overlaps["cluster"].to_numpy()]
+    overlaps["minus_n"] = -overlaps["n"]
+    overlaps = overlaps.sort_values(["minus_n", "person", "smallest"], kind="stable")
+    # a cluster that overlaps one old person only, who overlaps no other cluster, keeps that id
+    # whatever the order (most clusters of a re-run); the greedy pass is for the rest
+    alone = ~(overlaps["cluster"].duplicated(keep=False) | overlaps["person"].duplicated(keep=False))
+    alone_persons = overlaps["person"][alone].tolist()
+    person_of_cluster: dict[Hashable, str] = dict(
+        zip([keys[c] for c in overlaps["cluster"][alone].tolist()], alone_persons, strict=True)
+    )
+    taken_ids: set[str] = set(alone_persons)
+    rest = overlaps[~alone]
+    pairs = list(zip(rest["cluster"].tolist(), rest["person"].tolist(), strict=True))
+    for c, person_id in pairs:
+        cluster_key = keys[c]
         if person_id in taken_ids or cluster_key in person_of_cluster:
             continue
         person_of_cluster[cluster_key] = person_id
         taken_ids.add(person_id)
 
     events: list[dict] = []
-    for cluster_key in sorted(clusters, key=smallest.__getitem__):
-        if cluster_key not in person_of_cluster:
-            person_of_cluster[cluster_key] = new_id()
-            events.append(
-                {
-                    "person_id": person_of_cluster[cluster_key],
-                    "kind": "created",
-                    "detail": {"records": len(clusters[cluster_key])},
-                }
-            )
+    unnamed = [k for k in keys if k not in person_of_cluster]
+    for cluster_key in sorted(unnamed, key=smallest_of.__getitem__):
+        person_of_cluster[cluster_key] = new_id()
+        events.append(
+            {
+                "person_id": person_of_cluster[cluster_key],
+                "kind": "created",
+                "detail": {"records": len(clusters[cluster_key])},
+            }
+        )
 
-    # Where did each old person's records go?
+    # Where did each old person's records go? (a person alone in its cluster stayed whole)
     destinations: dict[str, set[str]] = {}
-    for cluster_key, members in clusters.items():
-        for m in members:
-            if m in previous:
-                destinations.setdefault(previous[m], set()).add(person_of_cluster[cluster_key])
+    for c, person_id in pairs:
+        destinations.setdefault(person_id, set()).add(person_of_cluster[keys[c]])
     for old_id, now in sorted(destinations.items()):
         if old_id not in taken_ids:
             survivor = sorted(now)[0] if len(now) == 1 else None
@@ -69,6 +96,6 @@ def assign_ids(
             events.append({"person_id": old_id, "kind": kind, "detail": {"into": sorted(now)}})
         elif len(now) > 1:
             events.append({"person_id": old_id, "kind": "split", "detail": {"into": sorted(now - {old_id})}})
-    for old_id in sorted(set(previous.values()) - set(destinations)):
+    for old_id in sorted(set(previous.values()) - set(destinations) - set(alone_persons)):
         events.append({"person_id": old_id, "kind": "retired", "detail": {"into": []}})
     return IdAssignment(person_of_cluster=person_of_cluster, events=events)

@@ -10,10 +10,11 @@ where a fresh linker is needed.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
@@ -29,6 +30,7 @@ from athar.linkage import model as splink_model
 from athar.linkage import store_io
 from athar.linkage.cluster import ClusterResult, cluster
 from athar.linkage.config import DEFAULT_CONFIG, LabelConfig, LinkConfig, SiblingConfig, TrainingConfig
+from athar.linkage.engines import release
 from athar.linkage.errors import LinkageError
 from athar.linkage.feature_cache import FeatureCache, kept_rows, rows_digest
 from athar.linkage.features import EVENT_KINDS, NameRoles, assembled, name_roles, record_rows, records_part
@@ -323,8 +325,18 @@ def train(
     fallback = None
     if previous is not None and previous.model is not None:
         fallback = splink_model.Fallback(previous.model, f"the model of run {previous.run_id}")
-    linker = splink_model.make_linker(new_db_api(), features.records)
-    return splink_model.train(linker, config, features=features.records, fallback=fallback)
+    with released_after(new_db_api()) as db_api:
+        linker = splink_model.make_linker(db_api, features.records)
+        return splink_model.train(linker, config, features=features.records, fallback=fallback)
+
+
+@contextlib.contextmanager
+def released_after(db_api: Any) -> Iterator[Any]:
+    """`db_api`, its memory given back on leaving (`engines.release`)."""
+    try:
+        yield db_api
+    finally:
+        release(db_api)
 
 
 def judged_labels(judgements: dict[PairKey, str], keys: list[RecordKey]) -> list[labels_module.Label]:
@@ -354,8 +366,9 @@ def check_against_judgements(
     config: LabelConfig,
 ) -> Checked:
     """Score the judged pairs (blocked or not), shift the prior to fit them, and report both checks."""
-    linker = splink_model.make_linker(new_db_api(), features.records, model)
-    judged = labels_module.label_weights(linker, labels)
+    with released_after(new_db_api()) as db_api:
+        linker = splink_model.make_linker(db_api, features.records, model)
+        judged = labels_module.label_weights(linker, labels)
     weights, decided = judged["weight"].tolist(), judged["label"].tolist()
     offset = labels_module.prior_offset(weights, decided, config)
     if offset:
@@ -387,8 +400,9 @@ def score(
         rows, scoring_model = new_rows_last(rows), incremental_model(model)
     # the pairs' weights are all that is read back (explain scores its pair itself)
     scoring_model = {**scoring_model, "retain_matching_columns": False}
-    linker = splink_model.make_linker(new_db_api(), rows, scoring_model)
-    pairs = splink_model.predict(linker, keep_above)
+    with released_after(new_db_api()) as db_api:
+        linker = splink_model.make_linker(db_api, rows, scoring_model)
+        pairs = splink_model.predict(linker, keep_above)
     keys = loaded.keys
     return {
         pair_key(keys[a], keys[b]): PairScore(p, w) for a, b, p, w in best_readings(pairs, rows, keep_above)
