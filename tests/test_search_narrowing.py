@@ -76,10 +76,47 @@ def test_narrowing_chooses_the_same_persons_in_an_index_numbered_otherwise(monke
         assert search(one, text, mother=mother) == search(other, text, mother=mother)
 
 
-@pytest.mark.parametrize("text, mother", [("محمد نزار القباني", "فاطمة"), ("محمد الحموي", None)])
-def test_candidates_share_two_sought_parts_one_of_them_the_given_or_family_name(text, mother) -> None:
-    index = PersonIndex.from_records(_records())
-    parts = readings(text, mother=mother)[0][0]
+def _titled_records() -> list[dict]:
+    """Men whose family name is حميد with a sheikh/haj title or without, in both scripts."""
+    families = ["الحاج حميد", "حميد", "الشيخ حميد", "Al-Haj Hamid", "Hamid", "القباني"]
+    rng = random.Random(3)
+    return [
+        {
+            "person_id": f"T-{i}",
+            "source": "test",
+            "record_id": f"t{i}",
+            "given_name": rng.choice(["محمد", "Mohammed", "أحمد"]),
+            "father_name": rng.choice(FATHERS[:4]),
+            "family_name": families[i % len(families)],
+            "mother_name": rng.choice(["فاطمة", "Fatima", "مريم"]),
+        }
+        for i in range(60)
+    ]
+
+
+@pytest.mark.parametrize(
+    "records, text, mother",
+    [
+        (_records, "محمد نزار القباني", "فاطمة"),
+        (_records, "محمد الحموي", None),
+        (_titled_records, "محمد خالد حميد", None),
+        (_titled_records, "Mohammed Saeed Al-Haj Hamid", "Fatima"),
+        (_titled_records, "أحمد الشيخ حميد", "مريم"),
+    ],
+)
+def test_candidates_share_two_sought_parts_one_of_them_the_given_or_family_name(
+    records, text, mother
+) -> None:
+    """Found through the postings of name pairs, they are the entries of the pairwise definition
+    (by each part's own postings), a titled family name under its untitled one too; so also in an
+    index extended by half its records (the pair postings are derived again)."""
+    half = len(records()) // 2
+    extended = PersonIndex.from_records(records()[:half]).extended(records()[half:])
+    for index in (PersonIndex.from_records(records()), extended):
+        _check_pairwise(index, readings(text, mother=mother)[0][0])
+
+
+def _check_pairwise(index: PersonIndex, parts: tuple) -> None:
     posting = {j: set(_postings(index, j, parts[j]).tolist()) for j in INDEXED_PARTS if parts[j]}
     expected = set()
     for e in range(index.entry_count):
@@ -95,8 +132,9 @@ def test_candidates_share_two_sought_parts_one_of_them_the_given_or_family_name(
 
 
 def test_narrowing_that_stops_reading_early_keeps_whom_reading_everything_keeps(monkeypatch) -> None:
-    """Once enough persons share rarer parts than any unread run could give, the common runs (the
-    given and mother's name here) are not read: the persons kept are those every candidate ranked."""
+    """Once enough persons share rarer parts than any entry of an unread pair list could, the
+    common pairs (the given and mother's name here) are not read: the persons kept are those every
+    candidate ranked."""
     monkeypatch.setattr(search_query, "NARROW", 5)
     index = PersonIndex.from_records(_records())
     parts = readings("محمد نزار القباني", mother="فاطمة")[0][0]

@@ -39,6 +39,9 @@ PARTS = ("given", "father", "grandfather", "family", "mother")
 GIVEN, FATHER, GRANDFATHER, FAMILY, MOTHER = range(len(PARTS))
 # Parts that have postings (a grandfather's name alone narrows little and families seldom give it).
 INDEXED_PARTS = (GIVEN, FATHER, FAMILY, MOTHER)
+# Pairs of indexed parts that make a candidate when an entry shares both with the sought person:
+# one of them the given or the family name (`athar.search.query.matched_candidates`).
+NAME_PAIRS = ((GIVEN, FATHER), (GIVEN, FAMILY), (GIVEN, MOTHER), (FAMILY, FATHER), (FAMILY, MOTHER))
 SEX_CODES = {"M": 1, "F": 2}
 UNLINKED_PREFIX = "record:"
 FORMAT_VERSION = 4  # 3: name-key shares (`vocab_share`); 4: `person_tiebreak`, `vocab_held`, `vocab_keys`
@@ -185,6 +188,47 @@ class PersonIndex:
         untitled = self.vocab_untitled_skeleton[np.maximum(family, 0)]
         out[-1] = np.where((family >= 0) & (untitled >= 0), untitled, -1)
         return out
+
+    @functools.cached_property
+    def pair_postings(self) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]:
+        """Per pair of indexed parts one of which is the given or family name (`NAME_PAIRS`), the
+        entries by the skeleton ids they hold in both parts: (sorted keys ``a * n_skeletons + b``,
+        the entries in that order). A family name with a sheikh/haj title is there under its
+        untitled skeleton too, as in the postings. Entries sharing two sought parts are then found
+        by a look-up per pair of sought skeletons, not by reading one part's postings whole.
+        Derived from `entry_skeletons` (not saved): an extended index derives its own."""
+        columns = self.entry_skeletons
+        n = np.int64(len(self.skeletons))
+        entries = np.arange(self.entry_count, dtype=np.int32)
+        out = {}
+        for a, b in NAME_PAIRS:
+            keys, held = [], []
+            rows = [(columns[INDEXED_PARTS.index(a)], columns[INDEXED_PARTS.index(b)])]
+            if FAMILY in (a, b):  # also under the family name without its title
+                untitled = columns[len(INDEXED_PARTS)]
+                rows.append((untitled, rows[0][1]) if a == FAMILY else (rows[0][0], untitled))
+            for first, second in rows:
+                both = (first >= 0) & (second >= 0)
+                keys.append(first[both].astype(np.int64) * n + second[both])
+                held.append(entries[both])
+            key, entry = np.concatenate(keys), np.concatenate(held)
+            order = np.lexsort((entry, key))  # each key's entries ascending
+            out[(a, b)] = (key[order], entry[order])
+        return out
+
+    def pair_entries(self, a: int, b: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        """Entries holding one of the skeleton ids ``first`` in part ``a`` and one of ``second``
+        in part ``b`` (``(a, b)`` one of `NAME_PAIRS`), ascending, each once."""
+        keys, entries = self.pair_postings[(a, b)]
+        wanted = (first.astype(np.int64)[:, None] * len(self.skeletons) + second[None, :]).reshape(-1)
+        lo, hi = np.searchsorted(keys, wanted, "left"), np.searchsorted(keys, wanted, "right")
+        if len(wanted) == 1:
+            return entries[int(lo[0]) : int(hi[0])]
+        found = [entries[i:j] for i, j in zip(lo.tolist(), hi.tolist(), strict=True) if j > i]
+        if len(found) == 1:
+            return found[0]
+        # a titled family name is under two keys: once each
+        return np.unique(np.concatenate(found)) if found else entries[:0]
 
     @functools.cached_property
     def _share_by_key(self) -> list[dict[str, float]]:

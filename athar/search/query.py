@@ -34,6 +34,7 @@ from athar.search.index import (
     GRANDFATHER,
     INDEXED_PARTS,
     MOTHER,
+    NAME_PAIRS,
     PARTS,
     SEX_CODES,
     UNLINKED_PREFIX,
@@ -235,8 +236,6 @@ def _postings(index: PersonIndex, part: int, name: str) -> np.ndarray:
 _BIT = {GIVEN: 1, FATHER: 2, FAMILY: 4, MOTHER: 8}
 _COLUMN = {j: c for c, j in enumerate(INDEXED_PARTS)}
 _UNTITLED_COLUMN = len(INDEXED_PARTS)
-_NAMING = _BIT[GIVEN] | _BIT[FAMILY]  # a candidate shares the given or the family name
-_POPCOUNT = np.array([bin(f).count("1") for f in range(16)], dtype=np.int8)
 
 Run = tuple[int, np.ndarray, np.ndarray]  # (part, entries, skeleton ids), from `_posting_run`
 
@@ -261,10 +260,11 @@ def _flags(index: PersonIndex, entries: np.ndarray, runs: list[Run]) -> np.ndarr
 
 def _candidate_chunks(
     index: PersonIndex, parts: tuple[str | None, ...]
-) -> Iterator[tuple[np.ndarray, np.ndarray, int]]:
-    """`matched_candidates` run by run, shortest first: (entries, their match flags, the bits of
-    the parts whose runs are still unread). An entry not yet yielded shares no part already read,
-    so at most the unread ones: a caller that has enough better candidates may stop early."""
+) -> Iterator[tuple[np.ndarray, np.ndarray, list[int]]]:
+    """`matched_candidates` pair by pair, the shortest pair list first: (entries, ascending, their
+    match flags, the match flags an entry not yet yielded may still have). An entry is yielded
+    once, from the first pair list that holds it; an entry not yet yielded shares no pair already
+    read, so a caller that has enough better candidates may stop early."""
     runs = [
         (j, *found)
         for j in INDEXED_PARTS
@@ -272,30 +272,37 @@ def _candidate_chunks(
     ]
     if not runs:
         return
-    unread = sum(_BIT[j] for j, _run, _held in runs)
-    found_any = False
-    # Every entry sharing two parts is in a run other than the longest, and is read from the first
-    # run that holds it: a run's entries are checked against the longer runs only, and those that
-    # share two parts then against the shorter ones, to drop those already read.
-    ordered = sorted(runs, key=lambda r: len(r[1]))
-    for i, (j, run, _held) in enumerate(ordered[:-1]):
-        unread &= ~_BIT[j]
-        f = _flags(index, run, ordered[i + 1 :]) | np.uint8(_BIT[j])
-        keep = (_POPCOUNT[f] >= 2) & ((f & _NAMING) > 0)
-        entries, f = run[keep], f[keep]
-        if i and len(entries):
-            first = _flags(index, entries, ordered[:i]) == 0
-            entries, f = entries[first], f[first]
-        if len(entries):
-            found_any = True
-            yield entries, f, unread
-    if found_any:
+    held = {j: skeletons for j, _run, skeletons in runs}
+    lists = [
+        (pair, _BIT[a] | _BIT[b])
+        for a, b in NAME_PAIRS
+        if a in held and b in held and len(pair := index.pair_entries(a, b, held[a], held[b]))
+    ]
+    lists.sort(key=lambda pair: len(pair[0]))
+    sought = sum(_BIT[j] for j in held)
+    masks = [mask for _found, mask in lists]
+    for i, (entries, _mask) in enumerate(lists):
+        flags = _flags(index, entries, runs)
+        if i:
+            earlier = np.zeros(len(entries), dtype=bool)
+            for m in masks[:i]:
+                earlier |= (flags & np.uint8(m)) == m
+            entries, flags = entries[~earlier], flags[~earlier]
+        unread = [
+            f
+            for f in range(16)
+            if f & ~sought == 0
+            and any(f & m == m for m in masks[i + 1 :])
+            and not any(f & m == m for m in masks[: i + 1])
+        ]
+        yield entries, flags, unread
+    if lists:
         return
     given = next((run for j, run, _held in runs if j == GIVEN), None)
     if given is None:  # the rarest of the family, father's and mother's names, in that order
         given = min((run for _j, run, _held in sorted(runs, key=lambda r: r[0] != FAMILY)), key=len)
     fallback = given[:MAX_SCAN]
-    yield fallback, _flags(index, fallback, runs), 0
+    yield fallback, _flags(index, fallback, runs), []
 
 
 def matched_candidates(index: PersonIndex, parts: tuple[str | None, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -304,10 +311,11 @@ def matched_candidates(index: PersonIndex, parts: tuple[str | None, ...]) -> tup
 
     The entries that share the given name and any other part the query gives, or the family name
     and the father's or mother's name: so that a misspelt or misread given name (قواز for فواز) is
-    not lost. Each such entry shares two parts, so it is in a run other than the longest: only the
-    shorter runs are read (a common given name holds a hundred thousand entries at a million
-    persons). When no entry shares two parts, a bare given name (or the rarest other part) is
-    scored on at most MAX_SCAN entries.
+    not lost. They are looked up in the index's postings of name pairs (`PersonIndex.pair_entries`),
+    one look-up per pair of sought skeletons, so finding them costs what they are, however common
+    each name is alone (a common given name holds a hundred thousand entries at a million persons).
+    When no entry shares two parts, a bare given name (or the rarest other part) is scored on at
+    most MAX_SCAN entries.
     """
     chunks = list(_candidate_chunks(index, parts))
     if not chunks:
@@ -363,6 +371,15 @@ def _prescore(
     return score
 
 
+def _runs_of(persons: np.ndarray) -> np.ndarray:
+    """Where each person's run starts in ``persons``, which is sorted: the entries of one person
+    are contiguous in the index and numbered after those of persons numbered before it
+    (`PersonIndex.extended`), so ascending entries give ascending persons."""
+    if not len(persons):
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.concatenate([[True], persons[1:] != persons[:-1]]))
+
+
 def _indexed(parts: tuple[str | None, ...]) -> tuple[str | None, ...]:
     """The parts `reading_persons` reads (not the grandfather's name, which has no postings)."""
     return tuple(parts[j] for j in INDEXED_PARTS)
@@ -384,29 +401,31 @@ def reading_persons(
     scores: list[np.ndarray] = []
     for entries, flags, unread in _candidate_chunks(index, parts):
         found.append((entries, flags))
-        if _POPCOUNT[unread] < 2 or sum(len(e) for e, _f in found) <= NARROW:
+        if not unread or sum(len(e) for e, _f in found) <= NARROW:
             continue
-        # Entries still unread share only unread parts: when NARROW persons already score above
-        # the most those parts can give, reading them would change nothing. Stop there.
+        # Entries still unread share no pair already read: when NARROW persons already score above
+        # the most such an entry can, reading them would change nothing. Stop there.
         if table is None:
             table = _flag_evidence(index, parts)
         scores.extend(_prescore(index, table, e, f, born, code) for e, f in found[len(scores) :])
-        bound = table[unread] + (_BEST_YEAR if born else 0.0)
+        bound = float(table[unread].max()) + (_BEST_YEAR if born else 0.0)
         above = np.concatenate([e[s > bound] for (e, _f), s in zip(found, scores, strict=True)])
-        if len(above) >= NARROW and len(np.unique(index.entry_person[above])) >= NARROW:
+        if len(above) >= NARROW and len(_runs_of(index.entry_person[np.sort(above)])) >= NARROW:
             break
     if not found:
         return np.zeros(0, dtype=np.int64)
     entries = np.concatenate([e for e, _f in found])
-    persons, inverse = np.unique(index.entry_person[entries], return_inverse=True)
+    order = np.argsort(entries, kind="stable") if len(found) > 1 else None
+    held = index.entry_person[entries if order is None else entries[order]]
+    starts = _runs_of(held)
+    persons = held[starts].astype(np.int64)
     if len(persons) <= NARROW:
         return persons
     if table is None:
         table = _flag_evidence(index, parts)
     scores.extend(_prescore(index, table, e, f, born, code) for e, f in found[len(scores) :])
     score = np.concatenate(scores)
-    best = np.full(len(persons), -np.inf)
-    np.maximum.at(best, inverse.reshape(-1), score)
+    best = np.maximum.reduceat(score if order is None else score[order], starts)
     return persons[top_rows(best, index.person_tiebreak[persons], NARROW)]
 
 
