@@ -168,6 +168,13 @@ def name_readings(
     separate = tuple(record.get(f"{p}_name") or None for p in NAME_PARTS)
     if not full or any(separate):
         return name_parts(record, roles), ()
+    return full_name_readings(full, roles, policy)
+
+
+def full_name_readings(
+    full: str, roles: NameRoles | None, policy: ReadingPolicy
+) -> tuple[tuple[str | None, ...], tuple[tuple[tuple[str | None, ...], float], ...]]:
+    """`name_readings` of a record holding only a full name, without building the record."""
     taken, *others = readings(full, roles or {}, policy)
     return taken.parts, tuple((other.parts, other.log_odds) for other in others)
 
@@ -395,9 +402,7 @@ def _names_read(
     out: list[tuple[tuple[str | None, ...], tuple[tuple[tuple[str | None, ...], float], ...]]] = []
     for full, given, father, grandfather, family in names:
         if full and policy is not None and not (given or father or grandfather or family):
-            # most names: a full name alone, read as `name_readings` reads it, without a record
-            taken, *others = readings(full, roles or {}, policy)
-            out.append((taken.parts, tuple((other.parts, other.log_odds) for other in others)))
+            out.append(full_name_readings(full, roles, policy))  # most names: a full name alone
             continue
         record = {
             "full_name": full,
