@@ -73,3 +73,4 @@ def test_duckdb_is_held_to_its_memory_limit_and_spills_to_a_folder_of_its_own(mo
     release(api)
     with pytest.raises(duckdb.ConnectionException):
         api.duckdb_con.sql("SELECT 1")
+    assert not Path(folder).exists()  # the spill folder goes with the connection, not with the object

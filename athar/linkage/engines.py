@@ -65,7 +65,10 @@ def release(db_api: Any) -> None:
     step's tables outlived it into scoring). A Spark session is shared and left open."""
     connection = getattr(db_api, "duckdb_con", None)
     if connection is not None:
+        (spill,) = connection.execute("SELECT current_setting('temp_directory')").fetchone()
         connection.close()
+        if spill and os.path.basename(spill).startswith("athar-duckdb-"):  # ours, not a caller's
+            shutil.rmtree(spill, ignore_errors=True)
 
 
 def on_this_machine(master: str) -> bool:
