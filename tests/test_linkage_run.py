@@ -106,6 +106,9 @@ def test_likely_siblings_are_kept_apart_put_to_review_and_joined_by_a_same_judge
     assert explain(store_copy, task["left"], task["right"])["kept_apart_as_siblings"]
     ordinary = next(t for t in tasks if t["match_probability"] < 0.5)
     assert not explain(store_copy, ordinary["left"], ordinary["right"])["kept_apart_as_siblings"]
+    # and so is the review list: a sure pair waits only as siblings, an unsure one as unsure
+    assert {t["why"] for t in sure_but_apart} == {"likely_siblings"}
+    assert ordinary["why"] == "uncertain"
     record_judgement(store_copy, task["left"], task["right"], "same", "reviewer1")
     link(store_copy, LinkOptions(user="test"))
     persons = person_of(store_copy)

@@ -13,6 +13,12 @@ from athar.cli.common import DbOption, JsonFlag, UserOption, command_group, cons
 
 app = command_group("Uncertain pairs for a human to judge.")
 
+WHY_WORDS = {
+    "uncertain": "the model is unsure",
+    "likely_siblings": "the model is sure, but father's and family names agree and the given names "
+    "differ: siblings?",
+}
+
 
 @app.command("list")
 def review_list(
@@ -36,12 +42,13 @@ def review_list(
     if json_out:
         print(json.dumps({"waiting": waiting, "shown": len(tasks), "pairs": tasks}, ensure_ascii=False))
         return
-    table = Table("left", "right", "probability", box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table("left", "right", "probability", "why", box=box.SIMPLE_HEAD, pad_edge=False)
     for t in tasks:
         table.add_row(
             f"{t['left']}\n{in_both_scripts(t['left_name'])}",
             f"{t['right']}\n{in_both_scripts(t['right_name'])}",
             f"{t['match_probability']:.3f}",
+            WHY_WORDS[t["why"]],
         )
     console.print(table)
     console.print(f"{len(tasks)} of {waiting} pairs waiting for a judgement.")

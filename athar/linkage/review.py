@@ -38,16 +38,33 @@ def _open_tasks_query():
     return select(ReviewTask).where(ReviewTask.run_id == newest, ~judged)
 
 
+WHY_UNCERTAIN = "uncertain"
+WHY_LIKELY_SIBLINGS = "likely_siblings"
+
+
+def _review_band_top(session: Session) -> float | None:
+    """The newest run's upper review bound: a task at or above it is there only because the sibling
+    rule kept its pair apart (`persist._write_review_tasks`)."""
+    summary = session.scalars(select(LinkRun.summary).order_by(LinkRun.id.desc()).limit(1)).first()
+    band = (summary or {}).get("review_band")
+    return float(band[1]) if band else None
+
+
 def open_tasks(engine: Engine, limit: int = 20) -> list[dict]:
-    """Tasks of the newest run whose pair nobody has judged yet, highest priority first."""
+    """Tasks of the newest run whose pair nobody has judged yet, highest priority first, each with
+    why it waits: the model is unsure, or it is sure but the pair may be brother and sister."""
     query = _open_tasks_query().order_by(ReviewTask.priority.desc(), ReviewTask.id).limit(limit)
     with Session(engine) as session:
+        top = _review_band_top(session)
         return [
             {
                 "left": f"{t.left_source}:{t.left_record_id}",
                 "right": f"{t.right_source}:{t.right_record_id}",
                 "match_probability": round(t.match_probability, 4),
                 "priority": t.priority,
+                "why": WHY_LIKELY_SIBLINGS
+                if top is not None and t.match_probability >= top
+                else WHY_UNCERTAIN,
             }
             for t in session.scalars(query)
         ]
