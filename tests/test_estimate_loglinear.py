@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from athar.estimate import CaptureHistories, fit, loglinear_estimate, parse_model, select_model
@@ -219,6 +220,25 @@ def test_the_unseen_count_widens_both_ends_and_leaves_a_table_with_no_one_unseen
     assert with_unseen_variance(ci, 100.0, 95, 400.0).low == 95  # never below those observed
     unbounded = Interval(95.0, float("inf"), 0.95, "profile")
     assert with_unseen_variance(unbounded, 100.0, 95, 400.0).high == float("inf")
+
+
+def test_profile_ends_are_where_the_likelihood_refitted_from_scratch_drops_by_the_chi_square_cut():
+    """The profile's refits start from the nearest intercept already solved; the ends must still be
+    where the maximum over the other parameters, found afresh, has dropped by chi2(0.95, 1) / 2."""
+    from scipy.stats import chi2
+
+    from athar.estimate.loglinear import poisson_newton
+    from athar.estimate.mh_loglinear import Heterogeneity, fit_mh
+
+    hist, _ = table("western_us_sex_trafficking_5lists")
+    for f in (fit(hist, parse_model("A:E", hist.lists)), fit_mh(hist, kind=Heterogeneity.POISSON2)):
+        assert f.ok
+        ci = profile_interval(f, unseen=False)
+        x, y = f.design.x, f.design.y
+        for end in (ci.low, ci.high):
+            refit = poisson_newton(x[:, 1:], y, offset=np.full(len(y), np.log(end - f.n_observed)))
+            assert refit is not None
+            assert 2 * (f.loglik - refit[1]) == pytest.approx(chi2.ppf(0.95, 1), abs=1e-5)
 
 
 def test_the_bootstrap_of_the_observed_gains_what_a_fixed_n_misses():
