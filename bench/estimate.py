@@ -19,6 +19,7 @@ JSON so that combination rules can be judged on the same draws without re-runnin
 
     nice -n 10 .venv/bin/python bench/estimate.py --families independent,rasch --reps 40
     nice -n 5 .venv/bin/python bench/estimate.py --speed 1600000   # the default's time on 5 lists
+    nice -n 5 .venv/bin/python bench/estimate.py --speed 1600000 --uncertain-pairs 100000  # + 20 draws
     .venv/bin/python bench/estimate.py --table bench/results/estimate_*.json --docs docs/estimation.md
 """
 
@@ -42,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from athar.estimate import CaptureHistories, bma_estimate, lcmcr_estimate  # noqa: E402
 from athar.estimate.api import Estimate, average_estimate, loglinear_estimate  # noqa: E402
+from athar.estimate.linkage_draws import DEFAULT_DRAWS, UncertainLinks  # noqa: E402
 
 Triple = tuple[float, float, float]
 # a method's (estimate, low, high), with a fourth figure where the method records whether a rule of
@@ -345,28 +347,106 @@ def write_docs_table(docs: Path, table_md: str, runs: list[str], marker: str = "
     docs.write_text(text, encoding="utf-8")
 
 
-def speed(persons: int, lists: int, families: list[str], out: Path) -> dict:
+def uncertain_band(h: CaptureHistories, pairs: int, rng: np.random.Generator) -> UncertainLinks:
+    """A wide review band on a simulated table, for timing: each of the ``pairs`` gets a match
+    probability uniform on 0.05-0.95 and is, with that probability, a person on two or more lists
+    split into two pieces (a random part of its lists and the rest), else two people each on one
+    list, different lists. The linkage as it stands joins the pairs at 0.5 or more, so it is wrong
+    both ways; everyone else is fixed. ``athar.estimate.from_store.uncertain_links`` builds the same
+    structure from a store. The probabilities are right on average but blind to what the pieces
+    look like (a split three-list person and two one-list people get the same), unlike a linkage's:
+    the estimates it gives are not a test of the draws' coverage."""
+    k = h.k
+    masks = np.array([sum(b << j for j, b in enumerate(hist)) for hist in h.counts], dtype=np.int64)
+    counts = np.array(list(h.counts.values()), dtype=np.int64)
+    sizes = np.array([bin(int(m)).count("1") for m in masks])
+    people = np.repeat(np.arange(len(masks)), counts)  # one entry per person: its cell
+    multi, single = np.flatnonzero(sizes[people] >= 2), np.flatnonzero(sizes[people] == 1)
+    probability = rng.uniform(0.05, 0.95, pairs)
+    same = rng.random(pairs) < probability
+    split_p, other_p = probability[same], probability[~same]
+    splits = rng.choice(multi, size=min(len(split_p), len(multi)), replace=False)
+    others = rng.choice(single, size=min(2 * (pairs - len(splits)), len(single)), replace=False)
+    others = others[: len(others) // 2 * 2].reshape(-1, 2)
+    others = others[masks[people[others[:, 0]]] != masks[people[others[:, 1]]]]
+    taken = np.bincount(people[np.concatenate([splits, others.ravel()])], minlength=len(masks))
+    fixed = CaptureHistories(
+        h.lists, {hist: int(c - t) for hist, c, t in zip(h.counts, counts, taken, strict=True) if c > t}
+    )
+    piece_lists: list[int] = []
+    uncertain: list[tuple[int, int, float]] = []
+    pieces_now: list[int] = []
+
+    def pair(first: int, second: int, p: float) -> None:
+        a = len(piece_lists)
+        piece_lists.extend((first, second))
+        uncertain.append((a, a + 1, p))
+        pieces_now.extend((a, a) if p >= 0.5 else (a, a + 1))
+
+    for person, p in zip(splits, split_p, strict=False):
+        mask = int(masks[people[person]])
+        bits = [j for j in range(k) if mask >> j & 1]
+        part = 0
+        while part in (0, mask):  # a nonempty proper part of the person's lists
+            part = sum(1 << j for j in bits if rng.random() < 0.5)
+        pair(part, mask ^ part, float(p))
+    for (one, two), p in zip(others, other_p, strict=False):
+        pair(int(masks[people[one]]), int(masks[people[two]]), float(p))
+    order = sorted(range(len(uncertain)), key=lambda i: -uncertain[i][2])  # likeliest first
+    return UncertainLinks(
+        fixed=fixed,
+        piece_lists=piece_lists,
+        piece_counted=[True] * len(piece_lists),
+        uncertain=[uncertain[i] for i in order],
+        pieces_now=pieces_now,
+    )
+
+
+def speed(persons: int, lists: int, families: list[str], out: Path, draws: int = 20, pairs: int = 0) -> dict:
     """The default (``athar.estimate.default``) on one table per family: wall and CPU seconds,
-    with the machine's load, which inflates wall time on a shared machine."""
+    with the machine's load, which inflates wall time on a shared machine. With ``draws`` and
+    ``pairs``, also as ``athar estimate`` runs it on linked records from the store: the linkage's
+    ``pairs`` unjudged pairs (:func:`uncertain_band`) drawn ``draws`` times (the default's 20), the
+    default repeated per draw (refitting the models the linked table's average kept) and mixed."""
     from athar.estimate.default import default_estimate
+    from athar.estimate.service import compute_estimates
 
     rows = []
     for fam in families:
-        h = FAMILIES[fam](persons, lists, np.random.default_rng([2026, lists, persons]))
+        rng = np.random.default_rng([2026, lists, persons])
+        h = FAMILIES[fam](persons, lists, rng)
+        links = uncertain_band(h, pairs, rng) if pairs and draws else None
+        if links is not None:
+            h = links.current()  # the table as linked
         wall, cpu = time.perf_counter(), time.process_time()
         e = default_estimate(h)
-        rows.append(
-            {
-                "family": fam,
-                "observed": h.n_observed,
-                "estimate": round(e.estimate, 1),
-                "interval": [round(e.ci_low, 1), round(e.ci_high, 1)],
-                "envelope_applied": e.details.get("heterogeneity_envelope", {}).get("applied"),
+        row = {
+            "family": fam,
+            "observed": h.n_observed,
+            "estimate": round(e.estimate, 1),
+            "interval": [round(e.ci_low, 1), round(e.ci_high, 1)],
+            "envelope_applied": e.details.get("heterogeneity_envelope", {}).get("applied"),
+            "models_fitted": e.details.get("models_fitted"),
+            "models_averaged": len(e.averaged),
+            "wall_seconds": round(time.perf_counter() - wall, 3),
+            "cpu_seconds": round(time.process_time() - cpu, 3),
+            "load_average_1min": round(os.getloadavg()[0], 2),
+        }
+        if links is not None:
+            wall, cpu = time.perf_counter(), time.process_time()
+            d = compute_estimates(h, method="auto", seed=0, links=links, linkage_draws=draws)[0]
+            ld = d.details["linkage_draws"]
+            row["with_linkage_draws"] = {
+                "draws": draws,
+                "uncertain_pairs": len(links.uncertain),
+                "observed_per_draw": ld["observed_per_draw"],
+                "estimate": round(d.estimate, 1),
+                "interval": [round(d.ci_low, 1), round(d.ci_high, 1)],
                 "wall_seconds": round(time.perf_counter() - wall, 3),
                 "cpu_seconds": round(time.process_time() - cpu, 3),
                 "load_average_1min": round(os.getloadavg()[0], 2),
             }
-        )
+        rows.append(row)
         print(rows[-1], file=sys.stderr, flush=True)
     result = {
         "bench": "estimate_speed",
@@ -378,7 +458,13 @@ def speed(persons: int, lists: int, families: list[str], out: Path) -> dict:
         },
         "lists": lists,
         "persons_simulated": persons,
+        "linkage_draws": draws if pairs else 0,
+        "uncertain_pairs": pairs,
         "target_seconds": 30,
+        "note": "cpu_seconds is the process's CPU time (time.process_time), wall_seconds is wall time on a "
+        "shared 2-core machine at the load given; with_linkage_draws is the whole of what athar estimate "
+        "runs (the default on the linked table, the draws, the refits per draw, the mixture). The band "
+        "(bench/estimate.py's uncertain_band) is a timing fixture, not a coverage test",
         "runs": rows,
     }
     out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
@@ -401,6 +487,19 @@ def main() -> None:
         default=None,
         metavar="PERSONS",
         help="time the default on one table of PERSONS simulated per family (--lists, first value) instead",
+    )
+    ap.add_argument(
+        "--linkage-draws",
+        type=int,
+        default=DEFAULT_DRAWS,
+        help="with --speed and --uncertain-pairs: draws of the linkage, as athar estimate's default",
+    )
+    ap.add_argument(
+        "--uncertain-pairs",
+        type=int,
+        default=0,
+        metavar="PAIRS",
+        help="with --speed: also time the default with this many unjudged pairs drawn (a review band)",
     )
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--table", nargs="*", type=Path, help="summarise these result files instead of running")
@@ -430,7 +529,9 @@ def main() -> None:
     if args.speed:
         families = [f for f in args.families.split(",") if f in ("independent", "rasch", "latent_classes")]
         out = args.out or ROOT / "bench" / "results" / "estimate_speed.json"
-        speed(args.speed, int(args.lists.split(",")[0]), families, out)
+        speed(
+            args.speed, int(args.lists.split(",")[0]), families, out, args.linkage_draws, args.uncertain_pairs
+        )
         return
 
     ms = methods(args.n_boot, args.lcmcr_iterations, args.methods.split(",") if args.methods else None)

@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 
 from athar.estimate import CaptureHistories
 from athar.estimate.from_store import person_capture_rows, uncertain_links
-from athar.estimate.linkage_draws import UncertainLinks
+from athar.estimate.linkage_draws import UncertainLinks, _components, _union_find
 from athar.estimate.service import compute_estimates
 from athar.ingest.importer import import_file
 from athar.store.tables import Judgement, LinkPair, LinkRun, Membership, Person, ReviewTask, Source
@@ -117,6 +117,29 @@ def test_a_draw_never_joins_what_a_reviewer_judged_different():
     )
     drawn = links.draw(np.random.default_rng(0))
     assert drawn.counts == {(1, 1, 0): 1, (0, 0, 1): 1}
+
+
+def _partition(labels) -> set[frozenset[int]]:
+    groups: dict[int, set[int]] = {}
+    for piece, label in enumerate(labels):
+        groups.setdefault(int(label), set()).add(piece)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_a_draw_groups_the_pieces_as_joining_its_pairs_one_by_one_would():
+    """A draw finds its persons as connected components and joins pair by pair only inside a
+    component that holds two pieces judged apart: the same persons as the union-find over every
+    pair in order, on random bands with and without reviewers' "different"."""
+    rng = np.random.default_rng(11)
+    for n, n_edges, n_apart in ((200, 150, 0), (200, 150, 12), (60, 80, 20), (500, 100, 40)):
+        edges = rng.integers(0, n, size=(n_edges, 2))
+        apart = [tuple(int(v) for v in rng.integers(0, n, 2)) for _ in range(n_apart)]
+        apart = [(a, b) for a, b in apart if a != b]
+        fast = _components(n, edges, apart)
+        one_by_one = _union_find(n, [(int(a), int(b)) for a, b in edges], apart)
+        assert _partition(fast) == _partition(one_by_one)
+        for a, b in apart:
+            assert fast[a] != fast[b]
 
 
 def _synthetic_names(n: int) -> list[str]:

@@ -9,11 +9,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from athar.estimate import CaptureHistories, fit, loglinear_estimate, parse_model, select_model
 from athar.estimate.identifiability import Check
-from athar.estimate.intervals import profile_interval, wald_log_interval
+from athar.estimate.intervals import (
+    Interval,
+    bca_interval,
+    profile_interval,
+    wald_log_interval,
+    with_unseen_variance,
+)
 from athar.estimate.models import all_hierarchical_models
 
 DATA = Path(__file__).parent / "data" / "mse"
@@ -62,10 +69,15 @@ def test_main_effects_interval_for_new_orleans_is_the_published_one():
     pub = published(raw, "main effects only")
     main = fit(hist)
     assert round(main.estimate) == pub["estimate"]
-    ci = wald_log_interval(main)
+    ci = wald_log_interval(main, unseen=False)
     # the paper prints whole numbers: SparseMSE gives 644.9-1617.5 for this table
     assert ci.low == pytest.approx(pub["ci_low"], abs=1)
     assert ci.high == pytest.approx(pub["ci_high"], abs=1)
+    # SparseMSE's is an interval for those observed plus the expected number unseen; with the unseen
+    # count's own variance (about 810 unseen here) it is wider on both sides, though barely
+    total = wald_log_interval(main)
+    assert total.low < ci.low and total.high > ci.high
+    assert total.high - total.low < 1.05 * (ci.high - ci.low)
 
 
 def test_stricter_threshold_keeps_main_effects_on_new_orleans():
@@ -172,6 +184,73 @@ def test_profile_interval_contains_the_estimate_and_is_wider_above():
     ci = profile_interval(f)
     assert ci.low < f.estimate < ci.high
     assert ci.high - f.estimate > f.estimate - ci.low
+
+
+def _two_lists(only_a: int, only_b: int, both: int) -> CaptureHistories:
+    return CaptureHistories.from_rows(["A", "B"], [((1, 0), only_a), ((0, 1), only_b), ((1, 1), both)])
+
+
+def test_with_the_unseen_count_s_variance_two_lists_get_seber_s_lincoln_petersen_variance():
+    """On two lists var(N_hat - N) is Seber's n1 n2 (n1 - m)(n2 - m) / m^3 (a multinomial with the
+    total fixed); the Poisson intervals for n + mu0 fall short of it by exactly mu0's worth."""
+    only_a, only_b, both = 30_000, 20_000, 10_000
+    f = fit(_two_lists(only_a, only_b, both))
+    seber = (only_a + both) * (only_b + both) * only_a * only_b / both**3
+    target = 2 * 1.959964 * seber**0.5
+    for interval in (profile_interval, wald_log_interval):
+        total, expected_only = interval(f), interval(f, unseen=False)
+        assert total.high - total.low == pytest.approx(target, rel=0.002)
+        assert expected_only.high - expected_only.low == pytest.approx(0.958 * target, rel=0.003)
+
+
+def test_the_unseen_count_widens_both_ends_and_leaves_a_table_with_no_one_unseen_alone():
+    hist, _ = table("western_us_sex_trafficking_5lists")
+    f = fit(hist, parse_model("A:E", hist.lists))
+    narrow, wide = profile_interval(f, unseen=False), profile_interval(f)
+    assert wide.low < narrow.low < f.estimate < narrow.high < wide.high
+    # each side keeps its own half-width, widened in quadrature by the same 1.96^2 mu0
+    mu0 = f.estimate - f.n_observed
+    extra = 1.959964**2 * mu0
+    assert (f.estimate - wide.low) ** 2 == pytest.approx((f.estimate - narrow.low) ** 2 + extra, rel=1e-6)
+    assert (wide.high - f.estimate) ** 2 == pytest.approx((narrow.high - f.estimate) ** 2 + extra, rel=1e-6)
+    # quasi-likelihood: the dispersion scales the unseen count's variance as it scales the cells'
+    assert profile_interval(f, dispersion=2.0).high > profile_interval(f, dispersion=2.0, unseen=False).high
+    ci = Interval(90.0, 130.0, 0.95, "profile")
+    assert with_unseen_variance(ci, 100.0, 100, 0.0) == ci  # no one unseen: nothing to add
+    assert with_unseen_variance(ci, 100.0, 95, 400.0).low == 95  # never below those observed
+    unbounded = Interval(95.0, float("inf"), 0.95, "profile")
+    assert with_unseen_variance(unbounded, 100.0, 95, 400.0).high == float("inf")
+
+
+def test_profile_ends_are_where_the_likelihood_refitted_from_scratch_drops_by_the_chi_square_cut():
+    """The profile's refits start from the nearest intercept already solved; the ends must still be
+    where the maximum over the other parameters, found afresh, has dropped by chi2(0.95, 1) / 2."""
+    from scipy.stats import chi2
+
+    from athar.estimate.loglinear import poisson_newton
+    from athar.estimate.mh_loglinear import Heterogeneity, fit_mh
+
+    hist, _ = table("western_us_sex_trafficking_5lists")
+    for f in (fit(hist, parse_model("A:E", hist.lists)), fit_mh(hist, kind=Heterogeneity.POISSON2)):
+        assert f.ok
+        ci = profile_interval(f, unseen=False)
+        x, y = f.design.x, f.design.y
+        for end in (ci.low, ci.high):
+            refit = poisson_newton(x[:, 1:], y, offset=np.full(len(y), np.log(end - f.n_observed)))
+            assert refit is not None
+            assert 2 * (f.loglik - refit[1]) == pytest.approx(chi2.ppf(0.95, 1), abs=1e-5)
+
+
+def test_the_bootstrap_of_the_observed_gains_what_a_fixed_n_misses():
+    """Resampling the n observed (n fixed) gives mu0_hat's variance given n, short of var(N_hat - N)
+    by mu0 N_hat / n; the widened interval holds Chan, Silverman and Vincent's."""
+    hist = _two_lists(300, 200, 100)
+    estimator = lambda h: fit(h).estimate  # noqa: E731
+    theirs = bca_interval(hist, estimator, n_boot=200, unseen=False).interval
+    ours = bca_interval(hist, estimator, n_boot=200).interval
+    assert ours.low < theirs.low and ours.high > theirs.high
+    mu0, n = 1200 - 600, 600
+    assert (ours.high - 1200) ** 2 == pytest.approx((theirs.high - 1200) ** 2 + 1.959964**2 * mu0 * 1200 / n)
 
 
 def test_estimate_result_reports_model_interval_and_sparse_table_warning():

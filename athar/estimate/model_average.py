@@ -8,7 +8,8 @@ heterogeneity term (none, Darroch, Poisson2, Gamma3.5; :mod:`athar.estimate.mh_l
 over two-list interactions: the search walks the region where the weight lies, at a small share
 of the cost of all 4 x 2^(K(K-1)/2) models, and scales beyond five lists.
 
-Each model's uncertainty is its profile-likelihood interval, represented by the two-piece
+Each model's uncertainty is its profile-likelihood interval with the unseen count's own variance
+(:mod:`athar.estimate.intervals`), represented by the two-piece
 log-normal through its estimate and interval ends (:mod:`athar.estimate.posterior_shape`); the
 estimate is the median of the AIC-weighted mixture, the interval its equal-tailed quantiles.
 
