@@ -7,6 +7,7 @@ import numpy as np
 from athar.estimate import CaptureHistories
 from athar.estimate.api import AVERAGE_METHOD
 from athar.estimate.default import default_estimate
+from athar.estimate.diagnostics import THREE_LISTS_CAVEAT
 from athar.estimate.heterogeneity import capture_dispersion
 
 
@@ -61,6 +62,18 @@ def test_with_three_lists_a_default_leaning_on_heterogeneity_says_it_was_low_in_
     est = default_estimate(_tabulate(rng.random((3000, 3)) < 1 / (1 + np.exp(-logit))))
     assert any("below the true total" in w for w in est.warnings)
     assert not any("below the true total" in w for w in default_estimate(independent(2000, 1)).warnings)
+
+
+def test_every_three_list_estimate_says_heterogeneity_cannot_be_checked_there():
+    """The uncovered three-list tables of the study looked like independent lists: no rule on the
+    data reaches them, so the caveat is on every three-list table and on no larger one."""
+    three = CaptureHistories.from_rows(
+        ["A", "B", "C"],
+        [((1, 0, 0), 300), ((0, 1, 0), 250), ((0, 0, 1), 200), ((1, 1, 0), 80), ((1, 0, 1), 60),
+         ((0, 1, 1), 50), ((1, 1, 1), 20)],
+    )  # fmt: skip
+    assert THREE_LISTS_CAVEAT in default_estimate(three).warnings
+    assert THREE_LISTS_CAVEAT not in default_estimate(independent(2000, 1)).warnings
 
 
 def test_beyond_twelve_lists_the_default_falls_back_to_latent_classes():
