@@ -6,7 +6,6 @@ from itertools import combinations
 
 from .histories import CaptureHistories
 
-
 # Said of every three-list table, because no table shows it: in the study the three-list tables
 # whose estimate fell 24-36% short were those where the models saw no heterogeneity at all
 # (docs/estimation.md, "Three lists: the warning's reach").
