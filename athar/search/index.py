@@ -383,6 +383,18 @@ class PersonIndex:
         row = INDEXED_PARTS.index(part)
         return self.post_entries[row][self.post_start[row, sid] : self.post_start[row, sid + 1]]
 
+    def posted(self, part: int, skeleton_id: int) -> bool:
+        """Whether any entry holds this skeleton in ``part``."""
+        row = INDEXED_PARTS.index(part)
+        return bool(self.post_start[row, skeleton_id + 1] > self.post_start[row, skeleton_id])
+
+    def posting_run(self, part: int, skeleton_id: int) -> np.ndarray:
+        """Entries whose ``part`` has this skeleton id (a view)."""
+        row = INDEXED_PARTS.index(part)
+        return self.post_entries[row][
+            self.post_start[row, skeleton_id] : self.post_start[row, skeleton_id + 1]
+        ]
+
     def part_skeletons(self, part: int) -> list[str]:
         """The skeletons that occur in ``part`` (for fuzzy look-ups of a skeleton no one holds)."""
         found = self._part_skeletons.get(part)
