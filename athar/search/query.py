@@ -293,21 +293,12 @@ def _candidate_chunks(
     ]
     lists.sort(key=lambda pair: len(pair[0]))
     sought = sum(_BIT[j] for j in held)
-    masks = [mask for _found, mask in lists]
-    for i, (entries, mask) in enumerate(lists):
+    plan = _pair_plan(sought, tuple(mask for _found, mask in lists))
+    for (entries, mask), (earlier, unread) in zip(lists, plan, strict=True):
         flags = _flags(index, entries, runs, known=mask)
-        if i:
-            earlier = np.zeros(len(entries), dtype=bool)
-            for m in masks[:i]:
-                earlier |= (flags & np.uint8(m)) == m
-            entries, flags = entries[~earlier], flags[~earlier]
-        unread = [
-            f
-            for f in range(16)
-            if f & ~sought == 0
-            and any(f & m == m for m in masks[i + 1 :])
-            and not any(f & m == m for m in masks[: i + 1])
-        ]
+        if earlier is not None:
+            kept = ~earlier[flags]
+            entries, flags = entries[kept], flags[kept]
         yield entries, flags, unread
     if lists:
         return
@@ -317,6 +308,25 @@ def _candidate_chunks(
         given = min((entries_of[j] for j in sorted(entries_of, key=lambda j: j != FAMILY)), key=len)
     fallback = given[:MAX_SCAN]
     yield fallback, _flags(index, fallback, runs), []
+
+
+@lru_cache(maxsize=4096)
+def _pair_plan(sought: int, masks: tuple[int, ...]) -> tuple[tuple[np.ndarray | None, list[int]], ...]:
+    """Per pair list read in turn (``masks``: their match flags), which flag values were read
+    already in an earlier list (a boolean table by flags, None for the first list) and which the
+    entries not yet read may still have; the same for every reading sought by the same parts."""
+    out = []
+    for i in range(len(masks)):
+        earlier = np.array([any(f & m == m for m in masks[:i]) for f in range(16)]) if i else None
+        unread = [
+            f
+            for f in range(16)
+            if f & ~sought == 0
+            and any(f & m == m for m in masks[i + 1 :])
+            and not any(f & m == m for m in masks[: i + 1])
+        ]
+        out.append((earlier, unread))
+    return tuple(out)
 
 
 def matched_candidates(index: PersonIndex, parts: tuple[str | None, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -356,14 +366,27 @@ def _flag_evidence(index: PersonIndex, parts: tuple[str | None, ...]) -> np.ndar
     table = np.zeros(16)
     for j, bit in _BIT.items():
         name = parts[j]
-        if not name:
-            continue
-        share = np.array([index.name_share(j, name)])
-        agree = evidence_array(np.ones(1), *WEIGHTS[j]) + frequency_evidence(
-            np.ones(1), share, float(index.part_agreement[j])
-        )
-        table[[f for f in range(16) if f & bit]] += float(agree[0])
+        if name:
+            table[_WITH_BIT[bit]] += _agree_evidence(index, j, name)
     return table
+
+
+_WITH_BIT = {bit: [f for f in range(16) if f & bit] for bit in _BIT.values()}
+
+
+def _agree_evidence(index: PersonIndex, part: int, name: str) -> float:
+    """What an exact agreement on ``name`` in ``part`` adds in `score_persons` (once per name)."""
+    cache = index.__dict__.setdefault("_agree_cache", {})
+    found = cache.get((part, name))
+    if found is None:
+        share = np.array([index.name_share(part, name)])
+        agree = evidence_array(np.ones(1), *WEIGHTS[part]) + frequency_evidence(
+            np.ones(1), share, float(index.part_agreement[part])
+        )
+        if len(cache) > 50_000:
+            cache.clear()
+        found = cache[(part, name)] = float(agree[0])
+    return found
 
 
 def _prescore(
@@ -378,11 +401,39 @@ def _prescore(
     flags), their birth year's and a conflicting sex's, as `score_persons` weighs them."""
     score = table[flags]
     if born:
-        years = index.entry_year[entries].astype(np.int64)
-        score = score + np.where(years > 0, _year_evidence(np.abs(years - born)), 0.0)
+        by_year = _evidence_by_year(index, born)
+        if by_year is not None:
+            score = score + by_year[index.entry_year[entries]]
+        else:
+            years = index.entry_year[entries].astype(np.int64)
+            score = score + np.where(years > 0, _year_evidence(np.abs(years - born)), 0.0)
     if code:
-        score = score + np.where(index.entry_sex[entries] == 3 - code, SEX_CONFLICT, 0.0)
+        score = score + _SEX_EVIDENCE[code][index.entry_sex[entries]]
     return score
+
+
+# By an entry's sex code (0 unknown, 1, 2), what a conflict with the sought sex adds.
+_SEX_EVIDENCE = {
+    code: np.array([SEX_CONFLICT if s == 3 - code else 0.0 for s in range(3)]) for code in (1, 2)
+}
+
+
+def _evidence_by_year(index: PersonIndex, born: int) -> np.ndarray | None:
+    """By an entry's birth year (0 unknown: nothing), the evidence `_prescore` adds for a person
+    born in ``born``; None for an index with a year out of the table's reach (a negative year)."""
+    cache = index.__dict__.setdefault("_year_cache", {})
+    found = cache.get(born)
+    if found is None:
+        if "_year_span" not in index.__dict__:
+            years = index.entry_year
+            ok = not len(years) or int(years.min()) >= 0
+            index.__dict__["_year_span"] = (int(years.max()) + 1 if len(years) else 1) if ok else None
+        span = index.__dict__["_year_span"]
+        if span is None:
+            return None
+        years = np.arange(span, dtype=np.int64)
+        found = cache[born] = np.where(years > 0, _year_evidence(np.abs(years - born)), 0.0)
+    return found
 
 
 def _runs_of(persons: np.ndarray) -> np.ndarray:
