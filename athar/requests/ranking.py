@@ -52,7 +52,7 @@ def warm(index: PersonIndex) -> None:
     """Build what the search derives from the index on first use, so that forked workers share it
     instead of each building its own (the pair postings take seconds at a million persons)."""
     _ = index.entry_skeletons, index.pair_postings, index.normalized_vocab
-    _ = index.vocab_untitled_skeleton, index._share_by_key
+    _ = index.vocab_untitled_skeleton, index.vocab_key_objects, index._share_by_key
 
 
 def _rank_slice(sought: Sought) -> list[list[dict]]:

@@ -163,6 +163,11 @@ class PersonIndex:
         return [normalize_name(v) for v in self.vocab]
 
     @functools.cached_property
+    def vocab_key_objects(self) -> np.ndarray:
+        """`vocab_keys` as an array of Python strings, to gather many at once."""
+        return np.array(self.vocab_keys, dtype=object)
+
+    @functools.cached_property
     def vocab_untitled_skeleton(self) -> np.ndarray:
         """Per vocabulary entry, the id of its skeleton without a sheikh/haj title (-2 when it has
         none, or no one holds the rest)."""

@@ -171,10 +171,9 @@ def quick_similarities(index: PersonIndex, part: int, name: str, vocab_ids: np.n
     key = _key(name)
     if not key or not len(vocab_ids):
         return np.zeros(len(vocab_ids))
-    keys = index.vocab_keys
     values = process.cdist(
         [key],
-        [keys[u] for u in vocab_ids.tolist()],
+        index.vocab_key_objects[vocab_ids].tolist(),
         scorer=JaroWinkler.normalized_similarity,
         dtype=np.float64,
     )[0]
@@ -183,9 +182,9 @@ def quick_similarities(index: PersonIndex, part: int, name: str, vocab_ids: np.n
     if part == FAMILY:
         untitled = untitled_skeleton(skeleton)
         sought.append(index.skeleton_id.get(untitled, -1) if untitled else -1)
-    same = np.isin(index.vocab_skeleton[vocab_ids], sought)
+    same = _isin(index.vocab_skeleton[vocab_ids], sought)
     if part == FAMILY:
-        same |= np.isin(index.vocab_untitled_skeleton[vocab_ids], sought)
+        same |= _isin(index.vocab_untitled_skeleton[vocab_ids], sought)
     return np.where(same, np.maximum(values, SKELETON_AGREES), values)
 
 
@@ -249,8 +248,14 @@ _UNTITLED_COLUMN = len(INDEXED_PARTS)
 Run = tuple[int, np.ndarray]  # (part, skeleton ids), from `_held_skeletons`
 
 
-def _isin(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    return values == wanted[0] if len(wanted) == 1 else np.isin(values, wanted)
+def _isin(values: np.ndarray, wanted) -> np.ndarray:
+    """`np.isin`, by comparisons for the few values a name's skeletons make (cheaper than its sort)."""
+    if not 0 < len(wanted) <= 4:
+        return np.isin(values, wanted)
+    out = values == wanted[0]
+    for w in wanted[1:]:
+        out |= values == w
+    return out
 
 
 def _flags(index: PersonIndex, entries: np.ndarray, runs: list[Run], known: int = 0) -> np.ndarray:
