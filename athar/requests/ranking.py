@@ -15,6 +15,7 @@ requests is ranked in the importing process: starting workers costs more than it
 
 from __future__ import annotations
 
+import gc
 import math
 import multiprocessing
 import os
@@ -75,9 +76,13 @@ def rank_requests(index: PersonIndex, sought: Sought, workers: int | None = None
     size = min(RANK_CHUNK, max(MIN_TASK, math.ceil(len(sought) / (workers * 4))))
     slices = [sought[start : start + size] for start in range(0, len(sought), size)]
     _index = index
+    # the objects of this process are kept out of the workers' garbage collections: a collection
+    # writes to every object it visits, which would copy the pages shared with this process
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             answers = [ranked for part in pool.imap(_rank_slice, slices) for ranked in part]
     finally:
+        gc.unfreeze()
         _index = None
     return answers
