@@ -1,7 +1,7 @@
-"""A large bulk import ranks its candidates in a pool of forked worker processes
+"""A large bulk import ranks its candidates in a pool of forked worker processes when cores are idle
 (`athar.requests.ranking`): the candidates are those of ranking in the importing process, in the
-order of the file's rows; a small import, one core or an empty file start no pool; a row quarantined
-mid-file is still counted (read = stored + quarantined)."""
+order of the file's rows; a small import, one core, busy cores or an empty file start no pool; a row
+quarantined mid-file is still counted (read = stored + quarantined)."""
 
 from __future__ import annotations
 
@@ -99,13 +99,17 @@ def test_an_import_ranked_in_a_pool_stores_what_one_process_stores_in_the_file_o
     assert sum(bool(r["candidates"]) for r in pooled.requests) > 50
 
 
-def test_a_small_import_one_core_or_an_empty_file_start_no_pool(
+def test_a_small_import_one_core_busy_cores_or_an_empty_file_start_no_pool(
     store, index, people, tmp_path, monkeypatch
 ) -> None:
-    assert ranking.pool_workers(ranking.POOL_ROWS - 1, cores=8) == 0
-    assert ranking.pool_workers(ranking.POOL_ROWS, cores=1) == 0
-    assert ranking.pool_workers(ranking.POOL_ROWS, cores=2) == 2
-    assert ranking.pool_workers(10**6, cores=64) == ranking.MAX_WORKERS
+    assert ranking.pool_workers(ranking.POOL_ROWS - 1, cores=8, load=0.0) == 0
+    assert ranking.pool_workers(ranking.POOL_ROWS, cores=1, load=0.0) == 0
+    assert ranking.pool_workers(ranking.POOL_ROWS, cores=2, load=0.2) == 2
+    assert ranking.pool_workers(ranking.POOL_ROWS, cores=2, load=1.0) == 2  # the importer itself
+    assert ranking.pool_workers(ranking.POOL_ROWS, cores=2, load=1.5) == 0  # one core busy elsewhere
+    assert ranking.pool_workers(ranking.POOL_ROWS, cores=2, load=4.0) == 0
+    assert ranking.pool_workers(ranking.POOL_ROWS, cores=8, load=4.0) == 5
+    assert ranking.pool_workers(10**6, cores=64, load=0.0) == ranking.MAX_WORKERS
 
     def no_pool(*_args):
         raise AssertionError("a pool was started")
