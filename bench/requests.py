@@ -11,9 +11,12 @@ persons.csv), stored in a fresh SQLite store with its sealed contact, record, ev
 outbox message, and ranked against the index: the time is `submit_request` end to end (wall clock
 and CPU). The bulk phase imports one CSV of ``--bulk`` requests with candidates through
 `import_requests`, as `athar requests import` does (ranked by the batched search,
-`athar.search.batch`), with how often the true person comes first; then the same file without
-candidates, which is the cost of storing alone. The concurrent phase
-starts a throwaway PostgreSQL (tests/postgres_server.py, durable settings) and submits
+`athar.search.batch`, in a pool of worker processes when two cores or more are idle:
+`athar.requests.ranking`), with how often the true person comes first; then the same file ranked in
+one process and in a pool of two whatever the load (the three must give the same candidates), and
+without candidates, which is the cost of storing alone. CPU time counts the pool's workers (their
+rusage), and the load average is written beside every figure: the machine is shared. The concurrent
+phase starts a throwaway PostgreSQL (tests/postgres_server.py, durable settings) and submits
 ``--concurrent`` public-form requests at once from as many threads, then counts what was stored:
 every submission answered with a reference, every reference stored once, no error.
 """
@@ -79,7 +82,6 @@ def run(args) -> dict:
     from search import cached_index, synthetic_lists  # bench/search.py
 
     from athar.protect import DataKey, FieldCipher, KeyRing
-    from athar.requests.bulk import import_requests
     from athar.requests.intake import submit_request
     from athar.store import open_store
 
@@ -138,50 +140,75 @@ def run(args) -> dict:
                     "circumstances": "taken_from_home",
                 }
             )
-    t, c = time.perf_counter(), time.process_time()
-    result = import_requests(engine, bulk_file, "Bench Bulk Org", cipher, index, user="bench")
-    seconds, bulk_cpu = time.perf_counter() - t, time.process_time() - c
     truth = [p["person_id"] for p in chosen[args.intakes :]]
-    firsts = [r["candidates"][0]["person_id"] if r["candidates"] else None for r in result.requests]
-    report["bulk"] = {
-        "rows": result.read,
-        "stored": result.stored,
-        "quarantined": result.quarantined,
-        "seconds": round(seconds, 2),
-        "cpu_seconds": round(bulk_cpu, 2),
-        "requests_per_second": round(result.stored / seconds, 1),
-        "requests_per_cpu_second": round(result.stored / bulk_cpu, 1),
-        "with_candidates": sum(bool(r["candidates"]) for r in result.requests),
-        "true_person_first": round(sum(f == p for f, p in zip(firsts, truth, strict=True)) / len(truth), 4),
-        "true_person_in_candidates": round(
-            sum(
-                p in {c["person_id"] for c in r["candidates"]}
-                for r, p in zip(result.requests, truth, strict=True)
-            )
-            / len(truth),
-            4,
-        ),
-    }
+    # as `athar requests import` ranks (a pool only when cores are idle), then in one process and
+    # in a pool of two whatever the load: all three must give the same candidates
+    result, report["bulk"] = _bulk(engine, bulk_file, "Bench Bulk Org", cipher, index, truth, None)
+    alone, report["bulk_one_process"] = _bulk(engine, bulk_file, "Bench Bulk Org 1", cipher, index, truth, 0)
+    pooled, report["bulk_pool_of_2"] = _bulk(engine, bulk_file, "Bench Bulk Org 3", cipher, index, truth, 2)
+    answers = [[r["candidates"] for r in x.requests] for x in (result, alone, pooled)]
+    report["bulk"]["same_candidates_one_process_and_pool"] = answers[0] == answers[1] == answers[2]
     report["candidate_search_cpu_ms_per_request"] = _search_cpu(index, chosen[args.intakes :][:500], rng)
-    t, c = time.perf_counter(), time.process_time()
-    result = import_requests(engine, bulk_file, "Bench Bulk Org 2", cipher, None, user="bench")
-    seconds, store_cpu = time.perf_counter() - t, time.process_time() - c
-    report["bulk_without_candidates"] = {
-        "seconds": round(seconds, 2),
-        "cpu_seconds": round(store_cpu, 2),
-        "requests_per_second": round(result.stored / seconds, 1),
-        "requests_per_cpu_second": round(result.stored / store_cpu, 1),
-    }
+    _result, report["bulk_without_candidates"] = _bulk(
+        engine, bulk_file, "Bench Bulk Org 2", cipher, None, truth, 0
+    )
     report["load_average_after_bulk"] = [round(x, 1) for x in os.getloadavg()]
     engine.dispose()
     if args.concurrent:
         report["postgresql_concurrent"] = _concurrent(args.concurrent, chosen, rng, cipher, index)
     report["targets"] = {"intake_p95_ms": 300, "bulk_requests_per_second": 500, "concurrent_lost": 0}
     usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
-    report["cpu_seconds_total"] = round(sum(u.ru_utime + u.ru_stime for u in usage), 1)
+    report["cpu_seconds_total"] = round(sum(u.ru_utime + u.ru_stime for u in usage), 1)  # pools' too
     report["peak_rss_mib"] = round(usage[0].ru_maxrss / 1024, 1)
     report["load_average_at_end"] = [round(x, 1) for x in os.getloadavg()]
     return report
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of its children that have ended (a ranking pool's workers)."""
+    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    return sum(u.ru_utime + u.ru_stime for u in usage)
+
+
+def _bulk(engine, bulk_file: Path, org: str, cipher, index, truth: list[str], workers: int | None):
+    """One import of the bulk file (``workers``: as `import_requests` takes them), its wall and CPU
+    time (the pool's workers included), the load beside them, and with candidates how often the
+    true person comes first and among the candidates."""
+    from athar.names.compare import _token_similarity
+    from athar.requests.bulk import import_requests
+    from athar.requests.ranking import pool_workers
+
+    _token_similarity.cache_clear()  # each phase compares its names afresh
+    load = [round(x, 1) for x in os.getloadavg()]
+    if workers is None and index is not None:
+        workers = pool_workers(len(truth))  # what import_requests decides at this load
+    t, c = time.perf_counter(), _cpu_seconds()
+    result = import_requests(engine, bulk_file, org, cipher, index, user="bench", workers=workers)
+    seconds, cpu = time.perf_counter() - t, _cpu_seconds() - c
+    out = {
+        "rows": result.read,
+        "stored": result.stored,
+        "quarantined": result.quarantined,
+        "ranking_workers": workers if index is not None else 0,
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
+        "cpu_ms_per_request": round(cpu / result.stored * 1000, 2),
+        "requests_per_second": round(result.stored / seconds, 1),
+        "requests_per_cpu_second": round(result.stored / cpu, 1),
+        "load_average_before": load,
+        "load_average_after": [round(x, 1) for x in os.getloadavg()],
+    }
+    if index is not None:
+        firsts = [r["candidates"][0]["person_id"] if r["candidates"] else None for r in result.requests]
+        found = [{c["person_id"] for c in r["candidates"]} for r in result.requests]
+        out["with_candidates"] = sum(bool(r["candidates"]) for r in result.requests)
+        out["true_person_first"] = round(
+            sum(f == p for f, p in zip(firsts, truth, strict=True)) / len(truth), 4
+        )
+        out["true_person_in_candidates"] = round(
+            sum(p in f for f, p in zip(found, truth, strict=True)) / len(truth), 4
+        )
+    return result, out
 
 
 def _search_cpu(index, people: list[dict], rng: random.Random) -> dict:

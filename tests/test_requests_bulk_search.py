@@ -3,6 +3,7 @@
 import csv
 import random
 
+import numpy as np
 import pytest
 
 from athar.demo import import_synthetic_lists
@@ -101,3 +102,16 @@ def test_batch_gives_the_one_at_a_time_results_when_readings_are_narrowed(lists,
     queries = _queries(lists, 100)
     single = [search(index, q.text, q.father, q.mother, q.born, 11, q.sex) for q in queries]
     assert search_many(index, queries, limit=11) == single
+
+
+@pytest.mark.parametrize("n, top", [(1, 5), (2, 1), (1000, 10), (100_000, 50_000), (100_000, 10**12)])
+def test_the_batch_finds_distinct_keys_as_numpy_does(n, top) -> None:
+    """`_unique_inverse` (one sort of keys packed with their positions) is `np.unique` with the
+    inverse, keys too large to pack included."""
+    from athar.search.batch import _unique_inverse
+
+    keys = np.random.default_rng(n).integers(0, top, n)
+    unique, inverse = _unique_inverse(keys)
+    expected, expected_inverse = np.unique(keys, return_inverse=True)
+    assert unique.tolist() == expected.tolist()
+    assert inverse.tolist() == expected_inverse.tolist()

@@ -164,3 +164,41 @@ def test_narrowing_that_stops_reading_early_keeps_whom_reading_everything_keeps(
     assert kept.tolist() == everything.tolist()
     assert len(read) == len(entries)  # the chunks hold every candidate
     assert len(consumed) < len(chunks)  # and narrowing stopped before the last
+
+
+def test_birth_year_evidence_by_table_is_the_stepwise_rule() -> None:
+    diff = np.array([*range(0, 40), 9_999, 10_000])
+    stepwise = np.select([diff == 0, diff <= 2, diff <= 5, diff <= 10], [0.8, 0.5, 0.0, -1.5], -3.0)
+    assert search_query._year_evidence(diff).tolist() == stepwise.tolist()
+
+
+@pytest.mark.parametrize("text", ["محمد", "Mohammed", "القباني", "محمد زززز"])
+def test_a_reading_sharing_no_pair_falls_back_to_its_given_or_rarest_part(text) -> None:
+    """Without a pair list, the candidates are the postings of the given name (or the rarest other
+    part), gathered only then: the same entries as that part's postings."""
+    index = PersonIndex.from_records(_records())
+    parts = readings(text)[0][0]
+    entries, flags = matched_candidates(index, parts)
+    part = GIVEN if parts[GIVEN] else FAMILY
+    assert entries.tolist() == _postings(index, part, parts[part]).tolist()
+    assert len(entries) and (flags > 0).all()
+
+
+@pytest.mark.parametrize("born, code", [(None, None), (1980, None), (1975, 1), (None, 2), (2001, 2)])
+def test_narrowing_scores_by_lookup_tables_what_the_rule_gives(born, code) -> None:
+    """`_prescore` reads the year's and sex's evidence from tables by year and sex code: the same
+    figures, bit for bit, as the rule applied entry by entry."""
+    index = PersonIndex.from_records(_records())
+    parts = readings("محمد نزار القباني", mother="فاطمة")[0][0]
+    entries, flags = matched_candidates(index, parts)
+    table = search_query._flag_evidence(index, parts)
+    expected = table[flags]
+    if born:
+        years = index.entry_year[entries].astype(np.int64)
+        diff = np.abs(years - born)
+        rule = np.select([diff == 0, diff <= 2, diff <= 5, diff <= 10], [0.8, 0.5, 0.0, -1.5], -3.0)
+        expected = expected + np.where(years > 0, rule, 0.0)
+    if code:
+        expected = expected + np.where(index.entry_sex[entries] == 3 - code, search_query.SEX_CONFLICT, 0.0)
+    got = search_query._prescore(index, table, entries, flags, born, code)
+    assert got.tolist() == expected.tolist()

@@ -35,16 +35,15 @@ from athar.requests.intake import (
     candidate_exclusion,
     ensure_organisation,
     new_import,
-    rank_many,
     requests_source,
     store_requests,
 )
+from athar.requests.ranking import rank_requests
 from athar.requests.validation import REQUESTER_FIELDS, RequestInput, RequestInvalid, Spam, validate_request
 from athar.search import PersonIndex
 from athar.store.tables import Quarantine, Source, TracingRequest
 
 log = logging.getLogger(__name__)
-RANK_CHUNK = 1000  # requests ranked per batched search
 
 
 @dataclass
@@ -141,6 +140,7 @@ def import_requests(
     user: str | None = None,
     today: dt.date | None = None,
     sheet: str | None = None,
+    workers: int | None = None,
 ) -> BulkResult:
     """Import one file of requests for ``organisation`` (created if new). Raises UnreadableFile.
 
@@ -148,6 +148,8 @@ def import_requests(
     a file's thousands of requests over a million persons takes seconds, which the public form
     must not wait for on SQLite's one writer); then everything is written in one transaction, a
     table at a time (`store_requests`), so an error or a kill leaves nothing of the file.
+    ``workers``: processes ranking the candidates (None: one per core for a large file, none for a
+    small one, `athar.requests.ranking.pool_workers`; 0: ranked in this process).
     """
     user = user or getpass.getuser()
     data = read_bytes(path)
@@ -157,13 +159,12 @@ def import_requests(
     with engine.connect() as conn:
         sent = _sent_before(conn, organisation)
     fresh = [(row.number, row.checked) for row in rows if row.checked and row.checked.request_id not in sent]
-    # Candidates for the whole file at once (athar.search.batch), in chunks that bound memory.
+    # Candidates for the whole file at once (athar.search.batch), in a pool of worker processes
+    # for a large file (athar.requests.ranking).
     ranked: dict[int, list[dict]] = {}
     if index is not None:
-        for start in range(0, len(fresh), RANK_CHUNK):
-            chunk = fresh[start : start + RANK_CHUNK]
-            sought = [(checked.record, candidate_exclusion(source_name, checked)) for _n, checked in chunk]
-            ranked.update(zip((n for n, _checked in chunk), rank_many(index, sought), strict=True))
+        sought = [(checked.record, candidate_exclusion(source_name, checked)) for _n, checked in fresh]
+        ranked = dict(zip((n for n, _checked in fresh), rank_requests(index, sought, workers), strict=True))
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as conn:
         organisation_id = ensure_organisation(conn, organisation, now)

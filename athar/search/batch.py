@@ -203,11 +203,11 @@ class _Rows:
         ids = index.entry_parts[self.entries[take], j].astype(np.int64)
         entry_name = task_name[self.task[entry_row]]
         per_entry = np.full(len(take), _NO_EVIDENCE)
-        share = np.zeros(len(take))
+        weighed = np.zeros(len(take))  # an entry without this part: no evidence
         present = ids >= 0
         if present.any():
             n_vocab = len(index.vocab)
-            unique, inverse = np.unique(entry_name[present] * n_vocab + ids[present], return_inverse=True)
+            unique, inverse = _unique_inverse(entry_name[present] * n_vocab + ids[present])
             sought_of, vocab_ids = unique // n_vocab, unique % n_vocab
             values = np.empty(len(unique))
             names, starts = np.unique(sought_of, return_index=True)  # ``unique`` is sorted by name
@@ -216,14 +216,17 @@ class _Rows:
             ):
                 values[lo:hi] = self.compare(index, j, distinct[k], vocab_ids[lo:hi])
             per_entry[present] = values[inverse]
+            # weighed once per distinct (sought name, vocabulary id), then spread to the entries:
+            # each entry's figure is its pair's, as when weighed entry by entry
             sought = np.array([index.name_share(j, name) for name in distinct])
-            share[present] = np.maximum(index.vocab_share[ids[present], j], sought[entry_name[present]])
+            share = np.maximum(index.vocab_share[vocab_ids, j], sought[sought_of])
+            by_pair = evidence_array(values, *WEIGHTS[j]) + frequency_evidence(
+                values, share, float(index.part_agreement[j])
+            )
+            weighed[present] = by_pair[inverse]
         chosen = np.flatnonzero(rows)
         starts = np.searchsorted(entry_row, chosen)  # entries of a row are contiguous, rows ascending
         self.sims[chosen, j] = np.maximum.reduceat(per_entry, starts)
-        weighed = evidence_array(per_entry, *WEIGHTS[j]) + frequency_evidence(
-            per_entry, share, float(index.part_agreement[j])
-        )
         self.part_evidence[j, chosen] = np.maximum.reduceat(weighed, starts)
 
     def _years(self, born: np.ndarray) -> None:
@@ -244,6 +247,24 @@ class _Rows:
         agrees = np.maximum.reduceat((entry_sex == code).astype(np.int8), self.seg)
         conflicts = np.maximum.reduceat(((code > 0) & (entry_sex == 3 - code)).astype(np.int8), self.seg)
         self.sex_evidence = np.where((sex > 0) & (conflicts > 0) & (agrees == 0), SEX_CONFLICT, 0.0)
+
+
+def _unique_inverse(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(keys, return_inverse=True)` of non-negative keys, about twice as fast on the
+    million keys of a batch: each key is packed with its position into one integer, so one plain
+    sort (no argsort) orders them, and the positions come back from the low bits."""
+    n = len(keys)
+    shift = max(1, (n - 1).bit_length())
+    if n < 2 or int(keys.min()) < 0 or int(keys.max()) >= 1 << (62 - shift):
+        return np.unique(keys, return_inverse=True)
+    packed = np.sort((keys.astype(np.int64) << shift) | np.arange(n, dtype=np.int64))
+    ordered = packed >> shift
+    first = np.empty(n, dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    inverse = np.empty(n, dtype=np.int64)
+    inverse[packed & ((1 << shift) - 1)] = np.cumsum(first) - 1
+    return ordered[first], inverse
 
 
 def _name_ids(names: list[str | None]) -> tuple[list[int], list[str]]:

@@ -163,6 +163,11 @@ class PersonIndex:
         return [normalize_name(v) for v in self.vocab]
 
     @functools.cached_property
+    def vocab_key_objects(self) -> np.ndarray:
+        """`vocab_keys` as an array of Python strings, to gather many at once."""
+        return np.array(self.vocab_keys, dtype=object)
+
+    @functools.cached_property
     def vocab_untitled_skeleton(self) -> np.ndarray:
         """Per vocabulary entry, the id of its skeleton without a sheikh/haj title (-2 when it has
         none, or no one holds the rest)."""
@@ -382,6 +387,18 @@ class PersonIndex:
             return _EMPTY
         row = INDEXED_PARTS.index(part)
         return self.post_entries[row][self.post_start[row, sid] : self.post_start[row, sid + 1]]
+
+    def posted(self, part: int, skeleton_id: int) -> bool:
+        """Whether any entry holds this skeleton in ``part``."""
+        row = INDEXED_PARTS.index(part)
+        return bool(self.post_start[row, skeleton_id + 1] > self.post_start[row, skeleton_id])
+
+    def posting_run(self, part: int, skeleton_id: int) -> np.ndarray:
+        """Entries whose ``part`` has this skeleton id (a view)."""
+        row = INDEXED_PARTS.index(part)
+        return self.post_entries[row][
+            self.post_start[row, skeleton_id] : self.post_start[row, skeleton_id + 1]
+        ]
 
     def part_skeletons(self, part: int) -> list[str]:
         """The skeletons that occur in ``part`` (for fuzzy look-ups of a skeleton no one holds)."""

@@ -171,10 +171,9 @@ def quick_similarities(index: PersonIndex, part: int, name: str, vocab_ids: np.n
     key = _key(name)
     if not key or not len(vocab_ids):
         return np.zeros(len(vocab_ids))
-    keys = index.vocab_keys
     values = process.cdist(
         [key],
-        [keys[u] for u in vocab_ids.tolist()],
+        index.vocab_key_objects[vocab_ids].tolist(),
         scorer=JaroWinkler.normalized_similarity,
         dtype=np.float64,
     )[0]
@@ -183,18 +182,19 @@ def quick_similarities(index: PersonIndex, part: int, name: str, vocab_ids: np.n
     if part == FAMILY:
         untitled = untitled_skeleton(skeleton)
         sought.append(index.skeleton_id.get(untitled, -1) if untitled else -1)
-    same = np.isin(index.vocab_skeleton[vocab_ids], sought)
+    same = _isin(index.vocab_skeleton[vocab_ids], sought)
     if part == FAMILY:
-        same |= np.isin(index.vocab_untitled_skeleton[vocab_ids], sought)
+        same |= _isin(index.vocab_untitled_skeleton[vocab_ids], sought)
     return np.where(same, np.maximum(values, SKELETON_AGREES), values)
 
 
-def _posting_run(index: PersonIndex, part: int, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """(entries whose ``part`` shares the skeleton of ``name``, or a close one when none does;
-    the ids of the skeletons they were found under). The entries are sorted (one skeleton's run of
-    a given, father's or mother's name is sorted already; a family name's run holds the titled
-    names after the others)."""
-    cache = index.__dict__.setdefault("_postings_cache", {})
+def _held_skeletons(index: PersonIndex, part: int, name: str) -> np.ndarray:
+    """The ids of the skeletons under which ``part``'s postings hold ``name``: its own skeleton
+    (and for a family name the one without a sheikh/haj title) when any entry holds it there, else
+    the close skeletons that do occur. Read from the postings' offsets alone: the entries of a
+    common name (a hundred thousand at a million persons) are gathered only when the search falls
+    back to them (`_posting_run`)."""
+    cache = index.__dict__.setdefault("_held_cache", {})
     key = (part, name)
     found = cache.get(key)
     if found is not None:
@@ -204,8 +204,10 @@ def _posting_run(index: PersonIndex, part: int, name: str) -> tuple[np.ndarray, 
     untitled = untitled_skeleton(skeleton) if part == FAMILY else None
     if untitled is not None:
         skeletons.append(untitled)
-    runs = [index.postings(part, s) for s in skeletons]
-    if not any(len(run) for run in runs):
+    held = [
+        sid for s in skeletons if (sid := index.skeleton_id.get(s)) is not None and index.posted(part, sid)
+    ]
+    if not held:
         near = process.extract(
             skeleton,
             index.part_skeletons(part),
@@ -213,17 +215,23 @@ def _posting_run(index: PersonIndex, part: int, name: str) -> tuple[np.ndarray, 
             score_cutoff=FUZZY_CUTOFF,
             limit=FUZZY_LIMIT,
         )
-        skeletons = [s for s, _score, _i in near]
-        runs = [index.postings(part, s) for s in skeletons]
-    if len(runs) == 1 and part != FAMILY:
-        entries = runs[0]
-    else:
-        entries = np.unique(np.concatenate(runs)) if runs else _EMPTY
-    held = [index.skeleton_id[s] for s, run in zip(skeletons, runs, strict=True) if len(run)]
+        held = [index.skeleton_id[s] for s, _score, _i in near]  # each occurs in ``part``
     if len(cache) > 20_000:
         cache.clear()
-    found = cache[key] = (entries, np.array(held, dtype=np.int32))
+    found = cache[key] = np.array(held, dtype=np.int32)
     return found
+
+
+def _posting_run(index: PersonIndex, part: int, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(entries whose ``part`` shares the skeleton of ``name``, or a close one when none does;
+    the ids of the skeletons they were found under, `_held_skeletons`). The entries are sorted (one
+    skeleton's run of a given, father's or mother's name is sorted already; a family name's run
+    holds the titled names after the others)."""
+    held = _held_skeletons(index, part, name)
+    runs = [index.posting_run(part, sid) for sid in held.tolist()]
+    if len(runs) == 1 and part != FAMILY:
+        return runs[0], held
+    return (np.unique(np.concatenate(runs)) if runs else _EMPTY), held
 
 
 def _postings(index: PersonIndex, part: int, name: str) -> np.ndarray:
@@ -237,20 +245,30 @@ _BIT = {GIVEN: 1, FATHER: 2, FAMILY: 4, MOTHER: 8}
 _COLUMN = {j: c for c, j in enumerate(INDEXED_PARTS)}
 _UNTITLED_COLUMN = len(INDEXED_PARTS)
 
-Run = tuple[int, np.ndarray, np.ndarray]  # (part, entries, skeleton ids), from `_posting_run`
+Run = tuple[int, np.ndarray]  # (part, skeleton ids), from `_held_skeletons`
 
 
-def _isin(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    return values == wanted[0] if len(wanted) == 1 else np.isin(values, wanted)
+def _isin(values: np.ndarray, wanted) -> np.ndarray:
+    """`np.isin`, by comparisons for the few values a name's skeletons make (cheaper than its sort)."""
+    if not 0 < len(wanted) <= 4:
+        return np.isin(values, wanted)
+    out = values == wanted[0]
+    for w in wanted[1:]:
+        out |= values == w
+    return out
 
 
-def _flags(index: PersonIndex, entries: np.ndarray, runs: list[Run]) -> np.ndarray:
+def _flags(index: PersonIndex, entries: np.ndarray, runs: list[Run], known: int = 0) -> np.ndarray:
     """The match flags of ``entries`` over ``runs``: for each run, whether the entry is in it,
     read from the entries' own skeletons (as the postings were made from them) rather than from
-    the runs, so a run of a hundred thousand entries is never read for a few thousand candidates."""
+    the runs, so a run of a hundred thousand entries is never read for a few thousand candidates.
+    ``known``: bits every entry has (the pair list they came from holds both its parts by the
+    same skeletons), set without reading."""
     columns = index.entry_skeletons
-    flags = np.zeros(len(entries), dtype=np.uint8)
-    for j, _entries, held in runs:
+    flags = np.full(len(entries), known, dtype=np.uint8)
+    for j, held in runs:
+        if _BIT[j] & known:
+            continue
         shared = _isin(columns[_COLUMN[j]].take(entries), held)
         if j == FAMILY:
             shared |= _isin(columns[_UNTITLED_COLUMN].take(entries), held)
@@ -266,13 +284,13 @@ def _candidate_chunks(
     once, from the first pair list that holds it; an entry not yet yielded shares no pair already
     read, so a caller that has enough better candidates may stop early."""
     runs = [
-        (j, *found)
+        (j, found)
         for j in INDEXED_PARTS
-        if (part := parts[j]) and len((found := _posting_run(index, j, part))[0])
+        if (part := parts[j]) and len(found := _held_skeletons(index, j, part))
     ]
     if not runs:
         return
-    held = {j: skeletons for j, _run, skeletons in runs}
+    held = dict(runs)
     lists = [
         (pair, _BIT[a] | _BIT[b])
         for a, b in NAME_PAIRS
@@ -280,14 +298,31 @@ def _candidate_chunks(
     ]
     lists.sort(key=lambda pair: len(pair[0]))
     sought = sum(_BIT[j] for j in held)
-    masks = [mask for _found, mask in lists]
-    for i, (entries, _mask) in enumerate(lists):
-        flags = _flags(index, entries, runs)
-        if i:
-            earlier = np.zeros(len(entries), dtype=bool)
-            for m in masks[:i]:
-                earlier |= (flags & np.uint8(m)) == m
-            entries, flags = entries[~earlier], flags[~earlier]
+    plan = _pair_plan(sought, tuple(mask for _found, mask in lists))
+    for (entries, mask), (earlier, unread) in zip(lists, plan, strict=True):
+        flags = _flags(index, entries, runs, known=mask)
+        if earlier is not None:
+            kept = ~earlier[flags]
+            entries, flags = entries[kept], flags[kept]
+        yield entries, flags, unread
+    if lists:
+        return
+    entries_of = {j: _posting_run(index, j, parts[j] or "")[0] for j, _held in runs}
+    given = entries_of.get(GIVEN)
+    if given is None:  # the rarest of the family, father's and mother's names, in that order
+        given = min((entries_of[j] for j in sorted(entries_of, key=lambda j: j != FAMILY)), key=len)
+    fallback = given[:MAX_SCAN]
+    yield fallback, _flags(index, fallback, runs), []
+
+
+@lru_cache(maxsize=4096)
+def _pair_plan(sought: int, masks: tuple[int, ...]) -> tuple[tuple[np.ndarray | None, list[int]], ...]:
+    """Per pair list read in turn (``masks``: their match flags), which flag values were read
+    already in an earlier list (a boolean table by flags, None for the first list) and which the
+    entries not yet read may still have; the same for every reading sought by the same parts."""
+    out = []
+    for i in range(len(masks)):
+        earlier = np.array([any(f & m == m for m in masks[:i]) for f in range(16)]) if i else None
         unread = [
             f
             for f in range(16)
@@ -295,14 +330,8 @@ def _candidate_chunks(
             and any(f & m == m for m in masks[i + 1 :])
             and not any(f & m == m for m in masks[: i + 1])
         ]
-        yield entries, flags, unread
-    if lists:
-        return
-    given = next((run for j, run, _held in runs if j == GIVEN), None)
-    if given is None:  # the rarest of the family, father's and mother's names, in that order
-        given = min((run for _j, run, _held in sorted(runs, key=lambda r: r[0] != FAMILY)), key=len)
-    fallback = given[:MAX_SCAN]
-    yield fallback, _flags(index, fallback, runs), []
+        out.append((earlier, unread))
+    return tuple(out)
 
 
 def matched_candidates(index: PersonIndex, parts: tuple[str | None, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -342,14 +371,27 @@ def _flag_evidence(index: PersonIndex, parts: tuple[str | None, ...]) -> np.ndar
     table = np.zeros(16)
     for j, bit in _BIT.items():
         name = parts[j]
-        if not name:
-            continue
-        share = np.array([index.name_share(j, name)])
-        agree = evidence_array(np.ones(1), *WEIGHTS[j]) + frequency_evidence(
-            np.ones(1), share, float(index.part_agreement[j])
-        )
-        table[[f for f in range(16) if f & bit]] += float(agree[0])
+        if name:
+            table[_WITH_BIT[bit]] += _agree_evidence(index, j, name)
     return table
+
+
+_WITH_BIT = {bit: [f for f in range(16) if f & bit] for bit in _BIT.values()}
+
+
+def _agree_evidence(index: PersonIndex, part: int, name: str) -> float:
+    """What an exact agreement on ``name`` in ``part`` adds in `score_persons` (once per name)."""
+    cache = index.__dict__.setdefault("_agree_cache", {})
+    found = cache.get((part, name))
+    if found is None:
+        share = np.array([index.name_share(part, name)])
+        agree = evidence_array(np.ones(1), *WEIGHTS[part]) + frequency_evidence(
+            np.ones(1), share, float(index.part_agreement[part])
+        )
+        if len(cache) > 50_000:
+            cache.clear()
+        found = cache[(part, name)] = float(agree[0])
+    return found
 
 
 def _prescore(
@@ -364,11 +406,39 @@ def _prescore(
     flags), their birth year's and a conflicting sex's, as `score_persons` weighs them."""
     score = table[flags]
     if born:
-        years = index.entry_year[entries].astype(np.int64)
-        score = score + np.where(years > 0, _year_evidence(np.abs(years - born)), 0.0)
+        by_year = _evidence_by_year(index, born)
+        if by_year is not None:
+            score = score + by_year[index.entry_year[entries]]
+        else:
+            years = index.entry_year[entries].astype(np.int64)
+            score = score + np.where(years > 0, _year_evidence(np.abs(years - born)), 0.0)
     if code:
-        score = score + np.where(index.entry_sex[entries] == 3 - code, SEX_CONFLICT, 0.0)
+        score = score + _SEX_EVIDENCE[code][index.entry_sex[entries]]
     return score
+
+
+# By an entry's sex code (0 unknown, 1, 2), what a conflict with the sought sex adds.
+_SEX_EVIDENCE = {
+    code: np.array([SEX_CONFLICT if s == 3 - code else 0.0 for s in range(3)]) for code in (1, 2)
+}
+
+
+def _evidence_by_year(index: PersonIndex, born: int) -> np.ndarray | None:
+    """By an entry's birth year (0 unknown: nothing), the evidence `_prescore` adds for a person
+    born in ``born``; None for an index with a year out of the table's reach (a negative year)."""
+    cache = index.__dict__.setdefault("_year_cache", {})
+    found = cache.get(born)
+    if found is None:
+        if "_year_span" not in index.__dict__:
+            years = index.entry_year
+            ok = not len(years) or int(years.min()) >= 0
+            index.__dict__["_year_span"] = (int(years.max()) + 1 if len(years) else 1) if ok else None
+        span = index.__dict__["_year_span"]
+        if span is None:
+            return None
+        years = np.arange(span, dtype=np.int64)
+        found = cache[born] = np.where(years > 0, _year_evidence(np.abs(years - born)), 0.0)
+    return found
 
 
 def _runs_of(persons: np.ndarray) -> np.ndarray:
@@ -452,9 +522,13 @@ def frequency_evidence(similarity: np.ndarray, share: np.ndarray, agreement: flo
     return np.where(similarity >= AGREEING, adjusted, 0.0)
 
 
+# Birth years: the same +0.8, within two +0.5, three to five nothing, further off against.
+_YEAR_TABLE = np.array([0.8, 0.5, 0.5, 0.0, 0.0, 0.0, -1.5, -1.5, -1.5, -1.5, -1.5, -3.0])
+
+
 def _year_evidence(diff: np.ndarray) -> np.ndarray:
-    """Birth years: the same +0.8, within two +0.5, three to five nothing, further off against."""
-    return np.select([diff == 0, diff <= 2, diff <= 5, diff <= 10], [0.8, 0.5, 0.0, -1.5], -3.0)
+    """The evidence of a birth-year gap (``diff`` >= 0, integers), by `_YEAR_TABLE`."""
+    return _YEAR_TABLE[np.minimum(diff, len(_YEAR_TABLE) - 1)]
 
 
 Compare = Callable[[PersonIndex, int, str, np.ndarray], np.ndarray]

@@ -1,0 +1,98 @@
+"""Candidates for a bulk import's requests, ranked in a pool of worker processes when it pays.
+
+Ranking is nearly all of a bulk import's CPU time (about 4 ms per request over a million persons,
+against a third of a millisecond to check and store one), and it is Python-bound: threads would
+wait on one another for the interpreter. So a large file's requests are ranked by worker processes
+forked after the index is loaded and warmed (its arrays, pair postings and normalised vocabulary
+are shared copy-on-write, not copied or rebuilt), one per core, in slices taken in order; the
+answers come back in the order of the requests. Each slice goes through the same batched search
+(`athar.requests.intake.rank_many`), whose answer for a request does not depend on what else is in
+its batch, so the candidates are those of ranking in one process (a test holds the two equal).
+
+A machine of one core or with fewer than two cores idle, a platform without ``fork``, or a file of
+fewer than ``POOL_ROWS`` new requests is ranked in the importing process: workers cost more than
+they save there (`pool_workers`).
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import multiprocessing
+import os
+
+from athar.requests.intake import rank_many
+from athar.search import PersonIndex
+
+RANK_CHUNK = 1000  # requests ranked per batched search in one process (bounds memory)
+POOL_ROWS = 400  # fewer new requests than this are ranked without a pool
+MAX_WORKERS = 8
+MIN_TASK = 50  # requests per slice given to a worker, at least (the batch shares comparisons)
+
+Sought = list[tuple[dict, str | None]]
+
+_index: PersonIndex | None = None  # the index the forked workers read (set only while a pool runs)
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - platforms without sched_getaffinity
+        return os.cpu_count() or 1
+
+
+def pool_workers(requests: int, cores: int | None = None, load: float | None = None) -> int:
+    """How many worker processes rank ``requests`` new requests: one per idle core (this process
+    counted as idle: it waits for them), or 0, ranking in this process, when fewer than two cores
+    are idle, below ``POOL_ROWS`` requests, or where processes cannot be forked.
+
+    Idle cores are the cores less the load average (``load``: the last minute's, by default).
+    Workers cost CPU time of their own (each learns the names it meets afresh, and two processes
+    share the caches), a quarter more at a million persons: on a machine whose cores are busy with
+    other work they only add to it (bench/requests.py at load 4 on 2 cores: 5.4-6.8 against
+    4.7 ms of CPU per request, and a longer wall clock)."""
+    cores = usable_cores() if cores is None else cores
+    if requests < POOL_ROWS or cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    load = os.getloadavg()[0] if load is None else load
+    idle = math.floor(cores - load + 1)
+    return min(idle, cores, MAX_WORKERS) if idle >= 2 else 0
+
+
+def warm(index: PersonIndex) -> None:
+    """Build what the search derives from the index on first use, so that forked workers share it
+    instead of each building its own (the pair postings take seconds at a million persons)."""
+    _ = index.entry_skeletons, index.pair_postings, index.normalized_vocab
+    _ = index.vocab_untitled_skeleton, index.vocab_key_objects, index._share_by_key
+
+
+def _rank_slice(sought: Sought) -> list[list[dict]]:
+    assert _index is not None
+    return rank_many(_index, sought)
+
+
+def rank_requests(index: PersonIndex, sought: Sought, workers: int | None = None) -> list[list[dict]]:
+    """`rank_many` of every (record, exclude) in ``sought``, in order: in ``workers`` forked
+    processes (None: `pool_workers` decides; 0: in this one)."""
+    global _index
+    workers = pool_workers(len(sought)) if workers is None else workers
+    if workers < 1 or not sought:
+        out: list[list[dict]] = []
+        for start in range(0, len(sought), RANK_CHUNK):
+            out.extend(rank_many(index, sought[start : start + RANK_CHUNK]))
+        return out
+    warm(index)
+    # a few slices per worker, so that one slow slice does not leave the other workers idle
+    size = min(RANK_CHUNK, max(MIN_TASK, math.ceil(len(sought) / (workers * 4))))
+    slices = [sought[start : start + size] for start in range(0, len(sought), size)]
+    _index = index
+    # the objects of this process are kept out of the workers' garbage collections: a collection
+    # writes to every object it visits, which would copy the pages shared with this process
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            answers = [ranked for part in pool.imap(_rank_slice, slices) for ranked in part]
+    finally:
+        gc.unfreeze()
+        _index = None
+    return answers
