@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from splink import Linker
 from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
 
 from athar.linkage import model, patterns
@@ -109,3 +110,39 @@ def test_em_on_pattern_counts_gives_splinks_em_over_every_pair(synthetic_feature
     assert by_rows.keys() == by_patterns.keys() and len(by_rows) > 20
     for key, m in by_rows.items():
         assert by_patterns[key] == pytest.approx(m, rel=1e-6, abs=1e-12), key
+
+
+def test_em_passes_on_a_copy_without_term_frequencies_give_the_m_of_passes_on_the_linker(
+    synthetic_features,
+):
+    """EM runs without term frequencies, so a copy of the linker whose levels have none (whose
+    pairs are not joined to the 13 tables of counts) estimates the same m; the linker itself keeps
+    its term-frequency adjustments for scoring."""
+    rule = "l.given_key = r.given_key AND l.family_key = r.family_key"
+
+    def trained(on_copy: bool) -> tuple[dict, Linker]:
+        linker = model.make_linker(db_api_for("duckdb"), synthetic_features)
+        patterns.estimate_u(linker, 2_000_000, seed=1)
+        linker._settings_obj._probability_two_random_records_match = 1e-3
+        em_linker = model.without_term_frequencies(linker) if on_copy else linker
+        em_linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+        if on_copy:
+            model._take_m_from(em_linker, linker)
+        m = {
+            (c.output_column_name, lv.comparison_vector_value): lv.m_probability
+            for c in linker._settings_obj.comparisons
+            for lv in c._comparison_levels_excluding_null
+            if lv._has_estimated_m_values
+        }
+        return m, linker
+
+    direct, _ = trained(on_copy=False)
+    copied, linker = trained(on_copy=True)
+    assert direct.keys() == copied.keys() and len(direct) > 20
+    for key, m in direct.items():
+        assert copied[key] == pytest.approx(m, rel=1e-9), key
+    saved = linker.misc.save_model_to_json()
+    (given,) = [c for c in saved["comparisons"] if c["output_column_name"] == "given_name"]
+    assert any(level.get("tf_adjustment_column") == "given_key" for level in given["comparison_levels"])
