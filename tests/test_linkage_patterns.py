@@ -43,7 +43,7 @@ def _names(counts: dict[str | None, int]) -> list[dict]:
 
 def _given_u(counts: dict[str | None, int], max_pairs: int) -> dict[str, float | str]:
     linker = model.make_linker(db_api_for("duckdb"), feature_frame(_names(counts)))
-    u = patterns.estimate_u(linker, max_pairs, seed=11)
+    u = patterns.estimate_u(linker, max_pairs, seed=11, independent=True)
     (given,) = [c for c in linker._settings_obj.comparisons if c.output_column_name == "given_name"]
     labels = {
         lv.comparison_vector_value: lv.label_for_charts for lv in given._comparison_levels_excluding_null
@@ -146,3 +146,21 @@ def test_em_passes_on_a_copy_without_term_frequencies_give_the_m_of_passes_on_th
     saved = linker.misc.save_model_to_json()
     (given,) = [c for c in saved["comparisons"] if c["output_column_name"] == "given_name"]
     assert any(level.get("tf_adjustment_column") == "given_key" for level in given["comparison_levels"])
+
+
+def test_u_over_splinks_sample_of_records_is_splinks_u(synthetic_features):
+    """Counted in one query over every pair among the records Splink samples (here a fraction of
+    them), u is what Splink's estimate gives (with every pair counted)."""
+    ours = model.make_linker(db_api_for("duckdb"), synthetic_features)
+    patterns.estimate_u(ours, 20_000, seed=42)
+    splinks = model.make_linker(db_api_for("duckdb"), synthetic_features)
+    splinks.training.estimate_u_using_random_sampling(max_pairs=20_000, seed=42, min_count_per_level=None)
+    assert len(synthetic_features) * (len(synthetic_features) - 1) / 2 > 3 * 20_000  # a sample
+    for mine, theirs in zip(ours._settings_obj.comparisons, splinks._settings_obj.comparisons, strict=True):
+        for a, b in zip(
+            mine._comparison_levels_excluding_null, theirs._comparison_levels_excluding_null, strict=True
+        ):
+            if b._u_probability is None:  # not observed: neither has a u
+                assert a._u_probability is None
+            else:
+                assert a._u_probability == pytest.approx(b._u_probability, rel=1e-12), a.label_for_charts

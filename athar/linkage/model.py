@@ -110,15 +110,19 @@ def model_for_dialect(model: dict, dialect: str) -> dict:
 
 
 def estimate_u(linker: Linker, config: TrainingConfig) -> None:
-    """u of every level from about `config.u_max_pairs` random pairs of records, each drawn
-    independently of the others (`patterns.estimate_u`).
+    """u of every level from about `config.u_max_pairs` random pairs of records, all of them
+    counted (`patterns.estimate_u`): every pair among the records Splink's
+    `estimate_u_using_random_sampling` samples, or pairs drawn independently
+    (`config.u_independent_pairs`).
 
-    Splink's `estimate_u_using_random_sampling` takes every pair among some 2,000 sampled records:
-    a level whose values only a few records reach (a rare grandfather's name, a death or a return
-    after another list's event) is then estimated from those few, and it computes each comparison
-    in ten queries of its own (2.9 s of 10 in training at 200,000 persons).
+    Splink's own estimate counts each comparison in ten queries of its own (and a probe): 2.9 s
+    of 10 in training at 200,000 persons; here one query counts every comparison. Splink's
+    default also stops once each level has 100 pairs in a probe of 1% of one side of the sample
+    (some 20 records), which left the u of levels that only some lists reach (a death or a
+    return after another list's event) to the lists those few records come from: every pair
+    is counted.
     """
-    patterns.estimate_u(linker, int(config.u_max_pairs), config.seed)
+    patterns.estimate_u(linker, int(config.u_max_pairs), config.seed, config.u_independent_pairs)
 
 
 def train(

@@ -53,19 +53,11 @@ def random_pairs(ids: np.ndarray, max_pairs: int, seed: int) -> tuple[np.ndarray
     return np.minimum(a, b), np.maximum(a, b)
 
 
-def pattern_counts(
-    linker: Linker, comparisons: Sequence[Any], left: np.ndarray, right: np.ndarray
+def _counted(
+    linker: Linker, comparisons: Sequence[Any], pairs_from: str, with_tables: str = ""
 ) -> pd.DataFrame:
-    """How many of the pairs (left[k], right[k]) of the linker's input table show each comparison
-    vector: one gamma column per comparison (Splink's names, `gamma_<comparison>`) and `pairs`.
-
-    One query for every comparison, in the linker's SQL dialect; only the counts leave the engine."""
-    db_api = linker._db_api
-    (table,) = (t.physical_name for t in linker._input_tables_dict.values())
-    uid = linker._settings_obj.column_info_settings.unique_id_input_column.name
-    registered = db_api.register(
-        pd.DataFrame({"id_l": left, "id_r": right}), table_name=f"athar_pairs_{uuid.uuid4().hex[:8]}"
-    )
+    """The count of each comparison vector over the pairs `pairs_from` joins (a FROM clause whose
+    sides are `l` and `r`, reading the `with_tables` given), in one query."""
     columns = list(
         dict.fromkeys(
             name
@@ -76,22 +68,70 @@ def pattern_counts(
     )
     gammas = [c._gamma_column_name for c in comparisons]
     sql = f"""
+    {with_tables}
     SELECT {", ".join(gammas)}, count(*) AS pairs FROM (
       SELECT {", ".join(c._case_statement for c in comparisons)} FROM (
         SELECT {", ".join(columns)}
-        FROM {registered.physical_name} AS p
-        JOIN {table} AS l ON l.{uid} = p.id_l
-        JOIN {table} AS r ON r.{uid} = p.id_r
+        FROM {pairs_from}
       ) AS compared
     ) AS vectors
     GROUP BY {", ".join(gammas)}
     """
-    try:
-        counts = linker.misc.query_sql(sql, output_type="pandas")
-    finally:
-        registered.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+    counts = linker.misc.query_sql(sql, output_type="pandas")
     counts["pairs"] = counts["pairs"].astype(np.int64)
     return counts
+
+
+def _table_and_id(linker: Linker) -> tuple[str, str]:
+    (table,) = (t.physical_name for t in linker._input_tables_dict.values())
+    return table, linker._settings_obj.column_info_settings.unique_id_input_column.name
+
+
+def pattern_counts(
+    linker: Linker, comparisons: Sequence[Any], left: np.ndarray, right: np.ndarray
+) -> pd.DataFrame:
+    """How many of the pairs (left[k], right[k]) of the linker's input table show each comparison
+    vector: one gamma column per comparison (Splink's names, `gamma_<comparison>`) and `pairs`.
+
+    One query for every comparison, in the linker's SQL dialect; only the counts leave the engine."""
+    table, uid = _table_and_id(linker)
+    registered = linker._db_api.register(
+        pd.DataFrame({"id_l": left, "id_r": right}), table_name=f"athar_pairs_{uuid.uuid4().hex[:8]}"
+    )
+    try:
+        return _counted(
+            linker,
+            comparisons,
+            f"""{registered.physical_name} AS p
+        JOIN {table} AS l ON l.{uid} = p.id_l
+        JOIN {table} AS r ON r.{uid} = p.id_r""",
+        )
+    finally:
+        registered.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+
+
+def sample_pattern_counts(
+    linker: Linker, comparisons: Sequence[Any], max_pairs: int, seed: int
+) -> pd.DataFrame:
+    """`pattern_counts` over every pair among the records Splink's `estimate_u_using_random_sampling`
+    samples for `max_pairs` pairs and `seed` (its deterministic hash of each record's id: the same
+    records), in one query where Splink runs ten per comparison. The counts, so the u, are Splink's."""
+    table, uid = _table_and_id(linker)
+    (total,) = linker.misc.query_sql(f"SELECT count(*) AS n FROM {table}", output_type="pandas")["n"]
+    proportion = min(_rows_for_pairs(max_pairs) / max(int(total), 1), 1.0)
+    uid_columns = linker._settings_obj.column_info_settings.unique_id_input_columns
+    condition = linker._proportion_sample_sql(proportion, uid_columns, seed=seed)
+    return _counted(
+        linker,
+        comparisons,
+        f"athar_u_sample AS l JOIN athar_u_sample AS r ON l.{uid} < r.{uid}",
+        with_tables=f"WITH athar_u_sample AS (SELECT * FROM {table} WHERE 1=1 {condition})",
+    )
+
+
+def _rows_for_pairs(pairs: float) -> float:
+    """Records whose pairs number `pairs` (Splink's `_rows_needed_for_n_pairs`)."""
+    return 0.5 * ((8 * pairs + 1) ** 0.5 + 1)
 
 
 def u_from_counts(counts: pd.DataFrame, comparisons: Sequence[Any]) -> dict[str, dict[int, float | str]]:
@@ -113,15 +153,23 @@ def u_from_counts(counts: pd.DataFrame, comparisons: Sequence[Any]) -> dict[str,
     return out
 
 
-def estimate_u(linker: Linker, max_pairs: int, seed: int) -> dict[str, dict[int, float | str]]:
-    """u of every level of the linker's model from `random_pairs` of its records, recorded as
-    Splink records its own estimate; returns the u set."""
-    (table,) = (t.physical_name for t in linker._input_tables_dict.values())
-    uid = linker._settings_obj.column_info_settings.unique_id_input_column.name
-    ids = linker.misc.query_sql(f"SELECT {uid} AS id FROM {table}", output_type="pandas")["id"].to_numpy()
-    left, right = random_pairs(ids, max_pairs, seed)
+def estimate_u(
+    linker: Linker, max_pairs: int, seed: int, independent: bool = False
+) -> dict[str, dict[int, float | str]]:
+    """u of every level of the linker's model from about `max_pairs` random pairs of its records,
+    recorded as Splink records its own estimate; returns the u set.
+
+    The pairs are every pair among the records Splink samples (`sample_pattern_counts`), or with
+    `independent`, pairs drawn independently of each other (`random_pairs`)."""
     comparisons = linker._settings_obj.comparisons
-    u = u_from_counts(pattern_counts(linker, comparisons, left, right), comparisons)
+    if independent:
+        table, uid = _table_and_id(linker)
+        ids = linker.misc.query_sql(f"SELECT {uid} AS id FROM {table}", output_type="pandas")["id"].to_numpy()
+        left, right = random_pairs(ids, max_pairs, seed)
+        counts = pattern_counts(linker, comparisons, left, right)
+    else:
+        counts = sample_pattern_counts(linker, comparisons, max_pairs, seed)
+    u = u_from_counts(counts, comparisons)
     for comparison in comparisons:
         for level in comparison._comparison_levels_excluding_null:
             level._add_trained_u_probability(
