@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 from splink import Linker
+from splink.internals.pipeline import CTEPipeline
 
 from athar.linkage import patterns, splink_compat
 from athar.linkage.config import TrainingConfig
@@ -418,8 +419,27 @@ def _probability_or_zero(value: Any) -> float:
 
 
 def predict(linker: Linker, threshold_match_probability: float = 0.01) -> pd.DataFrame:
-    """Scored pairs at or above the threshold: unique_id_l, unique_id_r, match_probability, match_weight."""
-    scored = linker.inference.predict(threshold_match_probability=threshold_match_probability)
+    """Scored pairs at or above the threshold: unique_id_l, unique_id_r, match_probability, match_weight.
+
+    The pairs are blocked here (`blocked_pairs`) and handed to Splink to score."""
+    if not linker._settings_obj._blocking_rules_to_generate_predictions:
+        return _predicted(
+            linker, linker.inference.predict(threshold_match_probability=threshold_match_probability)
+        )
+    blocked = blocked_pairs(linker)
+    registered = linker.table_management.register_blocked_pairs_for_predict(blocked)
+    # scored as Splink scores the pairs it blocks itself: for pairs handed to it, DuckDB first
+    # copies the records of either side that some pair holds (1.5 s CPU at 200,000 persons, and
+    # scoring took a second longer after it), which pays only when few records are paired
+    registered.metadata["registered_for_predict"] = False
+    try:
+        scored = linker.inference.predict(threshold_match_probability=threshold_match_probability)
+    finally:
+        blocked.drop_table_from_database_and_remove_from_cache()
+    return _predicted(linker, scored)
+
+
+def _predicted(linker: Linker, scored: Any) -> pd.DataFrame:
     # only these four columns leave the engine: the whole table (every matching column beside them)
     # in pandas was the peak of a million-record run
     frame = linker.misc.query_sql(
@@ -427,7 +447,34 @@ def predict(linker: Linker, threshold_match_probability: float = 0.01) -> pd.Dat
         output_type="pandas",
     )
     scored.drop_table_from_database_and_remove_from_cache()
-    return frame
+    # in one order whatever order the engine's blocking and threads left them in
+    return frame.sort_values(["unique_id_l", "unique_id_r"], ignore_index=True)
+
+
+def blocked_pairs(linker: Linker) -> Any:
+    """The pairs the model's blocking rules generate, each once, in the table Splink blocks into
+    (`__splink__blocked_id_pairs`: join_key_l < join_key_r, the records' unique ids; match_key
+    '0' for every pair), made in the linker's backend.
+
+    Splink generates each rule's pairs less those of every rule before it, testing each pair
+    against the conditions of all the rules before its own (with 17 rules, up to 16 conditions a
+    pair): at 200,000 persons 6.0 s of CPU for 2.1 million pairs. Every rule's pairs together,
+    duplicates dropped, are the same pairs, for 2.3 s. Splink's match_key would name the first
+    rule that generates a pair; nothing here reads it, and keeping it (the least rule number of
+    each pair) cost another second.
+    """
+    (table,) = (t.physical_name for t in linker._input_tables_dict.values())
+    uid = linker._settings_obj.column_info_settings.unique_id_input_column.name
+    rules = linker._settings_obj._blocking_rules_to_generate_predictions
+    each_rule = " UNION ALL ".join(
+        f"SELECT l.{uid} AS join_key_l, r.{uid} AS join_key_r FROM {table} AS l "
+        f"INNER JOIN {table} AS r ON ({rule.blocking_rule_sql}) WHERE l.{uid} < r.{uid}"
+        for rule in rules
+    )
+    sql = f"SELECT DISTINCT '0' AS match_key, join_key_l, join_key_r FROM ({each_rule}) AS generated"
+    pipeline = CTEPipeline()
+    pipeline.enqueue_sql(sql, f"athar_blocked_pairs_{uuid.uuid4().hex[:8]}")
+    return linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
 
 
 def blocking_report(db_api: Any, features: pd.DataFrame, rules: list[Any] | None = None) -> list[dict]:
