@@ -11,8 +11,9 @@ from typing import Any
 
 import pandas as pd
 from splink import Linker
+from splink.internals.pipeline import CTEPipeline
 
-from athar.linkage import splink_compat
+from athar.linkage import patterns, splink_compat
 from athar.linkage.config import TrainingConfig
 from athar.linkage.errors import LinkageError
 from athar.linkage.settings import LISTS_COMPARISON, SAME_SEX_OR_UNKNOWN, settings
@@ -110,17 +111,19 @@ def model_for_dialect(model: dict, dialect: str) -> dict:
 
 
 def estimate_u(linker: Linker, config: TrainingConfig) -> None:
-    """u of every level from random pairs: about `config.u_max_pairs` of them, every one counted.
+    """u of every level from about `config.u_max_pairs` random pairs of records, all of them
+    counted (`patterns.estimate_u`): every pair among the records Splink's
+    `estimate_u_using_random_sampling` samples, or pairs drawn independently
+    (`config.u_independent_pairs`).
 
-    Splink's default stops once each level has 100 pairs in a probe of 1% of one side of the
-    sample (some 20 records), which leaves the u of levels that only some lists reach (a death or a
-    return after another list's event) to the lists those few records come from. Splink's ten
-    chunks stay: counting a comparison's two million pairs in one query took more time and 250 MiB
-    more memory at 20,000 records.
+    Splink's own estimate counts each comparison in ten queries of its own (and a probe): 2.9 s
+    of 10 in training at 200,000 persons; here one query counts every comparison. Splink's
+    default also stops once each level has 100 pairs in a probe of 1% of one side of the sample
+    (some 20 records), which left the u of levels that only some lists reach (a death or a
+    return after another list's event) to the lists those few records come from: every pair
+    is counted.
     """
-    linker.training.estimate_u_using_random_sampling(
-        max_pairs=config.u_max_pairs, seed=config.seed, min_count_per_level=None
-    )
+    patterns.estimate_u(linker, int(config.u_max_pairs), config.seed, config.u_independent_pairs)
 
 
 def train(
@@ -167,18 +170,20 @@ def train(
     estimate_u(linker, config)
     u_estimated = min(pairs, config.u_max_pairs) >= U_MIN_PAIRS
 
+    em_linker = without_term_frequencies(linker)
     for columns in config.em_blocks:
         block = em_block(columns, features, config.em_max_pairs)
         if block.pairs == 0:
             log.debug("EM pass on %s skipped: no two records share them", ", ".join(columns))
             continue
-        session = linker.training.estimate_parameters_using_expectation_maximisation(
+        session = em_linker.training.estimate_parameters_using_expectation_maximisation(
             block.rule, estimate_without_term_frequencies=True
         )
         share = session.core_model_settings.probability_two_random_records_match
         if not em_pass_found_matches(share, block.pairs):
             log.debug("EM pass on %s undone: it found no matches among its pairs", ", ".join(columns))
-            _undo_em_pass(linker, session._blocking_rule_for_training.blocking_rule_sql)
+            _undo_em_pass(em_linker, session._blocking_rule_for_training.blocking_rule_sql)
+    _take_m_from(em_linker, linker)
 
     _keep_lists_m_from(linker, config.lists_learnt_from)
     model = linker.misc.save_model_to_json()
@@ -280,6 +285,33 @@ def em_pass_found_matches(match_share: float, pairs: int) -> bool:
 def _input_table(linker: Linker) -> str:
     (table,) = linker._input_tables_dict.values()
     return table.physical_name
+
+
+def without_term_frequencies(linker: Linker) -> Linker:
+    """A copy of `linker` (same backend and records, its own parameters) whose levels are not
+    adjusted by term frequencies, for EM passes run without them.
+
+    Splink's EM builds each pass's comparison vectors from the records joined to a table of counts
+    for every term-frequency column (13 here), although a pass without term frequencies reads none
+    of them: a second or so of the training step at 200,000 persons. The m a pass estimates does
+    not depend on them; `_take_m_from` carries them back to the linker."""
+    copied = copy.deepcopy(linker)
+    for comparison in copied._settings_obj.comparisons:
+        for level in comparison.comparison_levels:
+            level._tf_adjustment_column = None
+    return copied
+
+
+def _take_m_from(trained: Linker, linker: Linker) -> None:
+    """Every level's m estimates (each EM pass's) from `trained`, a copy of `linker`
+    (`without_term_frequencies`), in place of `linker`'s."""
+    for source, target in zip(
+        trained._settings_obj.comparisons, linker._settings_obj.comparisons, strict=True
+    ):
+        for from_level, to_level in zip(source.comparison_levels, target.comparison_levels, strict=True):
+            if not to_level.is_null_level:
+                to_level._trained_m_probabilities = list(from_level._trained_m_probabilities)
+    linker._populate_m_u_from_trained_values()
 
 
 def _keep_lists_m_from(linker: Linker, passes: tuple[tuple[str, ...], ...]) -> None:
@@ -387,8 +419,27 @@ def _probability_or_zero(value: Any) -> float:
 
 
 def predict(linker: Linker, threshold_match_probability: float = 0.01) -> pd.DataFrame:
-    """Scored pairs at or above the threshold: unique_id_l, unique_id_r, match_probability, match_weight."""
-    scored = linker.inference.predict(threshold_match_probability=threshold_match_probability)
+    """Scored pairs at or above the threshold: unique_id_l, unique_id_r, match_probability, match_weight.
+
+    The pairs are blocked here (`blocked_pairs`) and handed to Splink to score."""
+    if not linker._settings_obj._blocking_rules_to_generate_predictions:
+        return _predicted(
+            linker, linker.inference.predict(threshold_match_probability=threshold_match_probability)
+        )
+    blocked = blocked_pairs(linker)
+    registered = linker.table_management.register_blocked_pairs_for_predict(blocked)
+    # scored as Splink scores the pairs it blocks itself: for pairs handed to it, DuckDB first
+    # copies the records of either side that some pair holds (1.5 s CPU at 200,000 persons, and
+    # scoring took a second longer after it), which pays only when few records are paired
+    registered.metadata["registered_for_predict"] = False
+    try:
+        scored = linker.inference.predict(threshold_match_probability=threshold_match_probability)
+    finally:
+        blocked.drop_table_from_database_and_remove_from_cache()
+    return _predicted(linker, scored)
+
+
+def _predicted(linker: Linker, scored: Any) -> pd.DataFrame:
     # only these four columns leave the engine: the whole table (every matching column beside them)
     # in pandas was the peak of a million-record run
     frame = linker.misc.query_sql(
@@ -396,7 +447,34 @@ def predict(linker: Linker, threshold_match_probability: float = 0.01) -> pd.Dat
         output_type="pandas",
     )
     scored.drop_table_from_database_and_remove_from_cache()
-    return frame
+    # in one order whatever order the engine's blocking and threads left them in
+    return frame.sort_values(["unique_id_l", "unique_id_r"], ignore_index=True)
+
+
+def blocked_pairs(linker: Linker) -> Any:
+    """The pairs the model's blocking rules generate, each once, in the table Splink blocks into
+    (`__splink__blocked_id_pairs`: join_key_l < join_key_r, the records' unique ids; match_key
+    '0' for every pair), made in the linker's backend.
+
+    Splink generates each rule's pairs less those of every rule before it, testing each pair
+    against the conditions of all the rules before its own (with 17 rules, up to 16 conditions a
+    pair): at 200,000 persons 6.0 s of CPU for 2.1 million pairs. Every rule's pairs together,
+    duplicates dropped, are the same pairs, for 2.3 s. Splink's match_key would name the first
+    rule that generates a pair; nothing here reads it, and keeping it (the least rule number of
+    each pair) cost another second.
+    """
+    (table,) = (t.physical_name for t in linker._input_tables_dict.values())
+    uid = linker._settings_obj.column_info_settings.unique_id_input_column.name
+    rules = linker._settings_obj._blocking_rules_to_generate_predictions
+    each_rule = " UNION ALL ".join(
+        f"SELECT l.{uid} AS join_key_l, r.{uid} AS join_key_r FROM {table} AS l "
+        f"INNER JOIN {table} AS r ON ({rule.blocking_rule_sql}) WHERE l.{uid} < r.{uid}"
+        for rule in rules
+    )
+    sql = f"SELECT DISTINCT '0' AS match_key, join_key_l, join_key_r FROM ({each_rule}) AS generated"
+    pipeline = CTEPipeline()
+    pipeline.enqueue_sql(sql, f"athar_blocked_pairs_{uuid.uuid4().hex[:8]}")
+    return linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
 
 
 def blocking_report(db_api: Any, features: pd.DataFrame, rules: list[Any] | None = None) -> list[dict]:

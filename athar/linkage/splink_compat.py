@@ -16,6 +16,10 @@ Each EM pass asks every comparison level whether it is an exact match (to find t
 blocking rule fixes), and Splink answers by parsing and simplifying the level's SQL with sqlglot
 every time: about a second per pass, for a question whose answer depends on the SQL text alone. The
 answer (and the exact-match columns) is kept per (SQL, dialect).
+
+EM without term frequencies runs on the counts of comparison-vector patterns in numpy
+(`athar.linkage.patterns.counted_expectation_maximisation`): Splink's arithmetic, without a query
+per iteration.
 """
 
 from __future__ import annotations
@@ -24,9 +28,12 @@ import math
 from functools import lru_cache
 from typing import Any
 
+from splink.internals import em_training_session
 from splink.internals import expectation_maximisation as em
 from splink.internals.comparison_level import M_U_CLAMP_MIN, ComparisonLevel
 from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
+
+from athar.linkage import patterns
 
 # EM's share of matches among its blocked pairs stays this far from 0 and from 1.
 EM_MATCH_SHARE_BOUND = 1e-12
@@ -107,3 +114,4 @@ def install() -> None:
     em.maximisation_step = _bounded_match_share
     ComparisonLevel._is_exact_match = property(_is_exact_match)  # type: ignore[method-assign,assignment]
     ComparisonLevel._exact_match_colnames = property(_exact_match_colnames)  # type: ignore[method-assign,assignment]
+    em_training_session.expectation_maximisation = patterns.counted_expectation_maximisation
