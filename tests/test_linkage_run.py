@@ -253,6 +253,7 @@ def test_explain_scores_a_pair_in_the_reading_link_kept(store_copy):
     """Explain reads a name that reads either way both ways, as `athar link` does, and says so."""
     from athar.linkage.features import name_readings
     from athar.linkage.store_io import latest_run
+    from athar.names.keys import token_identity
     from athar.store.tables import LinkPair
 
     roles = latest_run(store_copy).name_roles
@@ -271,10 +272,23 @@ def test_explain_scores_a_pair_in_the_reading_link_kept(store_copy):
             for a, b, c, d, w in conn.execute(select(*columns).where(LinkPair.match_probability >= 0.9))
             if (a, b) in either_way or (c, d) in either_way
         ]
-    # pairs in the order of their records (the store keeps them in the order scoring gave them),
-    # at least 12 and on until one kept the other reading
+
+    # first the pairs where a record's other reading gives the other record's given name (where the
+    # link most likely kept that reading), then in the order of their records; at least 12 and on
+    # until one kept it
+    def given(parts) -> str | None:
+        return token_identity(parts[0])[0] if parts[0] else None
+
+    def other_reading_fits(a, b) -> bool:
+        taken, others = name_readings(records[a], roles)
+        theirs = given(name_readings(records[b], roles)[0])
+        return any(given(parts) == theirs != given(taken) for parts, _ in others)
+
+    ordered = sorted(
+        pairs, key=lambda p: (not (other_reading_fits(*p[:2]) or other_reading_fits(p[1], p[0])), p)
+    )
     read_otherwise = 0
-    for examined, (left, right, weight) in enumerate(sorted(pairs), start=1):
+    for examined, (left, right, weight) in enumerate(ordered, start=1):
         result = explain(store_copy, f"{left[0]}:{left[1]}", f"{right[0]}:{right[1]}")
         assert result["match_weight"] == pytest.approx(weight, abs=0.01)
         assert sum(s["match_weight"] or 0 for s in result["steps"]) == pytest.approx(weight, abs=0.01)
