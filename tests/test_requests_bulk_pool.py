@@ -19,7 +19,7 @@ from athar.search import PersonIndex
 from athar.store import open_store
 from athar.synth import generate
 from tests.conftest import built_once
-from tests.test_requests_support import request_form, test_cipher
+from tests.test_requests_support import request_form, test_cipher, write_request_file
 from tests.test_search_freshness import BULK_COLUMNS
 
 COLUMNS = (*BULK_COLUMNS, "preferred_channel")
@@ -48,18 +48,8 @@ def index(lists, tmp_path_factory) -> PersonIndex:
 
 
 def _file(path, people: list[dict], bad: tuple[int, ...] = ()):
-    """One request per person, either script; the rows numbered in ``bad`` refused (a bad phone)."""
-    rng = random.Random(5)
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        for i, p in enumerate(people):
-            form = request_form(p, people[-1 - i], rng, script="latin" if i % 2 else "ar")
-            form.update(request_id=f"P-{i}", circumstances="taken_from_home", preferred_channel="email")
-            if i in bad:
-                form["requester_phone"] = "12"
-            writer.writerow(form)
-    return path
+    """One request per person; the rows numbered in ``bad`` refused (a bad phone)."""
+    return write_request_file(path, people, COLUMNS, prefix="P", seed=5, refused=bad)
 
 
 def _sought(people: list[dict]) -> list[tuple[dict, str | None]]:

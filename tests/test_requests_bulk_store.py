@@ -5,9 +5,6 @@ clashes with a stored one is drawn again. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import csv
-import random
-
 import pytest
 from sqlalchemy import func, select
 
@@ -23,7 +20,7 @@ from athar.store.tables import (
     RequestEvent,
     TracingRequest,
 )
-from tests.test_requests_support import request_form, synthetic_people, test_cipher
+from tests.test_requests_support import synthetic_people, test_cipher, write_request_file
 from tests.test_search_freshness import BULK_COLUMNS
 
 COLUMNS = (*BULK_COLUMNS, "preferred_channel")
@@ -36,18 +33,9 @@ def people(tmp_path_factory) -> list[dict]:
 
 
 def _file(path, people: list[dict], bad: int = 0):
-    """A file of one request per person (email acknowledgements), the last ``bad`` rows refused."""
-    rng = random.Random(3)
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        for i, p in enumerate(people):
-            form = request_form(p, people[-1 - i], rng, script="latin" if i % 2 else "ar")
-            form.update(request_id=f"B-{i}", circumstances="taken_from_home", preferred_channel="email")
-            if i >= len(people) - bad:
-                form["requester_phone"] = "12"
-            writer.writerow(form)
-    return path
+    """A file of one request per person, the last ``bad`` rows refused."""
+    refused = range(len(people) - bad, len(people))
+    return write_request_file(path, people, COLUMNS, prefix="B", seed=3, refused=refused)
 
 
 def _counts(engine) -> dict[str, int]:

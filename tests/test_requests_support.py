@@ -45,3 +45,23 @@ def request_form(sought: dict, requester: dict, rng: random.Random, script: str 
         "language": "en",
         "height_cm": "172",
     }
+
+
+def write_request_file(
+    path: Path, people: list[dict], columns: tuple[str, ...], *, prefix: str, seed: int, refused=()
+) -> Path:
+    """A bulk file of one request per person (either script, e-mail acknowledgements), each sought
+    person asked for by another; the rows numbered in ``refused`` carry a phone number no country has."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, columns, extrasaction="ignore")
+        writer.writeheader()
+        for i, p in enumerate(people):
+            form = request_form(p, people[-1 - i], rng, script="latin" if i % 2 else "ar")
+            form.update(
+                request_id=f"{prefix}-{i}", circumstances="taken_from_home", preferred_channel="email"
+            )
+            if i in refused:
+                form["requester_phone"] = "12"
+            writer.writerow(form)
+    return path
