@@ -1,17 +1,16 @@
-"""Training on comparison-vector patterns: u from independent random pairs, EM on pattern counts.
+"""Training on comparison-vector patterns: u and EM from the counts of each distinct vector.
 
 A pair of records is, to the model, its comparison vector: one level (gamma) per comparison. Without
 term frequencies (how every EM pass here runs), everything training computes from a set of pairs
 depends on how many pairs show each distinct vector, a few thousand patterns however many pairs
 there are. So:
 
-* u (how often two different persons fall in each level) is counted over `random_pairs`: pairs
-  drawn independently and uniformly from every record (with a seed), each vector computed once for
-  all comparisons in one query (`pattern_counts`). Splink's `estimate_u_using_random_sampling`
-  takes every pair among a sample of records instead (about 2,000 records for two million pairs),
-  so its pairs are not independent: a level whose values cluster in a few records (a rare
-  grandfather's name, the dates of one list) is estimated from those few; and it computes each
-  comparison in a query of its own, ten chunks each.
+* u (how often two different persons fall in each level) is counted, by default, over every pair
+  among the records Splink's `estimate_u_using_random_sampling` samples (`sample_pattern_counts`):
+  Splink's u, in one query where Splink runs ten per comparison. Pairs drawn independently from
+  every record (`random_pairs`, `TrainingConfig.u_independent_pairs`) are steadier (Splink's pairs
+  share records, so a level whose values cluster in a few records is estimated from those few), but
+  the model they train scored lower on the bench (docs/linkage.md), so they are not the default.
 * EM (`em_on_patterns`) runs Splink's expectation and maximisation steps on the pattern counts in
   numpy: the same arithmetic as Splink's SQL over its table of counts
   (`expectation_maximisation` with `estimate_without_term_frequencies`), without a database round
