@@ -178,3 +178,11 @@ def test_export_to_standard_output_and_a_format_the_name_contradicts(tmp_path, d
         actions = conn.execute(select(AuditEntry.action, AuditEntry.detail)).all()
     engine.dispose()
     assert ("export_records", {"rows": 1, "format": "jsonl"}) in [(a, d) for a, d in actions]
+
+
+def test_review_list_on_a_store_never_linked_says_nothing_waits(db):
+    shown = athar("review", "list", "--db", db)
+    assert shown.exit_code == 0, shown.output
+    assert "No pairs wait for a judgement." in shown.output
+    listed = athar("review", "list", "--json", "--db", db)
+    assert json.loads(listed.output) == {"waiting": 0, "shown": 0, "pairs": []}

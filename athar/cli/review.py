@@ -42,6 +42,9 @@ def review_list(
     if json_out:
         print(json.dumps({"waiting": waiting, "shown": len(tasks), "pairs": tasks}, ensure_ascii=False))
         return
+    if not tasks:
+        console.print("No pairs wait for a judgement." if not waiting else f"0 of {waiting} pairs shown.")
+        return
     table = Table("left", "right", "probability", "why", box=box.SIMPLE_HEAD, pad_edge=False)
     for t in tasks:
         table.add_row(
