@@ -60,7 +60,7 @@ def test_with_three_lists_a_default_leaning_on_heterogeneity_says_it_was_low_in_
     theta = rng.normal(0.0, 1.0, 3000)
     logit = np.array([-1.3, -1.5, -1.7])[None, :] + theta[:, None]
     est = default_estimate(_tabulate(rng.random((3000, 3)) < 1 / (1 + np.exp(-logit))))
-    assert any("below the true total" in w for w in est.warnings)
+    assert any("weight is on heterogeneity terms" in w for w in est.warnings)
     assert not any("below the true total" in w for w in default_estimate(independent(2000, 1)).warnings)
 
 

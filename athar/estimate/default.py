@@ -50,11 +50,10 @@ LARGE_HETEROGENEOUS_WARNING = (
     "interval as too narrow"
 )
 THREE_LISTS_WARNING = (
-    "with three lists, people differing in how visible they are and lists depending on each other "
-    "leave the same mark: in simulation, when visibility differed, this estimate was 15-19% below "
-    "the true total and its interval held it 83-95% of the time (docs/estimation.md); "
-    "{share:.0%} of the average's weight is on heterogeneity terms: read the estimate as likely low "
-    "and the interval as a lower bound on the uncertainty"
+    "{share:.0%} of the average's weight is on heterogeneity terms: in simulation, when visibility "
+    "differed, three-list estimates like this one were 15-19% below the true total and their "
+    "interval held it 83-95% of the time (docs/estimation.md): read the estimate as likely low and "
+    "the interval as a lower bound on the uncertainty"
 )
 
 
