@@ -210,19 +210,17 @@ def em_on_patterns(
         m_n, u_n = p * n, (1.0 - p) * n
         records: list[dict[str, Any]] = []
         for comparison, g, values in zip(core_model_settings.comparisons, gammas, present, strict=True):
-            m_counts = {int(v): m_n[g == v].sum() for v in values}
-            u_counts = {int(v): u_n[g == v].sum() for v in values}
-            m_total = sum(c for v, c in m_counts.items() if v != -1)
-            u_total = sum(c for v, c in u_counts.items() if v != -1)
-            for v in values:
-                if v == -1:
-                    continue
+            # expected matches and non-matches by level (index gamma + 1: the null level at 0)
+            m_by = np.bincount(g + 1, weights=m_n)
+            u_by = np.bincount(g + 1, weights=u_n)
+            m_total, u_total = m_by[1:].sum(), u_by[1:].sum()
+            for v in values[values != -1]:
                 records.append(
                     {
                         "comparison_vector_value": int(v),
                         "output_column_name": comparison.output_column_name,
-                        "m_probability": _ratio(m_counts[int(v)], m_total),
-                        "u_probability": _ratio(u_counts[int(v)], u_total),
+                        "m_probability": _ratio(m_by[v + 1], m_total),
+                        "u_probability": _ratio(u_by[v + 1], u_total),
                     }
                 )
         records.append(
