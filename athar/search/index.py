@@ -163,6 +163,22 @@ class PersonIndex:
         return [normalize_name(v) for v in self.vocab]
 
     @functools.cached_property
+    def year_span(self) -> int | None:
+        """One more than the latest birth year an entry holds (1 for an empty index), the length of
+        a table indexed by year; None when some year is negative (no such table)."""
+        if not len(self.entry_year):
+            return 1
+        return int(self.entry_year.max()) + 1 if int(self.entry_year.min()) >= 0 else None
+
+    def memo(self, name: str, limit: int) -> dict:
+        """A memo the search keeps on this index (computed values go with the index they were
+        computed from), emptied once it holds more than ``limit`` values."""
+        cache = self.__dict__.setdefault(f"_memo_{name}", {})
+        if len(cache) > limit:
+            cache.clear()
+        return cache
+
+    @functools.cached_property
     def vocab_key_objects(self) -> np.ndarray:
         """`vocab_keys` as an array of Python strings, to gather many at once."""
         return np.array(self.vocab_keys, dtype=object)

@@ -194,7 +194,7 @@ def _held_skeletons(index: PersonIndex, part: int, name: str) -> np.ndarray:
     the close skeletons that do occur. Read from the postings' offsets alone: the entries of a
     common name (a hundred thousand at a million persons) are gathered only when the search falls
     back to them (`_posting_run`)."""
-    cache = index.__dict__.setdefault("_held_cache", {})
+    cache = index.memo("held_skeletons", 20_000)
     key = (part, name)
     found = cache.get(key)
     if found is not None:
@@ -216,8 +216,6 @@ def _held_skeletons(index: PersonIndex, part: int, name: str) -> np.ndarray:
             limit=FUZZY_LIMIT,
         )
         held = [index.skeleton_id[s] for s, _score, _i in near]  # each occurs in ``part``
-    if len(cache) > 20_000:
-        cache.clear()
     found = cache[key] = np.array(held, dtype=np.int32)
     return found
 
@@ -381,15 +379,13 @@ _WITH_BIT = {bit: [f for f in range(16) if f & bit] for bit in _BIT.values()}
 
 def _agree_evidence(index: PersonIndex, part: int, name: str) -> float:
     """What an exact agreement on ``name`` in ``part`` adds in `score_persons` (once per name)."""
-    cache = index.__dict__.setdefault("_agree_cache", {})
+    cache = index.memo("agree_evidence", 50_000)
     found = cache.get((part, name))
     if found is None:
         share = np.array([index.name_share(part, name)])
         agree = evidence_array(np.ones(1), *WEIGHTS[part]) + frequency_evidence(
             np.ones(1), share, float(index.part_agreement[part])
         )
-        if len(cache) > 50_000:
-            cache.clear()
         found = cache[(part, name)] = float(agree[0])
     return found
 
@@ -426,14 +422,10 @@ _SEX_EVIDENCE = {
 def _evidence_by_year(index: PersonIndex, born: int) -> np.ndarray | None:
     """By an entry's birth year (0 unknown: nothing), the evidence `_prescore` adds for a person
     born in ``born``; None for an index with a year out of the table's reach (a negative year)."""
-    cache = index.__dict__.setdefault("_year_cache", {})
+    cache = index.memo("evidence_by_year", 1_000)
     found = cache.get(born)
     if found is None:
-        if "_year_span" not in index.__dict__:
-            years = index.entry_year
-            ok = not len(years) or int(years.min()) >= 0
-            index.__dict__["_year_span"] = (int(years.max()) + 1 if len(years) else 1) if ok else None
-        span = index.__dict__["_year_span"]
+        span = index.year_span
         if span is None:
             return None
         years = np.arange(span, dtype=np.int64)
