@@ -5,7 +5,6 @@ quarantined mid-file is still counted (read = stored + quarantined)."""
 
 from __future__ import annotations
 
-import csv
 import random
 
 import pytest
@@ -19,7 +18,7 @@ from athar.search import PersonIndex
 from athar.store import open_store
 from athar.synth import generate
 from tests.conftest import built_once
-from tests.test_requests_support import request_form, test_cipher, write_request_file
+from tests.test_requests_support import people_with_latin_names, request_form, test_cipher, write_request_file
 from tests.test_search_freshness import BULK_COLUMNS
 
 COLUMNS = (*BULK_COLUMNS, "preferred_channel")
@@ -34,8 +33,7 @@ def lists(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def people(lists) -> list[dict]:
-    with (lists / "persons.csv").open(encoding="utf-8") as f:
-        return [p for p in csv.DictReader(f) if p["given_name_latin"]]
+    return people_with_latin_names(lists)
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from athar.search.batch import Query, search_many
 from athar.store import open_store
 from athar.synth import generate
 from tests.conftest import built_once
+from tests.test_requests_support import people_with_latin_names
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +42,7 @@ def index(lists, tmp_path_factory) -> PersonIndex:
 def _queries(lists, n: int) -> list[Query]:
     """Other renderings of the synthetic people, as families write them: either script, with or
     without the father in the text, the mother, the birth year, the sex; some bare or misspelt."""
-    with (lists / "persons.csv").open(encoding="utf-8") as f:
-        people = [p for p in csv.DictReader(f) if p["given_name_latin"]]
+    people = people_with_latin_names(lists)
     rng = random.Random(3)
     out = []
     for i, p in enumerate(rng.sample(people, n)):

@@ -11,6 +11,12 @@ from athar.protect import DataKey, FieldCipher, KeyRing
 from athar.synth import generate
 
 
+def people_with_latin_names(lists: Path) -> list[dict]:
+    """The synthetic people of ``lists`` (`athar synth`'s folder) that have a name in Latin letters."""
+    with (lists / "persons.csv").open(encoding="utf-8") as f:
+        return [p for p in csv.DictReader(f) if p["given_name_latin"]]
+
+
 def synthetic_people(folder: Path, persons: int = 200, seed: int = 11) -> list[dict]:
     generate(folder, persons=persons, seed=seed)
     with (folder / "persons.csv").open(encoding="utf-8") as f:

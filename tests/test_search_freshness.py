@@ -21,7 +21,7 @@ from athar.search.service import load_index
 from athar.synth import generate
 from athar.web.search_state import IndexHolder
 from tests.conftest import built_once
-from tests.test_requests_support import request_form, test_cipher
+from tests.test_requests_support import people_with_latin_names, request_form, test_cipher
 
 BULK_COLUMNS = (
     "request_id",
@@ -48,8 +48,7 @@ def lists(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def people(lists) -> list[dict]:
-    with (lists / "persons.csv").open(encoding="utf-8") as f:
-        return [p for p in csv.DictReader(f) if p["given_name_latin"]]
+    return people_with_latin_names(lists)
 
 
 @pytest.fixture
