@@ -30,6 +30,7 @@ import numpy as np
 from sqlalchemy import Engine
 
 from athar.names import name_key, name_skeleton, normalize_name, parse_name_chain
+from athar.names.compare_many import PartTable
 from athar.names.reading import name_parts
 from athar.search.freshness import store_fingerprint
 from athar.store.dates import birth_fields
@@ -161,6 +162,11 @@ class PersonIndex:
     def normalized_vocab(self) -> list[str]:
         """Each vocabulary entry as `athar.names.normalize_name` writes it, computed once."""
         return [normalize_name(v) for v in self.vocab]
+
+    @functools.cached_property
+    def vocab_table(self) -> PartTable:
+        """The normalised vocabulary as a table to compare one name with many entries at once."""
+        return PartTable(self.normalized_vocab)
 
     @functools.cached_property
     def year_span(self) -> int | None:

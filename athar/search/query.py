@@ -23,7 +23,6 @@ from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from athar.names import name_key, name_skeleton, normalize_name, parse_name_chain, part_similarity
-from athar.names.compare import _token_similarity  # part_similarity without normalising again
 from athar.names.evidence import PART_WEIGHTS, PIVOT, PRIOR, evidence_array, probability_array
 from athar.names.reading import SEARCH
 from athar.names.reading import readings as name_readings
@@ -133,25 +132,32 @@ def family_similarity(a: str, b: str) -> float:
 
 def similarities(index: PersonIndex, part: int, name: str, vocab_ids: np.ndarray) -> np.ndarray:
     """`part_similarity` (`family_similarity` for the family name) of ``name`` with each vocabulary
-    entry, the entries' normalised forms taken from the index rather than normalised again for every
-    comparison (it was most of a query's time at a million persons)."""
-    normalized = index.normalized_vocab
+    entry, all at once over the index's table of normalised names (`athar.names.compare_many`):
+    comparing them pair by pair was most of a query's time at a million persons."""
     sought = normalize_name(name)
-    if sought:
-        values = np.fromiter(
-            (_token_similarity(sought, normalized[u]) if normalized[u] else 0.0 for u in vocab_ids.tolist()),
-            float,
-            len(vocab_ids),
-        )
-    else:
-        values = np.zeros(len(vocab_ids))
+    values = index.vocab_table.similarities(sought, vocab_ids)
     if part != FAMILY:
         return values
     vocab, untitled = index.vocab, _untitled(name)
-    for i, u in enumerate(vocab_ids.tolist()):
-        if values[i] < 0.97 and (untitled != name or _untitled(vocab[u]) != vocab[u]):
-            values[i] = max(values[i], part_similarity(untitled, _untitled(vocab[u])) - 0.02)
+    retry = values < 0.97
+    if untitled == name:
+        retry &= _titled(index, vocab_ids)
+    for i in np.flatnonzero(retry).tolist():
+        u = int(vocab_ids[i])
+        values[i] = max(values[i], part_similarity(untitled, _untitled(vocab[u])) - 0.02)
     return values
+
+
+def _titled(index: PersonIndex, vocab_ids: np.ndarray) -> np.ndarray:
+    """Which vocabulary entries have a sheikh/haj title `_untitled` drops (learnt on first sight)."""
+    known = index.memo("titled", 1)  # one array, filled in as entries are met
+    titled = known.get("array")
+    if titled is None:
+        titled = known["array"] = np.full(len(index.vocab), -1, dtype=np.int8)
+    ids = np.asarray(vocab_ids, dtype=np.int64)
+    for u in np.unique(ids[titled[ids] < 0]).tolist():
+        titled[u] = _untitled(index.vocab[u]) != index.vocab[u]
+    return titled[ids] == 1
 
 
 @lru_cache(maxsize=100_000)
