@@ -127,6 +127,7 @@ def candidate_query(record: dict) -> Query | None:
         mother=record.get("mother_name"),
         born=_born(record),
         sex=record.get("sex"),
+        structured=not record.get("full_name"),
     )
 
 
@@ -142,7 +143,9 @@ def rank_candidates(index: PersonIndex | None, record: dict, exclude: str | None
     query = candidate_query(record)
     if index is None or query is None:
         return []
-    matches = search(index, query.text, query.father, query.mother, query.born, CANDIDATES + 1, query.sex)
+    matches = search(
+        index, query.text, query.father, query.mother, query.born, CANDIDATES + 1, query.sex, query.structured
+    )
     return _ranked(matches, exclude)
 
 

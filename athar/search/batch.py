@@ -40,9 +40,9 @@ from athar.search.query import (
     evidence_array,
     frequency_evidence,
     match_reasons,
+    query_readings,
     quick_similarities,
     reading_persons,
-    readings,
     similarities,
     top_rows,
 )
@@ -53,18 +53,20 @@ _UNKNOWN_YEAR = 10_000
 @dataclass(frozen=True)
 class Query:
     """What `search` takes for one sought person: a full name, and optionally the father's and
-    mother's names, a birth year and a sex."""
+    mother's names, a birth year, a sex, and whether the name came in separate fields."""
 
     text: str
     father: str | None = None
     mother: str | None = None
     born: int | None = None
     sex: str | None = None
+    structured: bool = False
 
 
 def search_many(index: PersonIndex, queries: Sequence[Query], limit: int = 10) -> list[list[Match]]:
-    """`search(index, q.text, q.father, q.mother, q.born, limit, q.sex)` for every query, in order."""
-    options = [readings(q.text, q.father, q.mother) for q in queries]
+    """`search(index, q.text, q.father, q.mother, q.born, limit, q.sex, q.structured)` for every
+    query, in order."""
+    options = [query_readings(q.text, q.father, q.mother, q.structured) for q in queries]
     task_query: list[int] = []
     task_parts: list[tuple[str | None, ...]] = []
     task_odds: list[float] = []

@@ -103,6 +103,20 @@ def readings(text: str, father: str | None = None, mother: str | None = None) ->
     return tuple(out)
 
 
+def query_readings(
+    text: str, father: str | None = None, mother: str | None = None, structured: bool = False
+) -> tuple[Reading, ...]:
+    """The readings a query is ranked on: all of `readings` for a name typed as one text, only the
+    parse for a name given in separate fields (``structured``: a form's or a file's given, father's
+    and family name columns). The fields already say which part is which; the other readings of
+    their joined chain (the family name read first, the father's name as the given name, the family
+    name as a grandfather) only brought in namesakes: on the 2,000 requests of bench/requests.py
+    over 1,000,000 persons, ranking on the parse alone put the true person first 20 times more and 1
+    time less, among the candidates 9 times more and 1 less, at a third of the cost."""
+    found = readings(text, father, mother)
+    return found[:1] if structured else found
+
+
 @lru_cache(maxsize=100_000)
 def _skeleton(part: str) -> str:
     return name_skeleton(part) or part
@@ -628,15 +642,18 @@ def search(
     born: int | None = None,
     limit: int = 10,
     sex: str | None = None,
+    structured: bool = False,
 ) -> list[Match]:
     """The ``limit`` persons most likely to be the one named, best first.
 
     ``text`` is a full name in Arabic or Latin script, given name first or family name first;
-    ``father`` and ``mother`` are the father's and mother's (given) names; ``born`` a birth year.
+    ``father`` and ``mother`` are the father's and mother's (given) names; ``born`` a birth year;
+    ``structured``: the name's parts came in separate fields, so it is read as they say
+    (`query_readings`).
     """
     best: dict[int, tuple[float, tuple[Reading, np.ndarray, int]]] = {}  # person -> (score, why)
     persons_of: dict[tuple, np.ndarray] = {}  # readings that differ only in the grandfather
-    for reading in readings(text, father, mother):
+    for reading in query_readings(text, father, mother, structured):
         parts, log_odds = reading
         found = persons_of.get(_indexed(parts))
         if found is None:
