@@ -176,12 +176,15 @@ def _bulk(engine, bulk_file: Path, org: str, cipher, index, truth: list[str], wo
     true person comes first and among the candidates."""
     from athar.names.compare import _token_similarity
     from athar.requests.bulk import import_requests
-    from athar.requests.ranking import pool_workers
+    from athar.requests.ranking import busy_cores, pool_workers
 
     _token_similarity.cache_clear()  # each phase compares its names afresh
+    if index is not None:
+        index.__dict__.pop("vocab_table", None)  # and learns their features afresh
     load = [round(x, 1) for x in os.getloadavg()]
+    busy = round(busy_cores(), 2)
     if workers is None and index is not None:
-        workers = pool_workers(len(truth))  # what import_requests decides at this load
+        workers = pool_workers(len(truth), load=busy)  # what import_requests decides now
     t, c = time.perf_counter(), _cpu_seconds()
     result = import_requests(engine, bulk_file, org, cipher, index, user="bench", workers=workers)
     seconds, cpu = time.perf_counter() - t, _cpu_seconds() - c
@@ -196,6 +199,7 @@ def _bulk(engine, bulk_file: Path, org: str, cipher, index, truth: list[str], wo
         "requests_per_second": round(result.stored / seconds, 1),
         "requests_per_cpu_second": round(result.stored / cpu, 1),
         "load_average_before": load,
+        "busy_cores_before": busy,
         "load_average_after": [round(x, 1) for x in os.getloadavg()],
     }
     if index is not None:
@@ -222,10 +226,12 @@ def _search_cpu(index, people: list[dict], rng: random.Random) -> dict:
         for i, p in enumerate(people)
     ]
     _token_similarity.cache_clear()
+    index.__dict__.pop("vocab_table", None)
     t = time.process_time()
     alone = [rank_candidates(index, r) for r in records]
     single = time.process_time() - t
     _token_similarity.cache_clear()
+    index.__dict__.pop("vocab_table", None)
     t = time.process_time()
     batched = rank_many(index, [(r, None) for r in records])
     many = time.process_time() - t

@@ -93,10 +93,10 @@ def test_a_small_import_one_core_busy_cores_or_an_empty_file_start_no_pool(
     assert ranking.pool_workers(ranking.POOL_ROWS - 1, cores=8, load=0.0) == 0
     assert ranking.pool_workers(ranking.POOL_ROWS, cores=1, load=0.0) == 0
     assert ranking.pool_workers(ranking.POOL_ROWS, cores=2, load=0.2) == 2
-    assert ranking.pool_workers(ranking.POOL_ROWS, cores=2, load=1.0) == 2  # the importer itself
-    assert ranking.pool_workers(ranking.POOL_ROWS, cores=2, load=1.5) == 0  # one core busy elsewhere
+    assert ranking.pool_workers(ranking.POOL_ROWS, cores=2, load=0.4) == 2  # a little other work
+    assert ranking.pool_workers(ranking.POOL_ROWS, cores=2, load=1.0) == 0  # one core busy elsewhere
     assert ranking.pool_workers(ranking.POOL_ROWS, cores=2, load=4.0) == 0
-    assert ranking.pool_workers(ranking.POOL_ROWS, cores=8, load=4.0) == 5
+    assert ranking.pool_workers(ranking.POOL_ROWS, cores=8, load=4.0) == 4  # four cores busy elsewhere
     assert ranking.pool_workers(10**6, cores=64, load=0.0) == ranking.MAX_WORKERS
 
     def no_pool(*_args):
@@ -109,3 +109,23 @@ def test_a_small_import_one_core_busy_cores_or_an_empty_file_start_no_pool(
     assert all(r["candidates"] for r in small.requests)
     empty = import_requests(store, _file(tmp_path / "empty.csv", []), "Org", cipher, index, workers=2)
     assert (empty.read, empty.stored, empty.quarantined, empty.requests) == (0, 0, 0, [])
+
+
+def test_busy_cores_are_read_from_the_machines_cpu_time_now(tmp_path, monkeypatch) -> None:
+    stat = tmp_path / "stat"
+    stat.write_text(
+        "cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 50 0 25 400 25 0 0 0 0 0\ncpu1 50 0 25 400 25 0 0 0 0 0\n"
+        "intr 1 2 3\n"
+    )
+    assert ranking._cpu_times(str(stat)) == (2, 150, 1000)
+    assert ranking._cpu_times(str(tmp_path / "absent")) is None
+    # one core of two busy over the sample: 100 of 200 ticks
+    samples = iter([(2, 150, 1000), (2, 250, 1200)])
+    monkeypatch.setattr(ranking, "_cpu_times", lambda: next(samples))
+    assert ranking.busy_cores(sample=0) == 1.0
+    # no /proc/stat: the one-minute load average, less this process
+    monkeypatch.setattr(ranking, "_cpu_times", lambda: None)
+    monkeypatch.setattr(ranking.os, "getloadavg", lambda: (1.5, 1.0, 1.0))
+    assert ranking.busy_cores() == 0.5
+    monkeypatch.setattr(ranking.os, "getloadavg", lambda: (0.3, 1.0, 1.0))
+    assert ranking.busy_cores() == 0.0

@@ -20,6 +20,7 @@ import gc
 import math
 import multiprocessing
 import os
+import time
 
 from athar.requests.intake import rank_many
 from athar.search import PersonIndex
@@ -43,10 +44,10 @@ def usable_cores() -> int:
 
 def pool_workers(requests: int, cores: int | None = None, load: float | None = None) -> int:
     """How many worker processes rank ``requests`` new requests: one per idle core (this process
-    counted as idle: it waits for them), or 0, ranking in this process, when fewer than two cores
-    are idle, below ``POOL_ROWS`` requests, or where processes cannot be forked.
+    waits for them), or 0, ranking in this process, when fewer than two cores are idle, below
+    ``POOL_ROWS`` requests, or where processes cannot be forked.
 
-    Idle cores are the cores less the load average (``load``: the last minute's, by default).
+    ``load``: how many cores other work keeps busy (`busy_cores`, measured now, by default).
     Workers cost CPU time of their own (each learns the names it meets afresh, and two processes
     share the caches), a quarter more at a million persons: on a machine whose cores are busy with
     other work they only add to it (bench/requests.py at load 4 on 2 cores: 5.4-6.8 against
@@ -54,16 +55,49 @@ def pool_workers(requests: int, cores: int | None = None, load: float | None = N
     cores = usable_cores() if cores is None else cores
     if requests < POOL_ROWS or cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return 0
-    load = os.getloadavg()[0] if load is None else load
-    idle = math.floor(cores - load + 1)
+    busy = busy_cores() if load is None else load
+    idle = math.floor(cores - busy + 0.5)
     return min(idle, cores, MAX_WORKERS) if idle >= 2 else 0
+
+
+BUSY_SAMPLE = 0.2  # seconds the machine's CPU time is sampled over
+
+
+def busy_cores(sample: float = BUSY_SAMPLE) -> float:
+    """How many cores other work keeps busy now: the machine's non-idle CPU time over ``sample``
+    seconds while this process sleeps (Linux ``/proc/stat``); elsewhere the one-minute load average
+    less this process. The load average lags a minute behind: just after a test suite it still read
+    1.5 on an idle 2-core machine and the pool was declined."""
+    before = _cpu_times()
+    if before is None:
+        return max(0.0, os.getloadavg()[0] - 1.0)
+    time.sleep(sample)
+    after = _cpu_times()
+    if after is None:  # pragma: no cover - /proc/stat vanished in between
+        return max(0.0, os.getloadavg()[0] - 1.0)
+    (cpus, busy0, total0), (_cpus, busy1, total1) = before, after
+    elapsed = total1 - total0
+    return cpus * (busy1 - busy0) / elapsed if elapsed > 0 else 0.0
+
+
+def _cpu_times(path: str = "/proc/stat") -> tuple[int, int, int] | None:
+    """(CPUs, busy ticks, all ticks) of the whole machine, or None where there is no ``/proc/stat``."""
+    try:
+        with open(path, encoding="ascii") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    ticks = [int(x) for x in lines[0].split()[1:9]]  # user nice system idle iowait irq softirq steal
+    cpus = sum(1 for line in lines[1:] if line.startswith("cpu"))
+    idle = ticks[3] + ticks[4]
+    return max(cpus, 1), sum(ticks) - idle, sum(ticks)
 
 
 def warm(index: PersonIndex) -> None:
     """Build what the search derives from the index on first use, so that forked workers share it
     instead of each building its own (the pair postings take seconds at a million persons)."""
     _ = index.entry_skeletons, index.pair_postings, index.normalized_vocab
-    _ = index.vocab_untitled_skeleton, index.vocab_key_objects, index._share_by_key
+    _ = index.vocab_untitled_skeleton, index.vocab_key_objects, index._share_by_key, index.vocab_table
 
 
 def _rank_slice(sought: Sought) -> list[list[dict]]:
