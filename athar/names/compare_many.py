@@ -16,6 +16,7 @@ them pair by pair).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -64,6 +65,7 @@ class PartTable:
         self.key = np.empty(n, dtype=object)  # strings, for the string metrics
         # every string feature as a number (`_code`), compared in bulk; -1 for none
         self._codes: dict[str, int] = {}
+        self._lock = threading.Lock()
         (
             self.part_code,
             self.key_code,
@@ -93,8 +95,14 @@ class PartTable:
         todo = ids[~self._ready[ids]]
         if not len(todo):
             return
+        with self._lock:  # the web app searches from several threads; codes must stay one per text
+            self._fill_rows(np.unique(todo).tolist())
+
+    def _fill_rows(self, rows: list[int]) -> None:
         code = self._code
-        for i in np.unique(todo).tolist():
+        for i in rows:
+            if self._ready[i]:
+                continue
             part = self.parts[i]
             if part:
                 key, known = part_identity(part)
