@@ -93,13 +93,6 @@ def _cpu_times(path: str = "/proc/stat") -> tuple[int, int, int] | None:
     return max(cpus, 1), sum(ticks) - idle, sum(ticks)
 
 
-def warm(index: PersonIndex) -> None:
-    """Build what the search derives from the index on first use, so that forked workers share it
-    instead of each building its own (the pair postings take seconds at a million persons)."""
-    _ = index.entry_skeletons, index.pair_postings, index.normalized_vocab
-    _ = index.vocab_untitled_skeleton, index.vocab_key_objects, index._share_by_key, index.vocab_table
-
-
 def _rank_slice(sought: Sought) -> list[list[dict]]:
     assert _index is not None
     return rank_many(_index, sought)
@@ -115,7 +108,7 @@ def rank_requests(index: PersonIndex, sought: Sought, workers: int | None = None
         for start in range(0, len(sought), RANK_CHUNK):
             out.extend(rank_many(index, sought[start : start + RANK_CHUNK]))
         return out
-    warm(index)
+    index.warm()  # forked workers share what it derives instead of each building its own
     # a few slices per worker, so that one slow slice does not leave the other workers idle
     size = min(RANK_CHUNK, max(MIN_TASK, math.ceil(len(sought) / (workers * 4))))
     slices = [sought[start : start + size] for start in range(0, len(sought), size)]

@@ -176,6 +176,12 @@ class PersonIndex:
             return 1
         return int(self.entry_year.max()) + 1 if int(self.entry_year.min()) >= 0 else None
 
+    def warm(self) -> None:
+        """Build now what the search derives from the index on first use (the pair postings take
+        seconds at a million persons): before forking workers that should share it."""
+        _ = self.entry_skeletons, self.pair_postings, self.normalized_vocab, self.vocab_table
+        _ = self.vocab_untitled_skeleton, self.vocab_key_objects, self._share_by_key
+
     def memo(self, name: str, limit: int) -> dict:
         """A memo the search keeps on this index (computed values go with the index they were
         computed from), emptied once it holds more than ``limit`` values."""
