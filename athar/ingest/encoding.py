@@ -5,16 +5,20 @@ Windows-1256 from Arabic Windows machines and Syrian government systems. The ord
 UTF-8 is strict enough that Windows-1256 Arabic almost never decodes as UTF-8 by accident, while
 every byte sequence decodes as Windows-1256, so that one comes last.
 
-A file that is UTF-8 but for a few broken bytes (a truncated character, one pasted cell) is read as
-UTF-8: the broken bytes become lone surrogates (U+DC80..U+DCFF, Python's "surrogateescape"), which no
-valid text holds, so the readers can quarantine exactly the rows and fields that hold them instead of
-reading every name of the file as Windows-1256 mojibake.
+A file that is UTF-8 but for a few broken bytes (a truncated character, one pasted cell, a stray
+0xFF 0xFE left by a UTF-16 byte-order mark) is read as UTF-8: the broken bytes become lone surrogates
+(U+DC80..U+DCFF, Python's "surrogateescape"), which no valid text holds, so the readers can
+quarantine exactly the rows and fields that hold them instead of reading every name of the file as
+Windows-1256 mojibake. Windows-1256 is chosen only when, read in it, the file's non-ASCII bytes
+stand side by side as parts of Arabic words far more often than they put an Arabic letter or a
+direction mark inside a Latin word ("Om\xff\xfear" would read "Omے\u200far"): `windows_1256_evidence`.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from typing import NamedTuple
 
 from athar.errors import ConfigurationError
@@ -29,10 +33,43 @@ LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # so two to one is far from any Windows-1256 file, and a three-line file holding one Arabic word and
 # one broken byte is still read as UTF-8).
 UTF8_MAJORITY = 2
-# Two non-ASCII bytes side by side: every Arabic word of two letters or more in Windows-1256. A file
-# without them holds no Arabic in that encoding, so its stray high bytes are broken UTF-8, not
-# letters (one 0xFF in a Latin list is quarantined, not read as the letter ے in someone's name).
-_ADJACENT_HIGH_BYTES = re.compile(rb"[\x80-\xff]{2}")
+
+
+def _windows_1256_tables() -> tuple[bytes, bytes]:
+    """Two bytes.translate tables saying what each byte is when read as Windows-1256.
+
+    The first marks the parts of Arabic words: A a letter of Arabic proper (U+0621..U+064A), a
+    another Arabic-script letter (پ چ گ ے ...), an Arabic mark (harakat, the tatweel) or a zero-width
+    (non-)joiner. The second marks the two scripts: l a Latin letter (ASCII or accented: é, ç, œ), a
+    an Arabic-script letter, mark, joiner or direction mark (LRM, RLM, the soft hyphen). Every other
+    byte (digits, punctuation, delimiters, line ends) is a space in both."""
+    arabic, scripts = bytearray(b" " * 256), bytearray(b" " * 256)
+    for byte in range(256):
+        char = bytes([byte]).decode("windows-1256")
+        category = unicodedata.category(char)
+        if "\u0621" <= char <= "\u064a" and category == "Lo":
+            arabic[byte], scripts[byte] = ord("A"), ord("a")
+        elif ("\u0600" <= char <= "\u06ff" and category in ("Lo", "Lm", "Mn")) or char in "\u200c\u200d":
+            arabic[byte], scripts[byte] = ord("a"), ord("a")
+        elif category == "Cf":
+            scripts[byte] = ord("a")
+        elif category in ("Lu", "Ll"):
+            scripts[byte] = ord("l")
+    return bytes(arabic), bytes(scripts)
+
+
+_ARABIC_PARTS, _SCRIPTS = _windows_1256_tables()
+# Two bytes side by side that Windows-1256 reads as two parts of one Arabic word, one of them at
+# least a letter of Arabic proper. Every Arabic word of two letters or more holds one.
+_ARABIC_PAIRS = (b"AA", b"Aa", b"aA")
+# Two bytes side by side that Windows-1256 reads as an Arabic letter, mark or direction mark beside
+# a Latin letter, inside one word: "Om\xff\xfear" would read "Omے\u200far", "\xff\xfeOmar" would
+# read "ے\u200fOmar". Broken UTF-8 in a Latin list looks like this; Arabic in Windows-1256 does not.
+_MIXED_PAIRS = (b"la", b"al")
+# A file is read as Windows-1256 when its Arabic pairs outnumber its mixed pairs this many times over.
+WINDOWS_1256_MAJORITY = 2
+# The pairs are counted a slice at a time, so that a large file is never held twice more.
+_SLICE_BYTES = 16 << 20
 
 ALIASES = {
     "utf8": "utf-8",
@@ -95,11 +132,10 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> Decoded:
         raise UnreadableFile(path, "binary data, not a text table (NUL bytes)")
     utf8 = _utf8_keeping_broken_bytes(data)
     # Each valid multi-byte character makes the text shorter than the bytes by one to three.
-    if (
-        utf8.broken_bytes == 0
-        or len(data) - len(utf8.text) >= UTF8_MAJORITY * utf8.broken_bytes
-        or not _ADJACENT_HIGH_BYTES.search(data)
-    ):
+    if utf8.broken_bytes == 0 or len(data) - len(utf8.text) >= UTF8_MAJORITY * utf8.broken_bytes:
+        return utf8
+    arabic, mixed = windows_1256_evidence(data)
+    if arabic == 0 or arabic < WINDOWS_1256_MAJORITY * mixed:
         return utf8
     del utf8
     text = data.decode("windows-1256", errors="replace")
@@ -107,6 +143,22 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> Decoded:
         raise UnreadableFile(path, "not UTF-8, UTF-16 or Windows-1256 text; give --encoding")
     _reject_binary(text, path)
     return Decoded(text, "windows-1256")
+
+
+def windows_1256_evidence(data: bytes) -> tuple[int, int]:
+    """How often two bytes side by side in `data` read in Windows-1256 as two parts of one Arabic
+    word (`_ARABIC_PAIRS`), and how often as Arabic script inside a Latin word (`_MIXED_PAIRS`); each
+    counted without overlaps, so that a word of four Arabic letters counts two."""
+    arabic = mixed = 0
+    for start in range(0, len(data), _SLICE_BYTES):
+        # One byte more than the slice, so that the pair across its end is counted too.
+        piece = data[start : start + _SLICE_BYTES + 1]
+        parts = piece.translate(_ARABIC_PARTS)
+        arabic += sum(parts.count(pair) for pair in _ARABIC_PAIRS)
+        del parts
+        scripts = piece.translate(_SCRIPTS)
+        mixed += sum(scripts.count(pair) for pair in _MIXED_PAIRS)
+    return arabic, mixed
 
 
 def _utf8_keeping_broken_bytes(data: bytes) -> Decoded:
