@@ -122,6 +122,25 @@ def test_a_windows_1256_list_with_latin_rows_and_an_accented_name_is_read_whole(
     assert [r["given_name"] for r in rows_of(store, Record)] == ["رامي", "عمر", "Ali", "José"]
 
 
+@pytest.mark.parametrize("given", [None, "windows-1256"], ids=["guessed", "given"])
+def test_a_stray_ff_fe_in_a_latin_name_of_a_windows_1256_list_quarantines_that_row(store, tmp_path, given):
+    """The file is Windows-1256 (its Arabic words say so), but the two bytes inside "Omar" would read
+    as the letter ے and a right-to-left mark in the middle of a Latin word: that is no name."""
+    rows = [ARABIC_ROWS[0].encode("cp1256"), b"R2,Om\xff\xfear,Hamdan\n", ARABIC_ROWS[2].encode("cp1256")]
+    path = tmp_path / "arabic.csv"
+    path.write_bytes(HEADER + b"".join(rows))
+    result = import_file(store, path, "lists", today=TODAY, encoding=given)
+    assert (result.read, result.stored, result.quarantined) == (3, 2, 1)
+    assert result.encoding in ("windows-1256", "cp1256")
+    [kept] = rows_of(store, Quarantine)
+    assert (kept["row_number"], kept["field"]) == (3, "given_name")
+    assert kept["reason"] == (
+        "stray byte 0xFF at character 3: read as Windows-1256 it is arabic letter yeh barree"
+        " inside a Latin word"
+    )
+    assert [r["given_name"] for r in rows_of(store, Record)] == ["رامي", "علي"]
+
+
 def test_a_one_row_latin_file_with_a_stray_byte_is_quarantined_and_counted(store, tmp_path):
     path = tmp_path / "one.csv"
     path.write_bytes(HEADER + b"R1,Om\xff\xfear,Hamdan\n")

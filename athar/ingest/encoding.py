@@ -66,6 +66,12 @@ _ARABIC_PAIRS = (b"AA", b"Aa", b"aA")
 # a Latin letter, inside one word: "Om\xff\xfear" would read "Omے\u200far", "\xff\xfeOmar" would
 # read "ے\u200fOmar". Broken UTF-8 in a Latin list looks like this; Arabic in Windows-1256 does not.
 _MIXED_PAIRS = (b"la", b"al")
+# The same in decoded text: a character that is Arabic script in Windows-1256 beside a Latin letter.
+_ARABIC_SCRIPT_CHARS = re.compile(
+    "[" + re.escape(bytes(b for b in range(256) if _SCRIPTS[b] == ord("a")).decode("windows-1256")) + "]"
+)
+_LATIN = "[" + re.escape(bytes(b for b in range(256) if _SCRIPTS[b] == ord("l")).decode("windows-1256")) + "]"
+_MIXED_TEXT = re.compile(f"{_LATIN}{_ARABIC_SCRIPT_CHARS.pattern}|{_ARABIC_SCRIPT_CHARS.pattern}{_LATIN}")
 # A file is read as Windows-1256 when its Arabic pairs outnumber its mixed pairs this many times over.
 WINDOWS_1256_MAJORITY = 2
 # The pairs are counted a slice at a time, so that a large file is never held twice more.
@@ -106,6 +112,8 @@ class Decoded(NamedTuple):
     text: str
     encoding: str
     broken_bytes: int = 0  # bytes that were not valid in `encoding`, left in `text` as lone surrogates
+    # Windows-1256 only: pairs of bytes that read as Arabic script inside a Latin word (stray bytes)
+    mixed_script: int = 0
 
 
 def decode(data: bytes, path: str, encoding: str | None = None) -> Decoded:
@@ -118,7 +126,8 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> Decoded:
             text = data.decode(name)
         except UnicodeDecodeError as e:
             raise UnreadableFile(path, f"not valid {name} at byte {e.start}") from e
-        return Decoded(text.removeprefix("\ufeff"), name)
+        mixed = windows_1256_evidence(data)[1] if name == "cp1256" else 0
+        return Decoded(text.removeprefix("\ufeff"), name, mixed_script=mixed)
     if data.startswith(codecs.BOM_UTF8):
         return _utf8_keeping_broken_bytes(data[3:])._replace(encoding="utf-8-sig")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -142,7 +151,7 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> Decoded:
     if "\ufffd" in text:
         raise UnreadableFile(path, "not UTF-8, UTF-16 or Windows-1256 text; give --encoding")
     _reject_binary(text, path)
-    return Decoded(text, "windows-1256")
+    return Decoded(text, "windows-1256", mixed_script=mixed)
 
 
 def windows_1256_evidence(data: bytes) -> tuple[int, int]:
@@ -179,6 +188,23 @@ def broken_text_reason(value: str, broken_bytes: bool) -> str | None:
     if broken_bytes and 0xDC80 <= code <= 0xDCFF:
         return f"not valid UTF-8: byte 0x{code - 0xDC00:02X} at character {found.start() + 1}"
     return f"not valid Unicode: lone surrogate U+{code:04X} at character {found.start() + 1}"
+
+
+def mixed_script_reason(value: str) -> str | None:
+    """Why `value`, read as Windows-1256, is not text: an Arabic letter, mark or direction mark
+    touching a Latin letter inside one word, which is what a stray byte in a Latin name reads as
+    ("Om\xff\xfear" as "Omے\u200far"); None when it holds none."""
+    found = _MIXED_TEXT.search(value)
+    if found is None:
+        return None
+    at = found.start() + (0 if _ARABIC_SCRIPT_CHARS.match(found.group()) else 1)
+    while at > 0 and _ARABIC_SCRIPT_CHARS.match(value[at - 1]):  # the first byte of the stray run
+        at -= 1
+    char = value[at]
+    return (
+        f"stray byte 0x{char.encode('windows-1256')[0]:02X} at character {at + 1}: read as Windows-1256 "
+        f"it is {unicodedata.name(char, 'a format character').lower()} inside a Latin word"
+    )
 
 
 def repair_text(value: str) -> str:

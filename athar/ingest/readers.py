@@ -13,11 +13,11 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from athar.ingest.encoding import LONE_SURROGATE, broken_text_reason, decode, repair_text
+from athar.ingest.encoding import broken_text_reason, decode, mixed_script_reason, repair_text
 from athar.ingest.errors import UnreadableFile
 from athar.ingest.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_JSON_DEPTH, cut, max_content_bytes
 from athar.ingest.zipcheck import check_workbook_zip
@@ -105,7 +105,7 @@ def read_table(
         from athar.ingest.pfif import read_pfif
 
         return read_pfif(path, data)
-    text, used, broken_bytes = decode(data, str(path), encoding)
+    text, used, broken_bytes, mixed_script = decode(data, str(path), encoding)
     if file_format == "json":
         table = read_json(path, text, used)
     elif file_format == "jsonl":
@@ -113,34 +113,41 @@ def read_table(
     else:
         table = read_csv(path, text, used)
     if broken_bytes or (file_format != "csv" and _SURROGATE_ESCAPE.search(text)):
-        table = _quarantining_broken_text(table, broken_bytes > 0)
+        has_bytes = broken_bytes > 0
+        table = _quarantining(table, lambda value: broken_text_reason(value, has_bytes), repair_text)
+    if mixed_script:
+        table = _quarantining(table, mixed_script_reason, None)
     return table
 
 
-def _quarantining_broken_text(table: Table, broken_bytes: bool) -> Table:
-    """`table` with each row that holds broken text (bytes not valid in the file's encoding, or a JSON
-    escape of a lone surrogate) quarantined, naming the first such field; the text kept is repaired
-    (U+FFFD for each broken character) so that it can be stored at all. A broken column name is
-    repaired the same way."""
-    repaired_columns = {c: repair_text(c) for c in table.columns if LONE_SURROGATE.search(c)}
+def _quarantining(
+    table: Table, reason_of: Callable[[str], str | None], repair: Callable[[str], str] | None
+) -> Table:
+    """`table` with each row that holds text `reason_of` refuses quarantined, naming the first such
+    field (or column name). For broken text (bytes not valid in the file's encoding, or a JSON escape
+    of a lone surrogate) `repair` gives what is kept (U+FFFD for each broken character) so that it
+    can be stored at all, and a broken column name is repaired the same way; text that can be stored
+    (stray bytes read as Windows-1256) is kept as read."""
+    fix = repair or (lambda text: text)
+    repaired_columns = {c: fix(c) for c in table.columns}
 
     def rows() -> Iterator[RawRow]:
         for row in table.rows:
             problem = row.problem
             broken = False
             for column, value in row.values.items():
-                reason = broken_text_reason(value, broken_bytes) or broken_text_reason(column, broken_bytes)
+                reason = reason_of(value) or reason_of(column)
                 if reason is not None:
                     broken = True
                     if problem is None:
-                        problem = (repair_text(column), reason)
+                        problem = (fix(column), reason)
             if not broken:
                 yield row
                 continue
-            values = {repair_text(c): repair_text(v) for c, v in row.values.items()}
+            values = {fix(c): fix(v) for c, v in row.values.items()}
             yield RawRow(row.row_number, values, problem)
 
-    columns = [repaired_columns.get(c, c) for c in table.columns]
+    columns = [repaired_columns[c] for c in table.columns]
     return Table(table.file_format, table.encoding, columns, rows(), table.notes)
 
 
