@@ -26,6 +26,14 @@ from athar.ingest.errors import UnreadableFile
 
 # Characters a decoder or a JSON escape can leave that are not text: lone UTF-16 surrogates.
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# Control characters (other than tab and line ends) in more than this share of a file's first 64 KiB
+# make it binary data, refused whole; fewer are stray bytes, and the rows holding a NUL are
+# quarantined (text tables hold no control characters, binary files hold many: 25-75% in the tests'
+# pictures and archives).
+BINARY_CONTROL_SHARE = 0.01
+# ... and a handful of them are stray bytes however small the file (one NUL in a three-line list).
+STRAY_CONTROLS = 8
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # A file is read as UTF-8 despite broken bytes when its valid multi-byte characters outnumber the
 # broken bytes this many times over. Windows-1256 Arabic is the opposite: nearly every Arabic letter
 # is a broken UTF-8 byte, and a valid UTF-8 sequence needs a letter followed by one of the few
@@ -137,8 +145,8 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> Decoded:
         text = _strict(data, utf16, path)
         _reject_binary(text, path)
         return Decoded(text, utf16)
-    if b"\x00" in data[:65536]:
-        raise UnreadableFile(path, "binary data, not a text table (NUL bytes)")
+    if _is_binary(data[:65536]):
+        raise UnreadableFile(path, "binary data, not a text table (NUL and other control bytes)")
     utf8 = _utf8_keeping_broken_bytes(data)
     # Each valid multi-byte character makes the text shorter than the bytes by one to three.
     if utf8.broken_bytes == 0 or len(data) - len(utf8.text) >= UTF8_MAJORITY * utf8.broken_bytes:
@@ -207,6 +215,18 @@ def mixed_script_reason(value: str) -> str | None:
     )
 
 
+def nul_reason(value: str) -> str | None:
+    """Why `value` is not text (it holds a NUL, which no name holds and PostgreSQL cannot store), or
+    None when it holds none."""
+    at = value.find("\x00")
+    return None if at < 0 else f"NUL byte at character {at + 1}"
+
+
+def repair_nul(value: str) -> str:
+    """`value` with each NUL replaced by U+FFFD, so that quarantine can keep it in any store."""
+    return value.replace("\x00", "\ufffd")
+
+
 def repair_text(value: str) -> str:
     """`value` with each lone surrogate replaced by U+FFFD, so that it can be stored as UTF-8."""
     return LONE_SURROGATE.sub("\ufffd", value)
@@ -219,11 +239,16 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
         raise UnreadableFile(path, f"not valid {encoding} at byte {e.start}") from e
 
 
+def _is_binary(sample: bytes | str) -> bool:
+    """Whether `sample` holds more control characters (other than tabs and line ends) than stray
+    bytes in a text file would: more than a few, and more than a small share of it."""
+    if isinstance(sample, bytes):
+        sample = sample.decode("latin-1")  # one character a byte, the controls where they were
+    controls = _CONTROL.subn("", sample)[1]
+    return controls > STRAY_CONTROLS and controls > BINARY_CONTROL_SHARE * len(sample)
+
+
 def _reject_binary(text: str, path: str) -> None:
     """Windows-1256 (and often UTF-16) decodes any bytes, so garbage is caught by what it decodes to."""
-    sample = text[:65536]
-    if not sample:
-        return
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t")
-    if control / len(sample) > 0.01:
+    if _is_binary(text[:65536]):
         raise UnreadableFile(path, "binary data, not a text table")

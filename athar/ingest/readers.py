@@ -17,7 +17,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from athar.ingest.encoding import broken_text_reason, decode, mixed_script_reason, repair_text
+from athar.ingest.encoding import (
+    broken_text_reason,
+    decode,
+    mixed_script_reason,
+    nul_reason,
+    repair_nul,
+    repair_text,
+)
 from athar.ingest.errors import UnreadableFile
 from athar.ingest.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_JSON_DEPTH, cut, max_content_bytes
 from athar.ingest.zipcheck import check_workbook_zip
@@ -117,6 +124,8 @@ def read_table(
         table = _quarantining(table, lambda value: broken_text_reason(value, has_bytes), repair_text)
     if mixed_script:
         table = _quarantining(table, mixed_script_reason, None)
+    if "\x00" in text or (file_format != "csv" and "\\u0000" in text):
+        table = _quarantining(table, nul_reason, repair_nul)
     return table
 
 

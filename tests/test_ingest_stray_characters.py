@@ -1,0 +1,69 @@
+"""Characters no list of names holds, in a file that is otherwise text: each costs its row only
+(quarantined naming the file's row, the field and the character), the other rows are stored, and
+the counts add up; a file that is mostly such characters is binary data, refused whole. Every name
+here is synthetic."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from athar.ingest import UnreadableFile, import_file
+from athar.store.tables import Quarantine, Record
+
+TODAY = dt.date(2026, 11, 25)
+HEADER = b"record_id,given_name,family_name\n"
+ROWS = [b"R1,Rami,Saleh\n", b"R2,Omar,Hamdan\n", b"R3,Ali,Khalil\n", b"R4,Hassan,Nasser\n"]
+
+
+def rows_of(engine, table):
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(select(table).order_by(table.id)).mappings()]
+
+
+def with_row(tmp_path, row: bytes, at: int = 1, before: bytes = b""):
+    rows = list(ROWS)
+    rows[at] = row
+    path = tmp_path / "list.csv"
+    path.write_bytes(HEADER + before + b"".join(rows))
+    return path
+
+
+def imported(engine, path, stored: int, quarantined: int):
+    result = import_file(engine, path, "lists", today=TODAY)
+    assert (result.read, result.stored, result.quarantined) == (stored + quarantined, stored, quarantined)
+    return result
+
+
+@pytest.mark.parametrize("filler", [0, 5_000], ids=["near-the-top", "past-the-first-64-KiB"])
+def test_a_nul_byte_in_a_name_quarantines_its_row_on_every_store(store, tmp_path, filler):
+    """PostgreSQL cannot store a NUL at all, and SQLite would keep it inside a name: either way the
+    row is quarantined, wherever in the file the byte is."""
+    before = b"".join(b"F%d,Filler,Row\n" % i for i in range(filler))
+    path = with_row(tmp_path, b"R2,Om\x00ar,Hamdan\n", before=before)
+    imported(store, path, stored=3 + filler, quarantined=1)
+    [kept] = rows_of(store, Quarantine)
+    assert (kept["row_number"], kept["field"]) == (3 + filler, "given_name")
+    assert kept["reason"] == "NUL byte at character 3"
+    assert kept["raw"]["given_name"] == "Om\ufffdar"
+    assert not any("\x00" in str(r["raw"]) for r in rows_of(store, Record))
+
+
+def test_a_nul_in_a_json_lines_value_quarantines_its_row(store, tmp_path):
+    path = tmp_path / "list.jsonl"
+    path.write_text(
+        '{"record_id": "R1", "given_name": "Rami"}\n{"record_id": "R2", "given_name": "Om\\u0000ar"}\n',
+        "utf-8",
+    )
+    imported(store, path, stored=1, quarantined=1)
+    [kept] = rows_of(store, Quarantine)
+    assert (kept["row_number"], kept["field"], kept["reason"]) == (2, "given_name", "NUL byte at character 3")
+
+
+def test_a_file_mostly_of_control_bytes_is_still_refused_as_binary(store, tmp_path):
+    path = tmp_path / "photo.csv"
+    path.write_bytes(HEADER + b"\x00\x01\x02\x03 binary \x00\x00" * 200)
+    with pytest.raises(UnreadableFile, match=r"photo\.csv.*binary data"):
+        import_file(store, path, "lists", today=TODAY)
