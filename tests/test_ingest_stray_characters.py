@@ -67,3 +67,25 @@ def test_a_file_mostly_of_control_bytes_is_still_refused_as_binary(store, tmp_pa
     path.write_bytes(HEADER + b"\x00\x01\x02\x03 binary \x00\x00" * 200)
     with pytest.raises(UnreadableFile, match=r"photo\.csv.*binary data"):
         import_file(store, path, "lists", today=TODAY)
+
+
+def test_a_byte_order_mark_inside_the_file_quarantines_the_row_it_starts(store, tmp_path):
+    """Two lists joined with `cat`, the second saved with a byte-order mark: its header line is no
+    person, and is quarantined rather than stored as one named "given_name"; its rows are stored."""
+    second = b"\xef\xbb\xbf" + HEADER + b"R5,Yusuf,Haddad\n"
+    path = tmp_path / "joined.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + HEADER + b"".join(ROWS) + second)
+    imported(store, path, stored=5, quarantined=1)
+    [kept] = rows_of(store, Quarantine)
+    assert (kept["row_number"], kept["field"]) == (6, "record_id")
+    assert kept["reason"].startswith("byte-order mark (U+FEFF) at character 1")
+    stored = rows_of(store, Record)
+    assert [r["record_id"] for r in stored] == ["R1", "R2", "R3", "R4", "R5"]
+    assert not any("\ufeff" in str(r["raw"]) for r in stored)
+
+
+def test_a_byte_order_mark_inside_a_name_quarantines_its_row(store, tmp_path):
+    imported(store, with_row(tmp_path, b"R2,Om\xef\xbb\xbfar,Hamdan\n"), stored=3, quarantined=1)
+    [kept] = rows_of(store, Quarantine)
+    assert (kept["row_number"], kept["field"]) == (3, "given_name")
+    assert kept["reason"].startswith("byte-order mark (U+FEFF) at character 3")

@@ -222,6 +222,15 @@ def nul_reason(value: str) -> str | None:
     return None if at < 0 else f"NUL byte at character {at + 1}"
 
 
+def bom_reason(value: str) -> str | None:
+    """Why `value` is not text as read: it holds a byte-order mark (U+FEFF), which belongs at the
+    start of a file only and inside one says that two files were joined there; None when it holds none."""
+    at = value.find("\ufeff")
+    if at < 0:
+        return None
+    return f"byte-order mark (U+FEFF) at character {at + 1}: the start of another file joined on here?"
+
+
 def repair_nul(value: str) -> str:
     """`value` with each NUL replaced by U+FFFD, so that quarantine can keep it in any store."""
     return value.replace("\x00", "\ufffd")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from athar.ingest.encoding import (
+    bom_reason,
     broken_text_reason,
     decode,
     mixed_script_reason,
@@ -126,6 +127,8 @@ def read_table(
         table = _quarantining(table, mixed_script_reason, None)
     if "\x00" in text or (file_format != "csv" and "\\u0000" in text):
         table = _quarantining(table, nul_reason, repair_nul)
+    if "\ufeff" in text or (file_format != "csv" and "\\ufeff" in text.lower()):
+        table = _quarantining(table, bom_reason, None)
     return table
 
 
