@@ -89,3 +89,36 @@ def test_a_byte_order_mark_inside_a_name_quarantines_its_row(store, tmp_path):
     [kept] = rows_of(store, Quarantine)
     assert (kept["row_number"], kept["field"]) == (3, "given_name")
     assert kept["reason"].startswith("byte-order mark (U+FEFF) at character 3")
+
+
+# A quote left open
+
+
+@pytest.mark.parametrize(
+    "row",
+    [b'R2,"Omar,Hamdan\n', b'R2,Omar,"Hamdan\n'],
+    ids=["middle-column", "last-column"],
+)
+def test_an_unclosed_quote_costs_its_line_only_and_the_lines_it_swallowed_are_read(store, tmp_path, row):
+    """Without this, the open quote ran to the end of the file: the rows after it were one value."""
+    imported(store, with_row(tmp_path, row), stored=3, quarantined=1)
+    [kept] = rows_of(store, Quarantine)
+    assert kept["row_number"] == 3 and kept["reason"].startswith("unclosed quote")
+    assert kept["raw"]["_line"] == row.decode().rstrip("\n")
+    assert [r["record_id"] for r in rows_of(store, Record)] == ["R1", "R3", "R4"]
+
+
+def test_an_unclosed_quote_that_runs_past_the_field_limit_loses_no_row(store, tmp_path):
+    after = b"".join(b"S%d,Some Name,Some Family Name Of Some Length\n" % i for i in range(3_000))
+    path = with_row(tmp_path, b'R2,"Omar,Hamdan\n', at=1)
+    path.write_bytes(path.read_bytes() + after)
+    imported(store, path, stored=3 + 3_000, quarantined=1)
+    [kept] = rows_of(store, Quarantine)
+    assert kept["row_number"] == 3 and kept["reason"].startswith("unclosed quote")
+
+
+def test_a_quoted_value_holding_line_breaks_is_still_one_value(store, tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_bytes(b'record_id,given_name,notes\nR1,Rami,"first line\nsecond, line"\nR2,Omar,\n')
+    imported(store, path, stored=2, quarantined=0)
+    assert rows_of(store, Record)[0]["raw"]["notes"] == "first line\nsecond, line"

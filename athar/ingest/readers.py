@@ -169,10 +169,48 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+class _Lines:
+    """The lines of a CSV text for csv.reader, numbered as in the file, remembering those the current
+    row took, so that lines a runaway quoted field swallowed can be put back and read again."""
+
+    def __init__(self, text: str) -> None:
+        self._source = io.StringIO(text, newline="")
+        self._back: list[tuple[int, str]] = []  # lines put back, the next one last
+        self._read = 0
+        self.taken: list[tuple[int, str]] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self._back:
+            number, line = self._back.pop()
+        else:
+            line = next(self._source)
+            self._read += 1
+            number = self._read
+        self.taken.append((number, line))
+        return line
+
+    def put_back(self, lines: list[tuple[int, str]]) -> None:
+        self._back.extend(reversed(lines))
+
+
+def _runaway_quote(taken: list[tuple[int, str]], cells: list[str] | None, n_columns: int) -> bool:
+    """Whether a row read over several lines is a quote left open on its first line that swallowed
+    the next ones, not a quoted field holding line breaks: the row cannot be parsed (`cells` None),
+    has the wrong number of fields, or holds an odd number of quotes (still open at the end of the
+    file)."""
+    if len(taken) < 2:
+        return False
+    return cells is None or len(cells) != n_columns or sum(line.count('"') for _, line in taken) % 2 == 1
+
+
 def read_csv(path: Path, text: str, encoding: str) -> Table:
     first_line = text.split("\n", 1)[0]
     delimiter = _delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
+    source = _Lines(text)
+    reader = csv.reader(source, delimiter=delimiter, quotechar='"', strict=False)
     try:
         header = next(reader)
     except StopIteration as e:
@@ -186,22 +224,31 @@ def read_csv(path: Path, text: str, encoding: str) -> Table:
 
     def rows() -> Iterator[RawRow]:
         n_columns = len(columns)
-        line = reader.line_num
-        lines: list[str] | None = None  # split once, at the first row that needs its line quoted
         while True:
-            start = line + 1
+            source.taken = []
+            error: csv.Error | None = None
+            cells: list[str] | None = None
             try:
                 cells = next(reader)
             except StopIteration:
                 return
             except csv.Error as e:
-                line = reader.line_num
-                if lines is None:
-                    lines = text.splitlines()
-                quoted = cut(lines[start - 1]) if 0 < start <= len(lines) else ""
-                yield RawRow(start, {"_line": quoted}, (None, f"unparseable CSV row: {e}"))
+                error = e
+            taken = source.taken
+            start, first = taken[0]
+            line = {"_line": cut(first.rstrip("\r\n"))}
+            if _runaway_quote(taken, cells, n_columns):
+                # Only the first line is this row's; the others are read again as the rows they are.
+                source.put_back(taken[1:])
+                reason = (
+                    "unclosed quote: a quoted field opened on this line runs on over the next "
+                    f"{len(taken) - 1} lines"
+                )
+                yield RawRow(start, line, (None, reason))
                 continue
-            line = reader.line_num
+            if cells is None:
+                yield RawRow(start, line, (None, f"unparseable CSV row: {error}"))
+                continue
             if not cells or all(not c.strip() for c in cells):
                 continue
             if len(cells) != n_columns:
