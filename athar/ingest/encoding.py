@@ -5,16 +5,20 @@ Windows-1256 from Arabic Windows machines and Syrian government systems. The ord
 UTF-8 is strict enough that Windows-1256 Arabic almost never decodes as UTF-8 by accident, while
 every byte sequence decodes as Windows-1256, so that one comes last.
 
-A file that is UTF-8 but for a few broken bytes (a truncated character, one pasted cell) is read as
-UTF-8: the broken bytes become lone surrogates (U+DC80..U+DCFF, Python's "surrogateescape"), which no
-valid text holds, so the readers can quarantine exactly the rows and fields that hold them instead of
-reading every name of the file as Windows-1256 mojibake.
+A file that is UTF-8 but for a few broken bytes (a truncated character, one pasted cell, a stray
+0xFF 0xFE left by a UTF-16 byte-order mark) is read as UTF-8: the broken bytes become lone surrogates
+(U+DC80..U+DCFF, Python's "surrogateescape"), which no valid text holds, so the readers can
+quarantine exactly the rows and fields that hold them instead of reading every name of the file as
+Windows-1256 mojibake. Windows-1256 is chosen only when, read in it, the file's non-ASCII bytes
+stand side by side as parts of Arabic words far more often than they put an Arabic letter or a
+direction mark inside a Latin word ("Om\xff\xfear" would read "Omے\u200far"): `windows_1256_evidence`.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from typing import NamedTuple
 
 from athar.errors import ConfigurationError
@@ -22,6 +26,14 @@ from athar.ingest.errors import UnreadableFile
 
 # Characters a decoder or a JSON escape can leave that are not text: lone UTF-16 surrogates.
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# Control characters (other than tab and line ends) in more than this share of a file's first 64 KiB
+# make it binary data, refused whole; fewer are stray bytes, and the rows holding a NUL are
+# quarantined (text tables hold no control characters, binary files hold many: 25-75% in the tests'
+# pictures and archives).
+BINARY_CONTROL_SHARE = 0.01
+# ... and a handful of them are stray bytes however small the file (one NUL in a three-line list).
+STRAY_CONTROLS = 8
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # A file is read as UTF-8 despite broken bytes when its valid multi-byte characters outnumber the
 # broken bytes this many times over. Windows-1256 Arabic is the opposite: nearly every Arabic letter
 # is a broken UTF-8 byte, and a valid UTF-8 sequence needs a letter followed by one of the few
@@ -29,10 +41,49 @@ LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # so two to one is far from any Windows-1256 file, and a three-line file holding one Arabic word and
 # one broken byte is still read as UTF-8).
 UTF8_MAJORITY = 2
-# Two non-ASCII bytes side by side: every Arabic word of two letters or more in Windows-1256. A file
-# without them holds no Arabic in that encoding, so its stray high bytes are broken UTF-8, not
-# letters (one 0xFF in a Latin list is quarantined, not read as the letter ے in someone's name).
-_ADJACENT_HIGH_BYTES = re.compile(rb"[\x80-\xff]{2}")
+
+
+def _windows_1256_tables() -> tuple[bytes, bytes]:
+    """Two bytes.translate tables saying what each byte is when read as Windows-1256.
+
+    The first marks the parts of Arabic words: A a letter of Arabic proper (U+0621..U+064A), a
+    another Arabic-script letter (پ چ گ ے ...), an Arabic mark (harakat, the tatweel) or a zero-width
+    (non-)joiner. The second marks the two scripts: l a Latin letter (ASCII or accented: é, ç, œ), a
+    an Arabic-script letter, mark, joiner or direction mark (LRM, RLM, the soft hyphen). Every other
+    byte (digits, punctuation, delimiters, line ends) is a space in both."""
+    arabic, scripts = bytearray(b" " * 256), bytearray(b" " * 256)
+    for byte in range(256):
+        char = bytes([byte]).decode("windows-1256")
+        category = unicodedata.category(char)
+        if "\u0621" <= char <= "\u064a" and category == "Lo":
+            arabic[byte], scripts[byte] = ord("A"), ord("a")
+        elif ("\u0600" <= char <= "\u06ff" and category in ("Lo", "Lm", "Mn")) or char in "\u200c\u200d":
+            arabic[byte], scripts[byte] = ord("a"), ord("a")
+        elif category == "Cf":
+            scripts[byte] = ord("a")
+        elif category in ("Lu", "Ll"):
+            scripts[byte] = ord("l")
+    return bytes(arabic), bytes(scripts)
+
+
+_ARABIC_PARTS, _SCRIPTS = _windows_1256_tables()
+# Two bytes side by side that Windows-1256 reads as two parts of one Arabic word, one of them at
+# least a letter of Arabic proper. Every Arabic word of two letters or more holds one.
+_ARABIC_PAIRS = (b"AA", b"Aa", b"aA")
+# Two bytes side by side that Windows-1256 reads as an Arabic letter, mark or direction mark beside
+# a Latin letter, inside one word: "Om\xff\xfear" would read "Omے\u200far", "\xff\xfeOmar" would
+# read "ے\u200fOmar". Broken UTF-8 in a Latin list looks like this; Arabic in Windows-1256 does not.
+_MIXED_PAIRS = (b"la", b"al")
+# The same in decoded text: a character that is Arabic script in Windows-1256 beside a Latin letter.
+_ARABIC_SCRIPT_CHARS = re.compile(
+    "[" + re.escape(bytes(b for b in range(256) if _SCRIPTS[b] == ord("a")).decode("windows-1256")) + "]"
+)
+_LATIN = "[" + re.escape(bytes(b for b in range(256) if _SCRIPTS[b] == ord("l")).decode("windows-1256")) + "]"
+_MIXED_TEXT = re.compile(f"{_LATIN}{_ARABIC_SCRIPT_CHARS.pattern}|{_ARABIC_SCRIPT_CHARS.pattern}{_LATIN}")
+# A file is read as Windows-1256 when its Arabic pairs outnumber its mixed pairs this many times over.
+WINDOWS_1256_MAJORITY = 2
+# The pairs are counted a slice at a time, so that a large file is never held twice more.
+_SLICE_BYTES = 16 << 20
 
 ALIASES = {
     "utf8": "utf-8",
@@ -69,6 +120,8 @@ class Decoded(NamedTuple):
     text: str
     encoding: str
     broken_bytes: int = 0  # bytes that were not valid in `encoding`, left in `text` as lone surrogates
+    # Windows-1256 only: pairs of bytes that read as Arabic script inside a Latin word (stray bytes)
+    mixed_script: int = 0
 
 
 def decode(data: bytes, path: str, encoding: str | None = None) -> Decoded:
@@ -81,7 +134,8 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> Decoded:
             text = data.decode(name)
         except UnicodeDecodeError as e:
             raise UnreadableFile(path, f"not valid {name} at byte {e.start}") from e
-        return Decoded(text.removeprefix("\ufeff"), name)
+        mixed = windows_1256_evidence(data)[1] if name == "cp1256" else 0
+        return Decoded(text.removeprefix("\ufeff"), name, mixed_script=mixed)
     if data.startswith(codecs.BOM_UTF8):
         return _utf8_keeping_broken_bytes(data[3:])._replace(encoding="utf-8-sig")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -91,22 +145,37 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> Decoded:
         text = _strict(data, utf16, path)
         _reject_binary(text, path)
         return Decoded(text, utf16)
-    if b"\x00" in data[:65536]:
-        raise UnreadableFile(path, "binary data, not a text table (NUL bytes)")
+    if _is_binary(data[:65536]):
+        raise UnreadableFile(path, "binary data, not a text table (NUL and other control bytes)")
     utf8 = _utf8_keeping_broken_bytes(data)
     # Each valid multi-byte character makes the text shorter than the bytes by one to three.
-    if (
-        utf8.broken_bytes == 0
-        or len(data) - len(utf8.text) >= UTF8_MAJORITY * utf8.broken_bytes
-        or not _ADJACENT_HIGH_BYTES.search(data)
-    ):
+    if utf8.broken_bytes == 0 or len(data) - len(utf8.text) >= UTF8_MAJORITY * utf8.broken_bytes:
+        return utf8
+    arabic, mixed = windows_1256_evidence(data)
+    if arabic == 0 or arabic < WINDOWS_1256_MAJORITY * mixed:
         return utf8
     del utf8
     text = data.decode("windows-1256", errors="replace")
     if "\ufffd" in text:
         raise UnreadableFile(path, "not UTF-8, UTF-16 or Windows-1256 text; give --encoding")
     _reject_binary(text, path)
-    return Decoded(text, "windows-1256")
+    return Decoded(text, "windows-1256", mixed_script=mixed)
+
+
+def windows_1256_evidence(data: bytes) -> tuple[int, int]:
+    """How often two bytes side by side in `data` read in Windows-1256 as two parts of one Arabic
+    word (`_ARABIC_PAIRS`), and how often as Arabic script inside a Latin word (`_MIXED_PAIRS`); each
+    counted without overlaps, so that a word of four Arabic letters counts two."""
+    arabic = mixed = 0
+    for start in range(0, len(data), _SLICE_BYTES):
+        # One byte more than the slice, so that the pair across its end is counted too.
+        piece = data[start : start + _SLICE_BYTES + 1]
+        parts = piece.translate(_ARABIC_PARTS)
+        arabic += sum(parts.count(pair) for pair in _ARABIC_PAIRS)
+        del parts
+        scripts = piece.translate(_SCRIPTS)
+        mixed += sum(scripts.count(pair) for pair in _MIXED_PAIRS)
+    return arabic, mixed
 
 
 def _utf8_keeping_broken_bytes(data: bytes) -> Decoded:
@@ -129,6 +198,44 @@ def broken_text_reason(value: str, broken_bytes: bool) -> str | None:
     return f"not valid Unicode: lone surrogate U+{code:04X} at character {found.start() + 1}"
 
 
+def mixed_script_reason(value: str) -> str | None:
+    """Why `value`, read as Windows-1256, is not text: an Arabic letter, mark or direction mark
+    touching a Latin letter inside one word, which is what a stray byte in a Latin name reads as
+    ("Om\xff\xfear" as "Omے\u200far"); None when it holds none."""
+    found = _MIXED_TEXT.search(value)
+    if found is None:
+        return None
+    at = found.start() + (0 if _ARABIC_SCRIPT_CHARS.match(found.group()) else 1)
+    while at > 0 and _ARABIC_SCRIPT_CHARS.match(value[at - 1]):  # the first byte of the stray run
+        at -= 1
+    char = value[at]
+    return (
+        f"stray byte 0x{char.encode('windows-1256')[0]:02X} at character {at + 1}: read as Windows-1256 "
+        f"it is {unicodedata.name(char, 'a format character').lower()} inside a Latin word"
+    )
+
+
+def nul_reason(value: str) -> str | None:
+    """Why `value` is not text (it holds a NUL, which no name holds and PostgreSQL cannot store), or
+    None when it holds none."""
+    at = value.find("\x00")
+    return None if at < 0 else f"NUL byte at character {at + 1}"
+
+
+def bom_reason(value: str) -> str | None:
+    """Why `value` is not text as read: it holds a byte-order mark (U+FEFF), which belongs at the
+    start of a file only and inside one says that two files were joined there; None when it holds none."""
+    at = value.find("\ufeff")
+    if at < 0:
+        return None
+    return f"byte-order mark (U+FEFF) at character {at + 1}: the start of another file joined on here?"
+
+
+def repair_nul(value: str) -> str:
+    """`value` with each NUL replaced by U+FFFD, so that quarantine can keep it in any store."""
+    return value.replace("\x00", "\ufffd")
+
+
 def repair_text(value: str) -> str:
     """`value` with each lone surrogate replaced by U+FFFD, so that it can be stored as UTF-8."""
     return LONE_SURROGATE.sub("\ufffd", value)
@@ -141,11 +248,16 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
         raise UnreadableFile(path, f"not valid {encoding} at byte {e.start}") from e
 
 
+def _is_binary(sample: bytes | str) -> bool:
+    """Whether `sample` holds more control characters (other than tabs and line ends) than stray
+    bytes in a text file would: more than a few, and more than a small share of it."""
+    if isinstance(sample, bytes):
+        sample = sample.decode("latin-1")  # one character a byte, the controls where they were
+    controls = _CONTROL.subn("", sample)[1]
+    return controls > STRAY_CONTROLS and controls > BINARY_CONTROL_SHARE * len(sample)
+
+
 def _reject_binary(text: str, path: str) -> None:
     """Windows-1256 (and often UTF-16) decodes any bytes, so garbage is caught by what it decodes to."""
-    sample = text[:65536]
-    if not sample:
-        return
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t")
-    if control / len(sample) > 0.01:
+    if _is_binary(text[:65536]):
         raise UnreadableFile(path, "binary data, not a text table")

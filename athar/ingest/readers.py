@@ -13,11 +13,19 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from athar.ingest.encoding import LONE_SURROGATE, broken_text_reason, decode, repair_text
+from athar.ingest.encoding import (
+    bom_reason,
+    broken_text_reason,
+    decode,
+    mixed_script_reason,
+    nul_reason,
+    repair_nul,
+    repair_text,
+)
 from athar.ingest.errors import UnreadableFile
 from athar.ingest.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_JSON_DEPTH, cut, max_content_bytes
 from athar.ingest.zipcheck import check_workbook_zip
@@ -105,7 +113,7 @@ def read_table(
         from athar.ingest.pfif import read_pfif
 
         return read_pfif(path, data)
-    text, used, broken_bytes = decode(data, str(path), encoding)
+    text, used, broken_bytes, mixed_script = decode(data, str(path), encoding)
     if file_format == "json":
         table = read_json(path, text, used)
     elif file_format == "jsonl":
@@ -113,34 +121,45 @@ def read_table(
     else:
         table = read_csv(path, text, used)
     if broken_bytes or (file_format != "csv" and _SURROGATE_ESCAPE.search(text)):
-        table = _quarantining_broken_text(table, broken_bytes > 0)
+        has_bytes = broken_bytes > 0
+        table = _quarantining(table, lambda value: broken_text_reason(value, has_bytes), repair_text)
+    if mixed_script:
+        table = _quarantining(table, mixed_script_reason, None)
+    if "\x00" in text or (file_format != "csv" and "\\u0000" in text):
+        table = _quarantining(table, nul_reason, repair_nul)
+    if "\ufeff" in text or (file_format != "csv" and "\\ufeff" in text.lower()):
+        table = _quarantining(table, bom_reason, None)
     return table
 
 
-def _quarantining_broken_text(table: Table, broken_bytes: bool) -> Table:
-    """`table` with each row that holds broken text (bytes not valid in the file's encoding, or a JSON
-    escape of a lone surrogate) quarantined, naming the first such field; the text kept is repaired
-    (U+FFFD for each broken character) so that it can be stored at all. A broken column name is
-    repaired the same way."""
-    repaired_columns = {c: repair_text(c) for c in table.columns if LONE_SURROGATE.search(c)}
+def _quarantining(
+    table: Table, reason_of: Callable[[str], str | None], repair: Callable[[str], str] | None
+) -> Table:
+    """`table` with each row that holds text `reason_of` refuses quarantined, naming the first such
+    field (or column name). For broken text (bytes not valid in the file's encoding, or a JSON escape
+    of a lone surrogate) `repair` gives what is kept (U+FFFD for each broken character) so that it
+    can be stored at all, and a broken column name is repaired the same way; text that can be stored
+    (stray bytes read as Windows-1256) is kept as read."""
+    fix = repair or (lambda text: text)
+    repaired_columns = {c: fix(c) for c in table.columns}
 
     def rows() -> Iterator[RawRow]:
         for row in table.rows:
             problem = row.problem
             broken = False
             for column, value in row.values.items():
-                reason = broken_text_reason(value, broken_bytes) or broken_text_reason(column, broken_bytes)
+                reason = reason_of(value) or reason_of(column)
                 if reason is not None:
                     broken = True
                     if problem is None:
-                        problem = (repair_text(column), reason)
+                        problem = (fix(column), reason)
             if not broken:
                 yield row
                 continue
-            values = {repair_text(c): repair_text(v) for c, v in row.values.items()}
+            values = {fix(c): fix(v) for c, v in row.values.items()}
             yield RawRow(row.row_number, values, problem)
 
-    columns = [repaired_columns.get(c, c) for c in table.columns]
+    columns = [repaired_columns[c] for c in table.columns]
     return Table(table.file_format, table.encoding, columns, rows(), table.notes)
 
 
@@ -150,10 +169,48 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+class _Lines:
+    """The lines of a CSV text for csv.reader, numbered as in the file, remembering those the current
+    row took, so that lines a runaway quoted field swallowed can be put back and read again."""
+
+    def __init__(self, text: str) -> None:
+        self._source = io.StringIO(text, newline="")
+        self._back: list[tuple[int, str]] = []  # lines put back, the next one last
+        self._read = 0
+        self.taken: list[tuple[int, str]] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self._back:
+            number, line = self._back.pop()
+        else:
+            line = next(self._source)
+            self._read += 1
+            number = self._read
+        self.taken.append((number, line))
+        return line
+
+    def put_back(self, lines: list[tuple[int, str]]) -> None:
+        self._back.extend(reversed(lines))
+
+
+def _runaway_quote(taken: list[tuple[int, str]], cells: list[str] | None, n_columns: int) -> bool:
+    """Whether a row read over several lines is a quote left open on its first line that swallowed
+    the next ones, not a quoted field holding line breaks: the row cannot be parsed (`cells` None),
+    has the wrong number of fields, or holds an odd number of quotes (still open at the end of the
+    file)."""
+    if len(taken) < 2:
+        return False
+    return cells is None or len(cells) != n_columns or sum(line.count('"') for _, line in taken) % 2 == 1
+
+
 def read_csv(path: Path, text: str, encoding: str) -> Table:
     first_line = text.split("\n", 1)[0]
     delimiter = _delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
+    source = _Lines(text)
+    reader = csv.reader(source, delimiter=delimiter, quotechar='"', strict=False)
     try:
         header = next(reader)
     except StopIteration as e:
@@ -167,22 +224,31 @@ def read_csv(path: Path, text: str, encoding: str) -> Table:
 
     def rows() -> Iterator[RawRow]:
         n_columns = len(columns)
-        line = reader.line_num
-        lines: list[str] | None = None  # split once, at the first row that needs its line quoted
         while True:
-            start = line + 1
+            source.taken = []
+            error: csv.Error | None = None
+            cells: list[str] | None = None
             try:
                 cells = next(reader)
             except StopIteration:
                 return
             except csv.Error as e:
-                line = reader.line_num
-                if lines is None:
-                    lines = text.splitlines()
-                quoted = cut(lines[start - 1]) if 0 < start <= len(lines) else ""
-                yield RawRow(start, {"_line": quoted}, (None, f"unparseable CSV row: {e}"))
+                error = e
+            taken = source.taken
+            start, first = taken[0]
+            line = {"_line": cut(first.rstrip("\r\n"))}
+            if _runaway_quote(taken, cells, n_columns):
+                # Only the first line is this row's; the others are read again as the rows they are.
+                source.put_back(taken[1:])
+                reason = (
+                    "unclosed quote: a quoted field opened on this line runs on over the next "
+                    f"{len(taken) - 1} lines"
+                )
+                yield RawRow(start, line, (None, reason))
                 continue
-            line = reader.line_num
+            if cells is None:
+                yield RawRow(start, line, (None, f"unparseable CSV row: {error}"))
+                continue
             if not cells or all(not c.strip() for c in cells):
                 continue
             if len(cells) != n_columns:
