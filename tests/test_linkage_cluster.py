@@ -217,3 +217,30 @@ def test_clusters_equal_the_dict_based_clustering_on_random_graphs():
 def test_a_pair_below_the_threshold_may_name_a_node_not_clustered():
     result = cluster("ab", [("a", "z", 0.2), ("a", "b", 0.95)], threshold=0.9)
     assert groups(result) == [["a", "b"]]
+
+
+def test_new_ids_follow_the_text_of_each_clusters_smallest_member():
+    # cluster z's smallest member ("a10") comes first in text order, though it was listed last and
+    # "a9" < "a10" as numbers would have it
+    clusters = {"x": [("s", "b2"), ("s", "a9")], "y": [("s", "c1")], "z": [("s", "d"), ("s", "a10")]}
+    result = assign_ids(clusters, {}, counter_ids())
+    assert result.person_of_cluster == {"z": "P-100", "x": "P-101", "y": "P-102"}
+    assert [e["person_id"] for e in result.events] == ["P-100", "P-101", "P-102"]
+
+
+def test_event_details_are_written_as_the_column_writes_them_once_memoized():
+    import json
+
+    from athar.linkage.persist import _memoized
+
+    calls = []
+
+    def write(value):
+        calls.append(value)
+        return json.dumps(value)
+
+    memo = _memoized(write)
+    details = [{"records": 2}, {"records": 2}, {"records": "2"}, {"into": ["P-1"]}, None, {"records": True}]
+    details.append({})
+    assert [memo(d) for d in details] == [json.dumps(d) for d in details]
+    assert len(calls) == len(details) - 1  # the repeated {"records": 2} written once
