@@ -111,3 +111,136 @@ def test_a_reviewers_same_overrides_conflicting_national_numbers():
     attributes = {"a": {"national_id": "01020304050"}, "b": {"national_id": "09876543210"}}
     result = cluster("ab", [], threshold=0.9, must_link=[("a", "b")], attributes=attributes)
     assert groups(result) == [["a", "b"]]
+
+
+def _reference_cluster(nodes, pairs, threshold, must_link=(), cannot_link=(), attributes=None, kept_apart=()):
+    """The clustering as it was written before it ran on node numbers (dicts keyed by the nodes):
+    the oracle `cluster` must agree with, cluster for cluster and in the same order."""
+    from athar.linkage.cluster import _compatible
+
+    attributes = attributes or {}
+    parent = {n: n for n in nodes}
+    size = dict.fromkeys(parent, 1)
+    apart: dict = {}
+    traits: dict = {}
+
+    def find(node):
+        while parent[node] != node:
+            node = parent[node]
+        return node
+
+    def own(root):
+        a = attributes.get(root, {})
+        sex, nid = a.get("sex"), a.get("national_id")
+        return (frozenset((sex,)) if sex else frozenset(), frozenset((nid,)) if nid else frozenset())
+
+    def forbid(a, b):
+        ra, rb = find(a), find(b)
+        apart.setdefault(ra, set()).add(rb)
+        apart.setdefault(rb, set()).add(ra)
+
+    def join(ra, rb):
+        if size[ra] < size[rb]:
+            ra, rb = rb, ra
+        parent[rb] = ra
+        size[ra] += size[rb]
+        (s1, i1), (s2, i2) = traits.get(ra) or own(ra), traits.get(rb) or own(rb)
+        traits.pop(rb, None)
+        traits[ra] = (s1 | s2, i1 | i2)
+        for other in apart.pop(rb, set()):
+            apart[other].discard(rb)
+            apart[other].add(ra)
+            apart.setdefault(ra, set()).add(other)
+
+    refused, conflicts = 0, []
+    for a, b in cannot_link:
+        if a in parent and b in parent:
+            forbid(a, b)
+    for a, b in must_link:
+        if a in parent and b in parent and find(a) != find(b):
+            if find(b) in apart.get(find(a), ()):
+                conflicts.append((a, b))
+            else:
+                join(find(a), find(b))
+    for a, b in kept_apart:
+        if a in parent and b in parent and find(a) != find(b):
+            forbid(a, b)
+    for a, b, _p in sorted((p for p in pairs if p[2] >= threshold), key=lambda p: -p[2]):
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        if rb not in apart.get(ra, ()) and _compatible(traits.get(ra) or own(ra), traits.get(rb) or own(rb)):
+            join(ra, rb)
+        else:
+            refused += 1
+    cluster_of = {n: find(n) for n in parent}
+    groups: dict = {}
+    for node, root in cluster_of.items():
+        groups.setdefault(root, []).append(node)
+    return cluster_of, groups, refused, conflicts
+
+
+def _some_pairs(rng, nodes, most):
+    return [tuple(rng.sample(nodes, 2)) for _ in range(rng.randint(0, most))] if len(nodes) >= 2 else []
+
+
+def test_clusters_equal_the_dict_based_clustering_on_random_graphs():
+    import random
+
+    rng = random.Random(15)
+    for trial in range(60):
+        n = rng.choice([0, 1, 2, 5, 30, 200])
+        nodes = [("list", f"r{i}") for i in range(n)]
+        attributes = {
+            k: {
+                "sex": rng.choice([None, "", "M", "F"]),
+                "national_id": rng.choice([None, "", "0123456789", "0123456788", "0123465789", "99"]),
+            }
+            for k in nodes
+        }
+        pairs = []
+        for _ in range(rng.randint(0, 3 * n) if n >= 2 else 0):
+            a, b = rng.sample(nodes, 2)
+            pairs.append((a, b, rng.choice([0.2, 0.9, 0.95, 0.99, rng.random()])))
+        must, cannot, apart = (_some_pairs(rng, nodes, n // k) for k in (10, 10, 5))
+        if n >= 2:
+            cannot.append((nodes[0], ("other", "not clustered")))  # constraints on unknown nodes are ignored
+        got = cluster(nodes, pairs, 0.9, must, cannot, attributes=attributes, kept_apart=apart)
+        cluster_of, groups, refused, conflicts = _reference_cluster(
+            nodes, pairs, 0.9, must, cannot, attributes, apart
+        )
+        assert list(got.cluster_of.items()) == list(cluster_of.items()), trial
+        assert list(got.clusters().items()) == list(groups.items()), trial
+        assert (got.refused_joins, got.conflicts) == (refused, conflicts), trial
+
+
+def test_a_pair_below_the_threshold_may_name_a_node_not_clustered():
+    result = cluster("ab", [("a", "z", 0.2), ("a", "b", 0.95)], threshold=0.9)
+    assert groups(result) == [["a", "b"]]
+
+
+def test_new_ids_follow_the_text_of_each_clusters_smallest_member():
+    # cluster z's smallest member ("a10") comes first in text order, though it was listed last and
+    # "a9" < "a10" as numbers would have it
+    clusters = {"x": [("s", "b2"), ("s", "a9")], "y": [("s", "c1")], "z": [("s", "d"), ("s", "a10")]}
+    result = assign_ids(clusters, {}, counter_ids())
+    assert result.person_of_cluster == {"z": "P-100", "x": "P-101", "y": "P-102"}
+    assert [e["person_id"] for e in result.events] == ["P-100", "P-101", "P-102"]
+
+
+def test_event_details_are_written_as_the_column_writes_them_once_memoized():
+    import json
+
+    from athar.linkage.persist import _memoized
+
+    calls = []
+
+    def write(value):
+        calls.append(value)
+        return json.dumps(value)
+
+    memo = _memoized(write)
+    details = [{"records": 2}, {"records": 2}, {"records": "2"}, {"into": ["P-1"]}, None, {"records": True}]
+    details.append({})
+    assert [memo(d) for d in details] == [json.dumps(d) for d in details]
+    assert len(calls) == len(details) - 1  # the repeated {"records": 2} written once

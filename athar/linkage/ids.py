@@ -42,7 +42,9 @@ def assign_ids(
     least = np.full(len(keys), len(texts), dtype=np.int64)
     np.minimum.at(least, cluster_of_member, rank)
     smallest = pd.Series(np.asarray(texts, dtype=object)[least], dtype=object)
-    smallest_of = dict(zip(keys, smallest.tolist(), strict=True))
+    # the smallest member's rank in text order: the clusters' order by their smallest member's text
+    # (a member lies in one cluster, so no two clusters share it), sorted as integers
+    least_rank_of = dict(zip(keys, least.tolist(), strict=True))
     # how many of each cluster's records each old person held: the largest overlap first
     was = pd.Series([previous.get(m) for m in members], dtype=object)
     held = was.notna().to_numpy()
@@ -75,7 +77,7 @@ def assign_ids(
 
     events: list[dict] = []
     unnamed = [k for k in keys if k not in person_of_cluster]
-    for cluster_key in sorted(unnamed, key=smallest_of.__getitem__):
+    for cluster_key in sorted(unnamed, key=least_rank_of.__getitem__):
         person_of_cluster[cluster_key] = new_id()
         events.append(
             {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,13 +114,34 @@ def _write_persons(conn: Connection, assignment: IdAssignment, run_id: int, now:
                 .where(Person.id == event["person_id"])
                 .values(retired_at=now, merged_into=into[0] if into else None)
             )
-    detail = value_writer(conn, PersonEvent.__table__.c.detail)  # `created` serves: same column type
+    detail = _memoized(value_writer(conn, PersonEvent.__table__.c.detail))  # `created` serves: same type
     bulk_insert(
         conn,
         "person_events",
         ("run_id", "person_id", "kind", "detail", "created_at"),
         [(run_id, e["person_id"], e["kind"], detail(e.get("detail")), created) for e in assignment.events],
     )
+
+
+def _memoized(write: Callable[[object], object]) -> Callable[[object], object]:
+    """`write` of an event's detail, each distinct detail of plain values ({"records": 2}, most of
+    them: a full run's hundreds of thousands of "created" events) written once: the same text."""
+    written: dict[tuple, object] = {}
+
+    def memo(value: object) -> object:
+        if not isinstance(value, dict) or not all(type(v) in (int, str) for v in value.values()):
+            return write(value)
+        # the items in order: JSON keeps the order of a dict's keys; the types too (1 is not "1")
+        key = tuple((k, type(v), v) for k, v in value.items())
+        found = written.get(key, _MISSING)
+        if found is _MISSING:
+            found = written[key] = write(value)
+        return found
+
+    return memo
+
+
+_MISSING = object()
 
 
 def _write_memberships(

@@ -28,7 +28,7 @@ from athar import __version__
 from athar.linkage import labels as labels_module
 from athar.linkage import model as splink_model
 from athar.linkage import store_io
-from athar.linkage.cluster import ClusterResult, cluster
+from athar.linkage.cluster import ClusterResult, cluster_indices, clusters_of
 from athar.linkage.config import DEFAULT_CONFIG, LabelConfig, LinkConfig, SiblingConfig, TrainingConfig
 from athar.linkage.engines import release
 from athar.linkage.errors import LinkageError
@@ -559,18 +559,8 @@ def cluster_records(
         config,
         index,
     )
-    result = cluster(
-        nodes,
-        (
-            (a, b, p)
-            for (a, b), (p, _w) in pairs.items()
-            if touched is None or (a in touched and b in touched)
-        ),
-        threshold,
-        must,
-        cannot,
-        attributes=feature_traits(loaded.keys, features.records, touched, index),
-        kept_apart=siblings,
+    result = _clustered_records(
+        nodes, features.records, pairs, threshold, must, cannot, siblings, touched, index
     )
     clusters = cast(dict[Any, list[RecordKey]], result.clusters())
     applied = len(must) + len(cannot)
@@ -587,6 +577,58 @@ def cluster_records(
         previous_members or {},
         kept_persons,
     )
+
+
+def _clustered_records(
+    nodes: list[RecordKey],
+    records: pd.DataFrame,
+    pairs: ScoredPairs,
+    threshold: float,
+    must: list[PairKey],
+    cannot: list[PairKey],
+    siblings: list[PairKey],
+    touched: frozenset[RecordKey] | None,
+    index: dict[RecordKey, int],
+) -> ClusterResult:
+    """`cluster.cluster` of `nodes` (every record, or the `touched` ones in the order of the keys)
+    with the sexes and national numbers of their feature rows (`records`, in the order of the keys;
+    `index`: each key's position there), run on the records' numbers (`cluster.cluster_indices`):
+    the same clusters, without hashing record keys at every step of the union-find."""
+    sexes = records["sex"].tolist()
+    national_ids = records["national_id"].tolist()
+    if touched is None:
+        number = index
+    else:
+        number = {k: i for i, k in enumerate(nodes)}
+        rows = [index[k] for k in nodes]
+        sexes = [sexes[i] for i in rows]
+        national_ids = [national_ids[i] for i in rows]
+    # only pairs at the threshold can join (`cluster.cluster`); in an incremental run, only those of
+    # two touched records
+    left: list[int] = []
+    right: list[int] = []
+    probability: list[float] = []
+    for (a, b), (p, _w) in pairs.items():
+        if p >= threshold and (touched is None or (a in touched and b in touched)):
+            left.append(number[a])
+            right.append(number[b])
+            probability.append(p)
+
+    def numbered(constraints: Iterable[PairKey]) -> list[tuple[int, int]]:
+        return [(number[a], number[b]) for a, b in constraints if a in number and b in number]
+
+    found = cluster_indices(
+        sexes,
+        national_ids,
+        np.asarray(left, dtype=np.int64),
+        np.asarray(right, dtype=np.int64),
+        np.asarray(probability, dtype=float),
+        threshold,
+        must_link=numbered(must),
+        cannot_link=numbered(cannot),
+        kept_apart=numbered(siblings),
+    )
+    return clusters_of(nodes, found)
 
 
 def touched_records(
@@ -639,26 +681,6 @@ def record_traits(keys: list[RecordKey], records: list[dict]) -> dict[RecordKey,
     return {
         k: {"sex": r.get("sex"), "national_id": r.get("national_id")}
         for k, r in zip(keys, records, strict=True)
-    }
-
-
-def feature_traits(
-    keys: list[RecordKey],
-    features: pd.DataFrame,
-    only: frozenset[RecordKey] | None = None,
-    index: dict[RecordKey, int] | None = None,
-) -> dict[RecordKey, dict[str, str | None]]:
-    """`record_traits` read from the records' feature rows (in the order of `keys`), which carry
-    the same sex and national number; of the records in `only`, if given (`index`: each key's
-    position in `keys`, needed with `only`)."""
-    sexes = features["sex"].tolist()
-    national_ids = features["national_id"].tolist()
-    if only is not None:
-        assert index is not None
-        return {k: {"sex": sexes[index[k]], "national_id": national_ids[index[k]]} for k in only}
-    return {
-        k: {"sex": sex, "national_id": national_id}
-        for k, sex, national_id in zip(keys, sexes, national_ids, strict=True)
     }
 
 
