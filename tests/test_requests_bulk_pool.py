@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 
 from athar.demo import import_synthetic_lists
@@ -37,11 +38,16 @@ def people(lists) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def index(lists, tmp_path_factory) -> PersonIndex:
+def records(lists, tmp_path_factory) -> list[dict]:
     engine = open_store(str(tmp_path_factory.mktemp("bulk_pool") / "athar.db"))
     import_synthetic_lists(engine, lists)
-    records = list(current_records(engine))
+    out = list(current_records(engine))
     engine.dispose()
+    return out
+
+
+@pytest.fixture(scope="module")
+def index(records) -> PersonIndex:
     return PersonIndex.from_records(records)
 
 
@@ -129,3 +135,20 @@ def test_busy_cores_are_read_from_the_machines_cpu_time_now(tmp_path, monkeypatc
     assert ranking.busy_cores() == 0.5
     monkeypatch.setattr(ranking.os, "getloadavg", lambda: (0.3, 1.0, 1.0))
     assert ranking.busy_cores() == 0.0
+
+
+def test_warming_learns_the_commonest_names_before_workers_fork(records) -> None:
+    """The workers share what the importer learnt of the names most records hold, instead of each
+    learning them afresh; the others are learnt on first use, with the same results."""
+    fresh = PersonIndex.from_records(records)
+    held = fresh.vocab_held.sum(axis=1)
+    fresh.warm(common_names=3)
+    learnt = set(np.flatnonzero(fresh.vocab_table._ready).tolist())
+    assert len(learnt) == 3 and min(held[list(learnt)]) >= sorted(held)[-3]
+    cold = PersonIndex.from_records(records)
+    every = np.arange(len(cold.vocab))
+    for name in ("محمد", "ahmad", "الخطيب"):
+        assert (
+            fresh.vocab_table.similarities(name, every).tolist()
+            == cold.vocab_table.similarities(name, every).tolist()
+        )

@@ -91,7 +91,8 @@ class PartTable:
         """The number of a feature of the sought name: -2 (equal to nothing) when no part has it."""
         return -2 if text is None else self._codes.get(text, -2)
 
-    def _fill(self, ids: np.ndarray) -> None:
+    def learn(self, ids: np.ndarray) -> None:
+        """Compute the features of the parts ``ids`` not yet learnt (comparing does it on first use)."""
         todo = ids[~self._ready[ids]]
         if not len(todo):
             return
@@ -124,7 +125,7 @@ class PartTable:
         out = np.zeros(len(ids))
         if not sought or not len(ids):
             return out
-        self._fill(ids)
+        self.learn(ids)
         part = self.part_code[ids]
         same = part == self._sought_code(sought)
         out[same] = 1.0

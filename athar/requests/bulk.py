@@ -35,10 +35,11 @@ from athar.requests.intake import (
     candidate_exclusion,
     ensure_organisation,
     new_import,
+    rank_many,
     requests_source,
     store_requests,
 )
-from athar.requests.ranking import rank_requests
+from athar.requests.ranking import in_slices
 from athar.requests.validation import REQUESTER_FIELDS, RequestInput, RequestInvalid, Spam, validate_request
 from athar.search import PersonIndex
 from athar.store.tables import Quarantine, Source, TracingRequest
@@ -69,46 +70,71 @@ def _header(name: str) -> str:
 
 @dataclass
 class _Row:
-    """One row of the file once checked: quarantined (``fields`` and ``reason``) or a request."""
+    """One row of the file once checked: quarantined (``fields`` and ``reason``) or a request, with
+    its candidates once ranked."""
 
     number: int
     values: dict[str, str]
     checked: RequestInput | None = None
     fields: str = ""
     reason: str = ""
+    candidates: list[dict] = field(default_factory=list)
 
 
-def _check(rows, today: dt.date | None) -> list[_Row]:
-    """Every row of the file checked as the public form checks one, request ids once per file."""
-    out = []
+def _check_row(row, today: dt.date | None, headers: dict[str, str]) -> _Row:
+    """One row of the file checked as the public form checks one (request ids are compared across
+    the file afterwards, `_one_per_request_id`)."""
+    if row.problem is not None:
+        return _Row(row.row_number, row.values, None, row.problem[0] or "row", row.problem[1])
+    values = {headers.get(k) or _header(k): v for k, v in row.values.items()}
+    try:
+        checked = validate_request(values, language="en", today=today)
+    except RequestInvalid as e:
+        fields = ", ".join(dict.fromkeys(p.field for p in e.problems))
+        reason = "; ".join(f"{p.field}: {p.detail or p.message('en')}" for p in e.problems)
+        return _Row(row.row_number, row.values, None, fields, reason)
+    except Spam:
+        return _Row(row.row_number, row.values, None, "website", "the website column must be empty")
+    if not checked.request_id:
+        return _Row(row.row_number, row.values, None, "request_id", "missing request_id")
+    raw = {k: v for k, v in row.values.items() if (headers.get(k) or _header(k)) not in REQUESTER_FIELDS}
+    return _Row(row.row_number, row.values, dataclasses.replace(checked, raw=raw))
+
+
+def _one_per_request_id(rows: list[_Row]) -> list[_Row]:
+    """The rows with a request id an earlier row of the file holds, quarantined."""
     first_row: dict[str, int] = {}
+    out = []
     for row in rows:
-        if row.problem is not None:
-            out.append(_Row(row.row_number, row.values, None, row.problem[0] or "row", row.problem[1]))
-            continue
-        values = {_header(k): v for k, v in row.values.items()}
-        try:
-            checked = validate_request(values, language="en", today=today)
-        except RequestInvalid as e:
-            fields = ", ".join(dict.fromkeys(p.field for p in e.problems))
-            reason = "; ".join(f"{p.field}: {p.detail or p.message('en')}" for p in e.problems)
-            out.append(_Row(row.row_number, row.values, None, fields, reason))
-            continue
-        except Spam:
-            out.append(_Row(row.row_number, row.values, None, "website", "the website column must be empty"))
-            continue
-        request_id = checked.request_id
-        if not request_id:
-            out.append(_Row(row.row_number, row.values, None, "request_id", "missing request_id"))
-            continue
-        first = first_row.setdefault(request_id, row.row_number)
-        if first != row.row_number:
-            reason = f"duplicate request_id {request_id!r} (first at row {first})"
-            out.append(_Row(row.row_number, row.values, None, "request_id", reason))
-            continue
-        raw = {k: v for k, v in row.values.items() if _header(k) not in REQUESTER_FIELDS}
-        out.append(_Row(row.row_number, row.values, dataclasses.replace(checked, raw=raw)))
+        request_id = row.checked.request_id if row.checked else None
+        if request_id is not None:
+            first = first_row.setdefault(request_id, row.number)
+            if first != row.number:
+                reason = f"duplicate request_id {request_id!r} (first at row {first})"
+                row = _Row(row.number, row.values, None, "request_id", reason)
+        out.append(row)
     return out
+
+
+@dataclass(frozen=True)
+class _CheckAndRank:
+    """The work on a slice of the file's rows, in this process or in a ranking worker: each row
+    checked, and the new requests among them ranked (`rank_many`, whose answer for a request does
+    not depend on the rest of its batch)."""
+
+    today: dt.date | None
+    headers: dict[str, str]
+    source_name: str
+    sent: frozenset[str]
+
+    def __call__(self, index: PersonIndex | None, rows: list) -> list[_Row]:
+        checked = [_check_row(row, self.today, self.headers) for row in rows]
+        fresh = [(r, r.checked) for r in checked if r.checked and r.checked.request_id not in self.sent]
+        if index is not None and fresh:
+            sought = [(c.record, candidate_exclusion(self.source_name, c)) for _row, c in fresh]
+            for (row, _checked), candidates in zip(fresh, rank_many(index, sought), strict=True):
+                row.candidates = candidates
+        return checked
 
 
 def _sent_before(conn, organisation: str) -> dict[str, str]:
@@ -154,17 +180,18 @@ def import_requests(
     user = user or getpass.getuser()
     data = read_bytes(path)
     table = read_table(path, sheet=sheet, data=data)
-    rows = _check(table.rows, today)
     source_name = SOURCE_PREFIX + organisation
     with engine.connect() as conn:
         sent = _sent_before(conn, organisation)
-    fresh = [(row.number, row.checked) for row in rows if row.checked and row.checked.request_id not in sent]
-    # Candidates for the whole file at once (athar.search.batch), in a pool of worker processes
-    # for a large file (athar.requests.ranking).
-    ranked: dict[int, list[dict]] = {}
-    if index is not None:
-        sought = [(checked.record, candidate_exclusion(source_name, checked)) for _n, checked in fresh]
-        ranked = dict(zip((n for n, _checked in fresh), rank_requests(index, sought, workers), strict=True))
+    raw_rows = list(table.rows)
+    headers = {k: _header(k) for row in raw_rows[:1] for k in row.values}
+    # Rows checked and their new requests ranked (athar.search.batch), in a pool of worker
+    # processes for a large file (athar.requests.ranking): checking in the workers too keeps it
+    # off the one process that waits for them.
+    work = _CheckAndRank(today, headers, source_name, frozenset(sent))
+    pool = workers if index is not None else 0
+    rows = _one_per_request_id(in_slices(index, work, raw_rows, pool))
+    ranked = {row.number: row.candidates for row in rows if row.checked}
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as conn:
         organisation_id = ensure_organisation(conn, organisation, now)

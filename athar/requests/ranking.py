@@ -1,18 +1,18 @@
 """Candidates for a bulk import's requests, ranked in a pool of worker processes when it pays.
 
-Ranking is nearly all of a bulk import's CPU time (about 4 ms per request over a million persons,
-against a third of a millisecond to check and store one), and it is Python-bound: threads would
-wait on one another for the interpreter. So a large file's requests are ranked by worker processes
-forked after the index is loaded and warmed (its arrays, pair postings and normalised vocabulary
-are shared copy-on-write, not copied or rebuilt), one per core, in slices taken in order; the
-answers come back in the order of the requests. Each slice goes through the same batched search
+Ranking is most of a bulk import's CPU time (about 2 ms per request over a million persons,
+against half a millisecond to check and store one), and it is Python-bound: threads would wait on
+one another for the interpreter. So a large file's rows are checked and ranked by worker processes
+forked after the index is loaded and warmed (its arrays, pair postings, normalised vocabulary and
+the comparison features of its commonest names are shared copy-on-write, not copied or rebuilt),
+one per idle core, in slices taken in order (`in_slices`); the answers come back in the order of
+the rows, and the importing process stores them. Each slice goes through the same batched search
 (`athar.requests.intake.rank_many`), whose answer for a request does not depend on what else is in
 its batch, so the candidates are those of ranking in one process (a test holds the two equal).
 
-A machine of one core or with fewer than two cores idle, a platform without ``fork``, or a file of
-fewer than ``POOL_ROWS`` new requests is ranked in the importing process: workers cost more than
-they save there (`pool_workers`).
-"""
+A machine of one core or with fewer than two cores idle now (`busy_cores`), a platform without
+``fork``, or a file of fewer than ``POOL_ROWS`` rows is ranked in the importing process: workers
+cost more than they save there (`pool_workers`)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ import math
 import multiprocessing
 import os
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from athar.requests.intake import rank_many
 from athar.search import PersonIndex
@@ -31,8 +33,11 @@ MAX_WORKERS = 8
 MIN_TASK = 50  # requests per slice given to a worker, at least (the batch shares comparisons)
 
 Sought = list[tuple[dict, str | None]]
+T = TypeVar("T")
+Work = Callable[[PersonIndex | None, list], list]  # answers a part of the items, one answer per item
 
-_index: PersonIndex | None = None  # the index the forked workers read (set only while a pool runs)
+# what the forked workers run (set only while a pool runs)
+_job: tuple[PersonIndex | None, Work] | None = None
 
 
 def usable_cores() -> int:
@@ -93,33 +98,47 @@ def _cpu_times(path: str = "/proc/stat") -> tuple[int, int, int] | None:
     return max(cpus, 1), sum(ticks) - idle, sum(ticks)
 
 
-def _rank_slice(sought: Sought) -> list[list[dict]]:
-    assert _index is not None
-    return rank_many(_index, sought)
+def _run_slice(items: list) -> list:
+    assert _job is not None
+    index, work = _job
+    return work(index, items)
 
 
 def rank_requests(index: PersonIndex, sought: Sought, workers: int | None = None) -> list[list[dict]]:
     """`rank_many` of every (record, exclude) in ``sought``, in order: in ``workers`` forked
     processes (None: `pool_workers` decides; 0: in this one)."""
-    global _index
-    workers = pool_workers(len(sought)) if workers is None else workers
-    if workers < 1 or not sought:
-        out: list[list[dict]] = []
-        for start in range(0, len(sought), RANK_CHUNK):
-            out.extend(rank_many(index, sought[start : start + RANK_CHUNK]))
+    return in_slices(index, _rank, sought, workers)
+
+
+def _rank(index: PersonIndex | None, sought: Sought) -> list[list[dict]]:
+    assert index is not None
+    return rank_many(index, sought)
+
+
+def in_slices(index: PersonIndex | None, work: Work, items: list[T], workers: int | None = None) -> list:
+    """``work(index, part)`` over consecutive parts of ``items``, answers concatenated in order:
+    in ``workers`` forked processes (None: `pool_workers` decides; 0: in this one, a thousand
+    items at a time). ``work`` must answer an item alike whatever else is in its part."""
+    global _job
+    workers = pool_workers(len(items)) if workers is None else workers
+    if workers < 1 or not items:
+        out: list = []
+        for start in range(0, len(items), RANK_CHUNK):
+            out.extend(work(index, items[start : start + RANK_CHUNK]))
         return out
-    index.warm()  # forked workers share what it derives instead of each building its own
+    if index is not None:
+        index.warm()  # forked workers share what it derives instead of each building its own
     # a few slices per worker, so that one slow slice does not leave the other workers idle
-    size = min(RANK_CHUNK, max(MIN_TASK, math.ceil(len(sought) / (workers * 4))))
-    slices = [sought[start : start + size] for start in range(0, len(sought), size)]
-    _index = index
+    size = min(RANK_CHUNK, max(MIN_TASK, math.ceil(len(items) / (workers * 4))))
+    slices = [items[start : start + size] for start in range(0, len(items), size)]
+    _job = (index, work)
     # the objects of this process are kept out of the workers' garbage collections: a collection
     # writes to every object it visits, which would copy the pages shared with this process
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            answers = [ranked for part in pool.imap(_rank_slice, slices) for ranked in part]
+            answers = [answer for part in pool.imap(_run_slice, slices) for answer in part]
     finally:
         gc.unfreeze()
-        _index = None
+        _job = None
     return answers

@@ -121,6 +121,9 @@ class _Builder:
         self.entries[(p, *ids, entry[5], entry[6])] = None
 
 
+WARM_NAMES = 5_000  # names whose comparison features `PersonIndex.warm` learns before workers fork
+
+
 class PersonIndex:
     """Compact, read-only arrays over all persons; see the module docstring for the layout."""
 
@@ -176,11 +179,19 @@ class PersonIndex:
             return 1
         return int(self.entry_year.max()) + 1 if int(self.entry_year.min()) >= 0 else None
 
-    def warm(self) -> None:
+    def warm(self, common_names: int = WARM_NAMES) -> None:
         """Build now what the search derives from the index on first use (the pair postings take
-        seconds at a million persons): before forking workers that should share it."""
+        seconds at a million persons), and learn the comparison features of the ``common_names``
+        names most records hold: before forking workers that should share them rather than each
+        learn them afresh (the 5,000 commonest are 92% of the names of a million synthetic persons'
+        records, learnt in 0.2 s)."""
         _ = self.entry_skeletons, self.pair_postings, self.normalized_vocab, self.vocab_table
         _ = self.vocab_untitled_skeleton, self.vocab_key_objects, self._share_by_key
+        if common_names and len(self.vocab):
+            held = self.vocab_held.sum(axis=1)
+            count = min(common_names, len(held))
+            commonest = np.argpartition(-held, count - 1)[:count]
+            self.vocab_table.learn(commonest)
 
     def memo(self, name: str, limit: int) -> dict:
         """A memo the search keeps on this index (computed values go with the index they were
