@@ -76,7 +76,7 @@ def test_every_pair_of_synthetic_names_as_pair_by_pair(tmp_path):
     sought = [*rng.choice(names, size=min(60, len(names)), replace=False).tolist(), *special]
     for name in sought:
         order = rng.permutation(ids)  # features filled in whatever order the names are met
-        got = table.similarities(name, order)
+        got = table.similarities(name, order, one_by_one=0)
         np.testing.assert_array_equal(got, _one_by_one(name, parts, order), err_msg=name)
 
 
@@ -84,13 +84,16 @@ def test_every_pair_of_synthetic_names_as_pair_by_pair(tmp_path):
 def test_special_paths_as_pair_by_pair(sought, other):
     a, b = normalize_name(sought), normalize_name(other)
     table = PartTable(["x", b, ""])
-    got = table.similarities(a, np.array([1, 2, 1]))
     expected = part_similarity(a, b)
-    assert got.tolist() == [expected, 0.0, expected]
+    ids = np.array([1, 2, 1])
+    assert table.similarities(a, ids, one_by_one=0).tolist() == [expected, 0.0, expected]  # the table
+    assert table.similarities(a, ids).tolist() == [expected, 0.0, expected]  # a few: pair by pair
 
 
 def test_blank_sought_name_and_no_ids():
     table = PartTable(["محمد", "ali"])
-    assert table.similarities("", np.array([0, 1])).tolist() == [0.0, 0.0]
-    assert table.similarities("ali", np.array([], dtype=np.int64)).tolist() == []
-    assert table.similarities("ali", np.array([1, 0])).tolist() == [1.0, part_similarity("ali", "محمد")]
+    for one_by_one in (0, 64):
+        assert table.similarities("", np.array([0, 1]), one_by_one).tolist() == [0.0, 0.0]
+        assert table.similarities("ali", np.array([], dtype=np.int64), one_by_one).tolist() == []
+        pair = table.similarities("ali", np.array([1, 0]), one_by_one).tolist()
+        assert pair == [1.0, part_similarity("ali", "محمد")]

@@ -23,7 +23,6 @@ from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from athar.names import name_key, name_skeleton, normalize_name, parse_name_chain, part_similarity
-from athar.names.compare import _token_similarity  # part_similarity without normalising again
 from athar.names.evidence import PART_WEIGHTS, PIVOT, PRIOR, evidence_array, probability_array
 from athar.names.reading import SEARCH
 from athar.names.reading import readings as name_readings
@@ -145,28 +144,11 @@ def family_similarity(a: str, b: str) -> float:
     return s
 
 
-# Fewer names than this are compared pair by pair (through `athar.names.compare`'s cache), more at
-# once (`PartTable`): the same values either way; a table call's fixed cost exceeds a few cached
-# comparisons (one search at a million persons: CPU p50 4.8 ms pair by pair, 6.2 ms all by table).
-ONE_BY_ONE = 64
-
-
 def similarities(index: PersonIndex, part: int, name: str, vocab_ids: np.ndarray) -> np.ndarray:
     """`part_similarity` (`family_similarity` for the family name) of ``name`` with each vocabulary
-    entry, all at once over the index's table of normalised names (`athar.names.compare_many`):
-    comparing them pair by pair was most of a query's time at a million persons."""
-    sought = normalize_name(name)
-    if len(vocab_ids) >= ONE_BY_ONE:
-        values = index.vocab_table.similarities(sought, vocab_ids)
-    elif sought:  # a few names: pair by pair through the comparison cache costs less
-        normalized = index.normalized_vocab
-        values = np.fromiter(
-            (_token_similarity(sought, normalized[u]) if normalized[u] else 0.0 for u in vocab_ids.tolist()),
-            float,
-            len(vocab_ids),
-        )
-    else:
-        values = np.zeros(len(vocab_ids))
+    entry, over the index's table of normalised names (`athar.names.compare_many`: many at once, a
+    few pair by pair): comparing them one by one was most of a query's time at a million persons."""
+    values = index.vocab_table.similarities(normalize_name(name), vocab_ids)
     if part != FAMILY:
         return values
     vocab, untitled = index.vocab, _untitled(name)
