@@ -220,13 +220,31 @@ def cluster(
     none: Mapping[str, str | None] = {}
     sexes = [attributes.get(node, none).get("sex") for node in listed]
     national_ids = [attributes.get(node, none).get("national_id") for node in listed]
+    return cluster_numbered(
+        listed, index, sexes, national_ids, pairs, threshold, must_link, cannot_link, kept_apart
+    )
+
+
+def cluster_numbered(
+    nodes: Sequence[Hashable],
+    number: Mapping[Any, int],
+    sexes: Sequence[str | None],
+    national_ids: Sequence[str | None],
+    pairs: Iterable[tuple[Hashable, Hashable, float]],
+    threshold: float,
+    must_link: Iterable[tuple[Hashable, Hashable]] = (),
+    cannot_link: Iterable[tuple[Hashable, Hashable]] = (),
+    kept_apart: Iterable[tuple[Hashable, Hashable]] = (),
+) -> ClusterResult:
+    """`cluster` of `nodes` already numbered (``number[nodes[i]] == i``), with each node's sex and
+    national number by its number: a caller holding them in columns builds no dict per node."""
     left: list[int] = []
     right: list[int] = []
     probability: list[float] = []
     for a, b, p in pairs:
         if p >= threshold:  # no other pair can join: a pair of an unknown node below it is ignored
-            left.append(index[a])
-            right.append(index[b])
+            left.append(number[a])
+            right.append(number[b])
             probability.append(p)
     found = cluster_indices(
         sexes,
@@ -235,11 +253,11 @@ def cluster(
         np.asarray(right, dtype=np.int64),
         np.asarray(probability, dtype=float),
         threshold,
-        must_link=_numbered(must_link, index),
-        cannot_link=_numbered(cannot_link, index),
-        kept_apart=_numbered(kept_apart, index),
+        must_link=_numbered(must_link, number),
+        cannot_link=_numbered(cannot_link, number),
+        kept_apart=_numbered(kept_apart, number),
     )
-    return clusters_of(listed, found)
+    return clusters_of(nodes, found)
 
 
 def _numbered(pairs: Iterable[tuple[Hashable, Hashable]], index: Mapping[Hashable, int]) -> list:

@@ -28,7 +28,7 @@ from athar import __version__
 from athar.linkage import labels as labels_module
 from athar.linkage import model as splink_model
 from athar.linkage import store_io
-from athar.linkage.cluster import ClusterResult, cluster_indices, clusters_of
+from athar.linkage.cluster import ClusterResult, cluster_numbered
 from athar.linkage.config import DEFAULT_CONFIG, LabelConfig, LinkConfig, SiblingConfig, TrainingConfig
 from athar.linkage.engines import release
 from athar.linkage.errors import LinkageError
@@ -592,7 +592,7 @@ def _clustered_records(
 ) -> ClusterResult:
     """`cluster.cluster` of `nodes` (every record, or the `touched` ones in the order of the keys)
     with the sexes and national numbers of their feature rows (`records`, in the order of the keys;
-    `index`: each key's position there), run on the records' numbers (`cluster.cluster_indices`):
+    `index`: each key's position there), run on the records' numbers (`cluster.cluster_numbered`):
     the same clusters, without hashing record keys at every step of the union-find."""
     sexes = records["sex"].tolist()
     national_ids = records["national_id"].tolist()
@@ -603,32 +603,11 @@ def _clustered_records(
         rows = [index[k] for k in nodes]
         sexes = [sexes[i] for i in rows]
         national_ids = [national_ids[i] for i in rows]
-    # only pairs at the threshold can join (`cluster.cluster`); in an incremental run, only those of
-    # two touched records
-    left: list[int] = []
-    right: list[int] = []
-    probability: list[float] = []
-    for (a, b), (p, _w) in pairs.items():
-        if p >= threshold and (touched is None or (a in touched and b in touched)):
-            left.append(number[a])
-            right.append(number[b])
-            probability.append(p)
-
-    def numbered(constraints: Iterable[PairKey]) -> list[tuple[int, int]]:
-        return [(number[a], number[b]) for a, b in constraints if a in number and b in number]
-
-    found = cluster_indices(
-        sexes,
-        national_ids,
-        np.asarray(left, dtype=np.int64),
-        np.asarray(right, dtype=np.int64),
-        np.asarray(probability, dtype=float),
-        threshold,
-        must_link=numbered(must),
-        cannot_link=numbered(cannot),
-        kept_apart=numbered(siblings),
+    # in an incremental run, only the pairs of two touched records
+    scored = (
+        (a, b, p) for (a, b), (p, _w) in pairs.items() if touched is None or (a in touched and b in touched)
     )
-    return clusters_of(nodes, found)
+    return cluster_numbered(nodes, number, sexes, national_ids, scored, threshold, must, cannot, siblings)
 
 
 def touched_records(
