@@ -14,7 +14,7 @@ from athar.demo import import_synthetic_lists
 from athar.exports import current_records
 from athar.requests import ranking
 from athar.requests.bulk import import_requests
-from athar.requests.intake import rank_candidates
+from athar.requests.intake import rank_candidates, rank_many
 from athar.search import PersonIndex
 from athar.store import open_store
 from athar.synth import generate
@@ -69,8 +69,8 @@ def _sought(people: list[dict]) -> list[tuple[dict, str | None]]:
 def test_the_pool_ranks_as_one_process_and_as_one_request_at_a_time(index, people, monkeypatch) -> None:
     monkeypatch.setattr(ranking, "MIN_TASK", 7)  # many slices, answered out of order by two workers
     sought = _sought(people[:120])
-    pooled = ranking.rank_requests(index, sought, workers=2)
-    assert pooled == ranking.rank_requests(index, sought, workers=0)
+    pooled = ranking.in_slices(index, rank_many, sought, workers=2)
+    assert pooled == ranking.in_slices(index, rank_many, sought, workers=0)
     assert pooled == [rank_candidates(index, record, exclude) for record, exclude in sought]
     assert sum(bool(c) for c in pooled) > 100
 

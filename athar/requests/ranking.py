@@ -24,15 +24,13 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from athar.requests.intake import rank_many
 from athar.search import PersonIndex
 
 RANK_CHUNK = 1000  # requests ranked per batched search in one process (bounds memory)
-POOL_ROWS = 400  # fewer new requests than this are ranked without a pool
+POOL_ROWS = 400  # a file of fewer rows than this is checked and ranked without a pool
 MAX_WORKERS = 8
 MIN_TASK = 50  # requests per slice given to a worker, at least (the batch shares comparisons)
 
-Sought = list[tuple[dict, str | None]]
 T = TypeVar("T")
 Work = Callable[[PersonIndex | None, list], list]  # answers a part of the items, one answer per item
 
@@ -102,17 +100,6 @@ def _run_slice(items: list) -> list:
     assert _job is not None
     index, work = _job
     return work(index, items)
-
-
-def rank_requests(index: PersonIndex, sought: Sought, workers: int | None = None) -> list[list[dict]]:
-    """`rank_many` of every (record, exclude) in ``sought``, in order: in ``workers`` forked
-    processes (None: `pool_workers` decides; 0: in this one)."""
-    return in_slices(index, _rank, sought, workers)
-
-
-def _rank(index: PersonIndex | None, sought: Sought) -> list[list[dict]]:
-    assert index is not None
-    return rank_many(index, sought)
 
 
 def in_slices(index: PersonIndex | None, work: Work, items: list[T], workers: int | None = None) -> list:
