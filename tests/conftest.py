@@ -78,20 +78,31 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built_once(tmp_path_factory, "migrated-sqlite", build) / "athar.db"
 
 
-@pytest.fixture(scope="session")
-def migrated_postgres(postgres: postgres_server.PostgresServer | None) -> Iterator[str]:
-    """The name of a database migrated to the newest revision on this worker's server: a template."""
+def template_database(
+    postgres: postgres_server.PostgresServer | None, prefix: str, fill: Callable[[Engine], None]
+) -> Iterator[str]:
+    """For a session fixture: the name of a new database on this worker's server, migrated and
+    filled by ``fill`` (its engine disposed: a template must have no open connections), dropped at
+    the end; each test's database is then created from it."""
     if postgres is None:
         pytest.skip("no PostgreSQL binaries on this machine")
-    name = f"athar_migrated_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(postgres.admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    open_store(postgres.url(name)).dispose()  # a template must have no open connections
+    engine = open_store(postgres.url(name))
+    fill(engine)
+    engine.dispose()
     yield name
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(postgres: postgres_server.PostgresServer | None) -> Iterator[str]:
+    """The name of a database migrated to the newest revision on this worker's server: a template."""
+    yield from template_database(postgres, "athar_migrated", lambda _engine: None)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

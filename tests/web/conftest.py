@@ -27,7 +27,7 @@ from athar.store.tables import Source
 from athar.synth import generate
 from athar.web import WebSettings, create_app
 from athar.web.sessions import COOKIE, start_session
-from tests.conftest import built_once
+from tests.conftest import built_once, template_database
 
 PASSWORD = "correct horse battery staple"
 BASE_URL = "https://testserver"
@@ -75,19 +75,7 @@ def linked_store(web_lists, tmp_path_factory):
 @pytest.fixture(scope="session")
 def linked_postgres(postgres, web_lists):
     """The name of a PostgreSQL database holding the same linked store: a template for each module's."""
-    if postgres is None:
-        pytest.skip("no PostgreSQL binaries on this machine")
-    name = f"athar_web_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(postgres.admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = open_store(postgres.url(name))
-    _populate(engine, web_lists)
-    engine.dispose()  # a template must have no open connections
-    yield name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    yield from template_database(postgres, "athar_web", lambda engine: _populate(engine, web_lists))
 
 
 def pytest_generate_tests(metafunc):
