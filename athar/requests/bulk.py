@@ -86,7 +86,8 @@ def _check_row(row, today: dt.date | None, headers: dict[str, str]) -> _Row:
     the file afterwards, `_one_per_request_id`)."""
     if row.problem is not None:
         return _Row(row.row_number, row.values, None, row.problem[0] or "row", row.problem[1])
-    values = {headers.get(k) or _header(k): v for k, v in row.values.items()}
+    named = {k: headers.get(k) or _header(k) for k in row.values}
+    values = {named[k]: v for k, v in row.values.items()}
     try:
         checked = validate_request(values, language="en", today=today)
     except RequestInvalid as e:
@@ -97,7 +98,7 @@ def _check_row(row, today: dt.date | None, headers: dict[str, str]) -> _Row:
         return _Row(row.row_number, row.values, None, "website", "the website column must be empty")
     if not checked.request_id:
         return _Row(row.row_number, row.values, None, "request_id", "missing request_id")
-    raw = {k: v for k, v in row.values.items() if (headers.get(k) or _header(k)) not in REQUESTER_FIELDS}
+    raw = {k: v for k, v in row.values.items() if named[k] not in REQUESTER_FIELDS}
     return _Row(row.row_number, row.values, dataclasses.replace(checked, raw=raw))
 
 
