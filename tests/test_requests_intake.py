@@ -4,13 +4,14 @@ and what identifies the requester is never in the store's files in clear."""
 from __future__ import annotations
 
 import random
+import unicodedata
 
 import pytest
 from sqlalchemy import func, select
 
 from athar.requests.intake import SOURCE_PREFIX, submit_request
 from athar.requests.references import normalize_reference
-from athar.requests.validation import RequestInvalid, Spam
+from athar.requests.validation import RequestInvalid, Spam, _bad_characters
 from athar.search import PersonIndex
 from athar.store.tables import AuditEntry, Record, RequestContact, Source, TracingRequest
 from tests.test_requests_support import request_form, synthetic_people, test_cipher
@@ -96,6 +97,23 @@ def test_markup_in_free_text_is_kept_as_text(store, people) -> None:
     with store.connect() as conn:
         stored = conn.execute(select(TracingRequest.circumstances_text).where(TracingRequest.id == result.id))
         assert stored.scalar() == "<b>taken</b> at night"
+
+
+def test_control_characters_are_unicodes_but_line_breaks_and_tabs() -> None:
+    """The pattern the form checks with refuses exactly Unicode's control characters (Cc) bar
+    newline, tab and carriage return, over every code point."""
+    for code in range(0x110000):
+        ch = chr(code)
+        expected = unicodedata.category(ch) == "Cc" and ch not in "\n\t\r"
+        assert _bad_characters(f"Omar{ch}") is expected, hex(code)
+
+
+def test_a_control_character_in_a_field_is_refused(store, people) -> None:
+    form = request_form(people[0], people[1], random.Random(8))
+    form["family_name"] = "Al\x85Hamwi"  # NEL, a C1 control character
+    with pytest.raises(RequestInvalid) as caught:
+        submit_request(store, form, "Org", test_cipher(), None)
+    assert "family_name" in caught.value.messages("en")
 
 
 def test_oversized_text_is_refused(store, people) -> None:

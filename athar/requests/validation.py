@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -199,8 +198,14 @@ _PERSON_VALIDATOR_MAPPING = ColumnMapping(
 )
 
 
+# Unicode's control characters (category Cc: C0 and C1) but the line breaks and tab a text may hold;
+# a pattern rather than a category lookup per character (a bulk file's fields are checked by the
+# hundred thousand)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _bad_characters(text: str) -> bool:
-    return any(unicodedata.category(ch) == "Cc" and ch not in "\n\t\r" for ch in text)
+    return _CONTROL.search(text) is not None
 
 
 def _flag(values: Mapping[str, str], key: str, problems: list[FieldProblem]) -> bool:
