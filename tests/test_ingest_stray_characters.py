@@ -122,3 +122,68 @@ def test_a_quoted_value_holding_line_breaks_is_still_one_value(store, tmp_path):
     path.write_bytes(b'record_id,given_name,notes\nR1,Rami,"first line\nsecond, line"\nR2,Omar,\n')
     imported(store, path, stored=2, quarantined=0)
     assert rows_of(store, Record)[0]["raw"]["notes"] == "first line\nsecond, line"
+
+
+# Other control characters
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "reason"),
+    [
+        (b"R2,Omar\x07,Hamdan\n", "given_name", "control character U+0007 at character 5"),
+        (b"R2,Omar,Ham\x1b[0mdan\n", "family_name", "control character U+001B at character 4"),
+        (b"R2,Omar,Hamdan\x0c\n", "family_name", "control character U+000C at character 7"),
+        ("R2,Om\u0085ar,Hamdan\n".encode(), "given_name", "control character U+0085 at character 3"),
+    ],
+    ids=["bell", "terminal-escape", "form-feed", "c1-next-line"],
+)
+def test_a_control_character_in_a_value_quarantines_its_row(store, tmp_path, row, field, reason):
+    """A control character would sit invisibly inside a stored name (what a reviewer reads is not
+    what is compared) or break an export: the row is quarantined, the others stored."""
+    imported(store, with_row(tmp_path, row), stored=3, quarantined=1)
+    [kept] = rows_of(store, Quarantine)
+    assert (kept["row_number"], kept["field"], kept["reason"]) == (3, field, reason)
+    stored = rows_of(store, Record)
+    assert [r["record_id"] for r in stored] == ["R1", "R3", "R4"]
+
+
+def test_tabs_and_line_breaks_inside_a_value_are_not_control_characters(store, tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_bytes(HEADER + b'R1,"Omar\tAli",Hamdan\nR2,"Rami\r\nYusuf",Saleh\n')
+    imported(store, path, stored=2, quarantined=0)
+    assert [r["given_name"] for r in rows_of(store, Record)] == ["Omar Ali", "Rami Yusuf"]
+
+
+def test_an_escaped_control_character_in_json_quarantines_its_row(store, tmp_path):
+    path = tmp_path / "list.json"
+    path.write_text(
+        '[{"record_id": "R1", "given_name": "Rami"}, {"record_id": "R2", "given_name": "Om\\u0007ar"},'
+        ' {"record_id": "R3", "given_name": "Sami\\u0070"}]',
+        "utf-8",
+    )
+    imported(store, path, stored=2, quarantined=1)
+    [kept] = rows_of(store, Quarantine)
+    assert (kept["row_number"], kept["field"]) == (2, "given_name")
+    assert kept["reason"] == "control character U+0007 at character 3"
+
+
+def test_a_spreadsheet_cell_with_a_control_character_or_a_byte_order_mark_is_quarantined(store, tmp_path):
+    """XML keeps DEL and the C1 controls (only C0 is illegal in it), and a cell can hold a
+    byte-order mark pasted from another file."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["record_id", "given_name", "family_name"])
+    sheet.append(["R1", "Rami", "Saleh"])
+    sheet.append(["R2", "Omar\x7f", "Hamdan"])
+    sheet.append(["R3", "Ali", "\ufeffKhalil"])
+    sheet.append(["R4", "Hassan", "Nasser"])
+    path = tmp_path / "list.xlsx"
+    book.save(path)
+    imported(store, path, stored=2, quarantined=2)
+    kept = rows_of(store, Quarantine)
+    assert [(k["row_number"], k["field"]) for k in kept] == [(3, "given_name"), (4, "family_name")]
+    assert kept[0]["reason"] == "control character U+007F at character 5"
+    assert kept[1]["reason"].startswith("byte-order mark (U+FEFF) at character 1")
+    assert [r["record_id"] for r in rows_of(store, Record)] == ["R1", "R4"]

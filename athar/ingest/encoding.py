@@ -222,6 +222,21 @@ def nul_reason(value: str) -> str | None:
     return None if at < 0 else f"NUL byte at character {at + 1}"
 
 
+# Control characters no name, date or place holds (C0 but NUL, tab and line ends; DEL; C1): a stray
+# byte of a broken export, an escape sequence pasted from a terminal. Kept, one would sit invisibly
+# inside a stored name (what a reviewer sees is not what is compared) or break a CSV export.
+CONTROL_IN_TEXT = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_reason(value: str) -> str | None:
+    """Why `value` is not text as written: it holds a control character; None when it holds none
+    (NUL has its own reason, `nul_reason`, as it cannot be stored at all)."""
+    found = CONTROL_IN_TEXT.search(value)
+    if found is None:
+        return None
+    return f"control character U+{ord(found.group()):04X} at character {found.start() + 1}"
+
+
 def bom_reason(value: str) -> str | None:
     """Why `value` is not text as read: it holds a byte-order mark (U+FEFF), which belongs at the
     start of a file only and inside one says that two files were joined there; None when it holds none."""

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from athar.ingest.encoding import (
+    CONTROL_IN_TEXT,
     bom_reason,
     broken_text_reason,
+    control_reason,
     decode,
     mixed_script_reason,
     nul_reason,
@@ -107,12 +109,16 @@ def read_table(
     if not data.strip():
         raise UnreadableFile(path, "the file is empty")
     file_format = sniff_format(path, data)
-    if file_format == "xlsx":
-        return read_xlsx(path, data, sheet)
-    if file_format == "pfif":
-        from athar.ingest.pfif import read_pfif
+    if file_format in ("xlsx", "pfif"):
+        if file_format == "xlsx":
+            table = read_xlsx(path, data, sheet)
+        else:
+            from athar.ingest.pfif import read_pfif
 
-        return read_pfif(path, data)
+            table = read_pfif(path, data)
+        # XML holds no NUL nor C0 controls, but a cell or element can hold DEL, a C1 control or a
+        # byte-order mark: each value is checked as it is read
+        return _quarantining(table, _not_text_reason, repair_nul)
     text, used, broken_bytes, mixed_script = decode(data, str(path), encoding)
     if file_format == "json":
         table = read_json(path, text, used)
@@ -129,7 +135,17 @@ def read_table(
         table = _quarantining(table, nul_reason, repair_nul)
     if "\ufeff" in text or (file_format != "csv" and "\\ufeff" in text.lower()):
         table = _quarantining(table, bom_reason, None)
+    if CONTROL_IN_TEXT.search(text) or (file_format != "csv" and _ESCAPED_CONTROL.search(text)):
+        table = _quarantining(table, control_reason, None)
     return table
+
+
+# a JSON escape that may stand for a control character (checked on the values once read)
+_ESCAPED_CONTROL = re.compile(r"\\u00[01789][0-9a-fA-F]")
+
+
+def _not_text_reason(value: str) -> str | None:
+    return nul_reason(value) or bom_reason(value) or control_reason(value)
 
 
 def _quarantining(
