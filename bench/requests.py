@@ -14,7 +14,9 @@ and CPU). The bulk phase imports one CSV of ``--bulk`` requests with candidates 
 `athar.search.batch`, in a pool of worker processes when two cores or more are idle:
 `athar.requests.ranking`), with how often the true person comes first; then the same file ranked in
 one process and in a pool of two whatever the load (the three must give the same candidates), and
-without candidates, which is the cost of storing alone. CPU time counts the pool's workers (their
+without candidates, which is the cost of storing alone; then a file of ``--cold-bulk`` other
+requests is imported by a new process, which loads the index and builds what it derives from it as
+`athar requests import` does, timed from the process's start. CPU time counts the pool's workers (their
 rusage), and the load average is written beside every figure: the machine is shared. The concurrent
 phase starts a throwaway PostgreSQL (tests/postgres_server.py, durable settings) and submits
 ``--concurrent`` public-form requests at once from as many threads, then counts what was stored:
@@ -154,6 +156,8 @@ def run(args) -> dict:
     )
     report["load_average_after_bulk"] = [round(x, 1) for x in os.getloadavg()]
     engine.dispose()
+    if args.cold_bulk:
+        report["bulk_cold_process"] = _cold_bulk(workdir, people, rng, args.cold_bulk)
     if args.concurrent:
         report["postgresql_concurrent"] = _concurrent(args.concurrent, chosen, rng, cipher, index)
     report["targets"] = {"intake_p95_ms": 300, "bulk_requests_per_second": 500, "concurrent_lost": 0}
@@ -213,6 +217,72 @@ def _bulk(engine, bulk_file: Path, org: str, cipher, index, truth: list[str], wo
             sum(p in f for f, p in zip(found, truth, strict=True)) / len(truth), 4
         )
     return result, out
+
+
+def _cold_bulk(workdir: Path, people: list[dict], rng: random.Random, n: int) -> dict:
+    """A file of ``n`` other requests imported by a new process, as `athar requests import` runs:
+    the index loaded from its file and its derived arrays built on first use (the phases above run
+    in a process that has paid for them), the pool chosen as the importer chooses. The wall clock
+    counts from the process's start (interpreter and imports included) to the import's end."""
+    import subprocess
+
+    path = workdir / "requests_cold.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, BULK_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for i, p in enumerate(rng.sample(people, n)):
+            form = _form(p, rng, "latin" if i % 2 else "ar")
+            writer.writerow({"request_id": f"C-{i}", **form, "circumstances": "taken_from_home"})
+    load = [round(x, 1) for x in os.getloadavg()]
+    t = time.perf_counter()
+    child = subprocess.run(
+        [sys.executable, __file__, "--cold-child", str(workdir), str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seconds = time.perf_counter() - t
+    out = json.loads(child.stdout)
+    out["seconds_from_process_start"] = round(seconds, 2)
+    out["requests_per_second_from_process_start"] = round(out["stored"] / seconds, 1)
+    out["load_average_before"] = load
+    return out
+
+
+def _cold_child(workdir: Path, path: Path) -> None:
+    """The new process of `_cold_bulk`: prints its import's figures as JSON."""
+    t0 = time.perf_counter()
+    from athar.protect import DataKey, FieldCipher, KeyRing
+    from athar.requests.bulk import import_requests
+    from athar.requests.ranking import pool_workers
+    from athar.search import PersonIndex
+    from athar.store import open_store
+
+    imported = time.perf_counter()
+    index = PersonIndex.load(workdir / "built_index.npz")
+    loaded = time.perf_counter()
+    for old in workdir.glob("cold.db*"):
+        old.unlink()
+    engine = open_store(f"sqlite:///{workdir / 'cold.db'}")
+    cipher = FieldCipher(KeyRing(DataKey.generate()))
+    rows = sum(1 for _ in path.open(encoding="utf-8")) - 1
+    workers = pool_workers(rows)
+    t, c = time.perf_counter(), _cpu_seconds()
+    result = import_requests(engine, path, "Bench Cold Org", cipher, index, user="bench", workers=workers)
+    seconds, cpu = time.perf_counter() - t, _cpu_seconds() - c
+    report = {
+        "rows": result.read,
+        "stored": result.stored,
+        "quarantined": result.quarantined,
+        "ranking_workers": workers,
+        "python_imports_seconds": round(imported - t0, 2),
+        "index_load_seconds": round(loaded - imported, 2),
+        "import_seconds": round(seconds, 2),
+        "import_cpu_seconds": round(cpu, 2),
+        "requests_per_second_of_the_import": round(result.stored / seconds, 1),
+        "with_candidates": sum(bool(r["candidates"]) for r in result.requests),
+    }
+    print(json.dumps(report))
 
 
 def _search_cpu(index, people: list[dict], rng: random.Random) -> dict:
@@ -313,7 +383,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir")
     parser.add_argument("--out", default=str(RESULTS))
+    parser.add_argument(
+        "--cold-bulk", type=int, default=10_000, help="requests imported by a new process (0: skip)"
+    )
+    parser.add_argument("--cold-child", nargs=2, metavar=("WORKDIR", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.cold_child:
+        _cold_child(Path(args.cold_child[0]), Path(args.cold_child[1]))
+        return
     report = run(args)
     text = json.dumps(report, indent=1, ensure_ascii=False)
     print(text)
