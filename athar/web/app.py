@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from athar.accounts.passwords import prepare_unknown_user
 from athar.accounts.visibility import PersonNotVisible
 from athar.store import open_store
 from athar.store.engine import StoreBusy, is_lock_timeout
@@ -127,6 +128,7 @@ def create_app(db_url: str | None = None, settings: WebSettings | None = None) -
     app.state.family_limiter = RateLimiter(settings.family_searches_per_minute, 60.0)
     app.state.hash_address = AddressHasher()
     app.state.signin_throttle = SigninThrottle(settings)
+    prepare_unknown_user()
 
     protected = [Depends(csrf_protect)]
     for module in (*PAGE_MODULES, *TRACING_PAGE_MODULES):
