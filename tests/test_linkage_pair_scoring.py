@@ -107,3 +107,18 @@ def test_rows_with_other_columns_get_a_query_of_their_own(store_copy, monkeypatc
     assert one_query(scorer.pairs, lefts, rights) == _by_score_pair(scorer.linker, lefts, rights)
     with pytest.raises(ValueError, match="same columns"):
         one_query(scorer.pairs, lefts, bare[1])
+
+
+def test_reviewers_opening_pairs_at_once_each_get_their_own_pairs_explanation(store_copy):
+    """The one query reads its rows from two tables of fixed names on the scorer's connection: web
+    workers explaining different pairs at once must not read each other's rows."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pairs = [(t["left"], t["right"]) for t in open_tasks(store_copy, limit=16)]
+    alone = [explain(store_copy, left, right) for left, right in pairs]
+    for scorer in explain_module._scorers.values():
+        scorer.explained.clear()
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda pair: explain(store_copy, *pair), pairs))
+    assert together == alone
+    assert len({result["match_weight"] for result in alone}) > 1
