@@ -181,6 +181,16 @@ def test_a_list_of_a_kind_the_model_never_saw_makes_it_stale_and_full_retrains(e
     full = json.loads(result.stdout)
     assert full["mode"] == "full" and full["model_stale"] == []
     assert explain(engine, *refs)["run_id"] == full["run_id"]
+    # and with the retrained model's own weights: the pair it scored highest adds up to its score
+    pair = (LinkPair.left_source, LinkPair.left_record_id, LinkPair.right_source, LinkPair.right_record_id)
+    with engine.connect() as conn:
+        *best, weight = conn.execute(
+            select(*pair, LinkPair.match_weight)
+            .where(LinkPair.run_id == full["run_id"])
+            .order_by(LinkPair.match_weight.desc())
+        ).first()
+    best_refs = (f"{best[0]}:{best[1]}", f"{best[2]}:{best[3]}")
+    assert explain(engine, *best_refs)["match_weight"] == pytest.approx(weight, abs=0.01)
     assert explain(engine, *refs, run_id=summary.run_id) == old
     again = runner.invoke(app, ["explain", *refs, "--run", str(summary.run_id), "--json", "--db", db])
     assert again.exit_code == 0, again.stderr

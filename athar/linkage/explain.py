@@ -22,6 +22,7 @@ from athar.linkage.config import LinkConfig
 from athar.linkage.engines import db_api_for
 from athar.linkage.features import feature_frame
 from athar.linkage.model import make_linker
+from athar.linkage.pair_scoring import PairScorer
 from athar.linkage.review import ReviewError, record_ref
 from athar.linkage.siblings import sibling_pairs
 
@@ -40,6 +41,7 @@ class _Scorer:
 
     run_id: int
     linker: Any
+    pairs: PairScorer
     term_frequencies: dict[str, dict[str, float]]
     name_roles: dict[str, float]
     config: LinkConfig
@@ -77,7 +79,13 @@ def _scorer(engine: Engine, records: list[dict], run_id: int | None = None) -> t
             )
             linker = make_linker(db_api_for("duckdb"), features, run.model)
             cached = _Scorer(
-                run_id, linker, run.term_frequencies, run.name_roles, run.config, threading.Lock()
+                run_id,
+                linker,
+                PairScorer(linker),
+                run.term_frequencies,
+                run.name_roles,
+                run.config,
+                threading.Lock(),
             )
             _scorers.clear()  # one model at a time per process is enough
             _scorers[key] = cached
@@ -106,7 +114,7 @@ def explain(engine: Engine, left: str, right: str, run_id: int | None = None) ->
     with scorer.lock:  # a DuckDB connection serves one query at a time
         cached = scorer.explained.get(cache_key)
         if cached is None:
-            cached = _best_reading(scorer.linker, rows)
+            cached = _best_reading(scorer, rows)
             scorer.explained[cache_key] = cached
             while len(scorer.explained) > EXPLAINED_CACHE_SIZE:
                 scorer.explained.popitem(last=False)
@@ -141,22 +149,25 @@ def explain(engine: Engine, left: str, right: str, run_id: int | None = None) ->
     }
 
 
-def _best_reading(linker: Any, rows: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
+def _best_reading(scorer: _Scorer, rows: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
     """Score the two records in each reading of their names (`feature_frame(other_readings=True)`)
     and keep the best of the readings the blocking rules pair, as `athar link` does (the names as
     read first when none is paired): its scored row, its waterfall, and a step for each name read in
     the other order (the log2-probability of that reading)."""
+    lefts = [r for r in rows if r["reading_of"] == 0]
+    rights = [r for r in rows if r["reading_of"] == 1]
+    scored_pairs = scorer.pairs.score(
+        [_without_readings(r) for r in lefts], [_without_readings(r) for r in rights]
+    )
     candidates = []  # (found by blocking, weight, scored, left, right); the names as read first lead
-    for left in (r for r in rows if r["reading_of"] == 0):
-        for right in (r for r in rows if r["reading_of"] == 1):
-            pair = [{k: v for k, v in row.items() if k not in READING_COLUMNS} for row in (left, right)]
-            scored = linker.inference.score_pair(*pair, include_found_by_blocking_rules=True)
-            scored = scored.as_record_list()
+    for left in lefts:
+        for right in rights:
+            scored = [scored_pairs[left["unique_id"], right["unique_id"]]]
             weight = float(scored[0]["match_weight"]) + left["reading_bits"] + right["reading_bits"]
             candidates.append((bool(scored[0]["found_by_blocking_rules"]), weight, scored, left, right))
     blocked = [c for c in candidates if c[0]]
     _found, _weight, scored, left, right = max(blocked, key=lambda c: c[1]) if blocked else candidates[0]
-    waterfall = records_to_waterfall_data(scored, linker._settings_obj, hide_details=False)
+    waterfall = records_to_waterfall_data(scored, scorer.linker._settings_obj, hide_details=False)
     reading_steps = [
         {
             "comparison": "name_order",
@@ -172,6 +183,11 @@ def _best_reading(linker: Any, rows: list[dict]) -> tuple[list[dict], list[dict]
 
 
 READING_COLUMNS = ("reading_of", "reading_bits")
+
+
+def _without_readings(row: dict) -> dict:
+    """A feature row as the model reads it: without which record it reads and how likely that is."""
+    return {k: v for k, v in row.items() if k not in READING_COLUMNS}
 
 
 def _clean(row: dict) -> dict:
