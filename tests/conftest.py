@@ -22,7 +22,6 @@ from tests import postgres_server
 # every account created and every sign-in cost ~0.1 s, about a minute of the run. The production
 # parameters are pinned by tests/web/test_auth.py's test of the hasher the application builds.
 passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-passwords._DUMMY_HASH = passwords._hasher.hash("not a password")
 
 
 def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:

@@ -18,8 +18,14 @@ from athar.accounts.errors import AccountError
 # RFC 9106's second recommended option (argon2-cffi's defaults), written out so a test pins them.
 HASHER_PARAMETERS: dict[str, Any] = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 4}
 _hasher = PasswordHasher(**HASHER_PARAMETERS)
-# Verified against when the user name is unknown, so that a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the user name is unknown, so that a wrong name costs as long as a wrong
+    password. Made on the first sign-in, not at import: hashing costs ~0.4 s, which every `athar`
+    command (all of which import this module through the store's accounts) paid for nothing."""
+    return _hasher.hash(secrets.token_hex(16))
 
 
 def hash_password(password: str) -> str:
@@ -37,7 +43,7 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 def verify_nothing(password: str) -> None:
     """Spend the time of one verification, for a sign-in whose user does not exist."""
-    verify_password(_DUMMY_HASH, password)
+    verify_password(_dummy_hash(), password)
 
 
 def needs_rehash(password_hash: str) -> bool:
