@@ -25,10 +25,10 @@ from tests import postgres_server
 passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 # The dashboard's estimate draws the linkage's uncertain pairs in as `athar estimate` does, 20 times
-# (~1.5 s on the web tests' linked store), and remembers it by store: every web module's copy of the
-# store made it afresh, ~15 s of the run for pages tested for their menus, permissions and counts.
-# The tests draw 3 times; tests/web/test_dashboard.py sets the command line to the same number where
-# it checks that the dashboard, `athar estimate` and `athar report` quote one figure.
+# (~1.5 s of CPU on the web tests' linked store), and remembers it by store, so each web module's
+# copy of the store makes it afresh. The tests draw 3 times; tests/web/test_dashboard.py sets the
+# command line to the same number where it checks that the dashboard, `athar estimate` and
+# `athar report` quote one figure.
 DASHBOARD_DRAWS_IN_TESTS = 3
 dashboard_estimate.DEFAULT_DRAWS = DASHBOARD_DRAWS_IN_TESTS
 
