@@ -114,6 +114,7 @@ def _link_and_estimate(engine, lists_dir: Path, true_total: int, console: Consol
 
     from athar.estimate.from_store import person_capture_rows, uncertain_links
     from athar.estimate.histories import stratify
+    from athar.estimate.linkage_draws import DEFAULT_DRAWS
     from athar.estimate.service import compute_estimates
     from athar.exports import current_records
     from athar.linkage.run import LinkOptions, link
@@ -135,7 +136,8 @@ def _link_and_estimate(engine, lists_dir: Path, true_total: int, console: Consol
     rows = list(person_capture_rows(engine, left_out))
     histories = stratify(rows)[()]
     links = uncertain_links(engine, rows, left_out)
-    [estimate] = compute_estimates(histories, method="auto", seed=0, links=links, linkage_draws=20)
+    # as many draws of the uncertain pairs as `athar estimate` makes
+    [estimate] = compute_estimates(histories, method="auto", seed=0, links=links, linkage_draws=DEFAULT_DRAWS)
     console.print(
         f"Estimate: {estimate.estimate:,.0f} people in all "
         f"({estimate.ci_level:.0%} interval {estimate.ci_low:,.0f}–{estimate.ci_high:,.0f}); "

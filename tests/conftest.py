@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from athar.accounts import passwords
 from athar.store import open_store
+from athar.web import dashboard_estimate
 from tests import postgres_server
 
 # Cheap argon2id parameters for the tests, as Django's test settings swap in a fast hasher: the
@@ -23,6 +24,14 @@ from tests import postgres_server
 # parameters are pinned by tests/web/test_auth.py's test of the hasher the application builds.
 passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 passwords._dummy_hash.cache_clear()  # made again, on first use, with these parameters
+
+# The dashboard's estimate draws the linkage's uncertain pairs in as `athar estimate` does, 20 times
+# (~1.5 s of CPU on the web tests' linked store), and remembers it by store, so each web module's
+# copy of the store makes it afresh. The tests draw 3 times; tests/web/test_dashboard.py sets the
+# command line to the same number where it checks that the dashboard, `athar estimate` and
+# `athar report` quote one figure.
+DASHBOARD_DRAWS_IN_TESTS = 3
+dashboard_estimate.DEFAULT_DRAWS = DASHBOARD_DRAWS_IN_TESTS
 
 
 def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:

@@ -1,17 +1,27 @@
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from athar.cli import app
+from athar.estimate import linkage_draws
 from athar.store import open_store
 from athar.store.summary import source_summaries
 
 runner = CliRunner()
 
 
+@pytest.fixture(autouse=True)
+def few_linkage_draws(monkeypatch):
+    """The demo's estimate draws the uncertain pairs 3 times here, not `athar estimate`'s 20: these
+    tests check what the demo imports, creates and says, and the 20 draws were half its time."""
+    monkeypatch.setattr(linkage_draws, "DEFAULT_DRAWS", 3)
+
+
 def test_demo_generates_imports_and_accounts_for_every_row(tmp_path):
     result = runner.invoke(app, ["demo", "--workdir", str(tmp_path), "--persons", "300", "--seed", "3"])
     assert result.exit_code == 0, result.output
+    assert "Estimate:" in result.output and "the synthetic truth is" in result.output
     engine = open_store(str(tmp_path / "athar.db"))
     summaries = {s["source"]: s for s in source_summaries(engine)}
     requests = summaries.pop("tracing requests: Demo organisation")  # the demo's synthetic requests

@@ -240,13 +240,14 @@ def test_a_store_never_linked_has_no_linkage_to_draw(store):
 def test_lcmcr_shares_one_chain_among_the_draws_and_reports_its_progress():
     links = _band(400)
     hist = links.current()
-    plain = compute_estimates(hist, method="lcmcr", iterations=2000, seed=1)[0]
+    # 1,000 iterations and 5 draws: the draws' estimate is ~20% below the plain one at any size tried
+    plain = compute_estimates(hist, method="lcmcr", iterations=1000, seed=1)[0]
     shares: list[float] = []
     drawn = compute_estimates(
-        hist, method="lcmcr", iterations=2000, seed=1, links=links, linkage_draws=20, progress=shares.append
+        hist, method="lcmcr", iterations=1000, seed=1, links=links, linkage_draws=5, progress=shares.append
     )[0]
-    assert drawn.details["linkage_draws"]["draws"] == 20
-    assert drawn.details["linkage_tables"] == 20
+    assert drawn.details["linkage_draws"]["draws"] == 5
+    assert drawn.details["linkage_tables"] == 5
     # the draws link about half the pairs the linkage as it stands left apart: fewer people
     assert drawn.estimate < plain.estimate
     assert shares == sorted(shares) and shares[-1] == 1.0

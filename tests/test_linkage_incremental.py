@@ -43,7 +43,7 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def lists(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The linkage tests' lists (shared with tests/test_linkage_run.py; read only)."""
-    return built_once(tmp_path_factory, "linkage-lists", lambda out: generate(out, persons=1500, seed=7))
+    return built_once(tmp_path_factory, "linkage-lists", lambda out: generate(out, persons=800, seed=7))
 
 
 @pytest.fixture(scope="module")
@@ -278,7 +278,7 @@ def test_a_new_version_of_a_record_is_scored_again_and_only_changed_memberships_
     pair of records) and its new version scored; every current record keeps one membership."""
     with (lists / "families.csv").open(encoding="utf-8", newline="") as f:
         header, *rows = list(csv.reader(f))
-    rows = rows[:500]
+    rows = rows[:300]
     import_file(store, write_rows(tmp_path / "families.csv", header, rows), "families", kind="family_report")
     link(store, LinkOptions(user="test"))
     with store.connect() as conn:
@@ -313,7 +313,7 @@ def test_a_new_version_of_a_record_is_scored_again_and_only_changed_memberships_
     assert touching and all(p[0] == summary.run_id for p in touching)
     assert len(pairs) == len({p[1:] for p in pairs})  # no pair kept twice
     persons = person_of(store)
-    assert len(persons) == 500 and all(persons.values())
+    assert len(persons) == len(rows) and all(persons.values())
 
 
 def test_judgements_since_the_last_run_move_the_persons_they_touch_as_clustering_everything_would(

@@ -23,7 +23,7 @@ from tests.conftest import built_once
 @pytest.fixture(scope="module")
 def lists(tmp_path_factory):
     """Generated once per run for every xdist worker: read only."""
-    return built_once(tmp_path_factory, "linkage-lists", lambda out: generate(out, persons=1500, seed=7))
+    return built_once(tmp_path_factory, "linkage-lists", lambda out: generate(out, persons=800, seed=7))
 
 
 @pytest.fixture(scope="module")

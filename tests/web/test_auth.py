@@ -40,6 +40,17 @@ def test_the_application_hashes_with_rfc_9106s_recommended_argon2id_parameters()
     assert stored.startswith("$argon2id$") and "m=65536,t=3" in stored
 
 
+def test_an_unknown_name_is_checked_against_a_hash_of_the_applications_own_parameters(monkeypatch):
+    """So that a wrong name costs as long as a wrong password (the hash is made on first use)."""
+    from athar.accounts import passwords
+
+    checked = []
+    monkeypatch.setattr(passwords, "verify_password", lambda stored, given: checked.append(stored))
+    passwords.verify_nothing("a guess")
+    assert checked == [passwords._dummy_hash()]
+    assert checked[0].startswith("$argon2id$") and not passwords.needs_rehash(checked[0])
+
+
 def test_the_users_table_never_holds_a_plain_password(app):
     with app.state.engine.connect() as conn:
         hashes = conn.execute(select(User.password_hash)).scalars().all()

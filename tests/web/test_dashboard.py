@@ -396,13 +396,17 @@ def all_shared(backend, linked_store, tmp_path_factory):
     application.state.engine.dispose()
 
 
-def test_the_cli_the_report_and_the_dashboard_give_the_same_estimate_for_one_store(all_shared):
+def test_the_cli_the_report_and_the_dashboard_give_the_same_estimate_for_one_store(all_shared, monkeypatch):
     import json
 
     from typer.testing import CliRunner
 
     from athar.cli import app as cli
+    from athar.estimate import linkage_draws
+    from athar.web import dashboard_estimate
 
+    # the command line draws as many times as the tests' dashboard (tests/conftest.py): 3, not 20
+    monkeypatch.setattr(linkage_draws, "DEFAULT_DRAWS", dashboard_estimate.DEFAULT_DRAWS)
     path, application = all_shared
     runner = CliRunner()
     result = runner.invoke(cli, ["estimate", "--db", str(path), "--json"])
