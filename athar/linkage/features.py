@@ -26,7 +26,7 @@ from athar.names import is_arabic, name_key, name_skeleton, normalize_arabic
 from athar.names.arabic import rasm, strip_article
 from athar.names.chain import parse_parts
 from athar.names.keys import arabize
-from athar.names.reading import LINKAGE, NameRoles, ReadingPolicy, name_parts, readings
+from athar.names.reading import LINKAGE, NameRoles, ReadingPolicy, name_parts, readings, written_parts
 from athar.store.dates import birth_fields
 
 NAME_PARTS = ("given", "father", "grandfather", "family")
@@ -466,16 +466,8 @@ def _names_read(names: Sequence[tuple], roles: NameRoles, policy: ReadingPolicy 
         if full and policy is not None and not (given or father or grandfather or family):
             out.append(full_name_readings(full, roles, policy))  # most names: a full name alone
             continue
-        record = {
-            "full_name": full,
-            "given_name": given,
-            "father_name": father,
-            "grandfather_name": grandfather,
-            "family_name": family,
-        }
-        out.append(
-            name_readings(record, roles, policy) if policy is not None else (name_parts(record, roles), ())
-        )
+        # `name_readings` reads no other reading of a name written (partly) in separate columns
+        out.append((written_parts(full, given, father, grandfather, family, roles), ()))
     return out
 
 
