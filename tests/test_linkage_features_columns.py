@@ -1,8 +1,8 @@
 """The feature rows built column by column (`features.record_rows`, `features.name_roles`) are the
 rows the record-at-a-time build made, value for value and type for type, on synthetic records
 with the awkward cases: no name, one part, Latin only, Arabic only, Mhd, عبد compounds, titles,
-commas and capitals, separate columns partly filled, missing and year-only dates, ages, places
-the gazetteer does not know, and lists of each kind."""
+Umm and Abu, commas, capitals and stray punctuation, separate columns partly filled, missing and
+year-only dates, ages, places the gazetteer does not know, and lists of each kind."""
 
 from __future__ import annotations
 
@@ -23,12 +23,15 @@ from athar.linkage.features import (
     NAME_PARTS,
     ROW_COLUMNS,
     default_place_lookup,
+    full_name_readings,
     name_parts,
     name_readings,
     name_roles,
     record_rows,
 )
+from athar.names.reading import LINKAGE, taken_reading
 from athar.store.dates import birth_fields
+from athar.store.tables import CANONICAL_COLUMNS
 from athar.synth.lexicon import lexicon
 
 # -- the record-at-a-time build, as it was before the columns were built at once -----------------
@@ -79,14 +82,32 @@ def _row(r: dict, unique_id: int | None, parts: tuple, place) -> dict:
     }
 
 
+def reference_name_parts(record: dict, roles: dict[str, float]) -> tuple:
+    """`name_parts` as it was before `written_parts` read a name from its values."""
+    separate = tuple(str(record.get(f"{p}_name") or "") or None for p in NAME_PARTS)
+    full = record.get("full_name")
+    if all(separate) or not full:
+        return separate
+    parsed = taken_reading(str(full), roles, LINKAGE).parts
+    return tuple(s if s is not None else p for s, p in zip(separate, parsed, strict=True))
+
+
+def reference_name_readings(record: dict, roles: dict[str, float], policy) -> tuple:
+    """`name_readings` as it was, over `reference_name_parts`."""
+    full = record.get("full_name")
+    if not full or any(record.get(f"{p}_name") for p in NAME_PARTS):
+        return reference_name_parts(record, roles), ()
+    return full_name_readings(full, roles, policy)
+
+
 def reference_rows(records: list[dict], roles: dict[str, float], policy) -> pd.DataFrame:
     place = default_place_lookup()
     rows, record, reading, bits, later = [], [], [], [], []
     for r in records:
         if policy is not None:
-            parts, alternatives = name_readings(r, roles, policy)
+            parts, alternatives = reference_name_readings(r, roles, policy)
         else:
-            parts, alternatives = name_parts(r, roles), ()
+            parts, alternatives = reference_name_parts(r, roles), ()
         rows.append(_row(r, r["unique_id"], parts, place))
         record.append(r["unique_id"])
         reading.append(0)
@@ -146,6 +167,17 @@ AWKWARD_NAMES = [
     "Ali 123",
     "Abu Ahmad",
     "أبو أحمد السوري",
+    "Umm Ahmad Al-Halabi",
+    "أم كلثوم محمد الحلبي",
+    "Abd al-Rahman Mahmoud Al-Hassan",
+    "عبد الرحمن محمود الحسن",
+    "Al Sheikh Samer Mohammad Radi",
+    "Ali,, Hasan",
+    "Ahmad - Ali (Hasan).",
+    "محمد، علي حسن",
+    "  Omar   Khaled\tAl-Omar ",
+    "O'Neil Ali Hamoud",
+    "Mohammad Kheir El-Daas",
 ]
 
 
@@ -239,6 +271,27 @@ def test_rows_are_the_record_at_a_time_rows_column_by_column(other_readings):
         assert len(expected) > len(records)  # the synthetic names do read more than one way
     assert list(made.columns) == [*ROW_COLUMNS, "record", "reading", "reading_bits"]
     assert_same_rows(made, expected)
+
+
+def test_rows_are_the_same_for_records_holding_every_column():
+    """The store's records hold every column (None where a value is missing), which record_rows
+    reads another way than records that leave values out."""
+    every_column = [*CANONICAL_COLUMNS, "source", "source_kind"]  # as store_io.for_scoring makes them
+    records = [{**dict.fromkeys(every_column), **r} for r in synthetic_records()]
+    roles = name_roles(records)
+    policy = FeatureConfig().reading_policy()
+    assert_same_rows(record_rows(records, None, roles, policy), reference_rows(records, roles, policy))
+
+
+def test_the_name_rules_are_the_ones_linkage_reads_with():
+    """`name_readings` and `name_parts`, which explain and the search read names with, give what the
+    rows are made of."""
+    records = synthetic_records()
+    roles = name_roles(records)
+    policy = FeatureConfig().reading_policy()
+    for r in records:
+        assert name_parts(r, roles) == reference_name_parts(r, roles)
+        assert name_readings(r, roles, policy) == reference_name_readings(r, roles, policy)
 
 
 def test_rows_are_the_same_when_the_names_are_read_in_two_processes(monkeypatch):

@@ -14,6 +14,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -25,7 +26,7 @@ from athar.names import is_arabic, name_key, name_skeleton, normalize_arabic
 from athar.names.arabic import rasm, strip_article
 from athar.names.chain import parse_parts
 from athar.names.keys import arabize
-from athar.names.reading import LINKAGE, NameRoles, ReadingPolicy, name_parts, readings
+from athar.names.reading import LINKAGE, NameRoles, ReadingPolicy, name_parts, readings, written_parts
 from athar.store.dates import birth_fields
 
 NAME_PARTS = ("given", "father", "grandfather", "family")
@@ -301,119 +302,172 @@ def record_rows(
     place = place_lookup or default_place_lookup()
     n = len(records)
     with collector_paused():
+        values = _record_values(records)
         # each record's name, as the tuple of the columns it is read from, numbered by first sight
-        name_of: dict[tuple, int] = {}
-        which = np.fromiter(
-            (
-                name_of.setdefault(
-                    (
-                        r.get("full_name"),
-                        r.get("given_name"),
-                        r.get("father_name"),
-                        r.get("grandfather_name"),
-                        r.get("family_name"),
-                    ),
-                    len(name_of),
-                )
-                for r in records
-            ),
-            dtype=np.int64,
-            count=n,
-        )
-        distinct = list(name_of)
-        del name_of
+        which, distinct = _distinct_rows([values[f"{part}_name"] for part in ("full", *NAME_PARTS)])
         read = map_in_two_processes(
             lambda part: _names_read(part, roles, policy), distinct, PARALLEL_MIN_RECORDS
         )
         del distinct
-        # the other readings' rows come after all the records' rows, by record
-        per_record = [read[k] for k in which.tolist()]
+        rows = _name_rows(read, which)
         del read
-        counts = np.fromiter((len(others) for _name, others in per_record), dtype=np.int64, count=n)
-        everyone = np.arange(n, dtype=np.int64)
-        of_row = np.concatenate([everyone, np.repeat(everyone, counts)])
-        starts = np.cumsum(counts) - counts
-        reading = np.concatenate(
-            [np.zeros(n, dtype=np.int64), np.arange(1, int(counts.sum()) + 1) - np.repeat(starts, counts)]
-        )
-        all_parts = [name for name, _others in per_record]
-        all_parts += [p for _name, others in per_record for p, _odds in others]
-        # log2 P(that reading) = log2 sigmoid(its log-odds)
-        bits = [0.0] * n + [
-            -math.log1p(math.exp(-odds)) / math.log(2) for _name, others in per_record for _p, odds in others
-        ]
-        del per_record
-        columns: dict[str, np.ndarray] = {}
+        by_row: dict[str, Any] = {}  # the name columns, made for each distinct name's readings
         for i, part in enumerate(NAME_PARTS):
-            values = _object_array([p[i] for p in all_parts])
-            keys, skeletons, shapes = _mapped(values, _part_features, 3)
-            columns[f"{part}_key"], columns[f"{part}_skel"], columns[f"{part}_rasm"] = keys, skeletons, shapes
-        del all_parts
-        ids = _object_array([r["unique_id"] for r in records])
+            values_read = _object_array([parts[i] for parts in rows.parts])
+            made = _mapped(values_read, _part_features, 3)
+            for kind, column in zip(("key", "skel", "rasm"), made, strict=True):
+                by_row[f"{part}_{kind}"] = column[rows.parts_of_row]
+        by_record = _record_columns(values, place)  # the other columns, a value for each record
+        of_row = rows.record_of_row
+        for name, column in by_record.items():
+            by_row[name] = column[of_row]
+        ids = values["unique_id"]
         record_column = ids[of_row]
         unique_ids = np.full(len(of_row), None, dtype=object)
         unique_ids[:n] = ids
-        columns["unique_id"] = unique_ids
-        columns["source_dataset"] = _object_array([r["source_dataset"] for r in records])[of_row]
-        columns["mother_key"] = _mapped(_column(records, "mother_name"), _mother_key_or_none, 1)[0][of_row]
-        columns["sex"] = _column(records, "sex")[of_row]
-        births = list(
-            zip(
-                *(birth_fields(r.get("birth_date"), r.get("age"), r.get("event_date")) for r in records),
-                strict=True,
-            )
-        ) or [() for _ in range(5)]
-        for name, born in zip(_BIRTH_COLUMNS, births, strict=True):
-            column = _integer_array(list(born)) if name in _INTEGER_COLUMNS else _object_array(list(born))
-            columns[name] = column[of_row]
-        columns["national_id"] = _column(records, "national_id")[of_row]
-        place_ids, governorates = _mapped(
-            _column(records, "birth_place"), lambda text: place(text) if text else (None, None), 2
-        )
-        columns["birth_place_id"], columns["birth_governorate_id"] = place_ids[of_row], governorates[of_row]
-        years, months, days = _mapped(_column(records, "event_date"), _event_fields, 3, integers=True)
-        columns["event_year"], columns["event_month"], columns["event_day"] = (
-            years[of_row],
-            months[of_row],
-            days[of_row],
-        )
-        kinds = _object_array([r.get("source_kind") or "" for r in records])
-        columns["event_kind"] = _mapped(kinds, lambda kind: (EVENT_KINDS.get(kind, "event"),), 1)[0][of_row]
+        by_row["unique_id"] = unique_ids
         frame = pd.DataFrame(
             {
-                name: pd.Series(columns.pop(name), dtype="Int64" if name in _INTEGER_COLUMNS else object)
+                name: pd.Series(by_row.pop(name), dtype="Int64" if name in _INTEGER_COLUMNS else object)
                 for name in ROW_COLUMNS
             }
         )
     frame["record"] = pd.Series(record_column.astype(np.int64) if len(record_column) else [], dtype="int64")
-    frame["reading"] = pd.Series(reading, dtype="int64")
-    frame["reading_bits"] = pd.Series(bits, dtype=float)
+    frame["reading"] = pd.Series(rows.reading, dtype="int64")
+    frame["reading_bits"] = pd.Series(rows.bits, dtype=float)
     return frame
+
+
+# The values of a record that its row is made from, besides its number and list.
+_RECORD_VALUES = (
+    "full_name",
+    "given_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "mother_name",
+    "sex",
+    "birth_date",
+    "age",
+    "event_date",
+    "national_id",
+    "birth_place",
+    "source_kind",
+)
+
+
+def _record_values(records: Sequence[dict]) -> dict[str, np.ndarray]:
+    """`unique_id`, `source_dataset` and the `_RECORD_VALUES` of the records (None where a record
+    has no such value), a column of Python objects each, read in one pass over the records."""
+    names = ("unique_id", "source_dataset", *_RECORD_VALUES)
+    try:  # records read from the store hold every column: one C-level pick per record
+        rows = list(map(itemgetter(*names), records))
+    except KeyError:  # records made by hand may leave values out
+        rows = [
+            (r["unique_id"], r["source_dataset"], *(r.get(name) for name in _RECORD_VALUES)) for r in records
+        ]
+    table = np.empty((len(rows), len(names)), dtype=object)
+    if rows:
+        table[:] = rows
+    return {name: table[:, i] for i, name in enumerate(names)}
+
+
+def _distinct_rows(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, list[tuple]]:
+    """Each row's number among the distinct rows of `columns` (arrays of Python objects, as many
+    values each), numbered by first sight; and the distinct rows, as tuples, in that order."""
+    number: dict[tuple, int] = {}
+    rows = zip(*(column.tolist() for column in columns), strict=True)
+    codes = [number.setdefault(row, len(number)) for row in rows]
+    return np.array(codes, dtype=np.int64), list(number)
+
+
+class _NameRows(NamedTuple):
+    """Where each row's name comes from, the rows laid out as `record_rows` lays them (the records'
+    rows, then the other readings by record): `parts` are the distinct names' parts as taken, then
+    their other readings' parts; `parts_of_row` and `record_of_row` each row's parts (in `parts`)
+    and record (its position); `reading` each row's number among its record's readings and `bits`
+    the log2-probability of its reading."""
+
+    parts: list[tuple[str | None, ...]]
+    parts_of_row: np.ndarray
+    record_of_row: np.ndarray
+    reading: np.ndarray
+    bits: np.ndarray
+
+
+def _name_rows(read: Sequence[NamesRead], which: np.ndarray) -> _NameRows:
+    """`_NameRows` of the records whose names are `read[which[i]]` (`_names_read` of each distinct
+    name), without going through the records one by one."""
+    n, n_distinct = len(which), len(read)
+    taken = [parts for parts, _others in read]
+    others = [parts for _parts, others in read for parts, _odds in others]
+    # log2 P(that reading) = log2 sigmoid(its log-odds)
+    others_bits = [
+        -math.log1p(math.exp(-odds)) / math.log(2) for _parts, others in read for _p, odds in others
+    ]
+    others_of = np.fromiter((len(others) for _parts, others in read), dtype=np.int64, count=n_distinct)
+    first_other = np.cumsum(others_of) - others_of
+    counts = others_of[which]  # each record's other readings
+    starts = np.cumsum(counts) - counts
+    # the other readings' rows come after all the records' rows, by record
+    rank = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(starts, counts)
+    other_row = np.repeat(first_other[which], counts) + rank
+    everyone = np.arange(n, dtype=np.int64)
+    return _NameRows(
+        parts=taken + others,
+        parts_of_row=np.concatenate([which, n_distinct + other_row]),
+        record_of_row=np.concatenate([everyone, np.repeat(everyone, counts)]),
+        reading=np.concatenate([np.zeros(n, dtype=np.int64), rank + 1]),
+        bits=np.concatenate([np.zeros(n), np.array(others_bits, dtype=float)[other_row]]),
+    )
+
+
+def _record_columns(values: dict[str, np.ndarray], place: PlaceLookup) -> dict[str, Any]:
+    """The `ROW_COLUMNS` that a record's values other than its name give, one value per record."""
+    columns: dict[str, Any] = {
+        "source_dataset": values["source_dataset"],
+        "mother_key": _mapped(values["mother_name"], _mother_key_or_none, 1)[0],
+        "sex": values["sex"],
+    }
+    # a birth date says all there is (the age and event date are read only without one), so a
+    # birth is read once for each distinct date, or age and event date
+    dated = values["birth_date"].astype(bool)
+    age, event_date = values["age"].copy(), values["event_date"].copy()
+    age[dated] = event_date[dated] = None
+    codes, distinct_births = _distinct_rows([values["birth_date"], age, event_date])
+    births = [birth_fields(*birth) for birth in distinct_births]
+    for i, name in enumerate(_BIRTH_COLUMNS):
+        made = [birth[i] for birth in births]
+        columns[name] = (_integer_array(made) if name in _INTEGER_COLUMNS else _object_array(made))[codes]
+    columns["national_id"] = values["national_id"]
+    columns["birth_place_id"], columns["birth_governorate_id"] = _mapped(
+        values["birth_place"], lambda text: place(text) if text else (None, None), 2
+    )
+    columns["event_year"], columns["event_month"], columns["event_day"] = _mapped(
+        values["event_date"], _event_fields, 3, integers=True
+    )
+    kinds = _object_array([kind or "" for kind in values["source_kind"]])
+    columns["event_kind"] = _mapped(kinds, lambda kind: (EVENT_KINDS.get(kind, "event"),), 1)[0]
+    return columns
 
 
 _BIRTH_COLUMNS = ("birth_date", "birth_year", "birth_month", "birth_day", "birth_precision")
 
 
-def _names_read(
-    names: Sequence[tuple], roles: NameRoles, policy: ReadingPolicy | None
-) -> list[tuple[tuple[str | None, ...], tuple[tuple[tuple[str | None, ...], float], ...]]]:
+# A name's parts as taken, and its other readings' parts with their log-odds.
+NamesRead = tuple[tuple[str | None, ...], tuple[tuple[tuple[str | None, ...], float], ...]]
+
+
+def _names_read(names: Sequence[tuple], roles: NameRoles, policy: ReadingPolicy | None) -> list[NamesRead]:
     """The parts of each name (full name, given, father's, grandfather's, family name) as taken, and
     its other readings under `policy` with their log-odds (none without one)."""
-    out: list[tuple[tuple[str | None, ...], tuple[tuple[tuple[str | None, ...], float], ...]]] = []
+    out: list[NamesRead] = []
     for full, given, father, grandfather, family in names:
         if full and policy is not None and not (given or father or grandfather or family):
             out.append(full_name_readings(full, roles, policy))  # most names: a full name alone
             continue
-        record = {
-            "full_name": full,
-            "given_name": given,
-            "father_name": father,
-            "grandfather_name": grandfather,
-            "family_name": family,
-        }
-        out.append(
-            name_readings(record, roles, policy) if policy is not None else (name_parts(record, roles), ())
-        )
+        # `name_readings` reads no other reading of a name written (partly) in separate columns
+        out.append((written_parts(full, given, father, grandfather, family, roles), ()))
     return out
 
 
@@ -424,16 +478,11 @@ def _object_array(values: list) -> np.ndarray:
     return array
 
 
-def _column(records: Sequence[dict], name: str) -> np.ndarray:
-    return _object_array([r.get(name) for r in records])
-
-
 def _integer_array(values: list) -> pd.api.extensions.ExtensionArray:
     """`values` (integers and None) as a nullable integer array."""
-    n = len(values)
-    missing = np.fromiter((v is None for v in values), dtype=bool, count=n)
-    numbers = np.fromiter((0 if v is None else v for v in values), dtype=np.int64, count=n)
-    return pd.arrays.IntegerArray(numbers, missing)
+    column = _object_array(values)
+    missing = (column == None).astype(bool)  # noqa: E711 - elementwise, as NumPy compares
+    return pd.arrays.IntegerArray(np.where(missing, 0, column).astype(np.int64), missing)
 
 
 def _mapped(
