@@ -63,3 +63,18 @@ def test_pairs_below_the_configured_probability_are_not_checked():
     frame = _frame(("Saleh", "Yacine", "Al-Armanazi"), ("Hussein", "Yassin", "الأرمنازي"))
     assert sibling_pairs(frame, [(0, 1, 0.8)], SiblingConfig(check_from=0.9)) == []
     assert sibling_pairs(frame, [(0, 1, 0.8)], SiblingConfig(check_from=0.7)) == [(0, 1)]
+
+
+def test_names_the_dictionary_does_not_know_are_siblings_when_no_level_calls_them_alike():
+    """Given names the dictionary cannot tell apart (it holds neither) are siblings' names when the
+    model would count them as agreeing on no level: other keys, skeletons and shapes, and a
+    Jaro-Winkler similarity below the "similar" level."""
+    frame = _frame(
+        ("Qutaiba", "Yacine", "Al-Armanazi"),  # 0
+        ("Zuhair", "Yassin", "الأرمنازي"),  # 1: his brother
+        ("Yaman", "Yasin", "Armanazi"),  # 2: another brother
+        ("Ghayth", "Yasin", "Armanazi"),  # 3
+        ("Ghaith", "Yasin", "Armanazi"),  # 4: Ghayth again, spelled otherwise
+    )
+    pairs = [(0, 1, 0.99), (0, 2, 0.99), (3, 4, 0.99)]
+    assert sibling_pairs(frame, pairs) == [(0, 1), (0, 2)]
