@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 
 from athar.estimate import CaptureHistories, lcmcr, lcmcr_estimate
-from athar.estimate.lcmcr import effective_sample_size, geweke_z, split_rhat
+from athar.estimate.lcmcr import _swap_labels, effective_sample_size, geweke_z, split_rhat
 
 DATA = Path(__file__).parent / "data" / "mse"
 COLOMBIA = DATA / "colombia_child_recruitment_1999_male_verdata_20lists.json"
@@ -130,3 +131,24 @@ def test_lcmcr_matches_the_r_package_on_its_kosovo_example():
     low, high = res.interval(0.95)
     assert low == pytest.approx(9_100, rel=0.05)
     assert high == pytest.approx(14_500, rel=0.12)
+
+
+def test_a_label_swap_leaves_the_labellings_as_the_stick_weights_would_have_them():
+    """The swap move is a Metropolis step whose target, the weights held fixed, gives the classes'
+    counts in an order with probability proportional to prod_k pi_k ** n_k: run alone for long
+    enough, it visits each order of the counts that often. (Accepting every swap, or turning the
+    acceptance ratio's sign, visits them uniformly or the other way round.)"""
+    pi = np.array([0.5, 0.3, 0.2])
+    counts = np.array([5, 2, 1])
+    orders = list(itertools.permutations(counts.tolist()))
+    target = np.array([np.prod(pi ** np.array(order)) for order in orders])
+    target /= target.sum()
+    rng = np.random.default_rng(11)
+    state = counts.copy()
+    seen = dict.fromkeys(orders, 0)
+    steps = 40_000
+    for _ in range(steps):
+        state = state[_swap_labels(rng, state, np.log(pi), 1)]
+        seen[tuple(state.tolist())] += 1
+    visited = np.array([seen[order] for order in orders]) / steps
+    assert 0.5 * np.abs(visited - target).sum() < 0.02
