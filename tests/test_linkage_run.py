@@ -557,3 +557,28 @@ def test_an_incremental_run_keeps_its_models_config_and_refuses_another(store_co
     link(store_copy, LinkOptions(user="test", full=True, config=other))
     link(store_copy, LinkOptions(user="test"))
     assert latest_run(store_copy).config == other
+
+
+def test_a_full_run_reads_records_and_versions_in_one_pass_as_the_two_reads_give_them(store_copy, tmp_path):
+    """`load_records_and_versions` (a full run's one read) gives the records `load_records` gives
+    (but the person each belongs to, which the run recomputes) and the versions `record_versions`
+    gives, in the same order: also after a record's new version and a list of another source."""
+    from athar.linkage import store_io
+
+    with store_copy.connect() as conn:
+        source, record_id = conn.execute(
+            select(Source.name, Record.record_id).join(Source).where(Record.is_current.is_(True)).limit(1)
+        ).one()
+    changed = tmp_path / "again.csv"
+    changed.write_text(f"record_id,given_name,family_name\n{record_id},Rami,Saleh\n", encoding="utf-8")
+    assert import_file(store_copy, changed, source).new_versions == 1
+    extra = tmp_path / "extra.csv"
+    extra.write_text("record_id,given_name,family_name\nX1,Omar,Hamdan\n", encoding="utf-8")
+    import_file(store_copy, extra, "a new list")
+
+    records, versions = store_io.load_records_and_versions(store_copy)
+    assert versions == store_io.record_versions(store_copy)
+    loaded = store_io.load_records(store_copy)
+    assert [{k: v for k, v in r.items() if k != "person_id"} for r in loaded.records] == records
+    assert loaded.keys == versions.keys and loaded.max_row == versions.max_row
+    assert (source, record_id) in versions.keys and ("a new list", "X1") in versions.keys

@@ -107,11 +107,15 @@ def load(
     records whose feature rows the cache lacks: at a million records, reading every record's values
     was most of the step."""
     previous = store_io.latest_run(engine)
-    versions = store_io.record_versions(engine)
+    incremental = not full and previous is not None and previous.model is not None
+    records: list[dict] | None = None
+    if incremental:
+        versions = store_io.record_versions(engine)
+    else:  # every record's values are read anyway: the versions come with them
+        records, versions = store_io.load_records_and_versions(engine)
     keys = versions.keys
     all_kinds = store_io.source_kinds(engine)
     kinds = {source: all_kinds.get(source, "other") for source, _r in keys}
-    incremental = not full and previous is not None and previous.model is not None
     stale: tuple[str, ...] = ()
     roles: NameRoles | None = None
     cached = None
@@ -131,7 +135,8 @@ def load(
     else:
         config = config or DEFAULT_CONFIG
         is_new = [True] * len(keys)
-    records = _records_to_read(engine, versions, cached)
+    if records is None:
+        records = _records_to_read(engine, versions, cached)
     new_keys = {k for k, new in zip(keys, is_new, strict=True) if new}
     return Loaded(
         records,

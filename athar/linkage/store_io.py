@@ -15,7 +15,16 @@ from sqlalchemy import Connection, Engine, Select, func, select
 from athar.linkage.config import LinkConfig
 from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
 from athar.store.records import current_records
-from athar.store.tables import Judgement, LinkPair, LinkRun, Membership, Person, Record, Source
+from athar.store.tables import (
+    CANONICAL_COLUMNS,
+    Judgement,
+    LinkPair,
+    LinkRun,
+    Membership,
+    Person,
+    Record,
+    Source,
+)
 
 
 def _all_rows(conn: Connection, query: Select) -> list[tuple]:
@@ -61,6 +70,33 @@ def load_records(engine: Engine) -> LoadedRecords:
     with engine.connect() as conn:
         max_row = conn.execute(select(func.max(Record.id))).scalar_one() or 0
     return LoadedRecords(records, keys, max_row)
+
+
+def load_records_and_versions(engine: Engine) -> tuple[list[dict], RecordVersions]:
+    """Every current record ready for scoring, and the versions `record_versions` gives, from one
+    read: a full run needs both, and reading them apart read every record twice (at 200,000
+    records, half a second). Without the person each record belongs to, which linkage recomputes."""
+    columns = [getattr(Record, c) for c in CANONICAL_COLUMNS]
+    query = (
+        select(Source.name.label("source"), *columns, Record.id, Record.content_hash)
+        .join(Source, Source.id == Record.source_id)
+        .where(Record.is_current.is_(True))
+        .order_by(Source.name, Record.id)
+    )
+    names = ("source", *CANONICAL_COLUMNS)
+    width = len(names)
+    kinds = source_kinds(engine)
+    records, keys, row_ids, hashes = [], [], [], []
+    with engine.connect() as conn:
+        found = _all_rows(conn, query)
+        max_row = conn.execute(select(func.max(Record.id))).scalar_one() or 0
+    for i, row in enumerate(found):
+        record = dict(zip(names, row[:width], strict=True))
+        records.append(for_scoring(record, i, kinds))
+        keys.append((record["source"], record["record_id"]))
+        row_ids.append(row[width])
+        hashes.append(row[width + 1])
+    return records, RecordVersions(keys, row_ids, hashes, max_row)
 
 
 class RecordVersions(NamedTuple):
