@@ -157,3 +157,24 @@ def test_a_flood_from_one_client_is_refused_until_the_window_passes() -> None:
     limiter.check("198.51.100.2")  # another client is not held back
     now[0] = 61
     limiter.check("198.51.100.1")
+
+
+def test_a_mistyped_reference_is_told_apart_from_an_unknown_one(store, people) -> None:
+    """A caseworker types what a family read out: a reference failing its check symbol says a
+    character is mistyped; a well-formed one nobody holds says so, naming it."""
+    from athar.requests.lookup import UnknownRequest, find_request
+    from athar.requests.references import new_reference
+
+    result = submit_request(
+        store, request_form(people[0], people[1], random.Random(9)), "Org", test_cipher(), None
+    )
+    body = result.reference.replace("-", "")
+    swapped = body[1] + body[0] + body[2:]
+    with store.connect() as conn:
+        assert find_request(conn, result.reference.lower()).reference == result.reference
+        if swapped != body:
+            with pytest.raises(UnknownRequest, match="a character is mistyped or two are swapped"):
+                find_request(conn, swapped)
+        unknown = new_reference()
+        with pytest.raises(UnknownRequest, match=f"no request {unknown}"):
+            find_request(conn, unknown)

@@ -17,7 +17,11 @@ def find_request(conn: Connection, reference: str):
     """The request's row; UnknownRequest when the reference is malformed or unknown."""
     normalized = normalize_reference(reference)
     if normalized is None:
-        raise UnknownRequest("not a valid request reference")
+        raise UnknownRequest(
+            "not a valid request reference: a reference is eight characters like K7MQ-4XR9 (digits 2 to 9"
+            " and letters but I, L, O, U, V), and its last one checks the others: a character is"
+            " mistyped or two are swapped"
+        )
     row = conn.execute(select(TracingRequest).where(TracingRequest.reference == normalized)).first()
     if row is None:
         raise UnknownRequest(f"no request {normalized}")
