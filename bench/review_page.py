@@ -142,6 +142,10 @@ def main() -> None:
         "python": platform.python_version(),
         "load_average": os.getloadavg(),
     }
+    # a run of older code kept in the file for comparison ("before_..." keys) stays there
+    if args.out.exists():
+        kept = json.loads(args.out.read_text(encoding="utf-8"))
+        result.update({k: v for k, v in kept.items() if k.startswith("before_")})
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
 
