@@ -148,9 +148,11 @@ def name_roles(records: Iterable[dict], min_count: int = DEFAULT_FEATURES.role_m
     return roles
 
 
-def name_readings(
-    record: dict, roles: NameRoles | None = None, policy: ReadingPolicy = LINKAGE
-) -> tuple[tuple[str | None, ...], tuple[tuple[tuple[str | None, ...], float], ...]]:
+# A name's parts as taken, and its other readings' parts with their log-odds.
+NamesRead = tuple[tuple[str | None, ...], tuple[tuple[tuple[str | None, ...], float], ...]]
+
+
+def name_readings(record: dict, roles: NameRoles | None = None, policy: ReadingPolicy = LINKAGE) -> NamesRead:
     """`name_parts(record, roles)` and the other readings of its full name, each with its log-odds
     (nats) against the one taken. One parse serves all: at a million records no cache holds every
     name until a second pass comes back for it. A list that writes names in separate columns has
@@ -165,16 +167,26 @@ def name_readings(
     * a compound given name (محمد خير, Mohammad Nour) where the lists that separate the parts
       use it: "Mohammed Kheir El-Daas" is then Kheir's son or Mohammed Kheir.
     """
-    full = record.get("full_name")
-    separate = tuple(record.get(f"{p}_name") or None for p in NAME_PARTS)
-    if not full or any(separate):
-        return name_parts(record, roles), ()
-    return full_name_readings(full, roles, policy)
+    given, father, grandfather, family = (record.get(f"{p}_name") for p in NAME_PARTS)
+    return written_readings(record.get("full_name"), given, father, grandfather, family, roles, policy)
 
 
-def full_name_readings(
-    full: str, roles: NameRoles | None, policy: ReadingPolicy
-) -> tuple[tuple[str | None, ...], tuple[tuple[tuple[str | None, ...], float], ...]]:
+def written_readings(
+    full: object,
+    given: object,
+    father: object,
+    grandfather: object,
+    family: object,
+    roles: NameRoles | None,
+    policy: ReadingPolicy,
+) -> NamesRead:
+    """`name_readings` of a record holding these values, without building the record."""
+    if not full or given or father or grandfather or family:
+        return written_parts(full, given, father, grandfather, family, roles), ()
+    return full_name_readings(str(full), roles, policy)
+
+
+def full_name_readings(full: str, roles: NameRoles | None, policy: ReadingPolicy) -> NamesRead:
     """`name_readings` of a record holding only a full name, without building the record."""
     taken, *others = readings(full, roles or {}, policy)
     return taken.parts, tuple((other.parts, other.log_odds) for other in others)
@@ -454,21 +466,12 @@ def _record_columns(values: dict[str, np.ndarray], place: PlaceLookup) -> dict[s
 _BIRTH_COLUMNS = ("birth_date", "birth_year", "birth_month", "birth_day", "birth_precision")
 
 
-# A name's parts as taken, and its other readings' parts with their log-odds.
-NamesRead = tuple[tuple[str | None, ...], tuple[tuple[tuple[str | None, ...], float], ...]]
-
-
 def _names_read(names: Sequence[tuple], roles: NameRoles, policy: ReadingPolicy | None) -> list[NamesRead]:
     """The parts of each name (full name, given, father's, grandfather's, family name) as taken, and
     its other readings under `policy` with their log-odds (none without one)."""
-    out: list[NamesRead] = []
-    for full, given, father, grandfather, family in names:
-        if full and policy is not None and not (given or father or grandfather or family):
-            out.append(full_name_readings(full, roles, policy))  # most names: a full name alone
-            continue
-        # `name_readings` reads no other reading of a name written (partly) in separate columns
-        out.append((written_parts(full, given, father, grandfather, family, roles), ()))
-    return out
+    if policy is None:
+        return [(written_parts(f, g, fa, gf, fam, roles), ()) for f, g, fa, gf, fam in names]
+    return [written_readings(f, g, fa, gf, fam, roles, policy) for f, g, fa, gf, fam in names]
 
 
 def _object_array(values: list) -> np.ndarray:
