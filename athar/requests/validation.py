@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 
 from athar.errors import AtharError
+from athar.ingest.encoding import CONTROL_IN_TEXT
 from athar.ingest.mapping import Mapping as ColumnMapping
 from athar.ingest.validate import Problem, RowValidator
 from athar.ingest.values import ascii_digits, clean_text
@@ -198,14 +199,10 @@ _PERSON_VALIDATOR_MAPPING = ColumnMapping(
 )
 
 
-# Unicode's control characters (category Cc: C0 and C1) but the line breaks and tab a text may hold;
-# a pattern rather than a category lookup per character (a bulk file's fields are checked by the
-# hundred thousand)
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
 def _bad_characters(text: str) -> bool:
-    return _CONTROL.search(text) is not None
+    """Unicode's control characters (category Cc) but the line breaks and tab a text may hold: NUL
+    and the others an imported file's rows are quarantined for."""
+    return "\x00" in text or CONTROL_IN_TEXT.search(text) is not None
 
 
 def _flag(values: Mapping[str, str], key: str, problems: list[FieldProblem]) -> bool:
