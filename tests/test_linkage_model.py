@@ -61,13 +61,13 @@ def test_events_of_different_kinds_are_compared_by_their_order(left, right, leve
 def _frame(persons: int, tmp_path) -> pd.DataFrame:
     """The features of synthetic lists as `athar link` reads them from a store."""
     from athar.demo import import_synthetic_lists
-    from athar.linkage.store_io import load_records
+    from athar.linkage.store_io import load_records_and_versions
     from athar.store import open_store
 
     generate(tmp_path / "lists", persons=persons, seed=3)
     engine = open_store(str(tmp_path / "athar.db"))
     import_synthetic_lists(engine, tmp_path / "lists")
-    records = load_records(engine).records
+    records, _versions = load_records_and_versions(engine)
     engine.dispose()
     return feature_frame(records)
 

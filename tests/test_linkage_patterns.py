@@ -69,7 +69,7 @@ def test_u_from_sampled_pairs_is_close_to_the_share_over_all_pairs():
 @pytest.fixture(scope="module")
 def synthetic_features(tmp_path_factory):
     from athar.demo import import_synthetic_lists
-    from athar.linkage.store_io import load_records
+    from athar.linkage.store_io import load_records_and_versions
     from athar.store import open_store
     from athar.synth import generate
 
@@ -77,7 +77,7 @@ def synthetic_features(tmp_path_factory):
     generate(tmp / "lists", persons=300, seed=3)
     engine = open_store(str(tmp / "athar.db"))
     import_synthetic_lists(engine, tmp / "lists")
-    records = load_records(engine).records
+    records, _versions = load_records_and_versions(engine)
     engine.dispose()
     return feature_frame(records)
 

@@ -560,9 +560,10 @@ def test_an_incremental_run_keeps_its_models_config_and_refuses_another(store_co
 
 
 def test_a_full_run_reads_records_and_versions_in_one_pass_as_the_two_reads_give_them(store_copy, tmp_path):
-    """`load_records_and_versions` (a full run's one read) gives the records `load_records` gives
-    (but the person each belongs to, which the run recomputes) and the versions `record_versions`
-    gives, in the same order: also after a record's new version and a list of another source."""
+    """`load_records_and_versions` (a full run's one read) gives the current records the store's
+    reader gives (but the person each belongs to, which the run recomputes), ready for scoring, and
+    the versions `record_versions` gives, in the same order: also after a record's new version and
+    a list of another source."""
     from athar.linkage import store_io
 
     with store_copy.connect() as conn:
@@ -578,7 +579,8 @@ def test_a_full_run_reads_records_and_versions_in_one_pass_as_the_two_reads_give
 
     records, versions = store_io.load_records_and_versions(store_copy)
     assert versions == store_io.record_versions(store_copy)
-    loaded = store_io.load_records(store_copy)
-    assert [{k: v for k, v in r.items() if k != "person_id"} for r in loaded.records] == records
-    assert loaded.keys == versions.keys and loaded.max_row == versions.max_row
+    kinds = store_io.source_kinds(store_copy)
+    read = [{k: v for k, v in r.items() if k != "person_id"} for r in current_records(store_copy)]
+    assert [store_io.for_scoring(r, i, kinds) for i, r in enumerate(read)] == records
+    assert [(r["source"], r["record_id"]) for r in records] == versions.keys
     assert (source, record_id) in versions.keys and ("a new list", "X1") in versions.keys

@@ -168,8 +168,8 @@ def _records_to_read(
             rows = [versions.row_ids[i] for i in missing]
             found = store_io.records_by_row(engine, rows, {keys[i]: i for i in missing})
             return sorted(found, key=lambda r: r["unique_id"])
-    records, keys, _max_row = store_io.load_records(engine)
-    if keys != versions.keys:
+    records, read = store_io.load_records_and_versions(engine)
+    if read.keys != versions.keys:
         raise LinkageError("the store's records changed while they were read: run `athar link` again")
     return records
 

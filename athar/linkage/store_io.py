@@ -54,28 +54,11 @@ def for_scoring(record: dict, unique_id: int, kinds: dict[str, str]) -> dict:
     return record
 
 
-class LoadedRecords(NamedTuple):
-    records: list[dict]  # `unique_id` is the position here
-    keys: list[RecordKey]  # in the order of `records`
-    max_row: int  # the highest row id of the records table: what a later run counts as new after
-
-
-def load_records(engine: Engine) -> LoadedRecords:
-    """Every current record, ready for scoring."""
-    records, keys = [], []
-    kinds = source_kinds(engine)
-    for i, r in enumerate(current_records(engine)):
-        records.append(for_scoring(r, i, kinds))
-        keys.append((r["source"], r["record_id"]))
-    with engine.connect() as conn:
-        max_row = conn.execute(select(func.max(Record.id))).scalar_one() or 0
-    return LoadedRecords(records, keys, max_row)
-
-
 def load_records_and_versions(engine: Engine) -> tuple[list[dict], RecordVersions]:
-    """Every current record ready for scoring, and the versions `record_versions` gives, from one
-    read: a full run needs both, and reading them apart read every record twice (at 200,000
-    records, half a second). Without the person each record belongs to, which linkage recomputes."""
+    """Every current record ready for scoring (`unique_id` its position in the list), and the
+    versions `record_versions` gives, from one read: a full run needs both, and reading them apart
+    read every record twice (at 200,000 records, half a second). Without the person each record
+    belongs to, which linkage recomputes."""
     columns = [getattr(Record, c) for c in CANONICAL_COLUMNS]
     query = (
         select(Source.name.label("source"), *columns, Record.id, Record.content_hash)
@@ -100,7 +83,7 @@ def load_records_and_versions(engine: Engine) -> tuple[list[dict], RecordVersion
 
 
 class RecordVersions(NamedTuple):
-    """The current records as keys, in `load_records`' order, with each one's version."""
+    """The current records as keys, in `load_records_and_versions`' order, with each one's version."""
 
     keys: list[RecordKey]
     row_ids: list[int]  # the version's row in the records table (a new version has a higher one)
@@ -109,9 +92,9 @@ class RecordVersions(NamedTuple):
 
 
 def record_versions(engine: Engine) -> RecordVersions:
-    """Every current record's key, row id and content hash, in `load_records`' order (by source, then
-    row): what an incremental run reads of all records; their values only where it needs them
-    (`records_by_row`)."""
+    """Every current record's key, row id and content hash, in `load_records_and_versions`' order
+    (by source, then row): what an incremental run reads of all records; their values only where
+    it needs them (`records_by_row`)."""
     query = (
         select(Source.name, Record.record_id, Record.id, Record.content_hash)
         .join(Source, Source.id == Record.source_id)
