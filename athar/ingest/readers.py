@@ -109,16 +109,14 @@ def read_table(
     if not data.strip():
         raise UnreadableFile(path, "the file is empty")
     file_format = sniff_format(path, data)
-    if file_format in ("xlsx", "pfif"):
-        if file_format == "xlsx":
-            table = read_xlsx(path, data, sheet)
-        else:
-            from athar.ingest.pfif import read_pfif
+    # XML holds no NUL nor C0 controls, but a spreadsheet's cell or a PFIF element can hold DEL, a
+    # C1 control or a byte-order mark: each value is checked as it is read
+    if file_format == "xlsx":
+        return _quarantining(read_xlsx(path, data, sheet), _not_text_reason, repair_nul)
+    if file_format == "pfif":
+        from athar.ingest.pfif import read_pfif
 
-            table = read_pfif(path, data)
-        # XML holds no NUL nor C0 controls, but a cell or element can hold DEL, a C1 control or a
-        # byte-order mark: each value is checked as it is read
-        return _quarantining(table, _not_text_reason, repair_nul)
+        return _quarantining(read_pfif(path, data), _not_text_reason, repair_nul)
     text, used, broken_bytes, mixed_script = decode(data, str(path), encoding)
     if file_format == "json":
         table = read_json(path, text, used)
