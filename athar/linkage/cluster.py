@@ -64,8 +64,7 @@ def _compatible(a: Traits, b: Traits) -> bool:
     return True
 
 
-def _own_traits(attributes: Mapping[str, str | None]) -> Traits:
-    sex, national_id = attributes.get("sex"), attributes.get("national_id")
+def _own_traits(sex: str | None, national_id: str | None) -> Traits:
     return (frozenset((sex,)) if sex else _NONE, frozenset((national_id,)) if national_id else _NONE)
 
 
@@ -104,8 +103,7 @@ class _Forest:
     def traits_of(self, root: int) -> Traits:
         found = self.traits.get(root)
         if found is None:
-            sex, national_id = self.sexes[root], self.national_ids[root]
-            found = (frozenset((sex,)) if sex else _NONE, frozenset((national_id,)) if national_id else _NONE)
+            found = _own_traits(self.sexes[root], self.national_ids[root])
         return found
 
     def traits_agree(self, ra: int, rb: int) -> bool:
