@@ -192,7 +192,6 @@ def import_requests(
     work = _CheckAndRank(today, headers, source_name, frozenset(sent))
     pool = workers if index is not None else 0
     rows = _one_per_request_id(in_slices(index, work, raw_rows, pool))
-    ranked = {row.number: row.candidates for row in rows if row.checked}
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as conn:
         organisation_id = ensure_organisation(conn, organisation, now)
@@ -221,7 +220,7 @@ def import_requests(
                 continue
             slots.append(len(result.requests))
             result.requests.append({})
-            new.append(Checked(row.checked, row.number, ranked.get(row.number, [])))
+            new.append(Checked(row.checked, row.number, row.candidates))
         for start in range(0, len(quarantined), STATEMENT_ROWS):
             conn.execute(insert(Quarantine), quarantined[start : start + STATEMENT_ROWS])
         stored_candidates = _stored_candidates(conn, [result.requests[i]["reference"] for i in unchanged])
