@@ -146,6 +146,17 @@ def test_quarantine_lists_row_field_and_reason(db, reports):
     assert "month 13" in row["reason"]
 
 
+def test_quarantine_shows_a_control_character_as_its_escape_not_to_the_terminal(db, tmp_path):
+    """The row was quarantined for a terminal escape sequence in a name: the table prints it as
+    text (\\x1b), so that reading the quarantine does not run the file's sequence."""
+    hostile = tmp_path / "hostile.csv"
+    hostile.write_text("record_id,given_name\n1,Om\x1b]0;owned\x07ar\n2,Ali\n", "utf-8")
+    athar("import", str(hostile), "--source", "families", "--db", db)
+    shown = athar("quarantine", "--db", db).stdout
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "Om\\x1b]0;owned\\x07ar" in shown.replace("\n", "").replace(" ", "")
+
+
 def test_sources_lists_counts(db, reports):
     athar("import", str(reports), "--source", "families", "--db", db)
     result = athar("sources", "--json", "--db", db)

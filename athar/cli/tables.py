@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 from rich.table import Table
 
+from athar.ingest.encoding import CONTROL_IN_TEXT
+
 # Short words for the kinds of list (`athar import --kind`), so that the column stays narrow.
 KIND_WORDS = {
     "family_report": "family reports",
@@ -67,8 +69,11 @@ def _one_source(rows: Sequence[dict]) -> str | None:
 
 def raw_values(raw: dict, limit: int = 160) -> str:
     """A quarantined row's non-empty values as read, `column=value` joined by "; " (cut at `limit`
-    characters: the whole row is in `--json` and in `athar export quarantine`)."""
+    characters: the whole row is in `--json` and in `athar export quarantine`). A control character
+    (what quarantined many of these rows) is shown as its escape, ``\\x1b``: written as it is, a
+    file's terminal escape sequence would run in the reader's terminal."""
     text = "; ".join(f"{k}={v}" for k, v in raw.items() if v)
+    text = CONTROL_IN_TEXT.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
