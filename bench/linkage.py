@@ -15,7 +15,9 @@ with no name at all (a quarter of morgue rows) cannot be linked by any method; t
 the recall ceiling they impose, and the scores without the morgue log, whose partial names and
 approximate ages make most of what is left uncertain. `morgue_ambiguity` counts, for each morgue row,
 the listed persons its name keys, sex and age fit: the recall and F1 any linker can reach from what
-those rows say.
+those rows say. `record_ambiguity` (`bench/placeable.py`) does the same for the other lists' records
+(name keys, mother's name, sex, birth year or date, governorate, national number), and
+`accuracy_distinguishable_records_only` leaves out the records another listed person fits as well.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+sys.path.insert(0, str(ROOT / "bench"))
+from placeable import ambiguity_of_store  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "linkage.json"
 THRESHOLD = 0.9
@@ -252,10 +257,10 @@ def _plain_splink(db: str, queue: mp.Queue) -> None:
     )
 
 
-def _in_process(target, db: str) -> dict:
+def _in_process(target, db: str, *args):
     ctx = mp.get_context("spawn")
     queue: mp.Queue = ctx.Queue()
-    proc = ctx.Process(target=target, args=(db, queue))
+    proc = ctx.Process(target=target, args=(db, *args, queue))
     proc.start()
     result = queue.get()
     proc.join()
@@ -402,6 +407,7 @@ def run_size(
         "recall_ceiling_named_records": round(len(linkable) / len(actual), 4),
     }
     out["morgue_ambiguity"], unplaceable = morgue_ambiguity(lists)
+    out["record_ambiguity"], ambiguous = _in_process(ambiguity_of_store, db, lists)
     for name, target in (("athar", _athar), ("plain_splink", _plain_splink)):
         if name not in methods:
             continue
@@ -417,6 +423,9 @@ def run_size(
         # morgue_ambiguity): the pairs some linker could find from what the records say
         placeable = {k: v for k, v in assignment.items() if k not in unplaceable}
         result["accuracy_placeable_records_only"] = score(placeable, truth)
+        # and without the other lists' records that another listed person fits as well as their own
+        distinguishable = {k: v for k, v in placeable.items() if k not in ambiguous}
+        result["accuracy_distinguishable_records_only"] = score(distinguishable, truth)
         without_morgue = {k: v for k, v in assignment.items() if k[0] != "morgue"}
         result["accuracy_without_morgue_log"] = score(without_morgue, truth)
         out[name] = result
