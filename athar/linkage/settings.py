@@ -269,6 +269,8 @@ BLOCKING_RULES: tuple[str, ...] = (
     _rule("given_family_rasm_block"),
     _rule("given_rasm_family_skel_block"),
     _rule("birth_day_date", "father_key"),
+    # a register scanned with noise in both the father's and the family name (كنابر for كنبر)
+    _rule("birth_day_date", "given_key"),
     _rule("birth_day_date", "family_skel"),
     # a family-first name read as given-first: "Jendi Isa Muhammad", "Khalil Muhammad Abdallah";
     # on the capped pair columns, so that common names (محمد الأحمد / أحمد المحمد) do not pair
