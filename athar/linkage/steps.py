@@ -35,6 +35,7 @@ from athar.linkage.engines import release
 from athar.linkage.errors import LinkageError
 from athar.linkage.feature_cache import FeatureCache, kept_rows, rows_digest
 from athar.linkage.features import EVENT_KINDS, NameRoles, assembled, name_roles, record_rows, records_part
+from athar.linkage.halves import collector_paused
 from athar.linkage.ids import IdAssignment, assign_ids
 from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
 from athar.linkage.settings import TERM_FREQUENCY_COLUMNS
@@ -513,6 +514,10 @@ class Clustered:
         return {k: members[k] for k in (*self.touched, *self.gone) if k in members}
 
 
+# The step makes hundreds of thousands of lists and sets (a list per person) and no reference cycle:
+# each full collection they would trigger walks every object the run holds (at 200,000 persons
+# that was as long as the clustering itself).
+@collector_paused()
 def cluster_records(
     loaded: Loaded,
     features: Features,
