@@ -52,7 +52,6 @@ def _one_typo_apart(a: str, b: str) -> bool:
 
 # a cluster's sexes and national numbers (`_compatible`; `_Forest` holds them otherwise)
 Traits = tuple[frozenset[str], frozenset[str]]
-_NONE: frozenset[str] = frozenset()
 
 
 def _compatible(a: Traits, b: Traits) -> bool:
@@ -77,10 +76,20 @@ def _sex_bits(sexes: Sequence[str | None]) -> list[int]:
     return list(map(bit.__getitem__, sexes))
 
 
-def _own_ids(national_ids: Sequence[str | None]) -> list[frozenset[str]]:
-    """Each node's national number as a set (nodes with the same number, or none, share one)."""
-    own = {nid: frozenset((nid,)) if nid else _NONE for nid in dict.fromkeys(national_ids)}
-    return list(map(own.__getitem__, national_ids))
+# a root's national numbers (`_Forest.ids`): its record's own (None or empty: none), or once its
+# cluster holds records of different numbers, the set of them
+NationalIds = str | frozenset[str] | None
+
+
+def _as_set(ids: str | frozenset[str]) -> frozenset[str]:
+    return ids if isinstance(ids, frozenset) else frozenset((ids,))
+
+
+def _numbers_agree(ids_a: str | frozenset[str], ids_b: str | frozenset[str]) -> bool:
+    """`_ids_agree` of two roots' national numbers, both known."""
+    if isinstance(ids_a, str) and isinstance(ids_b, str):
+        return _one_typo_apart(ids_a, ids_b)
+    return _ids_agree(_as_set(ids_a), _as_set(ids_b))
 
 
 class _Forest:
@@ -88,7 +97,8 @@ class _Forest:
     keys, hashed at every step, were most of the clustering's time).
 
     Each root also holds its cluster's traits: `sex`, the bits of the sexes its records carry
-    (`_sex_bits`), and `ids`, their national numbers; a non-root's are stale and never read."""
+    (`_sex_bits`), and `ids`, their national numbers (`NationalIds`: most clusters never need a
+    set); a non-root's are stale and never read."""
 
     def __init__(self, sexes: Sequence[str | None], national_ids: Sequence[str | None]) -> None:
         n = len(sexes)
@@ -96,7 +106,7 @@ class _Forest:
         self.size: list[int] = [1] * n
         self.apart: dict[int, set[int]] = {}
         self.sex = _sex_bits(sexes)
-        self.ids = _own_ids(national_ids)
+        self.ids: list[NationalIds] = list(national_ids)
 
     def find(self, node: int) -> int:
         parent = self.parent
@@ -124,21 +134,15 @@ class _Forest:
     def may_join(self, ra: int, rb: int) -> bool:
         return rb not in self.apart.get(ra, ())
 
-    def traits_agree(self, ra: int, rb: int) -> bool:
-        """`_compatible` of the two roots' clusters."""
-        sex_a, sex_b = self.sex[ra], self.sex[rb]
-        if sex_a and sex_b and sex_a != sex_b:
-            return False
-        return _ids_agree(self.ids[ra], self.ids[rb])
-
     def join(self, ra: int, rb: int) -> None:
         if self.size[ra] < self.size[rb]:
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.size[ra] += self.size[rb]
         self.sex[ra] |= self.sex[rb]
-        if self.ids[rb]:
-            self.ids[ra] = self.ids[ra] | self.ids[rb]
+        moved_ids, kept_ids = self.ids[rb], self.ids[ra]
+        if moved_ids:
+            self.ids[ra] = _as_set(kept_ids) | _as_set(moved_ids) if kept_ids else moved_ids
         moved = self.apart.pop(rb, None)
         if moved:
             kept_apart = self.apart.setdefault(ra, set())
@@ -150,17 +154,31 @@ class _Forest:
 
     def join_in_order(self, left: list[int], right: list[int]) -> int:
         """Join each pair's clusters, in the order given, where no cannot-link lies between them
-        and their traits agree; the number of joins refused."""
-        find, may_join, traits_agree, join = self.find, self.may_join, self.traits_agree, self.join
+        and their traits agree (`_compatible`); the number of joins refused. The loop of the whole
+        clustering: a node that is its own root is not looked up, and traits are compared inline."""
+        parent, find, join, apart, sex, ids = (
+            self.parent,
+            self.find,
+            self.join,
+            self.apart,
+            self.sex,
+            self.ids,
+        )
         refused = 0
         for a, b in zip(left, right, strict=True):
-            ra, rb = find(a), find(b)
+            ra = a if parent[a] == a else find(a)
+            rb = b if parent[b] == b else find(b)
             if ra == rb:
                 continue
-            if may_join(ra, rb) and traits_agree(ra, rb):
-                join(ra, rb)
-            else:
+            sex_a, sex_b, ids_a, ids_b = sex[ra], sex[rb], ids[ra], ids[rb]
+            if (
+                (apart and rb in apart.get(ra, ()))
+                or (sex_a and sex_b and sex_a != sex_b)
+                or (ids_a and ids_b and not _numbers_agree(ids_a, ids_b))
+            ):
                 refused += 1
+            else:
+                join(ra, rb)
         return refused
 
 

@@ -69,12 +69,10 @@ def sibling_positions(
         candidates = candidates[keep]
     if not len(candidates):
         return candidates
-    if read_over is None:
-        read_over = np.union1d(left, right)
     rows_a, rows_b = [], []
     for column in _NAMES:
         values = features[column].to_numpy(dtype=object)
-        missing = _missing_reads_as(values[read_over])
+        missing = _missing_reads_as(values, (left, right) if read_over is None else (read_over,))
         rows_a.append(_names(values[left[candidates]], missing))
         rows_b.append(_names(values[right[candidates]], missing))
     jw_below = config.different_given_below_jw
@@ -87,19 +85,20 @@ def _codes(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray
     """The values at rows `a` and at rows `b` as codes from one numbering, equal where the names
     are; -1 where there is no name (None, NaN, empty, not text)."""
     codes, uniques = pd.factorize(np.concatenate((values[a], values[b])))
-    unnamed = np.flatnonzero([_text(u) is None for u in uniques])
-    codes[np.isin(codes, unnamed)] = -1
+    # the code of each unique value, -1 for those that are no name; the last entry is for -1 itself
+    named = np.array([*(i if _text(u) is not None else -1 for i, u in enumerate(uniques)), -1])
+    codes = named[codes]
     return codes[: len(a)], codes[len(a) :]
 
 
-def _missing_reads_as(values: np.ndarray) -> object:
-    """What a missing name (None, NaN, empty) reads as where a column holds `values`, as this module
+def _missing_reads_as(values: np.ndarray, rows: Iterable[np.ndarray]) -> object:
+    """What a missing name (None, NaN, empty) reads as where a column holds `values` at `rows`, as this module
     has always read names (`pd.Series.map(_text)` over the column): None where no value is a name.
     Where one is, pandas 3 makes the mapped column a string column, whose missing values are NaN:
     truthy, and one object, equal to itself in a tuple. So two records both missing the father's
     (or family) name agree on it, and a pair missing a name can be called siblings, though the
     rule says otherwise: kept as it is, so that reading the names faster changes no result."""
-    named = next((v for v in values.tolist() if _text(v) is not None), None)
+    named = next((values[i] for some in rows for i in some if _text(values[i]) is not None), None)
     if named is None:
         return None
     return pd.Series([named, None], dtype=object).map(_text).tolist()[1]
