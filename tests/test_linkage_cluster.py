@@ -244,3 +244,34 @@ def test_event_details_are_written_as_the_column_writes_them_once_memoized():
     details.append({})
     assert [memo(d) for d in details] == [json.dumps(d) for d in details]
     assert len(calls) == len(details) - 1  # the repeated {"records": 2} written once
+
+
+def test_grouped_clusters_equal_the_result_s_clusters():
+    """`grouped` (what the link step keeps as its clusters) sorts roots' numbers: the same clusters,
+    keyed by the same roots, in the same order, as `ClusterResult.clusters`."""
+    import random
+
+    import numpy as np
+
+    from athar.linkage.cluster import cluster_indices, clusters_of, grouped
+
+    rng = random.Random(3)
+    for trial in range(40):
+        n = rng.choice([0, 1, 2, 7, 50, 300])
+        nodes = [("list", f"r{i}") for i in range(n)]
+        m = rng.randint(0, 2 * n) if n >= 2 else 0
+        left = np.array([rng.randrange(n) for _ in range(m)], dtype=np.int64)
+        right = np.array([rng.randrange(n) for _ in range(m)], dtype=np.int64)
+        probability = np.array([rng.choice([0.5, 0.95, rng.random()]) for _ in range(m)])
+        sexes = [rng.choice([None, "M", "F"]) for _ in range(n)]
+        found = cluster_indices(sexes, [None] * n, left, right, probability, 0.9)
+        expected = clusters_of(nodes, found).clusters()
+        assert list(grouped(nodes, found).items()) == list(expected.items()), trial
+
+
+def test_a_cluster_a_reviewer_gave_two_sexes_takes_no_record_of_either():
+    attributes = {"a": {"sex": "M"}, "b": {"sex": "F"}, "c": {"sex": "M"}, "d": {"sex": "F"}, "e": {}}
+    pairs = [("a", "c", 0.99), ("b", "d", 0.98), ("a", "e", 0.97)]
+    result = cluster("abcde", pairs, 0.9, must_link=[("a", "b")], attributes=attributes)
+    assert groups(result) == [["a", "b", "e"], ["c"], ["d"]]
+    assert result.refused_joins == 2

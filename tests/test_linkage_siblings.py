@@ -78,3 +78,65 @@ def test_names_the_dictionary_does_not_know_are_siblings_when_no_level_calls_the
     )
     pairs = [(0, 1, 0.99), (0, 2, 0.99), (3, 4, 0.99)]
     assert sibling_pairs(frame, pairs) == [(0, 1), (0, 2)]
+
+
+def _siblings_pair_by_pair(frame, pairs, config):
+    """`sibling_pairs` as it was written before it set most pairs aside on the columns' codes: every
+    pair read name by name (the oracle the faster one must agree with)."""
+    from rapidfuzz.distance import JaroWinkler
+
+    from athar.names import distinct_names
+
+    def text(value):
+        return value if isinstance(value, str) and value else None
+
+    columns = ("given_key", "given_skel", "given_rasm", "father_skel", "family_skel")
+    rows = list(zip(*(frame[c].map(text).tolist() for c in columns), strict=True))
+    out = []
+    for a, b, probability in pairs:
+        if probability < config.check_from:
+            continue
+        given_a, skel_a, shape_a, father_a, family_a = rows[a]
+        given_b, skel_b, shape_b, father_b, family_b = rows[b]
+        if not (given_a and given_b and father_a and family_a):
+            continue
+        if (father_a, family_a) != (father_b, family_b) or given_a == given_b:
+            continue
+        if shape_a and shape_a == shape_b:
+            continue
+        unlike = JaroWinkler.similarity(given_a, given_b) < config.different_given_below_jw
+        if distinct_names(given_a, given_b) or (skel_a != skel_b and unlike):
+            out.append((a, b))
+    return out
+
+
+def test_siblings_equal_the_pair_by_pair_reading_on_random_records():
+    import random
+
+    import pandas as pd
+
+    from athar.linkage.config import SiblingConfig
+    from athar.names import name_key
+
+    rng = random.Random(11)
+    given = ["محمد", "محمود", "حسن", "حسين", "Hassan", "Qutaiba", "Zuhair", "Yaman", "Ghayth", "Ghaith"]
+    config = SiblingConfig()
+    found = 0
+    for trial in range(40):
+        n = rng.choice([0, 1, 2, 10, 60])
+        names = [rng.choice([*given, None, ""]) for _ in range(n)]
+        frame = pd.DataFrame(
+            {
+                "given_key": [name_key(g) if g else g for g in names],
+                "given_skel": [rng.choice([None, "", "mhmd", "hsn", "ktb"]) for _ in range(n)],
+                "given_rasm": [rng.choice([None, "", "x", "y"]) for _ in range(n)],
+                "father_skel": [rng.choice([None, "", "ysn", "kld"]) for _ in range(n)],
+                "family_skel": [rng.choice([None, float("nan"), "", "rmnz", "zb"]) for _ in range(n)],
+            },
+            dtype=object if trial % 2 else None,  # as the link step's rows hold them, or strings
+        )
+        pairs = [(*rng.sample(range(n), 2), rng.random()) for _ in range(3 * n)] if n >= 2 else []
+        expected = _siblings_pair_by_pair(frame, pairs, config)
+        assert sibling_pairs(frame, pairs, config) == expected, trial
+        found += len(expected)
+    assert found > 20

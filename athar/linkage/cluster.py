@@ -50,38 +50,63 @@ def _one_typo_apart(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
-# a cluster's sexes and national numbers (`_Forest.traits_of`)
+# a cluster's sexes and national numbers (`_compatible`; `_Forest` holds them otherwise)
 Traits = tuple[frozenset[str], frozenset[str]]
-_NONE: frozenset[str] = frozenset()
 
 
 def _compatible(a: Traits, b: Traits) -> bool:
     (sexes_a, ids_a), (sexes_b, ids_b) = a, b
     if sexes_a and sexes_b and sexes_a != sexes_b:
         return False
+    return _ids_agree(ids_a, ids_b)
+
+
+def _ids_agree(ids_a: frozenset[str], ids_b: frozenset[str]) -> bool:
+    """Whether two clusters' national numbers allow one person: either has none, or one of each is
+    at most a typo from the other."""
     if ids_a and ids_b:
         return any(_one_typo_apart(x, y) for x in ids_a for y in ids_b)
     return True
 
 
-def _own_traits(sex: str | None, national_id: str | None) -> Traits:
-    return (frozenset((sex,)) if sex else _NONE, frozenset((national_id,)) if national_id else _NONE)
+def _sex_bits(sexes: Sequence[str | None]) -> list[int]:
+    """Each node's sex as a bit of its own (0: unknown), so that a cluster's sexes are the OR of its
+    nodes' and two clusters' sets are equal exactly when their bits are: `_compatible` on ints."""
+    bit = {sex: 1 << i if sex else 0 for i, sex in enumerate(dict.fromkeys(sexes))}
+    return list(map(bit.__getitem__, sexes))
+
+
+# a root's national numbers (`_Forest.ids`): its record's own (None or empty: none), or once its
+# cluster holds records of different numbers, the set of them
+NationalIds = str | frozenset[str] | None
+
+
+def _as_set(ids: str | frozenset[str]) -> frozenset[str]:
+    return ids if isinstance(ids, frozenset) else frozenset((ids,))
+
+
+def _numbers_agree(ids_a: str | frozenset[str], ids_b: str | frozenset[str]) -> bool:
+    """`_ids_agree` of two roots' national numbers, both known."""
+    if isinstance(ids_a, str) and isinstance(ids_b, str):
+        return _one_typo_apart(ids_a, ids_b)
+    return _ids_agree(_as_set(ids_a), _as_set(ids_b))
 
 
 class _Forest:
     """Union-find over nodes numbered 0..n-1, in lists (a million records: dicts keyed by record
-    keys, hashed at every step, were most of the clustering's time)."""
+    keys, hashed at every step, were most of the clustering's time).
+
+    Each root also holds its cluster's traits: `sex`, the bits of the sexes its records carry
+    (`_sex_bits`), and `ids`, their national numbers (`NationalIds`: most clusters never need a
+    set); a non-root's are stale and never read."""
 
     def __init__(self, sexes: Sequence[str | None], national_ids: Sequence[str | None]) -> None:
         n = len(sexes)
         self.parent: list[int] = list(range(n))
         self.size: list[int] = [1] * n
         self.apart: dict[int, set[int]] = {}
-        # per root that has been joined: the sexes and national numbers its records carry (a root
-        # never joined has its own node's, read from `sexes` and `national_ids` when needed)
-        self.sexes = sexes
-        self.national_ids = national_ids
-        self.traits: dict[int, Traits] = {}
+        self.sex = _sex_bits(sexes)
+        self.ids: list[NationalIds] = list(national_ids)
 
     def find(self, node: int) -> int:
         parent = self.parent
@@ -92,6 +117,15 @@ class _Forest:
             parent[node], node = root, parent[node]
         return root
 
+    def roots(self) -> np.ndarray:
+        """Each node's root, by pointer jumping over the whole forest at once."""
+        root = np.asarray(self.parent, dtype=np.int64)
+        while True:
+            above = root[root]
+            if np.array_equal(above, root):
+                return root
+            root = above
+
     def forbid(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
         self.apart.setdefault(ra, set()).add(rb)
@@ -100,32 +134,16 @@ class _Forest:
     def may_join(self, ra: int, rb: int) -> bool:
         return rb not in self.apart.get(ra, ())
 
-    def traits_of(self, root: int) -> Traits:
-        found = self.traits.get(root)
-        if found is None:
-            found = _own_traits(self.sexes[root], self.national_ids[root])
-        return found
-
-    def traits_agree(self, ra: int, rb: int) -> bool:
-        traits = self.traits
-        if ra in traits or rb in traits:
-            return _compatible(self.traits_of(ra), self.traits_of(rb))
-        # two records never joined (most pairs): `_compatible` of their own traits, without the sets
-        sex_a, sex_b = self.sexes[ra], self.sexes[rb]
-        if sex_a and sex_b and sex_a != sex_b:
-            return False
-        id_a, id_b = self.national_ids[ra], self.national_ids[rb]
-        return _one_typo_apart(id_a, id_b) if id_a and id_b else True
-
     def join(self, ra: int, rb: int) -> None:
         if self.size[ra] < self.size[rb]:
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.size[ra] += self.size[rb]
-        (sexes, ids), (moved_sexes, moved_ids) = self.traits_of(ra), self.traits_of(rb)
-        self.traits.pop(rb, None)
-        self.traits[ra] = (sexes | moved_sexes, ids | moved_ids)
-        moved = self.apart.pop(rb, set())
+        self.sex[ra] |= self.sex[rb]
+        moved_ids, kept_ids = self.ids[rb], self.ids[ra]
+        if moved_ids:
+            self.ids[ra] = _as_set(kept_ids) | _as_set(moved_ids) if kept_ids else moved_ids
+        moved = self.apart.pop(rb, None)
         if moved:
             kept_apart = self.apart.setdefault(ra, set())
             for other in moved:
@@ -134,12 +152,41 @@ class _Forest:
                 peers.add(ra)
                 kept_apart.add(other)
 
+    def join_in_order(self, left: list[int], right: list[int]) -> int:
+        """Join each pair's clusters, in the order given, where no cannot-link lies between them
+        and their traits agree (`_compatible`); the number of joins refused. The loop of the whole
+        clustering: a node that is its own root is not looked up, and traits are compared inline."""
+        parent, find, join, apart, sex, ids = (
+            self.parent,
+            self.find,
+            self.join,
+            self.apart,
+            self.sex,
+            self.ids,
+        )
+        refused = 0
+        for a, b in zip(left, right, strict=True):
+            ra = a if parent[a] == a else find(a)
+            rb = b if parent[b] == b else find(b)
+            if ra == rb:
+                continue
+            sex_a, sex_b, ids_a, ids_b = sex[ra], sex[rb], ids[ra], ids[rb]
+            if (
+                (apart and rb in apart.get(ra, ()))
+                or (sex_a and sex_b and sex_a != sex_b)
+                or (ids_a and ids_b and not _numbers_agree(ids_a, ids_b))
+            ):
+                refused += 1
+            else:
+                join(ra, rb)
+        return refused
+
 
 @dataclass
 class IndexedClusters:
     """`cluster_indices`' result: each node's root (a node of its cluster), by node number."""
 
-    root: list[int]
+    root: np.ndarray
     refused_joins: int = 0
     conflicts: list[tuple[int, int]] = field(default_factory=list)
 
@@ -158,10 +205,8 @@ def cluster_indices(
     """`cluster` over nodes numbered 0..n-1 (n = len(sexes)), each with its sex and national number
     (None or empty: unknown); pair k joins nodes left[k] and right[k] with `probability[k]`.
     Constraints are pairs of node numbers, which must lie in 0..n-1."""
-    n = len(sexes)
     forest = _Forest(sexes, national_ids)
     conflicts: list[tuple[int, int]] = []
-    refused = 0
     for a, b in cannot_link:
         forest.forbid(a, b)
     for a, b in must_link:
@@ -180,16 +225,8 @@ def cluster_indices(
     probability = np.asarray(probability, dtype=float)
     strong = np.flatnonzero(probability >= threshold)
     strong = strong[np.argsort(-probability[strong], kind="stable")]
-    find, may_join, traits_agree, join = forest.find, forest.may_join, forest.traits_agree, forest.join
-    for a, b in zip(np.asarray(left)[strong].tolist(), np.asarray(right)[strong].tolist(), strict=True):
-        ra, rb = find(a), find(b)
-        if ra == rb:
-            continue
-        if may_join(ra, rb) and traits_agree(ra, rb):
-            join(ra, rb)
-        else:
-            refused += 1
-    return IndexedClusters([find(i) for i in range(n)], refused, conflicts)
+    refused = forest.join_in_order(np.asarray(left)[strong].tolist(), np.asarray(right)[strong].tolist())
+    return IndexedClusters(forest.roots(), refused, conflicts)
 
 
 def cluster(
@@ -251,14 +288,15 @@ def cluster_numbered(
         np.asarray(right, dtype=np.int64),
         np.asarray(probability, dtype=float),
         threshold,
-        must_link=_numbered(must_link, number),
-        cannot_link=_numbered(cannot_link, number),
-        kept_apart=_numbered(kept_apart, number),
+        must_link=numbered(must_link, number),
+        cannot_link=numbered(cannot_link, number),
+        kept_apart=numbered(kept_apart, number),
     )
     return clusters_of(nodes, found)
 
 
-def _numbered(pairs: Iterable[tuple[Hashable, Hashable]], index: Mapping[Hashable, int]) -> list:
+def numbered(pairs: Iterable[tuple[Hashable, Hashable]], index: Mapping[Any, int]) -> list[tuple[int, int]]:
+    """The pairs of nodes as pairs of their numbers, those with a node `index` lacks left out."""
     return [(index[a], index[b]) for a, b in pairs if a in index and b in index]
 
 
@@ -266,7 +304,25 @@ def clusters_of(nodes: Sequence[Hashable], found: IndexedClusters) -> ClusterRes
     """`found`, over the numbers of `nodes` (node i is `nodes[i]`), as a `ClusterResult` of the
     nodes themselves."""
     return ClusterResult(
-        cluster_of=dict(zip(nodes, [nodes[r] for r in found.root], strict=True)),
+        cluster_of=dict(zip(nodes, map(nodes.__getitem__, found.root.tolist()), strict=True)),
         refused_joins=found.refused_joins,
         conflicts=[(nodes[a], nodes[b]) for a, b in found.conflicts],
     )
+
+
+def grouped(nodes: Sequence[Hashable], found: IndexedClusters) -> dict[Hashable, list[Hashable]]:
+    """`clusters_of(nodes, found).clusters()`, grouped by sorting the roots' numbers rather than
+    node by node in a dict: each cluster's root and its nodes, the clusters in the order of their
+    first node and their nodes in the order of `nodes`."""
+    root = found.root
+    if not len(root):
+        return {}
+    order = np.argsort(root, kind="stable")  # the nodes by cluster, each cluster's in node order
+    ranked = root[order]
+    starts = np.flatnonzero(np.concatenate(([True], ranked[1:] != ranked[:-1])))
+    ends = np.append(starts[1:], len(root))
+    by_first = np.argsort(order[starts], kind="stable")  # the clusters by their first node
+    members = list(map(nodes.__getitem__, order.tolist()))
+    spans = map(slice, starts[by_first].tolist(), ends[by_first].tolist())
+    roots = map(nodes.__getitem__, ranked[starts][by_first].tolist())
+    return dict(zip(roots, map(members.__getitem__, spans), strict=True))

@@ -11,8 +11,9 @@ person, and it is put before a reviewer whatever its probability.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 from rapidfuzz.distance import JaroWinkler
 
@@ -22,6 +23,9 @@ from athar.names import distinct_names
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+_NAMES = ("given_key", "given_skel", "given_rasm", "father_skel", "family_skel")
 
 
 def sibling_pairs(
@@ -37,28 +41,86 @@ def sibling_pairs(
     consonant skeletons (الأرمنازي and Al-Armanazi differ in the vowels their keys guess). Records
     missing any of the three names are never called siblings.
     """
-    columns = ("given_key", "given_skel", "given_rasm", "father_skel", "family_skel")
-    rows: Sequence[tuple] = list(zip(*(features[c].map(_text).tolist() for c in columns), strict=True))
-    out = []
-    for a, b, probability in pairs:
-        if probability < config.check_from:
-            continue
-        given_a, skel_a, shape_a, father_a, family_a = rows[a]
-        given_b, skel_b, shape_b, father_b, family_b = rows[b]
-        if not (given_a and given_b and father_a and family_a) or (father_a, family_a) != (
-            father_b,
-            family_b,
-        ):
-            continue
-        if given_a == given_b or (shape_a and shape_a == shape_b):
-            continue  # one name, or one shape with the dots misread
-        if distinct_names(given_a, given_b):
-            # two names the dictionary knows apart (محمد and محمود share a skeleton, حسن and حسين
-            # are close): brothers are named so, and no list writes one for the other
-            out.append((a, b))
-            continue
-        if skel_a == skel_b:
-            continue
-        if JaroWinkler.similarity(given_a, given_b) < config.different_given_below_jw:
-            out.append((a, b))
-    return out
+    listed = [(a, b) for a, b, probability in pairs if probability >= config.check_from]
+    left = np.fromiter((a for a, _b in listed), dtype=np.int64, count=len(listed))
+    right = np.fromiter((b for _a, b in listed), dtype=np.int64, count=len(listed))
+    every_row = np.arange(len(features), dtype=np.int64)
+    return [listed[k] for k in sibling_positions(features, left, right, config, every_row).tolist()]
+
+
+def sibling_positions(
+    features: pd.DataFrame,
+    left: np.ndarray,
+    right: np.ndarray,
+    config: SiblingConfig = DEFAULT_CONFIG.siblings,
+    read_over: np.ndarray | None = None,
+) -> np.ndarray:
+    """The positions k, in order, of the pairs of rows (left[k], right[k]) of `features` that read as
+    brother and sister (`sibling_pairs`, whatever their probability). `read_over`: the rows whose
+    names decide how a missing name reads (`_missing_reads_as`); None: the pairs' rows.
+
+    Most pairs differ in the father's or family name, or share the given name: those are set aside
+    on the columns' codes, and only the rest are read name by name (`_read_as_siblings`)."""
+    candidates = np.arange(len(left))
+    for column, agree in (("father_skel", True), ("family_skel", True), ("given_key", False)):
+        code_a, code_b = _codes(features[column].to_numpy(dtype=object), left[candidates], right[candidates])
+        # the father's and family names differ (or one is missing), or the given names are one
+        keep = (code_a == code_b) if agree else (code_a < 0) | (code_a != code_b)
+        candidates = candidates[keep]
+    if not len(candidates):
+        return candidates
+    rows_a, rows_b = [], []
+    for column in _NAMES:
+        values = features[column].to_numpy(dtype=object)
+        missing = _missing_reads_as(values, (left, right) if read_over is None else (read_over,))
+        rows_a.append(_names(values[left[candidates]], missing))
+        rows_b.append(_names(values[right[candidates]], missing))
+    jw_below = config.different_given_below_jw
+    pairs = zip(zip(*rows_a, strict=True), zip(*rows_b, strict=True), strict=True)
+    found = [_read_as_siblings(a, b, jw_below) for a, b in pairs]
+    return candidates[np.asarray(found, dtype=bool)]
+
+
+def _codes(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The values at rows `a` and at rows `b` as codes from one numbering, equal where the names
+    are; -1 where there is no name (None, NaN, empty, not text)."""
+    codes, uniques = pd.factorize(np.concatenate((values[a], values[b])))
+    # the code of each unique value, -1 for those that are no name; the last entry is for -1 itself
+    named = np.array([*(i if _text(u) is not None else -1 for i, u in enumerate(uniques)), -1])
+    codes = named[codes]
+    return codes[: len(a)], codes[len(a) :]
+
+
+def _missing_reads_as(values: np.ndarray, rows: Iterable[np.ndarray]) -> object:
+    """What a missing name (None, NaN, empty) reads as where a column holds `values` at `rows`, as this module
+    has always read names (`pd.Series.map(_text)` over the column): None where no value is a name.
+    Where one is, pandas 3 makes the mapped column a string column, whose missing values are NaN:
+    truthy, and one object, equal to itself in a tuple. So two records both missing the father's
+    (or family) name agree on it, and a pair missing a name can be called siblings, though the
+    rule says otherwise: kept as it is, so that reading the names faster changes no result."""
+    named = next((values[i] for some in rows for i in some if _text(values[i]) is not None), None)
+    if named is None:
+        return None
+    return pd.Series([named, None], dtype=object).map(_text).tolist()[1]
+
+
+def _names(values: np.ndarray, missing: object) -> list:
+    return [v if isinstance(v, str) and v else missing for v in values.tolist()]
+
+
+def _read_as_siblings(row_a: tuple, row_b: tuple, jw_below: float) -> bool:
+    """Whether two records, each as its (given key, given skeleton, given shape, father's skeleton,
+    family skeleton), read as brother and sister."""
+    given_a, skel_a, shape_a, father_a, family_a = row_a
+    given_b, skel_b, shape_b, father_b, family_b = row_b
+    if not (given_a and given_b and father_a and family_a) or (father_a, family_a) != (father_b, family_b):
+        return False
+    if given_a == given_b or (shape_a and shape_a == shape_b):
+        return False  # one name, or one shape with the dots misread
+    if distinct_names(given_a, given_b):
+        # two names the dictionary knows apart (محمد and محمود share a skeleton, حسن and حسين
+        # are close): brothers are named so, and no list writes one for the other
+        return True
+    if skel_a == skel_b:
+        return False
+    return JaroWinkler.similarity(given_a, given_b) < jw_below

@@ -16,6 +16,7 @@ import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from typing import Any, cast
 
 import numpy as np
@@ -28,16 +29,17 @@ from athar import __version__
 from athar.linkage import labels as labels_module
 from athar.linkage import model as splink_model
 from athar.linkage import store_io
-from athar.linkage.cluster import ClusterResult, cluster_numbered
+from athar.linkage.cluster import ClusterResult, cluster_indices, clusters_of, grouped, numbered
 from athar.linkage.config import DEFAULT_CONFIG, LabelConfig, LinkConfig, SiblingConfig, TrainingConfig
 from athar.linkage.engines import release
 from athar.linkage.errors import LinkageError
 from athar.linkage.feature_cache import FeatureCache, kept_rows, rows_digest
 from athar.linkage.features import EVENT_KINDS, NameRoles, assembled, name_roles, record_rows, records_part
+from athar.linkage.halves import collector_paused
 from athar.linkage.ids import IdAssignment, assign_ids
 from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
 from athar.linkage.settings import TERM_FREQUENCY_COLUMNS
-from athar.linkage.siblings import sibling_pairs
+from athar.linkage.siblings import sibling_positions
 from athar.linkage.staleness import changed_sources, stale_reasons
 from athar.linkage.store_io import SavedRun
 from athar.store.tables import Decision
@@ -512,6 +514,10 @@ class Clustered:
         return {k: members[k] for k in (*self.touched, *self.gone) if k in members}
 
 
+# The step makes hundreds of thousands of lists and sets (a list per person) and no reference cycle:
+# each full collection they would trigger walks every object the run holds (at 200,000 persons
+# that was as long as the clustering itself).
+@collector_paused()
 def cluster_records(
     loaded: Loaded,
     features: Features,
@@ -557,17 +563,13 @@ def cluster_records(
         pairs = {k: v for k, v in pairs.items() if k[0] in touched or k[1] in touched}
         nodes = [k for k in loaded.keys if k in touched]
         must = [k for k in must if k[0] in touched and k[1] in touched]
-    siblings = likely_siblings(
-        features.records,
-        loaded.keys,
-        ((a, b, p) for (a, b), (p, _w) in pairs.items() if (a, b) not in judgements),
-        config,
-        index,
+    pair_keys = list(pairs)
+    left, right, probability = _pair_rows(pair_keys, pairs, index)
+    apart = _sibling_positions(features.records, pair_keys, left, right, probability, judgements, config)
+    siblings = [pair_keys[k] for k in apart.tolist()]
+    result, clusters = _clustered_records(
+        nodes, features.records, (left, right, probability), threshold, must, cannot, apart, touched, index
     )
-    result = _clustered_records(
-        nodes, features.records, pairs, threshold, must, cannot, siblings, touched, index
-    )
-    clusters = cast(dict[Any, list[RecordKey]], result.clusters())
     applied = len(must) + len(cannot)
     return Clustered(
         pairs,
@@ -584,35 +586,85 @@ def cluster_records(
     )
 
 
+def _pair_rows(
+    pair_keys: list[PairKey], pairs: ScoredPairs, index: dict[RecordKey, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each pair's two records, as their positions in the keys (`index`), and its probability, in
+    the order of `pair_keys` (the keys of `pairs`): the loops over the pairs run in C (`map`), and
+    each record key is hashed once for the whole step."""
+    n = len(pair_keys)
+    left = np.fromiter(map(index.__getitem__, map(itemgetter(0), pair_keys)), dtype=np.int64, count=n)
+    right = np.fromiter(map(index.__getitem__, map(itemgetter(1), pair_keys)), dtype=np.int64, count=n)
+    probability = np.fromiter(map(itemgetter(0), pairs.values()), dtype=float, count=n)
+    return left, right, probability
+
+
+def _sibling_positions(
+    records: pd.DataFrame,
+    pair_keys: list[PairKey],
+    left: np.ndarray,
+    right: np.ndarray,
+    probability: np.ndarray,
+    judgements: dict[PairKey, str],
+    config: SiblingConfig,
+) -> np.ndarray:
+    """`likely_siblings` among the pairs that no reviewer has judged, as positions in `pair_keys`
+    (`_pair_rows` gives the records and probabilities)."""
+    checked = probability >= config.check_from
+    if judgements:
+        checked &= ~np.fromiter(map(judgements.__contains__, pair_keys), dtype=bool, count=len(pair_keys))
+    at = np.flatnonzero(checked)
+    return at[sibling_positions(records, left[at], right[at], config)]
+
+
 def _clustered_records(
     nodes: list[RecordKey],
     records: pd.DataFrame,
-    pairs: ScoredPairs,
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
     threshold: float,
     must: list[PairKey],
     cannot: list[PairKey],
-    siblings: list[PairKey],
+    apart: np.ndarray,
     touched: frozenset[RecordKey] | None,
     index: dict[RecordKey, int],
-) -> ClusterResult:
+) -> tuple[ClusterResult, dict[Any, list[RecordKey]]]:
     """`cluster.cluster` of `nodes` (every record, or the `touched` ones in the order of the keys)
     with the sexes and national numbers of their feature rows (`records`, in the order of the keys;
-    `index`: each key's position there), run on the records' numbers (`cluster.cluster_numbered`):
-    the same clusters, without hashing record keys at every step of the union-find."""
+    `index`: each key's position there), and its clusters (`ClusterResult.clusters`), run on the
+    records' numbers (`cluster.cluster_indices`): the same clusters, without hashing record keys at
+    every step of the union-find. `pairs` are every pair's records (positions in the keys) and
+    probability (`_pair_rows`); `apart`, the positions among them of likely siblings."""
+    left, right, probability = pairs
     sexes = records["sex"].tolist()
     national_ids = records["national_id"].tolist()
+    kept_left, kept_right = left[apart], right[apart]
     if touched is None:
         number = index
     else:
+        # the touched records numbered 0..len(nodes)-1, and only the pairs between two of them
         number = {k: i for i, k in enumerate(nodes)}
-        rows = [index[k] for k in nodes]
-        sexes = [sexes[i] for i in rows]
-        national_ids = [national_ids[i] for i in rows]
-    # in an incremental run, only the pairs of two touched records
-    scored = (
-        (a, b, p) for (a, b), (p, _w) in pairs.items() if touched is None or (a in touched and b in touched)
+        rows = np.fromiter(map(index.__getitem__, nodes), dtype=np.int64, count=len(nodes))
+        sexes = [sexes[i] for i in rows.tolist()]
+        national_ids = [national_ids[i] for i in rows.tolist()]
+        local = np.full(len(records), -1, dtype=np.int64)
+        local[rows] = np.arange(len(rows), dtype=np.int64)
+        left, right, kept_left, kept_right = local[left], local[right], local[kept_left], local[kept_right]
+        both = (left >= 0) & (right >= 0)
+        left, right, probability = left[both], right[both], probability[both]
+        kept = (kept_left >= 0) & (kept_right >= 0)
+        kept_left, kept_right = kept_left[kept], kept_right[kept]
+    found = cluster_indices(
+        sexes,
+        national_ids,
+        left,
+        right,
+        probability,
+        threshold,
+        must_link=numbered(must, number),
+        cannot_link=numbered(cannot, number),
+        kept_apart=zip(kept_left.tolist(), kept_right.tolist(), strict=True),
     )
-    return cluster_numbered(nodes, number, sexes, national_ids, scored, threshold, must, cannot, siblings)
+    return clusters_of(nodes, found), cast(dict[Any, list[RecordKey]], grouped(nodes, found))
 
 
 def touched_records(
@@ -680,12 +732,10 @@ def likely_siblings(
     Only the rows of the pairs' records are read."""
     if index is None:
         index = {k: i for i, k in enumerate(keys)}
-    listed = [(index[a], index[b], p) for a, b, p in pairs if p >= config.check_from]
-    rows = sorted({i for a, b, _p in listed for i in (a, b)})
-    position = {i: j for j, i in enumerate(rows)}
-    part = features.iloc[rows].reset_index(drop=True)
-    found = sibling_pairs(part, ((position[a], position[b], p) for a, b, p in listed), config)
-    return [(keys[rows[i]], keys[rows[j]]) for i, j in found]
+    listed = [(a, b) for a, b, p in pairs if p >= config.check_from]
+    left = np.fromiter((index[a] for a, _b in listed), dtype=np.int64, count=len(listed))
+    right = np.fromiter((index[b] for _a, b in listed), dtype=np.int64, count=len(listed))
+    return [listed[k] for k in sibling_positions(features, left, right, config).tolist()]
 
 
 # -- stable ids ------------------------------------------------------------------------------------
