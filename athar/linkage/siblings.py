@@ -44,8 +44,7 @@ def sibling_pairs(
     listed = [(a, b) for a, b, probability in pairs if probability >= config.check_from]
     left = np.fromiter((a for a, _b in listed), dtype=np.int64, count=len(listed))
     right = np.fromiter((b for _a, b in listed), dtype=np.int64, count=len(listed))
-    every_row = np.arange(len(features), dtype=np.int64)
-    return [listed[k] for k in sibling_positions(features, left, right, config, every_row).tolist()]
+    return [listed[k] for k in sibling_positions(features, left, right, config).tolist()]
 
 
 def sibling_positions(
@@ -53,28 +52,25 @@ def sibling_positions(
     left: np.ndarray,
     right: np.ndarray,
     config: SiblingConfig = DEFAULT_CONFIG.siblings,
-    read_over: np.ndarray | None = None,
 ) -> np.ndarray:
     """The positions k, in order, of the pairs of rows (left[k], right[k]) of `features` that read as
-    brother and sister (`sibling_pairs`, whatever their probability). `read_over`: the rows whose
-    names decide how a missing name reads (`_missing_reads_as`); None: the pairs' rows.
+    brother and sister (`sibling_pairs`, whatever their probability).
 
     Most pairs differ in the father's or family name, or share the given name: those are set aside
     on the columns' codes, and only the rest are read name by name (`_read_as_siblings`)."""
     candidates = np.arange(len(left))
     for column, agree in (("father_skel", True), ("family_skel", True), ("given_key", False)):
         code_a, code_b = _codes(features[column].to_numpy(dtype=object), left[candidates], right[candidates])
-        # the father's and family names differ (or one is missing), or the given names are one
-        keep = (code_a == code_b) if agree else (code_a < 0) | (code_a != code_b)
+        # set aside: the father's or family names differ or are missing, or the given names are one
+        keep = (code_a >= 0) & (code_a == code_b) if agree else (code_a < 0) | (code_a != code_b)
         candidates = candidates[keep]
     if not len(candidates):
         return candidates
     rows_a, rows_b = [], []
     for column in _NAMES:
         values = features[column].to_numpy(dtype=object)
-        missing = _missing_reads_as(values, (left, right) if read_over is None else (read_over,))
-        rows_a.append(_names(values[left[candidates]], missing))
-        rows_b.append(_names(values[right[candidates]], missing))
+        rows_a.append(_names(values[left[candidates]]))
+        rows_b.append(_names(values[right[candidates]]))
     jw_below = config.different_given_below_jw
     pairs = zip(zip(*rows_a, strict=True), zip(*rows_b, strict=True), strict=True)
     found = [_read_as_siblings(a, b, jw_below) for a, b in pairs]
@@ -91,21 +87,11 @@ def _codes(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray
     return codes[: len(a)], codes[len(a) :]
 
 
-def _missing_reads_as(values: np.ndarray, rows: Iterable[np.ndarray]) -> object:
-    """What a missing name (None, NaN, empty) reads as where a column holds `values` at `rows`, as this module
-    has always read names (`pd.Series.map(_text)` over the column): None where no value is a name.
-    Where one is, pandas 3 makes the mapped column a string column, whose missing values are NaN:
-    truthy, and one object, equal to itself in a tuple. So two records both missing the father's
-    (or family) name agree on it, and a pair missing a name can be called siblings, though the
-    rule says otherwise: kept as it is, so that reading the names faster changes no result."""
-    named = next((values[i] for some in rows for i in some if _text(values[i]) is not None), None)
-    if named is None:
-        return None
-    return pd.Series([named, None], dtype=object).map(_text).tolist()[1]
-
-
-def _names(values: np.ndarray, missing: object) -> list:
-    return [v if isinstance(v, str) and v else missing for v in values.tolist()]
+def _names(values: np.ndarray) -> list[str | None]:
+    """The names as text, None where there is none (None, NaN, empty): pandas' `Series.map` would
+    make a missing name NaN, which is truthy and equal to itself, so two records both missing the
+    father's name would agree on it."""
+    return [v if isinstance(v, str) and v else None for v in values.tolist()]
 
 
 def _read_as_siblings(row_a: tuple, row_b: tuple, jw_below: float) -> bool:
