@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
 
+from athar.linkage.heap import collector_paused
 from athar.linkage.ids import IdAssignment
 from athar.linkage.keys import PairKey, RecordKey
 from athar.linkage.steps import Clustered, Loaded, ScoredPairs
@@ -42,6 +43,7 @@ class Persisted:
     review_tasks: int
 
 
+@collector_paused()
 def write_run(
     conn: Connection,
     *,
@@ -61,7 +63,10 @@ def write_run(
     `previous_members` are the memberships the store holds (`store_io.memberships`): only those
     that change are written. Where the run clustered only the records a change touched
     (`Clustered.touched`), the others' memberships stay, and so do their review tasks (copied from
-    the previous run, `previous_run`)."""
+    the previous run, `previous_run`).
+
+    Its hundreds of thousands of rows are made with the cyclic collector paused: each full
+    collection they would trigger walks every object the run holds (`heap.collector_paused`)."""
     now = dt.datetime.now(dt.UTC)
     run_id = conn.execute(
         insert(LinkRun)
