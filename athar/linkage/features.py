@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from athar.linkage.config import FeatureConfig
-from athar.linkage.halves import collector_paused, map_in_two_processes
+from athar.linkage.halves import map_in_two_processes
+from athar.linkage.heap import collector_paused
 from athar.names import is_arabic, name_key, name_skeleton, normalize_arabic
 from athar.names.arabic import rasm, strip_article
 from athar.names.chain import parse_parts

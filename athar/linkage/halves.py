@@ -9,13 +9,13 @@ available, with one CPU, or for few items, the map runs here alone; the result i
 
 from __future__ import annotations
 
-import gc
 import logging
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any
+
+from athar.linkage.heap import collector_paused
 
 log = logging.getLogger(__name__)
 
@@ -23,21 +23,6 @@ Work = Callable[[Sequence[Any]], list]
 
 # What the forked child works on: set just before the fork, so the child inherits it.
 _job: tuple[Work, Sequence[Any]] | None = None
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside. Making a million rows of tuples, the collector would
-    otherwise walk every object there is each time they trigger a full collection (in a forked
-    child, copying every page it touches): that took as long as the rows themselves. Rows and
-    strings make no cycles; the collector's state is restored on the way out."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def usable_cpus() -> int:

@@ -33,3 +33,21 @@ def objects_frozen() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic collector off inside the block, then as it was.
+
+    For code that makes hundreds of thousands of small objects that hold no cycle (the rows a
+    linkage run writes): each of the full collections they would trigger walks every object alive,
+    and freeing them is refcounting's work anyway. Garbage with cycles made meanwhile waits for
+    the next collection. (Making a million rows of tuples in the features step's forked child,
+    each collection would also copy every page it touched.)"""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

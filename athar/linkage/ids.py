@@ -9,7 +9,7 @@ in several clusters was split; an old id that went to no cluster is retired.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,15 +36,7 @@ def assign_ids(
     sizes = np.fromiter((len(clusters[k]) for k in keys), dtype=np.int64, count=len(keys))
     members = [m for k in keys for m in clusters[k]]
     cluster_of_member = np.repeat(np.arange(len(keys), dtype=np.int64), sizes)
-    # each cluster's smallest member as text: the tie-breaker below and the order new ids follow
-    # (members' ranks in text order, their least per cluster: a grouped minimum of strings is slow)
-    rank, texts = pd.factorize(pd.Series([str(m) for m in members], dtype=object), sort=True)
-    least = np.full(len(keys), len(texts), dtype=np.int64)
-    np.minimum.at(least, cluster_of_member, rank)
-    smallest = pd.Series(np.asarray(texts, dtype=object)[least], dtype=object)
-    # the smallest member's rank in text order: the clusters' order by their smallest member's text
-    # (a member lies in one cluster, so no two clusters share it), sorted as integers
-    least_rank_of = dict(zip(keys, least.tolist(), strict=True))
+    least = _smallest_member_ranks([clusters[k] for k in keys])
     # how many of each cluster's records each old person held: the largest overlap first
     was = pd.Series([previous.get(m) for m in members], dtype=object)
     held = was.notna().to_numpy()
@@ -55,16 +47,15 @@ def assign_ids(
         .rename("n")
         .reset_index()
     )
-    overlaps["smallest"] = smallest.to_numpy()[overlaps["cluster"].to_numpy()]
+    overlaps["smallest"] = least[overlaps["cluster"].to_numpy()]
     overlaps["minus_n"] = -overlaps["n"]
     overlaps = overlaps.sort_values(["minus_n", "person", "smallest"], kind="stable")
     # a cluster that overlaps one old person only, who overlaps no other cluster, keeps that id
     # whatever the order (most clusters of a re-run); the greedy pass is for the rest
     alone = ~(overlaps["cluster"].duplicated(keep=False) | overlaps["person"].duplicated(keep=False))
     alone_persons = overlaps["person"][alone].tolist()
-    person_of_cluster: dict[Hashable, str] = dict(
-        zip([keys[c] for c in overlaps["cluster"][alone].tolist()], alone_persons, strict=True)
-    )
+    named = overlaps["cluster"][alone].tolist()
+    person_of_cluster: dict[Hashable, str] = dict(zip([keys[c] for c in named], alone_persons, strict=True))
     taken_ids: set[str] = set(alone_persons)
     rest = overlaps[~alone]
     pairs = list(zip(rest["cluster"].tolist(), rest["person"].tolist(), strict=True))
@@ -74,18 +65,19 @@ def assign_ids(
             continue
         person_of_cluster[cluster_key] = person_id
         taken_ids.add(person_id)
+        named.append(c)
 
-    events: list[dict] = []
-    unnamed = [k for k in keys if k not in person_of_cluster]
-    for cluster_key in sorted(unnamed, key=least_rank_of.__getitem__):
-        person_of_cluster[cluster_key] = new_id()
-        events.append(
-            {
-                "person_id": person_of_cluster[cluster_key],
-                "kind": "created",
-                "detail": {"records": len(clusters[cluster_key])},
-            }
-        )
+    # the clusters left without an id, in the order of their smallest members: new ids
+    unnamed = np.ones(len(keys), dtype=bool)
+    unnamed[named] = False
+    fresh = np.flatnonzero(unnamed)
+    fresh = fresh[np.argsort(least[fresh], kind="stable")]
+    new_ids = [new_id() for _ in range(len(fresh))]
+    person_of_cluster.update(zip([keys[c] for c in fresh.tolist()], new_ids, strict=True))
+    events: list[dict] = [
+        {"person_id": person_id, "kind": "created", "detail": {"records": n}}
+        for person_id, n in zip(new_ids, sizes[fresh].tolist(), strict=True)
+    ]
 
     # Where did each old person's records go? (a person alone in its cluster stayed whole)
     destinations: dict[str, set[str]] = {}
@@ -101,3 +93,20 @@ def assign_ids(
     for old_id in sorted(set(previous.values()) - set(destinations) - set(alone_persons)):
         events.append({"person_id": old_id, "kind": "retired", "detail": {"into": []}})
     return IdAssignment(person_of_cluster=person_of_cluster, events=events)
+
+
+def _smallest_member_ranks(clusters: Iterable[Sequence[Hashable]]) -> np.ndarray:
+    """Each cluster's rank among the clusters by the text of its smallest member (the text of a
+    member being `str(member)`): equal texts share a rank. Only the order of ranks counts (the
+    tie-breaker and the order new ids follow); ranked as clusters, not members, and by Python's
+    sort, which is near linear where clusters come nearly in that order already."""
+    least = [min(map(str, members)) for members in clusters]
+    order = sorted(range(len(least)), key=least.__getitem__)
+    ranks = np.empty(len(least), dtype=np.int64)
+    rank, before = -1, None
+    for i in order:
+        text = least[i]
+        if text != before:
+            rank, before = rank + 1, text
+        ranks[i] = rank
+    return ranks

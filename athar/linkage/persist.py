@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
 
+from athar.linkage.heap import collector_paused
 from athar.linkage.ids import IdAssignment
 from athar.linkage.keys import PairKey, RecordKey
 from athar.linkage.steps import Clustered, Loaded, ScoredPairs
@@ -42,6 +43,7 @@ class Persisted:
     review_tasks: int
 
 
+@collector_paused()
 def write_run(
     conn: Connection,
     *,
@@ -61,7 +63,10 @@ def write_run(
     `previous_members` are the memberships the store holds (`store_io.memberships`): only those
     that change are written. Where the run clustered only the records a change touched
     (`Clustered.touched`), the others' memberships stay, and so do their review tasks (copied from
-    the previous run, `previous_run`)."""
+    the previous run, `previous_run`).
+
+    Its hundreds of thousands of rows are made with the cyclic collector paused: each full
+    collection they would trigger walks every object the run holds (`heap.collector_paused`)."""
     now = dt.datetime.now(dt.UTC)
     run_id = conn.execute(
         insert(LinkRun)
@@ -104,16 +109,20 @@ def _write_persons(conn: Connection, assignment: IdAssignment, run_id: int, now:
     # the persons made are the clusters that took no earlier person's id (`ids.assign_ids`)
     fresh = [e["person_id"] for e in assignment.events if e["kind"] == "created"]
     created = stored_value(conn, Person.__table__.c.created_at, now)
-    rows = [(pid, created, CaseStatus.MISSING.value) for pid in fresh]
-    bulk_insert(conn, "persons", ("id", "created_at", "status"), rows)
-    for event in assignment.events:
-        if event["kind"] in ("merged", "retired"):
-            into = event["detail"]["into"]
-            conn.execute(
-                update(Person)
-                .where(Person.id == event["person_id"])
-                .values(retired_at=now, merged_into=into[0] if into else None)
-            )
+    status = CaseStatus.MISSING.value
+    bulk_insert(conn, "persons", ("id", "created_at", "status"), [(pid, created, status) for pid in fresh])
+    retired = [
+        {"pid": e["person_id"], "into": e["detail"]["into"][0] if e["detail"]["into"] else None}
+        for e in assignment.events
+        if e["kind"] in ("merged", "retired")
+    ]
+    if retired:  # in one statement executed many times: a run that merges thousands of persons
+        conn.execute(
+            update(Person)
+            .where(Person.id == bindparam("pid"))
+            .values(retired_at=now, merged_into=bindparam("into")),
+            retired,
+        )
     detail = _memoized(value_writer(conn, PersonEvent.__table__.c.detail))  # `created` serves: same type
     bulk_insert(
         conn,
@@ -157,12 +166,12 @@ def _write_memberships(
     rows was most of its time; where most rows change, and `clusters` hold `every_record`, all are
     rewritten at once."""
     source_ids = {name: id_ for name, id_ in conn.execute(select(Source.name, Source.id))}
-    now = {m: person_of_cluster[c] for c, members in clusters.items() for m in members}
-    changed = [k for k, pid in now.items() if previous.get(k) != pid]
+    now = {m: pid for c, members in clusters.items() for pid in (person_of_cluster[c],) for m in members}
+    changed = [k for k, pid in now.items() if previous.get(k) != pid] if previous else list(now)
     gone = [k for k in previous if k not in now]
     if every_record and len(changed) + len(gone) > len(now) // 2:
         conn.execute(delete(Membership))
-        written = list(now)
+        rows = [(source_ids[s], r, pid, run_id) for (s, r), pid in now.items()]
     else:
         stale = [k for k in changed if k in previous] + gone
         if stale:
@@ -172,8 +181,7 @@ def _write_memberships(
                 ),
                 [{"s": source_ids[s], "r": r} for s, r in stale],
             )
-        written = changed
-    rows = [(source_ids[s], r, now[(s, r)], run_id) for s, r in written]
+        rows = [(source_ids[k[0]], k[1], now[k], run_id) for k in changed]
     bulk_insert(conn, "memberships", ("source_id", "record_id", "person_id", "run_id"), rows)
 
 
@@ -236,24 +244,24 @@ def _write_review_tasks(
     """Uncertain pairs, and pairs kept apart as likely siblings whatever their probability; none
     that a reviewer has judged. A record the run did not cluster again is in the person it kept
     (`Clustered.previous_members`)."""
-    cluster_of: dict[Hashable, Hashable] = dict(clustered.result.cluster_of)
+    cluster_of: Mapping[Hashable, Hashable] = clustered.result.cluster_of
     kept_apart: set[PairKey] = set(clustered.siblings)
+    judged = clustered.judgements
     created = stored_value(conn, ReviewTask.__table__.c.created_at, now)
-    rows = []
-    wanted = []
-    for (a, b), (p, _w) in clustered.pairs.items():
-        in_band = review.low <= p < review.high
-        if not (in_band or (a, b) in kept_apart) or (a, b) in clustered.judgements:
-            continue
-        wanted.append((a, b, p))
+    wanted = [
+        (pair, p)
+        for pair, (p, _w) in clustered.pairs.items()
+        if (review.low <= p < review.high or pair in kept_apart) and pair not in judged
+    ]
     sizes = Counter(cluster_of.values())
-    kept = {k for a, b, _p in wanted for k in (a, b) if k not in cluster_of}
+    kept = {k for (a, b), _p in wanted for k in (a, b) if k not in cluster_of}
     if kept:  # records the run left in their persons: those persons' sizes
         members = clustered.previous_members
-        cluster_of.update({k: ("kept", members[k]) for k in kept})
+        cluster_of = {**cluster_of, **{k: ("kept", members[k]) for k in kept}}
         persons = {members[k] for k in kept}
         sizes.update(("kept", pid) for pid in members.values() if pid in persons)
-    for a, b, p in wanted:
+    rows = []
+    for (a, b), p in wanted:
         ca, cb = cluster_of[a], cluster_of[b]
         # the model is sure of a pair kept apart as siblings, but the decision is not: as if 50/50
         uncertainty = 0.5 if (a, b) in kept_apart else p

@@ -35,7 +35,7 @@ from athar.linkage.engines import release
 from athar.linkage.errors import LinkageError
 from athar.linkage.feature_cache import FeatureCache, kept_rows, rows_digest
 from athar.linkage.features import EVENT_KINDS, NameRoles, assembled, name_roles, record_rows, records_part
-from athar.linkage.halves import collector_paused
+from athar.linkage.heap import collector_paused
 from athar.linkage.ids import IdAssignment, assign_ids
 from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
 from athar.linkage.settings import TERM_FREQUENCY_COLUMNS
@@ -741,10 +741,13 @@ def likely_siblings(
 # -- stable ids ------------------------------------------------------------------------------------
 
 
+@collector_paused()
 def stable_ids(clustered: Clustered, previous: dict[RecordKey, str], max_number: int) -> IdAssignment:
     """Each cluster's person id: the previous person it overlaps most keeps its id (`athar.linkage.ids`),
     others get new ids numbered on from `max_number`. Of an incremental run's touched records only:
-    the persons they held before lie wholly among them (`touched_records`)."""
+    the persons they held before lie wholly among them (`touched_records`). With the cyclic
+    collector paused, as for writing (`persist.write_run`): an event per new person is a lot of
+    objects."""
     numbers = itertools.count(max_number + 1)
     if clustered.touched is not None:
         previous = clustered.previous_of_clustered()

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Engine, Select, func, select
 
 from athar.linkage.config import LinkConfig
+from athar.linkage.heap import collector_paused
 from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
 from athar.store.records import current_records
 from athar.store.tables import (
@@ -54,32 +55,46 @@ def for_scoring(record: dict, unique_id: int, kinds: dict[str, str]) -> dict:
     return record
 
 
+@collector_paused()
 def load_records_and_versions(engine: Engine) -> tuple[list[dict], RecordVersions]:
     """Every current record ready for scoring (`unique_id` its position in the list), and the
     versions `record_versions` gives, from one read: a full run needs both, and reading them apart
     read every record twice (at 200,000 records, half a second). Without the person each record
-    belongs to, which linkage recomputes."""
+    belongs to, which linkage recomputes. Read with the cyclic collector paused: a record is a
+    dict of plain values, and each full collection the records trigger walks every one made so far
+    (`heap.collector_paused`)."""
     columns = [getattr(Record, c) for c in CANONICAL_COLUMNS]
     query = (
         select(Source.name.label("source"), *columns, Record.id, Record.content_hash)
         .join(Source, Source.id == Record.source_id)
         .where(Record.is_current.is_(True))
-        .order_by(Source.name, Record.id)
     )
     names = ("source", *CANONICAL_COLUMNS)
     width = len(names)
     kinds = source_kinds(engine)
-    records, keys, row_ids, hashes = [], [], [], []
     with engine.connect() as conn:
-        found = _all_rows(conn, query)
+        found = _by_source_then_row(conn, query)
         max_row = conn.execute(select(func.max(Record.id))).scalar_one() or 0
-    for i, row in enumerate(found):
-        record = dict(zip(names, row[:width], strict=True))
-        records.append(for_scoring(record, i, kinds))
-        keys.append((record["source"], record["record_id"]))
-        row_ids.append(row[width])
-        hashes.append(row[width + 1])
+    records = [
+        for_scoring(dict(zip(names, row[:width], strict=True)), i, kinds) for i, row in enumerate(found)
+    ]
+    keys = [(row[0], row[1]) for row in found]  # the source's name and the record's id
+    row_ids = [row[width] for row in found]
+    hashes = [row[width + 1] for row in found]
     return records, RecordVersions(keys, row_ids, hashes, max_row)
+
+
+def _by_source_then_row(conn: Connection, query: Select) -> list[tuple]:
+    """The rows of `query`, whose first column is the source's name and which reads `Record`, in
+    the order of `ORDER BY Source.name, Record.id`: the database reads them by row id, which costs
+    it no sort (SQLite scans the records table in that order), and they are put in the sources'
+    order here, each source's rows keeping theirs (a stable sort, near linear: a list is imported
+    in one go, so its rows come together). The sources' order is the database's, so its collation."""
+    found = _all_rows(conn, query.order_by(Record.id))
+    names = conn.execute(select(Source.name).order_by(Source.name)).scalars()
+    rank = {name: i for i, name in enumerate(names)}
+    found.sort(key=lambda row: rank[row[0]])
+    return found
 
 
 class RecordVersions(NamedTuple):
@@ -99,10 +114,9 @@ def record_versions(engine: Engine) -> RecordVersions:
         select(Source.name, Record.record_id, Record.id, Record.content_hash)
         .join(Source, Source.id == Record.source_id)
         .where(Record.is_current.is_(True))
-        .order_by(Source.name, Record.id)
     )
     with engine.connect() as conn:
-        found = _all_rows(conn, query)
+        found = _by_source_then_row(conn, query)
         max_row = conn.execute(select(func.max(Record.id))).scalar_one() or 0
     keys = [(source, record_id) for source, record_id, _row, _hash in found]
     rows = [row for _s, _r, row, _hash in found]
