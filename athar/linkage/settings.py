@@ -270,13 +270,12 @@ BLOCKING_RULES: tuple[str, ...] = (
     _rule("given_rasm_family_skel_block"),
     _rule("birth_day_date", "father_key"),
     _rule("birth_day_date", "family_skel"),
-    # a family-first name read as given-first: "Jendi Isa Muhammad", "Khalil Muhammad Abdallah";
-    # on the capped pair columns, so that common names (محمد الأحمد / أحمد المحمد) do not pair
-    # every record with every other
-    f"l.given_family_block = r.family_given_block AND {SAME_SEX_OR_UNKNOWN}",
-    # (Splink puts the lower id on the left, so an asymmetric rule is written both ways round.)
-    f"l.given_father_block = r.family_given_block AND {SAME_SEX_OR_UNKNOWN}",
-    f"r.given_father_block = l.family_given_block AND {SAME_SEX_OR_UNKNOWN}",
+    # No rule pairs a name read given-first with one read family-first ("Jendi Isa Muhammad"): a
+    # name whose order is not marked is also scored in its other reading (`steps.score`), which the
+    # rules above block; and a pair only a swapped rule found was compared name part by name part,
+    # given against given, so it scored low anyway. At 200,000 persons the three swap rules made 27%
+    # of the blocked pairs (0.57 of 2.11 million), 99% of them below 0.01, and of the true pairs no
+    # other rule finds, one above 0.05 and none above 0.9.
 )
 
 
