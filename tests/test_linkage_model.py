@@ -197,4 +197,4 @@ def test_the_namesake_rules_drop_exactly_the_pairs_born_years_apart(precision_l,
     (may_agree,) = con.execute(f"SELECT {BIRTH_DATES_MAY_AGREE} FROM l, r").fetchone()
     assert may_agree is not disagree
     namesake_rules = [rule for rule in BLOCKING_RULES if BIRTH_DATES_MAY_AGREE in rule]
-    assert len(namesake_rules) == 3
+    assert len(namesake_rules) == 7
