@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pandas as pd
 import pytest
@@ -11,7 +13,14 @@ from athar.linkage import model
 from athar.linkage.config import TrainingConfig
 from athar.linkage.engines import db_api_for
 from athar.linkage.features import feature_frame
-from athar.linkage.settings import event_date, lists, settings
+from athar.linkage.settings import (
+    BIRTH_DATES_MAY_AGREE,
+    BLOCKING_RULES,
+    birth_date,
+    event_date,
+    lists,
+    settings,
+)
 from athar.synth import generate
 
 
@@ -138,3 +147,54 @@ def test_the_lists_comparison_keeps_the_m_of_the_passes_blocked_on_names(tmp_pat
     assert [level.m_probability for level in levels] == pytest.approx(
         [0.1 + 0.1 * i for i in range(len(levels))]
     )
+
+
+def test_a_family_first_name_is_blocked_with_the_same_name_given_first_through_its_other_reading():
+    """No blocking rule pairs one name column with another (given with family): comparisons go name
+    part by name part, so such a pair would score low; the other reading of a name written without
+    a marked order is what meets the same name given first, on the ordinary rules."""
+    records = [
+        {"unique_id": 0, "source_dataset": "a", "source_kind": "detention", "sex": "m"}
+        | {"given_name": "Khalil", "father_name": "Muhammad", "family_name": "Abdallah"},
+        {"unique_id": 1, "source_dataset": "b", "source_kind": "detention", "sex": "m"}
+        | {"full_name": "Abdallah Khalil Muhammad"},
+    ]
+    rows = feature_frame(records, other_readings=True)
+    others = set(rows.loc[rows["reading_of"] == 1, "unique_id"]) - {1}
+    linker = model.make_linker(db_api_for("duckdb"), rows)
+    blocked = model.blocked_pairs(linker).as_pandas_dataframe()
+    pairs = set(zip(blocked["join_key_l"], blocked["join_key_r"], strict=True))
+    assert {(0, other) for other in others} & pairs
+    for rule in BLOCKING_RULES:
+        for left, right in re.findall(r"[lr]\.(\w+) = [lr]\.(\w+)", rule):
+            assert left == right, rule
+
+
+def _born(year: int | None, precision: str | None, month: int | None = 6, day: int | None = 15) -> dict:
+    date = f"{year}-{month:02d}-{day:02d}" if year and precision == "day" else None
+    return {
+        "birth_year": year,
+        "birth_precision": precision,
+        "birth_date": date,
+        "birth_month": month if year and precision == "day" else None,
+        "birth_day": day if year and precision == "day" else None,
+    }
+
+
+@pytest.mark.parametrize("precision_l", ["day", "year", "age", None])
+@pytest.mark.parametrize("precision_r", ["day", "year", "age"])
+@pytest.mark.parametrize("apart", [0, 1, 2, 3, 4, 7, 8, 20])
+def test_the_namesake_rules_drop_exactly_the_pairs_born_years_apart(precision_l, precision_r, apart):
+    """`BIRTH_DATES_MAY_AGREE`, which the rules that pair many namesakes carry, holds for a pair
+    unless its birth dates meet the comparison's last level (years apart beyond either precision)."""
+    left = _born(1980 if precision_l else None, precision_l)
+    right = _born(1980 + apart, precision_r, month=7)
+    disagree = _level(birth_date(), left, right).startswith("All other")
+    row = {f"{k}": [v] for k, v in left.items()}
+    con = duckdb.connect()
+    con.register("l", pd.DataFrame(row).astype({"birth_year": "Int64"}))
+    con.register("r", pd.DataFrame({k: [v] for k, v in right.items()}).astype({"birth_year": "Int64"}))
+    (may_agree,) = con.execute(f"SELECT {BIRTH_DATES_MAY_AGREE} FROM l, r").fetchone()
+    assert may_agree is not disagree
+    namesake_rules = [rule for rule in BLOCKING_RULES if BIRTH_DATES_MAY_AGREE in rule]
+    assert len(namesake_rules) == 7

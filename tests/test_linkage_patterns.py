@@ -187,6 +187,6 @@ def test_pairs_blocked_here_are_scored_as_splinks_own_blocking_scores_them(synth
             return frame.sort_values(["unique_id_l", "unique_id_r"]).reset_index(drop=True)
 
         ours, splinks = scored(True), scored(False)
-        assert len(ours) > 50
+        assert len(ours) > 40  # 50 at 300 persons
         assert ours[["unique_id_l", "unique_id_r"]].equals(splinks[["unique_id_l", "unique_id_r"]])
         assert np.allclose(ours["match_weight"], splinks["match_weight"])
