@@ -69,10 +69,8 @@ class FeatureRow(NamedTuple):
     given_family_block: int | None = None
     given_family_skel_block: int | None = None
     given_father_block: int | None = None
-    father_family_block: int | None = None
     given_family_rasm_block: int | None = None
     given_rasm_family_skel_block: int | None = None
-    family_given_block: int | None = None
     birth_day_date: str | None = None
 
 
@@ -561,13 +559,10 @@ _RARE_PAIR_BLOCKS = (
     ("given_family_block", "given_key", "family_key"),
     ("given_family_skel_block", "given_skel", "family_skel"),
     ("given_father_block", "given_key", "father_key"),
-    ("father_family_block", "father_key", "family_key"),
     ("given_family_rasm_block", "given_rasm", "family_rasm"),
     # scan noise on the given name and a vowel spelled otherwise in the family name (بسرى العبدالله /
     # Boshra Abdullah); most Latin family names have no Arabic spelling to take a shape from
     ("given_rasm_family_skel_block", "given_rasm", "family_skel"),
-    # the same names the other way round, to meet a family-first name read given-first
-    ("family_given_block", "family_key", "given_key"),
 )
 
 
@@ -575,9 +570,8 @@ NameCodes = tuple[dict[str, np.ndarray], int]
 
 
 def name_codes(frame: pd.DataFrame, columns: Iterable[str]) -> NameCodes:
-    """Each value of `columns` as an integer, one numbering for all of them (0 for no value), so
-    that a pair of names read one way round (given, family) meets the same pair the other way
-    (family, given); and how many numbers there are."""
+    """Each value of `columns` as an integer, one numbering for all of them (0 for no value), and
+    how many numbers there are."""
     columns = list(columns)
     numbers, distinct = pd.factorize(pd.concat([frame[c] for c in columns], ignore_index=True))
     numbers = numbers.astype(np.int64) + 1  # factorize gives -1 for a missing value
