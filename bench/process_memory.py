@@ -105,3 +105,53 @@ class PeakMemory:
             }
             for role in sorted(self.peak_sum_mib)
         }
+
+
+def _pss_mib(pid: int) -> float:
+    """Proportional set size: a page shared by n processes (after a fork) counts 1/n in each, so
+    the sum over processes is the memory they hold together."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _parents() -> dict[int, int]:
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError, ValueError):
+                parents[int(entry.name)] = _parent_and_group(int(entry.name))[0]
+    return parents
+
+
+class TreePeakPss:
+    """The peak, over samples every `interval` seconds until stopped, of the memory a process and
+    its descendants hold together (the sum of their PSS): a forked child's pages shared with its
+    parent count once, where the sum of their peaks counts them twice."""
+
+    def __init__(self, root_pid: int, interval: float = 0.25) -> None:
+        self.root_pid = root_pid
+        self.interval = interval
+        self.peak_mib = 0.0
+        self.max_processes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreePeakPss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            tree = {self.root_pid} | descendants(self.root_pid, _parents())
+            total = 0.0
+            for pid in tree:
+                with contextlib.suppress(FileNotFoundError, ProcessLookupError, ValueError):
+                    total += _pss_mib(pid)
+            self.peak_mib = max(self.peak_mib, total)
+            self.max_processes = max(self.max_processes, len(tree))
