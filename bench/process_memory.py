@@ -8,6 +8,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Self
 
 ROLES = {
     "org.apache.spark.executor.CoarseGrainedExecutorBackend": "executors",
@@ -40,21 +41,15 @@ def descendants(root: int, parents: dict[int, int]) -> set[int]:
     return out
 
 
-class PeakMemory:
-    """Samples every `interval` seconds until stopped: each role's peak of the sum of its processes'
-    resident memory (pages shared after a fork count in each), and its largest single process."""
+class _Sampler:
+    """Calls `sample` every `interval` seconds, in a thread of its own, from entering to leaving."""
 
-    def __init__(self, driver_pid: int, cluster_groups: Sequence[int] = (), interval: float = 1.0) -> None:
-        self.driver_pid = driver_pid
-        self.cluster_groups = set(cluster_groups)  # the daemons' process groups: theirs and their executors
+    def __init__(self, interval: float) -> None:
         self.interval = interval
-        self.peak_sum_mib: dict[str, float] = defaultdict(float)
-        self.peak_process_mib: dict[str, float] = defaultdict(float)
-        self.max_processes: dict[str, int] = defaultdict(int)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> PeakMemory:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -65,6 +60,22 @@ class PeakMemory:
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
             self.sample()
+
+    def sample(self) -> None:
+        raise NotImplementedError
+
+
+class PeakMemory(_Sampler):
+    """Samples every `interval` seconds until stopped: each role's peak of the sum of its processes'
+    resident memory (pages shared after a fork count in each), and its largest single process."""
+
+    def __init__(self, driver_pid: int, cluster_groups: Sequence[int] = (), interval: float = 1.0) -> None:
+        super().__init__(interval)
+        self.driver_pid = driver_pid
+        self.cluster_groups = set(cluster_groups)  # the daemons' process groups: theirs and their executors
+        self.peak_sum_mib: dict[str, float] = defaultdict(float)
+        self.peak_process_mib: dict[str, float] = defaultdict(float)
+        self.max_processes: dict[str, int] = defaultdict(int)
 
     def sample(self) -> None:
         parents, by_role, commands = {}, defaultdict(list), {}
@@ -125,33 +136,22 @@ def _parents() -> dict[int, int]:
     return parents
 
 
-class TreePeakPss:
+class TreePeakPss(_Sampler):
     """The peak, over samples every `interval` seconds until stopped, of the memory a process and
     its descendants hold together (the sum of their PSS): a forked child's pages shared with its
     parent count once, where the sum of their peaks counts them twice."""
 
     def __init__(self, root_pid: int, interval: float = 0.25) -> None:
+        super().__init__(interval)
         self.root_pid = root_pid
-        self.interval = interval
         self.peak_mib = 0.0
         self.max_processes = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> TreePeakPss:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            tree = {self.root_pid} | descendants(self.root_pid, _parents())
-            total = 0.0
-            for pid in tree:
-                with contextlib.suppress(FileNotFoundError, ProcessLookupError, ValueError):
-                    total += _pss_mib(pid)
-            self.peak_mib = max(self.peak_mib, total)
-            self.max_processes = max(self.max_processes, len(tree))
+    def sample(self) -> None:
+        tree = {self.root_pid} | descendants(self.root_pid, _parents())
+        total = 0.0
+        for pid in tree:
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError, ValueError):
+                total += _pss_mib(pid)
+        self.peak_mib = max(self.peak_mib, total)
+        self.max_processes = max(self.max_processes, len(tree))
