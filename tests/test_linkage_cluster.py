@@ -116,7 +116,13 @@ def test_a_reviewers_same_overrides_conflicting_national_numbers():
 def _reference_cluster(nodes, pairs, threshold, must_link=(), cannot_link=(), attributes=None, kept_apart=()):
     """The clustering as it was written before it ran on node numbers (dicts keyed by the nodes):
     the oracle `cluster` must agree with, cluster for cluster and in the same order."""
-    from athar.linkage.cluster import _compatible
+    from athar.linkage.cluster import _one_typo_apart
+
+    def _compatible(a, b):  # the rule as first written: sexes equal where known, numbers a typo apart
+        (sexes_a, ids_a), (sexes_b, ids_b) = a, b
+        if sexes_a and sexes_b and sexes_a != sexes_b:
+            return False
+        return not (ids_a and ids_b) or any(_one_typo_apart(x, y) for x in ids_a for y in ids_b)
 
     attributes = attributes or {}
     parent = {n: n for n in nodes}

@@ -50,17 +50,6 @@ def _one_typo_apart(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
-# a cluster's sexes and national numbers (`_compatible`; `_Forest` holds them otherwise)
-Traits = tuple[frozenset[str], frozenset[str]]
-
-
-def _compatible(a: Traits, b: Traits) -> bool:
-    (sexes_a, ids_a), (sexes_b, ids_b) = a, b
-    if sexes_a and sexes_b and sexes_a != sexes_b:
-        return False
-    return _ids_agree(ids_a, ids_b)
-
-
 def _ids_agree(ids_a: frozenset[str], ids_b: frozenset[str]) -> bool:
     """Whether two clusters' national numbers allow one person: either has none, or one of each is
     at most a typo from the other."""
@@ -71,7 +60,7 @@ def _ids_agree(ids_a: frozenset[str], ids_b: frozenset[str]) -> bool:
 
 def _sex_bits(sexes: Sequence[str | None]) -> list[int]:
     """Each node's sex as a bit of its own (0: unknown), so that a cluster's sexes are the OR of its
-    nodes' and two clusters' sets are equal exactly when their bits are: `_compatible` on ints."""
+    nodes' and two clusters' sets are equal exactly when their bits are."""
     bit = {sex: 1 << i if sex else 0 for i, sex in enumerate(dict.fromkeys(sexes))}
     return list(map(bit.__getitem__, sexes))
 
@@ -154,7 +143,8 @@ class _Forest:
 
     def join_in_order(self, left: list[int], right: list[int]) -> int:
         """Join each pair's clusters, in the order given, where no cannot-link lies between them
-        and their traits agree (`_compatible`); the number of joins refused. The loop of the whole
+        and their traits agree (the sexes known are the same, and the national numbers known are at
+        most a typo apart: `_numbers_agree`); the number of joins refused. The loop of the whole
         clustering: a node that is its own root is not looked up, and traits are compared inline."""
         parent, find, join, apart, sex, ids = (
             self.parent,
