@@ -75,10 +75,26 @@ def mother() -> cl.CustomComparison:
     )
 
 
+def _years_apart_allowed(column: Callable[[str, str], str]) -> tuple[str, str, str]:
+    """The birth-date comparison's three loosest agreeing levels (within a year; within three, one
+    side approximate; within seven, one side from an age), with each side's column written by
+    `column(name, "l" or "r")`: the comparison's levels and the blocking rules' filter
+    (`BIRTH_DATES_MAY_AGREE`) read the same windows from here. Every stricter level implies the
+    first."""
+    year_l, year_r = column("birth_year", "l"), column("birth_year", "r")
+    precision_l, precision_r = column("birth_precision", "l"), column("birth_precision", "r")
+    apart = f"ABS({year_l} - {year_r})"
+    return (
+        f"{apart} <= 1",
+        f"{apart} <= 3 AND ({precision_l} IN ('year', 'age') OR {precision_r} IN ('year', 'age'))",
+        f"{apart} <= 7 AND ({precision_l} = 'age' OR {precision_r} = 'age')",
+    )
+
+
 def birth_date() -> cl.CustomComparison:
     """Aware of precision: a year-only date agreeing with a full date is not a disagreement."""
     year_l, year_r = "birth_year_l", "birth_year_r"
-    approximate = "(birth_precision_l IN ('year', 'age') OR birth_precision_r IN ('year', 'age'))"
+    within_1, within_3, within_7 = _years_apart_allowed(lambda column, side: f"{column}_{side}")
     return cl.CustomComparison(
         output_column_name="birth_date",
         comparison_description="birth date, aware of each side's precision",
@@ -99,12 +115,9 @@ def birth_date() -> cl.CustomComparison:
                 "same year, one side year only",
             ),
             _sql(f"{year_l} = {year_r}", "same year, months differ"),
-            _sql(f"ABS({year_l} - {year_r}) <= 1", "within 1 year"),
-            _sql(f"ABS({year_l} - {year_r}) <= 3 AND {approximate}", "within 3 years, one side approximate"),
-            _sql(
-                f"ABS({year_l} - {year_r}) <= 7 AND (birth_precision_l = 'age' OR birth_precision_r = 'age')",
-                "within 7 years, one side from an age",
-            ),
+            _sql(within_1, "within 1 year"),
+            _sql(within_3, "within 3 years, one side approximate"),
+            _sql(within_7, "within 7 years, one side from an age"),
             cll.ElseLevel(),
         ],
     )
@@ -252,12 +265,8 @@ def _rule(*columns: str) -> str:
 
 # Two records' birth dates are unknown on a side or meet some level of `birth_date` other than its
 # last ("else": years apart beyond what either side's precision allows, -10 bits in a trained model).
-BIRTH_DATES_MAY_AGREE = (
-    "(l.birth_year IS NULL OR r.birth_year IS NULL OR ABS(l.birth_year - r.birth_year) <= 1 "
-    "OR (ABS(l.birth_year - r.birth_year) <= 3 "
-    "AND (l.birth_precision IN ('year', 'age') OR r.birth_precision IN ('year', 'age'))) "
-    "OR (ABS(l.birth_year - r.birth_year) <= 7 "
-    "AND (l.birth_precision = 'age' OR r.birth_precision = 'age')))"
+BIRTH_DATES_MAY_AGREE = "(l.birth_year IS NULL OR r.birth_year IS NULL OR {})".format(
+    " OR ".join(f"({window})" for window in _years_apart_allowed(lambda column, side: f"{side}.{column}"))
 )
 
 
