@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "bench"))
-from placeable import ambiguity_of_store  # noqa: E402
+from placeable import ambiguity_of_store, listed_persons  # noqa: E402
 from process_memory import TreePeakPss  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "linkage.json"
@@ -294,16 +294,15 @@ def morgue_ambiguity(lists: Path, age_slack: int = 7) -> tuple[dict, set[tuple[s
 
     from athar.names import name_key, parse_name_chain
 
-    persons = pd.read_csv(lists / "persons.csv", dtype=str, keep_default_na=False)
     truth = pd.read_csv(lists / "truth.csv", dtype=str)
     morgue = pd.read_csv(lists / "morgue.csv", dtype=str, keep_default_na=False)
     other = truth[truth.source != "morgue"]
     records_elsewhere = other.groupby("person_id").size()
-    listed = persons[persons.person_id.isin(records_elsewhere.index)].copy()
-    listed["g"] = listed.given_name_ar.map(name_key)
-    listed["f"] = listed.father_name_ar.map(name_key)
-    listed["fam"] = listed.family_name_ar.map(name_key)
-    listed["by"] = listed.birth_date.str[:4].astype(int)
+    listed = (
+        listed_persons(lists, leaving_out="morgue")
+        .rename(columns={"given_key": "g", "father_key": "f", "family_key": "fam", "birth_year": "by"})
+        .reset_index()
+    )
     morgue = morgue.merge(
         truth[truth.source == "morgue"][["record_id", "person_id"]], on="record_id", how="left"
     )

@@ -52,14 +52,17 @@ def _persons_fitting(listed: pd.DataFrame, records: pd.DataFrame, columns: list[
     return total
 
 
-def listed_persons(lists: Path) -> pd.DataFrame:
-    """Every person with a record in some list, with the values a record of theirs would write, as
-    Athar's features write them (cross-script name keys, the gazetteer's governorate)."""
+def listed_persons(lists: Path, leaving_out: str | None = None) -> pd.DataFrame:
+    """Every person with a record in some list (other than `leaving_out`), with the values a record
+    of theirs would write, as Athar's features write them (cross-script name keys, None where a
+    person has no such name; the gazetteer's governorate), indexed by `person_id`."""
     from athar.linkage.features import default_place_lookup
     from athar.names import name_key
 
     persons = pd.read_csv(lists / "persons.csv", dtype=str, keep_default_na=False)
     truth = pd.read_csv(lists / "truth.csv", dtype=str)
+    if leaving_out is not None:
+        truth = truth[truth.source != leaving_out]
     listed = persons[persons.person_id.isin(set(truth.person_id))].copy()
     for column, written in (
         ("given_key", "given_name_ar"),
