@@ -288,6 +288,12 @@ def morgue_ambiguity(lists: Path, age_slack: int = 7) -> tuple[dict, set[tuple[s
     comparison may find them. A two-word row is read as given + family name, or as given + father's
     name when that is how it names its person. Also returns the (source, record_id) of the rows no
     linker can place.
+
+    A row one listed person fits is not placeable for that alone: a row of someone listed nowhere
+    else, fitting one listed person by chance, reads the same. `precision_linking_each_row_one_
+    person_fits` is the precision a linker would have if it linked every such row to its one fit
+    (even knowing each listed person's true names, sex and birth year): where it is below the
+    precision asked of linkage, the linker must leave some of those rows apart.
     """
     import numpy as np
     import pandas as pd
@@ -313,7 +319,9 @@ def morgue_ambiguity(lists: Path, age_slack: int = 7) -> tuple[dict, set[tuple[s
     morgue["fam"] = [name_key(c.family or "") if c else "" for c in chains]
     event_year = pd.to_numeric(morgue.event_date.str[:4], errors="coerce")
     morgue["by"] = event_year - pd.to_numeric(morgue.age, errors="coerce")
-    named = morgue[(morgue.g != "") & (morgue.pairs > 0)].reset_index(drop=True)
+    # every named row, those of persons listed nowhere else too: a row one listed person fits by
+    # chance is what a linker linking every fitting row would get wrong
+    every_named = morgue[morgue.g != ""].reset_index(drop=True)
     # listed persons' birth years, sorted, by every combination of names a row may write
     years: dict[tuple, np.ndarray] = {}
     for columns in (("g",), ("g", "f"), ("g", "fam"), ("g", "f", "fam")):
@@ -330,6 +338,8 @@ def morgue_ambiguity(lists: Path, age_slack: int = 7) -> tuple[dict, set[tuple[s
         else:
             lo = np.searchsorted(found, row.by - age_slack, side="left")
             k = int(np.searchsorted(found, row.by + age_slack, side="right") - lo)
+        if row.person_id not in person.index:  # listed in no other list: whoever fits, is another
+            return k, False
         truly = person.loc[row.person_id]
         true_fits = (
             all(names[c] == truly[c] for c in columns)
@@ -338,7 +348,7 @@ def morgue_ambiguity(lists: Path, age_slack: int = 7) -> tuple[dict, set[tuple[s
         )
         return k, true_fits
 
-    for row in named.itertuples():
+    for row in every_named.itertuples():
         k, fit = fits({"g": row.g, "f": row.f, "fam": row.fam}, row)
         if not fit and row.fam and not row.f:
             # two words: given + father (زياد حسام) as often as given + family
@@ -347,8 +357,10 @@ def morgue_ambiguity(lists: Path, age_slack: int = 7) -> tuple[dict, set[tuple[s
                 k, fit = k_father, fit_father
         ks.append(k)
         true_fits.append(fit)
-    named["k"] = ks
-    named["true_fits"] = true_fits
+    every_named["k"] = ks
+    every_named["true_fits"] = true_fits
+    named = every_named[every_named.pairs > 0]
+    one_fits = every_named[every_named.k == 1]
     nameless_pairs = int(morgue[(morgue.g == "") & (morgue.pairs > 0)].pairs.sum())
     counts = truth.groupby("person_id").size()
     all_pairs = int((counts * (counts - 1) // 2).sum())
@@ -367,6 +379,12 @@ def morgue_ambiguity(lists: Path, age_slack: int = 7) -> tuple[dict, set[tuple[s
         "morgue_row_fits_2_or_3_persons": int(named[ambiguous & (named.k <= 3)].pairs.sum()),
         "morgue_row_fits_4_or_more_persons": int(named[named.true_fits & (named.k >= 4)].pairs.sum()),
         "morgue_row_keys_miss_its_person": int(named[missed_keys].pairs.sum()),
+        "rows_one_listed_person_fits": len(one_fits),
+        "of_them_not_their_person": int((~one_fits.true_fits).sum()),
+        "of_them_persons_listed_nowhere_else": int((one_fits.pairs == 0).sum()),
+        "precision_linking_each_row_one_person_fits": round(float(one_fits.true_fits.mean()), 4)
+        if len(one_fits)
+        else None,
         "recall_ceiling": round(recall, 4),
         "f1_ceiling_at_precision_1": round(2 * recall / (1 + recall), 4),
     }, {("morgue", record_id) for record_id in unplaceable}
