@@ -43,7 +43,7 @@ from placeable import ambiguity_of_store, listed_persons  # noqa: E402
 from process_memory import TreePeakPss  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "linkage.json"
-THRESHOLD = 0.9
+THRESHOLD = 0.85  # athar link's default (LinkOptions.threshold)
 METHODS = ("athar", "plain_splink")
 
 
@@ -152,11 +152,14 @@ def profile_summary(stats, top: int = 25) -> dict:
 
 def _by_threshold(engine, records: list[dict]) -> dict:
     """Clusters of the run's scored pairs at other thresholds (no rescoring), with the same
-    constraints `athar link` applies: traits and likely siblings (read from the run's name roles)."""
+    constraints `athar link` applies: traits, likely siblings (read from the run's name roles) and
+    pairs outranked by a better pair of one of their records, and pairs within one list below its
+    threshold, set aside (`rivals`)."""
     from sqlalchemy import select
 
     from athar.linkage.cluster import cluster
     from athar.linkage.features import feature_frame
+    from athar.linkage.rivals import joining_scores, outranked_pairs
     from athar.linkage.steps import likely_siblings, record_traits
     from athar.linkage.store_io import latest_run
     from athar.store.tables import LinkPair
@@ -168,20 +171,25 @@ def _by_threshold(engine, records: list[dict]) -> dict:
         LinkPair.right_source,
         LinkPair.right_record_id,
         LinkPair.match_probability,
+        LinkPair.match_weight,
     )
     with engine.connect() as conn:
-        pairs = [((a, b), (c, d), p) for a, b, c, d, p in conn.execute(select(*columns))]
+        scored = {((a, b), (c, d)): (p, w) for a, b, c, d, p, w in conn.execute(select(*columns))}
     run = latest_run(engine)
+    rules = run.config.clustering
+    outranked = outranked_pairs(scored, rules.rival_margin_bits)
     roles = run.name_roles
     features = feature_frame(
         [{**r, "unique_id": i, "source_dataset": r["source"]} for i, r in enumerate(records)], roles=roles
     )
     traits = record_traits(keys, records)
-    apart = likely_siblings(features, keys, pairs, run.config.siblings)
-    return {
-        str(t): cluster(keys, pairs, t, attributes=traits, kept_apart=apart).cluster_of
-        for t in (0.5, 0.7, 0.95)
-    }
+    found = {}
+    for t in (0.5, 0.7, 0.9, 0.95):
+        joining = joining_scores(scored, outranked, t, rules)
+        pairs = [(a, b, p) for (a, b), (p, _w) in joining.items()]
+        apart = likely_siblings(features, keys, pairs, run.config.siblings)
+        found[str(t)] = cluster(keys, pairs, t, attributes=traits, kept_apart=apart).cluster_of
+    return found
 
 
 def _plain_splink(db: str, queue: mp.Queue) -> None:

@@ -14,7 +14,7 @@ from athar.linkage.explain import explain
 from athar.linkage.review import ReviewError, count_open_tasks, open_tasks, record_judgement
 from athar.linkage.run import LinkOptions, link
 from athar.store import open_store
-from athar.store.tables import AuditEntry, LinkRun, Membership, PersonEvent, Record, Source
+from athar.store.tables import AuditEntry, LinkPair, LinkRun, Membership, PersonEvent, Record, Source
 from athar.synth import generate
 from athar.synth.inclusion import SOURCES
 from tests.conftest import built_once
@@ -97,7 +97,7 @@ def test_no_person_holds_two_sexes_or_two_national_numbers(store_copy):
 def test_likely_siblings_are_kept_apart_put_to_review_and_joined_by_a_same_judgement(store_copy):
     persons = person_of(store_copy)
     tasks = open_tasks(store_copy, limit=100_000)
-    sure_but_apart = [t for t in tasks if t["match_probability"] >= 0.97]
+    sure_but_apart = [t for t in tasks if t["match_probability"] >= 0.97 and t["why"] != "outranked"]
     assert sure_but_apart, "a synthetic set this size has brothers the model alone would merge"
     task = sure_but_apart[0]
     left, right = (tuple(task[side].split(":", 1)) for side in ("left", "right"))
@@ -113,6 +113,45 @@ def test_likely_siblings_are_kept_apart_put_to_review_and_joined_by_a_same_judge
     link(store_copy, LinkOptions(user="test"))
     persons = person_of(store_copy)
     assert persons[left] == persons[right]
+
+
+def test_a_pair_a_better_one_outranks_waits_for_review_unjoined_and_a_same_judgement_joins_it(store_copy):
+    """A record that fits two records of one list links to the better (`athar.linkage.rivals`); the
+    other pair, however sure the model is of it, joins nothing and is put to review as outranked."""
+    persons = person_of(store_copy)
+    tasks = [t for t in open_tasks(store_copy, limit=100_000) if t["why"] == "outranked"]
+    assert tasks, "a synthetic set this size has namesakes one record fits"
+    with store_copy.connect() as conn:
+        pairs = conn.execute(
+            select(
+                LinkPair.left_source,
+                LinkPair.left_record_id,
+                LinkPair.right_source,
+                LinkPair.right_record_id,
+                LinkPair.match_weight,
+            )
+        ).all()
+    weight = {((a, b), (c, d)): w for a, b, c, d, w in pairs}
+    sure = [t for t in tasks if t["match_probability"] >= 0.9]
+    assert sure, "some outranked pairs are above the threshold: only the rule keeps them apart"
+    for task in sure:
+        left, right = (tuple(task[side].split(":", 1)) for side in ("left", "right"))
+        assert persons[left] != persons[right]
+        own = weight[(left, right)]
+        rivals = [
+            w
+            for (a, b), w in weight.items()
+            if (a == left and b[0] == right[0] and b != right)
+            or (b == left and a[0] == right[0] and a != right)
+            or (a == right and b[0] == left[0] and b != left)
+            or (b == right and a[0] == left[0] and a != left)
+        ]
+        assert max(rivals) > own + 1  # a better pair by more than the margin
+    task = sure[0]
+    left, right = (tuple(task[side].split(":", 1)) for side in ("left", "right"))
+    record_judgement(store_copy, task["left"], task["right"], "same", "reviewer1")
+    link(store_copy, LinkOptions(user="test"))
+    assert person_of(store_copy)[left] == person_of(store_copy)[right]
 
 
 def test_linkage_finds_most_of_the_truth(store_copy, lists):

@@ -26,7 +26,7 @@ def link(
     engine: Annotated[str, typer.Option(help="Splink backend: duckdb or spark.")] = "duckdb",
     spark_master: Annotated[str | None, typer.Option(help="Spark master URL (default local[*]).")] = None,
     full: Annotated[bool, typer.Option("--full", help="Retrain and rescore everything.")] = False,
-    threshold: Annotated[float, typer.Option(help="Match probability at which two records join.")] = 0.9,
+    threshold: Annotated[float, typer.Option(help="Match probability at which two records join.")] = 0.85,
     review_low: Annotated[float, typer.Option(help="Lowest probability put up for review.")] = 0.3,
     review_high: Annotated[float, typer.Option(help="Highest probability put up for review.")] = 0.97,
     blocking_report: Annotated[

@@ -17,6 +17,8 @@ WHY_WORDS = {
     "uncertain": "the model is unsure",
     "likely_siblings": "the model is sure, but father's and family names agree and the given names "
     "differ: siblings?",
+    "outranked": "one of the two records fits another record of the other's list better: "
+    "linked to that one, not to this",
 }
 
 

@@ -99,6 +99,19 @@ class SiblingConfig:
 
 
 @dataclass(frozen=True)
+class ClusteringConfig:
+    """Which scored pairs clustering lets join, beside the run's threshold (`athar.linkage.rivals`)."""
+
+    # a pair is set aside when one of its records has a pair with the other's list whose match
+    # weight is higher by more than this (1 bit: more than twice the odds)
+    rival_margin_bits: float = 1.0
+    # a pair within one list joins only at or above this probability (or the run's threshold, if
+    # higher): a person written twice in one list is rarer than in two, and a list alone is where
+    # the model knows least
+    one_list_threshold: float = 0.9
+
+
+@dataclass(frozen=True)
 class LabelConfig:
     """How reviewers' judgements tune the prior (`athar.linkage.labels`)."""
 
@@ -114,6 +127,7 @@ class LinkConfig:
     training: TrainingConfig = field(default_factory=TrainingConfig)
     siblings: SiblingConfig = field(default_factory=SiblingConfig)
     labels: LabelConfig = field(default_factory=LabelConfig)
+    clustering: ClusteringConfig = field(default_factory=ClusteringConfig)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, text, upda
 from athar.linkage.heap import collector_paused
 from athar.linkage.ids import IdAssignment
 from athar.linkage.keys import PairKey, RecordKey
+from athar.linkage.review import WHY_LIKELY_SIBLINGS, WHY_OUTRANKED, WHY_UNCERTAIN
 from athar.linkage.steps import Clustered, Loaded, ScoredPairs
 from athar.store.bulk import bulk_insert, stored_value, value_writer
 from athar.store.tables import (
@@ -235,23 +236,26 @@ REVIEW_TASK_COLUMNS = (
     "match_probability",
     "priority",
     "created_at",
+    "reason",
 )
 
 
 def _write_review_tasks(
     conn: Connection, run_id: int, clustered: Clustered, review: ReviewBand, now: dt.datetime
 ) -> int:
-    """Uncertain pairs, and pairs kept apart as likely siblings whatever their probability; none
+    """Uncertain pairs, pairs kept apart as likely siblings whatever their probability, and pairs
+    set aside for a better one of their records (`rivals`) whose records are in two persons; none
     that a reviewer has judged. A record the run did not cluster again is in the person it kept
     (`Clustered.previous_members`)."""
     cluster_of: Mapping[Hashable, Hashable] = clustered.result.cluster_of
     kept_apart: set[PairKey] = set(clustered.siblings)
+    outranked = clustered.outranked
     judged = clustered.judgements
     created = stored_value(conn, ReviewTask.__table__.c.created_at, now)
     wanted = [
         (pair, p)
         for pair, (p, _w) in clustered.pairs.items()
-        if (review.low <= p < review.high or pair in kept_apart) and pair not in judged
+        if (review.low <= p < review.high or pair in kept_apart or pair in outranked) and pair not in judged
     ]
     sizes = Counter(cluster_of.values())
     kept = {k for (a, b), _p in wanted for k in (a, b) if k not in cluster_of}
@@ -263,10 +267,18 @@ def _write_review_tasks(
     rows = []
     for (a, b), p in wanted:
         ca, cb = cluster_of[a], cluster_of[b]
-        # the model is sure of a pair kept apart as siblings, but the decision is not: as if 50/50
-        uncertainty = 0.5 if (a, b) in kept_apart else p
+        if (a, b) in kept_apart:
+            # the model is sure of a pair kept apart as siblings, but the decision is not: as if 50/50
+            reason, uncertainty = WHY_LIKELY_SIBLINGS, 0.5
+        elif (a, b) in outranked and ca != cb:
+            # as sure as the share of the two the model gives it
+            reason, uncertainty = WHY_OUTRANKED, outranked[(a, b)]
+        elif not review.low <= p < review.high:
+            continue  # set aside, yet one person through other pairs: nothing to decide
+        else:
+            reason, uncertainty = WHY_UNCERTAIN, p
         priority = round(review_priority(uncertainty, sizes[ca], sizes[cb], ca == cb), 6)
-        rows.append((run_id, a[0], a[1], b[0], b[1], p, priority, created))
+        rows.append((run_id, a[0], a[1], b[0], b[1], p, priority, created, reason))
     bulk_insert(conn, "review_tasks", REVIEW_TASK_COLUMNS, rows)
     return len(rows)
 

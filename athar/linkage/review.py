@@ -38,13 +38,15 @@ def _open_tasks_query():
     return select(ReviewTask).where(ReviewTask.run_id == newest, ~judged)
 
 
-WHY_UNCERTAIN = "uncertain"
-WHY_LIKELY_SIBLINGS = "likely_siblings"
+# Why a task waits (`ReviewTask.reason`, written by `persist._write_review_tasks`).
+WHY_UNCERTAIN = "uncertain"  # the model is unsure
+WHY_LIKELY_SIBLINGS = "likely_siblings"  # sure, but the pair may be brother and sister
+WHY_OUTRANKED = "outranked"  # a record of it fits another of the other's list better (`rivals`)
 
 
 def _review_band_top(session: Session) -> float | None:
-    """The newest run's upper review bound: a task at or above it is there only because the sibling
-    rule kept its pair apart (`persist._write_review_tasks`)."""
+    """The newest run's upper review bound: a task of a run before `ReviewTask.reason` at or above
+    it was there only because the sibling rule kept its pair apart."""
     summary = session.scalars(select(LinkRun.summary).order_by(LinkRun.id.desc()).limit(1)).first()
     band = (summary or {}).get("review_band")
     return float(band[1]) if band else None
@@ -52,7 +54,8 @@ def _review_band_top(session: Session) -> float | None:
 
 def open_tasks(engine: Engine, limit: int = 20) -> list[dict]:
     """Tasks of the newest run whose pair nobody has judged yet, highest priority first, each with
-    why it waits: the model is unsure, or it is sure but the pair may be brother and sister."""
+    why it waits (`WHY_*`): the model is unsure; or it is sure but the pair may be brother and
+    sister; or one of its records fits another record of the other's list better."""
     query = _open_tasks_query().order_by(ReviewTask.priority.desc(), ReviewTask.id).limit(limit)
     with Session(engine) as session:
         top = _review_band_top(session)
@@ -62,9 +65,8 @@ def open_tasks(engine: Engine, limit: int = 20) -> list[dict]:
                 "right": f"{t.right_source}:{t.right_record_id}",
                 "match_probability": round(t.match_probability, 4),
                 "priority": t.priority,
-                "why": WHY_LIKELY_SIBLINGS
-                if top is not None and t.match_probability >= top
-                else WHY_UNCERTAIN,
+                "why": t.reason
+                or (WHY_LIKELY_SIBLINGS if top is not None and t.match_probability >= top else WHY_UNCERTAIN),
             }
             for t in session.scalars(query)
         ]

@@ -35,7 +35,7 @@ class LinkOptions:
     engine: str = "duckdb"
     spark_master: str | None = None
     full: bool = False
-    threshold: float = 0.9
+    threshold: float = 0.85
     review_low: float = 0.3
     review_high: float = 0.97
     keep_pairs_above: float = 0.05

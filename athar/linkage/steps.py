@@ -38,6 +38,7 @@ from athar.linkage.features import EVENT_KINDS, NameRoles, assembled, name_roles
 from athar.linkage.heap import collector_paused
 from athar.linkage.ids import IdAssignment, assign_ids
 from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
+from athar.linkage.rivals import joining_scores, outranked_pairs
 from athar.linkage.settings import TERM_FREQUENCY_COLUMNS
 from athar.linkage.siblings import sibling_positions
 from athar.linkage.staleness import changed_sources, stale_reasons
@@ -499,6 +500,9 @@ class Clustered:
     # make among the untouched records
     previous_members: dict[RecordKey, str] = field(default_factory=dict)
     kept_persons: int = 0
+    # pairs of `pairs` set aside for a better pair of one of their records (`rivals`), each with
+    # the share of the two the model gives it
+    outranked: dict[PairKey, float] = field(default_factory=dict)
 
     @property
     def persons(self) -> int:
@@ -546,6 +550,9 @@ def cluster_records(
     }
     pairs = {**kept, **scored}
     dropped = frozenset(stored.keys() - kept.keys())
+    rules = loaded.config.clustering
+    outranked = outranked_pairs(pairs, rules.rival_margin_bits)
+    joining = joining_scores(pairs, outranked, threshold, rules)
     must = [k for k, d in judgements.items() if d == Decision.SAME and k[0] in present and k[1] in present]
     cannot = [k for k, d in judgements.items() if d == Decision.DIFFERENT]
     touched: frozenset[RecordKey] | None = None
@@ -555,16 +562,19 @@ def cluster_records(
     index = loaded.index
     if previous_members is not None:
         gone = frozenset(k for k in previous_members if k not in index)
-        seeds = {k for pair in (*dropped, *judged_since) for k in pair} | new_keys | gone
+        # a pair outranked now and not before (or the reverse) changes what its records join
+        rerank = (outranked.keys() ^ outranked_pairs(stored, rules.rival_margin_bits).keys()) & pairs.keys()
+        seeds = {k for pair in (*dropped, *judged_since, *rerank) for k in pair} | new_keys | gone
         seeds |= {k for k in loaded.keys if k not in previous_members}
-        touched = touched_records(loaded.keys, pairs, must, threshold, previous_members, seeds, index)
+        touched = touched_records(loaded.keys, joining, must, threshold, previous_members, seeds, index)
         persons_touched = {previous_members[k] for k in (*touched, *gone) if k in previous_members}
         kept_persons = len(set(previous_members.values())) - len(persons_touched)
         pairs = {k: v for k, v in pairs.items() if k[0] in touched or k[1] in touched}
+        joining = {k: joining[k] for k in pairs}
         nodes = [k for k in loaded.keys if k in touched]
         must = [k for k in must if k[0] in touched and k[1] in touched]
     pair_keys = list(pairs)
-    left, right, probability = _pair_rows(pair_keys, pairs, index)
+    left, right, probability = _pair_rows(pair_keys, joining, index)
     apart = _sibling_positions(features.records, pair_keys, left, right, probability, judgements, config)
     siblings = [pair_keys[k] for k in apart.tolist()]
     result, clusters = _clustered_records(
@@ -583,6 +593,7 @@ def cluster_records(
         gone,
         previous_members or {},
         kept_persons,
+        {k: outranked[k] for k in pairs if k in outranked},
     )
 
 

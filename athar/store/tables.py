@@ -400,6 +400,8 @@ class ReviewTask(RecordPair, Base):
     match_probability: Mapped[float] = mapped_column(Float)
     priority: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # why it waits (`review.WHY_*`); None for tasks written before 0016
+    reason: Mapped[str | None] = mapped_column(String(20))
 
 
 class WebSession(Base):
