@@ -101,3 +101,11 @@ def test_clustering_reads_outranked_pairs_and_weak_pairs_within_one_list_as_zero
         ].probability
         == 0.0
     )
+
+
+def test_every_reason_a_task_waits_has_words_in_the_review_list():
+    from athar.cli.review import WHY_WORDS
+    from athar.linkage import review
+
+    reasons = {v for k, v in vars(review).items() if k.startswith("WHY_")}
+    assert reasons == set(WHY_WORDS) and "outranked" in reasons

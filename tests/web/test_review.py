@@ -154,6 +154,26 @@ def test_a_pair_kept_apart_as_siblings_says_so_in_both_languages(app, monkeypatc
     assert 'id="siblings"' in arabic and "لأخوين" in arabic
 
 
+def test_a_pair_set_aside_for_a_better_fit_says_so_in_both_languages(app, monkeypatch):
+    """A task waiting because one of its records fits another record of the other's list better
+    (`athar.linkage.rivals`) says why; an uncertain one says nothing of it."""
+    from athar.web import queries
+
+    client = client_for(app, "reviewer-alpha")
+    assert 'id="outranked"' not in client.get("/review?lang=en").text
+    real = queries.next_task
+
+    def outranked(engine, principal, skip=0):
+        task = real(engine, principal, skip)
+        return task and {**task, "why": "outranked"}
+
+    monkeypatch.setattr(queries, "next_task", outranked)
+    english = client.get("/review?lang=en").text
+    assert 'id="outranked"' in english and "fits another record in the other" in english
+    arabic = client.get("/review?lang=ar").text
+    assert 'id="outranked"' in arabic and "مطابقةً أفضل" in arabic
+
+
 def test_the_explanation_reads_in_plain_words_in_both_languages(app):
     """Findings and values as the lists wrote them, never Splink's labels or the model's keys."""
     client = client_for(app, "reviewer-alpha")
