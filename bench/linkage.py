@@ -159,6 +159,7 @@ def _by_threshold(engine, records: list[dict]) -> dict:
 
     from athar.linkage.cluster import cluster
     from athar.linkage.features import feature_frame
+    from athar.linkage.keys import PairScore
     from athar.linkage.rivals import joining_scores, outranked_pairs
     from athar.linkage.steps import likely_siblings, record_traits
     from athar.linkage.store_io import latest_run
@@ -174,7 +175,7 @@ def _by_threshold(engine, records: list[dict]) -> dict:
         LinkPair.match_weight,
     )
     with engine.connect() as conn:
-        scored = {((a, b), (c, d)): (p, w) for a, b, c, d, p, w in conn.execute(select(*columns))}
+        scored = {((a, b), (c, d)): PairScore(p, w) for a, b, c, d, p, w in conn.execute(select(*columns))}
     run = latest_run(engine)
     rules = run.config.clustering
     outranked = outranked_pairs(scored, rules.rival_margin_bits)

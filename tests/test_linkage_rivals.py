@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from athar.linkage.config import ClusteringConfig
+from athar.linkage.keys import PairScore
 from athar.linkage.rivals import joining_scores, outranked_pairs, rival_weights
 
 MARGIN_BITS = ClusteringConfig().rival_margin_bits
@@ -17,7 +18,7 @@ RETURNEE = ("returnees", "R-1")
 
 def _pairs(*scored: tuple[tuple[str, str], tuple[str, str], float]) -> dict:
     """pair → (probability, weight) for pairs given by their weights."""
-    return {(a, b): (2**w / (1 + 2**w), w) for a, b, w in scored}
+    return {(a, b): PairScore(2**w / (1 + 2**w), w) for a, b, w in scored}
 
 
 def test_a_report_that_fits_two_namesakes_of_a_register_keeps_the_better_only():
@@ -81,10 +82,10 @@ def test_clustering_reads_outranked_pairs_and_weak_pairs_within_one_list_as_zero
     of two lists at the run's threshold; an outranked pair never. Weights are kept."""
     config = ClusteringConfig(one_list_threshold=0.9)
     pairs = {
-        (REPORT, ALSO_REPORTED): (0.88, 2.9),  # one list, below 0.9
-        (REGISTERED, REPORT): (0.88, 2.9),  # two lists
-        (NAMESAKE, REPORT): (0.99, 6.6),  # outranked below
-        (REPORT, RETURNEE): (0.95, 4.2),
+        (REPORT, ALSO_REPORTED): PairScore(0.88, 2.9),  # one list, below 0.9
+        (REGISTERED, REPORT): PairScore(0.88, 2.9),  # two lists
+        (NAMESAKE, REPORT): PairScore(0.99, 6.6),  # outranked below
+        (REPORT, RETURNEE): PairScore(0.95, 4.2),
     }
     joining = joining_scores(pairs, {(NAMESAKE, REPORT): 0.1}, 0.85, config)
     assert {k: v.probability for k, v in joining.items()} == {
@@ -96,7 +97,7 @@ def test_clustering_reads_outranked_pairs_and_weak_pairs_within_one_list_as_zero
     assert joining[(NAMESAKE, REPORT)].weight == 6.6
     # a run threshold above the one-list threshold rules both
     assert (
-        joining_scores({(REPORT, ALSO_REPORTED): (0.93, 3.7)}, {}, 0.95, config)[
+        joining_scores({(REPORT, ALSO_REPORTED): PairScore(0.93, 3.7)}, {}, 0.95, config)[
             (REPORT, ALSO_REPORTED)
         ].probability
         == 0.0

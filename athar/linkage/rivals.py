@@ -70,7 +70,7 @@ def outranked_pairs(pairs: Mapping[PairKey, tuple[float, float]], margin_bits: f
 
 
 def joining_scores(
-    pairs: Mapping[PairKey, tuple[float, float]],
+    pairs: Mapping[PairKey, PairScore],
     outranked: Mapping[PairKey, float],
     threshold: float,
     config: ClusteringConfig,
@@ -78,7 +78,8 @@ def joining_scores(
     """The scores clustering reads: `pairs`, with probability 0 for a pair `outranked`, and for a
     pair within one list below `config.one_list_threshold` (`threshold`, the run's, when higher)."""
     one_list = max(threshold, config.one_list_threshold)
-    return {
-        k: PairScore(0.0, w) if k in outranked or (k[0][0] == k[1][0] and p < one_list) else PairScore(p, w)
-        for k, (p, w) in pairs.items()
-    }
+    joining = dict(pairs)  # most pairs are as scored: copied in C, the few set aside replaced
+    weak_in_one_list = [k for k, v in pairs.items() if v[0] < one_list and k[0][0] == k[1][0]]
+    for k in (*outranked, *weak_in_one_list):
+        joining[k] = PairScore(0.0, pairs[k][1])
+    return joining
