@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import time
 
 import pandas as pd
 import pytest
@@ -22,12 +23,36 @@ def _work(items):
     return [(item * 2, os.getpid()) for item in items]
 
 
-def test_every_second_item_is_done_in_another_process_and_the_results_keep_their_order():
-    out = map_in_two_processes(_work, list(range(11)), min_items=2)
+def _slow_work(items):
+    time.sleep(0.02)  # so that the child, a few milliseconds behind, gets chunks too
+    return _work(items)
+
+
+def test_chunks_are_taken_from_both_ends_and_the_results_keep_their_order():
+    out = map_in_two_processes(_slow_work, list(range(11)), min_items=2, chunk=2)
     assert [doubled for doubled, _pid in out] == [i * 2 for i in range(11)]
     pids = [pid for _doubled, pid in out]
-    assert set(pids[0::2]) == {os.getpid()} and os.getpid() not in pids[1::2]
+    here = pids.count(os.getpid())
+    assert 0 < here < 11 and set(pids[:here]) == {os.getpid()} and os.getpid() not in pids[here:]
     assert not mp.active_children()
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 20])
+@pytest.mark.parametrize("n", [0, 1, 2, 7, 13])
+def test_any_chunk_size_gives_every_result_once_in_order(n, chunk):
+    assert [doubled for doubled, _pid in map_in_two_processes(_work, list(range(n)), 0, chunk=chunk)] == [
+        i * 2 for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("min_items", [0, 100])
+def test_meanwhile_is_called_once_here_forked_or_not(min_items):
+    calls = []
+    out = map_in_two_processes(
+        _slow_work, list(range(6)), min_items, meanwhile=lambda: calls.append(os.getpid())
+    )
+    assert calls == [os.getpid()]
+    assert [doubled for doubled, _pid in out] == [i * 2 for i in range(6)]
 
 
 def test_few_items_stay_in_this_process():
@@ -51,13 +76,13 @@ def test_an_error_in_the_child_is_raised_here_without_doing_its_share_again():
 
     def fails_in_the_child(items):
         calls.append(len(items))
+        time.sleep(0.01)
         if os.getpid() != parent:
             raise ValueError(f"bad record among {len(items)}")
         return list(items)
 
-    with pytest.raises(ValueError, match="bad record among 3"):
-        map_in_two_processes(fails_in_the_child, list(range(7)), min_items=2)
-    assert calls == [4]  # this process did its own share only
+    with pytest.raises(ValueError, match="bad record among 1"):
+        map_in_two_processes(fails_in_the_child, list(range(7)), min_items=2, chunk=1)
     assert not mp.active_children()
 
 

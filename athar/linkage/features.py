@@ -316,8 +316,13 @@ def record_rows(
         values = _record_values(records)
         # each record's name, as the tuple of the columns it is read from, numbered by first sight
         which, distinct = _distinct_rows([values[f"{part}_name"] for part in ("full", *NAME_PARTS)])
+        by_record: dict[str, Any] = {}  # the other columns, a value for each record
+
+        def other_columns() -> None:  # done here while the forked child reads names
+            by_record.update(_record_columns(values, place))
+
         read = map_in_two_processes(
-            lambda part: _names_read(part, roles, policy), distinct, PARALLEL_MIN_RECORDS
+            lambda part: _names_read(part, roles, policy), distinct, PARALLEL_MIN_RECORDS, other_columns
         )
         del distinct
         rows = _name_rows(read, which)
@@ -328,7 +333,6 @@ def record_rows(
             made = _mapped(values_read, _part_features, 3)
             for kind, column in zip(("key", "skel", "rasm"), made, strict=True):
                 by_row[f"{part}_{kind}"] = column[rows.parts_of_row]
-        by_record = _record_columns(values, place)  # the other columns, a value for each record
         of_row = rows.record_of_row
         for name, column in by_record.items():
             by_row[name] = column[of_row]

@@ -1,10 +1,14 @@
 """Map a pure-Python function over many items in this process and a forked one at once.
 
 The features step parses a million names one at a time: Python work that holds one core while the
-other idles. A forked child inherits the items (nothing is pickled on the way in), takes every
-second item while this process takes the others (lists often come sorted by source, and one
-source's names cost more to parse than another's), and sends its results back. Where fork is not
-available, with one CPU, or for few items, the map runs here alone; the result is the same either way.
+other idles. A forked child inherits the items (nothing is pickled on the way in). The items are
+cut into chunks: this process takes them from the front, the child from the back, each telling the
+other through a shared counter how far it has come, until they meet; so the work splits by what
+each process gets done (lists come sorted by source, one source's names cost more to read than
+another's, and on a shared machine one process may get less of a core than the other), and this
+process may first do other work (``meanwhile``) while the child starts. The child sends its
+results back when they meet. Where fork is not available, with one CPU, or for few items, the map
+runs here alone; the result is the same either way.
 """
 
 from __future__ import annotations
@@ -21,8 +25,12 @@ log = logging.getLogger(__name__)
 
 Work = Callable[[Sequence[Any]], list]
 
+# How many items a process takes at a time: small enough that the two finish close together, large
+# enough that claiming a chunk costs nothing beside its work.
+CHUNK = 1_000
+
 # What the forked child works on: set just before the fork, so the child inherits it.
-_job: tuple[Work, Sequence[Any]] | None = None
+_job: tuple[Work, Sequence[Any], Any, Any, int] | None = None
 
 
 def usable_cpus() -> int:
@@ -33,15 +41,27 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
+def _chunk(items: Sequence[Any], i: int, size: int) -> Sequence[Any]:
+    return items[i * size : (i + 1) * size]
+
+
 def _child(receive: Any, send: Any) -> None:
     # the child's copy of the reading end, closed so that a parent gone away breaks the pipe
     # rather than leaving this process blocked in send
     receive.close()
     assert _job is not None
-    work, items = _job
+    work, items, front, back, size = _job
+    n = -(-len(items) // size)
+    done: list = []  # the chunks taken from the back, last first
     try:
-        outcome: tuple[str, Any] = ("done", work(items))
+        # No lock: each process writes only its own counter, and a chunk both claim at once (each
+        # having read the other's counter before it moved) is done twice, the same either way.
+        while front.value + back.value < n:
+            back.value += 1
+            done.append(work(_chunk(items, n - back.value, size)))
+        outcome: tuple[str, Any] = ("done", done[::-1])
     except BaseException as error:  # handed to the parent, which raises it
+        back.value = n  # and takes no more chunks
         outcome = ("failed", error)
     try:
         send.send(outcome)
@@ -50,16 +70,29 @@ def _child(receive: Any, send: Any) -> None:
     send.close()
 
 
-def map_in_two_processes(work: Work, items: Sequence[Any], min_items: int) -> list:
-    """`work(items)`, where `work` returns one result per item, with every second item done in a
-    forked process; results in the order of `items`. An exception in either half is raised here."""
+def map_in_two_processes(
+    work: Work,
+    items: Sequence[Any],
+    min_items: int,
+    meanwhile: Callable[[], object] | None = None,
+    chunk: int = CHUNK,
+) -> list:
+    """`work(items)`, where `work` returns one result per item and the result of an item does not
+    depend on the others, with part of the items done in a forked process; results in the order of
+    `items`. `meanwhile`, if given, is called here once (after the fork, before this process's
+    share, so the child works while it runs). An exception in either process is raised here."""
     global _job
     if len(items) < min_items or usable_cpus() < 2 or "fork" not in mp.get_all_start_methods():
+        if meanwhile is not None:
+            meanwhile()
         return work(items)
     context = mp.get_context("fork")
     receive, send = context.Pipe(duplex=False)
+    front, back = context.RawValue("q", 0), context.RawValue("q", 0)
+    n = -(-len(items) // chunk)
+    done: list = []  # this process's chunks, from the front
     with collector_paused():
-        _job = (work, items[1::2])
+        _job = (work, items, front, back, chunk)
         try:
             child = context.Process(target=_child, args=(receive, send), daemon=True)
             child.start()
@@ -67,20 +100,26 @@ def map_in_two_processes(work: Work, items: Sequence[Any], min_items: int) -> li
             _job = None
             send.close()
         try:
-            evens = work(items[0::2])
+            if meanwhile is not None:
+                meanwhile()
+            while front.value + back.value < n:
+                front.value += 1
+                done.append(work(_chunk(items, front.value - 1, chunk)))
             try:
-                status, odds = receive.recv()
-            except EOFError:  # the child died (killed for memory, say): do its share here
+                status, theirs = receive.recv()
+            except EOFError:  # the child died (killed for memory, say): do what it had taken here
                 child.join()
-                log.warning("the forked half of a map ended without a result (exit code %s)", child.exitcode)
-                status, odds = "done", work(items[1::2])
+                log.warning("the forked part of a map ended without a result (exit code %s)", child.exitcode)
+                status, theirs = "done", [work(_chunk(items, i, chunk)) for i in range(len(done), n)]
         finally:
             receive.close()
             if child.is_alive():
                 child.terminate()
             child.join()
     if status == "failed":
-        raise odds
-    out = [None] * len(items)
-    out[0::2], out[1::2] = evens, odds
+        raise theirs
+    # the child's chunks are the last len(theirs); a chunk both did is taken from this process
+    out = [result for part in done for result in part]
+    for part in theirs[len(done) + len(theirs) - n :]:
+        out.extend(part)
     return out

@@ -129,19 +129,24 @@ def parse_parts(full: str) -> tuple[str | None, str | None, str | None, str | No
     family_raw: str | None = None
     rest_raw = full
     order = GIVEN_FIRST
+    normalized: str | None = None  # rest_raw normalized, where the comma's test did it already
+    family_normalized: str | None = None
     m = _COMMA.search(full)
     if m:
         head, tail = full[: m.start()], full[m.end() :]
-        if normalize_name(head) and normalize_name(tail):
+        family_normalized = normalize_name(head)
+        normalized = normalize_name(tail) if family_normalized else None
+        if normalized:
             family_raw, rest_raw, order = head, tail, FAMILY_FIRST
         else:
             rest_raw = head + " " + tail
+            normalized = family_normalized = None
     else:
         split = _caps_family_prefix(full)
         if split:
             family_raw, rest_raw = split
             order = FAMILY_FIRST
-    tokens = normalize_name(rest_raw).split()
+    tokens = (normalized if normalized is not None else normalize_name(rest_raw)).split()
     has_connector = not CONNECTOR_TOKENS.isdisjoint(tokens)
     if family_raw is None and tokens and not has_connector:
         # "Al-Hassan Rasha Abdallah", "العلي": the article marks the family name wherever it stands.
@@ -161,7 +166,9 @@ def parse_parts(full: str) -> tuple[str | None, str | None, str | None, str | No
         if n == 1:
             return tokens[0], None, None, None, [], order, False
         return None, None, None, None, [], order, False
-    family = normalize_name(family_raw).replace(" ", "") or None
+    if family_normalized is None:
+        family_normalized = normalize_name(family_raw)
+    family = family_normalized.replace(" ", "") or None
     if has_connector:
         tokens = [t for t in tokens if t not in CONNECTOR_TOKENS]
     n = len(tokens)

@@ -167,8 +167,13 @@ def written_words(chain: AnyChain) -> list[str]:
 
 def opens_with_title(full: str) -> bool:
     """Whether a full name opens with a title (Hajj, الشيخ, Bou) that may open a family name."""
-    words = full.split()
-    return bool(words) and words[0].lower().strip(".,-") in _TITLE_WORDS
+    words = full.split(None, 1)  # the first word alone
+    return bool(words) and _is_title(words[0])
+
+
+@lru_cache(maxsize=100_000)
+def _is_title(word: str) -> bool:
+    return word.lower().strip(".,-") in _TITLE_WORDS
 
 
 def family_first_chain(full: str, tokens: tuple[str, ...] | None = None) -> NameChain | None:
@@ -247,7 +252,9 @@ def _tokens(words: list[str]) -> list[str]:
     return normalize_name(" ".join(words)).split()
 
 
+@lru_cache(maxsize=400_000)
 def _key(part: str | None) -> str:
+    """`name_key` of a part, "" for none (cached: each name's words are keyed two or three times)."""
     return (name_key(part) or "") if part else ""
 
 
