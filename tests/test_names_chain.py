@@ -125,3 +125,15 @@ def test_a_title_with_its_article_at_the_head_opens_the_family_name_and_a_bare_o
         "sheikhsamer",
     )
     assert parse_name_chain("Hajj Ahmad Khalil Mustafa").parts() == ("ahmad", "khalil", None, "mustafa")
+
+
+def test_a_comma_with_nothing_on_one_side_marks_no_order():
+    from athar.names.chain import parse_parts
+
+    # the sides of a comma are normalized once: an empty side leaves the name read as if unmarked
+    assert parse_parts(", Ahmad Ali Hasan") == parse_parts("Ahmad Ali Hasan")
+    assert parse_parts("Haddad Hamza,") == parse_parts("Haddad Hamza")
+    assert parse_parts("- , Amr Said") == parse_parts("Amr Said")
+    assert parse_parts("Al-Haddad ,  ") == parse_parts("Al-Haddad")
+    assert parse_parts(" , ") == (None, None, None, None, [], "given_first", False)
+    assert parse_parts("عبد الرحمن، محمد علي")[:4] == ("محمد", "علي", None, "عبدالرحمن")

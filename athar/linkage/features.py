@@ -309,7 +309,8 @@ def record_rows(
     names, a few thousand event dates, some hundreds of places), so each distinct value is read
     once and its features are spread back to the rows by position. Reading the full names (the
     costly part, Python one name at a time) is done once per distinct name, in two processes over
-    `PARALLEL_MIN_RECORDS` distinct names."""
+    `PARALLEL_MIN_RECORDS` distinct names (`halves.map_in_two_processes`), this one making the
+    columns that do not depend on the names while the forked one starts reading."""
     place = place_lookup or default_place_lookup()
     n = len(records)
     with collector_paused():
