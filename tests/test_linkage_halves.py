@@ -23,13 +23,27 @@ def _work(items):
     return [(item * 2, os.getpid()) for item in items]
 
 
+_PARENT = os.getpid()
+
+
 def _slow_work(items):
-    time.sleep(0.02)  # so that the child, a few milliseconds behind, gets chunks too
+    # slow here, so that the child, some milliseconds behind, gets chunks too even on a busy machine
+    time.sleep(0.1 if os.getpid() == _PARENT else 0.0)
     return _work(items)
 
 
 def test_chunks_are_taken_from_both_ends_and_the_results_keep_their_order():
-    out = map_in_two_processes(_slow_work, list(range(11)), min_items=2, chunk=2)
+    parent, first_done = os.getpid(), mp.get_context("fork").Event()
+
+    def work(items):
+        if os.getpid() == parent:
+            out = _slow_work(items)
+            first_done.set()
+            return out
+        first_done.wait(10)  # the child's first chunk waits for this process's first
+        return _work(items)
+
+    out = map_in_two_processes(work, list(range(11)), min_items=2, chunk=1)
     assert [doubled for doubled, _pid in out] == [i * 2 for i in range(11)]
     pids = [pid for _doubled, pid in out]
     here = pids.count(os.getpid())
@@ -76,9 +90,9 @@ def test_an_error_in_the_child_is_raised_here_without_doing_its_share_again():
 
     def fails_in_the_child(items):
         calls.append(len(items))
-        time.sleep(0.01)
         if os.getpid() != parent:
             raise ValueError(f"bad record among {len(items)}")
+        time.sleep(0.1)  # leaves the child, some milliseconds behind, items to fail on
         return list(items)
 
     with pytest.raises(ValueError, match="bad record among 1"):
@@ -92,10 +106,11 @@ def test_an_error_here_leaves_no_child_behind():
     def fails_here(items):
         if os.getpid() == parent:
             raise KeyError("here")
+        time.sleep(0.05)  # the child, a few milliseconds behind, leaves this process the first item
         return list(items)
 
     with pytest.raises(KeyError):
-        map_in_two_processes(fails_here, list(range(7)), min_items=2)
+        map_in_two_processes(fails_here, list(range(7)), min_items=2, chunk=1)
     assert not mp.active_children()
 
 
@@ -117,6 +132,9 @@ def test_features_computed_in_two_processes_equal_those_of_one(monkeypatch):
     monkeypatch.setattr(features, "PARALLEL_MIN_RECORDS", 2)
     monkeypatch.setattr(features, "map_in_two_processes", counted)
     two = features.feature_frame(records, other_readings=True)
-    assert forks == [2]
+    monkeypatch.setattr(halves, "CHUNK", 2)  # the distinct names split over both processes
+    in_chunks = features.feature_frame(records, other_readings=True)
+    assert forks == [2, 2]
     assert len(one) > len(records)  # some names read more than one way
     pd.testing.assert_frame_equal(one, two)
+    pd.testing.assert_frame_equal(one, in_chunks)
