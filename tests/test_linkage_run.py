@@ -132,6 +132,8 @@ def test_a_pair_a_better_one_outranks_waits_for_review_unjoined_and_a_same_judge
             )
         ).all()
     weight = {((a, b), (c, d)): w for a, b, c, d, w in pairs}
+    # only pairs the rule kept from joining wait as outranked: below the threshold it changed nothing
+    assert all(t["match_probability"] >= LinkOptions().threshold for t in tasks)
     sure = [t for t in tasks if t["match_probability"] >= 0.9]
     assert sure, "some outranked pairs are above the threshold: only the rule keeps them apart"
     for task in sure:

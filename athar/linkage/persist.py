@@ -244,7 +244,8 @@ def _write_review_tasks(
     conn: Connection, run_id: int, clustered: Clustered, review: ReviewBand, now: dt.datetime
 ) -> int:
     """Uncertain pairs, pairs kept apart as likely siblings whatever their probability, and pairs
-    set aside for a better one of their records (`rivals`) whose records are in two persons; none
+    above the threshold set aside for a better one of their records (`rivals`) whose records are in
+    two persons; none
     that a reviewer has judged. A record the run did not cluster again is in the person it kept
     (`Clustered.previous_members`)."""
     cluster_of: Mapping[Hashable, Hashable] = clustered.result.cluster_of

@@ -500,8 +500,8 @@ class Clustered:
     # make among the untouched records
     previous_members: dict[RecordKey, str] = field(default_factory=dict)
     kept_persons: int = 0
-    # pairs of `pairs` set aside for a better pair of one of their records (`rivals`), each with
-    # the share of the two the model gives it
+    # pairs of `pairs` at or above the threshold set aside for a better pair of one of their
+    # records (`rivals`), each with the share of the two the model gives it
     outranked: dict[PairKey, float] = field(default_factory=dict)
 
     @property
@@ -593,7 +593,8 @@ def cluster_records(
         gone,
         previous_members or {},
         kept_persons,
-        {k: outranked[k] for k in pairs if k in outranked},
+        # only those the rule kept from joining: below the threshold it changed nothing
+        {k: outranked[k] for k in pairs if k in outranked and pairs[k][0] >= threshold},
     )
 
 
