@@ -40,10 +40,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.linkage import _peak_rss_mib, profile_summary, score  # noqa: E402
+from bench.linkage import THRESHOLD, _peak_rss_mib, profile_summary, score  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "incremental.json"
-THRESHOLD = 0.85  # athar link's default (LinkOptions.threshold)
 HELD_BACK_SOURCE = "families_late"
 
 

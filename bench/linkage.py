@@ -43,7 +43,9 @@ from placeable import ambiguity_of_store, listed_persons  # noqa: E402
 from process_memory import TreePeakPss  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "linkage.json"
-THRESHOLD = 0.85  # athar link's default (LinkOptions.threshold)
+# athar link's default (LinkOptions.threshold), written here so that this process imports no
+# linkage code before its measured children start
+THRESHOLD = 0.85
 METHODS = ("athar", "plain_splink")
 
 
@@ -155,27 +157,15 @@ def _by_threshold(engine, records: list[dict]) -> dict:
     constraints `athar link` applies: traits, likely siblings (read from the run's name roles) and
     pairs outranked by a better pair of one of their records, and pairs within one list below its
     threshold, set aside (`rivals`)."""
-    from sqlalchemy import select
-
     from athar.linkage.cluster import cluster
     from athar.linkage.features import feature_frame
-    from athar.linkage.keys import PairScore
     from athar.linkage.rivals import joining_scores, outranked_pairs
     from athar.linkage.steps import likely_siblings, record_traits
-    from athar.linkage.store_io import latest_run
-    from athar.store.tables import LinkPair
+    from athar.linkage.store_io import latest_run, stored_pairs
 
     keys = [(r["source"], r["record_id"]) for r in records]
-    columns = (
-        LinkPair.left_source,
-        LinkPair.left_record_id,
-        LinkPair.right_source,
-        LinkPair.right_record_id,
-        LinkPair.match_probability,
-        LinkPair.match_weight,
-    )
     with engine.connect() as conn:
-        scored = {((a, b), (c, d)): PairScore(p, w) for a, b, c, d, p, w in conn.execute(select(*columns))}
+        scored = stored_pairs(conn)
     run = latest_run(engine)
     rules = run.config.clustering
     outranked = outranked_pairs(scored, rules.rival_margin_bits)
@@ -184,11 +174,17 @@ def _by_threshold(engine, records: list[dict]) -> dict:
         [{**r, "unique_id": i, "source_dataset": r["source"]} for i, r in enumerate(records)], roles=roles
     )
     traits = record_traits(keys, records)
+    # the pairs clustering reads, and the likely siblings among them, change with a threshold only
+    # where it passes the one-list threshold: made once for each such level
+    readings: dict[float, tuple[list, object]] = {}
     found = {}
     for t in (0.5, 0.7, 0.9, 0.95):
-        joining = joining_scores(scored, outranked, t, rules)
-        pairs = [(a, b, p) for (a, b), (p, _w) in joining.items()]
-        apart = likely_siblings(features, keys, pairs, run.config.siblings)
+        level = max(t, rules.one_list_threshold)
+        if level not in readings:
+            joining = joining_scores(scored, outranked, t, rules)
+            pairs = [(a, b, p) for (a, b), (p, _w) in joining.items()]
+            readings[level] = (pairs, likely_siblings(features, keys, pairs, run.config.siblings))
+        pairs, apart = readings[level]
         found[str(t)] = cluster(keys, pairs, t, attributes=traits, kept_apart=apart).cluster_of
     return found
 

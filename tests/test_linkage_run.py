@@ -13,8 +13,9 @@ from athar.ingest import import_file
 from athar.linkage.explain import explain
 from athar.linkage.review import ReviewError, count_open_tasks, open_tasks, record_judgement
 from athar.linkage.run import LinkOptions, link
+from athar.linkage.store_io import stored_pairs
 from athar.store import open_store
-from athar.store.tables import AuditEntry, LinkPair, LinkRun, Membership, PersonEvent, Record, Source
+from athar.store.tables import AuditEntry, LinkRun, Membership, PersonEvent, Record, Source
 from athar.synth import generate
 from athar.synth.inclusion import SOURCES
 from tests.conftest import built_once
@@ -122,16 +123,7 @@ def test_a_pair_a_better_one_outranks_waits_for_review_unjoined_and_a_same_judge
     tasks = [t for t in open_tasks(store_copy, limit=100_000) if t["why"] == "outranked"]
     assert tasks, "a synthetic set this size has namesakes one record fits"
     with store_copy.connect() as conn:
-        pairs = conn.execute(
-            select(
-                LinkPair.left_source,
-                LinkPair.left_record_id,
-                LinkPair.right_source,
-                LinkPair.right_record_id,
-                LinkPair.match_weight,
-            )
-        ).all()
-    weight = {((a, b), (c, d)): w for a, b, c, d, w in pairs}
+        weight = {pair: score.weight for pair, score in stored_pairs(conn).items()}
     # only pairs the rule kept from joining wait as outranked: below the threshold it changed nothing
     assert all(t["match_probability"] >= LinkOptions().threshold for t in tasks)
     sure = [t for t in tasks if t["match_probability"] >= 0.9]

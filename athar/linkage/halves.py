@@ -75,15 +75,14 @@ def map_in_two_processes(
     items: Sequence[Any],
     min_items: int,
     meanwhile: Callable[[], object] | None = None,
-    chunk: int | None = None,
+    chunk: int = CHUNK,
 ) -> list:
     """`work(items)`, where `work` returns one result per item and the result of an item does not
     depend on the others, with part of the items done in a forked process; results in the order of
     `items`. `meanwhile`, if given, is called here once (after the fork, before this process's
-    share, so the child works while it runs); `chunk`: items taken at a time (`CHUNK`). An exception
+    share, so the child works while it runs); `chunk`: items taken at a time. An exception
     in either process is raised here."""
     global _job
-    chunk = chunk or CHUNK
     if len(items) < min_items or usable_cpus() < 2 or "fork" not in mp.get_all_start_methods():
         if meanwhile is not None:
             meanwhile()
