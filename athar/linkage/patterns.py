@@ -114,18 +114,22 @@ def sample_pattern_counts(
 ) -> pd.DataFrame:
     """`pattern_counts` over every pair among the records Splink's `estimate_u_using_random_sampling`
     samples for `max_pairs` pairs and `seed` (its deterministic hash of each record's id: the same
-    records), in one query where Splink runs ten per comparison. The counts, so the u, are Splink's."""
+    records), in one query where Splink runs ten per comparison. The counts, so the u, are Splink's.
+
+    The pairs are listed here and joined by id: DuckDB ran the sample's join with itself on
+    `l.id < r.id` (an inequality join) on one thread, 1.9 s at 200,000 persons where the pairs
+    listed take 1.5."""
     table, uid = _table_and_id(linker)
     (total,) = linker.misc.query_sql(f"SELECT count(*) AS n FROM {table}", output_type="pandas")["n"]
     proportion = min(_rows_for_pairs(max_pairs) / max(int(total), 1), 1.0)
     uid_columns = linker._settings_obj.column_info_settings.unique_id_input_columns
     condition = linker._proportion_sample_sql(proportion, uid_columns, seed=seed)
-    return _counted(
-        linker,
-        comparisons,
-        f"athar_u_sample AS l JOIN athar_u_sample AS r ON l.{uid} < r.{uid}",
-        with_tables=f"WITH athar_u_sample AS (SELECT * FROM {table} WHERE 1=1 {condition})",
+    sampled = linker.misc.query_sql(
+        f"SELECT {uid} AS sampled FROM {table} WHERE 1=1 {condition}", output_type="pandas"
     )
+    ids = np.sort(sampled["sampled"].to_numpy(dtype=np.int64))
+    first, second = np.triu_indices(len(ids), k=1)
+    return pattern_counts(linker, comparisons, ids[first], ids[second])
 
 
 def _rows_for_pairs(pairs: float) -> float:
