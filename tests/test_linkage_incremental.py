@@ -11,6 +11,7 @@ import csv
 import dataclasses
 import functools
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -490,6 +491,42 @@ def test_other_roles_config_or_rows_find_nothing_and_their_files_are_removed(tmp
     other = rows_digest({"ahmad": -1.0}, FeatureConfig(role_min_count=3))
     assert cache.read(other) is None
     assert list(cache.folder.iterdir()) == []  # made under another digest: removed
+
+
+def _cache_row(content_hash: str) -> dict:
+    return {
+        **dict.fromkeys(KEPT_COLUMNS),
+        "content_hash": content_hash,
+        "reading": 0,
+        "reading_bits": 0.0,
+        "given_key": "ahmd",
+    }
+
+
+def test_rows_written_in_the_background_replace_the_old_before_the_folder_is_read(tmp_path):
+    cache = FeatureCache(tmp_path / "c")
+    digest = rows_digest({}, FeatureConfig())
+    cache.add(digest, pd.DataFrame([_cache_row("old")]))
+    cache.replace_later(digest, pd.DataFrame([_cache_row("new")]))
+    kept = cache.read(digest)  # waits for the write
+    assert kept is not None and kept["content_hash"].tolist() == ["new"]
+    assert len(list(cache.folder.glob("*.parquet"))) == 1
+
+
+def test_a_background_write_that_cannot_write_leaves_a_warning_and_another_error_is_raised(tmp_path, caplog):
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    cache = FeatureCache(blocked / "c")  # a folder under a file: mkdir fails
+    digest = rows_digest({}, FeatureConfig())
+    with caplog.at_level(logging.WARNING, logger="athar.linkage.feature_cache"):
+        cache.replace_later(digest, pd.DataFrame([_cache_row("h")]))
+        cache.wait()
+    assert "feature cache not written" in caplog.text
+    broken = FeatureCache(tmp_path / "d")
+    broken.replace_later(digest, pd.DataFrame([{"content_hash": "h"}]))  # without the kept columns
+    with pytest.raises(KeyError):
+        broken.wait()
+    broken.wait()  # raised once
 
 
 def test_only_a_sqlite_store_on_disk_keeps_a_cache(tmp_path):

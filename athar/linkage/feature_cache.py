@@ -21,9 +21,10 @@ import hashlib
 import json
 import logging
 import os
+import threading
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -83,8 +84,40 @@ class FeatureCache:
     """The cache folder of one store."""
 
     folder: Path
+    # writes under way in a thread of their own (`replace_later`), each waited for before the folder
+    # is read or written again, and what stopped any of them
+    _writing: list[threading.Thread] = field(default_factory=list, compare=False, repr=False)
+    _failed: list[BaseException] = field(default_factory=list, compare=False, repr=False)
+
+    def replace_later(self, digest: str, rows: pd.DataFrame) -> None:
+        """`replace`, in a thread of its own: turning a run's rows into Parquet and writing them
+        (0.6 s at 200,000 records) mostly waits on Arrow, which lets Python go, so the run goes on
+        to training meanwhile. `wait` returns once it is done."""
+        self.wait()
+        writer = threading.Thread(target=self._replace_noting, args=(digest, rows), name="feature-cache")
+        self._writing.append(writer)
+        writer.start()
+
+    def _replace_noting(self, digest: str, rows: pd.DataFrame) -> None:
+        try:
+            self._replace_now(digest, rows)
+        except BaseException as error:  # handed to the thread that waits (`wait`)
+            self._failed.append(error)
+
+    def wait(self) -> None:
+        """Return once every write begun by `replace_later` has ended. One that could not write
+        (a full disk, a folder gone) leaves the cache as it was, with a warning: the cache only
+        spares work. Any other error is raised here."""
+        while self._writing:
+            self._writing.pop().join()
+        while self._failed:
+            error = self._failed.pop()
+            if not isinstance(error, OSError | pa.ArrowException):
+                raise error
+            log.warning("feature cache not written (%s)", type(error).__name__)
 
     def _parts(self) -> list[Path]:
+        self.wait()
         return sorted(self.folder.glob("*.parquet")) if self.folder.is_dir() else []
 
     def read(self, digest: str) -> pd.DataFrame | None:
@@ -111,6 +144,10 @@ class FeatureCache:
 
     def add(self, digest: str, rows: pd.DataFrame) -> None:
         """Keep `rows` (as `read` gives them) under `digest`, in a file of their own."""
+        self.wait()
+        self._add_now(digest, rows)
+
+    def _add_now(self, digest: str, rows: pd.DataFrame) -> None:
         if not len(rows):
             return
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -118,8 +155,12 @@ class FeatureCache:
 
     def replace(self, digest: str, rows: pd.DataFrame) -> None:
         """Keep only `rows` under `digest`: every other file is removed."""
-        old = self._parts()
-        self.add(digest, rows)
+        self.wait()
+        self._replace_now(digest, rows)
+
+    def _replace_now(self, digest: str, rows: pd.DataFrame) -> None:
+        old = sorted(self.folder.glob("*.parquet")) if self.folder.is_dir() else []
+        self._add_now(digest, rows)
         for part in old:
             part.unlink(missing_ok=True)
 

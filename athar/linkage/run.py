@@ -123,12 +123,21 @@ class StepClock:
 
 def link(engine: Engine, options: LinkOptions | None = None, progress: Progress | None = None) -> LinkSummary:
     options = options or LinkOptions()
-    say = progress or (lambda _m: None)
+    cache = feature_cache.cache_for(engine) if options.feature_cache else None
+    try:
+        return _link(engine, options, progress or (lambda _m: None), cache)
+    finally:
+        if cache is not None:
+            cache.wait()  # the features step's rows, written while the run went on
+
+
+def _link(
+    engine: Engine, options: LinkOptions, say: Progress, cache: feature_cache.FeatureCache | None
+) -> LinkSummary:
     clock = StepClock()
     new_db_api = functools.partial(db_api_for, options.engine, options.spark_master)
 
     say("loading records")
-    cache = feature_cache.cache_for(engine) if options.feature_cache else None
     loaded = steps.load(engine, options.full, options.config, cache)
     if not loaded.records and loaded.previous is None:
         raise NothingToLink()

@@ -220,7 +220,8 @@ def make_features(loaded: Loaded) -> Features:
     base, made = rows_of_every_record(loaded, roles, cached)
     if loaded.cache is not None:
         if cached is None or loaded.cache.needs_compacting():
-            loaded.cache.replace(digest, kept_rows(base, [loaded.content_hashes[i] for i in base["record"]]))
+            rows = kept_rows(base, [loaded.content_hashes[i] for i in base["record"]])
+            loaded.cache.replace_later(digest, rows)  # waited for by the run's end (`run.link`)
         else:
             loaded.cache.add(digest, kept_rows(made, [loaded.content_hashes[i] for i in made["record"]]))
     # names whose order is not marked are also scored read the other way (`readings`)
