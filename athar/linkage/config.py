@@ -60,8 +60,10 @@ class TrainingConfig:
     u_max_pairs: float = 2e6
     # the pairs for u: every pair among a sample of records, as Splink samples them (False); or
     # pairs drawn independently of each other from every record (True: seed to seed their u agree
-    # within 0.02 bits on common levels where Splink's sample moves some by 0.3-0.5, yet at
-    # 200,000 persons F1 fell from 0.8671 to 0.8638 and placeable F1 from 0.9396 to 0.9367)
+    # within 0.02 bits on common levels where Splink's sample moves some by 0.3-0.5). Placeable F1 at
+    # 200,000 persons, seeds 42 / 7 / 99: Splink's sample 0.9449 / 0.9444 / 0.9498, independent
+    # pairs 0.9420 / 0.9424 / 0.9419, every pair among a sample of records drawn uniformly in numpy
+    # (the same on every engine) 0.9386 / 0.9311 / 0.9395 (docs/linkage.md, "The u sample")
     u_independent_pairs: bool = False
     seed: int = 42
     # each EM pass thinned to about this many pairs (3 million before: at 200,000 persons 1 million
