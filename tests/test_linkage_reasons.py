@@ -61,6 +61,33 @@ def test_reasons_carry_the_values_as_written_and_never_the_model_keys():
     assert "muhamad," not in shown and "None" not in shown
 
 
+def test_a_name_scored_family_first_shows_the_parts_the_model_compared():
+    """ "Aicha Jalal" scored as Jalal (given) of the Aicha family: under "given name" the reviewer sees
+    Jalal, the word the model compared, not Aicha, the word the list wrote first; and the father's
+    name this reading leaves empty is empty, not taken from the name read given first."""
+    explanation = {
+        "steps": [
+            _step("given_name", "Exact match on given_key", 5.3, "jalal", "jalal"),
+            _step("father_name", "father_key is NULL", 0.4, "None", "ahmad"),
+            _step("family_name", "Exact match on family_key", 6.1, "ica", "ica"),
+            _step("name_order", "left's name read in the other order", -1.0),
+        ],
+        "match_probability": 0.99,
+        "names_read": {"left": {"given_name": "jalal", "family_name": "aicha"}, "right": {}},
+    }
+    left = {"full_name": "Aicha Jalal"}
+    right = {"given_name": "Jalal", "father_name": "Ahmad", "family_name": "Aicha"}
+    by_about = {r.about: r for r in plain_reasons(explanation, left, right)}
+    assert (by_about["given_name"].left, by_about["given_name"].right) == ("Jalal", "Jalal")
+    assert (by_about["family_name"].left, by_about["family_name"].right) == ("Aicha", "Aicha")
+    assert (by_about["father_name"].left, by_about["father_name"].right) == ("", "Ahmad")
+    assert by_about["name_order"].finding == OTHER_ORDER
+    # the name as read first, when no reading was changed
+    explanation["names_read"] = {"left": {}, "right": {}}
+    by_about = {r.about: r for r in plain_reasons(explanation, left, right)}
+    assert by_about["given_name"].left == "Aicha"
+
+
 def test_the_sibling_rule_is_named_only_when_it_holds_a_likely_pair_apart():
     held = {"kept_apart_as_siblings": True, "match_probability": 0.9995}
     assert "0.9995" in sibling_note(held, threshold=0.9)

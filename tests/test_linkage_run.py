@@ -326,6 +326,17 @@ def test_explain_scores_a_pair_in_the_reading_link_kept(store_copy):
         assert result["match_weight"] == pytest.approx(weight, abs=0.01)
         assert sum(s["match_weight"] or 0 for s in result["steps"]) == pytest.approx(weight, abs=0.01)
         read_otherwise += any(s["comparison"] == "name_order" for s in result["steps"])
+        # a side scored in another reading names that reading's parts (a step weighing the other
+        # order means the side was read otherwise)
+        for side, record in (("left", records[left]), ("right", records[right])):
+            read = result["names_read"][side]
+            other_order = any(
+                s["comparison"] == "name_order" and s["level"].startswith(side) for s in result["steps"]
+            )
+            assert bool(read) or not other_order
+            if read:
+                parts = tuple(read.get(f"{p}_name") for p in ("given", "father", "grandfather", "family"))
+                assert parts in [other for other, _ in name_readings(record, roles)[1]]
         if read_otherwise and examined >= 12:
             break
     assert read_otherwise

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from athar.linkage import store_io
 from athar.linkage.config import LinkConfig
 from athar.linkage.engines import db_api_for
-from athar.linkage.features import feature_frame
+from athar.linkage.features import NAME_PARTS, feature_frame, name_keys_of, name_readings
 from athar.linkage.model import make_linker
 from athar.linkage.pair_scoring import PairScorer
 from athar.linkage.review import ReviewError, record_ref
@@ -120,7 +120,7 @@ def explain(engine: Engine, left: str, right: str, run_id: int | None = None) ->
                 scorer.explained.popitem(last=False)
         else:
             scorer.explained.move_to_end(cache_key)
-    scored, waterfall, reading_steps = cached
+    scored, waterfall, reading_steps, chosen = cached
     steps = [
         {
             "comparison": w["column_name"],
@@ -146,14 +146,35 @@ def explain(engine: Engine, left: str, right: str, run_id: int | None = None) ->
         # kept apart by `athar link` as likely brother and sister until a reviewer says otherwise
         "kept_apart_as_siblings": siblings,
         "steps": steps,
+        # the name parts of a side scored in another reading of its name, as written ({} if none)
+        "names_read": {
+            side: _names_of_reading(record, row, scorer)
+            for side, record, row in zip(("left", "right"), records, chosen, strict=True)
+        },
     }
 
 
-def _best_reading(scorer: _Scorer, rows: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
+def _names_of_reading(record: dict, row: dict, scorer: _Scorer) -> dict[str, str]:
+    """The record's name parts in the reading `row` scores, by field (`given_name`...), when that is
+    not the reading taken at first (a name read family first): a reviewer is shown the given name
+    the model compared, not the word the list wrote first. Each part as written, in lower case."""
+    if row["unique_id"] == row["reading_of"]:
+        return {}
+    _taken, others = name_readings(record, scorer.name_roles, scorer.config.features.reading_policy())
+    keys = tuple(row.get(f"{part}_key") for part in NAME_PARTS)
+    for parts, _log_odds in others:
+        if name_keys_of(parts) == keys:
+            return {f"{part}_name": value for part, value in zip(NAME_PARTS, parts, strict=True) if value}
+    return {}
+
+
+def _best_reading(
+    scorer: _Scorer, rows: list[dict]
+) -> tuple[list[dict], list[dict], list[dict], tuple[dict, dict]]:
     """Score the two records in each reading of their names (`feature_frame(other_readings=True)`)
     and keep the best of the readings the blocking rules pair, as `athar link` does (the names as
-    read first when none is paired): its scored row, its waterfall, and a step for each name read in
-    the other order (the log2-probability of that reading)."""
+    read first when none is paired): its scored row, its waterfall, a step for each name read in
+    the other order (the log2-probability of that reading), and the two rows kept."""
     lefts = [r for r in rows if r["reading_of"] == 0]
     rights = [r for r in rows if r["reading_of"] == 1]
     scored_pairs = scorer.pairs.score(
@@ -179,7 +200,7 @@ def _best_reading(scorer: _Scorer, rows: list[dict]) -> tuple[list[dict], list[d
         for side, row in (("left", left), ("right", right))
         if row["reading_bits"]
     ]
-    return scored, waterfall, reading_steps
+    return scored, waterfall, reading_steps, (left, right)
 
 
 READING_COLUMNS = ("reading_of", "reading_bits")

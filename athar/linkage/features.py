@@ -196,6 +196,11 @@ def name_features(record: dict, roles: NameRoles | None = None) -> tuple[str | N
     return _features_of_parts(name_parts(record, roles))
 
 
+def name_keys_of(parts: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    """The four name parts' keys (`given_key`, `father_key`, `grandfather_key`, `family_key`)."""
+    return _features_of_parts(parts)[: len(NAME_PARTS)]
+
+
 def _features_of_parts(parts: tuple[str | None, ...]) -> tuple[str | None, ...]:
     features = [_part_features(part) for part in parts]
     return tuple(f[i] for i in range(3) for f in features)

@@ -133,9 +133,23 @@ def _shown(record: dict, field: str) -> str:
     return ""
 
 
+def _read_as(record: dict, names_read: dict[str, str]) -> dict:
+    """The record with its name parts as the explanation read them: a name scored family first
+    (`explain`'s `names_read`) shows the word the model took as the given name under "given name",
+    title-cased as `_shown` shows a part of a full name."""
+    if not names_read:
+        return record
+    shown = {field: part if is_arabic(part) else part.title() for field, part in names_read.items()}
+    # the parts this reading leaves empty are empty: not the full name read given first again
+    return {**record, "full_name": None, **dict.fromkeys(CHAIN_PART), **shown}
+
+
 def plain_reasons(explanation: dict, left: dict, right: dict) -> list[Reason]:
     """The waterfall of `explanation` as reasons, with the values of the `left` and `right` records
-    (their current versions, canonical columns). Steps that weigh nothing are left out."""
+    (their current versions, canonical columns; a name part in the reading that was scored). Steps
+    that weigh nothing are left out."""
+    names_read = explanation.get("names_read") or {}
+    left, right = _read_as(left, names_read.get("left", {})), _read_as(right, names_read.get("right", {}))
     reasons = []
     for step in explanation["steps"]:
         weight = step["match_weight"]
