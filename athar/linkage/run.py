@@ -27,7 +27,7 @@ from athar.linkage import feature_cache, persist, steps, store_io
 from athar.linkage.config import LinkConfig
 from athar.linkage.engines import db_api_for
 from athar.linkage.errors import LinkageError
-from athar.linkage.heap import objects_frozen
+from athar.linkage.heap import collector_paused, objects_frozen
 
 
 @dataclass
@@ -186,7 +186,11 @@ def _link(
             clock.lap("predict")
 
         say("clustering")
-        with engine.begin() as conn:
+        # Clustering and writing make hundreds of thousands of objects that hold no cycle and all
+        # die when the run returns; a full collection among them walked every object the run holds
+        # (0.3 s at 200,000 records, ~1.5 s at a million, once in `finish_run` alone), where after
+        # the run only what outlives it is left to walk.
+        with collector_paused(), engine.begin() as conn:
             members = store_io.memberships(conn)
             max_judgement = store_io.max_judgement_id(conn)
             local = _clusters_only_what_changed(loaded, options)
