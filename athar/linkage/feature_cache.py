@@ -118,6 +118,9 @@ class FeatureCache:
 
     def _parts(self) -> list[Path]:
         self.wait()
+        return self._files()
+
+    def _files(self) -> list[Path]:
         return sorted(self.folder.glob("*.parquet")) if self.folder.is_dir() else []
 
     def read(self, digest: str) -> pd.DataFrame | None:
@@ -159,7 +162,7 @@ class FeatureCache:
         self._replace_now(digest, rows)
 
     def _replace_now(self, digest: str, rows: pd.DataFrame) -> None:
-        old = sorted(self.folder.glob("*.parquet")) if self.folder.is_dir() else []
+        old = self._files()
         self._add_now(digest, rows)
         for part in old:
             part.unlink(missing_ok=True)

@@ -245,9 +245,8 @@ def _write_review_tasks(
 ) -> int:
     """Uncertain pairs, pairs kept apart as likely siblings whatever their probability, and pairs
     above the threshold set aside for a better one of their records (`rivals`) whose records are in
-    two persons; none
-    that a reviewer has judged. A record the run did not cluster again is in the person it kept
-    (`Clustered.previous_members`)."""
+    two persons; none that a reviewer has judged. A record the run did not cluster again is in the
+    person it kept (`Clustered.previous_members`)."""
     cluster_of: Mapping[Hashable, Hashable] = clustered.result.cluster_of
     kept_apart: set[PairKey] = set(clustered.siblings)
     outranked = clustered.outranked

@@ -129,8 +129,13 @@ def _shown(record: dict, field: str) -> str:
     if field in CHAIN_PART and record.get("full_name"):
         part = getattr(parse_name_chain(record["full_name"]), CHAIN_PART[field])
         if part:
-            return part if is_arabic(part) else part.title()
+            return _as_shown(part)
     return ""
+
+
+def _as_shown(part: str) -> str:
+    """A name part read from a full name as a reviewer is shown it: Latin title-cased."""
+    return part if is_arabic(part) else part.title()
 
 
 def _read_as(record: dict, names_read: dict[str, str]) -> dict:
@@ -139,7 +144,7 @@ def _read_as(record: dict, names_read: dict[str, str]) -> dict:
     title-cased as `_shown` shows a part of a full name."""
     if not names_read:
         return record
-    shown = {field: part if is_arabic(part) else part.title() for field, part in names_read.items()}
+    shown = {field: _as_shown(part) for field, part in names_read.items()}
     # the parts this reading leaves empty are empty: not the full name read given first again
     return {**record, "full_name": None, **dict.fromkeys(CHAIN_PART), **shown}
 
