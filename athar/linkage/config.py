@@ -72,8 +72,15 @@ class TrainingConfig:
     # EM passes, each blocked on fields that are independent of the ones it trains: a pass blocked on
     # names learns what dates, places and ids say, and a pass blocked on the full birth date learns
     # names
+    #
+    # The pass on names keeps pairs whose given + family name few records share (`given_family_block`,
+    # `FeatureConfig.rare_name_pair_limit`): among pairs of a common name the share of matches falls
+    # as the store grows (the pairs grow with its square, the matches with its size), and at a million
+    # records EM's match class lost the pairs whose evidence is weakest, a morgue row's (found dead
+    # within 3 years of an arrest: m 0.11 at 200,000 records, 0.001 at a million). Among rare names
+    # that share holds at any size.
     em_blocks: tuple[tuple[str, ...], ...] = (
-        ("given_key", "family_key"),
+        ("given_key", "family_key", "given_family_block"),
         ("birth_year", "mother_key", "birth_governorate_id"),
         ("birth_day_date",),
         ("national_id",),
@@ -81,7 +88,7 @@ class TrainingConfig:
     # the comparison of which lists a pair comes from (`settings.lists`) keeps the m of these passes
     # only: every kind of list writes names, while national numbers, full birth dates and mothers'
     # names are missing from whole lists (a morgue's), so passes blocked on them see no such pairs
-    lists_learnt_from: tuple[tuple[str, ...], ...] = (("given_key", "family_key"),)
+    lists_learnt_from: tuple[tuple[str, ...], ...] = (("given_key", "family_key", "given_family_block"),)
     # EM drives the m probability of a level that matches almost never show towards 0, which turns
     # one typo in a birth date or national number into a veto (-40 bits); real registers have such
     # typos, so every level keeps at least this probability in either class
