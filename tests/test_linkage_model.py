@@ -158,6 +158,7 @@ def test_the_names_pass_of_em_keeps_only_pairs_of_a_name_few_records_share():
     "a death within 3 years after the other event" 0.001, against 0.11 at 200,000). The pass on
     names keeps the pairs of names no more than `rare_name_pair_limit` records share, whose share of
     matches does not fall with the store."""
+
     def record(i: int, given: str, family: str) -> dict:
         return {"unique_id": i, "source_dataset": "register", "source_kind": "detention", "sex": "m"} | {
             "given_name": given,
