@@ -136,7 +136,7 @@ def test_the_lists_comparison_keeps_the_m_of_the_passes_blocked_on_names(tmp_pat
     linker = model.make_linker(db_api_for("duckdb"), features)
     names_pass = (
         "EM, blocked on: l.given_key = r.given_key AND l.family_key = r.family_key"
-        " AND l.given_family_block = r.given_family_block"
+        " AND l.em_block_0 = r.em_block_0"
     )
     (comparison,) = [c for c in linker._settings_obj.comparisons if c.output_column_name == "lists"]
     levels = comparison._comparison_levels_excluding_null
@@ -152,34 +152,57 @@ def test_the_lists_comparison_keeps_the_m_of_the_passes_blocked_on_names(tmp_pat
     )
 
 
-def test_the_names_pass_of_em_keeps_only_pairs_of_a_name_few_records_share():
-    """Pairs of a common given + family name grow with the square of the store, their matches with
-    its size: at a million records EM's match class in a pass over them lost the morgue's pairs (m of
-    "a death within 3 years after the other event" 0.001, against 0.11 at 200,000). The pass on
-    names keeps the pairs of names no more than `rare_name_pair_limit` records share, whose share of
-    matches does not fall with the store."""
-
-    def record(i: int, given: str, family: str) -> dict:
-        return {"unique_id": i, "source_dataset": "register", "source_kind": "detention", "sex": "m"} | {
-            "given_name": given,
-            "family_name": family,
-        }
-
-    common = [record(i, "Ayman", "Hamad") for i in range(30)]  # 30 records: 435 pairs, none kept
-    rare = [record(30 + i, "Ayham", "Zoubi") for i in range(3)]  # 3 records: 3 pairs
-    features = feature_frame([*common, *rare, record(33, "Khalil", "Hamad")])
-    names_pass = TrainingConfig().em_blocks[0]
-    assert set(names_pass) >= {"given_key", "family_key"}
-    block = model.em_block(names_pass, features, max_pairs=1_000_000)
-    assert block.pairs == 3
+def _em_pairs(features: pd.DataFrame, block: model.EmBlock) -> list[tuple[int, int]]:
     con = duckdb.connect()
     con.register("features", features)
-    paired = con.execute(
+    return con.execute(
         f"SELECT l.unique_id, r.unique_id FROM features l JOIN features r "
         f"ON {block.rule} AND l.unique_id < r.unique_id ORDER BY 1, 2"
     ).fetchall()
-    assert paired == [(30, 31), (30, 32), (31, 32)]
-    assert TrainingConfig().lists_learnt_from == (names_pass,)
+
+
+def _registered(i: int, given: str, family: str, born: str) -> dict:
+    return {"unique_id": i, "source_dataset": "register", "source_kind": "detention", "sex": "m"} | {
+        "given_name": given,
+        "family_name": family,
+        "birth_date": born,
+    }
+
+
+def test_each_em_pass_keeps_only_the_blocks_of_few_records():
+    """In a block of n records the pairs grow with n squared and the matches with n: at a million
+    records EM's match class in the pass over every pair of a common name lost the morgue's pairs
+    (m of "a death within 3 years after the other event" 0.001, against 0.11 at 200,000), and in the
+    pass on the full birth date it took strangers born the same day for matches. Each pass keeps the
+    blocks of at most `em_block_limit` records, whose share of matches does not fall with the store:
+    here 30 Ayman Hamads (435 pairs) and 30 records born on 1 May 1990 are left out of the passes on
+    names and on the full birth date, three Ayham Zoubis and two records born on 2 May kept."""
+    common = [_registered(i, "Ayman", "Hamad", "1990-05-01") for i in range(30)]
+    rare = [_registered(30 + i, "Ayham", "Zoubi", f"19{70 + i}-01-0{i + 1}") for i in range(3)]
+    born_alike = [_registered(33 + i, "Khalil", f"Nasr{'abcd'[i]}", "1990-05-02") for i in range(2)]
+    config = TrainingConfig()
+    features = model.em_frame(feature_frame([*common, *rare, *born_alike]), config)
+    passes = {columns: index for index, columns in enumerate(config.em_blocks)}
+
+    names = model.em_block(passes[("given_key", "family_key")], ("given_key", "family_key"), features, 10**6)
+    assert names.pairs == 3
+    assert _em_pairs(features, names) == [(30, 31), (30, 32), (31, 32)]
+    born = model.em_block(passes[("birth_day_date",)], ("birth_day_date",), features, 10**6)
+    assert born.pairs == 1
+    assert _em_pairs(features, born) == [(33, 34)]
+    # without the limit, the common blocks would be there
+    unlimited = model.em_frame(features, TrainingConfig(em_block_limit=10**6))
+    assert model.em_block(0, ("given_key", "family_key"), unlimited, 10**6).pairs == 435 + 3
+
+
+def test_an_em_pass_is_thinned_within_its_small_blocks():
+    families = ("Zoubi", "Hamad", "Nasr", "Khalil", "Haddad", "Shami", "Masri", "Halabi", "Homsi", "Idlibi")
+    records = [_registered(i, "Ayham", families[i // 5], "") for i in range(50)]  # 10 blocks of 5
+    features = model.em_frame(feature_frame(records), TrainingConfig())
+    block = model.em_block(0, ("given_key", "family_key"), features, max_pairs=30)
+    assert block.rule.endswith("AND (l.unique_id + r.unique_id) % 4 = 0")
+    assert block.pairs == 100 // 4
+    assert 0 < len(_em_pairs(features, block)) < 100
 
 
 def test_a_family_first_name_is_blocked_with_the_same_name_given_first_through_its_other_reading():

@@ -172,8 +172,9 @@ def test_pairs_blocked_here_are_scored_as_splinks_own_blocking_scores_them(synth
     from athar.linkage.config import TrainingConfig
     from athar.linkage.steps import incremental_model
 
-    linker = model.make_linker(db_api_for("duckdb"), synthetic_features)
-    trained = model.train(linker, TrainingConfig(), features=synthetic_features).model
+    training = model.em_frame(synthetic_features, TrainingConfig())
+    linker = model.make_linker(db_api_for("duckdb"), training)
+    trained = model.train(linker, TrainingConfig(), features=training).model
     rows = synthetic_features.assign(is_new=synthetic_features["unique_id"] % 3 == 0)
     for scoring_model in (trained, incremental_model(trained)):
 

@@ -72,23 +72,25 @@ class TrainingConfig:
     # EM passes, each blocked on fields that are independent of the ones it trains: a pass blocked on
     # names learns what dates, places and ids say, and a pass blocked on the full birth date learns
     # names
-    #
-    # The pass on names keeps pairs whose given + family name few records share (`given_family_block`,
-    # `FeatureConfig.rare_name_pair_limit`): among pairs of a common name the share of matches falls
-    # as the store grows (the pairs grow with its square, the matches with its size), and at a million
-    # records EM's match class lost the pairs whose evidence is weakest, a morgue row's (found dead
-    # within 3 years of an arrest: m 0.11 at 200,000 records, 0.001 at a million). Among rare names
-    # that share holds at any size.
     em_blocks: tuple[tuple[str, ...], ...] = (
-        ("given_key", "family_key", "given_family_block"),
+        ("given_key", "family_key"),
         ("birth_year", "mother_key", "birth_governorate_id"),
         ("birth_day_date",),
         ("national_id",),
     )
+    # Each EM pass keeps the blocks of at most this many records (`model.em_frame`). In a block of n
+    # records the pairs grow with n squared and one person's records with n, and blocks grow with
+    # the store: at a million records 1.2% of the pairs sharing given + family name were one
+    # person's, and EM's match class lost the pairs whose evidence is weakest, a morgue row's (m of
+    # "a death within 3 years after the other event" 0.001 against 0.11 at 200,000); in the pass
+    # on the full birth date (0.5% one person's) it took strangers born the same day for matches (m
+    # of two national numbers that differ 0.996). In blocks of at most 5 records 33% and 10% of the
+    # pairs are one person's at a million, and the m are those of 200,000 (docs/linkage.md).
+    em_block_limit: int = 5
     # the comparison of which lists a pair comes from (`settings.lists`) keeps the m of these passes
     # only: every kind of list writes names, while national numbers, full birth dates and mothers'
     # names are missing from whole lists (a morgue's), so passes blocked on them see no such pairs
-    lists_learnt_from: tuple[tuple[str, ...], ...] = (("given_key", "family_key", "given_family_block"),)
+    lists_learnt_from: tuple[tuple[str, ...], ...] = (("given_key", "family_key"),)
     # EM drives the m probability of a level that matches almost never show towards 0, which turns
     # one typo in a birth date or national number into a veto (-40 bits); real registers have such
     # typos, so every level keeps at least this probability in either class

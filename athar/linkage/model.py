@@ -30,12 +30,6 @@ DETERMINISTIC_RULES = (
 )
 
 
-def em_rule(columns: tuple[str, ...], features: pd.DataFrame | None, max_pairs: int) -> str:
-    """An EM blocking rule on `columns`, thinned to a deterministic sample of about `max_pairs` pairs
-    (`em_block`)."""
-    return em_block(columns, features, max_pairs).rule
-
-
 @dataclass(frozen=True)
 class EmBlock:
     """One EM pass: its blocking rule, and about how many pairs it trains on."""
@@ -45,18 +39,45 @@ class EmBlock:
     pairs: int  # after thinning; exact when not thinned
 
 
-def em_block(columns: tuple[str, ...], features: pd.DataFrame | None, max_pairs: int) -> EmBlock:
-    """An EM pass blocked on `columns`, thinned to a deterministic sample of about `max_pairs` pairs.
+def em_block_column(index: int) -> str:
+    """The column `em_frame` adds for the `index`-th EM pass."""
+    return f"em_block_{index}"
 
-    Blocks on common names grow with the square of the data (given+family: 23 million pairs at a
-    million records); EM needs a few million. Keeping pairs whose id sum falls in one residue class
-    samples without regard to whether the pair matches, so m and u are not biased. Without
-    `features` the pass is not thinned and its size is unknown (-1).
+
+def em_frame(features: pd.DataFrame, config: TrainingConfig) -> pd.DataFrame:
+    """`features` with a column per EM pass (`em_block_column`): a number for the block of records
+    that agree on the pass's columns where the block holds at most `config.em_block_limit` records,
+    else missing (and missing where any of the columns is)."""
+    columns: dict[str, pd.Series] = {}
+    for index, block_columns in enumerate(config.em_blocks):
+        present = [c for c in block_columns if c in features.columns]
+        if len(present) < len(block_columns) or features.empty:
+            columns[em_block_column(index)] = pd.Series(pd.NA, index=features.index, dtype="Int64")
+            continue
+        groups = features.groupby(list(block_columns), dropna=True, sort=False)
+        block = groups.ngroup()  # -1 where a column is missing
+        size = groups[block_columns[0]].transform("size")
+        keep = (block >= 0) & (size <= config.em_block_limit)
+        columns[em_block_column(index)] = pd.Series(pd.array(block, dtype="Int64")).where(keep.to_numpy())
+    return features.assign(**{name: values.array for name, values in columns.items()})
+
+
+def em_block(index: int, columns: tuple[str, ...], features: pd.DataFrame | None, max_pairs: int) -> EmBlock:
+    """The `index`-th EM pass, blocked on `columns` within the blocks `em_frame` kept, thinned to a
+    deterministic sample of about `max_pairs` pairs.
+
+    Keeping pairs whose id sum falls in one residue class samples without regard to whether the
+    pair matches, so m and u are not biased. Without `features` (which must come from `em_frame`)
+    the pass is neither limited to small blocks nor thinned, and its size is unknown (-1).
     """
     rule = " AND ".join(f"l.{c} = r.{c}" for c in columns)
     if features is None:
         return EmBlock(columns, rule, -1)
-    sizes = features.dropna(subset=list(columns)).groupby(list(columns)).size()
+    kept = em_block_column(index)
+    if kept not in features.columns:
+        raise ValueError(f"the features have no column {kept}: train on em_frame(features, config)")
+    rule = f"{rule} AND l.{kept} = r.{kept}"
+    sizes = features[kept].dropna().value_counts()
     pairs = int((sizes * (sizes - 1) // 2).sum())
     every = -(-pairs // max_pairs)  # ceiling
     if every <= 1:
@@ -136,8 +157,9 @@ def train(
     estimated from them.
 
     The prior (how often two records are one person) comes from deterministic rules, bounded away
-    from 0 and 1 (`bounded_prior`); u from random pairs; m by EM passes, each thinned to at most
-    `config.em_max_pairs` pairs when `features` is given. A pass with no pairs is skipped, and a pass
+    from 0 and 1 (`bounded_prior`); u from random pairs; m by EM passes, each over the blocks of at
+    most `config.em_block_limit` records and thinned to at most `config.em_max_pairs` pairs when
+    `features` (`em_frame`'s) is given. A pass with no pairs is skipped, and a pass
     whose EM finds no matches among its pairs is undone (`em_pass_found_matches`): on a list in
     which every record is a different person, EM otherwise "learns" what namesakes have in common.
     Whatever is left without an estimate is taken from `fallback` (the store's saved model) where it
@@ -171,8 +193,8 @@ def train(
     u_estimated = min(pairs, config.u_max_pairs) >= U_MIN_PAIRS
 
     em_linker = without_term_frequencies(linker)
-    for columns in config.em_blocks:
-        block = em_block(columns, features, config.em_max_pairs)
+    for index, columns in enumerate(config.em_blocks):
+        block = em_block(index, columns, features, config.em_max_pairs)
         if block.pairs == 0:
             log.debug("EM pass on %s skipped: no two records share them", ", ".join(columns))
             continue

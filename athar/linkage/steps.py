@@ -335,8 +335,9 @@ def train(
     if previous is not None and previous.model is not None:
         fallback = splink_model.Fallback(previous.model, f"the model of run {previous.run_id}")
     with released_after(new_db_api()) as db_api:
-        linker = splink_model.make_linker(db_api, features.records)
-        return splink_model.train(linker, config, features=features.records, fallback=fallback)
+        frame = splink_model.em_frame(features.records, config)
+        linker = splink_model.make_linker(db_api, frame)
+        return splink_model.train(linker, config, features=frame, fallback=fallback)
 
 
 @contextlib.contextmanager
