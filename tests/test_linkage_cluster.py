@@ -234,10 +234,10 @@ def test_new_ids_follow_the_text_of_each_clusters_smallest_member():
     assert [e["person_id"] for e in result.events] == ["P-100", "P-101", "P-102"]
 
 
-def test_event_details_are_written_as_the_column_writes_them_once_memoized():
+def test_event_details_are_written_as_the_column_writes_them_a_created_one_once_for_each_size():
     import json
 
-    from athar.linkage.persist import _memoized
+    from athar.linkage.persist import event_detail_writer
 
     calls = []
 
@@ -245,11 +245,21 @@ def test_event_details_are_written_as_the_column_writes_them_once_memoized():
         calls.append(value)
         return json.dumps(value)
 
-    memo = _memoized(write)
-    details = [{"records": 2}, {"records": 2}, {"records": "2"}, {"into": ["P-1"]}, None, {"records": True}]
-    details.append({})
-    assert [memo(d) for d in details] == [json.dumps(d) for d in details]
-    assert len(calls) == len(details) - 1  # the repeated {"records": 2} written once
+    detail = event_detail_writer(write)
+    events = [
+        {"kind": "created", "detail": {"records": 2}},
+        {"kind": "created", "detail": {"records": 2}},
+        {"kind": "created", "detail": {"records": 3}},
+        {"kind": "created", "detail": {"records": "2"}},
+        {"kind": "created", "detail": {"records": True}},
+        {"kind": "created", "detail": {"records": 2, "note": "x"}},
+        {"kind": "created", "detail": {}},
+        {"kind": "created"},
+        {"kind": "merged", "detail": {"records": 2}},
+        {"kind": "merged", "detail": {"into": ["P-1"]}},
+    ]
+    assert [detail(e) for e in events] == [json.dumps(e.get("detail")) for e in events]
+    assert len(calls) == len(events) - 1  # the repeated {"records": 2} of a created event written once
 
 
 def test_grouped_clusters_equal_the_result_s_clusters():

@@ -124,34 +124,33 @@ def _write_persons(conn: Connection, assignment: IdAssignment, run_id: int, now:
             .values(retired_at=now, merged_into=bindparam("into")),
             retired,
         )
-    detail = _memoized(value_writer(conn, PersonEvent.__table__.c.detail))  # `created` serves: same type
+    detail = event_detail_writer(value_writer(conn, PersonEvent.__table__.c.detail))
     bulk_insert(
         conn,
         "person_events",
         ("run_id", "person_id", "kind", "detail", "created_at"),
-        [(run_id, e["person_id"], e["kind"], detail(e.get("detail")), created) for e in assignment.events],
+        [(run_id, e["person_id"], e["kind"], detail(e), created) for e in assignment.events],
     )
 
 
-def _memoized(write: Callable[[object], object]) -> Callable[[object], object]:
-    """`write` of an event's detail, each distinct detail of plain values ({"records": 2}, most of
-    them: a full run's hundreds of thousands of "created" events) written once: the same text."""
-    written: dict[tuple, object] = {}
+def event_detail_writer(write: Callable[[object], object]) -> Callable[[dict], object]:
+    """An event's detail as `write` gives it (the column's stored form), the detail of a "created"
+    event ({"records": n}) written once for each n: a full run's hundreds of thousands of them hold
+    a few distinct details, and the same text serves."""
+    by_records: dict[int, object] = {}
 
-    def memo(value: object) -> object:
-        if not isinstance(value, dict) or not all(type(v) in (int, str) for v in value.values()):
-            return write(value)
-        # the items in order: JSON keeps the order of a dict's keys; the types too (1 is not "1")
-        key = tuple((k, type(v), v) for k, v in value.items())
-        found = written.get(key, _MISSING)
-        if found is _MISSING:
-            found = written[key] = write(value)
-        return found
+    def detail_of(event: dict) -> object:
+        detail = event.get("detail")
+        if event["kind"] == "created" and type(detail) is dict and len(detail) == 1:
+            n = detail.get("records")
+            if type(n) is int:  # not True, which JSON writes otherwise
+                found = by_records.get(n)
+                if found is None:
+                    found = by_records[n] = write(detail)
+                return found
+        return write(detail)
 
-    return memo
-
-
-_MISSING = object()
+    return detail_of
 
 
 def _write_memberships(
@@ -167,8 +166,17 @@ def _write_memberships(
     rows was most of its time; where most rows change, and `clusters` hold `every_record`, all are
     rewritten at once."""
     source_ids = {name: id_ for name, id_ in conn.execute(select(Source.name, Source.id))}
+    if not previous:  # a store never linked: every record's row is new, and none to replace
+        rows = [
+            (source_ids[s], r, pid, run_id)
+            for c, members in clusters.items()
+            for pid in (person_of_cluster[c],)
+            for s, r in members
+        ]
+        bulk_insert(conn, "memberships", ("source_id", "record_id", "person_id", "run_id"), rows)
+        return
     now = {m: pid for c, members in clusters.items() for pid in (person_of_cluster[c],) for m in members}
-    changed = [k for k, pid in now.items() if previous.get(k) != pid] if previous else list(now)
+    changed = [k for k, pid in now.items() if previous.get(k) != pid]
     gone = [k for k in previous if k not in now]
     if every_record and len(changed) + len(gone) > len(now) // 2:
         conn.execute(delete(Membership))

@@ -414,9 +414,12 @@ def score(
         linker = splink_model.make_linker(db_api, rows, scoring_model)
         pairs = splink_model.predict(linker, keep_above)
     keys = loaded.keys
-    return {
-        pair_key(keys[a], keys[b]): PairScore(p, w) for a, b, p, w in best_readings(pairs, rows, keep_above)
-    }
+    # hundreds of thousands of pairs, none holding a cycle: the collector would walk them as they grow
+    with collector_paused():
+        return {
+            pair_key(keys[a], keys[b]): PairScore(p, w)
+            for a, b, p, w in best_readings(pairs, rows, keep_above)
+        }
 
 
 def new_rows_last(readings: pd.DataFrame) -> pd.DataFrame:
