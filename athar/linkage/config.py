@@ -88,10 +88,10 @@ class TrainingConfig:
     # records the pairs grow with n squared and one person's records with n, and blocks grow with
     # the store: at a million records 1.2% of the pairs sharing given + family name were one
     # person's, and EM's match class lost the pairs whose evidence is weakest, a morgue row's (m of
-    # "a death within 3 years after the other event" 0.001 against 0.11 at 200,000); in the pass
-    # on the full birth date (0.5% one person's) it took strangers born the same day for matches (m
-    # of two national numbers that differ 0.996). In blocks of at most 5 records 33% and 10% of the
-    # pairs are one person's at a million, and the m are those of 200,000 (docs/linkage.md).
+    # "a death within 3 years after the other event" 0.001 against 0.11 at 200,000); the pass on
+    # birth year, mother and governorate put 6% of its matches on national numbers that differ. In
+    # blocks of at most 5 records 33% of the name pairs are one person's at a million, and the m
+    # are those of 200,000 (docs/linkage.md, "EM at a million").
     em_block_limit: int = 5
     # the comparison of which lists a pair comes from (`settings.lists`) keeps the m of these passes
     # only: every kind of list writes names, while national numbers, full birth dates and mothers'
