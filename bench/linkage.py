@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -268,14 +269,18 @@ def _plain_splink(db: str, queue: mp.Queue) -> None:
     )
 
 
-def _in_process(target, db: str, *args):
+def _in_process(target, db: str, *args, watch: Callable[[Any], dict] | None = None) -> Any:
+    """`target(db, *args, queue)` in a spawned process of its own, and the result it puts on the
+    queue; with `watch`, what `watch(process)` returns while it runs is added to that result (a
+    dict)."""
     ctx = mp.get_context("spawn")
     queue: mp.Queue = ctx.Queue()
     proc = ctx.Process(target=target, args=(db, *args, queue))
     proc.start()
+    watched = watch(proc) if watch is not None else None
     result = queue.get()
     proc.join()
-    return result
+    return result if watched is None else {**result, **watched}
 
 
 def _sampled_from_outside(target, db: str) -> dict:
@@ -287,23 +292,23 @@ def _sampled_from_outside(target, db: str) -> dict:
     records the link took ~5 s longer with it than without (94.9 s against 89.6), where plain
     Splink's run, measured by its own peak RSS alone, paid nothing."""
     ctx = mp.get_context("spawn")
-    queue: mp.Queue = ctx.Queue()
     started, finished = ctx.Event(), ctx.Event()
-    proc = ctx.Process(target=target, args=(db, started, finished, queue))
-    proc.start()
-    while not started.wait(0.05) and proc.is_alive():
-        pass
-    with TreePeakPss(proc.pid) as memory:
-        while not finished.wait(0.05) and proc.is_alive():
+
+    def sample(proc: Any) -> dict:
+        while not started.wait(0.05) and proc.is_alive():
             pass
-    result = queue.get()
-    proc.join()
-    # measured: the peak of the memory the linking process and its forked child held together
-    # while linking (the bound above adds two peaks that need not meet, and counts the pages
-    # they share twice)
-    result["peak_pss_mib_link_processes"] = round(memory.peak_mib)
-    result["link_processes_at_most"] = memory.max_processes
-    return result
+        with TreePeakPss(proc.pid) as memory:
+            while not finished.wait(0.05) and proc.is_alive():
+                pass
+        # measured: the peak of the memory the linking process and its forked child held together
+        # while linking (the bound above adds two peaks that need not meet, and counts the pages
+        # they share twice)
+        return {
+            "peak_pss_mib_link_processes": round(memory.peak_mib),
+            "link_processes_at_most": memory.max_processes,
+        }
+
+    return _in_process(target, db, started, finished, watch=sample)
 
 
 def morgue_ambiguity(lists: Path, age_slack: int = 7) -> tuple[dict, set[tuple[str, str]]]:

@@ -50,8 +50,7 @@ def em_frame(features: pd.DataFrame, config: TrainingConfig) -> pd.DataFrame:
     else missing (and missing where any of the columns is)."""
     columns: dict[str, pd.Series] = {}
     for index, block_columns in enumerate(config.em_blocks):
-        present = [c for c in block_columns if c in features.columns]
-        if len(present) < len(block_columns) or features.empty:
+        if features.empty or not set(block_columns) <= set(features.columns):
             columns[em_block_column(index)] = pd.Series(pd.NA, index=features.index, dtype="Int64")
             continue
         groups = features.groupby(list(block_columns), dropna=True, sort=False)

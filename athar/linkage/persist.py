@@ -166,31 +166,34 @@ def _write_memberships(
     rows was most of its time; where most rows change, and `clusters` hold `every_record`, all are
     rewritten at once."""
     source_ids = {name: id_ for name, id_ in conn.execute(select(Source.name, Source.id))}
-    if not previous:  # a store never linked: every record's row is new, and none to replace
-        rows = [
+
+    def every_row() -> list[tuple]:
+        return [
             (source_ids[s], r, pid, run_id)
             for c, members in clusters.items()
             for pid in (person_of_cluster[c],)
             for s, r in members
         ]
-        bulk_insert(conn, "memberships", ("source_id", "record_id", "person_id", "run_id"), rows)
-        return
-    now = {m: pid for c, members in clusters.items() for pid in (person_of_cluster[c],) for m in members}
-    changed = [k for k, pid in now.items() if previous.get(k) != pid]
-    gone = [k for k in previous if k not in now]
-    if every_record and len(changed) + len(gone) > len(now) // 2:
-        conn.execute(delete(Membership))
-        rows = [(source_ids[s], r, pid, run_id) for (s, r), pid in now.items()]
+
+    if not previous:  # a store never linked: every record's row is new, and none to replace
+        rows = every_row()
     else:
-        stale = [k for k in changed if k in previous] + gone
-        if stale:
-            conn.execute(
-                delete(Membership).where(
-                    Membership.source_id == bindparam("s"), Membership.record_id == bindparam("r")
-                ),
-                [{"s": source_ids[s], "r": r} for s, r in stale],
-            )
-        rows = [(source_ids[k[0]], k[1], now[k], run_id) for k in changed]
+        now = {m: pid for c, members in clusters.items() for pid in (person_of_cluster[c],) for m in members}
+        changed = [k for k, pid in now.items() if previous.get(k) != pid]
+        gone = [k for k in previous if k not in now]
+        if every_record and len(changed) + len(gone) > len(now) // 2:
+            conn.execute(delete(Membership))
+            rows = every_row()
+        else:
+            stale = [k for k in changed if k in previous] + gone
+            if stale:
+                conn.execute(
+                    delete(Membership).where(
+                        Membership.source_id == bindparam("s"), Membership.record_id == bindparam("r")
+                    ),
+                    [{"s": source_ids[s], "r": r} for s, r in stale],
+                )
+            rows = [(source_ids[k[0]], k[1], now[k], run_id) for k in changed]
     bulk_insert(conn, "memberships", ("source_id", "record_id", "person_id", "run_id"), rows)
 
 
