@@ -414,7 +414,7 @@ def test_a_full_run_leaves_every_records_rows_beside_the_store(base):
     assert loaded.cached is not None
     # the rows of every record were kept, and so no record's values need reading
     assert set(loaded.cached["content_hash"]) == set(loaded.content_hashes)
-    assert loaded.records == []
+    assert len(loaded.records) == 0
 
 
 def test_a_new_version_is_read_and_made_anew_and_the_rows_equal_those_made_without_cache(base, tmp_path):
@@ -423,7 +423,7 @@ def test_a_new_version_is_read_and_made_anew_and_the_rows_equal_those_made_witho
     cache = cache_for(engine)
     loaded = steps.load(engine, full=False, cache=cache)
     # only the late list's records and the new version are read: the cache lacks their versions
-    assert {(r["source"], r["record_id"]) for r in loaded.records} == loaded.new_keys
+    assert set(zip(loaded.records["source"], loaded.records["record_id"], strict=True)) == loaded.new_keys
     assert len(loaded.new_keys) == LATE_ROWS + 1
     with_cache = steps.make_features(loaded)
     without = steps.make_features(steps.load(engine, full=False, cache=None))
@@ -441,7 +441,7 @@ def test_a_new_version_is_read_and_made_anew_and_the_rows_equal_those_made_witho
     engine = open_store(db)
     again = steps.load(engine, full=False, cache=cache)
     engine.dispose()
-    assert again.records == []
+    assert len(again.records) == 0
 
 
 def _place_id(text: str) -> str | None:

@@ -626,12 +626,18 @@ def test_an_incremental_run_keeps_its_models_config_and_refuses_another(store_co
     assert latest_run(store_copy).config == other
 
 
-def test_a_full_run_reads_records_and_versions_in_one_pass_as_the_two_reads_give_them(store_copy, tmp_path):
+@pytest.mark.parametrize("fetch_rows", [7, 200_000])
+def test_a_full_run_reads_records_and_versions_in_one_pass_as_the_two_reads_give_them(
+    store_copy, tmp_path, monkeypatch, fetch_rows
+):
     """`load_records_and_versions` (a full run's one read) gives the current records the store's
     reader gives (but the person each belongs to, which the run recomputes), ready for scoring, and
     the versions `record_versions` gives, in the same order: also after a record's new version and
-    a list of another source."""
+    a list of another source, and when the rows are fetched in many chunks. A value that repeats
+    within a chunk is held once."""
     from athar.linkage import store_io
+
+    monkeypatch.setattr(store_io, "FETCH_ROWS", fetch_rows)
 
     with store_copy.connect() as conn:
         source, record_id = conn.execute(
@@ -648,6 +654,9 @@ def test_a_full_run_reads_records_and_versions_in_one_pass_as_the_two_reads_give
     assert versions == store_io.record_versions(store_copy)
     kinds = store_io.source_kinds(store_copy)
     read = [{k: v for k, v in r.items() if k != "person_id"} for r in current_records(store_copy)]
-    assert [store_io.for_scoring(r, i, kinds) for i, r in enumerate(read)] == records
-    assert [(r["source"], r["record_id"]) for r in records] == versions.keys
+    assert [store_io.for_scoring(r, i, kinds) for i, r in enumerate(read)] == records.as_dicts()
+    assert list(zip(records["source"], records["record_id"], strict=True)) == versions.keys
     assert (source, record_id) in versions.keys and ("a new list", "X1") in versions.keys
+    if fetch_rows > len(records):  # one chunk: each sex written is one object
+        sexes = [sex for sex in records["sex"].tolist() if sex is not None]
+        assert len(sexes) > len({id(sex) for sex in sexes}) == len(set(sexes))

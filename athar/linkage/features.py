@@ -14,7 +14,6 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -23,6 +22,7 @@ import pandas as pd
 from athar.linkage.config import FeatureConfig
 from athar.linkage.halves import map_in_two_processes
 from athar.linkage.heap import collector_paused
+from athar.linkage.record_values import RecordValues, object_array
 from athar.names import is_arabic, name_key, name_skeleton, normalize_arabic
 from athar.names.arabic import rasm, strip_article
 from athar.names.chain import parse_parts
@@ -117,7 +117,9 @@ def _mother_key(mother_name: str | None) -> str | None:
     return _key(parse_parts(mother_name)[0])  # `parse_name_chain`'s given name, without its dataclass
 
 
-def name_roles(records: Iterable[dict], min_count: int = DEFAULT_FEATURES.role_min_count) -> NameRoles:
+def name_roles(
+    records: RecordValues | Iterable[dict], min_count: int = DEFAULT_FEATURES.role_min_count
+) -> NameRoles:
     """How each name key is used where a list writes the parts in separate columns.
 
     A full name with no marker of its order ("Ismail Waleed Ayham", "Hajj Mahdi Ahmad Izzat") may
@@ -125,12 +127,13 @@ def name_roles(records: Iterable[dict], min_count: int = DEFAULT_FEATURES.role_m
     lists that do separate them: Ayham is always a given name, Ismail mostly one, Hajj Mahdi only
     ever a family name. Learnt from the records being linked, so it follows the data, not a list.
     """
+    values = records if isinstance(records, RecordValues) else RecordValues.of(list(records))
     family: Counter[str] = Counter()
     chain: Counter[str] = Counter()
-    separated = [r for r in records if r.get("given_name") and r.get("family_name")]
+    separated = values["given_name"].astype(bool) & values["family_name"].astype(bool)
     for part in NAME_PARTS:
         # each distinct spelling keyed once: names repeat across records
-        spellings = Counter(r.get(f"{part}_name") for r in separated)
+        spellings = Counter(values[f"{part}_name"][separated].tolist())
         counts = family if part == "family" else chain
         for spelling, count in spellings.items():
             key = _key(spelling)
@@ -247,7 +250,7 @@ def default_place_lookup() -> PlaceLookup:
 
 
 def feature_frame(
-    records: Iterable[dict],
+    records: RecordValues | Iterable[dict],
     place_lookup: PlaceLookup | None = None,
     roles: NameRoles | None = None,
     other_readings: bool = False,
@@ -262,7 +265,8 @@ def feature_frame(
     records'; `reading_of` then gives each row's record and `reading_bits` the log2-probability of
     its reading (0 for the reading taken). `config`: the run's thresholds.
     """
-    records = list(records)
+    if not isinstance(records, RecordValues):
+        records = RecordValues.of(list(records))
     if roles is None:
         roles = name_roles(records, config.role_min_count)
     base = record_rows(records, place_lookup, roles, config.reading_policy() if other_readings else None)
@@ -270,7 +274,7 @@ def feature_frame(
 
 
 def feature_frames(
-    records: Iterable[dict],
+    records: RecordValues | Iterable[dict],
     place_lookup: PlaceLookup | None = None,
     roles: NameRoles | None = None,
     config: FeatureConfig = DEFAULT_FEATURES,
@@ -278,7 +282,6 @@ def feature_frames(
     """The records' rows alone (for training) and with the other readings (for scoring), built as
     one frame: the first is the second's leading rows, whose rare-name blocking columns then count
     the other readings too (they serve only the scoring's blocking rules)."""
-    records = list(records)
     with_readings = feature_frame(records, place_lookup, roles, other_readings=True, config=config)
     return records_part(with_readings), with_readings
 
@@ -298,7 +301,7 @@ ROW_COLUMNS = FEATURE_COLUMNS[: FEATURE_COLUMNS.index("event_kind") + 1]
 
 
 def record_rows(
-    records: Sequence[dict],
+    records: RecordValues | Sequence[dict],
     place_lookup: PlaceLookup | None,
     roles: NameRoles,
     policy: ReadingPolicy | None,
@@ -319,7 +322,7 @@ def record_rows(
     place = place_lookup or default_place_lookup()
     n = len(records)
     with collector_paused():
-        values = _record_values(records)
+        values = (records if isinstance(records, RecordValues) else RecordValues.of(records)).columns
         # each record's name, as the tuple of the columns it is read from, numbered by first sight
         which, distinct = _distinct_rows([values[f"{part}_name"] for part in ("full", *NAME_PARTS)])
         by_record: dict[str, Any] = {}  # the other columns, a value for each record
@@ -335,7 +338,7 @@ def record_rows(
         del read
         by_row: dict[str, Any] = {}  # the name columns, made for each distinct name's readings
         for i, part in enumerate(NAME_PARTS):
-            values_read = _object_array([parts[i] for parts in rows.parts])
+            values_read = object_array([parts[i] for parts in rows.parts])
             made = _mapped(values_read, _part_features, 3)
             for kind, column in zip(("key", "skel", "rasm"), made, strict=True):
                 by_row[f"{part}_{kind}"] = column[rows.parts_of_row]
@@ -357,40 +360,6 @@ def record_rows(
     frame["reading"] = pd.Series(rows.reading, dtype="int64")
     frame["reading_bits"] = pd.Series(rows.bits, dtype=float)
     return frame
-
-
-# The values of a record that its row is made from, besides its number and list.
-_RECORD_VALUES = (
-    "full_name",
-    "given_name",
-    "father_name",
-    "grandfather_name",
-    "family_name",
-    "mother_name",
-    "sex",
-    "birth_date",
-    "age",
-    "event_date",
-    "national_id",
-    "birth_place",
-    "source_kind",
-)
-
-
-def _record_values(records: Sequence[dict]) -> dict[str, np.ndarray]:
-    """`unique_id`, `source_dataset` and the `_RECORD_VALUES` of the records (None where a record
-    has no such value), a column of Python objects each, read in one pass over the records."""
-    names = ("unique_id", "source_dataset", *_RECORD_VALUES)
-    try:  # records read from the store hold every column: one C-level pick per record
-        rows = list(map(itemgetter(*names), records))
-    except KeyError:  # records made by hand may leave values out
-        rows = [
-            (r["unique_id"], r["source_dataset"], *(r.get(name) for name in _RECORD_VALUES)) for r in records
-        ]
-    table = np.empty((len(rows), len(names)), dtype=object)
-    if rows:
-        table[:] = rows
-    return {name: table[:, i] for i, name in enumerate(names)}
 
 
 def _distinct_rows(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, list[tuple]]:
@@ -459,7 +428,7 @@ def _record_columns(values: dict[str, np.ndarray], place: PlaceLookup) -> dict[s
     births = [birth_fields(*birth) for birth in distinct_births]
     for i, name in enumerate(_BIRTH_COLUMNS):
         made = [birth[i] for birth in births]
-        columns[name] = (_integer_array(made) if name in _INTEGER_COLUMNS else _object_array(made))[codes]
+        columns[name] = (_integer_array(made) if name in _INTEGER_COLUMNS else object_array(made))[codes]
     columns["national_id"] = values["national_id"]
     columns["birth_place_id"], columns["birth_governorate_id"] = _mapped(
         values["birth_place"], lambda text: place(text) if text else (None, None), 2
@@ -467,7 +436,7 @@ def _record_columns(values: dict[str, np.ndarray], place: PlaceLookup) -> dict[s
     columns["event_year"], columns["event_month"], columns["event_day"] = _mapped(
         values["event_date"], _event_fields, 3, integers=True
     )
-    kinds = _object_array([kind or "" for kind in values["source_kind"]])
+    kinds = object_array([kind or "" for kind in values["source_kind"]])
     columns["event_kind"] = _mapped(kinds, lambda kind: (EVENT_KINDS.get(kind, "event"),), 1)[0]
     return columns
 
@@ -483,16 +452,9 @@ def _names_read(names: Sequence[tuple], roles: NameRoles, policy: ReadingPolicy 
     return [written_readings(f, g, fa, gf, fam, roles, policy) for f, g, fa, gf, fam in names]
 
 
-def _object_array(values: list) -> np.ndarray:
-    """`values` as a 1-d array of Python objects (numpy would make a tuple a row, a number a number)."""
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return array
-
-
 def _integer_array(values: list) -> pd.api.extensions.ExtensionArray:
     """`values` (integers and None) as a nullable integer array."""
-    column = _object_array(values)
+    column = object_array(values)
     missing = (column == None).astype(bool)  # noqa: E711 - elementwise, as NumPy compares
     return pd.arrays.IntegerArray(np.where(missing, 0, column).astype(np.int64), missing)
 
@@ -505,7 +467,7 @@ def _mapped(
     (None) is given `function(None)`."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     results = [function(value) for value in uniques.tolist()] + [function(None)]
-    make = _integer_array if integers else _object_array
+    make = _integer_array if integers else object_array
     # a missing value's code, -1, takes the last
     return [make([result[i] for result in results])[codes] for i in range(width)]
 

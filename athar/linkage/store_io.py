@@ -10,11 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+import numpy as np
+import pandas as pd
 from sqlalchemy import Connection, Engine, Select, func, select
 
 from athar.linkage.config import LinkConfig
 from athar.linkage.heap import collector_paused
 from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
+from athar.linkage.record_values import RecordValues, object_array, shared
 from athar.store.records import current_records
 from athar.store.tables import (
     CANONICAL_COLUMNS,
@@ -55,33 +58,65 @@ def for_scoring(record: dict, unique_id: int, kinds: dict[str, str]) -> dict:
     return record
 
 
+# Rows fetched at a time when reading every record: the values that repeat are made one object per
+# chunk (`record_values.shared`) before the next is fetched, so the duplicates never all live at once.
+FETCH_ROWS = 200_000
+
+
 @collector_paused()
-def load_records_and_versions(engine: Engine) -> tuple[list[dict], RecordVersions]:
-    """Every current record ready for scoring (`unique_id` its position in the list), and the
-    versions `record_versions` gives, from one read: a full run needs both, and reading them apart
-    read every record twice (at 200,000 records, half a second). Without the person each record
-    belongs to, which linkage recomputes. Read with the cyclic collector paused: a record is a
-    dict of plain values, and each full collection the records trigger walks every one made so far
-    (`heap.collector_paused`)."""
+def load_records_and_versions(engine: Engine) -> tuple[RecordValues, RecordVersions]:
+    """Every current record's values ready for scoring (`unique_id` its position), column by column
+    (`athar.linkage.record_values`), and the versions `record_versions` gives, from one read: a full
+    run needs both, and reading them apart read every record twice (at 200,000 records, half a
+    second). Without the person each record belongs to, which linkage recomputes. Read with the
+    cyclic collector paused: each full collection the values trigger would walk every one made so
+    far (`heap.collector_paused`)."""
     columns = [getattr(Record, c) for c in CANONICAL_COLUMNS]
     query = (
         select(Source.name.label("source"), *columns, Record.id, Record.content_hash)
         .join(Source, Source.id == Record.source_id)
         .where(Record.is_current.is_(True))
+        .order_by(Record.id)
     )
-    names = ("source", *CANONICAL_COLUMNS)
-    width = len(names)
+    names = ("source", *CANONICAL_COLUMNS, "row_id", "content_hash")
+    own = {"record_id", "row_id", "content_hash"}  # one per record: nothing to share
     kinds = source_kinds(engine)
+    parts: list[list[np.ndarray]] = []
+    named = list(enumerate(names))
     with engine.connect() as conn:
-        found = _by_source_then_row(conn, query)
+        sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql)
+            while chunk := cursor.fetchmany(FETCH_ROWS):
+                table = np.empty((len(chunk), len(names)), dtype=object)
+                table[:] = chunk
+                del chunk
+                parts.append([table[:, i].copy() if n in own else shared(table[:, i]) for i, n in named])
+                del table
+        finally:
+            cursor.close()
         max_row = conn.execute(select(func.max(Record.id))).scalar_one() or 0
-    records = [
-        for_scoring(dict(zip(names, row[:width], strict=True)), i, kinds) for i, row in enumerate(found)
-    ]
-    keys = [(row[0], row[1]) for row in found]  # the source's name and the record's id
-    row_ids = [row[width] for row in found]
-    hashes = [row[width + 1] for row in found]
-    return records, RecordVersions(keys, row_ids, hashes, max_row)
+        sources = conn.execute(select(Source.name).order_by(Source.name)).scalars()
+        rank = {name: i for i, name in enumerate(sources)}
+    read = {
+        name: np.concatenate([part[i] for part in parts]) if parts else np.empty(0, dtype=object)
+        for i, name in enumerate(names)
+    }
+    del parts
+    # the sources' order (the database's collation), each source's rows keeping theirs: a stable
+    # sort, as `_by_source_then_row` puts them
+    source_codes, source_names = pd.factorize(read["source"])
+    order = np.argsort(np.array([rank[s] for s in source_names], dtype=np.int64)[source_codes], kind="stable")
+    read = {name: column[order] for name, column in read.items()}
+    source_codes = source_codes[order]
+    values = {name: read[name] for name in ("source", *CANONICAL_COLUMNS)}
+    values["unique_id"] = object_array(range(len(order)))
+    values["source_dataset"] = values["source"]
+    values["source_kind"] = object_array([kinds.get(s) for s in source_names])[source_codes]
+    keys = list(zip(values["source"].tolist(), values["record_id"].tolist(), strict=True))
+    versions = RecordVersions(keys, read["row_id"].tolist(), read["content_hash"].tolist(), max_row)
+    return RecordValues(values), versions
 
 
 def _by_source_then_row(conn: Connection, query: Select) -> list[tuple]:
