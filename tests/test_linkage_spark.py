@@ -85,3 +85,42 @@ def test_link_on_a_standalone_cluster_matches_duckdb_and_stops_the_cluster(tmp_p
     assert on_spark["engine"] == "spark" and on_spark["records"] == on_duckdb.records
     assert same_partition(persons(duck), persons(open_store(str(tmp_path / "spark.db")))) >= 0.98
     assert abs(on_spark["pairs_scored"] - on_duckdb.pairs_scored) <= 0.05 * on_duckdb.pairs_scored
+
+
+def test_a_frame_sent_in_slices_reaches_spark_whole_with_its_types_and_missing_values():
+    """`to_spark` sends a frame a slice at a time, each checkpointed on the executors: the rows come
+    back as they were, in order, a missing value missing (also in a column that one slice holds
+    none of), and a column holding what Spark is not sent is refused by name."""
+    import pandas as pd
+
+    from athar.linkage.engines import db_api_for
+    from athar.linkage.spark_input import to_spark
+
+    frame = pd.DataFrame(
+        {
+            "unique_id": pd.Series([0, 1, 2, 3, 4, 5, 6], dtype="int64"),
+            "given_key": pd.Series(["mhmd", None, "ahmd", "mhmd", None, "ali", "omr"], dtype=object),
+            "birth_year": pd.array([1980, None, 1975, None, None, None, 1990], dtype="Int64"),
+            "reading_bits": [0.0, -1.5, 0.0, 0.0, -0.25, 0.0, 0.0],
+            "mother_key": pd.Series([None, None, None, "fatm", "zynb", None, None], dtype=object),
+        }
+    )
+    spark = db_api_for("spark").spark
+    sent = to_spark(spark, frame, slice_rows=3)
+    back = [row.asDict() for row in sent.orderBy("unique_id").collect()]
+    assert dict(sent.dtypes) == {
+        "unique_id": "bigint",
+        "given_key": "string",
+        "birth_year": "bigint",
+        "reading_bits": "double",
+        "mother_key": "string",
+    }
+    expected = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    assert back == expected
+    assert sent.rdd.getNumPartitions() >= 3  # three slices, each its own checkpointed partitions
+    assert to_spark(spark, frame.iloc[:0]).count() == 0
+
+    with pytest.raises(TypeError, match="'national_id'"):
+        to_spark(
+            spark, frame.assign(national_id=pd.Series([1, "a", None, None, None, None, None], dtype=object))
+        )

@@ -84,10 +84,21 @@ def em_block(index: int, columns: tuple[str, ...], features: pd.DataFrame | None
     return EmBlock(columns, f"{rule} AND (l.unique_id + r.unique_id) % {every} = 0", pairs // every)
 
 
+def registered(db_api: Any, frame: pd.DataFrame | Any, prefix: str) -> Any:
+    """`frame` registered with the backend as a table of its own: a Spark session outlives one
+    linker, so each registration gets a name of its own. On Spark a pandas frame is sent a slice at
+    a time and held by the executors (`athar.linkage.spark_input`), not parallelised from the
+    driver, which would hold every row for the table's life."""
+    if isinstance(frame, pd.DataFrame) and db_api.sql_dialect.sql_dialect_str == "spark":
+        from athar.linkage.spark_input import to_spark
+
+        frame = to_spark(db_api.spark, frame)
+    return db_api.register(frame, table_name=f"{prefix}_{uuid.uuid4().hex[:8]}")
+
+
 def make_linker(db_api: Any, features: pd.DataFrame | Any, model: dict | None = None) -> Linker:
     """A linker over the feature table; with `model` (a saved settings dict), no training is needed."""
-    # A Spark session outlives one linker, so each registration gets a table name of its own.
-    table = db_api.register(features, table_name=f"athar_features_{uuid.uuid4().hex[:8]}")
+    table = registered(db_api, features, "athar_features")
     if model is not None:
         model = model_for_dialect(model, db_api.sql_dialect.sql_dialect_str)
     # Athar's settings are its own and tested; Splink's validation of them parses every level's SQL
@@ -504,7 +515,7 @@ def blocking_report(db_api: Any, features: pd.DataFrame, rules: list[Any] | None
 
     from athar.linkage.settings import BLOCKING_RULES
 
-    table = db_api.register(features, table_name=f"athar_blocking_{uuid.uuid4().hex[:8]}")
+    table = registered(db_api, features, "athar_blocking")
     records = count_comparisons_from_blocking_rules(
         table,
         blocking_rules=list(rules or BLOCKING_RULES),
