@@ -28,3 +28,63 @@ def test_a_full_birth_date_and_a_given_name_block_a_pair_whose_other_names_were_
     blocked = _blocked(records)
     assert (0, 1) in blocked
     assert (0, 2) not in blocked  # a day apart, the register's scanned names meet nothing
+
+
+def _blocked_within(records: list[dict], block_limit: int | None) -> set[tuple[int, int]]:
+    frame = feature_frame(
+        [{**r, "unique_id": i, "source_dataset": r["source"]} for i, r in enumerate(records)]
+    )
+    linker = model.make_linker(db_api_for("duckdb"), frame)
+    pairs = model.blocked_pairs(linker, block_limit).as_pandas_dataframe()
+    return set(zip(pairs["join_key_l"].astype(int), pairs["join_key_r"].astype(int), strict=True))
+
+
+def test_a_rule_pairs_records_only_within_blocks_no_larger_than_the_limit():
+    """Six Mohammad Ahmad al-Hassans, men of one name born in six different years, and two Omar
+    Khalils: with a limit of five, the rule on given, father's and family name leaves the six's
+    block alone (15 pairs), while the two of the small block are still paired, and a pair of the
+    six that another rule finds in a small block (the same birth year, given and family name) is
+    still blocked. Without a limit every pair of the six is blocked."""
+    common = {"source": "families", "given_name": "Mohammad", "father_name": "Ahmad", "family_name": "Hassan"}
+    six = [{**common, "sex": "M", "birth_date": str(1970 + i)} for i in range(6)]
+    six[5]["birth_date"] = "1970"  # born the year the first was: the rule on the year blocks them
+    six[5]["source"] = "detention"
+    two = [
+        {
+            "source": "families",
+            "given_name": "Omar",
+            "father_name": "Khalil",
+            "family_name": "Saleh",
+            "sex": "M",
+        },
+        {
+            "source": "detention",
+            "given_name": "Omar",
+            "father_name": "Khalil",
+            "family_name": "Saleh",
+            "sex": "M",
+        },
+    ]
+    records = six + two
+    unlimited = _blocked_within(records, None)
+    assert {(a, b) for a in range(6) for b in range(a + 1, 6)} <= unlimited
+    limited = _blocked_within(records, 5)
+    assert (6, 7) in limited
+    assert (0, 5) in limited
+    assert not {(a, b) for a in range(5) for b in range(a + 1, 5)} & limited
+    assert limited < unlimited
+
+
+def test_the_keys_of_a_rule_are_its_top_level_equalities():
+    """A rule's block is the columns it requires equal: not a condition within a disjunction, and
+    the same within an incremental run's `(rule) AND r.is_new`."""
+    from athar.linkage.settings import BLOCKING_RULES
+
+    first = BLOCKING_RULES[0]
+    assert model.equality_keys(first) == ("given_key", "father_key", "family_key")
+    assert model.equality_keys(f"({first}) AND r.is_new") == ("given_key", "father_key", "family_key")
+    assert model.equality_keys("l.national_id = r.national_id") == ("national_id",)
+    assert model.equality_keys("l.a = r.a OR l.b = r.b") == ()
+    assert model.equality_keys("(l.a = r.a OR l.b = r.b) AND l.c = r.c") == ("c",)
+    assert model.equality_keys("l.a = r.b AND l.c = r.c") == ("c",)
+    assert all(model.equality_keys(rule) for rule in BLOCKING_RULES)

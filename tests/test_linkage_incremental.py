@@ -131,6 +131,20 @@ def test_a_new_list_is_scored_alone_and_its_persons_equal_a_full_rescoring(engin
     assert partition(person_of(engine)) == rescored_in_full_with_the_saved_model(engine)
 
 
+def test_under_a_block_limit_a_new_list_is_blocked_as_a_full_rescoring_blocks_it(engine, base):
+    """A block is counted over every row, new and old, so a new record in a block grown past the
+    limit is left out of that rule's pairs as a full run leaves it out."""
+    from athar.linkage.config import BlockingConfig, LinkConfig
+
+    by_default = link(engine, LinkOptions(user="test", full=True))
+    limited = link(engine, LinkOptions(user="test", full=True, config=LinkConfig(blocking=BlockingConfig(3))))
+    assert limited.pairs_scored < by_default.pairs_scored  # a limit of 3 takes pairs away on this store
+    add_late_list(engine, base)
+    summary = link(engine, LinkOptions(user="test"))
+    assert summary.mode == "incremental" and summary.new_records == LATE_ROWS
+    assert partition(person_of(engine)) == rescored_in_full_with_the_saved_model(engine)
+
+
 def test_person_ids_stay_and_new_records_join_persons_or_become_new_ones(engine, base):
     before = person_of(engine)
     add_late_list(engine, base)

@@ -50,6 +50,20 @@ class FeatureConfig:
 
 
 @dataclass(frozen=True)
+class BlockingConfig:
+    """Which pairs are scored (`athar.linkage.model.blocked_pairs`)."""
+
+    # A prediction rule pairs records only within blocks (records equal on the rule's keys) of at
+    # most this many records. Blocks grow with the store: at a million records the largest (given,
+    # father's and mother's name alike) held 632 records, at five million thousands, and the pairs
+    # of such blocks, growing with a block's size squared, took DuckDB's predict past 50 GB of
+    # spill; at a million records the blocks over 100 held 3.3 million of the rules' pairs and
+    # some 6,000 true pairs, nearly all of which other rules find (docs/linkage.md, "Blocks that
+    # grow with the store").
+    block_limit: int = 100
+
+
+@dataclass(frozen=True)
 class TrainingConfig:
     """How the Splink model is trained (`athar.linkage.model.train`)."""
 
@@ -141,6 +155,7 @@ class LabelConfig:
 @dataclass(frozen=True)
 class LinkConfig:
     features: FeatureConfig = field(default_factory=FeatureConfig)
+    blocking: BlockingConfig = field(default_factory=BlockingConfig)
     training: TrainingConfig = field(default_factory=TrainingConfig)
     siblings: SiblingConfig = field(default_factory=SiblingConfig)
     labels: LabelConfig = field(default_factory=LabelConfig)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import logging
 import math
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -450,15 +451,18 @@ def _probability_or_zero(value: Any) -> float:
     return float(value) if isinstance(value, int | float) and not math.isnan(value) else 0.0
 
 
-def predict(linker: Linker, threshold_match_probability: float = 0.01) -> pd.DataFrame:
+def predict(
+    linker: Linker, threshold_match_probability: float = 0.01, block_limit: int | None = None
+) -> pd.DataFrame:
     """Scored pairs at or above the threshold: unique_id_l, unique_id_r, match_probability, match_weight.
 
-    The pairs are blocked here (`blocked_pairs`) and handed to Splink to score."""
+    The pairs are blocked here (`blocked_pairs`, within blocks of at most `block_limit` records)
+    and handed to Splink to score."""
     if not linker._settings_obj._blocking_rules_to_generate_predictions:
         return _predicted(
             linker, linker.inference.predict(threshold_match_probability=threshold_match_probability)
         )
-    blocked = blocked_pairs(linker)
+    blocked = blocked_pairs(linker, block_limit)
     registered = linker.table_management.register_blocked_pairs_for_predict(blocked)
     # scored as Splink scores the pairs it blocks itself: for pairs handed to it, DuckDB first
     # copies the records of either side that some pair holds (1.5 s CPU at 200,000 persons, and
@@ -483,10 +487,12 @@ def _predicted(linker: Linker, scored: Any) -> pd.DataFrame:
     return frame.sort_values(["unique_id_l", "unique_id_r"], ignore_index=True)
 
 
-def blocked_pairs(linker: Linker) -> Any:
+def blocked_pairs(linker: Linker, block_limit: int | None = None) -> Any:
     """The pairs the model's blocking rules generate, each once, in the table Splink blocks into
     (`__splink__blocked_id_pairs`: join_key_l < join_key_r, the records' unique ids; match_key
-    '0' for every pair), made in the linker's backend.
+    '0' for every pair), made in the linker's backend. With `block_limit`, a rule pairs records only
+    within blocks of at most that many records (`BlockingConfig.block_limit`): a block is the
+    records equal on the columns the rule requires equal (`equality_keys`).
 
     Splink generates each rule's pairs less those of every rule before it, testing each pair
     against the conditions of all the rules before its own (with 17 rules, up to 16 conditions a
@@ -499,14 +505,73 @@ def blocked_pairs(linker: Linker) -> Any:
     uid = linker._settings_obj.column_info_settings.unique_id_input_column.name
     rules = linker._settings_obj._blocking_rules_to_generate_predictions
     each_rule = " UNION ALL ".join(
-        f"SELECT l.{uid} AS join_key_l, r.{uid} AS join_key_r FROM {table} AS l "
-        f"INNER JOIN {table} AS r ON ({rule.blocking_rule_sql}) WHERE l.{uid} < r.{uid}"
+        f"SELECT l.{uid} AS join_key_l, r.{uid} AS join_key_r FROM {side} AS l "
+        f"INNER JOIN {side} AS r ON ({rule.blocking_rule_sql}) WHERE l.{uid} < r.{uid}"
         for rule in rules
+        for side in [_within_small_blocks(table, equality_keys(rule.blocking_rule_sql), block_limit)]
     )
     sql = f"SELECT DISTINCT '0' AS match_key, join_key_l, join_key_r FROM ({each_rule}) AS generated"
     pipeline = CTEPipeline()
     pipeline.enqueue_sql(sql, f"athar_blocked_pairs_{uuid.uuid4().hex[:8]}")
     return linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
+
+
+def _within_small_blocks(table: str, keys: tuple[str, ...], block_limit: int | None) -> str:
+    """`table`, or (with a limit and keys) the subquery of its rows whose block on `keys` holds at
+    most `block_limit` rows; a row missing a key is in no block, and no rule that requires that
+    key equal pairs it."""
+    if block_limit is None or not keys:
+        return table
+    listed = ", ".join(keys)
+    present = " AND ".join(f"{key} IS NOT NULL" for key in keys)
+    return (
+        f"(SELECT * FROM (SELECT *, COUNT(*) OVER (PARTITION BY {listed}) AS athar_block_size "
+        f"FROM {table} WHERE {present}) AS sized WHERE athar_block_size <= {int(block_limit)})"
+    )
+
+
+_EQUALITY = re.compile(r"l\.(\w+)\s*=\s*r\.(\w+)")
+
+
+def equality_keys(rule_sql: str) -> tuple[str, ...]:
+    """The columns a blocking rule requires equal on both sides: its terms `l.c = r.c` joined by a
+    top-level AND, also within a term that is a parenthesised conjunction (an incremental run's
+    `(rule) AND r.is_new`). A term within a disjunction, such as `(l.sex = r.sex OR l.sex IS
+    NULL ...)`, is a condition, not a key; a rule that is a disjunction at its top has none."""
+    terms = _top_level(rule_sql.strip(), " AND ")
+    if len(_top_level(rule_sql.strip(), " OR ")) > 1:
+        return ()
+    keys: list[str] = []
+    for term in (t.strip() for t in terms):
+        if term.startswith("(") and _closes_at_end(term):
+            keys.extend(k for k in equality_keys(term[1:-1]) if k not in keys)
+            continue
+        found = _EQUALITY.fullmatch(term)
+        if found and found.group(1) == found.group(2) and found.group(1) not in keys:
+            keys.append(found.group(1))
+    return tuple(keys)
+
+
+def _top_level(sql: str, separator: str) -> list[str]:
+    """`sql` split at each `separator` outside parentheses (case-insensitive)."""
+    parts, depth, start, width = [], 0, 0, len(separator)
+    for i, char in enumerate(sql):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and sql[i : i + width].upper() == separator:
+            parts.append(sql[start:i])
+            start = i + width
+    parts.append(sql[start:])
+    return parts
+
+
+def _closes_at_end(term: str) -> bool:
+    """Whether the parenthesis `term` opens with closes at its last character."""
+    depth = 0
+    for i, char in enumerate(term):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return i == len(term) - 1
+    return False
 
 
 def blocking_report(db_api: Any, features: pd.DataFrame, rules: list[Any] | None = None) -> list[dict]:

@@ -414,7 +414,7 @@ def score(
     scoring_model = {**scoring_model, "retain_matching_columns": False}
     with released_after(new_db_api()) as db_api:
         linker = splink_model.make_linker(db_api, rows, scoring_model)
-        pairs = splink_model.predict(linker, keep_above)
+        pairs = splink_model.predict(linker, keep_above, loaded.config.blocking.block_limit)
     keys = loaded.keys
     # hundreds of thousands of pairs, none holding a cycle: the collector would walk them as they grow
     with collector_paused():
