@@ -8,6 +8,8 @@ import re
 import secrets
 import shutil
 import tempfile
+import time
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,13 +21,35 @@ from athar.ingest import UnreadableFile
 MAX_UPLOAD = 200 * 1024 * 1024
 
 
+# An upload previewed on the import page waits for its import; one neither imported nor refused
+# (the page left, the browser closed) is removed this long after it was made. It holds a list of
+# people: it must not outlive the use it was uploaded for.
+PENDING_SECONDS = 3600
+
+
 def upload_root(request: Request) -> Path:
-    """The app's private folder for uploads (made on first use)."""
+    """The app's private folder for uploads (made on first use, removed with the app or at the
+    process's exit), with the uploads older than `PENDING_SECONDS` removed from it."""
     root = getattr(request.app.state, "upload_dir", None)
     if root is None:
         root = Path(tempfile.mkdtemp(prefix="athar-uploads-"))
         request.app.state.upload_dir = root
+        weakref.finalize(request.app, shutil.rmtree, root, True)
+    remove_stale_uploads(root, PENDING_SECONDS)
     return root
+
+
+def remove_stale_uploads(root: Path, max_age_seconds: float) -> int:
+    """Remove the upload folders in `root` last changed more than `max_age_seconds` ago; how many."""
+    now, removed = time.time(), 0
+    for folder in root.iterdir():
+        try:
+            if folder.is_dir() and now - folder.stat().st_mtime > max_age_seconds:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        except FileNotFoundError:  # removed meanwhile by its own request
+            continue
+    return removed
 
 
 def safe_name(name: str | None) -> str:

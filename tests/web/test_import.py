@@ -336,3 +336,48 @@ def test_the_preview_in_arabic_names_the_new_parts(app):
     client = client_for(app, "investigator-alpha")
     preview = _preview(client, source="web-arabic")
     assert "صفوف ستُحجز" in preview.text and "افحص الصفوف بهذه المطابقة" in preview.text
+
+
+def test_an_upload_left_at_its_preview_is_removed_after_a_while(app):
+    """A list uploaded and previewed but never imported holds people's data: the next upload after
+    `PENDING_SECONDS` removes it, and its token then imports nothing."""
+    import os
+    import time
+
+    from athar.web import uploads
+
+    client = client_for(app, "investigator-alpha")
+    token = re.search(r'name="token" value="([^"]+)"', _preview(client).text).group(1)
+    kept = re.search(r'name="token" value="([^"]+)"', _preview(client).text).group(1)
+    folder = app.state.upload_dir / token
+    assert (folder / "list.csv").is_file()
+    old = time.time() - uploads.PENDING_SECONDS - 5
+    os.utime(folder, (old, old))
+    _preview(client)
+    assert not folder.exists() and (app.state.upload_dir / kept).is_dir()
+    done = client.post(
+        "/import", data={"token": token, "source": "web-upload", "csrf_token": csrf(client, "/import")}
+    )
+    assert done.status_code == 404
+
+
+def test_the_uploads_folder_goes_with_its_app():
+    import gc
+
+    from athar.web.uploads import upload_root
+
+    class App:  # what upload_root reads of a request: its app's state
+        def __init__(self) -> None:
+            self.state = type("State", (), {})()
+
+    class Request:
+        def __init__(self, app: App) -> None:
+            self.app = app
+
+    app = App()
+    root = upload_root(Request(app))
+    (root / "pending").mkdir()
+    assert upload_root(Request(app)) == root
+    del app
+    gc.collect()
+    assert not root.exists()
