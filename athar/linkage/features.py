@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -412,7 +412,7 @@ def _name_rows(read: Sequence[NamesRead], which: np.ndarray) -> _NameRows:
     )
 
 
-def _record_columns(values: dict[str, np.ndarray], place: PlaceLookup) -> dict[str, Any]:
+def _record_columns(values: Mapping[str, np.ndarray], place: PlaceLookup) -> dict[str, Any]:
     """The `ROW_COLUMNS` that a record's values other than its name give, one value per record."""
     columns: dict[str, Any] = {
         "source_dataset": values["source_dataset"],

@@ -7,6 +7,7 @@ the orchestrator (`athar.linkage.run`), and a record is made ready for scoring i
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -85,7 +86,7 @@ def load_records_and_versions(engine: Engine) -> tuple[RecordValues, RecordVersi
     named = list(enumerate(names))
     with engine.connect() as conn:
         sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor = _chunked_cursor(conn)
         try:
             cursor.execute(sql)
             while chunk := cursor.fetchmany(FETCH_ROWS):
@@ -117,6 +118,17 @@ def load_records_and_versions(engine: Engine) -> tuple[RecordValues, RecordVersi
     keys = list(zip(values["source"].tolist(), values["record_id"].tolist(), strict=True))
     versions = RecordVersions(keys, read["row_id"].tolist(), read["content_hash"].tolist(), max_row)
     return RecordValues(values), versions
+
+
+def _chunked_cursor(conn: Connection) -> Any:
+    """A cursor of the driver's own whose `fetchmany` reads rows from the database as it goes: on
+    PostgreSQL a server-side cursor (psycopg's plain cursor holds the whole result in the client
+    once executed, five million records' values at once); SQLite's steps through its result anyway."""
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    if conn.dialect.name == "postgresql":
+        return dbapi.cursor(name=f"athar_records_{uuid.uuid4().hex[:8]}")
+    return dbapi.cursor()
 
 
 def _by_source_then_row(conn: Connection, query: Select) -> list[tuple]:
