@@ -167,6 +167,13 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--partitions", type=int, default=8)
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--workdir", type=Path, default=None, help="keep lists, stores and logs here")
+    parser.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        help="a store these lists were imported into (the workdir's lists-PERSONS-SEED, kept from an"
+        " earlier run): copied rather than generating and importing again",
+    )
     args = parser.parse_args(argv)
 
     report: dict = {
@@ -188,14 +195,20 @@ def main(argv: list[str] | None = None) -> dict:
         work = args.workdir or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         lists, subset = work / f"lists-{args.persons}-{args.seed}", work / f"subset-{args.compare_persons}"
-        t0 = time.perf_counter()
-        generate(lists, persons=args.persons, seed=args.seed)
-        report["synth_seconds"] = round(time.perf_counter() - t0, 1)
         full_db = work / "full.db"
         subset_spark_db, subset_duck_db = work / "subset-spark.db", work / "subset-duck.db"
         for db in (full_db, subset_spark_db, subset_duck_db):
             db.unlink(missing_ok=True)
-        report["import_seconds"] = import_lists(lists, full_db)
+        if args.store is not None:  # lists and store made by an earlier run: neither made again
+            if not (lists / "truth.csv").is_file():
+                parser.error(f"--store needs the lists it was imported from in {lists}")
+            shutil.copyfile(args.store, full_db)
+            report["store_copied_from"] = str(args.store)
+        else:
+            t0 = time.perf_counter()
+            generate(lists, persons=args.persons, seed=args.seed)
+            report["synth_seconds"] = round(time.perf_counter() - t0, 1)
+            report["import_seconds"] = import_lists(lists, full_db)
         compared_whole = args.compare_persons == 0
         if compared_whole:  # the full run itself is compared: DuckDB links a copy of the store
             subset = lists
