@@ -88,3 +88,38 @@ def test_the_keys_of_a_rule_are_its_top_level_equalities():
     assert model.equality_keys("(l.a = r.a OR l.b = r.b) AND l.c = r.c") == ("c",)
     assert model.equality_keys("l.a = r.b AND l.c = r.c") == ("c",)
     assert all(model.equality_keys(rule) for rule in BLOCKING_RULES)
+
+
+def test_a_rule_on_a_block_column_known_to_be_small_is_not_counted():
+    """The rare-pair block columns hold no block larger than `rare_name_pair_limit`, so blocking
+    does not count them again: with a limit of 2 and those columns named bounded, three namesakes
+    of one rare name pair are still paired by the rule on that column; counted, they are not."""
+    from athar.linkage.features import rare_pair_block_columns
+
+    three = [
+        {
+            "source": "families",
+            "given_name": "Zuhair",
+            "family_name": "Qabbani",
+            "sex": "M",
+            "birth_date": "1970",
+        },
+        {"source": "detention", "given_name": "Zuhair", "family_name": "Qabbani", "sex": "M"},
+        {
+            "source": "returnees",
+            "given_name": "Zuhair",
+            "family_name": "Qabbani",
+            "sex": "M",
+            "birth_date": "1971",
+        },
+    ]
+    frame = feature_frame([{**r, "unique_id": i, "source_dataset": r["source"]} for i, r in enumerate(three)])
+    assert frame["given_family_block"].notna().all()
+
+    def blocked(bounded):
+        linker = model.make_linker(db_api_for("duckdb"), frame)
+        pairs = model.blocked_pairs(linker, 2, bounded).as_pandas_dataframe()
+        return set(zip(pairs["join_key_l"].astype(int), pairs["join_key_r"].astype(int), strict=True))
+
+    assert {(0, 1), (1, 2)} <= blocked(rare_pair_block_columns())
+    assert not blocked(frozenset())

@@ -526,7 +526,14 @@ PARALLEL_MIN_RECORDS = 100_000
 # Integer columns (nullable); every other column is text.
 _INTEGER_COLUMNS = ("birth_year", "birth_month", "birth_day", "event_year", "event_month", "event_day")
 
+
 # The rare-pair blocks: (column, first name column, second name column).
+# The rare-pair block columns: none holds a block of more than `FeatureConfig.rare_name_pair_limit`
+# rows (`rare_name_pairs`), so blocking need not count them (`model.blocked_pairs`).
+def rare_pair_block_columns() -> frozenset[str]:
+    return frozenset(block for block, _first, _second in _RARE_PAIR_BLOCKS)
+
+
 _RARE_PAIR_BLOCKS = (
     ("given_family_block", "given_key", "family_key"),
     ("given_family_skel_block", "given_skel", "family_skel"),

@@ -34,7 +34,15 @@ from athar.linkage.config import DEFAULT_CONFIG, LabelConfig, LinkConfig, Siblin
 from athar.linkage.engines import release
 from athar.linkage.errors import LinkageError
 from athar.linkage.feature_cache import FeatureCache, kept_rows, rows_digest
-from athar.linkage.features import EVENT_KINDS, NameRoles, assembled, name_roles, record_rows, records_part
+from athar.linkage.features import (
+    EVENT_KINDS,
+    NameRoles,
+    assembled,
+    name_roles,
+    rare_pair_block_columns,
+    record_rows,
+    records_part,
+)
 from athar.linkage.heap import collector_paused
 from athar.linkage.ids import IdAssignment, assign_ids
 from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
@@ -414,7 +422,11 @@ def score(
     scoring_model = {**scoring_model, "retain_matching_columns": False}
     with released_after(new_db_api()) as db_api:
         linker = splink_model.make_linker(db_api, rows, scoring_model)
-        pairs = splink_model.predict(linker, keep_above, loaded.config.blocking.block_limit)
+        limit = loaded.config.blocking.block_limit
+        bounded = (
+            rare_pair_block_columns() if loaded.config.features.rare_name_pair_limit <= limit else frozenset()
+        )
+        pairs = splink_model.predict(linker, keep_above, limit, bounded)
     keys = loaded.keys
     # hundreds of thousands of pairs, none holding a cycle: the collector would walk them as they grow
     with collector_paused():
