@@ -7,12 +7,17 @@ from athar.linkage.engines import db_api_for
 from athar.linkage.features import feature_frame
 
 
-def _blocked(records: list[dict]) -> set[tuple[int, int]]:
-    frame = feature_frame(
+def _frame(records: list[dict]):
+    return feature_frame(
         [{**r, "unique_id": i, "source_dataset": r["source"]} for i, r in enumerate(records)]
     )
-    linker = model.make_linker(db_api_for("duckdb"), frame)
-    pairs = model.blocked_pairs(linker).as_pandas_dataframe()
+
+
+def _blocked(
+    records: list[dict], block_limit: int | None = None, bounded: frozenset[str] = frozenset()
+) -> set[tuple[int, int]]:
+    linker = model.make_linker(db_api_for("duckdb"), _frame(records))
+    pairs = model.blocked_pairs(linker, block_limit, bounded).as_pandas_dataframe()
     return set(zip(pairs["join_key_l"].astype(int), pairs["join_key_r"].astype(int), strict=True))
 
 
@@ -28,15 +33,6 @@ def test_a_full_birth_date_and_a_given_name_block_a_pair_whose_other_names_were_
     blocked = _blocked(records)
     assert (0, 1) in blocked
     assert (0, 2) not in blocked  # a day apart, the register's scanned names meet nothing
-
-
-def _blocked_within(records: list[dict], block_limit: int | None) -> set[tuple[int, int]]:
-    frame = feature_frame(
-        [{**r, "unique_id": i, "source_dataset": r["source"]} for i, r in enumerate(records)]
-    )
-    linker = model.make_linker(db_api_for("duckdb"), frame)
-    pairs = model.blocked_pairs(linker, block_limit).as_pandas_dataframe()
-    return set(zip(pairs["join_key_l"].astype(int), pairs["join_key_r"].astype(int), strict=True))
 
 
 def test_a_rule_pairs_records_only_within_blocks_no_larger_than_the_limit():
@@ -66,9 +62,9 @@ def test_a_rule_pairs_records_only_within_blocks_no_larger_than_the_limit():
         },
     ]
     records = six + two
-    unlimited = _blocked_within(records, None)
+    unlimited = _blocked(records)
     assert {(a, b) for a in range(6) for b in range(a + 1, 6)} <= unlimited
-    limited = _blocked_within(records, 5)
+    limited = _blocked(records, 5)
     assert (6, 7) in limited
     assert (0, 5) in limited
     assert not {(a, b) for a in range(5) for b in range(a + 1, 5)} & limited
@@ -113,13 +109,6 @@ def test_a_rule_on_a_block_column_known_to_be_small_is_not_counted():
             "birth_date": "1971",
         },
     ]
-    frame = feature_frame([{**r, "unique_id": i, "source_dataset": r["source"]} for i, r in enumerate(three)])
-    assert frame["given_family_block"].notna().all()
-
-    def blocked(bounded):
-        linker = model.make_linker(db_api_for("duckdb"), frame)
-        pairs = model.blocked_pairs(linker, 2, bounded).as_pandas_dataframe()
-        return set(zip(pairs["join_key_l"].astype(int), pairs["join_key_r"].astype(int), strict=True))
-
-    assert {(0, 1), (1, 2)} <= blocked(rare_pair_block_columns())
-    assert not blocked(frozenset())
+    assert _frame(three)["given_family_block"].notna().all()
+    assert {(0, 1), (1, 2)} <= _blocked(three, 2, rare_pair_block_columns())
+    assert not _blocked(three, 2)

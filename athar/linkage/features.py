@@ -127,7 +127,7 @@ def name_roles(
     lists that do separate them: Ayham is always a given name, Ismail mostly one, Hajj Mahdi only
     ever a family name. Learnt from the records being linked, so it follows the data, not a list.
     """
-    values = records if isinstance(records, RecordValues) else RecordValues.of(list(records))
+    values = RecordValues.of_any(records)
     family: Counter[str] = Counter()
     chain: Counter[str] = Counter()
     separated = values["given_name"].astype(bool) & values["family_name"].astype(bool)
@@ -265,8 +265,7 @@ def feature_frame(
     records'; `reading_of` then gives each row's record and `reading_bits` the log2-probability of
     its reading (0 for the reading taken). `config`: the run's thresholds.
     """
-    if not isinstance(records, RecordValues):
-        records = RecordValues.of(list(records))
+    records = RecordValues.of_any(records)
     if roles is None:
         roles = name_roles(records, config.role_min_count)
     base = record_rows(records, place_lookup, roles, config.reading_policy() if other_readings else None)
@@ -322,7 +321,7 @@ def record_rows(
     place = place_lookup or default_place_lookup()
     n = len(records)
     with collector_paused():
-        values = (records if isinstance(records, RecordValues) else RecordValues.of(records)).columns
+        values = RecordValues.of_any(records).columns
         # each record's name, as the tuple of the columns it is read from, numbered by first sight
         which, distinct = _distinct_rows([values[f"{part}_name"] for part in ("full", *NAME_PARTS)])
         by_record: dict[str, Any] = {}  # the other columns, a value for each record

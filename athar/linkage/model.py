@@ -511,13 +511,15 @@ def blocked_pairs(
     (table,) = (t.physical_name for t in linker._input_tables_dict.values())
     uid = linker._settings_obj.column_info_settings.unique_id_input_column.name
     rules = linker._settings_obj._blocking_rules_to_generate_predictions
-    each_rule = " UNION ALL ".join(
-        f"SELECT l.{uid} AS join_key_l, r.{uid} AS join_key_r FROM {side} AS l "
-        f"INNER JOIN {side} AS r ON ({rule.blocking_rule_sql}) WHERE l.{uid} < r.{uid}"
-        for rule in rules
-        for keys in [equality_keys(rule.blocking_rule_sql)]
-        for side in [table if bounded.intersection(keys) else _within_small_blocks(table, keys, block_limit)]
-    )
+    selects = []
+    for rule in rules:
+        keys = equality_keys(rule.blocking_rule_sql)
+        side = table if bounded.intersection(keys) else _within_small_blocks(table, keys, block_limit)
+        selects.append(
+            f"SELECT l.{uid} AS join_key_l, r.{uid} AS join_key_r FROM {side} AS l "
+            f"INNER JOIN {side} AS r ON ({rule.blocking_rule_sql}) WHERE l.{uid} < r.{uid}"
+        )
+    each_rule = " UNION ALL ".join(selects)
     sql = f"SELECT DISTINCT '0' AS match_key, join_key_l, join_key_r FROM ({each_rule}) AS generated"
     pipeline = CTEPipeline()
     pipeline.enqueue_sql(sql, f"athar_blocked_pairs_{uuid.uuid4().hex[:8]}")

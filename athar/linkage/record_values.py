@@ -12,7 +12,7 @@ the distinct-name pass over shared values is no slower.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,6 +64,11 @@ class RecordValues:
         """Records given one by one (made by hand, or a few read by row); a value a record leaves
         out is None."""
         return cls({name: object_array([r.get(name) for r in records]) for name in COLUMNS})
+
+    @classmethod
+    def of_any(cls, records: RecordValues | Iterable[Mapping]) -> RecordValues:
+        """`records` as they are if already held by column, else `of` them."""
+        return records if isinstance(records, RecordValues) else cls.of(list(records))
 
     def take(self, positions: np.ndarray) -> RecordValues:
         """The records at `positions`, in that order."""

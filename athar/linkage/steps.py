@@ -70,7 +70,7 @@ class Loaded:
 
     # the records' values, each with its `unique_id` (its position in `keys`): every record, or in an
     # incremental run with a feature cache, only those whose rows the cache lacks
-    records: RecordValues  # the values of the records whose features are to be made
+    records: RecordValues
     keys: list[RecordKey]  # every current record
     max_row: int  # the records table's highest row id: a later run's records above it are new
     previous: SavedRun | None  # the newest finished run

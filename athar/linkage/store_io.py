@@ -98,8 +98,7 @@ def load_records_and_versions(engine: Engine) -> tuple[RecordValues, RecordVersi
         finally:
             cursor.close()
         max_row = conn.execute(select(func.max(Record.id))).scalar_one() or 0
-        sources = conn.execute(select(Source.name).order_by(Source.name)).scalars()
-        rank = {name: i for i, name in enumerate(sources)}
+        rank = _source_ranks(conn)
     read = {
         name: np.concatenate([part[i] for part in parts]) if parts else np.empty(0, dtype=object)
         for i, name in enumerate(names)
@@ -138,10 +137,15 @@ def _by_source_then_row(conn: Connection, query: Select) -> list[tuple]:
     order here, each source's rows keeping theirs (a stable sort, near linear: a list is imported
     in one go, so its rows come together). The sources' order is the database's, so its collation."""
     found = _all_rows(conn, query.order_by(Record.id))
-    names = conn.execute(select(Source.name).order_by(Source.name)).scalars()
-    rank = {name: i for i, name in enumerate(names)}
+    rank = _source_ranks(conn)
     found.sort(key=lambda row: rank[row[0]])
     return found
+
+
+def _source_ranks(conn: Connection) -> dict[str, int]:
+    """Each source's place in the database's order of source names (its collation)."""
+    names = conn.execute(select(Source.name).order_by(Source.name)).scalars()
+    return {name: i for i, name in enumerate(names)}
 
 
 class RecordVersions(NamedTuple):

@@ -39,17 +39,15 @@ def upload_root(request: Request) -> Path:
     return root
 
 
-def remove_stale_uploads(root: Path, max_age_seconds: float) -> int:
-    """Remove the upload folders in `root` last changed more than `max_age_seconds` ago; how many."""
-    now, removed = time.time(), 0
+def remove_stale_uploads(root: Path, max_age_seconds: float) -> None:
+    """Remove the upload folders in `root` last changed more than `max_age_seconds` ago."""
+    now = time.time()
     for folder in root.iterdir():
         try:
             if folder.is_dir() and now - folder.stat().st_mtime > max_age_seconds:
                 shutil.rmtree(folder, ignore_errors=True)
-                removed += 1
         except FileNotFoundError:  # removed meanwhile by its own request
             continue
-    return removed
 
 
 def safe_name(name: str | None) -> str:
