@@ -102,7 +102,10 @@ def rescored_in_full_with_the_saved_model(engine) -> set[frozenset]:
     assert saved is not None and saved.model is not None
     loaded = dataclasses.replace(steps.load(engine, full=True, config=saved.config), roles=saved.name_roles)
     features = steps.make_features(loaded)
-    scored = steps.score(functools.partial(db_api_for, "duckdb", None), loaded, features, saved.model, 0.05)
+    shares = steps.term_frequencies(features, saved.model, saved.config)
+    scored = steps.score(
+        functools.partial(db_api_for, "duckdb", None), loaded, features, saved.model, 0.05, shares
+    )
     with engine.connect() as conn:
         judgements = store_io.latest_judgements(conn)
     clustered = steps.cluster_records(loaded, features, scored, judgements, {}, 0.9, saved.config.siblings)
@@ -443,7 +446,7 @@ def test_a_new_version_is_read_and_made_anew_and_the_rows_equal_those_made_witho
     without = steps.make_features(steps.load(engine, full=False, cache=None))
     pd.testing.assert_frame_equal(with_cache.readings, without.readings)
     pd.testing.assert_frame_equal(with_cache.records, without.records)
-    assert with_cache.term_frequencies == without.term_frequencies
+    assert with_cache.name_counts == without.name_counts
     # the new version's row holds its new birth place, not the cached one of the old version
     with engine.connect() as conn:
         versions = conn.execute(select(Record.record_id, Record.birth_place).where(Record.version == 2)).all()

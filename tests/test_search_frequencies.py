@@ -53,3 +53,20 @@ def test_frequency_evidence_only_for_agreeing_parts():
     assert evidence[0] < 0 < evidence[1] < evidence[2]
     assert evidence[2] == 2.0  # bounded
     assert evidence[3] == 0.0
+
+
+def test_in_a_handful_of_records_how_common_a_name_looks_counts_for_little():
+    """Linkage's trust in a store's own frequencies (`athar.linkage.frequencies.trust`): in three
+    records every name looks common, and the bits it would take off are mostly not taken; in the
+    thirteen records above, a little more is."""
+    tiny = PersonIndex.from_records(
+        [_rec("P-1", "زياد القباني"), _rec("P-2", "زياد الحموي"), _rec("P-3", "عمر الحموي")]
+    )
+    larger = _index()
+    assert 0 < tiny.part_trust[GIVEN] < larger.part_trust[GIVEN] < 0.5
+    share = np.array([tiny.name_share(GIVEN, "زياد")])
+    agreement = float(tiny.part_agreement[GIVEN])
+    whole = frequency_evidence(np.ones(1), share, agreement)
+    taken = frequency_evidence(np.ones(1), share, agreement, float(tiny.part_trust[GIVEN]))
+    assert whole[0] < taken[0] < 0
+    assert taken[0] == whole[0] * tiny.part_trust[GIVEN]

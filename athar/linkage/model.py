@@ -7,6 +7,7 @@ import logging
 import math
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,16 +98,45 @@ def registered(db_api: Any, frame: pd.DataFrame | Any, prefix: str) -> Any:
     return db_api.register(frame, table_name=f"{prefix}_{uuid.uuid4().hex[:8]}")
 
 
-def make_linker(db_api: Any, features: pd.DataFrame | Any, model: dict | None = None) -> Linker:
-    """A linker over the feature table; with `model` (a saved settings dict), no training is needed."""
+def make_linker(
+    db_api: Any,
+    features: pd.DataFrame | Any,
+    model: dict | None = None,
+    term_frequencies: Mapping[str, Mapping[str, float]] | None = None,
+) -> Linker:
+    """A linker over the feature table; with `model` (a saved settings dict), no training is needed.
+    With `term_frequencies` (`athar.linkage.frequencies.used_shares`), names are weighed by those
+    shares rather than by the ones Splink would count in the table."""
     table = registered(db_api, features, "athar_features")
     if model is not None:
         model = model_for_dialect(model, db_api.sql_dialect.sql_dialect_str)
     # Athar's settings are its own and tested; Splink's validation of them parses every level's SQL
     # again for each linker (about a second each) only to log what it would find wrong
-    return Linker(
+    linker = Linker(
         table, model if model is not None else settings(), log_level=logging.ERROR, validate_settings=False
     )
+    if term_frequencies is not None:
+        register_term_frequencies(linker, term_frequencies)
+    return linker
+
+
+def register_term_frequencies(linker: Linker, shares: Mapping[str, Mapping[str, float]]) -> None:
+    """`shares` registered as the linker's term-frequency lookups. A column the model adjusts by
+    and `shares` lacks, or holds no value of, is left to Splink, which counts it in the linker's
+    table (where no row holds it either)."""
+    adjusted = {column.unquote().name for column in linker._settings_obj._term_frequency_columns}
+    for column in sorted(adjusted & set(shares)):
+        values = shares[column]
+        if not values:
+            continue
+        frame = pd.DataFrame(
+            {
+                column: pd.Series(list(values), dtype=object),
+                f"tf_{column}": pd.Series(list(values.values()), dtype="float64"),
+            }
+        )
+        table = registered(linker._db_api, frame, f"athar_tf_{column}")
+        linker.table_management.register_term_frequency_lookup(table, column)
 
 
 def model_for_dialect(model: dict, dialect: str) -> dict:

@@ -162,6 +162,7 @@ def _link(
         model = loaded.previous.model if loaded.incremental and loaded.previous else None
         judgement_check: dict = {}
         scored: steps.ScoredPairs = {}
+        shares: dict[str, dict[str, float]] = {}  # nothing scored, nothing weighed
         # records with neither a name nor a national number meet no blocking rule: with fewer than
         # two others, there is no pair to train on or to score
         if loaded.needs_scoring and steps.pairable_records(features) >= 2:
@@ -176,13 +177,20 @@ def _link(
                 if labels:
                     say("checking the model against reviewers' judgements")
                     checked = steps.check_against_judgements(
-                        new_db_api, features, model, labels, options.threshold, config.labels
+                        new_db_api,
+                        features,
+                        model,
+                        labels,
+                        options.threshold,
+                        config.labels,
+                        steps.term_frequencies(features, model, config),
                     )
                     model, judgement_check = checked.model, checked.report
                     clock.lap("judgements")
             say("scoring pairs")
             assert model is not None
-            scored = steps.score(new_db_api, loaded, features, model, options.keep_pairs_above)
+            shares = steps.term_frequencies(features, model, config)
+            scored = steps.score(new_db_api, loaded, features, model, options.keep_pairs_above, shares)
             clock.lap("predict")
 
         say("clustering")
@@ -252,7 +260,7 @@ def _link(
                 **summary.as_json(),
                 # what a later run and explain read back (`store_io.SavedRun`)
                 "max_record_row": loaded.max_row,
-                "term_frequencies": features.term_frequencies,
+                "term_frequencies": shares,
                 "name_roles": features.roles,
                 "config": config.as_json(),
                 "athar_version": __version__,

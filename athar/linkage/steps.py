@@ -43,6 +43,7 @@ from athar.linkage.features import (
     record_rows,
     records_part,
 )
+from athar.linkage.frequencies import NameCounts, used_shares
 from athar.linkage.heap import collector_paused
 from athar.linkage.ids import IdAssignment, assign_ids
 from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
@@ -56,9 +57,6 @@ from athar.store.tables import Decision
 
 NewDbApi = Callable[[], Any]
 ScoredPairs = dict[PairKey, PairScore]
-
-# Term frequencies are kept for these columns (the name comparisons that use them).
-TF_COLUMNS = TERM_FREQUENCY_COLUMNS
 
 
 # -- load ------------------------------------------------------------------------------------------
@@ -214,8 +212,8 @@ class Features:
     roles: NameRoles  # kept with the run: explain reads names as the run did
     records: pd.DataFrame  # one row per record, in the order of `Loaded.keys`
     readings: pd.DataFrame  # `records`' rows, then the other readings; `reading_of` gives the record
-    # what Splink counts in the rows it scores, each name in each of its readings (kept for explain)
-    term_frequencies: dict[str, dict[str, float]]
+    # each name's share in the rows scored, each name in each of its readings (`frequencies`)
+    name_counts: NameCounts
 
 
 def make_features(loaded: Loaded) -> Features:
@@ -239,8 +237,7 @@ def make_features(loaded: Loaded) -> Features:
     records = records_part(readings)
     records["is_new"] = loaded.is_new
     readings["is_new"] = [loaded.is_new[i] for i in readings["reading_of"]]
-    shares = term_frequencies(readings) if len(readings) else {}
-    return Features(roles, records, readings, shares)
+    return Features(roles, records, readings, NameCounts.of(readings, TERM_FREQUENCY_COLUMNS))
 
 
 def rows_of_every_record(
@@ -291,14 +288,10 @@ def _with_lists(rows: pd.DataFrame, loaded: Loaded) -> pd.DataFrame:
     return rows
 
 
-def term_frequencies(features: pd.DataFrame) -> dict[str, dict[str, float]]:
-    """Share of rows holding each value of the term-frequency columns, as Splink counts them in the
-    table it scores (kept with the run, for explain)."""
-    out = {}
-    for column in TF_COLUMNS:
-        counts = features[column].value_counts(normalize=True)
-        out[column] = {str(k): float(v) for k, v in counts.items()}
-    return out
+def term_frequencies(features: Features, model: dict, config: LinkConfig) -> dict[str, dict[str, float]]:
+    """The share each name is weighed by when scoring with `model` (`frequencies.used_shares`):
+    handed to Splink for scoring and kept with the run, for explain."""
+    return used_shares(features.name_counts, model, config.scoring.frequency_half_trust_rows)
 
 
 def pairable_records(features: Features) -> int:
@@ -384,10 +377,12 @@ def check_against_judgements(
     labels: list[labels_module.Label],
     threshold: float,
     config: LabelConfig,
+    shares: dict[str, dict[str, float]],
 ) -> Checked:
-    """Score the judged pairs (blocked or not), shift the prior to fit them, and report both checks."""
+    """Score the judged pairs (blocked or not), shift the prior to fit them, and report both checks;
+    names weighed by `shares` (`term_frequencies`), as scoring weighs them."""
     with released_after(new_db_api()) as db_api:
-        linker = splink_model.make_linker(db_api, features.records, model)
+        linker = splink_model.make_linker(db_api, features.records, model, shares)
         judged = labels_module.label_weights(linker, labels)
     weights, decided = judged["weight"].tolist(), judged["label"].tolist()
     offset = labels_module.prior_offset(weights, decided, config)
@@ -409,11 +404,16 @@ def check_against_judgements(
 
 
 def score(
-    new_db_api: NewDbApi, loaded: Loaded, features: Features, model: dict, keep_above: float
+    new_db_api: NewDbApi,
+    loaded: Loaded,
+    features: Features,
+    model: dict,
+    keep_above: float,
+    shares: dict[str, dict[str, float]],
 ) -> ScoredPairs:
     """The pairs that blocking finds (in an incremental run, only those with a new record) at or
-    above `keep_above`; a record whose name reads either way is scored in each reading and a pair
-    keeps its better one."""
+    above `keep_above`, names weighed by `shares` (`term_frequencies`); a record whose name reads
+    either way is scored in each reading and a pair keeps its better one."""
     rows = features.readings
     scoring_model = model
     if loaded.incremental:
@@ -421,7 +421,7 @@ def score(
     # the pairs' weights are all that is read back (explain scores its pair itself)
     scoring_model = {**scoring_model, "retain_matching_columns": False}
     with released_after(new_db_api()) as db_api:
-        linker = splink_model.make_linker(db_api, rows, scoring_model)
+        linker = splink_model.make_linker(db_api, rows, scoring_model, shares)
         limit = loaded.config.blocking.block_limit
         bounded = (
             rare_pair_block_columns() if loaded.config.features.rare_name_pair_limit <= limit else frozenset()

@@ -223,7 +223,7 @@ class _Rows:
             sought = np.array([index.name_share(j, name) for name in distinct])
             share = np.maximum(index.vocab_share[vocab_ids, j], sought[sought_of])
             by_pair = evidence_array(values, *WEIGHTS[j]) + frequency_evidence(
-                values, share, float(index.part_agreement[j])
+                values, share, float(index.part_agreement[j]), float(index.part_trust[j])
             )
             weighed[present] = by_pair[inverse]
         chosen = np.flatnonzero(rows)

@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import Engine
 
+from athar.linkage.config import DEFAULT_CONFIG
+from athar.linkage.frequencies import trust
 from athar.names import name_key, name_skeleton, normalize_name, parse_name_chain
 from athar.names.compare_many import PartTable
 from athar.names.reading import name_parts
@@ -155,6 +157,14 @@ class PersonIndex:
         self._part_skeletons: dict[int, list[str]] = {}
 
     # --- building ---------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def part_trust(self) -> np.ndarray:
+        """float64 (5,): how far each part's name frequencies counted here are taken, as linkage
+        takes a store's (`athar.linkage.frequencies.trust`, by the records holding a name there):
+        counted in a handful of records, every name looks common."""
+        half = DEFAULT_CONFIG.scoring.frequency_half_trust_rows
+        return np.array([trust(int(n), half) for n in self.vocab_held.sum(axis=0).tolist()], dtype=np.float64)
 
     def name_share(self, part: int, name: str) -> float:
         """The share of records whose name in ``part`` has ``name``'s cross-script key (0 when none

@@ -403,7 +403,7 @@ def _agree_evidence(index: PersonIndex, part: int, name: str) -> float:
     if found is None:
         share = np.array([index.name_share(part, name)])
         agree = evidence_array(np.ones(1), *WEIGHTS[part]) + frequency_evidence(
-            np.ones(1), share, float(index.part_agreement[part])
+            np.ones(1), share, float(index.part_agreement[part]), float(index.part_trust[part])
         )
         found = cache[(part, name)] = float(agree[0])
     return found
@@ -518,9 +518,12 @@ FREQUENCY_BOUNDS = (-2.0, 2.0)
 AGREEING = 0.92  # similarity from which a part counts as the same name (the "close" level)
 
 
-def frequency_evidence(similarity: np.ndarray, share: np.ndarray, agreement: float) -> np.ndarray:
+def frequency_evidence(
+    similarity: np.ndarray, share: np.ndarray, agreement: float, trust: float = 1.0
+) -> np.ndarray:
     """The evidence added to an agreeing part for how common its name is (0 where the part does not
-    agree, or the name's share is unknown).
+    agree, or the name's share is unknown), its bits taken at ``trust`` (`PersonIndex.part_trust`:
+    linkage's trust in a store's own frequencies, which is small in a store of a few records).
 
     ``share`` is the commoner of the two names' shares (the sought name's and the record's), as
     Splink takes the larger term frequency of the two sides on a fuzzy level: a record's rare
@@ -528,7 +531,7 @@ def frequency_evidence(similarity: np.ndarray, share: np.ndarray, agreement: flo
     the record's share alone cost recall@1 0.875 -> 0.855 on bench/search.py at 100,000 persons)."""
     if agreement <= 0:
         return np.zeros(len(similarity))
-    bits = np.log2(agreement / np.where(share > 0, share, agreement))
+    bits = trust * np.log2(agreement / np.where(share > 0, share, agreement))
     adjusted = np.clip(FREQUENCY_SCALE * bits, *FREQUENCY_BOUNDS)
     return np.where(similarity >= AGREEING, adjusted, 0.0)
 
@@ -575,8 +578,10 @@ def score_persons(
             # weighed once per distinct name, then spread to the entries: the same figures as per
             # entry (batch.py weighs per entry, and a test holds the two equal), at a fraction of the cost
             share = np.maximum(index.vocab_share[unique, j], index.name_share(j, name))
-            agreement = float(index.part_agreement[j])
-            by_name = evidence_array(values, *WEIGHTS[j]) + frequency_evidence(values, share, agreement)
+            agreement, trust = float(index.part_agreement[j]), float(index.part_trust[j])
+            by_name = evidence_array(values, *WEIGHTS[j]) + frequency_evidence(
+                values, share, agreement, trust
+            )
             weighed[present] = by_name[inverse]
         sims[:, j] = np.maximum.reduceat(per_entry, seg)
         total += np.maximum.reduceat(weighed, seg)
