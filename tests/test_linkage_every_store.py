@@ -21,6 +21,8 @@ from athar.ingest import import_file
 from athar.linkage import model, steps
 from athar.linkage.config import TrainingConfig
 from athar.linkage.engines import db_api_for
+from athar.linkage.explain import explain
+from athar.linkage.shared_numbers import digest
 from athar.linkage.store_io import SavedRun, latest_run
 from athar.store import open_store
 from athar.store.tables import LinkRun
@@ -329,3 +331,58 @@ def test_a_man_written_three_times_is_one_person_though_his_names_are_in_every_r
     second = linked(athar_link(db))
     assert second["mode"] == "incremental"
     assert len(set(persons_of(db).values())) == 1
+
+
+PLACEHOLDER = "11111111111"
+
+
+def test_a_placeholder_written_on_every_row_of_a_list_neither_links_nor_is_shown(lists, tmp_path):
+    """200 family reports of 200 different persons, each given the national number 11111111111 (a
+    list that filled one number down its column): read as a number, every pair another rule found
+    gained some 11 bits and the deterministic rules took 19,900 pairs for sure matches."""
+    header, _ = read_list(lists, "families")
+    rows = [group[0] for group in reports_by_person(lists)][:200]
+    (tmp_path / "plain").mkdir()
+    plain = str(tmp_path / "plain" / "athar.db")
+    import_rows(plain, tmp_path / "plain", "families", header, rows)
+    linked(athar_link(plain))
+    db = str(tmp_path / "athar.db")
+    import_rows(db, tmp_path, "families", [*header, "national_id"], [[*r, PLACEHOLDER] for r in rows])
+    result = athar_link(db)
+    summary = linked(result)
+    assigned = persons_of(db)
+    # linked as the list without numbers is (where two namesakes of one village may meet)
+    assert pairs_of(assigned) == pairs_of(persons_of(plain))
+    assert summary["persons"] >= 195
+    warning = next(w for w in summary["warnings"] if "read as missing" in w)
+    assert "one national number" in warning and "200 records" in warning
+    assert PLACEHOLDER not in result.stderr + result.stdout
+
+    engine = open_store(db)
+    try:
+        with engine.connect() as conn:
+            saved = conn.execute(select(LinkRun.summary)).scalar_one()
+        assert saved["national_ids_read_as_missing"] == [digest(PLACEHOLDER)]
+        assert PLACEHOLDER not in str(saved)
+        first, second = sorted(assigned)[:2]
+        explained = explain(engine, f"{first[0]}:{first[1]}", f"{second[0]}:{second[1]}")
+        (step,) = [s for s in explained["steps"] if s["comparison"] == "national_id"]
+        assert step["match_weight"] == 0.0 and "NULL" in step["level"]
+    finally:
+        engine.dispose()
+
+
+def test_a_number_a_handful_of_records_share_is_still_read(lists, tmp_path):
+    """One person's reports sharing his number: the number stays, and links them."""
+    db = str(tmp_path / "athar.db")
+    header, _ = read_list(lists, "families")
+    groups = reports_by_person(lists)
+    twice = next(g for g in groups if len(g) > 1)
+    others = [g[0] for g in groups if g is not twice][:50]
+    number = "0" + "5" * 10
+    rows = [[*r, number] for r in twice] + [[*r, ""] for r in others]
+    import_rows(db, tmp_path, "families", [*header, "national_id"], rows)
+    summary = linked(athar_link(db))
+    assert not any("read as missing" in w for w in summary["warnings"])
+    assigned = persons_of(db)
+    assert len({assigned[("families", r[0])] for r in twice}) == 1

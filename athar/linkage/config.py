@@ -33,6 +33,9 @@ class FeatureConfig:
     rare_name_pair_limit: int = 25
     # a family-first reading must be this much more likely (log-odds) than the given-first default
     family_first_margin: float = 1.5
+    # a national number held by more records than this is a list's placeholder (00000000000, a
+    # number filled down a column), read as missing (`athar.linkage.shared_numbers`)
+    national_id_max_records: int = 25
     # a name key gets a role (given or family name) only when the lists that write the parts in
     # separate columns use it at least this many times
     role_min_count: int = 2

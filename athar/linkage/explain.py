@@ -24,6 +24,7 @@ from athar.linkage.features import NAME_PARTS, feature_frame, name_keys_of, name
 from athar.linkage.model import make_linker
 from athar.linkage.pair_scoring import PairScorer
 from athar.linkage.review import ReviewError, record_ref
+from athar.linkage.shared_numbers import numbers_with_digests, read_as_missing
 from athar.linkage.siblings import sibling_pairs
 
 
@@ -45,6 +46,7 @@ class _Scorer:
     term_frequencies: dict[str, dict[str, float]]
     name_roles: dict[str, float]
     config: LinkConfig
+    placeholder_digests: frozenset[str]  # national numbers the run read as missing
     lock: threading.Lock
     explained: OrderedDict = field(default_factory=OrderedDict)
 
@@ -85,14 +87,24 @@ def _scorer(engine: Engine, records: list[dict], run_id: int | None = None) -> t
                 run.term_frequencies,
                 run.name_roles,
                 run.config,
+                run.national_ids_read_as_missing,
                 threading.Lock(),
             )
             _scorers.clear()  # one model at a time per process is enough
             _scorers[key] = cached
-            return cached, features
-    return cached, feature_frame(
+            return cached, _as_the_run_read(features, cached)
+    features = feature_frame(
         records, roles=cached.name_roles, other_readings=True, config=cached.config.features
     )
+    return cached, _as_the_run_read(features, cached)
+
+
+def _as_the_run_read(features: pd.DataFrame, scorer: _Scorer) -> pd.DataFrame:
+    """`features` with the national numbers the run read as missing (a list's placeholder) missing."""
+    if scorer.placeholder_digests:
+        found = numbers_with_digests(features["national_id"].tolist(), scorer.placeholder_digests)
+        read_as_missing(features, found)
+    return features
 
 
 def explain(engine: Engine, left: str, right: str, run_id: int | None = None) -> dict:

@@ -28,6 +28,7 @@ from athar.linkage.config import LinkConfig
 from athar.linkage.engines import db_api_for
 from athar.linkage.errors import LinkageError
 from athar.linkage.heap import collector_paused, objects_frozen
+from athar.linkage.shared_numbers import digests
 
 
 @dataclass
@@ -149,7 +150,8 @@ def _link(
     with objects_frozen():
         say("computing name keys and features")
         features = steps.make_features(loaded)
-        warnings = steps.unlinkable_warnings(features)
+        warnings = steps.shared_number_warnings(features, config.features.national_id_max_records)
+        warnings += steps.unlinkable_warnings(features)
         loaded = steps.released(loaded)
         clock.lap("features")
 
@@ -261,6 +263,7 @@ def _link(
                 # what a later run and explain read back (`store_io.SavedRun`)
                 "max_record_row": loaded.max_row,
                 "term_frequencies": shares,
+                "national_ids_read_as_missing": digests(features.numbers_read_as_missing),
                 "name_roles": features.roles,
                 "config": config.as_json(),
                 "athar_version": __version__,

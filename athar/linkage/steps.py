@@ -50,6 +50,7 @@ from athar.linkage.keys import PairKey, PairScore, RecordKey, pair_key
 from athar.linkage.record_values import RecordValues
 from athar.linkage.rivals import joining_scores, outranked_pairs
 from athar.linkage.settings import TERM_FREQUENCY_COLUMNS
+from athar.linkage.shared_numbers import overused_numbers, read_as_missing
 from athar.linkage.siblings import sibling_positions
 from athar.linkage.staleness import changed_sources, stale_reasons
 from athar.linkage.store_io import SavedRun
@@ -214,6 +215,10 @@ class Features:
     readings: pd.DataFrame  # `records`' rows, then the other readings; `reading_of` gives the record
     # each name's share in the rows scored, each name in each of its readings (`frequencies`)
     name_counts: NameCounts
+    # national numbers so many records hold that they are read as missing (`shared_numbers`), and
+    # how many records held them
+    numbers_read_as_missing: frozenset[str] = frozenset()
+    records_without_their_number: int = 0
 
 
 def make_features(loaded: Loaded) -> Features:
@@ -234,10 +239,15 @@ def make_features(loaded: Loaded) -> Features:
             loaded.cache.add(digest, kept_rows(made, [loaded.content_hashes[i] for i in made["record"]]))
     # names whose order is not marked are also scored read the other way (`readings`)
     readings = assembled(base, config.rare_name_pair_limit, other_readings=True)
+    numbers = records_part(readings)["national_id"]
+    placeholders = overused_numbers(numbers, config.national_id_max_records)
+    held = int(numbers.isin(placeholders).sum()) if placeholders else 0
+    read_as_missing(readings, placeholders)
     records = records_part(readings)
     records["is_new"] = loaded.is_new
     readings["is_new"] = [loaded.is_new[i] for i in readings["reading_of"]]
-    return Features(roles, records, readings, NameCounts.of(readings, TERM_FREQUENCY_COLUMNS))
+    counts = NameCounts.of(readings, TERM_FREQUENCY_COLUMNS)
+    return Features(roles, records, readings, counts, placeholders, held)
 
 
 def rows_of_every_record(
@@ -299,6 +309,19 @@ def pairable_records(features: Features) -> int:
     records = features.records
     identifying = [c for c in ("given_key", "father_key", "family_key", "national_id") if c in records]
     return int(records[identifying].notna().any(axis=1).sum()) if identifying else len(records)
+
+
+def shared_number_warnings(features: Features, limit: int) -> list[str]:
+    """In plain words, the national numbers read as missing (`shared_numbers`), not naming them."""
+    numbers = len(features.numbers_read_as_missing)
+    if not numbers:
+        return []
+    which = "one national number is" if numbers == 1 else f"{numbers:,} national numbers are"
+    return [
+        f"{which} written on more than {limit:,} records each ({features.records_without_their_number:,} "
+        "records in all), as a list writes a placeholder such as 00000000000: read as missing, so "
+        "those records are linked on their other fields"
+    ]
 
 
 def unlinkable_warnings(features: Features) -> list[str]:

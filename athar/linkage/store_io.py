@@ -298,6 +298,11 @@ class SavedRun:
         return self.summary.get("term_frequencies", {})
 
     @property
+    def national_ids_read_as_missing(self) -> frozenset[str]:
+        """Digests of the national numbers the run read as missing (`shared_numbers`)."""
+        return frozenset(self.summary.get("national_ids_read_as_missing", []))
+
+    @property
     def max_record_row(self) -> int:
         return self.summary.get("max_record_row", 0)
 

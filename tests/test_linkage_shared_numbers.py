@@ -1,0 +1,35 @@
+"""A national number written on many records is a list's placeholder, read as missing: it neither
+pairs the records nor makes namesakes one person, and explain reads it as the run did."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from athar.linkage.shared_numbers import (
+    digest,
+    digests,
+    numbers_with_digests,
+    overused_numbers,
+    read_as_missing,
+)
+
+
+def test_a_number_more_records_hold_than_the_limit_is_overused():
+    numbers = pd.Series(["1" * 11] * 4 + ["2" * 11] * 2 + [None, "3" * 11])
+    assert overused_numbers(numbers, 3) == {"1" * 11}
+    assert overused_numbers(numbers, 1) == {"1" * 11, "2" * 11}
+    assert overused_numbers(pd.Series([], dtype=object), 1) == frozenset()
+
+
+def test_the_overused_numbers_are_read_as_missing_in_every_row_that_holds_them():
+    rows = pd.DataFrame({"national_id": ["1" * 11, "2" * 11, "1" * 11, None], "x": [1, 2, 3, 4]})
+    assert read_as_missing(rows, frozenset({"1" * 11})) == 2
+    assert rows["national_id"].isna().tolist() == [True, False, True, True]
+    assert rows["national_id"].iloc[1] == "2" * 11
+    assert rows["x"].tolist() == [1, 2, 3, 4]
+
+
+def test_a_run_keeps_digests_that_find_the_numbers_again_but_not_the_numbers():
+    kept = digests(["1" * 11])
+    assert kept == [digest("1" * 11)] and "1" * 11 not in kept[0]
+    assert numbers_with_digests(["1" * 11, "2" * 11, None], kept) == {"1" * 11}
