@@ -21,6 +21,17 @@ def test_a_number_more_records_hold_than_the_limit_is_overused():
     assert overused_numbers(pd.Series([], dtype=object), 1) == frozenset()
 
 
+def test_a_number_records_of_several_different_given_names_hold_is_overused():
+    """19 different persons of one list given one number: the count alone does not tell it from a
+    person's handful of records, their given names do."""
+    number, other = "1" * 11, "2" * 11
+    numbers = pd.Series([number] * 3 + [other] * 3)
+    different = pd.Series(["umar", "ziad", "hasan", "umar", "umar", "umr"])
+    assert overused_numbers(numbers, 25, different) == {number}  # the other: one name, once misread
+    assert overused_numbers(numbers, 25, different, names_limit=3) == frozenset()
+    assert overused_numbers(numbers, 25, pd.Series([None, None, None, "umar", "umar", "umar"])) == frozenset()
+
+
 def test_the_overused_numbers_are_read_as_missing_in_every_row_that_holds_them():
     rows = pd.DataFrame({"national_id": ["1" * 11, "2" * 11, "1" * 11, None], "x": [1, 2, 3, 4]})
     assert read_as_missing(rows, frozenset({"1" * 11})) == 2

@@ -6,7 +6,9 @@ them all (124,750 pairs for 500 records, were the block not over `BlockingConfig
 add some 11 bits to every pair of them another rule finds, and make namesakes one person. One
 person's records are a handful (at most 5 per person in the bench's lists), so a number written on
 more than `FeatureConfig.national_id_max_records` records is read as missing, in every row that
-holds it, and the run says so.
+holds it, and so is one written on records of more than `national_id_max_given_names` different
+given names (19 different persons of one list given one number made 15 persons, where the count
+alone does not tell a placeholder from a person's handful of records). The run says so.
 
 The run keeps a digest of each such number (not the number), so that explain reads the two records
 of a pair as the run did (`run.link`, `explain`).
@@ -20,10 +22,24 @@ from collections.abc import Iterable
 import pandas as pd
 
 
-def overused_numbers(national_ids: pd.Series, limit: int) -> frozenset[str]:
-    """The numbers that more than `limit` of these records (one value per record) hold."""
+def overused_numbers(
+    national_ids: pd.Series, limit: int, given_keys: pd.Series | None = None, names_limit: int = 2
+) -> frozenset[str]:
+    """The numbers that more than `limit` of these records (one value per record) hold, or that
+    records of more than `names_limit` different given names (`given_keys`, cross-script keys, in
+    the same order) hold: one person's records write one given name, two where one is misread."""
     counts = national_ids.value_counts()
-    return frozenset(str(n) for n in counts.index[counts.to_numpy() > limit])
+    found = {str(n) for n in counts.index[counts.to_numpy() > limit]}
+    if given_keys is not None:
+        shared = counts.index[counts.to_numpy() > names_limit]
+        if len(shared):
+            holding = national_ids.isin(shared).to_numpy()
+            names = pd.DataFrame(
+                {"number": national_ids.to_numpy()[holding], "given": given_keys.to_numpy()[holding]}
+            )
+            different = names.dropna().groupby("number")["given"].nunique()
+            found.update(str(n) for n in different.index[different.to_numpy() > names_limit])
+    return frozenset(found)
 
 
 def read_as_missing(rows: pd.DataFrame, numbers: frozenset[str]) -> int:

@@ -239,8 +239,14 @@ def make_features(loaded: Loaded) -> Features:
             loaded.cache.add(digest, kept_rows(made, [loaded.content_hashes[i] for i in made["record"]]))
     # names whose order is not marked are also scored read the other way (`readings`)
     readings = assembled(base, config.rare_name_pair_limit, other_readings=True)
-    numbers = records_part(readings)["national_id"]
-    placeholders = overused_numbers(numbers, config.national_id_max_records)
+    first_readings = records_part(readings)
+    numbers = first_readings["national_id"]
+    placeholders = overused_numbers(
+        numbers,
+        config.national_id_max_records,
+        first_readings["given_key"],
+        config.national_id_max_given_names,
+    )
     held = int(numbers.isin(placeholders).sum()) if placeholders else 0
     read_as_missing(readings, placeholders)
     records = records_part(readings)
@@ -318,9 +324,10 @@ def shared_number_warnings(features: Features, limit: int) -> list[str]:
         return []
     which = "one national number is" if numbers == 1 else f"{numbers:,} national numbers are"
     return [
-        f"{which} written on more than {limit:,} records each ({features.records_without_their_number:,} "
-        "records in all), as a list writes a placeholder such as 00000000000: read as missing, so "
-        "those records are linked on their other fields"
+        f"{which} written on more than {limit:,} records, or on records of several different given "
+        f"names ({features.records_without_their_number:,} records in all), as a list writes a "
+        "placeholder such as 00000000000: read as missing, so those records are linked on their "
+        "other fields"
     ]
 
 

@@ -7,7 +7,9 @@ the orchestrator (`athar.linkage.run`), and a record is made ready for scoring i
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -35,11 +37,26 @@ from athar.store.tables import (
 def _all_rows(conn: Connection, query: Select) -> list[tuple]:
     """Every row of `query` as plain tuples, fetched by the driver's own cursor: SQLAlchemy's
     row-by-row fetching was most of reading a million memberships, pairs or record versions."""
+    with _driver_cursor(conn, query) as cursor:
+        return list(cursor.fetchall())
+
+
+@contextlib.contextmanager
+def _driver_cursor(conn: Connection, query: Select, reads_as_it_goes: bool = False) -> Iterator[Any]:
+    """A cursor of the driver's own on which `query` has been executed, closed after. With
+    `reads_as_it_goes`, its `fetchmany` reads rows from the database as it goes: on PostgreSQL a
+    server-side cursor (psycopg's plain cursor holds the whole result in the client once executed,
+    five million records' values at once); SQLite's steps through its result anyway."""
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
     sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    if reads_as_it_goes and conn.dialect.name == "postgresql":
+        cursor = dbapi.cursor(name=f"athar_records_{uuid.uuid4().hex[:8]}")
+    else:
+        cursor = dbapi.cursor()
     try:
         cursor.execute(sql)
-        return list(cursor.fetchall())
+        yield cursor
     finally:
         cursor.close()
 
@@ -85,18 +102,13 @@ def load_records_and_versions(engine: Engine) -> tuple[RecordValues, RecordVersi
     parts: list[list[np.ndarray]] = []
     named = list(enumerate(names))
     with engine.connect() as conn:
-        sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-        cursor = _chunked_cursor(conn)
-        try:
-            cursor.execute(sql)
+        with _driver_cursor(conn, query, reads_as_it_goes=True) as cursor:
             while chunk := cursor.fetchmany(FETCH_ROWS):
                 table = np.empty((len(chunk), len(names)), dtype=object)
                 table[:] = chunk
                 del chunk
                 parts.append([table[:, i].copy() if n in own else shared(table[:, i]) for i, n in named])
                 del table
-        finally:
-            cursor.close()
         max_row = conn.execute(select(func.max(Record.id))).scalar_one() or 0
         rank = _source_ranks(conn)
     read = {
@@ -117,17 +129,6 @@ def load_records_and_versions(engine: Engine) -> tuple[RecordValues, RecordVersi
     keys = list(zip(values["source"].tolist(), values["record_id"].tolist(), strict=True))
     versions = RecordVersions(keys, read["row_id"].tolist(), read["content_hash"].tolist(), max_row)
     return RecordValues(values), versions
-
-
-def _chunked_cursor(conn: Connection) -> Any:
-    """A cursor of the driver's own whose `fetchmany` reads rows from the database as it goes: on
-    PostgreSQL a server-side cursor (psycopg's plain cursor holds the whole result in the client
-    once executed, five million records' values at once); SQLite's steps through its result anyway."""
-    dbapi = conn.connection.dbapi_connection
-    assert dbapi is not None
-    if conn.dialect.name == "postgresql":
-        return dbapi.cursor(name=f"athar_records_{uuid.uuid4().hex[:8]}")
-    return dbapi.cursor()
 
 
 def _by_source_then_row(conn: Connection, query: Select) -> list[tuple]:
