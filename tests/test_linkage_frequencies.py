@@ -118,3 +118,24 @@ def test_scoring_reads_the_shares_it_is_given_rather_than_counting_its_own():
     pair = scored[(scored["unique_id_l"] == 0) & (scored["unique_id_r"] == 1)].iloc[0]
     assert pair["tf_family_key_l"] == pytest.approx(0.04)  # counted, it would be 2/3
     assert pair["mw_tf_adj_family_name"] == pytest.approx(math.log2(0.01 / 0.04))
+
+
+def test_splink_scores_a_name_by_the_stores_adjustment_taken_at_its_trust():
+    """Through Splink's own SQL: the names' adjustments in a store of four records are the store's
+    own (log2 of u over the name's share there) scaled by the store's trust."""
+    from athar.linkage.frequencies import NameCounts, trust, used_shares
+    from athar.linkage.model import make_linker
+
+    features = feature_frame(_records(["Khalil", "Khalil", "Khalil", "Haddad"]))
+    u = 0.01
+    model = _model_with_u({"family_key": u})
+    model["blocking_rules_to_generate_predictions"] = ["1=1"]
+    model["retain_intermediate_calculation_columns"] = True
+    counts = NameCounts.of(features, TERM_FREQUENCY_COLUMNS)
+    half = 3
+    linker = make_linker(DuckDBAPI(), features, model, used_shares(counts, model, half))
+    scored = linker.inference.predict().as_pandas_dataframe()
+    pair = scored[(scored["unique_id_l"] == 0) & (scored["unique_id_r"] == 1)].iloc[0]
+    w = trust(4, half)
+    assert 0.5 < w < 1
+    assert pair["mw_tf_adj_family_name"] == pytest.approx(w * math.log2(u / 0.75))

@@ -551,3 +551,22 @@ def test_only_a_sqlite_store_on_disk_keeps_a_cache(tmp_path):
     assert cache_for(create_engine("postgresql+psycopg://athar@localhost/athar")) is None
     found = cache_for(create_engine(f"sqlite:///{tmp_path / 'x.db'}"))
     assert found is not None and found.folder == tmp_path / "x.linkage-features"
+
+
+def test_a_run_with_nothing_new_to_score_is_explained_with_the_shares_its_model_scored_with(engine):
+    """A run that scores nothing keeps its predecessor's model, and explain reads the newest run's
+    term frequencies: with none kept, Splink counted them in the two rows explained, where every
+    name is in every row, and a pair stored at 26 bits was explained at 7.5."""
+    pair = (LinkPair.left_source, LinkPair.left_record_id, LinkPair.right_source, LinkPair.right_record_id)
+    with engine.connect() as conn:
+        *best, weight = conn.execute(
+            select(*pair, LinkPair.match_weight).order_by(LinkPair.match_weight.desc())
+        ).first()
+    refs = (f"{best[0]}:{best[1]}", f"{best[2]}:{best[3]}")
+    again = link(engine, LinkOptions(user="test"))
+    assert again.mode == "incremental" and again.pairs_scored == 0
+    explained = explain(engine, *refs)
+    assert explained["run_id"] == again.run_id
+    assert explained["match_weight"] == pytest.approx(weight, abs=0.01)
+    names = [s for s in explained["steps"] if s["comparison"].startswith("tf_") and s["match_weight"]]
+    assert names  # the names' frequencies are weighed, as when the pair was scored

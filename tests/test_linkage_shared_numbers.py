@@ -44,3 +44,14 @@ def test_a_run_keeps_digests_that_find_the_numbers_again_but_not_the_numbers():
     kept = digests(["1" * 11])
     assert kept == [digest("1" * 11)] and "1" * 11 not in kept[0]
     assert numbers_with_digests(["1" * 11, "2" * 11, None], kept) == {"1" * 11}
+
+
+def test_a_change_in_the_numbers_read_as_missing_is_a_reason_to_score_again():
+    from athar.linkage.staleness import placeholder_reasons
+
+    a, b = digest("1" * 11), digest("2" * 11)
+    assert placeholder_reasons(frozenset({a}), frozenset({a})) == []
+    (newly,) = placeholder_reasons(frozenset(), frozenset({a, b}))
+    assert newly.startswith("2 national numbers newly read as missing")
+    (gone,) = placeholder_reasons(frozenset({a}), frozenset({b}))
+    assert "1 national number newly read as missing and 1 no longer" in gone

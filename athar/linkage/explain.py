@@ -24,6 +24,7 @@ from athar.linkage.features import NAME_PARTS, feature_frame, name_keys_of, name
 from athar.linkage.model import make_linker
 from athar.linkage.pair_scoring import PairScorer
 from athar.linkage.review import ReviewError, record_ref
+from athar.linkage.settings import TERM_FREQUENCY_COLUMNS
 from athar.linkage.shared_numbers import numbers_with_digests, read_as_missing
 from athar.linkage.siblings import sibling_pairs
 
@@ -115,9 +116,11 @@ def explain(engine: Engine, left: str, right: str, run_id: int | None = None) ->
     records = [_record(engine, left, 0), _record(engine, right, 1)]
     scorer, features = _scorer(engine, records, run_id)
     rows = features.to_dict("records")
+    # every column's share given, so that Splink never counts them in these two rows (where every
+    # name would be in every row); a name the run did not count gets no adjustment
     for row in rows:
-        for column, shares in scorer.term_frequencies.items():
-            value = row.get(column)
+        for column in TERM_FREQUENCY_COLUMNS:
+            shares, value = scorer.term_frequencies.get(column, {}), row.get(column)
             row[f"tf_{column}"] = shares.get(str(value)) if isinstance(value, str) else None
     rows = [_clean(row) for row in rows]
     # Reviewers working the same queue open the same pairs; an explanation depends only on the run

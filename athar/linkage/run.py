@@ -18,7 +18,7 @@ import functools
 import resource
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from sqlalchemy import Engine
 
@@ -29,6 +29,7 @@ from athar.linkage.engines import db_api_for
 from athar.linkage.errors import LinkageError
 from athar.linkage.heap import collector_paused, objects_frozen
 from athar.linkage.shared_numbers import digests
+from athar.linkage.staleness import placeholder_reasons
 
 
 @dataclass
@@ -152,6 +153,10 @@ def _link(
         features = steps.make_features(loaded)
         warnings = steps.shared_number_warnings(features, config.features.national_id_max_records)
         warnings += steps.unlinkable_warnings(features)
+        if loaded.incremental and loaded.previous is not None:
+            read_now = frozenset(digests(features.numbers_read_as_missing))
+            changed = placeholder_reasons(loaded.previous.national_ids_read_as_missing, read_now)
+            loaded = replace(loaded, stale=(*loaded.stale, *changed))
         loaded = steps.released(loaded)
         clock.lap("features")
 
@@ -164,7 +169,6 @@ def _link(
         model = loaded.previous.model if loaded.incremental and loaded.previous else None
         judgement_check: dict = {}
         scored: steps.ScoredPairs = {}
-        shares: dict[str, dict[str, float]] = {}  # nothing scored, nothing weighed
         # records with neither a name nor a national number meet no blocking rule: with fewer than
         # two others, there is no pair to train on or to score
         if loaded.needs_scoring and steps.pairable_records(features) >= 2:
@@ -194,6 +198,12 @@ def _link(
             shares = steps.term_frequencies(features, model, config)
             scored = steps.score(new_db_api, loaded, features, model, options.keep_pairs_above, shares)
             clock.lap("predict")
+        elif model is not None:
+            # kept with the run for explain also when nothing new was scored (an incremental run
+            # after reviewers' judgements alone keeps its predecessor's model)
+            shares = steps.term_frequencies(features, model, config)
+        else:
+            shares = {}
 
         say("clustering")
         # Clustering and writing make hundreds of thousands of objects that hold no cycle and all

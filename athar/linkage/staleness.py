@@ -68,3 +68,22 @@ def stale_reasons(
     if trained_by is not None and trained_by != version:
         reasons.append(f"the model was trained by Athar {trained_by}, and this is Athar {version}")
     return reasons
+
+
+def placeholder_reasons(read_before: frozenset[str], read_now: frozenset[str]) -> list[str]:
+    """Why pairs scored before are stale when the national numbers read as missing (their digests,
+    `athar.linkage.shared_numbers`) changed since the run that scored them: a number newly read as
+    missing still gives its stored pairs the weight of agreeing (some 11 bits); one no longer so
+    read gives its stored pairs none. Counts only, never the numbers."""
+    newly, no_longer = len(read_now - read_before), len(read_before - read_now)
+    if not newly and not no_longer:
+        return []
+    said = []
+    if newly:
+        said.append(f"{newly:,} national number{'s' if newly > 1 else ''} newly read as missing")
+    if no_longer:
+        said.append(f"{no_longer:,} no longer read as missing")
+    return [
+        f"{' and '.join(said)} (a list's placeholder, `athar.linkage.shared_numbers`): pairs scored "
+        "before weighed them otherwise"
+    ]
