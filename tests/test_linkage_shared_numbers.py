@@ -55,3 +55,32 @@ def test_a_change_in_the_numbers_read_as_missing_is_a_reason_to_score_again():
     assert newly.startswith("2 national numbers newly read as missing")
     (gone,) = placeholder_reasons(frozenset({a}), frozenset({b}))
     assert "1 national number newly read as missing and 1 no longer" in gone
+
+
+def test_one_persons_records_whose_given_name_reads_three_ways_keep_their_number():
+    """بزهان (a scan's noise), برهان and Borhan: three cross-script keys, two consonant skeletons,
+    which is what the rule counts (`steps.make_features`); by key, this number was read as missing."""
+    from athar.linkage.features import feature_frame
+
+    written = [
+        ("بزهان", "خالد", "خمو", None),
+        ("برهان", "خالد", "جمو", None),
+        (None, None, None, "Borhan Khalled Jamo"),
+    ]
+    rows = feature_frame(
+        [
+            {
+                "unique_id": i,
+                "source_dataset": "l",
+                "given_name": g,
+                "father_name": f,
+                "family_name": fam,
+                "full_name": full,
+            }
+            for i, (g, f, fam, full) in enumerate(written)
+        ]
+    )
+    numbers = pd.Series(["1" * 11] * 3)
+    assert rows["given_key"].nunique() == 3
+    assert overused_numbers(numbers, 25, rows["given_skel"]) == frozenset()
+    assert overused_numbers(numbers, 25, rows["given_key"]) == {"1" * 11}

@@ -36,7 +36,8 @@ class FeatureConfig:
     # a national number held by more records than this is a list's placeholder (00000000000, a
     # number filled down a column), read as missing (`athar.linkage.shared_numbers`)
     national_id_max_records: int = 25
-    # ... and so is a number that records of more than this many different given names hold
+    # ... and so is a number that records of more than this many different given names (consonant
+    # skeletons) hold
     national_id_max_given_names: int = 2
     # a name key gets a role (given or family name) only when the lists that write the parts in
     # separate columns use it at least this many times

@@ -23,19 +23,21 @@ import pandas as pd
 
 
 def overused_numbers(
-    national_ids: pd.Series, limit: int, given_keys: pd.Series | None = None, names_limit: int = 2
+    national_ids: pd.Series, limit: int, given_names: pd.Series | None = None, names_limit: int = 2
 ) -> frozenset[str]:
     """The numbers that more than `limit` of these records (one value per record) hold, or that
-    records of more than `names_limit` different given names (`given_keys`, cross-script keys, in
-    the same order) hold: one person's records write one given name, two where one is misread."""
+    records of more than `names_limit` different given names (`given_names`, in the same order)
+    hold: one person's records write one given name, two where one is misread. The names given are
+    consonant skeletons: a bench person's three records, بزهان (a scan's noise), برهان and Borhan,
+    are three cross-script keys (bajan, barhan, burhan) but two skeletons."""
     counts = national_ids.value_counts()
     found = {str(n) for n in counts.index[counts.to_numpy() > limit]}
-    if given_keys is not None:
+    if given_names is not None:
         shared = counts.index[counts.to_numpy() > names_limit]
         if len(shared):
             holding = national_ids.isin(shared).to_numpy()
             names = pd.DataFrame(
-                {"number": national_ids.to_numpy()[holding], "given": given_keys.to_numpy()[holding]}
+                {"number": national_ids.to_numpy()[holding], "given": given_names.to_numpy()[holding]}
             )
             different = names.dropna().groupby("number")["given"].nunique()
             found.update(str(n) for n in different.index[different.to_numpy() > names_limit])

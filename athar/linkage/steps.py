@@ -244,7 +244,7 @@ def make_features(loaded: Loaded) -> Features:
     placeholders = overused_numbers(
         numbers,
         config.national_id_max_records,
-        first_readings["given_key"],
+        first_readings["given_skel"],
         config.national_id_max_given_names,
     )
     held = int(numbers.isin(placeholders).sum()) if placeholders else 0
