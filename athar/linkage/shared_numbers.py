@@ -11,7 +11,10 @@ given names (19 different persons of one list given one number made 15 persons, 
 alone does not tell a placeholder from a person's handful of records). The run says so.
 
 The run keeps a digest of each such number (not the number), so that explain reads the two records
-of a pair as the run did (`run.link`, `explain`).
+of a pair as the run did (`run.link`, `explain`). The digest keeps the number out of the run's
+summary as text; it is not a secret: an 11-digit number's digest is found by trying them all, which
+tells whoever holds the store nothing the store's records do not. An incremental run in which the
+numbers so read changed says that the pairs scored before are stale (`staleness.placeholder_reasons`).
 """
 
 from __future__ import annotations
