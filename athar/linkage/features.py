@@ -527,12 +527,6 @@ _INTEGER_COLUMNS = ("birth_year", "birth_month", "birth_day", "event_year", "eve
 
 
 # The rare-pair blocks: (column, first name column, second name column).
-# The rare-pair block columns: none holds a block of more than `FeatureConfig.rare_name_pair_limit`
-# rows (`rare_name_pairs`), so blocking need not count them (`model.blocked_pairs`).
-def rare_pair_block_columns() -> frozenset[str]:
-    return frozenset(block for block, _first, _second in _RARE_PAIR_BLOCKS)
-
-
 _RARE_PAIR_BLOCKS = (
     ("given_family_block", "given_key", "family_key"),
     ("given_family_skel_block", "given_skel", "family_skel"),
@@ -542,6 +536,13 @@ _RARE_PAIR_BLOCKS = (
     # Boshra Abdullah); most Latin family names have no Arabic spelling to take a shape from
     ("given_rasm_family_skel_block", "given_rasm", "family_skel"),
 )
+
+
+def rare_pair_block_columns() -> frozenset[str]:
+    """The rare-pair block columns: none holds a block of more than
+    `FeatureConfig.rare_name_pair_limit` rows (`rare_name_pairs`), so blocking need not count them
+    (`model.blocked_pairs`)."""
+    return frozenset(block for block, _first, _second in _RARE_PAIR_BLOCKS)
 
 
 NameCodes = tuple[dict[str, np.ndarray], int]

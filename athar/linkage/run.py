@@ -153,9 +153,10 @@ def _link(
         features = steps.make_features(loaded)
         warnings = steps.shared_number_warnings(features, config.features.national_id_max_records)
         warnings += steps.unlinkable_warnings(features)
+        placeholder_digests = digests(features.numbers_read_as_missing)
         if loaded.incremental and loaded.previous is not None:
-            read_now = frozenset(digests(features.numbers_read_as_missing))
-            changed = placeholder_reasons(loaded.previous.national_ids_read_as_missing, read_now)
+            before = loaded.previous.national_ids_read_as_missing
+            changed = placeholder_reasons(before, frozenset(placeholder_digests))
             loaded = replace(loaded, stale=(*loaded.stale, *changed))
         loaded = steps.released(loaded)
         clock.lap("features")
@@ -171,39 +172,32 @@ def _link(
         scored: steps.ScoredPairs = {}
         # records with neither a name nor a national number meet no blocking rule: with fewer than
         # two others, there is no pair to train on or to score
-        if loaded.needs_scoring and steps.pairable_records(features) >= 2:
+        scoring = loaded.needs_scoring and steps.pairable_records(features) >= 2
+        if scoring and not loaded.incremental:
+            say("training the model (EM)")
+            trained = steps.train(new_db_api, features, config.training, loaded.previous)
+            model = trained.model
+            warnings += trained.warnings
+            clock.lap("train")
+        # the share each name is weighed by under the model (the judgement check moves only its
+        # prior): for the check and for scoring, and kept with the run for explain, also by a run
+        # that scores nothing and carries its predecessor's model on
+        shares = steps.term_frequencies(features, model, config) if model is not None else {}
+        if scoring:
+            assert model is not None
             if not loaded.incremental:
-                say("training the model (EM)")
-                trained = steps.train(new_db_api, features, config.training, loaded.previous)
-                model = trained.model
-                warnings += trained.warnings
-                clock.lap("train")
                 with engine.connect() as conn:
                     labels = steps.judged_labels(store_io.latest_judgements(conn), loaded.keys)
                 if labels:
                     say("checking the model against reviewers' judgements")
                     checked = steps.check_against_judgements(
-                        new_db_api,
-                        features,
-                        model,
-                        labels,
-                        options.threshold,
-                        config.labels,
-                        steps.term_frequencies(features, model, config),
+                        new_db_api, features, model, labels, options.threshold, config.labels, shares
                     )
                     model, judgement_check = checked.model, checked.report
                     clock.lap("judgements")
             say("scoring pairs")
-            assert model is not None
-            shares = steps.term_frequencies(features, model, config)
             scored = steps.score(new_db_api, loaded, features, model, options.keep_pairs_above, shares)
             clock.lap("predict")
-        elif model is not None:
-            # kept with the run for explain also when nothing new was scored (an incremental run
-            # after reviewers' judgements alone keeps its predecessor's model)
-            shares = steps.term_frequencies(features, model, config)
-        else:
-            shares = {}
 
         say("clustering")
         # Clustering and writing make hundreds of thousands of objects that hold no cycle and all
@@ -273,7 +267,7 @@ def _link(
                 # what a later run and explain read back (`store_io.SavedRun`)
                 "max_record_row": loaded.max_row,
                 "term_frequencies": shares,
-                "national_ids_read_as_missing": digests(features.numbers_read_as_missing),
+                "national_ids_read_as_missing": placeholder_digests,
                 "name_roles": features.roles,
                 "config": config.as_json(),
                 "athar_version": __version__,

@@ -217,8 +217,8 @@ class Features:
     name_counts: NameCounts
     # national numbers so many records hold that they are read as missing (`shared_numbers`), and
     # how many records held them
-    numbers_read_as_missing: frozenset[str] = frozenset()
-    records_without_their_number: int = 0
+    numbers_read_as_missing: frozenset[str]
+    records_without_their_number: int
 
 
 def make_features(loaded: Loaded) -> Features:
@@ -239,17 +239,15 @@ def make_features(loaded: Loaded) -> Features:
             loaded.cache.add(digest, kept_rows(made, [loaded.content_hashes[i] for i in made["record"]]))
     # names whose order is not marked are also scored read the other way (`readings`)
     readings = assembled(base, config.rare_name_pair_limit, other_readings=True)
-    first_readings = records_part(readings)
-    numbers = first_readings["national_id"]
+    records = records_part(readings)
     placeholders = overused_numbers(
-        numbers,
+        records["national_id"],
         config.national_id_max_records,
-        first_readings["given_skel"],
+        records["given_skel"],
         config.national_id_max_given_names,
     )
-    held = int(numbers.isin(placeholders).sum()) if placeholders else 0
+    held = read_as_missing(records, placeholders)
     read_as_missing(readings, placeholders)
-    records = records_part(readings)
     records["is_new"] = loaded.is_new
     readings["is_new"] = [loaded.is_new[i] for i in readings["reading_of"]]
     counts = NameCounts.of(readings, TERM_FREQUENCY_COLUMNS)
