@@ -71,3 +71,32 @@ def test_in_a_handful_of_records_how_common_a_name_looks_counts_for_little():
     taken = frequency_evidence(np.ones(1), share, agreement, float(tiny.part_trust[GIVEN]))
     assert whole[0] < taken[0] < 0
     assert taken[0] == pytest.approx(whole[0] * tiny.part_trust[GIVEN])
+
+
+def test_the_index_takes_names_frequencies_at_the_trust_of_the_stores_newest_linkage_run(store, tmp_path):
+    """A store linked with a config that trusts its own frequencies sooner (a smaller half-trust)
+    gives an index that weighs them so too."""
+    from dataclasses import replace
+
+    from athar.ingest import import_file
+    from athar.linkage.config import DEFAULT_CONFIG
+    from athar.linkage.run import LinkOptions, link
+
+    path = tmp_path / "families.csv"
+    rows = ["زياد القباني", "زياد الحموي", "عمر الحموي", "علي الحموي"]
+    lines = "".join(f"F-{i},{name},M\n" for i, name in enumerate(rows))
+    path.write_text("record_id,full_name,sex\n" + lines, encoding="utf-8")
+    import_file(store, path, "families", kind="family_report")
+    link(store, LinkOptions(full=True))
+    before = PersonIndex.build(store).part_trust[GIVEN]
+    assert before == pytest.approx(_index_trust(len(rows), DEFAULT_CONFIG.scoring.frequency_half_trust_rows))
+
+    config = replace(DEFAULT_CONFIG, scoring=replace(DEFAULT_CONFIG.scoring, frequency_half_trust_rows=2.0))
+    link(store, LinkOptions(full=True, config=config))
+    after = PersonIndex.build(store).part_trust[GIVEN]
+    assert after == pytest.approx(_index_trust(len(rows), 2.0))
+    assert after > before
+
+
+def _index_trust(rows: int, half: float) -> float:
+    return rows**2 / (rows**2 + half**2)

@@ -123,6 +123,21 @@ class _Builder:
         self.entries[(p, *ids, entry[5], entry[6])] = None
 
 
+# the index's meta entry for `ScoringConfig.frequency_half_trust_rows` (`PersonIndex.part_trust`)
+HALF_TRUST_META = "frequency_half_trust_rows"
+
+
+def store_half_trust_rows(engine: Engine) -> str:
+    """`ScoringConfig.frequency_half_trust_rows` as the store's newest linkage run had it (the
+    default before any run), so that the search weighs names as that run's linkage did. A new run
+    makes an index stale (`freshness.caught_up`), so an index never outlives the run it read."""
+    from athar.linkage.store_io import latest_run
+
+    run = latest_run(engine)
+    config = run.config if run is not None else DEFAULT_CONFIG
+    return repr(float(config.scoring.frequency_half_trust_rows))
+
+
 WARM_NAMES = 5_000  # names whose comparison features `PersonIndex.warm` learns before workers fork
 
 
@@ -162,8 +177,9 @@ class PersonIndex:
     def part_trust(self) -> np.ndarray:
         """float64 (5,): how far each part's name frequencies counted here are taken, as linkage
         takes a store's (`athar.linkage.frequencies.trust`, by the records holding a name there):
-        counted in a handful of records, every name looks common."""
-        half = DEFAULT_CONFIG.scoring.frequency_half_trust_rows
+        counted in a handful of records, every name looks common. At the trust of the store's newest
+        linkage run's config where the index was built from a store (`store_half_trust_rows`)."""
+        half = float(self.meta.get(HALF_TRUST_META, DEFAULT_CONFIG.scoring.frequency_half_trust_rows))
         return np.array([trust(int(n), half) for n in self.vocab_held.sum(axis=0).tolist()], dtype=np.float64)
 
     def name_share(self, part: int, name: str) -> float:
@@ -302,6 +318,7 @@ class PersonIndex:
 
         index = cls.from_records(current_records(engine))
         index.meta["fingerprint"] = store_fingerprint(engine)
+        index.meta[HALF_TRUST_META] = store_half_trust_rows(engine)
         return index
 
     @classmethod

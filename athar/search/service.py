@@ -16,7 +16,13 @@ from sqlalchemy import Engine, and_, select
 from athar.accounts.permissions import Principal
 from athar.accounts.visibility import visible_person_records, visible_record, visible_sources
 from athar.search.freshness import caught_up, store_fingerprint
-from athar.search.index import UNLINKED_PREFIX, PersonIndex, default_index_path
+from athar.search.index import (
+    HALF_TRUST_META,
+    UNLINKED_PREFIX,
+    PersonIndex,
+    default_index_path,
+    store_half_trust_rows,
+)
 from athar.search.query import FamilyAnswer, Match, family_answer
 from athar.store.tables import CANONICAL_COLUMNS, Membership, Record, Source
 
@@ -150,6 +156,7 @@ def family_search_index(engine: Engine) -> PersonIndex:
     """The index the family search searches: the records of the lists open to it, nothing else."""
     index = PersonIndex.from_records(family_search_records(engine))
     index.meta["fingerprint"] = family_search_fingerprint(engine)
+    index.meta[HALF_TRUST_META] = store_half_trust_rows(engine)
     return index
 
 
