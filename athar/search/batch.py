@@ -32,14 +32,12 @@ from athar.search.query import (
     MIN_EVIDENCE,
     SEX_CONFLICT,
     SHORTLIST,
-    WEIGHTS,
     Compare,
     Match,
     _indexed,
     _year_evidence,
-    evidence_array,
-    frequency_evidence,
     match_reasons,
+    name_evidence,
     query_readings,
     quick_similarities,
     reading_persons,
@@ -222,9 +220,7 @@ class _Rows:
             # each entry's figure is its pair's, as when weighed entry by entry
             sought = np.array([index.name_share(j, name) for name in distinct])
             share = np.maximum(index.vocab_share[vocab_ids, j], sought[sought_of])
-            by_pair = evidence_array(values, *WEIGHTS[j]) + frequency_evidence(
-                values, share, float(index.part_agreement[j]), float(index.part_trust[j])
-            )
+            by_pair = name_evidence(index, j, values, share)
             weighed[present] = by_pair[inverse]
         chosen = np.flatnonzero(rows)
         starts = np.searchsorted(entry_row, chosen)  # entries of a row are contiguous, rows ascending

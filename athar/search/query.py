@@ -401,10 +401,7 @@ def _agree_evidence(index: PersonIndex, part: int, name: str) -> float:
     cache = index.memo("agree_evidence", 50_000)
     found = cache.get((part, name))
     if found is None:
-        share = np.array([index.name_share(part, name)])
-        agree = evidence_array(np.ones(1), *WEIGHTS[part]) + frequency_evidence(
-            np.ones(1), share, float(index.part_agreement[part]), float(index.part_trust[part])
-        )
+        agree = name_evidence(index, part, np.ones(1), np.array([index.name_share(part, name)]))
         found = cache[(part, name)] = float(agree[0])
     return found
 
@@ -536,6 +533,15 @@ def frequency_evidence(
     return np.where(similarity >= AGREEING, adjusted, 0.0)
 
 
+def name_evidence(index: PersonIndex, part: int, similarity: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """The evidence of names in ``part`` compared at ``similarity``, the commoner of each pair's two
+    shares ``share``: how alike they are (`WEIGHTS`), and, where they agree, how common the name is
+    in this index (`frequency_evidence`, at the index's agreement and trust for the part)."""
+    return evidence_array(similarity, *WEIGHTS[part]) + frequency_evidence(
+        similarity, share, float(index.part_agreement[part]), float(index.part_trust[part])
+    )
+
+
 # Birth years: the same +0.8, within two +0.5, three to five nothing, further off against.
 _YEAR_TABLE = np.array([0.8, 0.5, 0.5, 0.0, 0.0, 0.0, -1.5, -1.5, -1.5, -1.5, -1.5, -3.0])
 
@@ -578,10 +584,7 @@ def score_persons(
             # weighed once per distinct name, then spread to the entries: the same figures as per
             # entry (batch.py weighs per entry, and a test holds the two equal), at a fraction of the cost
             share = np.maximum(index.vocab_share[unique, j], index.name_share(j, name))
-            agreement, trust = float(index.part_agreement[j]), float(index.part_trust[j])
-            by_name = evidence_array(values, *WEIGHTS[j]) + frequency_evidence(
-                values, share, agreement, trust
-            )
+            by_name = name_evidence(index, j, values, share)
             weighed[present] = by_name[inverse]
         sims[:, j] = np.maximum.reduceat(per_entry, seg)
         total += np.maximum.reduceat(weighed, seg)
