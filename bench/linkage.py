@@ -152,7 +152,7 @@ def profile_summary(stats, top: int = 25) -> dict:
     }
 
 
-def _by_threshold(engine, records: list[dict]) -> dict:
+def _by_threshold(engine, records: list[dict], thresholds: tuple[float, ...] = (0.5, 0.7, 0.9, 0.95)) -> dict:
     """Clusters of the run's scored pairs at other thresholds (no rescoring), with the same
     constraints `athar link` applies: traits, likely siblings (read from the run's name roles) and
     pairs outranked by a better pair of one of their records, and pairs within one list below its
@@ -178,7 +178,7 @@ def _by_threshold(engine, records: list[dict]) -> dict:
     # where it passes the one-list threshold: made once for each such level
     readings: dict[float, tuple[list, object]] = {}
     found = {}
-    for t in (0.5, 0.7, 0.9, 0.95):
+    for t in thresholds:
         level = max(t, rules.one_list_threshold)
         if level not in readings:
             joining = joining_scores(scored, outranked, t, rules)
@@ -427,9 +427,11 @@ def morgue_ambiguity(lists: Path, age_slack: int = 7) -> tuple[dict, set[tuple[s
     }, {("morgue", record_id) for record_id in unplaceable}
 
 
-def run_size(
-    persons: int, seed: int, workdir: Path, methods: tuple[str, ...] = METHODS, profile: bool = False
-) -> dict:
+def bench_store(persons: int, seed: int, workdir: Path) -> tuple[Path, str, dict, float | None]:
+    """The synthetic lists of `persons` and the store they are imported into, made in `workdir`
+    unless an earlier run left them there (linking anew replaces the persons, so a store can be
+    linked again): the lists' folder, the store's URL, the truth (record key -> person) and the
+    seconds the import took (None where reused)."""
     from athar.demo import import_synthetic_lists
     from athar.store import open_store
     from athar.synth import generate
@@ -437,20 +439,28 @@ def run_size(
     lists = workdir / f"lists-{persons}-{seed}"
     store = workdir / f"athar-{persons}-{seed}.db"
     db = f"sqlite:///{store}"
-    # a kept --workdir reuses the lists and the imported store of an earlier run (linking anew
-    # replaces the persons, so the store can be linked again)
     reused = (lists / "truth.csv").exists() and store.exists()
     if not reused:
         generate(lists, persons=persons, seed=seed)
     with (lists / "truth.csv").open(encoding="utf-8") as f:
         truth = {(r["source"], r["record_id"]): r["person_id"] for r in csv.DictReader(f)}
+    if reused:
+        return lists, db, truth, None
     engine = open_store(db)
     t0 = time.perf_counter()
-    if not reused:
-        import_synthetic_lists(engine, lists, user="bench")
-    import_seconds = time.perf_counter() - t0
-    from athar.exports import current_records
+    import_synthetic_lists(engine, lists, user="bench")
+    engine.dispose()
+    return lists, db, truth, time.perf_counter() - t0
 
+
+def run_size(
+    persons: int, seed: int, workdir: Path, methods: tuple[str, ...] = METHODS, profile: bool = False
+) -> dict:
+    lists, db, truth, import_seconds = bench_store(persons, seed, workdir)
+    from athar.exports import current_records
+    from athar.store import open_store
+
+    engine = open_store(db)
     nameless = {
         (r["source"], r["record_id"])
         for r in current_records(engine)
@@ -464,7 +474,7 @@ def run_size(
         "persons": persons,
         "records": len(truth),
         # None: the lists and the imported store of an earlier run were reused (--workdir)
-        "import_seconds": None if reused else round(import_seconds, 1),
+        "import_seconds": None if import_seconds is None else round(import_seconds, 1),
         "true_pairs": len(actual),
         "recall_ceiling_named_records": round(len(linkable) / len(actual), 4),
     }
@@ -497,13 +507,11 @@ def run_size(
     return out
 
 
-def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+def size_arguments(parser: argparse.ArgumentParser, results: Path) -> None:
+    """The arguments of a bench over the sizes of synthetic stores: --persons, --seed, --out, --workdir."""
     parser.add_argument("--persons", default="20000,200000")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--out", type=Path, default=results)
     parser.add_argument(
         "--workdir",
         type=Path,
@@ -511,6 +519,27 @@ def main(argv: list[str] | None = None) -> dict:
         help="keep the lists and imported stores here and reuse them on the next run (default: a "
         "temporary directory, removed after)",
     )
+
+
+def each_size(args: argparse.Namespace, report: dict, run: Callable[[int, Path], dict]) -> dict:
+    """`report` with `run(persons, workdir)` for each of `--persons` in its "sizes", written to
+    `--out` after each size (a long run that stops keeps the sizes done)."""
+    report["sizes"] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = args.workdir or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        for persons in (int(p) for p in args.persons.split(",")):
+            report["sizes"].append(run(persons, workdir))
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return report
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    size_arguments(parser, RESULTS)
     parser.add_argument("--only", choices=METHODS, default=None, help="run one method only (default: both)")
     parser.add_argument(
         "--profile",
@@ -524,16 +553,12 @@ def main(argv: list[str] | None = None) -> dict:
         "threshold": THRESHOLD,
         "cpus": os.cpu_count(),
         "load_avg_at_start": os.getloadavg(),
-        "sizes": [],
     }
-    with tempfile.TemporaryDirectory() as tmp:
-        workdir = args.workdir or Path(tmp)
-        workdir.mkdir(parents=True, exist_ok=True)
-        for persons in (int(p) for p in args.persons.split(",")):
-            report["sizes"].append(run_size(persons, args.seed, workdir, methods, args.profile))
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-            args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    return report
+
+    def one_size(persons: int, workdir: Path) -> dict:
+        return run_size(persons, args.seed, workdir, methods, args.profile)
+
+    return each_size(args, report, one_size)
 
 
 if __name__ == "__main__":
