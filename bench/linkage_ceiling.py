@@ -185,11 +185,15 @@ def link_and_score(db: str, truth: dict, unplaceable: set) -> dict:
     by_threshold.update(bench._by_threshold(engine, records, OTHER_THRESHOLDS))
     engine.dispose()
     accuracy = {t: scored(a, truth, unplaceable) for t, a in sorted(by_threshold.items())}
-    allowed = [t for t, a in accuracy.items() if a["all"]["precision"] >= PRECISION_FLOOR]
+    return {"seconds": summary.seconds, "pairs_scored": summary.pairs_scored, **best_at_floor(accuracy)}
+
+
+def best_at_floor(accuracy: dict[str, dict]) -> dict:
+    """`accuracy` (by threshold) and the threshold of the best F1 over placeable records among those
+    whose precision over placeable records is at least `PRECISION_FLOOR` (as item 1 reads)."""
+    allowed = [t for t, a in accuracy.items() if a["placeable"]["precision"] >= PRECISION_FLOOR]
     best = max(allowed, key=lambda t: accuracy[t]["placeable"]["f1"], default=None)
     return {
-        "seconds": summary.seconds,
-        "pairs_scored": summary.pairs_scored,
         "accuracy_by_threshold": accuracy,
         "best_threshold_at_precision_floor": best,
         "best_placeable_f1_at_precision_floor": accuracy[best]["placeable"]["f1"] if best else None,
