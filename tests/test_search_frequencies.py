@@ -91,10 +91,10 @@ def test_the_index_takes_names_frequencies_at_the_trust_of_the_stores_newest_lin
     before = PersonIndex.build(store).part_trust[GIVEN]
     assert before == pytest.approx(_index_trust(len(rows), DEFAULT_CONFIG.scoring.frequency_half_trust_rows))
 
-    config = replace(DEFAULT_CONFIG, scoring=replace(DEFAULT_CONFIG.scoring, frequency_half_trust_rows=2.0))
+    config = replace(DEFAULT_CONFIG, scoring=replace(DEFAULT_CONFIG.scoring, frequency_half_trust_rows=2))
     link(store, LinkOptions(full=True, config=config))
     after = PersonIndex.build(store).part_trust[GIVEN]
-    assert after == pytest.approx(_index_trust(len(rows), 2.0))
+    assert after == pytest.approx(_index_trust(len(rows), 2))
     assert after > before
 
 

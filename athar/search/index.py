@@ -135,7 +135,7 @@ def store_half_trust_rows(engine: Engine) -> str:
 
     run = latest_run(engine)
     config = run.config if run is not None else DEFAULT_CONFIG
-    return repr(float(config.scoring.frequency_half_trust_rows))
+    return str(int(config.scoring.frequency_half_trust_rows))
 
 
 WARM_NAMES = 5_000  # names whose comparison features `PersonIndex.warm` learns before workers fork
@@ -179,7 +179,7 @@ class PersonIndex:
         takes a store's (`athar.linkage.frequencies.trust`, by the records holding a name there):
         counted in a handful of records, every name looks common. At the trust of the store's newest
         linkage run's config where the index was built from a store (`store_half_trust_rows`)."""
-        half = float(self.meta.get(HALF_TRUST_META, DEFAULT_CONFIG.scoring.frequency_half_trust_rows))
+        half = int(self.meta.get(HALF_TRUST_META, DEFAULT_CONFIG.scoring.frequency_half_trust_rows))
         return np.array([trust(int(n), half) for n in self.vocab_held.sum(axis=0).tolist()], dtype=np.float64)
 
     def name_share(self, part: int, name: str) -> float:
