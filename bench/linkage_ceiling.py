@@ -10,11 +10,13 @@ of its levels' log2(m / u) and the prior's. `athar link` estimates m by EM from 
 Here, for the same stores, m is taken from the truth instead (Splink's
 `estimate_m_from_label_column` over every pair of one person's records) and the prior is the
 truth's share of true pairs; u, the term frequencies, blocking, the rivals rule and clustering are
-`athar link`'s own. The F1 such a model reaches at each size is what better training could give:
-what it still misses needs evidence, blocking or reasoning the pairwise model does not have
-(issue 15, item 1; docs/linkage.md, "The model's ceiling").
+`athar link`'s own. A third link scores every blocked pair by weights fitted to the truth on those
+pairs (`weights_fitted_to_truth`). Where weights set by EM, from the truth and fitted to the truth
+reach about the same F1 at a size, better training has little to give there: what is missed needs
+evidence, blocking or reasoning the pairwise model does not have (issue 15, item 1;
+docs/linkage.md, "The model's ceiling").
 
-Both models are scored at athar link's threshold (from the run) and at others (clustering the
+All three are scored at athar link's threshold (from the run) and at others (clustering the
 run's scored pairs again with the same rules, `linkage._by_threshold`): precision, recall and F1
 over all records and over placeable ones (`linkage.morgue_ambiguity`).
 """
@@ -27,8 +29,9 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -44,21 +47,37 @@ PRECISION_FLOOR = 0.985  # issue 15, item 1
 
 
 @contextlib.contextmanager
-def trained_from_truth(truth: dict) -> Iterator[None]:
-    """Within it, `athar link` trains as usual, then replaces every m and the prior by the truth's."""
+def linking_with(truth: dict, *replaced: tuple[str, Callable]) -> Iterator[dict]:
+    """Within it, `athar link` runs with each ("steps.train", say: a function of `athar.linkage`'s
+    steps or model) replaced by what its factory makes of (the dict yielded, the original); the dict
+    yielded holds the truth and, once made, the run's record keys and features."""
     from athar.linkage import model, steps
 
-    make_features, train = steps.make_features, steps.train
-    keys: list = []
+    made: dict = {"truth": truth}
 
-    def remembering_keys(loaded):
-        keys[:] = loaded.keys
-        return make_features(loaded)
+    def remembering(loaded):
+        made["keys"] = loaded.keys
+        made["features"] = features = make_features(loaded)
+        return features
+
+    make_features = steps.make_features
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(mock.patch.object(steps, "make_features", remembering))
+        for qualified, factory in replaced:
+            module_name, name = qualified.split(".")
+            module = {"steps": steps, "model": model}[module_name]
+            stack.enter_context(mock.patch.object(module, name, factory(made, getattr(module, name))))
+        yield made
+
+
+def _m_from_truth(made: dict, train):
+    """`steps.train`, then every m and the prior replaced by the truth's."""
+    from athar.linkage import model, steps
 
     def from_truth(new_db_api, features, config, previous=None):
         trained = train(new_db_api, features, config, previous)
         frame = features.records.copy()
-        frame["truth_person"] = [truth[k] for k in keys]
+        frame["truth_person"] = [made["truth"][k] for k in made["keys"]]
         records = len(frame)
         true_pairs = sum(n * (n - 1) // 2 for n in Counter(frame["truth_person"]).values())
         with steps.released_after(new_db_api()) as db_api:
@@ -70,36 +89,28 @@ def trained_from_truth(truth: dict) -> Iterator[None]:
             settings = linker.misc.save_model_to_json()
         return model.Trained(model.regularised(settings, config.m_floor, config.u_floor), trained.warnings)
 
-    steps.make_features, steps.train = remembering_keys, from_truth
-    try:
-        yield
-    finally:
-        steps.make_features, steps.train = make_features, train
+    return from_truth
 
 
-@contextlib.contextmanager
-def weights_fitted_to_truth(truth: dict) -> Iterator[None]:
-    """Within it, `athar link` trains as usual, then scores every blocked pair by a logistic
-    regression fitted to the truth on those very pairs: on each comparison's level (one column per
-    level) and each name's term-frequency adjustment (log2 of Splink's factor), the evidence the
-    model weighs. Fitted in-sample, to the pairs it then judges: no sum of per-level weights does
-    better on them, which is what makes it a ceiling for the model's form, not an estimate."""
-    from athar.linkage import model, steps
+def _every_pair(_made: dict, predict):
+    """`model.predict` of every blocked pair, each comparison's weight kept (for `_refitted`)."""
 
-    make_features, predicted = steps.make_features, model._predicted
-    made: dict = {}
+    def every_pair(linker, threshold_match_probability=None, block_limit=None, bounded=frozenset()):
+        linker._settings_obj._retain_intermediate_calculation_columns = True
+        return predict(linker, None, block_limit, bounded)
 
-    def remembering(loaded):
-        made["keys"] = loaded.keys
-        made["features"] = features = make_features(loaded)
-        return features
+    return every_pair
+
+
+def _refitted(made: dict, _predicted):
+    """`model._predicted` with each pair's probability from `fitted_probabilities`."""
 
     def refitted(linker, scored):
         frame = linker.misc.query_sql(f"SELECT * FROM {scored.physical_name}", output_type="pandas")
         scored.drop_table_from_database_and_remove_from_cache()
         readings = made["features"].readings
         record = pd.Series(readings["reading_of"].to_numpy(), index=readings["unique_id"].to_numpy())
-        person = np.array([truth[k] for k in made["keys"]], dtype=object)
+        person = np.array([made["truth"][k] for k in made["keys"]], dtype=object)
         left = person[record.loc[frame["unique_id_l"].to_numpy()].to_numpy()]
         right = person[record.loc[frame["unique_id_r"].to_numpy()].to_numpy()]
         probability = fitted_probabilities(frame, (left == right).astype(np.float64))
@@ -113,16 +124,22 @@ def weights_fitted_to_truth(truth: dict) -> Iterator[None]:
         )
         return out.sort_values(["unique_id_l", "unique_id_r"], ignore_index=True)
 
-    def every_pair(linker, threshold_match_probability=None, block_limit=None, bounded=frozenset()):
-        linker._settings_obj._retain_intermediate_calculation_columns = True
-        return predict(linker, None, block_limit, bounded)
+    return refitted
 
-    predict = model.predict
-    steps.make_features, model._predicted, model.predict = remembering, refitted, every_pair
-    try:
-        yield
-    finally:
-        steps.make_features, model._predicted, model.predict = make_features, predicted, predict
+
+def trained_from_truth(truth: dict) -> contextlib.AbstractContextManager:
+    """Within it, `athar link` trains as usual, then replaces every m and the prior by the truth's."""
+    return linking_with(truth, ("steps.train", _m_from_truth))
+
+
+def weights_fitted_to_truth(truth: dict) -> contextlib.AbstractContextManager:
+    """Within it, `athar link` trains as usual, then scores every blocked pair by a logistic
+    regression fitted to the truth on those very pairs: on each comparison's level and each name's
+    term-frequency adjustment, the evidence the model weighs. Fitted in-sample, to the pairs it then
+    judges, it has the best likelihood any sum of per-level weights has on them; that is not the
+    best clustered F1 (at 20,000 persons EM's own weights cluster a little better), so it bounds
+    what training can give only as far as the two go together."""
+    return linking_with(truth, ("model.predict", _every_pair), ("model._predicted", _refitted))
 
 
 def fitted_probabilities(frame: pd.DataFrame, same: np.ndarray, ridge: float = 1e-6) -> np.ndarray:
