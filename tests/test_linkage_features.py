@@ -147,6 +147,31 @@ def test_the_list_kind_says_what_a_record_event_is():
     assert feature_frame(records, roles={})["event_kind"].tolist() == ["death", "return", "event", "event"]
 
 
+def test_the_event_place_says_whether_the_event_was_in_custody():
+    """A branch, a prison or a military hospital whose morgue took detainees' bodies is custody; a
+    civilian hospital or a town is not; a place the gazetteer does not know, or none, says nothing."""
+    places = (
+        "فرع فلسطين 235",
+        "Tishreen Military Hospital",
+        "Al-Mouwasat Hospital",
+        "Daraa",
+        "Nowhere-on-map",
+        None,
+    )
+    records = [
+        {"unique_id": i, "source_dataset": "a", "full_name": "Ali Hasan", "event_place": place}
+        for i, place in enumerate(places)
+    ]
+    assert feature_frame(records, roles={})["event_custody"].tolist() == [
+        "held",
+        "held",
+        "free",
+        "free",
+        None,
+        None,
+    ]
+
+
 def _other_orders(record: dict, roles: dict) -> list[tuple[tuple, float]]:
     """The readings of `name_readings` that keep four name slots' worth of words: the other order."""
     parts, alternatives = name_readings(record, roles)

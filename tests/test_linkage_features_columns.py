@@ -30,6 +30,7 @@ from athar.linkage.features import (
     record_rows,
 )
 from athar.names.reading import LINKAGE, taken_reading
+from athar.places.custody import custody_of
 from athar.store.dates import birth_fields
 from athar.store.tables import CANONICAL_COLUMNS
 from athar.synth.lexicon import lexicon
@@ -78,6 +79,7 @@ def _row(r: dict, unique_id: int | None, parts: tuple, place) -> dict:
         "event_year": int(event_date[:4]) if event_date else None,
         "event_month": features._months(event_date),
         "event_day": features._days(event_date),
+        "event_custody": custody_of(place(r["event_place"])[0]) if r.get("event_place") else None,
         "event_kind": EVENT_KINDS.get(r.get("source_kind") or "", "event"),
     }
 

@@ -104,8 +104,8 @@ def test_u_is_estimated_from_every_sampled_pair(tmp_path):
         assert u[labels[len(labels) - 1 - gamma]] == pytest.approx(share, abs=1e-6)
 
 
-def _of(source: str, kind: str) -> dict:
-    return {"source_dataset": source, "event_kind": kind}
+def _of(source: str, kind: str, custody: str | None = None) -> dict:
+    return {"source_dataset": source, "event_kind": kind, "event_custody": custody}
 
 
 @pytest.mark.parametrize(
@@ -119,12 +119,37 @@ def _of(source: str, kind: str) -> dict:
         (_of("returnees", "return"), _of("families", "event"), "a return and another event"),
         (_of("register", "event"), _of("families", "event"), "two lists of events of one kind"),
         (_of("morgue A", "death"), _of("morgue B", "death"), "two lists of events of one kind"),
+        # where the death happened, against a list that records custody
+        (
+            _of("register", "event", "held"),
+            _of("morgue", "death", "held"),
+            "a death in custody and another record of custody",
+        ),
+        (
+            _of("morgue", "death", "held"),
+            _of("register", "event", "held"),
+            "a death in custody and another record of custody",
+        ),
+        (
+            _of("morgue", "death", "free"),
+            _of("register", "event", "held"),
+            "a death outside custody and a record of custody",
+        ),
+        (_of("morgue", "death"), _of("register", "event", "held"), "a death and another event"),
+        (_of("morgue", "death", "held"), _of("families", "event", "free"), "a death and another event"),
+        (_of("morgue", "death", "held"), _of("families", "event"), "a death and another event"),
+        (
+            _of("morgue A", "death", "held"),
+            _of("morgue B", "death", "held"),
+            "two lists of events of one kind",
+        ),
+        (_of("returnees", "return", "free"), _of("register", "event", "held"), "a return and another event"),
     ],
 )
 def test_the_lists_of_a_pair_are_compared_by_their_kinds(left, right, level):
-    """Two records of one list, a death and a return, a death or a return and another list's event,
-    or two lists that record the same kind of event: each its own level, so that EM learns how often
-    each holds one person's two records."""
+    """Two records of one list, a death and a return, a death in custody or outside it and a record of
+    custody, a death or a return and another list's event, or two lists that record the same kind of
+    event: each its own level, so that EM learns how often each holds one person's two records."""
     assert _level(lists(), left, right) == level
 
 

@@ -28,6 +28,7 @@ from athar.names.arabic import rasm, strip_article
 from athar.names.chain import parse_parts
 from athar.names.keys import arabize
 from athar.names.reading import LINKAGE, NameRoles, ReadingPolicy, name_parts, readings, written_parts
+from athar.places.custody import custody_of
 from athar.store.dates import birth_fields
 
 NAME_PARTS = ("given", "father", "grandfather", "family")
@@ -64,6 +65,7 @@ class FeatureRow(NamedTuple):
     event_year: int | None
     event_month: int | None  # months since year 0
     event_day: int | None  # days since 1970
+    event_custody: str | None  # "held" where the event place is a place of custody, "free" elsewhere
     event_kind: str
     # the blocking columns, filled in over the whole frame (`_frame`)
     given_family_block: int | None = None
@@ -435,6 +437,9 @@ def _record_columns(values: Mapping[str, np.ndarray], place: PlaceLookup) -> dic
     columns["event_year"], columns["event_month"], columns["event_day"] = _mapped(
         values["event_date"], _event_fields, 3, integers=True
     )
+    columns["event_custody"] = _mapped(
+        values["event_place"], lambda text: (custody_of(place(text)[0]) if text else None,), 1
+    )[0]
     kinds = object_array([kind or "" for kind in values["source_kind"]])
     columns["event_kind"] = _mapped(kinds, lambda kind: (EVENT_KINDS.get(kind, "event"),), 1)[0]
     return columns

@@ -67,6 +67,8 @@ CUSTOM_LEVELS: tuple[str, ...] = (
     "within 2 years",
     "same list",
     "a death and a return",
+    "a death in custody and another record of custody",
+    "a death outside custody and a record of custody",
     "a death and another event",
     "a return and another event",
     "two lists of events of one kind",

@@ -195,6 +195,19 @@ def _kinds_are(first: str, second: str) -> str:
     )
 
 
+def _custody(death: str) -> str:
+    """One record is a death whose place is `death` ("held" or "free"), the other another list's
+    event at a place of custody."""
+
+    def one_way(side: str, other: str) -> str:
+        return (
+            f"(event_kind_{side} = 'death' AND event_custody_{side} = '{death}' AND "
+            f"event_kind_{other} <> 'death' AND event_custody_{other} = 'held')"
+        )
+
+    return f"({one_way('l', 'r')} OR {one_way('r', 'l')})"
+
+
 def lists() -> cl.CustomComparison:
     """Which lists the two records come from: the same one, or two whose events are of given kinds.
 
@@ -214,6 +227,8 @@ def lists() -> cl.CustomComparison:
             cll.NullLevel("source_dataset"),
             _sql("source_dataset_l = source_dataset_r", "same list"),
             _sql(_kinds_are("death", "return"), "a death and a return"),
+            _sql(_custody("held"), "a death in custody and another record of custody"),
+            _sql(_custody("free"), "a death outside custody and a record of custody"),
             _sql("(event_kind_l = 'death') <> (event_kind_r = 'death')", "a death and another event"),
             _sql("(event_kind_l = 'return') <> (event_kind_r = 'return')", "a return and another event"),
             cll.ElseLevel().configure(label_for_charts="two lists of events of one kind"),
@@ -300,6 +315,9 @@ BLOCKING_RULES: tuple[str, ...] = (
     # scan noise on both names at once (حليل شلوم for خليل سلوم), Latin names by their Arabic spelling
     _born_alike(_rule("given_family_rasm_block")),
     _born_alike(_rule("given_rasm_family_skel_block")),
+    # scan noise in the father's and the family name of a register (مرنم مهند الحموت), the given
+    # name read alike
+    _rule("given_key", "father_rasm", "family_rasm"),
     _rule("birth_day_date", "father_key"),
     # a register scanned with noise in both the father's and the family name (كنابر for كنبر)
     _rule("birth_day_date", "given_key"),
