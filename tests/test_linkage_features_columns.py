@@ -66,7 +66,13 @@ def _row(r: dict, unique_id: int | None, parts: tuple, place) -> dict:
         "unique_id": unique_id,
         "source_dataset": r["source_dataset"],
         **dict(zip(NAME_COLUMNS, names, strict=True)),
-        "mother_key": features._mother_key(r.get("mother_name")),
+        **dict(
+            zip(
+                ("mother_key", "mother_skel", "mother_rasm"),
+                features._mother_parts(r.get("mother_name")),
+                strict=True,
+            )
+        ),
         "sex": r.get("sex"),
         "birth_date": birth[0],
         "birth_year": birth[1],

@@ -19,6 +19,7 @@ from athar.linkage.settings import (
     birth_date,
     event_date,
     lists,
+    mother,
     settings,
 )
 from athar.synth import generate
@@ -102,6 +103,32 @@ def test_u_is_estimated_from_every_sampled_pair(tmp_path):
     labels = list(u)  # highest gamma first
     for gamma, share in shares.items():
         assert u[labels[len(labels) - 1 - gamma]] == pytest.approx(share, abs=1e-6)
+
+
+def _mothers(left: str, right: str) -> tuple[dict, dict]:
+    """The mother columns of two records that write these mothers, as features make them."""
+    records = [
+        {"unique_id": i, "source_dataset": "a", "full_name": "Ali Hasan", "mother_name": name}
+        for i, name in enumerate((left, right))
+    ]
+    rows = feature_frame(records, roles={})[["mother_key", "mother_skel", "mother_rasm"]]
+    first, second = rows.to_dict("records")
+    return first, second
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "level"),
+    [
+        ("Amna", "آمنة الحموي", "Exact match on mother_key"),
+        # another transliteration of her name: not "different", which weighed -4 bits
+        ("Emna El Muflihi", "آمنة المفلحي", "same consonant skeleton"),
+        # a register's scan that moved a dot
+        ("Sabah", "صتاح", "same letter shapes, dots aside (scan noise)"),
+        ("Fatima", "Khadija", "All other comparisons"),
+    ],
+)
+def test_a_mother_written_otherwise_meets_her_name_by_skeleton_or_letter_shapes(left, right, level):
+    assert _level(mother(), *_mothers(left, right)) == level
 
 
 def _of(source: str, kind: str, custody: str | None = None) -> dict:

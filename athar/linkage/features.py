@@ -53,6 +53,8 @@ class FeatureRow(NamedTuple):
     grandfather_rasm: str | None
     family_rasm: str | None
     mother_key: str | None
+    mother_skel: str | None
+    mother_rasm: str | None
     sex: str | None
     birth_date: str | None
     birth_year: int | None
@@ -111,12 +113,12 @@ def _key(part: str | None) -> str | None:
     return _part_features(part)[0]
 
 
-@lru_cache(maxsize=200_000)
-def _mother_key(mother_name: str | None) -> str | None:
-    """The mother's given name: her family name is often left out, so it is not compared."""
+def _mother_parts(mother_name: str | None) -> tuple[str | None, str | None, str | None]:
+    """(key, consonant skeleton, dotless shape) of the mother's given name: her family name is often
+    left out, so it is not compared."""
     if not mother_name:
-        return None
-    return _key(parse_parts(mother_name)[0])  # `parse_name_chain`'s given name, without its dataclass
+        return (None, None, None)
+    return _part_features(parse_parts(mother_name)[0])  # `parse_name_chain`'s given name
 
 
 def name_roles(
@@ -417,7 +419,13 @@ def _record_columns(values: Mapping[str, np.ndarray], place: PlaceLookup) -> dic
     """The `ROW_COLUMNS` that a record's values other than its name give, one value per record."""
     columns: dict[str, Any] = {
         "source_dataset": values["source_dataset"],
-        "mother_key": _mapped(values["mother_name"], _mother_key_or_none, 1)[0],
+        **dict(
+            zip(
+                ("mother_key", "mother_skel", "mother_rasm"),
+                _mapped(values["mother_name"], _mother_parts, 3),
+                strict=True,
+            )
+        ),
         "sex": values["sex"],
     }
     # a birth date says all there is (the age and event date are read only without one), so a
@@ -474,10 +482,6 @@ def _mapped(
     make = _integer_array if integers else object_array
     # a missing value's code, -1, takes the last
     return [make([result[i] for result in results])[codes] for i in range(width)]
-
-
-def _mother_key_or_none(mother_name: str | None) -> tuple[str | None]:
-    return (_mother_key(mother_name),)
 
 
 def _event_fields(event_date: str | None) -> tuple[int | None, int | None, int | None]:

@@ -63,12 +63,17 @@ def name_part(part: str, term_frequencies: bool = True) -> cl.CustomComparison:
 
 
 def mother() -> cl.CustomComparison:
+    """The mother's given name: exact key (weighted by how common it is), the same consonant skeleton
+    (another transliteration: Emna / آمنة), the same letter shapes (a scan's dots: صتاح / Sabah),
+    close, other."""
     return cl.CustomComparison(
         output_column_name="mother_name",
         comparison_description="mother's given name on its cross-script key",
         comparison_levels=[
             cll.NullLevel("mother_key"),
             cll.ExactMatchLevel("mother_key", term_frequency_adjustments=True),
+            _sql("mother_skel_l = mother_skel_r", "same consonant skeleton"),
+            _sql("mother_rasm_l = mother_rasm_r", "same letter shapes, dots aside (scan noise)"),
             cll.JaroWinklerLevel("mother_key", CLOSE_KEY_JW),
             cll.ElseLevel(),
         ],
