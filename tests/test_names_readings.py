@@ -115,6 +115,22 @@ def test_each_consumer_keeps_its_own_weights():
     assert by_roles[ReadingKind.FAMILY_FIRST] < -2.0
 
 
+def test_linkage_reads_a_father_named_muhammad_and_the_next_word_as_one_name_where_the_roles_know_it():
+    """A register writes the father محمد خير in its column; a family's report writes the whole name,
+    and the parse reads محمد as the father and خير as the grandfather (-7 bits against the register)."""
+    full = "جاد محمد خير سويد"
+    assert ReadingKind.COMPOUND_FATHER not in _by_kind(full, LINKAGE, {})
+    roles = {compare.name_key("محمد خير"): -3.0}
+    assert _by_kind(full, LINKAGE, roles)[ReadingKind.COMPOUND_FATHER] == ("جاد", "محمد خير", None, "سويد")
+    # a Latin report meets the register's key through its own compound
+    latin = _by_kind("Jad Mohammad Khair Suid", LINKAGE, roles)
+    assert latin[ReadingKind.COMPOUND_FATHER][1] == "mohammad khair"
+    # a father who is not Muhammad is read as before
+    assert ReadingKind.COMPOUND_FATHER not in _by_kind("جاد أحمد خير سويد", LINKAGE, roles)
+    # the other consumers do not read it
+    assert ReadingKind.COMPOUND_FATHER not in {r.kind for r in readings(full, roles, COMPARISON)}
+
+
 def test_a_name_with_connectors_has_one_reading():
     for policy in (LINKAGE, SEARCH, COMPARISON):
         assert [r.kind for r in readings("Muhammad ibn Said bin Ali", {}, policy)] == [ReadingKind.PARSED]

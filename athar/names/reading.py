@@ -10,7 +10,8 @@ than the parse (`parse_name_chain`) reads it:
   an article on the first word);
 * with no family name (``NO_FAMILY``): ``given father [grandfather]``, what morgue logs and hurried
   lists write as often as given + family name (هاله عمر, Muhammed Hatem);
-* a two-word given name (``COMPOUND_GIVEN``, محمد خير, Mohammad Nour) or family name
+* a two-word given name (``COMPOUND_GIVEN``, محمد خير, Mohammad Nour), father's name
+  (``COMPOUND_FATHER``: جاد محمد خير سويد, Jad son of Muhammad Khayr) or family name
   (``COMPOUND_FAMILY``, الحاج علي, Al Haj Ali).
 
 `readings` enumerates them, each a `Reading` with its log-odds (nats, or the evidence scale of
@@ -58,6 +59,7 @@ class ReadingKind(StrEnum):
     GIVEN_FIRST = "given_first"
     NO_FAMILY = "no_family"
     COMPOUND_GIVEN = "compound_given"
+    COMPOUND_FATHER = "compound_father"
     COMPOUND_FAMILY = "compound_family"
 
 
@@ -119,7 +121,12 @@ class ReadingPolicy:
 # roles learnt from the records; a reading less likely than about 1 in 100 is not worth a row.
 # Either reading of "محمد خير …" is taken as likely as the other (both are common in Syria).
 LINKAGE = ReadingPolicy(
-    log_odds={ReadingKind.FAMILY_FIRST: 0.0, ReadingKind.NO_FAMILY: 0.0, ReadingKind.COMPOUND_GIVEN: 0.0},
+    log_odds={
+        ReadingKind.FAMILY_FIRST: 0.0,
+        ReadingKind.NO_FAMILY: 0.0,
+        ReadingKind.COMPOUND_GIVEN: 0.0,
+        ReadingKind.COMPOUND_FATHER: 0.0,
+    },
     min_log_odds=-4.6,
     other_order_min_words=1,
     no_family_max_words=2,
@@ -371,6 +378,10 @@ def readings(
             compound = _compound_given(taken, words, policy)
             if compound is not None and (roles is None or _key(compound[0]) in roles):
                 out.append(Reading(compound, kind, default))
+        elif kind is ReadingKind.COMPOUND_FATHER:
+            compound = _compound_father(taken)
+            if compound is not None and (roles is None or _key(compound[1]) in roles):
+                out.append(Reading(compound, kind, default))
     if len(out) == 1:
         return (out[0],)
     return tuple(r for i, r in enumerate(out) if i == 0 or r.parts != parts)
@@ -388,6 +399,15 @@ def _compound_given(chain: AnyChain, words: list[str], policy: ReadingPolicy) ->
         return None
     rest = [p for p in (chain.grandfather, *chain.unplaced) if p] + [None, None]
     return (chain.given + " " + chain.father, rest[0], rest[1], chain.family)
+
+
+def _compound_father(chain: AnyChain) -> Parts | None:
+    """A father named محمد and the word after him as one name (محمد خير), the rest read as before:
+    "جاد محمد خير سويد" is as often Jad son of Muhammad Khayr as Jad son of Muhammad son of Khayr."""
+    if not (chain.father and chain.grandfather) or part_identity(chain.father)[0] != _MUHAMMAD:
+        return None
+    rest = [p for p in chain.unplaced if p] + [None]
+    return (chain.given, chain.father + " " + chain.grandfather, rest[0], chain.family)
 
 
 RECORD_NAME_PARTS: tuple[str, ...] = ("given", "father", "grandfather", "family")
