@@ -15,6 +15,7 @@ from splink import SettingsCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 from athar.names import CLOSE_KEY_JW, SIMILAR_KEY_JW
+from athar.places.custody import FREE, HELD
 
 DIALECT = "duckdb"  # the dialect our hand-written SQL is in; Splink translates it for Spark
 
@@ -38,13 +39,21 @@ def _by_frequency(level: ComparisonLevelCreator, column: str) -> ComparisonLevel
     return level.configure(tf_adjustment_column=column, disable_tf_exact_match_detection=True)
 
 
+def _same_skeleton_and_shape(part: str) -> tuple[ComparisonLevelCreator, ComparisonLevelCreator]:
+    """The levels where two spellings of a name `part` meet on their consonant skeleton (another
+    transliteration), then on their dotless letter shapes (a scan's dots)."""
+    skel, shape = f"{part}_skel", f"{part}_rasm"
+    return (
+        _sql(f"{skel}_l = {skel}_r", "same consonant skeleton"),
+        _sql(f"{shape}_l = {shape}_r", "same letter shapes, dots aside (scan noise)"),
+    )
+
+
 def name_part(part: str, term_frequencies: bool = True) -> cl.CustomComparison:
     """Exact key, same consonant skeleton, same dotless shape (each weighted by how common the name
     is), close, similar, other."""
     key, skel, shape = f"{part}_key", f"{part}_skel", f"{part}_rasm"
-    same_skeleton: ComparisonLevelCreator = _sql(f"{skel}_l = {skel}_r", "same consonant skeleton")
-    shape_label = "same letter shapes, dots aside (scan noise)"
-    same_shape: ComparisonLevelCreator = _sql(f"{shape}_l = {shape}_r", shape_label)
+    same_skeleton, same_shape = _same_skeleton_and_shape(part)
     if term_frequencies:
         same_skeleton, same_shape = _by_frequency(same_skeleton, skel), _by_frequency(same_shape, shape)
     return cl.CustomComparison(
@@ -72,8 +81,7 @@ def mother() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("mother_key"),
             cll.ExactMatchLevel("mother_key", term_frequency_adjustments=True),
-            _sql("mother_skel_l = mother_skel_r", "same consonant skeleton"),
-            _sql("mother_rasm_l = mother_rasm_r", "same letter shapes, dots aside (scan noise)"),
+            *_same_skeleton_and_shape("mother"),
             cll.JaroWinklerLevel("mother_key", CLOSE_KEY_JW),
             cll.ElseLevel(),
         ],
@@ -201,13 +209,13 @@ def _kinds_are(first: str, second: str) -> str:
 
 
 def _custody(death: str) -> str:
-    """One record is a death whose place is `death` ("held" or "free"), the other another list's
+    """One record is a death whose place is `death` (`HELD` or `FREE`), the other another list's
     event at a place of custody."""
 
     def one_way(side: str, other: str) -> str:
         return (
             f"(event_kind_{side} = 'death' AND event_custody_{side} = '{death}' AND "
-            f"event_kind_{other} <> 'death' AND event_custody_{other} = 'held')"
+            f"event_kind_{other} <> 'death' AND event_custody_{other} = '{HELD}')"
         )
 
     return f"({one_way('l', 'r')} OR {one_way('r', 'l')})"
@@ -232,8 +240,8 @@ def lists() -> cl.CustomComparison:
             cll.NullLevel("source_dataset"),
             _sql("source_dataset_l = source_dataset_r", "same list"),
             _sql(_kinds_are("death", "return"), "a death and a return"),
-            _sql(_custody("held"), "a death in custody and another record of custody"),
-            _sql(_custody("free"), "a death outside custody and a record of custody"),
+            _sql(_custody(HELD), "a death in custody and another record of custody"),
+            _sql(_custody(FREE), "a death outside custody and a record of custody"),
             _sql("(event_kind_l = 'death') <> (event_kind_r = 'death')", "a death and another event"),
             _sql("(event_kind_l = 'return') <> (event_kind_r = 'return')", "a return and another event"),
             cll.ElseLevel().configure(label_for_charts="two lists of events of one kind"),

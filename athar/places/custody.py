@@ -38,8 +38,13 @@ CUSTODY_PLACE_IDS: frozenset[str] = frozenset(
 )
 
 
+# What `custody_of` says of a place (linkage's `event_custody` column holds these values).
+HELD = "held"
+FREE = "free"
+
+
 def custody_of(place_id: str | None) -> str | None:
-    """ "held" for a place of custody, "free" for any other place the gazetteer knows, None for none."""
+    """`HELD` for a place of custody, `FREE` for any other place the gazetteer knows, None for none."""
     if place_id is None:
         return None
-    return "held" if place_id in CUSTODY_PLACE_IDS else "free"
+    return HELD if place_id in CUSTODY_PLACE_IDS else FREE
